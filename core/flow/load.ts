@@ -1,0 +1,109 @@
+import { readdir, readFile } from "node:fs/promises";
+import { basename, extname, join } from "node:path";
+import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
+import { err, ok, type Result } from "../result.ts";
+import { type FlowDefinition, ZFlowDefinition } from "./schema.ts";
+import { formatPath, validateFlow } from "./validate.ts";
+
+/** Why a flow file was rejected: which file, where inside it, and what is wrong. */
+export interface FlowFileError {
+  readonly file: string;
+  /** Path inside the document, e.g. `steps[2].prompt.fa`; `(root)` for the whole file. */
+  readonly path: string;
+  /** 1-based line of that path in the file, when known. */
+  readonly line?: number;
+  readonly reason: string;
+}
+
+/** `flows/nps.yaml: steps[2].prompt.fa (line 31): must not be empty` */
+export function formatFlowFileError(e: FlowFileError): string {
+  return `${e.file}: ${e.path}${e.line === undefined ? "" : ` (line ${e.line})`}: ${e.reason}`;
+}
+
+const MAX_FLOW_FILE_BYTES = 512 * 1024;
+
+/**
+ * Parses and validates one flow file's text (YAML, of which JSON is a subset). All-or-nothing:
+ * either a complete, cross-checked definition or every problem found.
+ */
+export function parseFlowSource(source: string, file: string): Result<FlowDefinition, FlowFileError[]> {
+  if (Buffer.byteLength(source) > MAX_FLOW_FILE_BYTES) {
+    return err([{ file, path: "(root)", reason: `file is larger than ${MAX_FLOW_FILE_BYTES / 1024} KiB` }]);
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return err(
+      doc.errors.map((e) => ({
+        file,
+        path: "(root)",
+        line: e.linePos?.[0]?.line,
+        reason: `not valid YAML/JSON: ${e.message.split("\n")[0]}`,
+      })),
+    );
+  }
+  const lineOf = (path: readonly PropertyKey[]): number | undefined => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(
+        path.slice(0, n).filter((p): p is string | number => typeof p !== "symbol"),
+        true,
+      );
+      if (node && (isMap(node) || isSeq(node) || typeof node === "object") && "range" in node) {
+        const range = (node as { range?: [number, number, number] | null }).range;
+        if (range) return lineCounter.linePos(range[0]).line;
+      }
+    }
+    return undefined;
+  };
+  const parsed = ZFlowDefinition.safeParse(doc.toJS());
+  if (!parsed.success) {
+    return err(
+      parsed.error.issues.map((issue) => ({
+        file,
+        path: formatPath(issue.path),
+        line: lineOf(issue.path),
+        reason: issue.message,
+      })),
+    );
+  }
+  const problems = validateFlow(parsed.data);
+  if (problems.length > 0) {
+    return err(problems.map((p) => ({ file, path: formatPath(p.path), line: lineOf(p.path), reason: p.message })));
+  }
+  const expectedKey = basename(file, extname(file));
+  if (/^[a-z0-9-]+$/.test(expectedKey) && expectedKey !== parsed.data.key) {
+    return err([
+      { file, path: "key", line: lineOf(["key"]), reason: `key "${parsed.data.key}" must match the file name "${expectedKey}"` },
+    ]);
+  }
+  return ok(parsed.data);
+}
+
+/**
+ * Loads every `*.yaml`, `*.yml` and `*.json` file in a directory. A bad file is reported and not loaded;
+ * the good ones still load, so one typo does not take every survey down.
+ */
+export async function loadFlowDirectory(
+  dir: string,
+): Promise<{ flows: FlowDefinition[]; errors: FlowFileError[] }> {
+  const names = (await readdir(dir)).filter((n) => /\.(ya?ml|json)$/i.test(n)).sort();
+  const flows: FlowDefinition[] = [];
+  const errors: FlowFileError[] = [];
+  const keys = new Map<string, string>();
+  for (const name of names) {
+    const file = join(dir, name);
+    const result = parseFlowSource(await readFile(file, "utf8"), file);
+    if (!result.ok) {
+      errors.push(...result.error);
+      continue;
+    }
+    const other = keys.get(result.value.key);
+    if (other !== undefined) {
+      errors.push({ file, path: "key", reason: `key "${result.value.key}" is already defined in ${other}` });
+      continue;
+    }
+    keys.set(result.value.key, file);
+    flows.push(result.value);
+  }
+  return { flows, errors };
+}

@@ -1,0 +1,156 @@
+import type { Locale } from "../locale.ts";
+import { toLocaleDigits } from "../text/digits.ts";
+
+/**
+ * cxbot's own user-visible sentences (flow texts live in the flow files). Every key exists in every
+ * locale — the type checker enforces it. `{name}` placeholders are filled by {@link t}; numbers are written
+ * in the locale's own digits.
+ */
+const MESSAGES = {
+  en: {
+    reaskRating: "Please reply with a number from {min} to {max}.",
+    outOfRange: "{value} is outside the scale. Please choose a number from {min} to {max}.",
+    reaskChoice: "Please choose one of the options, or reply with its number.",
+    reaskMultiple: "Tap every option that applies, then “Done”. You can also type their numbers, like 1, 3.",
+    reaskText: "Please type your answer in a message.",
+    required: "This question needs an answer.",
+    offerSkip: "Having trouble with this one? You can skip it.",
+    skipped: "Skipped.",
+    skip: "Skip",
+    done: "Done",
+    multipleHint: "You can choose more than one.",
+    nothingSelected: "Please choose at least one option first.",
+    stopped: "The survey is stopped. What you answered so far is saved — thank you for your time.",
+    noSurvey: "There is no survey in progress right now. Send /feedback to start one.",
+    unknownFlow: "Sorry, there is no survey called “{flow}”.",
+    help:
+      "Answer with the buttons or by typing.\n/skip — skip this question\n/stop — end the survey\n/restart — start again\n/language — change the language",
+    chooseLanguage: "Choose your language:",
+    languageChanged: "Language changed to English.",
+    stale: "That question has already been answered.",
+    resumed: "Welcome back! Let’s pick up where you left off.",
+    answer: "Your answer: {answer}",
+    longText: "Your message was long, so we kept all of it with your answers.",
+    expired: "Your previous survey timed out. Send /feedback to start a new one.",
+    thanks: "Thank you for your feedback!",
+  },
+  fa: {
+    reaskRating: "لطفاً با عددی از {min} تا {max} پاسخ دهید.",
+    outOfRange: "عدد {value} در این مقیاس نیست. لطفاً عددی از {min} تا {max} انتخاب کنید.",
+    reaskChoice: "لطفاً یکی از گزینه‌ها را انتخاب کنید یا شمارهٔ آن را بفرستید.",
+    reaskMultiple: "همهٔ گزینه‌های مورد نظرتان را بزنید و بعد «تمام» را انتخاب کنید. می‌توانید شماره‌ها را هم بنویسید، مثلاً ۱، ۳.",
+    reaskText: "لطفاً پاسخ خود را در یک پیام بنویسید.",
+    required: "پاسخ به این سؤال لازم است.",
+    offerSkip: "اگر پاسخ دادن به این سؤال سخت است، می‌توانید از آن بگذرید.",
+    skipped: "از این سؤال گذشتیم.",
+    skip: "رد شدن",
+    done: "تمام",
+    multipleHint: "می‌توانید بیش از یک گزینه انتخاب کنید.",
+    nothingSelected: "لطفاً اول دست‌کم یک گزینه را انتخاب کنید.",
+    stopped: "نظرسنجی متوقف شد. پاسخ‌هایی که تا اینجا داده‌اید ذخیره شده است؛ از وقتی که گذاشتید سپاسگزاریم.",
+    noSurvey: "در حال حاضر نظرسنجی فعالی ندارید. برای شروع، /feedback را بفرستید.",
+    unknownFlow: "متأسفیم، نظرسنجی‌ای با نام «{flow}» وجود ندارد.",
+    help:
+      "با دکمه‌ها یا با نوشتن پاسخ دهید.\n/skip — رد شدن از این سؤال\n/stop — پایان نظرسنجی\n/restart — شروع دوباره\n/language — تغییر زبان",
+    chooseLanguage: "زبان خود را انتخاب کنید:",
+    languageChanged: "زبان به فارسی تغییر کرد.",
+    stale: "به این سؤال قبلاً پاسخ داده شده است.",
+    resumed: "خوش برگشتید! از همان جایی که مانده بودیم ادامه می‌دهیم.",
+    answer: "پاسخ شما: {answer}",
+    longText: "پیامتان طولانی بود؛ همهٔ آن را همراه پاسخ‌هایتان نگه داشتیم.",
+    expired: "مهلت نظرسنجی قبلی‌تان تمام شد. برای شروع یک نظرسنجی تازه، /feedback را بفرستید.",
+    thanks: "از بازخورد شما سپاسگزاریم!",
+  },
+  ar: {
+    reaskRating: "يُرجى الرد برقم من {min} إلى {max}.",
+    outOfRange: "الرقم {value} خارج المقياس. يُرجى اختيار رقم من {min} إلى {max}.",
+    reaskChoice: "يُرجى اختيار أحد الخيارات، أو إرسال رقمه.",
+    reaskMultiple: "اضغط على كل خيار ينطبق عليك، ثم اضغط «تم». يمكنك أيضًا كتابة أرقامها، مثل ١، ٣.",
+    reaskText: "يُرجى كتابة إجابتك في رسالة.",
+    required: "هذا السؤال يحتاج إلى إجابة.",
+    offerSkip: "هل تجد صعوبة في هذا السؤال؟ يمكنك تخطيه.",
+    skipped: "تم تخطي السؤال.",
+    skip: "تخطٍّ",
+    done: "تم",
+    multipleHint: "يمكنك اختيار أكثر من خيار.",
+    nothingSelected: "يُرجى اختيار خيار واحد على الأقل أولًا.",
+    stopped: "تم إيقاف الاستبيان. حفظنا إجاباتك حتى الآن، ونشكرك على وقتك.",
+    noSurvey: "لا يوجد استبيان جارٍ الآن. أرسل /feedback لبدء استبيان.",
+    unknownFlow: "عذرًا، لا يوجد استبيان باسم «{flow}».",
+    help:
+      "أجب باستخدام الأزرار أو بالكتابة.\n/skip — تخطي هذا السؤال\n/stop — إنهاء الاستبيان\n/restart — البدء من جديد\n/language — تغيير اللغة",
+    chooseLanguage: "اختر لغتك:",
+    languageChanged: "تم تغيير اللغة إلى العربية.",
+    stale: "تمت الإجابة عن هذا السؤال من قبل.",
+    resumed: "مرحبًا بعودتك! لنكمل من حيث توقفنا.",
+    answer: "إجابتك: {answer}",
+    longText: "كانت رسالتك طويلة، فاحتفظنا بها كاملة مع إجاباتك.",
+    expired: "انتهت مهلة استبيانك السابق. أرسل /feedback لبدء استبيان جديد.",
+    thanks: "شكرًا لك على ملاحظاتك!",
+  },
+  tr: {
+    reaskRating: "Lütfen {min} ile {max} arasında bir sayıyla yanıt verin.",
+    outOfRange: "{value} ölçeğin dışında. Lütfen {min} ile {max} arasında bir sayı seçin.",
+    reaskChoice: "Lütfen seçeneklerden birini seçin ya da numarasını yazın.",
+    reaskMultiple: "Size uyan tüm seçeneklere dokunun, ardından “Tamam” düğmesine basın. Numaralarını da yazabilirsiniz, örneğin 1, 3.",
+    reaskText: "Lütfen yanıtınızı bir mesaj olarak yazın.",
+    required: "Bu sorunun yanıtlanması gerekiyor.",
+    offerSkip: "Bu soruda zorlanıyor musunuz? İsterseniz atlayabilirsiniz.",
+    skipped: "Soru atlandı.",
+    skip: "Atla",
+    done: "Tamam",
+    multipleHint: "Birden fazla seçenek seçebilirsiniz.",
+    nothingSelected: "Lütfen önce en az bir seçenek seçin.",
+    stopped: "Anket durduruldu. Şu ana kadarki yanıtlarınız kaydedildi; zaman ayırdığınız için teşekkür ederiz.",
+    noSurvey: "Şu anda devam eden bir anket yok. Başlatmak için /feedback gönderin.",
+    unknownFlow: "Üzgünüz, “{flow}” adında bir anket yok.",
+    help:
+      "Düğmelerle ya da yazarak yanıt verebilirsiniz.\n/skip — bu soruyu atla\n/stop — anketi bitir\n/restart — baştan başla\n/language — dili değiştir",
+    chooseLanguage: "Dilinizi seçin:",
+    languageChanged: "Dil Türkçe olarak değiştirildi.",
+    stale: "Bu soru zaten yanıtlandı.",
+    resumed: "Tekrar hoş geldiniz! Kaldığımız yerden devam edelim.",
+    answer: "Yanıtınız: {answer}",
+    longText: "Mesajınız uzundu; tamamını yanıtlarınızla birlikte sakladık.",
+    expired: "Önceki anketinizin süresi doldu. Yeni bir anket başlatmak için /feedback gönderin.",
+    thanks: "Geri bildiriminiz için teşekkür ederiz!",
+  },
+} as const satisfies Record<Locale, Record<string, string>>;
+
+export type MessageKey = keyof (typeof MESSAGES)["en"];
+
+// Compile-time check: every locale has exactly the English keys.
+type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;
+const _allLocalesComplete: [
+  SameKeys<(typeof MESSAGES)["en"], (typeof MESSAGES)["fa"]>,
+  SameKeys<(typeof MESSAGES)["en"], (typeof MESSAGES)["ar"]>,
+  SameKeys<(typeof MESSAGES)["en"], (typeof MESSAGES)["tr"]>,
+] = [true, true, true];
+void _allLocalesComplete;
+
+/** The native names of the languages, for the language picker. */
+export const LANGUAGE_NAMES: Readonly<Record<Locale, string>> = {
+  en: "English",
+  fa: "فارسی",
+  ar: "العربية",
+  tr: "Türkçe",
+};
+
+/** A localized system sentence with its placeholders filled; numbers use the locale's digits. */
+export function t(locale: Locale, key: MessageKey, params: Readonly<Record<string, string | number>> = {}): string {
+  const template: string = MESSAGES[locale][key];
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params[name];
+    if (value === undefined) return whole;
+    return typeof value === "number" ? toLocaleDigits(String(value), locale) : value;
+  });
+}
+
+/** All keys, for tests that check completeness at run time too. */
+export function messageKeys(): MessageKey[] {
+  return Object.keys(MESSAGES.en) as MessageKey[];
+}
+
+export function rawMessage(locale: Locale, key: MessageKey): string {
+  return MESSAGES[locale][key];
+}

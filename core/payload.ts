@@ -1,0 +1,85 @@
+import { z } from "zod";
+import { ZOptionId, ZStepId } from "./flow/schema.ts";
+import { ZLocale } from "./locale.ts";
+import { err, ok, type Result } from "./result.ts";
+
+/**
+ * Button payloads: compact, versioned strings (≤ 64 bytes, Telegram's `callback_data` limit) that come back
+ * from the platform as untrusted input. Never JSON of the state: they name a flow version, a step and a value,
+ * and the conversation itself is found from who pressed the button.
+ *
+ * Grammar (version 1, `:`-separated):
+ * - `1:a:<flowVersion>:<stepId>:<optionId|number>` — an answer
+ * - `1:d:<flowVersion>:<stepId>` — "done" for a multiple choice
+ * - `1:s:<flowVersion>:<stepId>` — skip this question
+ * - `1:l:<locale>` — switch language
+ * - `1:c:<stop|restart|help|language>` — a command
+ */
+export type ButtonPayload =
+  | { readonly kind: "answer"; readonly flowVersion: number; readonly stepId: string; readonly value: string }
+  | { readonly kind: "done"; readonly flowVersion: number; readonly stepId: string }
+  | { readonly kind: "skip"; readonly flowVersion: number; readonly stepId: string }
+  | { readonly kind: "language"; readonly locale: z.infer<typeof ZLocale> }
+  | { readonly kind: "command"; readonly command: "stop" | "restart" | "help" | "language" };
+
+export const MAX_PAYLOAD_BYTES = 64;
+
+const ZVersion = z.coerce.number().int().min(1).max(999_999);
+const ZValue = z.union([ZOptionId, z.string().regex(/^\d{1,3}$/)]);
+const ZCommand = z.enum(["stop", "restart", "help", "language"]);
+
+export function encodePayload(p: ButtonPayload): string {
+  switch (p.kind) {
+    case "answer":
+      return `1:a:${p.flowVersion}:${p.stepId}:${p.value}`;
+    case "done":
+      return `1:d:${p.flowVersion}:${p.stepId}`;
+    case "skip":
+      return `1:s:${p.flowVersion}:${p.stepId}`;
+    case "language":
+      return `1:l:${p.locale}`;
+    case "command":
+      return `1:c:${p.command}`;
+    default: {
+      const never: never = p;
+      throw new Error(`unhandled payload ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** Parses a payload that came back from a platform. Anything malformed is a value, not an exception. */
+export function decodePayload(raw: string): Result<ButtonPayload, "PAYLOAD_INVALID"> {
+  if (typeof raw !== "string" || Buffer.byteLength(raw, "utf8") > MAX_PAYLOAD_BYTES) return err("PAYLOAD_INVALID");
+  const parts = raw.split(":");
+  if (parts[0] !== "1") return err("PAYLOAD_INVALID");
+  const [, kind, a, b, c] = parts;
+  const n = parts.length;
+  switch (kind) {
+    case "a": {
+      const v = ZVersion.safeParse(a);
+      const s = ZStepId.safeParse(b);
+      const val = ZValue.safeParse(c);
+      if (n !== 5 || !v.success || !s.success || !val.success) return err("PAYLOAD_INVALID");
+      return ok({ kind: "answer", flowVersion: v.data, stepId: s.data, value: val.data });
+    }
+    case "d":
+    case "s": {
+      const v = ZVersion.safeParse(a);
+      const s = ZStepId.safeParse(b);
+      if (n !== 4 || !v.success || !s.success) return err("PAYLOAD_INVALID");
+      return ok({ kind: kind === "d" ? "done" : "skip", flowVersion: v.data, stepId: s.data });
+    }
+    case "l": {
+      const l = ZLocale.safeParse(a);
+      if (n !== 3 || !l.success) return err("PAYLOAD_INVALID");
+      return ok({ kind: "language", locale: l.data });
+    }
+    case "c": {
+      const cmd = ZCommand.safeParse(a);
+      if (n !== 3 || !cmd.success) return err("PAYLOAD_INVALID");
+      return ok({ kind: "command", command: cmd.data });
+    }
+    default:
+      return err("PAYLOAD_INVALID");
+  }
+}

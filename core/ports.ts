@@ -1,0 +1,159 @@
+import type { ConversationState } from "./engine/state.ts";
+import type { Flow, FlowDefinition, ScaleName } from "./flow/schema.ts";
+import type { Locale } from "./locale.ts";
+import type { Channel, RespondentRef } from "./types.ts";
+
+/**
+ * What the core needs from storage. `storage/` implements these on MongoDB (through mongoose); the core never
+ * sees a driver. Every lookup on the hot path is by a deterministic string id, so it stays fast on the
+ * embedded server (which only pushes exact `_id` filters down) and on MongoDB alike.
+ */
+
+/** One line of the conversation as it happened. */
+export interface TranscriptEntry {
+  readonly direction: "in" | "out";
+  readonly text: string;
+  /** ISO 8601 instant. */
+  readonly at: string;
+  /** The platform's id for the message, when it has one. */
+  readonly messageId?: string;
+}
+
+/**
+ * A conversation as stored: its state plus the revision used for optimistic concurrency, the ids of the last
+ * events applied to it (to ignore redeliveries) and the transcript.
+ */
+export interface ConversationRecord {
+  /** The respondent's key, `channel:userId`: a respondent has at most one active conversation. */
+  readonly key: string;
+  /** Incremented by every write; a write names the revision it read. */
+  readonly rev: number;
+  readonly state: ConversationState;
+  readonly recentEventIds: readonly string[];
+  readonly transcript: readonly TranscriptEntry[];
+}
+
+/** `conflict`: someone else wrote first (another worker, a retried webhook); re-read and try again. */
+export type WriteResult = "ok" | "conflict";
+
+export interface ConversationStore {
+  /** The respondent's active conversation, by key. */
+  getActive(key: string): Promise<ConversationRecord | null>;
+  /** Inserts a new active conversation (rev 1); `conflict` when the key already has one. */
+  create(record: ConversationRecord): Promise<WriteResult>;
+  /** Saves `record` (whose `rev` is `expectedRev + 1`) only if the stored revision is still `expectedRev`. */
+  update(record: ConversationRecord, expectedRev: number): Promise<WriteResult>;
+  /**
+   * Moves an ended conversation into the response archive and frees the respondent's key. Idempotent: safe
+   * to repeat after a crash between its two writes.
+   */
+  archive(record: ConversationRecord): Promise<void>;
+  /** Active conversations last updated before `before`, oldest first, at most `limit`. */
+  listIdle(before: Date, limit: number): Promise<ConversationRecord[]>;
+  /** How many conversations are in progress. */
+  countActive(): Promise<number>;
+}
+
+/** Ended conversations: the complete or partial responses. */
+export interface ResponseStore {
+  /** All archived responses of a flow (every flow when omitted), in batches. */
+  list(filter: { flowKey?: string }): AsyncIterable<ConversationRecord>;
+  get(conversationId: string): Promise<ConversationRecord | null>;
+  count(filter: { flowKey?: string }): Promise<number>;
+}
+
+/** Platform event ids already handled, so a redelivered webhook or update is ignored. Kept bounded by age. */
+export interface ProcessedEventStore {
+  /** Marks an id as processed; false when it was already (the event is a duplicate). */
+  claim(eventId: string, at: Date): Promise<boolean>;
+  has(eventId: string): Promise<boolean>;
+  /** Marks ids as processed, ignoring any already there. */
+  remember(eventIds: readonly string[], at: Date): Promise<void>;
+  /** Forgets ids processed before `before`; returns how many. */
+  prune(before: Date): Promise<number>;
+}
+
+/** What cxbot remembers about a respondent across surveys. */
+export interface RespondentProfile {
+  readonly key: string;
+  readonly channel: Channel;
+  readonly userId: string;
+  readonly displayName?: string;
+  /** Chosen with the language command; wins over the platform's language. */
+  readonly locale?: Locale;
+  readonly optedOut: boolean;
+  readonly lastSurveyedAt?: string;
+}
+
+export interface RespondentStore {
+  get(key: string): Promise<RespondentProfile | null>;
+  /** Records that a survey started now (creating the profile if needed). */
+  touchSurveyed(ref: RespondentRef, at: Date): Promise<void>;
+  setLocale(ref: RespondentRef, locale: Locale): Promise<void>;
+}
+
+/** The dimensions of a daily score rollup. */
+export interface RollupBucket {
+  readonly flowKey: string;
+  readonly stepId: string;
+  readonly scale: ScaleName | "custom";
+  /** `YYYY-MM-DD` in the flow's time zone. */
+  readonly day: string;
+  readonly channel: Channel;
+  readonly locale: Locale;
+}
+
+/** Add (or, for a withdrawn answer, remove) `count` answers of `value` in a bucket. */
+export interface RollupIncrement {
+  readonly bucket: RollupBucket;
+  readonly value: number;
+  readonly count: number;
+}
+
+/** A stored rollup: how many answers of each value a bucket has. */
+export interface RollupRow extends RollupBucket {
+  readonly histogram: Readonly<Record<number, number>>;
+}
+
+export interface RollupStore {
+  /** Applies increments atomically per bucket (`$inc`), creating buckets as needed. */
+  apply(increments: readonly RollupIncrement[]): Promise<void>;
+  /** Every bucket of a flow between two days, both inclusive. */
+  read(flowKey: string, fromDay: string, toDay: string): Promise<RollupRow[]>;
+  /** Removes every bucket of a flow (before a rebuild from the archive). */
+  clear(flowKey: string): Promise<void>;
+}
+
+/** Versioned flow definitions. A version never changes once stored. */
+export interface FlowStore {
+  /** Stores a definition: the latest version when its content hash is unchanged, else a new version. */
+  publish(definition: FlowDefinition, hash: string, actor: string): Promise<{ flow: Flow; created: boolean }>;
+  get(key: string, version: number): Promise<Flow | null>;
+  latest(key: string): Promise<Flow | null>;
+  keys(): Promise<string[]>;
+}
+
+/** Who did what, for admins' eyes. Append-only. */
+export interface AuditEntry {
+  readonly at: Date;
+  readonly actor: string;
+  readonly action: string;
+  readonly target: string;
+  readonly detail?: Readonly<Record<string, string | number | boolean>>;
+}
+
+export interface AuditLog {
+  record(entry: AuditEntry): Promise<void>;
+  recent(limit: number): Promise<AuditEntry[]>;
+}
+
+/** Everything the survey service persists through. */
+export interface SurveyStores {
+  readonly conversations: ConversationStore;
+  readonly responses: ResponseStore;
+  readonly events: ProcessedEventStore;
+  readonly respondents: RespondentStore;
+  readonly rollups: RollupStore;
+  readonly flows: FlowStore;
+  readonly audit: AuditLog;
+}

@@ -1,0 +1,427 @@
+import { randomUUID } from "node:crypto";
+import { KeyedQueue, Semaphore } from "./concurrency.ts";
+import {
+  applyInput,
+  currentQuestion,
+  type EngineInput,
+  expireConversation,
+  type StepOutcome,
+  startConversation,
+} from "./engine/engine.ts";
+import type { ConversationState } from "./engine/state.ts";
+import type { FlowRegistry } from "./flow/registry.ts";
+import type { Flow } from "./flow/schema.ts";
+import { t } from "./i18n/messages.ts";
+import { type Locale, matchLocale, RTL_LOCALES } from "./locale.ts";
+import { parseCommand } from "./parse/answer.ts";
+import { decodePayload } from "./payload.ts";
+import type { ConversationRecord, SurveyStores, TranscriptEntry } from "./ports.ts";
+import { CxError } from "./result.ts";
+import { RollupBuffer, rollupIncrements } from "./rollups.ts";
+import type { SentimentAnalyzer } from "./sentiment/types.ts";
+import type { DomainEvent, InboundEvent, OutboundMessage, RespondentRef } from "./types.ts";
+
+/** How the survey service is put together. */
+export interface SurveyServiceDeps {
+  readonly stores: SurveyStores;
+  readonly flows: FlowRegistry;
+  readonly analyzer: SentimentAnalyzer;
+  readonly defaultLocale: Locale;
+  /** The flow a bare start (`/start`, `/feedback`) begins. */
+  readonly defaultFlow: string;
+  /** Database work in flight at once, across all conversations. */
+  readonly maxConcurrency?: number;
+  /** Rollup flush interval; 0 disables the timer (tests flush by hand). */
+  readonly rollupFlushMs?: number;
+  readonly clock?: () => Date;
+  readonly newId?: () => string;
+  /** Called with domain events after they are saved (alerts go to Slack from here, in a later adapter). */
+  readonly onEvents?: (events: readonly DomainEvent[]) => void;
+}
+
+/** What happened to one inbound event, and what to send back. */
+export interface HandleResult {
+  /**
+   * `handled`: applied; `duplicate`: this event id was seen before, nothing done, nothing to send;
+   * `no-survey`: no conversation to apply it to.
+   */
+  readonly status: "handled" | "duplicate" | "no-survey";
+  readonly messages: readonly OutboundMessage[];
+  /** The question just answered and how to show the answer (to edit the old question). */
+  readonly answered?: { readonly stepId: string; readonly label: string };
+  /** A button of a question that is no longer current: the adapter may show the notice as a toast. */
+  readonly stale?: boolean;
+  readonly conversationId?: string;
+  readonly locale?: Locale;
+}
+
+export interface SurveyService {
+  /** Applies one inbound event. Never throws for bad input; throws only when storage keeps failing. */
+  handle(event: InboundEvent): Promise<HandleResult>;
+  /** Ends conversations idle longer than their flow allows; returns how many. */
+  expireIdle(): Promise<number>;
+  /** Writes buffered rollup increments now. */
+  flush(): Promise<void>;
+  /** Stops taking events, waits for those in flight and flushes rollups. */
+  close(): Promise<void>;
+}
+
+/** The respondent's key: at most one active conversation each. */
+export function respondentKey(ref: RespondentRef): string {
+  return `${ref.channel}:${ref.userId}`;
+}
+
+const RECENT_EVENT_IDS = 16;
+const TRANSCRIPT_LIMIT = 200;
+const TRANSCRIPT_TEXT_LIMIT = 4000;
+const MAX_ATTEMPTS = 5;
+
+function entry(direction: "in" | "out", text: string, at: Date, messageId?: string): TranscriptEntry {
+  const capped = text.length > TRANSCRIPT_TEXT_LIMIT ? `${text.slice(0, TRANSCRIPT_TEXT_LIMIT)}…` : text;
+  return { direction, text: capped, at: at.toISOString(), ...(messageId === undefined ? {} : { messageId }) };
+}
+
+function appendTranscript(
+  previous: readonly TranscriptEntry[],
+  added: readonly TranscriptEntry[],
+): readonly TranscriptEntry[] {
+  const all = [...previous, ...added];
+  return all.length > TRANSCRIPT_LIMIT ? all.slice(all.length - TRANSCRIPT_LIMIT) : all;
+}
+
+function notice(locale: Locale, text: string): OutboundMessage {
+  return { kind: "notice", text, locale, rtl: RTL_LOCALES.has(locale), expectsText: false };
+}
+
+class Conflict extends Error {}
+
+/** `/start`, `/feedback` and `/feedback csat` typed as text (the console, or a platform without commands). */
+function parseStartText(text: string): { flowKey?: string } | undefined {
+  const m = text.trim().match(/^\/(?:start|feedback)(?:@\w+)?(?:\s+([a-z0-9-]{1,32}))?$/i);
+  if (!m) return undefined;
+  return m[1] === undefined ? {} : { flowKey: m[1].toLowerCase() };
+}
+
+/** Creates the service every adapter talks to. */
+export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
+  const { stores, flows, analyzer } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const newId = deps.newId ?? (() => randomUUID());
+  const semaphore = new Semaphore(deps.maxConcurrency ?? 8);
+  const queue = new KeyedQueue();
+  const rollups = new RollupBuffer(stores.rollups, { intervalMs: deps.rollupFlushMs ?? 1000 });
+  let closing = false;
+
+  const emit = (events: readonly DomainEvent[]): void => {
+    if (events.length > 0) deps.onEvents?.(events);
+  };
+
+  const flowOf = async (state: ConversationState): Promise<Flow> => {
+    const flow = await flows.get(state.flowKey, state.flowVersion);
+    if (!flow) throw new CxError("FLOW_NOT_FOUND", `flow ${state.flowKey}@${state.flowVersion} is not stored`);
+    return flow;
+  };
+
+  /** Ends a conversation for good: saved with its final state, then archived; rollups follow the status. */
+  const finish = async (record: ConversationRecord, previousRev: number | null): Promise<void> => {
+    if (previousRev !== null && (await stores.conversations.update(record, previousRev)) === "conflict") {
+      throw new Conflict();
+    }
+    await stores.conversations.archive(record);
+    await stores.events.remember(record.recentEventIds, clock());
+  };
+
+  const replaceRecord = async (record: ConversationRecord, now: Date): Promise<void> => {
+    const flow = await flowOf(record.state);
+    const state: ConversationState = {
+      ...record.state,
+      status: "replaced",
+      stepId: null,
+      endedAt: now.toISOString(),
+    };
+    await finish({ ...record, rev: record.rev + 1, state }, record.rev);
+    rollups.add(rollupIncrements(record.state, flow.timeZone, -1));
+    emit([{ type: "conversation.ended", conversationId: state.id, flowKey: state.flowKey, status: "replaced" }]);
+  };
+
+  const isIdle = async (record: ConversationRecord, now: Date): Promise<boolean> => {
+    const flow = await flowOf(record.state);
+    return Date.parse(record.state.updatedAt) + flow.idleMinutes * 60_000 < now.getTime();
+  };
+
+  const expireRecord = async (record: ConversationRecord, now: Date): Promise<void> => {
+    const outcome = expireConversation(record.state, now);
+    await finish({ ...record, rev: record.rev + 1, state: outcome.state }, record.rev);
+    emit(outcome.events);
+  };
+
+  const localeFor = async (ref: RespondentRef, explicit?: Locale): Promise<Locale> => {
+    if (explicit) return explicit;
+    const profile = await stores.respondents.get(respondentKey(ref));
+    return profile?.locale ?? matchLocale(ref.languageTag) ?? deps.defaultLocale;
+  };
+
+  const start = async (
+    event: InboundEvent,
+    input: { flowKey?: string; reference?: string; locale?: Locale },
+    active: ConversationRecord | null,
+    now: Date,
+  ): Promise<HandleResult> => {
+    const key = respondentKey(event.respondent);
+    const flowKey = input.flowKey ?? deps.defaultFlow;
+    const flow = await flows.latest(flowKey);
+    const locale = await localeFor(event.respondent, input.locale ?? active?.state.locale);
+    if (!flow) {
+      return { status: "handled", messages: [notice(locale, t(locale, "unknownFlow", { flow: flowKey.slice(0, 40) }))] };
+    }
+    if (active) {
+      if (active.state.flowKey === flow.key && (input.reference ?? active.state.reference) === active.state.reference) {
+        const question = currentQuestion(await flowOf(active.state), active.state);
+        return {
+          status: "handled",
+          messages: [notice(active.state.locale, t(active.state.locale, "resumed")), ...(question ? [question] : [])],
+          conversationId: active.state.id,
+          locale: active.state.locale,
+        };
+      }
+      await replaceRecord(active, now);
+    }
+    const outcome = startConversation(
+      flow,
+      {
+        id: newId(),
+        respondent: event.respondent,
+        locale,
+        ...(input.reference === undefined ? {} : { reference: input.reference }),
+      },
+      now,
+    );
+    const record: ConversationRecord = {
+      key,
+      rev: 1,
+      state: outcome.state,
+      recentEventIds: [event.eventId],
+      transcript: outcome.messages.map((m) => entry("out", m.text, now)),
+    };
+    if ((await stores.conversations.create(record)) === "conflict") throw new Conflict();
+    await stores.respondents.touchSurveyed(event.respondent, now);
+    if (outcome.state.status !== "active") await finish(record, null);
+    emit(outcome.events);
+    return { status: "handled", messages: outcome.messages, conversationId: outcome.state.id, locale };
+  };
+
+  const toEngineInput = (event: InboundEvent): EngineInput | "invalid" => {
+    switch (event.input.type) {
+      case "text":
+        return { type: "text", text: event.input.text };
+      case "command":
+        return {
+          type: "command",
+          command: event.input.command,
+          ...(event.input.argument === undefined ? {} : { argument: event.input.argument }),
+        };
+      case "choice": {
+        const decoded = decodePayload(event.input.payload);
+        return decoded.ok ? { type: "button", payload: decoded.value } : "invalid";
+      }
+      case "start":
+        return "invalid";
+      default: {
+        const never: never = event.input;
+        throw new Error(`unhandled input ${JSON.stringify(never)}`);
+      }
+    }
+  };
+
+  const inboundText = (event: InboundEvent, outcome: StepOutcome): string => {
+    switch (event.input.type) {
+      case "text":
+        return event.input.text;
+      case "choice":
+        return outcome.answered ? `[${outcome.answered.label}]` : `[${event.input.payload}]`;
+      case "command":
+        return `/${event.input.command}${event.input.argument ? ` ${event.input.argument}` : ""}`;
+      case "start":
+        return "/start";
+      default: {
+        const never: never = event.input;
+        throw new Error(`unhandled input ${JSON.stringify(never)}`);
+      }
+    }
+  };
+
+  const attempt = async (event: InboundEvent): Promise<HandleResult> => {
+    const now = clock();
+    const key = respondentKey(event.respondent);
+    let active = await stores.conversations.getActive(key);
+    if (active?.recentEventIds.includes(event.eventId)) return { status: "duplicate", messages: [] };
+    if (active && active.state.status !== "active") {
+      // A crash between saving the end and archiving: finish the job.
+      await stores.conversations.archive(active);
+      active = null;
+    }
+    let expiredNotice = false;
+    if (active && (await isIdle(active, now))) {
+      await expireRecord(active, now);
+      active = null;
+      expiredNotice = true;
+    }
+
+    const input = event.input;
+    const startInput = input.type === "start" ? input : input.type === "text" ? parseStartText(input.text) : undefined;
+    if (startInput !== undefined) {
+      if (!(await stores.events.claim(event.eventId, now))) return { status: "duplicate", messages: [] };
+      return start(event, startInput, active, now);
+    }
+
+    if (!active) {
+      if (await stores.events.has(event.eventId)) return { status: "duplicate", messages: [] };
+      const locale = await localeFor(event.respondent);
+      const stale = input.type === "choice";
+      if (input.type === "choice" || (input.type === "command" && input.command === "language")) {
+        // A language button outside a survey still sets the respondent's language.
+        const decoded = input.type === "choice" ? decodePayload(input.payload) : undefined;
+        if (decoded?.ok && decoded.value.kind === "language") {
+          await stores.respondents.setLocale(event.respondent, decoded.value.locale);
+          const l = decoded.value.locale;
+          return { status: "handled", messages: [notice(l, t(l, "languageChanged"))], locale: l };
+        }
+      }
+      const command = input.type === "text" ? parseCommand(input.text, locale) : undefined;
+      const text =
+        command?.command === "help"
+          ? t(locale, "help")
+          : stale
+            ? t(locale, "stale")
+            : t(locale, expiredNotice ? "expired" : "noSurvey");
+      return { status: "no-survey", messages: [notice(locale, text)], stale, locale };
+    }
+
+    const flow = await flowOf(active.state);
+    const engineInput = toEngineInput(event);
+    const outcome: StepOutcome =
+      engineInput === "invalid"
+        ? {
+            state: active.state,
+            messages: [notice(active.state.locale, t(active.state.locale, "stale"))],
+            events: [],
+            stale: true,
+          }
+        : applyInput(flow, active.state, engineInput, { analyzer, now });
+
+    if (outcome.restart) {
+      await replaceRecord(active, now);
+      return start(
+        event,
+        {
+          flowKey: active.state.flowKey,
+          locale: active.state.locale,
+          ...(active.state.reference === undefined ? {} : { reference: active.state.reference }),
+        },
+        null,
+        now,
+      );
+    }
+    const base = {
+      conversationId: active.state.id,
+      locale: outcome.state.locale,
+      ...(outcome.answered ? { answered: outcome.answered } : {}),
+      ...(outcome.stale ? { stale: true } : {}),
+    };
+    if (outcome.state === active.state) {
+      // Nothing changed (a stale button, help): no write needed.
+      return { status: "handled", messages: outcome.messages, ...base };
+    }
+    const record: ConversationRecord = {
+      key,
+      rev: active.rev + 1,
+      state: outcome.state,
+      recentEventIds: [...active.recentEventIds, event.eventId].slice(-RECENT_EVENT_IDS),
+      transcript: appendTranscript(active.transcript, [
+        entry("in", inboundText(event, outcome), now, event.messageId),
+        ...outcome.messages.map((m) => entry("out", m.text, now)),
+      ]),
+    };
+    if (outcome.state.status === "active") {
+      if ((await stores.conversations.update(record, active.rev)) === "conflict") throw new Conflict();
+    } else {
+      await finish(record, active.rev);
+    }
+    if (outcome.state.locale !== active.state.locale) await stores.respondents.setLocale(event.respondent, outcome.state.locale);
+    const recorded = outcome.state.answers.slice(active.state.answers.length);
+    if (recorded.length > 0) {
+      rollups.add(rollupIncrements({ ...outcome.state, answers: recorded }, flow.timeZone));
+    }
+    emit(outcome.events);
+    return { status: "handled", messages: outcome.messages, ...base };
+  };
+
+  const handle = async (event: InboundEvent): Promise<HandleResult> => {
+    if (closing) throw new CxError("STORE_UNAVAILABLE", "the survey service is shutting down");
+    return queue.run(respondentKey(event.respondent), () =>
+      semaphore.run(async () => {
+        for (let i = 1; ; i++) {
+          try {
+            return await attempt(event);
+          } catch (error) {
+            if (!(error instanceof Conflict) || i >= MAX_ATTEMPTS) {
+              if (error instanceof Conflict) {
+                throw new CxError("STORE_CONFLICT", `gave up after ${MAX_ATTEMPTS} conflicting writes`);
+              }
+              throw error;
+            }
+          }
+        }
+      }),
+    );
+  };
+
+  const expireIdle = async (): Promise<number> => {
+    const now = clock();
+    const idle = await stores.conversations.listIdle(new Date(now.getTime() - 60_000), 500);
+    let expired = 0;
+    for (const candidate of idle) {
+      await queue.run(candidate.key, () =>
+        semaphore.run(async () => {
+          const current = await stores.conversations.getActive(candidate.key);
+          if (!current || current.state.id !== candidate.state.id) return;
+          if (current.state.status !== "active") {
+            await stores.conversations.archive(current);
+            return;
+          }
+          if (!(await isIdle(current, now))) return;
+          try {
+            await expireRecord(current, now);
+            expired++;
+          } catch (error) {
+            if (!(error instanceof Conflict)) throw error;
+          }
+        }),
+      );
+    }
+    return expired;
+  };
+
+  let inFlight = 0;
+  const tracked =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      inFlight++;
+      try {
+        return await fn(...args);
+      } finally {
+        inFlight--;
+      }
+    };
+
+  return {
+    handle: tracked(handle),
+    expireIdle: tracked(expireIdle),
+    flush: () => rollups.flush(),
+    async close() {
+      closing = true;
+      while (inFlight > 0) await new Promise((r) => setTimeout(r, 10));
+      await rollups.close();
+    },
+  };
+}

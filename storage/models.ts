@@ -1,0 +1,220 @@
+import { type Connection, type Model, type mongo, Schema } from "mongoose";
+
+/**
+ * The collections. Hot-path lookups go by deterministic string `_id` (the respondent's key, the conversation
+ * id, the rollup bucket, the event id): the only filter the embedded FerretDB server pushes down to SQLite,
+ * and the fastest one on MongoDB. Secondary indexes serve MongoDB; FerretDB scans, so the collections they
+ * serve stay small (active conversations) or are read rarely (archive, reports).
+ *
+ * Only operations that behave the same on MongoDB ≥ 6 and FerretDB 1.24 are used: no transactions, TTL
+ * indexes, `$lookup`, `$facet`, `$avg`/`$push` accumulators, or keys containing `.` or starting with `$`.
+ */
+
+export interface ConversationDoc {
+  _id: string;
+  rev: number;
+  flowKey: string;
+  status: string;
+  updatedAt: Date;
+  state: Record<string, unknown>;
+  recentEventIds: string[];
+  transcript: Record<string, unknown>[];
+}
+
+export interface ResponseDoc {
+  _id: string;
+  key: string;
+  rev: number;
+  flowKey: string;
+  flowVersion: number;
+  status: string;
+  channel: string;
+  startedAt: Date;
+  endedAt: Date;
+  state: Record<string, unknown>;
+  recentEventIds: string[];
+  transcript: Record<string, unknown>[];
+}
+
+export interface ProcessedEventDoc {
+  _id: string;
+  at: Date;
+}
+
+export interface RespondentDoc {
+  _id: string;
+  channel: string;
+  userId: string;
+  displayName?: string;
+  locale?: string;
+  optedOut: boolean;
+  lastSurveyedAt?: Date;
+}
+
+export interface RollupDoc {
+  _id: string;
+  flowKey: string;
+  stepId: string;
+  scale: string;
+  day: string;
+  channel: string;
+  locale: string;
+  /** Answers per value: `h.v7` is the number of 7s. */
+  h: Record<string, number>;
+  n: number;
+  sum: number;
+}
+
+export interface FlowDoc {
+  _id: string;
+  key: string;
+  version: number;
+  hash: string;
+  definition: Record<string, unknown>;
+  publishedAt: Date;
+  publishedBy: string;
+}
+
+export interface FlowHeadDoc {
+  _id: string;
+  version: number;
+  hash: string;
+}
+
+export interface AuditDoc {
+  at: Date;
+  actor: string;
+  action: string;
+  target: string;
+  detail?: Record<string, string | number | boolean>;
+}
+
+const opts = { versionKey: false, minimize: false, strict: true } as const;
+
+const conversationSchema = new Schema<ConversationDoc>(
+  {
+    _id: String,
+    rev: { type: Number, required: true },
+    flowKey: { type: String, required: true },
+    status: { type: String, required: true },
+    updatedAt: { type: Date, required: true },
+    state: { type: Schema.Types.Mixed, required: true },
+    recentEventIds: [String],
+    transcript: [Schema.Types.Mixed],
+  },
+  { ...opts, collection: "conversations" },
+);
+conversationSchema.index({ updatedAt: 1 });
+
+const responseSchema = new Schema<ResponseDoc>(
+  {
+    _id: String,
+    key: { type: String, required: true },
+    rev: Number,
+    flowKey: { type: String, required: true },
+    flowVersion: Number,
+    status: String,
+    channel: String,
+    startedAt: Date,
+    endedAt: Date,
+    state: { type: Schema.Types.Mixed, required: true },
+    recentEventIds: [String],
+    transcript: [Schema.Types.Mixed],
+  },
+  { ...opts, collection: "responses" },
+);
+responseSchema.index({ flowKey: 1, endedAt: 1 });
+responseSchema.index({ key: 1, endedAt: -1 });
+
+const processedEventSchema = new Schema<ProcessedEventDoc>(
+  { _id: String, at: { type: Date, required: true } },
+  { ...opts, collection: "processed_events" },
+);
+processedEventSchema.index({ at: 1 });
+
+const respondentSchema = new Schema<RespondentDoc>(
+  {
+    _id: String,
+    channel: { type: String, required: true },
+    userId: { type: String, required: true },
+    displayName: String,
+    locale: String,
+    optedOut: { type: Boolean, default: false },
+    lastSurveyedAt: Date,
+  },
+  { ...opts, collection: "respondents" },
+);
+
+const rollupSchema = new Schema<RollupDoc>(
+  {
+    _id: String,
+    flowKey: String,
+    stepId: String,
+    scale: String,
+    day: String,
+    channel: String,
+    locale: String,
+    h: { type: Schema.Types.Mixed, default: {} },
+    n: { type: Number, default: 0 },
+    sum: { type: Number, default: 0 },
+  },
+  { ...opts, collection: "score_rollups" },
+);
+rollupSchema.index({ flowKey: 1, day: 1 });
+
+const flowSchema = new Schema<FlowDoc>(
+  {
+    _id: String,
+    key: { type: String, required: true },
+    version: { type: Number, required: true },
+    hash: { type: String, required: true },
+    definition: { type: Schema.Types.Mixed, required: true },
+    publishedAt: { type: Date, required: true },
+    publishedBy: { type: String, required: true },
+  },
+  { ...opts, collection: "flows" },
+);
+flowSchema.index({ key: 1, version: -1 }, { unique: true });
+
+const flowHeadSchema = new Schema<FlowHeadDoc>(
+  { _id: String, version: { type: Number, required: true }, hash: { type: String, required: true } },
+  { ...opts, collection: "flow_heads" },
+);
+
+const auditSchema = new Schema<AuditDoc>(
+  {
+    at: { type: Date, required: true },
+    actor: { type: String, required: true },
+    action: { type: String, required: true },
+    target: { type: String, required: true },
+    detail: Schema.Types.Mixed,
+  },
+  { versionKey: false, minimize: false, collection: "audit_log" },
+);
+auditSchema.index({ at: -1 });
+
+/** Binds the models to one connection (tests use one connection per throwaway database). */
+export function createModels(connection: Connection) {
+  return {
+    Conversation: connection.model("Conversation", conversationSchema),
+    Response: connection.model("Response", responseSchema),
+    ProcessedEvent: connection.model("ProcessedEvent", processedEventSchema),
+    Respondent: connection.model("Respondent", respondentSchema),
+    Rollup: connection.model("Rollup", rollupSchema),
+    Flow: connection.model("Flow", flowSchema),
+    FlowHead: connection.model("FlowHead", flowHeadSchema),
+    Audit: connection.model("Audit", auditSchema),
+  };
+}
+
+export type Models = ReturnType<typeof createModels>;
+
+/** Creates the declared indexes (idempotent). */
+export async function ensureIndexes(models: Models): Promise<void> {
+  for (const model of Object.values(models)) await (model as unknown as Model<unknown>).createIndexes();
+}
+
+/** The driver collection behind a model, typed: single round trips without mongoose's document layer. */
+export function raw<T extends mongo.Document>(model: { readonly collection: unknown }): mongo.Collection<T> {
+  return model.collection as unknown as mongo.Collection<T>;
+}

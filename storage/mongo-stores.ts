@@ -1,0 +1,394 @@
+import mongoose, { type Connection } from "mongoose";
+import type { ConversationState } from "../core/engine/state.ts";
+import type { Flow, FlowDefinition } from "../core/flow/schema.ts";
+import type { Locale } from "../core/locale.ts";
+import type {
+  AuditEntry,
+  AuditLog,
+  ConversationRecord,
+  ConversationStore,
+  FlowStore,
+  ProcessedEventStore,
+  RespondentProfile,
+  RespondentStore,
+  ResponseStore,
+  RollupIncrement,
+  RollupRow,
+  RollupStore,
+  SurveyStores,
+  TranscriptEntry,
+  WriteResult,
+} from "../core/ports.ts";
+import { bucketId } from "../core/rollups.ts";
+import type { Channel, RespondentRef } from "../core/types.ts";
+import {
+  type AuditDoc,
+  type ConversationDoc,
+  createModels,
+  ensureIndexes,
+  type FlowDoc,
+  type FlowHeadDoc,
+  type Models,
+  type ProcessedEventDoc,
+  type RespondentDoc,
+  type ResponseDoc,
+  type RollupDoc,
+  raw,
+} from "./models.ts";
+
+/** MongoDB's duplicate-key error (E11000), on MongoDB and FerretDB alike. */
+export function isDuplicateKey(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const e = error as { code?: unknown; writeErrors?: { code?: unknown }[] };
+  return e.code === 11000 || (Array.isArray(e.writeErrors) && e.writeErrors.every((w) => w.code === 11000));
+}
+
+/** Retries an upsert that lost a race to create the same new `_id` (E11000 on concurrent upserts). */
+async function retryUpsert<T>(op: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await op();
+    } catch (error) {
+      if (!isDuplicateKey(error) || i >= 4) throw error;
+    }
+  }
+}
+
+const toRecord = (doc: ConversationDoc | ResponseDoc, key: string): ConversationRecord => ({
+  key,
+  rev: doc.rev,
+  state: doc.state as unknown as ConversationState,
+  recentEventIds: doc.recentEventIds ?? [],
+  transcript: (doc.transcript ?? []) as unknown as TranscriptEntry[],
+});
+
+const toConversationDoc = (r: ConversationRecord): ConversationDoc => ({
+  _id: r.key,
+  rev: r.rev,
+  flowKey: r.state.flowKey,
+  status: r.state.status,
+  updatedAt: new Date(r.state.updatedAt),
+  state: r.state as unknown as Record<string, unknown>,
+  recentEventIds: [...r.recentEventIds],
+  transcript: r.transcript as unknown as Record<string, unknown>[],
+});
+
+function conversationStore(m: Models): ConversationStore {
+  return {
+    async getActive(key) {
+      const doc = await m.Conversation.findById(key).lean<ConversationDoc>();
+      return doc ? toRecord(doc, key) : null;
+    },
+    async create(record): Promise<WriteResult> {
+      try {
+        await raw<ConversationDoc>(m.Conversation).insertOne(toConversationDoc(record));
+        return "ok";
+      } catch (error) {
+        if (isDuplicateKey(error)) return "conflict";
+        throw error;
+      }
+    },
+    async update(record, expectedRev): Promise<WriteResult> {
+      const result = await raw<ConversationDoc>(m.Conversation).replaceOne(
+        { _id: record.key, rev: expectedRev },
+        toConversationDoc(record),
+      );
+      return result.matchedCount === 1 ? "ok" : "conflict";
+    },
+    async archive(record) {
+      const s = record.state;
+      const doc: ResponseDoc = {
+        _id: s.id,
+        key: record.key,
+        rev: record.rev,
+        flowKey: s.flowKey,
+        flowVersion: s.flowVersion,
+        status: s.status,
+        channel: s.respondent.channel,
+        startedAt: new Date(s.startedAt),
+        endedAt: new Date(s.endedAt ?? s.updatedAt),
+        state: s as unknown as Record<string, unknown>,
+        recentEventIds: [...record.recentEventIds],
+        transcript: record.transcript as unknown as Record<string, unknown>[],
+      };
+      await raw<ResponseDoc>(m.Response).replaceOne({ _id: s.id }, doc, { upsert: true });
+      await raw<ConversationDoc>(m.Conversation).deleteOne({ _id: record.key, rev: record.rev });
+    },
+    async listIdle(before, limit) {
+      const docs = await m.Conversation.find({ updatedAt: { $lt: before } })
+        .sort({ updatedAt: 1 })
+        .limit(limit)
+        .lean<ConversationDoc[]>();
+      return docs.map((d) => toRecord(d, d._id));
+    },
+    countActive: () => m.Conversation.countDocuments({}),
+  };
+}
+
+function responseStore(m: Models): ResponseStore {
+  return {
+    async *list(filter) {
+      const cursor = m.Response.find(filter.flowKey === undefined ? {} : { flowKey: filter.flowKey })
+        .lean<ResponseDoc[]>()
+        .cursor({ batchSize: 500 });
+      for await (const doc of cursor) yield toRecord(doc as ResponseDoc, (doc as ResponseDoc).key);
+    },
+    async get(conversationId) {
+      const doc = await m.Response.findById(conversationId).lean<ResponseDoc>();
+      return doc ? toRecord(doc, doc.key) : null;
+    },
+    count: (filter) => m.Response.countDocuments(filter.flowKey === undefined ? {} : { flowKey: filter.flowKey }),
+  };
+}
+
+function processedEventStore(m: Models): ProcessedEventStore {
+  return {
+    async claim(eventId, at) {
+      try {
+        await raw<ProcessedEventDoc>(m.ProcessedEvent).insertOne({ _id: eventId, at });
+        return true;
+      } catch (error) {
+        if (isDuplicateKey(error)) return false;
+        throw error;
+      }
+    },
+    async has(eventId) {
+      return (await m.ProcessedEvent.findById(eventId).lean()) !== null;
+    },
+    async remember(eventIds, at) {
+      if (eventIds.length === 0) return;
+      try {
+        await raw<ProcessedEventDoc>(m.ProcessedEvent).insertMany(
+          eventIds.map((id) => ({ _id: id, at })),
+          { ordered: false },
+        );
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+    },
+    async prune(before) {
+      return (await m.ProcessedEvent.deleteMany({ at: { $lt: before } })).deletedCount;
+    },
+  };
+}
+
+const respondentKeyOf = (ref: RespondentRef): string => `${ref.channel}:${ref.userId}`;
+
+function respondentStore(m: Models): RespondentStore {
+  const upsert = (ref: RespondentRef, set: Record<string, unknown>) =>
+    retryUpsert(() =>
+      raw<RespondentDoc>(m.Respondent).updateOne(
+        { _id: respondentKeyOf(ref) },
+        {
+          $set: {
+            channel: ref.channel,
+            userId: ref.userId,
+            ...(ref.displayName === undefined ? {} : { displayName: ref.displayName }),
+            ...set,
+          },
+          $setOnInsert: { optedOut: false },
+        },
+        { upsert: true },
+      ),
+    );
+  return {
+    async get(key): Promise<RespondentProfile | null> {
+      const doc = await m.Respondent.findById(key).lean();
+      if (!doc) return null;
+      return {
+        key,
+        channel: doc.channel as Channel,
+        userId: doc.userId,
+        ...(doc.displayName ? { displayName: doc.displayName } : {}),
+        ...(doc.locale ? { locale: doc.locale as Locale } : {}),
+        optedOut: doc.optedOut === true,
+        ...(doc.lastSurveyedAt ? { lastSurveyedAt: doc.lastSurveyedAt.toISOString() } : {}),
+      };
+    },
+    async touchSurveyed(ref, at) {
+      await upsert(ref, { lastSurveyedAt: at });
+    },
+    async setLocale(ref, locale) {
+      await upsert(ref, { locale });
+    },
+  };
+}
+
+function rollupStore(m: Models): RollupStore {
+  return {
+    async apply(increments: readonly RollupIncrement[]) {
+      const byBucket = new Map<string, { inc: Record<string, number>; inc0: RollupIncrement }>();
+      for (const inc of increments) {
+        const id = bucketId(inc.bucket);
+        const entry = byBucket.get(id) ?? { inc: {}, inc0: inc };
+        const valueKey = `h.v${inc.value}`;
+        entry.inc[valueKey] = (entry.inc[valueKey] ?? 0) + inc.count;
+        entry.inc.n = (entry.inc.n ?? 0) + inc.count;
+        entry.inc.sum = (entry.inc.sum ?? 0) + inc.count * inc.value;
+        byBucket.set(id, entry);
+      }
+      if (byBucket.size === 0) return;
+      const ops = [...byBucket].map(([id, { inc, inc0 }]) => ({
+        updateOne: {
+          filter: { _id: id },
+          update: {
+            $inc: inc,
+            $setOnInsert: {
+              flowKey: inc0.bucket.flowKey,
+              stepId: inc0.bucket.stepId,
+              scale: inc0.bucket.scale,
+              day: inc0.bucket.day,
+              channel: inc0.bucket.channel,
+              locale: inc0.bucket.locale,
+            },
+          },
+          upsert: true,
+        },
+      }));
+      // Ordered, so a lost upsert race (E11000) leaves the later ops unapplied and the retry applies them;
+      // the ops before it are applied once. Retry only what did not run.
+      let remaining = ops;
+      for (let i = 0; remaining.length > 0; i++) {
+        try {
+          await raw<RollupDoc>(m.Rollup).bulkWrite(remaining, { ordered: true });
+          remaining = [];
+        } catch (error) {
+          const index = (error as { writeErrors?: { index?: number }[] }).writeErrors?.[0]?.index;
+          if (!isDuplicateKey(error) || typeof index !== "number" || i >= 4) throw error;
+          remaining = remaining.slice(index);
+        }
+      }
+    },
+    async read(flowKey, fromDay, toDay): Promise<RollupRow[]> {
+      const docs = await m.Rollup.find({ flowKey, day: { $gte: fromDay, $lte: toDay } }).lean();
+      return docs.map((d) => ({
+        flowKey: d.flowKey,
+        stepId: d.stepId,
+        scale: d.scale as RollupRow["scale"],
+        day: d.day,
+        channel: d.channel as Channel,
+        locale: d.locale as Locale,
+        histogram: Object.fromEntries(
+          Object.entries(d.h ?? {})
+            .filter(([, v]) => v !== 0)
+            .map(([k, v]) => [Number(k.slice(1)), v]),
+        ),
+      }));
+    },
+    async clear(flowKey) {
+      await m.Rollup.deleteMany({ flowKey });
+    },
+  };
+}
+
+function flowStore(m: Models): FlowStore {
+  const toFlow = (doc: { definition: Record<string, unknown>; version: number }): Flow => ({
+    ...(doc.definition as unknown as FlowDefinition),
+    version: doc.version,
+  });
+  const get = async (key: string, version: number): Promise<Flow | null> => {
+    const doc = await m.Flow.findById(`${key}@${version}`).lean();
+    return doc ? toFlow(doc) : null;
+  };
+  return {
+    async publish(definition, hash, actor) {
+      for (let i = 0; ; i++) {
+        const head = await m.FlowHead.findById(definition.key).lean();
+        if (head && head.hash === hash) {
+          const existing = await get(definition.key, head.version);
+          if (existing) return { flow: existing, created: false };
+        }
+        const version = (head?.version ?? 0) + 1;
+        try {
+          await raw<FlowDoc>(m.Flow).insertOne({
+            _id: `${definition.key}@${version}`,
+            key: definition.key,
+            version,
+            hash,
+            definition: definition as unknown as Record<string, unknown>,
+            publishedAt: new Date(),
+            publishedBy: actor,
+          });
+        } catch (error) {
+          if (isDuplicateKey(error) && i < 4) continue;
+          throw error;
+        }
+        await raw<FlowHeadDoc>(m.FlowHead).replaceOne({ _id: definition.key }, { version, hash }, { upsert: true });
+        await raw<AuditDoc>(m.Audit).insertOne({
+          at: new Date(),
+          actor,
+          action: "flow.publish",
+          target: `${definition.key}@${version}`,
+          detail: { hash },
+        });
+        return { flow: { ...definition, version }, created: true };
+      }
+    },
+    get,
+    async latest(key) {
+      const head = await m.FlowHead.findById(key).lean();
+      return head ? get(key, head.version) : null;
+    },
+    async keys() {
+      return (await m.FlowHead.find({}, { _id: 1 }).lean()).map((d) => d._id).sort();
+    },
+  };
+}
+
+function auditLog(m: Models): AuditLog {
+  return {
+    async record(entry: AuditEntry) {
+      await raw<AuditDoc>(m.Audit).insertOne({ ...entry, ...(entry.detail ? { detail: { ...entry.detail } } : {}) });
+    },
+    async recent(limit) {
+      const docs = await m.Audit.find({}).sort({ at: -1 }).limit(limit).lean();
+      return docs.map((d) => ({
+        at: d.at,
+        actor: d.actor,
+        action: d.action,
+        target: d.target,
+        ...(d.detail ? { detail: d.detail } : {}),
+      }));
+    },
+  };
+}
+
+/** The MongoDB implementation of every store the core needs, on one connection. */
+export function createMongoStores(connection: Connection): SurveyStores & { readonly models: Models } {
+  const models = createModels(connection);
+  return {
+    models,
+    conversations: conversationStore(models),
+    responses: responseStore(models),
+    events: processedEventStore(models),
+    respondents: respondentStore(models),
+    rollups: rollupStore(models),
+    flows: flowStore(models),
+    audit: auditLog(models),
+  };
+}
+
+/** An open database: the stores plus a way to close the connection. */
+export interface Database {
+  readonly connection: Connection;
+  readonly stores: SurveyStores & { readonly models: Models };
+  close(): Promise<void>;
+}
+
+/** Connects to `uri` (database `dbName`, or the one in the URI, or `cxbot`) and prepares the indexes. */
+export async function openDatabase(uri: string, dbName?: string): Promise<Database> {
+  const connection = mongoose.createConnection(uri, {
+    ...(dbName === undefined ? {} : { dbName }),
+    serverSelectionTimeoutMS: 10_000,
+    autoIndex: false,
+    maxPoolSize: 20,
+  });
+  await connection.asPromise();
+  if (dbName === undefined && connection.name === "test") {
+    await connection.close();
+    return openDatabase(uri, "cxbot");
+  }
+  const stores = createMongoStores(connection);
+  await ensureIndexes(stores.models);
+  return { connection, stores, close: () => connection.close() };
+}

@@ -1,0 +1,109 @@
+// Command cxbot-ferretdb runs FerretDB 1.24 (SQLite backend) as an embedded,
+// MongoDB-wire-compatible server for cxbot's local default and its tests.
+//
+// Usage: cxbot-ferretdb -listen 127.0.0.1:27018 -data ./data/ferretdb
+//
+// It prints "READY <host:port>" on stdout once it accepts connections and
+// shuts down cleanly on SIGTERM or SIGINT.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:0", "TCP address to listen on (port 0 picks a free one)")
+	data := flag.String("data", "./data/ferretdb", "directory for the SQLite files")
+	logLevel := flag.String("log-level", "error", "FerretDB log level (debug, info, warn, error)")
+	flag.Parse()
+
+	if err := run(*listen, *data, *logLevel); err != nil {
+		fmt.Fprintln(os.Stderr, "cxbot-ferretdb:", err)
+		os.Exit(1)
+	}
+}
+
+func run(listen, data, logLevel string) error {
+	dir, err := filepath.Abs(data)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+
+	addr := listen
+	host, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return fmt.Errorf("bad -listen %q: %w", listen, err)
+	}
+	if port == "0" {
+		// Reserve a free port, then hand it to FerretDB.
+		l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+		if err != nil {
+			return err
+		}
+		addr = l.Addr().String()
+		l.Close()
+	}
+
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: addr},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + dir + "/",
+		Logger:    slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level(logLevel)})),
+	})
+	if err != nil {
+		return err
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		if err == nil {
+			c.Close()
+			break
+		}
+		select {
+		case err := <-done:
+			return fmt.Errorf("ferretdb stopped during start-up: %v", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("ferretdb did not listen on %s within 30s", addr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	fmt.Printf("READY %s\n", addr)
+
+	err = <-done
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+func level(name string) slog.Level {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(name)); err != nil {
+		return slog.LevelError
+	}
+	return l
+}
