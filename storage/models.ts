@@ -52,15 +52,17 @@ export interface RespondentDoc {
 }
 
 export interface RollupDoc {
+  /** `flowKey|stepId|day`. */
   _id: string;
   flowKey: string;
   stepId: string;
   scale: string;
+  /** `YYYY-MM-DD` in the flow's time zone. */
   day: string;
-  channel: string;
-  locale: string;
-  /** Answers per value: `h.v7` is the number of 7s. */
+  /** Answers per value over all channels and locales: `h.v7` is the number of 7s. */
   h: Record<string, number>;
+  /** The same per channel and locale: `by.telegram.fa.v7`. */
+  by: Record<string, Record<string, Record<string, number>>>;
   n: number;
   sum: number;
 }
@@ -152,9 +154,8 @@ const rollupSchema = new Schema<RollupDoc>(
     stepId: String,
     scale: String,
     day: String,
-    channel: String,
-    locale: String,
     h: { type: Schema.Types.Mixed, default: {} },
+    by: { type: Schema.Types.Mixed, default: {} },
     n: { type: Number, default: 0 },
     sum: { type: Number, default: 0 },
   },

@@ -19,7 +19,6 @@ import type {
   TranscriptEntry,
   WriteResult,
 } from "../core/ports.ts";
-import { bucketId } from "../core/rollups.ts";
 import type { Channel, RespondentRef } from "../core/types.ts";
 import {
   type AuditDoc,
@@ -111,7 +110,13 @@ function conversationStore(m: Models): ConversationStore {
         recentEventIds: [...record.recentEventIds],
         transcript: record.transcript as unknown as Record<string, unknown>[],
       };
-      await raw<ResponseDoc>(m.Response).replaceOne({ _id: s.id }, doc, { upsert: true });
+      // An insert, not an upsert: on the embedded server an insert stays O(1) as the archive grows, while any
+      // update scans the collection. An ended conversation never changes, so a repeat is a no-op.
+      try {
+        await raw<ResponseDoc>(m.Response).insertOne(doc);
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
       await raw<ConversationDoc>(m.Conversation).deleteOne({ _id: record.key, rev: record.rev });
     },
     async listIdle(before, limit) {
@@ -214,66 +219,85 @@ function respondentStore(m: Models): RespondentStore {
   };
 }
 
+/**
+ * One document per flow, step and day (`nps|score|2026-11-24`): a year of a flow's score is 365 small
+ * documents. The channel × locale breakdown lives inside it (`by.telegram.fa.v7`), since both are short enums.
+ */
+export function rollupDocId(flowKey: string, stepId: string, day: string): string {
+  return `${flowKey}|${stepId}|${day}`;
+}
+
 function rollupStore(m: Models): RollupStore {
   return {
     async apply(increments: readonly RollupIncrement[]) {
-      const byBucket = new Map<string, { inc: Record<string, number>; inc0: RollupIncrement }>();
-      for (const inc of increments) {
-        const id = bucketId(inc.bucket);
-        const entry = byBucket.get(id) ?? { inc: {}, inc0: inc };
-        const valueKey = `h.v${inc.value}`;
-        entry.inc[valueKey] = (entry.inc[valueKey] ?? 0) + inc.count;
-        entry.inc.n = (entry.inc.n ?? 0) + inc.count;
-        entry.inc.sum = (entry.inc.sum ?? 0) + inc.count * inc.value;
-        byBucket.set(id, entry);
+      const byDoc = new Map<string, { inc: Record<string, number>; first: RollupIncrement }>();
+      for (const i of increments) {
+        const id = rollupDocId(i.bucket.flowKey, i.bucket.stepId, i.bucket.day);
+        const entry = byDoc.get(id) ?? { inc: {}, first: i };
+        const add = (k: string, v: number) => {
+          entry.inc[k] = (entry.inc[k] ?? 0) + v;
+        };
+        add(`h.v${i.value}`, i.count);
+        add(`by.${i.bucket.channel}.${i.bucket.locale}.v${i.value}`, i.count);
+        add("n", i.count);
+        add("sum", i.count * i.value);
+        byDoc.set(id, entry);
       }
-      if (byBucket.size === 0) return;
-      const ops = [...byBucket].map(([id, { inc, inc0 }]) => ({
+      if (byDoc.size === 0) return;
+      const ops = [...byDoc].map(([id, { inc, first }]) => ({
         updateOne: {
           filter: { _id: id },
           update: {
             $inc: inc,
             $setOnInsert: {
-              flowKey: inc0.bucket.flowKey,
-              stepId: inc0.bucket.stepId,
-              scale: inc0.bucket.scale,
-              day: inc0.bucket.day,
-              channel: inc0.bucket.channel,
-              locale: inc0.bucket.locale,
+              flowKey: first.bucket.flowKey,
+              stepId: first.bucket.stepId,
+              scale: first.bucket.scale,
+              day: first.bucket.day,
             },
           },
           upsert: true,
         },
       }));
-      // Ordered, so a lost upsert race (E11000) leaves the later ops unapplied and the retry applies them;
-      // the ops before it are applied once. Retry only what did not run.
+      // Ordered: when a concurrent upsert of a new day wins the race (E11000), the ops before it are applied
+      // and the retry resumes at the failed one, so nothing is counted twice.
       let remaining = ops;
-      for (let i = 0; remaining.length > 0; i++) {
+      for (let attempt = 0; remaining.length > 0; attempt++) {
         try {
           await raw<RollupDoc>(m.Rollup).bulkWrite(remaining, { ordered: true });
           remaining = [];
         } catch (error) {
           const index = (error as { writeErrors?: { index?: number }[] }).writeErrors?.[0]?.index;
-          if (!isDuplicateKey(error) || typeof index !== "number" || i >= 4) throw error;
+          if (!isDuplicateKey(error) || typeof index !== "number" || attempt >= 4) throw error;
           remaining = remaining.slice(index);
         }
       }
     },
     async read(flowKey, fromDay, toDay): Promise<RollupRow[]> {
       const docs = await m.Rollup.find({ flowKey, day: { $gte: fromDay, $lte: toDay } }).lean();
-      return docs.map((d) => ({
-        flowKey: d.flowKey,
-        stepId: d.stepId,
-        scale: d.scale as RollupRow["scale"],
-        day: d.day,
-        channel: d.channel as Channel,
-        locale: d.locale as Locale,
-        histogram: Object.fromEntries(
-          Object.entries(d.h ?? {})
-            .filter(([, v]) => v !== 0)
-            .map(([k, v]) => [Number(k.slice(1)), v]),
-        ),
-      }));
+      const rows: RollupRow[] = [];
+      for (const d of docs) {
+        for (const [channel, locales] of Object.entries(d.by ?? {})) {
+          for (const [locale, values] of Object.entries(locales)) {
+            const histogram = Object.fromEntries(
+              Object.entries(values)
+                .filter(([, v]) => v !== 0)
+                .map(([k, v]) => [Number(k.slice(1)), v]),
+            );
+            if (Object.keys(histogram).length === 0) continue;
+            rows.push({
+              flowKey: d.flowKey,
+              stepId: d.stepId,
+              scale: d.scale as RollupRow["scale"],
+              day: d.day,
+              channel: channel as Channel,
+              locale: locale as Locale,
+              histogram,
+            });
+          }
+        }
+      }
+      return rows;
     },
     async clear(flowKey) {
       await m.Rollup.deleteMany({ flowKey });

@@ -37,7 +37,7 @@ export function parseFlowSource(source: string, file: string): Result<FlowDefini
       doc.errors.map((e) => ({
         file,
         path: "(root)",
-        line: e.linePos?.[0]?.line,
+        line: lineCounter.linePos(e.pos[0]).line,
         reason: `not valid YAML/JSON: ${e.message.split("\n")[0]}`,
       })),
     );

@@ -33,17 +33,17 @@ const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item)
  * A condition on an answer: of the current step unless `step` names an earlier one.
  * Every field given must hold (AND); a list inside a field means any of them (OR).
  */
-export const ZCondition = z
-  .strictObject({
-    step: ZStepId.optional(),
-    band: oneOrMany(ZBand).optional(),
-    sentiment: oneOrMany(ZSentimentLabel).optional(),
-    choice: oneOrMany(ZOptionId).optional(),
-    min: z.number().optional(),
-    max: z.number().optional(),
-    answered: z.boolean().optional(),
-  })
-  .refine((c) => Object.keys(c).some((k) => k !== "step"), "a condition needs at least one test");
+const conditionFields = {
+  step: ZStepId.optional(),
+  band: oneOrMany(ZBand).optional(),
+  sentiment: oneOrMany(ZSentimentLabel).optional(),
+  choice: oneOrMany(ZOptionId).optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  answered: z.boolean().optional(),
+};
+const hasTest = (c: object): boolean => Object.keys(c).some((k) => k !== "step");
+export const ZCondition = z.strictObject(conditionFields).refine(hasTest, "a condition needs at least one test");
 export type Condition = z.infer<typeof ZCondition>;
 
 /**
@@ -120,7 +120,7 @@ export type QuestionStep = RatingStep | ChoiceStep | TextStep;
 /** An alert rule: when its condition holds for a recorded answer, the core emits `alert.due`. */
 export const ZAlertRule = z.strictObject({
   id: ZStepId,
-  when: ZCondition.and(z.object({ step: ZStepId })),
+  when: z.strictObject({ ...conditionFields, step: ZStepId }).refine(hasTest, "a condition needs at least one test"),
   /** Where a later adapter routes it (for example a Slack channel); opaque to the core. */
   route: z.string().min(1).max(200).optional(),
 });

@@ -96,6 +96,7 @@ export function parseRating(text: string, step: RatingStep, locale: Locale): Res
   const folded = foldAnswer(text, locale);
   if (folded === "" && text.trim() === "") return err("EMPTY");
   const { min, max } = ratingRange(step);
+  if (/^\s*[-−]\s*[0-9۰-۹٠-٩]/.test(text)) return err("OUT_OF_RANGE");
   const value = readNumber(folded, text, locale, max - min === 4);
   if (value === undefined) return err("NOT_A_NUMBER");
   if (!Number.isInteger(value) || value < min || value > max) return err("OUT_OF_RANGE");

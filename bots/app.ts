@@ -1,0 +1,116 @@
+import { resolve } from "node:path";
+import { FlowRegistry } from "../core/flow/registry.ts";
+import { formatFlowFileError, loadFlowDirectory } from "../core/flow/load.ts";
+import type { Locale } from "../core/locale.ts";
+import { CxError } from "../core/result.ts";
+import { createSurveyService, type SurveyService } from "../core/service.ts";
+import { createRuleBasedSentimentAnalyzer } from "../core/sentiment/rule-based.ts";
+import type { DomainEvent } from "../core/types.ts";
+import { type MongoTarget, resolveMongo } from "../storage/embedded.ts";
+import { type Database, openDatabase } from "../storage/mongo-stores.ts";
+import { redactUri } from "./config.ts";
+import type { Logger } from "./logger.ts";
+
+/** The parts every channel shares: the database, the flows and the survey service. */
+export interface App {
+  readonly service: SurveyService;
+  readonly flows: FlowRegistry;
+  readonly database: Database;
+  readonly target: MongoTarget;
+  /** Flow keys that loaded, sorted. */
+  readonly flowKeys: readonly string[];
+  /** Stops timers, finishes work in flight, flushes rollups, closes the database and any embedded server. */
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  readonly mongoUri?: string;
+  /** Database name; defaults to the one in the URI, else `cxbot`. */
+  readonly dbName?: string;
+  readonly dataDir: string;
+  readonly flowsDir: string;
+  readonly defaultLocale: Locale;
+  readonly defaultFlow: string;
+  readonly maxConcurrency: number;
+  readonly projectRoot: string;
+  readonly logger: Logger;
+  readonly onEvents?: (events: readonly DomainEvent[]) => void;
+  /** Emitted while the embedded database is being built or started (shown to console users). */
+  readonly onStatus?: (message: string) => void;
+}
+
+const EXPIRY_SWEEP_MS = 60_000;
+const EVENT_ID_RETENTION_MS = 7 * 24 * 3600_000;
+
+/** Connects the database, loads and publishes the flows, and starts the survey service. */
+export async function createApp(options: AppOptions): Promise<App> {
+  const { logger } = options;
+  const target = await resolveMongo({
+    ...(options.mongoUri === undefined ? {} : { uri: options.mongoUri }),
+    dataDir: resolve(options.projectRoot, options.dataDir),
+    projectRoot: options.projectRoot,
+    log: (msg, fields) => {
+      logger.info(fields ?? {}, msg);
+      options.onStatus?.(msg);
+    },
+  });
+  logger.info({ kind: target.kind, uri: redactUri(target.uri) }, "database resolved");
+  let database: Database;
+  try {
+    database = await openDatabase(target.uri, options.dbName);
+  } catch (error) {
+    await target.stop();
+    throw new CxError("STORE_UNAVAILABLE", `cannot connect to ${redactUri(target.uri)}`, { cause: error });
+  }
+
+  const flows = new FlowRegistry(database.stores.flows);
+  const loaded = await loadFlowDirectory(resolve(options.projectRoot, options.flowsDir));
+  for (const e of loaded.errors) logger.error({ code: "FLOW_INVALID", file: e.file, path: e.path, line: e.line }, formatFlowFileError(e));
+  for (const definition of loaded.flows) {
+    const { flow, created } = await flows.publish(definition, "system:flows-dir");
+    logger.info({ flow: flow.key, version: flow.version, created }, "flow loaded");
+  }
+  const flowKeys = loaded.flows.map((f) => f.key).sort();
+  if (flowKeys.length === 0) {
+    await database.close();
+    await target.stop();
+    throw new CxError("FLOW_INVALID", `no valid flow in ${options.flowsDir}`);
+  }
+
+  const service = createSurveyService({
+    stores: database.stores,
+    flows,
+    analyzer: createRuleBasedSentimentAnalyzer(),
+    defaultLocale: options.defaultLocale,
+    defaultFlow: flowKeys.includes(options.defaultFlow) ? options.defaultFlow : (flowKeys[0] as string),
+    maxConcurrency: options.maxConcurrency,
+    ...(options.onEvents ? { onEvents: options.onEvents } : {}),
+  });
+
+  const sweep = setInterval(() => {
+    void (async () => {
+      const expired = await service.expireIdle();
+      const pruned = await database.stores.events.prune(new Date(Date.now() - EVENT_ID_RETENTION_MS));
+      if (expired + pruned > 0) logger.info({ expired, pruned }, "housekeeping");
+    })().catch((error: unknown) => logger.error({ err: error }, "housekeeping failed"));
+  }, EXPIRY_SWEEP_MS);
+  sweep.unref();
+
+  let closed: Promise<void> | undefined;
+  return {
+    service,
+    flows,
+    database,
+    target,
+    flowKeys,
+    close() {
+      closed ??= (async () => {
+        clearInterval(sweep);
+        await service.close();
+        await database.close();
+        await target.stop();
+      })();
+      return closed;
+    },
+  };
+}

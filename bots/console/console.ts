@@ -1,0 +1,185 @@
+import { randomUUID } from "node:crypto";
+import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
+import { LANGUAGE_NAMES } from "../../core/i18n/messages.ts";
+import { LOCALES, type Locale } from "../../core/locale.ts";
+import { decodePayload } from "../../core/payload.ts";
+import type { HandleResult, SurveyService } from "../../core/service.ts";
+import { toLatinDigits } from "../../core/text/digits.ts";
+import type { ChannelAdapter, InboundInput, OutboundMessage, RespondentRef } from "../../core/types.ts";
+
+export interface ConsoleAdapterConfig {
+  readonly service: SurveyService;
+  readonly input: Readable;
+  readonly output: Writable;
+  /** Flows the user can pick from. */
+  readonly flowKeys: readonly string[];
+  /** Skip the flow picker. */
+  readonly flow?: string;
+  /** Skip the language picker. */
+  readonly locale?: Locale;
+  readonly reference?: string;
+  readonly userId: string;
+  /** A terminal (prompts shown) rather than piped input. */
+  readonly interactive: boolean;
+  /** Called when the input ends (Ctrl-D, end of the pipe). */
+  readonly onEnd?: () => void;
+}
+
+export interface ConsoleAdapter extends ChannelAdapter {
+  /** Resolves when the input has ended and every line has been answered. */
+  readonly finished: Promise<void>;
+}
+
+/**
+ * The terminal channel: a survey in the console, for trying cxbot out and for end-to-end tests with piped
+ * input. Buttons are shown numbered (a scale by its values); typing the number presses the button.
+ */
+export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapter {
+  const { service, output } = config;
+  const session = randomUUID().slice(0, 8);
+  let counter = 0;
+  let lastButtons: readonly { payload: string; label: string }[] = [];
+  let stopping = false;
+  let reader: ReturnType<typeof createInterface> | undefined;
+  let resolveFinished: () => void = () => undefined;
+  const finished = new Promise<void>((r) => {
+    resolveFinished = r;
+  });
+  const respondent: RespondentRef = { channel: "console", userId: config.userId, displayName: config.userId };
+
+  const write = (text: string): void => {
+    output.write(`${text}\n`);
+  };
+
+  const render = (m: OutboundMessage): void => {
+    write(m.text);
+    const buttons = m.choices ?? [];
+    lastButtons = [];
+    if (buttons.length === 0) return;
+    const decoded = buttons.map((b) => ({ b, p: decodePayload(b.payload) }));
+    const answers = decoded.filter((d) => d.p.ok && d.p.value.kind === "answer");
+    const extras = decoded.filter((d) => !(d.p.ok && d.p.value.kind === "answer"));
+    if (m.layout === "scale") {
+      write(answers.map((d) => `[${d.b.label}]`).join(" "));
+    } else {
+      const numbered = m.expectsText && answers.length === 0 ? [] : decoded.map((d) => d.b);
+      lastButtons = numbered;
+      numbered.forEach((b, i) => {
+        write(`  ${i + 1}) ${b.label}`);
+      });
+      if (numbered.length > 0) return;
+    }
+    for (const d of extras) {
+      if (d.p.ok && d.p.value.kind === "skip") write(`  (/skip — ${d.b.label})`);
+    }
+  };
+
+  const show = (result: HandleResult): void => {
+    for (const m of result.messages) render(m);
+  };
+
+  const send = async (input: InboundInput): Promise<HandleResult> => {
+    const result = await service.handle({
+      eventId: `${session}:${++counter}`,
+      respondent,
+      input,
+      receivedAt: new Date(),
+    });
+    show(result);
+    return result;
+  };
+
+  /** A typed line: a number that presses a shown (non-scale) button, else text. */
+  const onLine = async (line: string): Promise<void> => {
+    const digits = toLatinDigits(line.trim());
+    const index = /^\d{1,2}$/.test(digits) ? Number(digits) - 1 : -1;
+    const button = lastButtons[index];
+    if (button) await send({ type: "choice", payload: button.payload });
+    else await send({ type: "text", text: line });
+  };
+
+  const pick = <T extends string>(title: string, options: readonly T[], labels: (o: T) => string, line: string): T | undefined => {
+    const digits = toLatinDigits(line.trim());
+    const byIndex = options[Number(digits) - 1];
+    if (/^\d+$/.test(digits) && byIndex !== undefined) return byIndex;
+    const byName = options.find((o) => o === line.trim().toLowerCase() || labels(o).toLowerCase() === line.trim().toLowerCase());
+    if (byName) return byName;
+    write(`${title}`);
+    return undefined;
+  };
+
+  const run = async (): Promise<void> => {
+    const rl = createInterface({ input: config.input, terminal: false });
+    reader = rl;
+    const prompt = (): void => {
+      if (config.interactive) output.write("> ");
+    };
+    let flow = config.flow;
+    let locale = config.locale;
+    const askFlow = (): void => {
+      write("Which survey? / کدام نظرسنجی؟ / أي استبيان؟ / Hangi anket?");
+      config.flowKeys.forEach((k, i) => {
+        write(`  ${i + 1}) ${k}`);
+      });
+    };
+    const askLocale = (): void => {
+      write("Language? / زبان؟ / اللغة؟ / Dil?");
+      LOCALES.forEach((l, i) => {
+        write(`  ${i + 1}) ${LANGUAGE_NAMES[l]}`);
+      });
+    };
+    const begin = async (): Promise<void> => {
+      await send({
+        type: "start",
+        ...(flow === undefined ? {} : { flowKey: flow }),
+        ...(locale === undefined ? {} : { locale }),
+        ...(config.reference === undefined ? {} : { reference: config.reference }),
+      });
+    };
+    if (flow === undefined) askFlow();
+    else if (locale === undefined) askLocale();
+    else await begin();
+    prompt();
+    for await (const line of rl) {
+      if (stopping) break;
+      if (flow === undefined) {
+        flow = pick("Please type one of the numbers above.", config.flowKeys, (k) => k, line);
+        if (flow !== undefined && locale === undefined) askLocale();
+        else if (flow !== undefined) await begin();
+      } else if (locale === undefined) {
+        locale = pick("Please type one of the numbers above.", LOCALES, (l) => LANGUAGE_NAMES[l], line);
+        if (locale !== undefined) await begin();
+      } else {
+        await onLine(line);
+      }
+      prompt();
+    }
+    rl.close();
+  };
+
+  let running: Promise<void> | undefined;
+  return {
+    channel: "console",
+    finished,
+    start() {
+      running ??= run()
+        .catch((error: unknown) => {
+          write(`cxbot: ${error instanceof Error ? error.message : String(error)}`);
+        })
+        .finally(() => {
+          resolveFinished();
+          config.onEnd?.();
+        });
+      return Promise.resolve();
+    },
+    async stop() {
+      stopping = true;
+      reader?.close();
+      await running;
+    },
+    async send(_to, messages) {
+      for (const m of messages) render(m);
+    },
+  };
+}

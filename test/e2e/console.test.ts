@@ -1,0 +1,99 @@
+import { spawn } from "node:child_process";
+import { resolve } from "node:path";
+import { inject } from "vitest";
+import { describe, expect, it } from "vitest";
+import mongoose from "mongoose";
+
+const root = resolve(import.meta.dirname, "../..");
+
+/** Runs the real start command with piped input and returns what it printed. */
+function runStart(args: string[], input: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "bots/main.ts", ...args], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      fail(new Error(`timed out\n${stdout}\n${stderr}`));
+    }, 60_000);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      done({ code, stdout, stderr });
+    });
+    child.stdin.end(input);
+  });
+}
+
+describe("npm start (console channel)", () => {
+  it("runs a whole Persian NPS survey from piped input and stores it", async () => {
+    const uri = inject("mongoUri");
+    const dbName = `cxtest_e2e_${Date.now().toString(36)}`;
+    const url = new URL(uri);
+    url.pathname = `/${dbName}`;
+    const { code, stdout, stderr } = await runStart(
+      ["--flow", "nps", "--lang", "fa", "--user", "e2e-fa", "--ref", "order-9"],
+      ["۲", "غذا سرد رسید و پیک خیلی بی‌ادب بود", "1", ""].join("\n"),
+      { MONGODB_URI: url.toString(), LOG_LEVEL: "warn" },
+    );
+    expect(stderr).not.toContain("UNEXPECTED");
+    expect(code).toBe(0);
+    expect(stdout).toContain("چقدر احتمال دارد ما را به دوست یا همکارتان معرفی کنید؟");
+    expect(stdout).toContain("[۰] [۱] [۲]");
+    expect(stdout).toContain("لطفاً بگویید چه چیزی باعث نارضایتی‌تان شد؟");
+    expect(stdout).toContain("1) بله");
+    expect(stdout).toContain("یکی از همکاران ما به‌زودی با شما تماس می‌گیرد");
+
+    const conn = await mongoose.createConnection(uri, { dbName }).asPromise();
+    try {
+      const responses = await conn.collection("responses").find({}).toArray();
+      expect(responses).toHaveLength(1);
+      const state = responses[0]?.state as { status: string; reference: string; answers: { stepId: string }[] };
+      expect(state.status).toBe("completed");
+      expect(state.reference).toBe("order-9");
+      expect(state.answers.map((a) => a.stepId)).toEqual(["score", "why-negative", "contact"]);
+      const rollups = await conn.collection("score_rollups").find({}).toArray();
+      expect(rollups.map((r) => [r._id, r.h, r.by])).toEqual([["nps|score|" + rollups[0]?.day, { v2: 1 }, { console: { fa: { v2: 1 } } }]]);
+    } finally {
+      await conn.dropDatabase();
+      await conn.close();
+    }
+  });
+
+  it("lets the user pick the flow and language, and re-asks nonsense", async () => {
+    const uri = inject("mongoUri");
+    const url = new URL(uri);
+    const dbName = `cxtest_e2e_${Date.now().toString(36)}b`;
+    url.pathname = `/${dbName}`;
+    const { code, stdout } = await runStart(["--user", "e2e-pick"], ["9", "2", "1", "banana", "5", "skip", ""].join("\n"), {
+      MONGODB_URI: url.toString(),
+    });
+    expect(code).toBe(0);
+    expect(stdout).toContain("Which survey?");
+    expect(stdout).toContain("Please type one of the numbers above.");
+    expect(stdout).toContain("Language?");
+    expect(stdout).toContain("Please reply with a number from 1 to 5.");
+    const conn = await mongoose.createConnection(uri, { dbName }).asPromise();
+    await conn.dropDatabase();
+    await conn.close();
+  });
+
+  it("rejects a bad environment with every problem listed at once", async () => {
+    const { code, stderr } = await runStart([], "", { MONGODB_URI: "http://nope", PORT: "99999", DEFAULT_LOCALE: "de", CX_ADMINS: "bob" });
+    expect(code).toBe(1);
+    expect(stderr).toContain("MONGODB_URI");
+    expect(stderr).toContain("PORT");
+    expect(stderr).toContain("DEFAULT_LOCALE");
+    expect(stderr).toContain("CX_ADMINS");
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,200 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ConversationState } from "../../core/engine/state.ts";
+import { loadFlowDirectory } from "../../core/flow/load.ts";
+import { FlowRegistry } from "../../core/flow/registry.ts";
+import { bucketId, periodReport, recomputeRollups } from "../../core/rollups.ts";
+import { createSurveyService } from "../../core/service.ts";
+import { createRuleBasedSentimentAnalyzer } from "../../core/sentiment/rule-based.ts";
+import { createHarness, FakeRespondent, type Harness } from "../helpers/harness.ts";
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+afterAll(async () => {
+  await h.close();
+});
+
+/** A second worker on the same database: its own queue, cache and rollup buffer, like another process. */
+function secondWorker() {
+  return createSurveyService({
+    stores: h.stores,
+    flows: new FlowRegistry(h.stores.flows),
+    analyzer: createRuleBasedSentimentAnalyzer(),
+    defaultLocale: "en",
+    defaultFlow: "nps",
+    rollupFlushMs: 0,
+    clock: () => new Date("2026-11-24T09:00:00Z"),
+  });
+}
+
+async function allStates(flowKey: string): Promise<ConversationState[]> {
+  const states: ConversationState[] = [];
+  for await (const r of h.stores.responses.list({ flowKey })) states.push(r.state);
+  const active = await h.stores.conversations.listIdle(new Date("2100-01-01"), 10_000);
+  states.push(...active.filter((r) => r.state.flowKey === flowKey).map((r) => r.state));
+  return states;
+}
+
+describe("one input at a time per conversation", () => {
+  it("two workers receiving two taps on the same question at once record one answer", async () => {
+    const other = secondWorker();
+    const a = new FakeRespondent(h.service, "double-tap");
+    const b = new FakeRespondent(other, "double-tap");
+    await a.start("nps");
+    const seven = a.buttonPayload("7");
+    const nine = a.buttonPayload("9");
+    const [ra, rb] = await Promise.all([a.pressPayload(seven, "tap-1"), b.pressPayload(nine, "tap-2")]);
+    const record = await h.stores.conversations.getActive("console:double-tap");
+    const ratings = record?.state.answers.filter((x) => x.stepId === "score") ?? [];
+    expect(ratings).toHaveLength(1);
+    expect([ra.stale, rb.stale].filter(Boolean)).toHaveLength(1);
+    expect(record?.rev).toBe(2);
+    await other.close();
+  });
+
+  it("a repeated event id is ignored, sequentially and concurrently across workers", async () => {
+    const other = secondWorker();
+    const a = new FakeRespondent(h.service, "redelivery");
+    const b = new FakeRespondent(other, "redelivery");
+    await a.start("nps");
+    const payload = a.buttonPayload("4");
+    const [first, second] = await Promise.all([a.pressPayload(payload, "update-77"), b.pressPayload(payload, "update-77")]);
+    expect([first.status, second.status].sort()).toEqual(["duplicate", "handled"]);
+    const third = await a.send("4", "update-77");
+    expect(third).toEqual({ status: "duplicate", messages: [] });
+    const record = await h.stores.conversations.getActive("console:redelivery");
+    expect(record?.state.answers).toHaveLength(1);
+    expect(record?.state.stepId).toBe("why-negative");
+    await other.close();
+  });
+
+  it("a redelivered start after the survey ended does not start another", async () => {
+    const r = new FakeRespondent(h.service, "late-retry");
+    await r.start("csat");
+    await r.send("5", "e-2");
+    await r.send("/stop", "e-3");
+    const again = await r.send("/stop", "e-3");
+    expect(again.status).toBe("duplicate");
+    const restart = await h.service.handle({
+      eventId: "late-retry-1",
+      respondent: { channel: "console", userId: "late-retry" },
+      input: { type: "start", flowKey: "csat" },
+      receivedAt: new Date(),
+    });
+    expect(restart.status).toBe("duplicate");
+  });
+});
+
+describe("conversations over time", () => {
+  it("resumes the same flow on a second start instead of starting over", async () => {
+    const r = new FakeRespondent(h.service, "resume");
+    await r.start("nps");
+    await r.send("8");
+    await r.start("nps");
+    expect(r.lastTexts[0]).toBe("Welcome back! Let’s pick up where you left off.");
+    expect(r.lastTexts[1]).toContain("What would have made your experience");
+  });
+
+  it("expires an idle conversation, keeps the partial response, and says so on the next message", async () => {
+    const r = new FakeRespondent(h.service, "idle");
+    await r.start("csat");
+    await r.send("2");
+    h.advance(25 * 3600_000);
+    expect(await h.service.expireIdle()).toBeGreaterThanOrEqual(1);
+    const archived = await h.stores.responses.get(r.last?.conversationId ?? "");
+    expect(archived?.state.status).toBe("expired");
+    expect(archived?.state.answers).toHaveLength(1);
+    await r.send("the parcel was damaged");
+    expect(r.last?.status).toBe("no-survey");
+    h.advance(-25 * 3600_000);
+  });
+
+  it("a stale button after the end gets the localized notice and records nothing", async () => {
+    const r = new FakeRespondent(h.service, "stale-after-end");
+    await r.start("csat", { locale: "fa" });
+    const old = r.buttonPayload("۴");
+    await r.pressPayload(old);
+    await r.send("/stop");
+    const stale = await r.pressPayload(old);
+    expect(stale.stale).toBe(true);
+    expect(stale.messages[0]?.text).toBe("به این سؤال قبلاً پاسخ داده شده است.");
+  });
+
+  it("pins the flow version a conversation started on", async () => {
+    const loaded = await loadFlowDirectory("flows");
+    const ces = loaded.flows.find((f) => f.key === "ces");
+    if (!ces) throw new Error("no ces flow");
+    const r = new FakeRespondent(h.service, "pinned");
+    await r.start("ces");
+    const v1 = (await h.stores.conversations.getActive("console:pinned"))?.state.flowVersion;
+    const edited = { ...ces, idleMinutes: ces.idleMinutes + 1 };
+    const { flow: v2, created } = await h.flows.publish(edited, "admin:test");
+    expect(created).toBe(true);
+    expect(v2.version).toBe((v1 ?? 0) + 1);
+    await r.send("6");
+    const record = await h.stores.conversations.getActive("console:pinned");
+    expect(record?.state.flowVersion).toBe(v1);
+    expect(record?.state.answers).toHaveLength(1);
+    const fresh = new FakeRespondent(h.service, "pinned-new");
+    await fresh.start("ces");
+    expect((await h.stores.conversations.getActive("console:pinned-new"))?.state.flowVersion).toBe(v2.version);
+    const again = await h.flows.publish(edited, "admin:test");
+    expect(again.created).toBe(false);
+  });
+
+  it("answers a message outside any survey with how to start one, in the respondent's language", async () => {
+    const r = new FakeRespondent(h.service, "stranger", { languageTag: "ar-EG" });
+    await r.send("مرحبا");
+    expect(r.last?.status).toBe("no-survey");
+    expect(r.lastTexts[0]).toBe("لا يوجد استبيان جارٍ الآن. أرسل /feedback لبدء استبيان.");
+  });
+
+  it("answers an unknown flow key with a localized sentence", async () => {
+    const r = new FakeRespondent(h.service, "unknown-flow");
+    await r.start("nope", { locale: "tr" });
+    expect(r.lastTexts[0]).toBe("Üzgünüz, “nope” adında bir anket yok.");
+  });
+});
+
+describe("score rollups", () => {
+  it("equal a recomputation from the raw responses, across days, channels, locales, restarts and stops", async () => {
+    const scores = [0, 3, 6, 7, 8, 9, 10, 10, 5, 9, 2, 8];
+    const locales = ["en", "fa", "ar", "tr"] as const;
+    const channels = ["console", "telegram", "slack", "discord"] as const;
+    for (const [i, score] of scores.entries()) {
+      h.setNow(new Date(Date.UTC(2026, 10, 20 + (i % 3), 23, 30)));
+      const r = new FakeRespondent(h.service, `rollup-${i}`, { channel: channels[i % 4] });
+      await r.start("nps", { locale: locales[i % 4] });
+      await r.send(String(score));
+      if (i % 4 === 1) {
+        await r.send("/restart");
+        await r.send(String(10 - score));
+      }
+      if (i % 3 === 0) await r.send("/stop");
+      else if (i % 3 === 1) await r.send("ok");
+    }
+    await h.service.flush();
+    const expected = recomputeRollups(await allStates("nps"), "UTC");
+    const stored = await h.stores.rollups.read("nps", "2000-01-01", "2100-01-01");
+    const storedById = new Map(stored.map((row) => [bucketId(row), row.histogram]));
+    for (const [id, row] of expected) expect(storedById.get(id) ?? {}, id).toEqual(row.histogram);
+    for (const [id, histogram] of storedById) {
+      if (Object.values(histogram).some((v) => v !== 0)) expect(expected.has(id), id).toBe(true);
+    }
+    expect([...expected.values()].reduce((n, r) => n + Object.values(r.histogram).reduce((a, b) => a + b, 0), 0)).toBe(
+      scores.length,
+    );
+  });
+
+  it("report a period beside the previous one", async () => {
+    const report = await periodReport(h.stores.rollups, "nps", "2026-11-21", "2026-11-22");
+    expect(report.previousFrom).toBe("2026-11-19");
+    expect(report.previousTo).toBe("2026-11-20");
+    const current = report.current.find((s) => s.stepId === "score")?.overall;
+    const previous = report.previous.find((s) => s.stepId === "score")?.overall;
+    expect(current?.metric).toBe("nps");
+    expect((current?.responses ?? 0) + (previous?.responses ?? 0)).toBeGreaterThan(0);
+    expect(current?.value).not.toBeUndefined();
+  });
+});
