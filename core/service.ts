@@ -75,6 +75,7 @@ const RECENT_EVENT_IDS = 16;
 const TRANSCRIPT_LIMIT = 200;
 const TRANSCRIPT_TEXT_LIMIT = 4000;
 const MAX_ATTEMPTS = 5;
+const MAX_INBOUND_TEXT = 64 * 1024;
 
 function entry(direction: "in" | "out", text: string, at: Date, messageId?: string): TranscriptEntry {
   const capped = text.length > TRANSCRIPT_TEXT_LIMIT ? `${text.slice(0, TRANSCRIPT_TEXT_LIMIT)}…` : text;
@@ -213,7 +214,8 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
   const toEngineInput = (event: InboundEvent): EngineInput | "invalid" => {
     switch (event.input.type) {
       case "text":
-        return { type: "text", text: event.input.text };
+        // Platforms cap messages far below this; anything longer is hostile or broken input.
+        return { type: "text", text: event.input.text.slice(0, MAX_INBOUND_TEXT) };
       case "command":
         return {
           type: "command",

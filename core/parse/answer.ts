@@ -142,7 +142,7 @@ const COMMAND_WORDS: Readonly<Record<Locale, Readonly<Record<CommandName, readon
     skip: ["skip", "next", "pass"],
     stop: ["stop", "cancel", "quit", "exit", "unsubscribe"],
     restart: ["restart", "start over"],
-    help: ["help", "?"],
+    help: ["help"],
     language: ["language", "lang"],
   },
   fa: {
@@ -171,7 +171,10 @@ const COMMAND_WORDS: Readonly<Record<Locale, Readonly<Record<CommandName, readon
 const COMMAND_TABLE = new Map<string, CommandName>();
 for (const locale of LOCALES) {
   for (const [command, words] of Object.entries(COMMAND_WORDS[locale]) as [CommandName, readonly string[]][]) {
-    for (const w of words) COMMAND_TABLE.set(foldAnswer(w, locale), command);
+    for (const w of words) {
+      const folded = foldAnswer(w, locale);
+      if (folded !== "") COMMAND_TABLE.set(folded, command);
+    }
   }
 }
 
@@ -198,7 +201,9 @@ export function parseCommand(text: string, locale: Locale): { command: CommandNa
     if (command === undefined) return undefined;
     return slash[2] === undefined ? { command } : { command, argument: slash[2].trim() };
   }
+  if (trimmed === "?" || trimmed === "؟") return { command: "help" };
   if (trimmed.length > 40) return undefined;
-  const command = COMMAND_TABLE.get(foldAnswer(trimmed, locale));
+  const folded = foldAnswer(trimmed, locale);
+  const command = folded === "" ? undefined : COMMAND_TABLE.get(folded);
   return command === undefined ? undefined : { command };
 }

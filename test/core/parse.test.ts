@@ -110,6 +110,13 @@ describe("parseCommand", () => {
     expect(parseCommand("/language fa", "en")).toEqual({ command: "language", argument: "fa" });
   });
 
+  it("reads a lone question mark as help, and blank or punctuation-only text as no command", () => {
+    expect(parseCommand("?", "en")?.command).toBe("help");
+    expect(parseCommand("؟", "fa")?.command).toBe("help");
+    expect(parseCommand("   ", "en")).toBeUndefined();
+    expect(parseCommand("...", "en")).toBeUndefined();
+  });
+
   it("does not treat a sentence that contains a command word as a command", () => {
     expect(parseCommand("please stop calling me", "en")).toBeUndefined();
     expect(parseCommand("/unknown", "en")).toBeUndefined();

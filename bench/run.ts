@@ -1,0 +1,245 @@
+/**
+ * `npm run bench`: figures for the survey core and its storage. Prints numbers; asserts nothing.
+ *
+ * 1. Core step throughput (pure engine, parsing and sentiment included) on one core.
+ * 2. Answers through the real service and storage on the embedded server (or MONGODB_URI), beside the bare
+ *    driver's findOneAndUpdate({_id}) rate on a small collection, measured in the same run.
+ * 3. Answer latency with 1,000, 10,000 and 100,000 completed responses already stored.
+ * 4. Process memory with 10,000 conversations in progress.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { applyInput, startConversation } from "../core/engine/engine.ts";
+import { loadFlowDirectory } from "../core/flow/load.ts";
+import { FlowRegistry } from "../core/flow/registry.ts";
+import type { Flow } from "../core/flow/schema.ts";
+import type { ConversationRecord } from "../core/ports.ts";
+import { createSurveyService, type SurveyService } from "../core/service.ts";
+import { createRuleBasedSentimentAnalyzer } from "../core/sentiment/rule-based.ts";
+import { resolveMongo } from "../storage/embedded.ts";
+import type { ConversationDoc, ResponseDoc } from "../storage/models.ts";
+import { raw } from "../storage/models.ts";
+import { openDatabase } from "../storage/mongo-stores.ts";
+
+const root = resolve(import.meta.dirname, "..");
+const analyzer = createRuleBasedSentimentAnalyzer();
+const quick = process.argv.includes("--quick");
+
+function pct(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+const f1 = (n: number) => n.toFixed(1);
+const f2 = (n: number) => n.toFixed(2);
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+async function loadFlows(): Promise<Flow[]> {
+  const { flows, errors } = await loadFlowDirectory(join(root, "flows"));
+  if (errors.length > 0) throw new Error(JSON.stringify(errors));
+  return flows.map((f) => ({ ...f, version: 1 }));
+}
+
+function coreThroughput(nps: Flow): void {
+  const respondent = { channel: "console" as const, userId: "bench" };
+  const comments = [
+    "The delivery was late and support never answered my emails.",
+    "ارسال خیلی دیر بود و پشتیبانی جواب نداد",
+    "Kargo çok geç geldi, hiç memnun değilim",
+    "التوصيل كان سريعا والخدمة ممتازة",
+  ];
+  const run = (i: number): number => {
+    const now = new Date();
+    let o = startConversation(nps, { id: `c${i}`, respondent, locale: "en" }, now);
+    o = applyInput(nps, o.state, { type: "text", text: String(i % 11) }, { analyzer, now });
+    o = applyInput(nps, o.state, { type: "text", text: comments[i % 4] as string }, { analyzer, now });
+    if (o.state.status === "active") o = applyInput(nps, o.state, { type: "text", text: "1" }, { analyzer, now });
+    return o.state.status === "completed" ? 4 : 3;
+  };
+  for (let i = 0; i < 5000; i++) run(i);
+  let steps = 0;
+  let conversations = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < (quick ? 500 : 3000)) {
+    steps += run(conversations++);
+  }
+  const secs = (performance.now() - t0) / 1000;
+  console.log("\n## 1. Core step throughput (one core, pure engine: parsing + branching + sentiment)");
+  console.log(`  ${conversations} whole NPS conversations, ${steps} steps in ${f2(secs)} s`);
+  console.log(`  → ${Math.round(steps / secs).toLocaleString("en")} steps/s   (target ≥ 50,000)`);
+}
+
+interface Rig {
+  service: SurveyService;
+  close(): Promise<void>;
+}
+
+async function main(): Promise<void> {
+  const flows = await loadFlows();
+  const nps = flows.find((f) => f.key === "nps") as Flow;
+  coreThroughput(nps);
+
+  const dataDir = await mkdtemp(join(tmpdir(), "cxbench-"));
+  const target = await resolveMongo({
+    ...(process.env.MONGODB_URI ? { uri: process.env.MONGODB_URI } : {}),
+    dataDir,
+    projectRoot: root,
+    ephemeral: true,
+    log: (m) => console.log(`  (${m})`),
+  });
+  const dbName = `cxbench_${Date.now().toString(36)}`;
+  const db = await openDatabase(target.uri, dbName);
+  console.log(`\n## Storage: ${target.kind} (${process.env.MONGODB_URI ? "MONGODB_URI" : "embedded, SQLite backend"})`);
+  try {
+    // Bare driver rate: findOneAndUpdate({_id}) on a small collection, sequential.
+    const bare = db.connection.collection<{ _id: string; n: number }>("bare");
+    await bare.insertMany(Array.from({ length: 100 }, (_, i) => ({ _id: `k${i}`, n: 0 })));
+    const bareOps = quick ? 300 : 2000;
+    for (let i = 0; i < 100; i++) await bare.findOneAndUpdate({ _id: `k${i % 100}` }, { $inc: { n: 1 } });
+    let t0 = performance.now();
+    for (let i = 0; i < bareOps; i++) await bare.findOneAndUpdate({ _id: `k${i % 100}` }, { $inc: { n: 1 } });
+    const bareRate = bareOps / ((performance.now() - t0) / 1000);
+    console.log(`  bare driver findOneAndUpdate({_id}) on 100 docs: ${Math.round(bareRate)} ops/s (sequential)`);
+
+    const registry = new FlowRegistry(db.stores.flows);
+    for (const f of flows) await registry.publish(f, "bench");
+    const makeRig = (): Rig => {
+      const service = createSurveyService({
+        stores: db.stores,
+        flows: registry,
+        analyzer,
+        defaultLocale: "en",
+        defaultFlow: "nps",
+      });
+      return { service, close: () => service.close() };
+    };
+    const rig = makeRig();
+    let user = 0;
+    let eventSeq = 0;
+    const event = (userId: string, input: { type: "text"; text: string } | { type: "start"; flowKey: string }) => ({
+      eventId: `e${++eventSeq}`,
+      respondent: { channel: "telegram" as const, userId },
+      input,
+      receivedAt: new Date(),
+    });
+
+    /** Starts `n` conversations (untimed), then times their score answers and their final answers. */
+    const measureAnswers = async (n: number, concurrency = 1) => {
+      const users = Array.from({ length: n }, () => `u${++user}`);
+      for (const u of users) await rig.service.handle(event(u, { type: "start", flowKey: "nps" }));
+      const time = async (text: (i: number) => string): Promise<{ rate: number; lat: number[] }> => {
+        const lat: number[] = [];
+        const t = performance.now();
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: concurrency }, async () => {
+            while (next < users.length) {
+              const i = next++;
+              const s = performance.now();
+              await rig.service.handle(event(users[i] as string, { type: "text", text: text(i) }));
+              lat.push(performance.now() - s);
+            }
+          }),
+        );
+        const rate = users.length / ((performance.now() - t) / 1000);
+        lat.sort((a, b) => a - b);
+        return { rate, lat };
+      };
+      const mid = await time((i) => String(7 + (i % 4))); // passive/promoter → why question (one update)
+      const fin = await time(() => "Quick and easy, thanks."); // → thanks: ends and archives the conversation
+      await rig.service.flush();
+      return { mid, fin };
+    };
+
+    const n = quick ? 100 : 400;
+    const seq = await measureAnswers(n, 1);
+    console.log("\n## 2. Answers through the service and storage (sequential, one respondent at a time)");
+    console.log(
+      `  mid-survey answer : ${Math.round(seq.mid.rate)} answers/s = ${f1((seq.mid.rate / bareRate) * 100)} % of the bare rate (target ≥ 50 %); p50 ${f2(pct(seq.mid.lat, 50))} ms, p99 ${f2(pct(seq.mid.lat, 99))} ms`,
+    );
+    console.log(
+      `  final answer      : ${Math.round(seq.fin.rate)} answers/s (ends + archives the conversation); p50 ${f2(pct(seq.fin.lat, 50))} ms, p99 ${f2(pct(seq.fin.lat, 99))} ms`,
+    );
+    const par = await measureAnswers(n, 8);
+    console.log(
+      `  8 respondents at once: mid ${Math.round(par.mid.rate)} answers/s (p50 ${f2(pct(par.mid.lat, 50))} ms, p99 ${f2(pct(par.mid.lat, 99))} ms), final ${Math.round(par.fin.rate)} answers/s`,
+    );
+
+    console.log("\n## 3. Answer latency as the archive of completed responses grows");
+    const responses = raw<ResponseDoc>(db.stores.models.Response);
+    const template = await responses.findOne({});
+    if (!template) throw new Error("no archived response to copy");
+    const sizes = quick ? [1000, 10_000] : [1000, 10_000, 100_000];
+    const p50s: number[] = [];
+    for (const size of sizes) {
+      let count = await responses.countDocuments({});
+      t0 = performance.now();
+      while (count < size) {
+        const batch: ResponseDoc[] = [];
+        for (let i = 0; i < 2000 && count < size; i++, count++) batch.push({ ...template, _id: `synthetic-${count}` });
+        await responses.insertMany(batch, { ordered: false });
+      }
+      const fill = (performance.now() - t0) / 1000;
+      const r = await measureAnswers(quick ? 50 : 150, 1);
+      p50s.push(pct(r.mid.lat, 50));
+      console.log(
+        `  ${size.toLocaleString("en").padStart(7)} stored (filled in ${f1(fill)} s): mid p50 ${f2(pct(r.mid.lat, 50))} ms, p99 ${f2(pct(r.mid.lat, 99))} ms; final p50 ${f2(pct(r.fin.lat, 50))} ms, p99 ${f2(pct(r.fin.lat, 99))} ms`,
+      );
+    }
+    console.log(`  p50 at ${sizes.at(-1)?.toLocaleString("en")} / p50 at 1,000 = ${f2((p50s.at(-1) ?? 0) / (p50s[0] ?? 1))}× (target ≤ 1.5×)`);
+
+    console.log("\n## 4. Memory with 10,000 conversations in progress");
+    const conversations = raw<ConversationDoc>(db.stores.models.Conversation);
+    globalThis.gc?.();
+    const before = process.memoryUsage();
+    const active = quick ? 2000 : 10_000;
+    const now = new Date();
+    for (let start = 0; start < active; start += 1000) {
+      const docs: ConversationDoc[] = [];
+      for (let i = start; i < Math.min(active, start + 1000); i++) {
+        const o = startConversation(nps, { id: `mem-${i}`, respondent: { channel: "telegram", userId: `mem${i}` }, locale: "fa" }, now);
+        const r: ConversationRecord = { key: `telegram:mem${i}`, rev: 1, state: o.state, recentEventIds: [`m${i}`], transcript: [] };
+        docs.push({
+          _id: r.key,
+          rev: 1,
+          flowKey: "nps",
+          status: "active",
+          updatedAt: now,
+          state: r.state as unknown as Record<string, unknown>,
+          recentEventIds: [...r.recentEventIds],
+          transcript: [],
+        });
+      }
+      await conversations.insertMany(docs);
+    }
+    // Answer a sample of them through the service, as live traffic would.
+    const sample = quick ? 100 : 300;
+    const lat: number[] = [];
+    for (let i = 0; i < sample; i++) {
+      const s = performance.now();
+      await rig.service.handle(event(`mem${(i * 31) % active}`, { type: "text", text: "9" }));
+      lat.push(performance.now() - s);
+    }
+    lat.sort((a, b) => a - b);
+    globalThis.gc?.();
+    const after = process.memoryUsage();
+    console.log(`  ${active.toLocaleString("en")} conversations in progress in the database, ${await db.stores.conversations.countActive()} counted`);
+    console.log(
+      `  process heap: ${mb(before.heapUsed)} before → ${mb(after.heapUsed)} after (Δ ${mb(after.heapUsed - before.heapUsed)}); rss ${mb(after.rss)}${globalThis.gc ? "" : " (run with --expose-gc for exact heap figures)"}`,
+    );
+    console.log(
+      `  answering among them: p50 ${f2(pct(lat, 50))} ms, p99 ${f2(pct(lat, 99))} ms — the embedded server scans the active collection for the revision check, so keep it small (idle conversations expire)`,
+    );
+    await rig.close();
+  } finally {
+    await db.connection.dropDatabase().catch(() => undefined);
+    await db.close();
+    await target.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
