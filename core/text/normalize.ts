@@ -52,7 +52,7 @@ const AR_MAP: Readonly<Record<string, string>> = {
 
 /** Characters that are mapped or removed; anything absent from the locale's map is removed. */
 const CHAR_RE =
-  /[\u0629\u06C0\u06D5\u0623\u0625\u0622\u0671\u0624\u060C\u061B\u061F\u2019\u2018\u064A\u0649\u0626\u0643\u06CC\u06A9\u064B-\u065F\u0670\u0640\u00AD\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFE0E\uFE0F\u{1F3FB}-\u{1F3FF}]/gu;
+  /[\u0629\u06C0\u06D5\u0623\u0625\u0622\u0671\u0624\u060C\u061B\u061F\u2019\u2018\u064A\u0649\u0626\u0643\u06CC\u06A9\u064B-\u065F\u0670\u0640\u00AD\u200B-\u200F\u202A-\u202E\u2066-\u2069]|\uFE0E|\uFE0F|[\u{1F3FB}-\u{1F3FF}]/gu;
 
 const ELONGATION_RE = /(\p{L})\1{2,}/gu;
 const INDIC_DIGIT_RE = /[\u0660-\u0669\u06F0-\u06F9]/;
@@ -121,7 +121,7 @@ export function foldTurkish(text: string): string {
  * one emoji, or a run of clause punctuation.
  */
 const TOKEN_RE =
-  /https?:\/\/\S+|www\.\S+|[:;=][-'^]?(?:[)(\]\[|*]+|[dpo/\\](?![\p{L}\p{N}/]))|<3+|\(:|[\p{L}\p{M}\p{N}]+(?:'[\p{L}\p{M}]+)*|\p{Extended_Pictographic}|[.!?,;]+/gu;
+  /https?:\/\/\S+|www\.\S+|[:;=][-'^]?(?:[)(\][|*]+|[dpo/\\](?![\p{L}\p{N}/]))|<3+|\(:|[\p{L}\p{M}\p{N}]+(?:'[\p{L}\p{M}]+)*|\p{Extended_Pictographic}|[.!?,;]+/gu;
 
 const FA_VERB_PREFIXES: ReadonlySet<string> = new Set(["می", "نمی"]);
 

@@ -7,7 +7,8 @@ const analyzer = createRuleBasedSentimentAnalyzer();
 const label = (text: string, locale: Locale): SentimentLabel => analyzer.analyze(text, locale).label;
 
 function expectLabels(locale: Locale, cases: readonly (readonly [string, SentimentLabel])[]): void {
-  for (const [text, want] of cases) expect({ text, label: label(text, locale) }).toEqual({ text, label: want });
+  for (const [text, want] of cases)
+    expect({ text, label: label(text, locale) }).toEqual({ text, label: want });
 }
 
 describe("rule-based sentiment: English", () => {

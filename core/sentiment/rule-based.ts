@@ -1,0 +1,374 @@
+import type { Locale } from "../locale.ts";
+import { tokenize } from "../text/normalize.ts";
+import { EMOJI_WEIGHTS } from "./emoji.ts";
+import { type CompiledLexicon, compileLexicon, type IntensifierSpec, matchKey } from "./lexicon.ts";
+import { LEXICON_AR } from "./lexicon-ar.ts";
+import { LEXICON_EN } from "./lexicon-en.ts";
+import { LEXICON_FA } from "./lexicon-fa.ts";
+import { LEXICON_TR } from "./lexicon-tr.ts";
+import {
+  isPersianNegatedLightVerb,
+  isTurkishNegativeVerb,
+  lookupTerm,
+  persianPositiveForm,
+} from "./morphology.ts";
+import type { SentimentAnalyzer, SentimentEvidence, SentimentLabel, SentimentResult } from "./types.ts";
+
+/** Tunable knobs of the rule-based analyzer; every field has a default. */
+export interface RuleBasedSentimentOptions {
+  /** Scores at or above this are "positive". Default 0.1. */
+  readonly positiveThreshold?: number;
+  /** Scores at or below this are "negative". Default −0.1. */
+  readonly negativeThreshold?: number;
+  /** Only the first this-many characters are analysed, so huge input stays fast. Default 2000. */
+  readonly maxChars?: number;
+  /** Weight of a Turkish negative verb that negates nothing ("kargo gelmedi"). Default −0.2. */
+  readonly bareNegativeVerbWeight?: number;
+}
+
+/** The defaults used when an option is left out. */
+export const DEFAULT_SENTIMENT_OPTIONS: Required<RuleBasedSentimentOptions> = {
+  positiveThreshold: 0.1,
+  negativeThreshold: -0.1,
+  maxChars: 2000,
+  bareNegativeVerbWeight: -0.2,
+};
+
+/** How far (in words) a negator before a term reaches, and how far back a negator after one reaches. */
+const NEGATION_SCOPE = 3;
+const POST_NEGATION_SCOPE = 3;
+const INTENSIFIER_SCOPE = 2;
+/** A negated positive term flips and weakens ("not good"); a negated negative weakens more ("not bad"). */
+const NEGATED_POSITIVE_FACTOR = -0.7;
+const NEGATED_NEGATIVE_FACTOR = -0.45;
+const BEFORE_CONTRAST_FACTOR = 0.5;
+const AFTER_CONTRAST_FACTOR = 1.3;
+const EXCLAMATION_STEP = 0.1;
+const MAX_EXCLAMATIONS = 3;
+/** Squash constant: score = total / sqrt(total² + SQUASH_ALPHA). */
+const SQUASH_ALPHA = 0.5;
+const MAX_EVIDENCE = 64;
+const CACHE_LIMIT = 20_000;
+
+const LEXICONS: Readonly<Record<Locale, CompiledLexicon>> = {
+  en: compileLexicon(LEXICON_EN, "en"),
+  fa: compileLexicon(LEXICON_FA, "fa"),
+  ar: compileLexicon(LEXICON_AR, "ar"),
+  tr: compileLexicon(LEXICON_TR, "tr"),
+};
+
+const EMOJI: ReadonlyMap<string, number> = new Map(Object.entries(EMOJI_WEIGHTS));
+
+type TokenClass =
+  | { readonly kind: "term"; readonly weight: number; readonly negated: boolean; readonly locked: boolean }
+  | { readonly kind: "negator" }
+  | { readonly kind: "postNegator" }
+  | { readonly kind: "negativeVerb" }
+  | { readonly kind: "intensifier"; readonly spec: IntensifierSpec }
+  | { readonly kind: "contrast" }
+  | { readonly kind: "other" };
+
+const OTHER: TokenClass = { kind: "other" };
+const NEGATOR: TokenClass = { kind: "negator" };
+const POST_NEGATOR: TokenClass = { kind: "postNegator" };
+const NEGATIVE_VERB: TokenClass = { kind: "negativeVerb" };
+const CONTRAST: TokenClass = { kind: "contrast" };
+
+/** Per-locale memo of word classifications; deterministic, bounded, invisible to callers. */
+const CLASS_CACHE: Readonly<Record<Locale, Map<string, TokenClass>>> = {
+  en: new Map(),
+  fa: new Map(),
+  ar: new Map(),
+  tr: new Map(),
+};
+
+function isNegator(key: string, lex: CompiledLexicon): boolean {
+  return lex.negators.has(key) || (lex.locale === "en" && key.endsWith("n't"));
+}
+
+function isPostNegator(key: string, lex: CompiledLexicon): boolean {
+  if (lex.postNegators.has(key)) return true;
+  return lex.postNegatorStems.some((stem) => key.startsWith(stem));
+}
+
+function classifyUncached(key: string, lex: CompiledLexicon): TokenClass {
+  if (lex.contrasts.has(key)) return CONTRAST;
+  if (isNegator(key, lex)) return NEGATOR;
+  const spec = lex.intensifiers.get(key);
+  if (spec) return { kind: "intensifier", spec };
+  if (isPostNegator(key, lex)) return POST_NEGATOR;
+  const term = lookupTerm(key, lex);
+  if (term) {
+    // A zero weight is a stop entry: it blocks a wrong morphological match ("دقیقه" is not "دقیق").
+    if (term.weight === 0) return OTHER;
+    return { kind: "term", weight: term.weight, negated: term.negated, locked: lex.locked.has(key) };
+  }
+  if (lex.locale === "fa" && isPersianNegatedLightVerb(key, lex)) return POST_NEGATOR;
+  if (lex.locale === "tr" && isTurkishNegativeVerb(key)) return NEGATIVE_VERB;
+  return OTHER;
+}
+
+function classify(key: string, lex: CompiledLexicon): TokenClass {
+  const cache = CLASS_CACHE[lex.locale];
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const cls = classifyUncached(key, lex);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, cls);
+  return cls;
+}
+
+/** A matched term waiting for negators, intensifiers and contrasts that come after it. */
+interface Pending {
+  readonly term: string;
+  readonly base: number;
+  negated: boolean;
+  boost: number;
+  factor: number;
+  readonly clause: number;
+  readonly word: number;
+  readonly negatable: boolean;
+}
+
+/** The mutable walk over one text's tokens. */
+interface Walk {
+  readonly lex: CompiledLexicon;
+  readonly tokens: readonly string[];
+  readonly keys: readonly string[];
+  readonly items: Pending[];
+  readonly bareNegativeVerbWeight: number;
+  clause: number;
+  word: number;
+  negateUntil: number;
+  boost: number;
+  boostUntil: number;
+  afterContrast: number;
+  exclamations: number;
+}
+
+function emojiKey(key: string): string {
+  return key.length > 2 ? key.replace(/(.)\1+$/u, "$1") : key;
+}
+
+function isPunctuation(token: string): boolean {
+  const c = token.charCodeAt(0);
+  return c === 0x2e || c === 0x21 || c === 0x3f || c === 0x2c || c === 0x3b;
+}
+
+function countExclamations(token: string): number {
+  let n = 0;
+  for (const ch of token) if (ch === "!") n++;
+  return n;
+}
+
+function endClause(walk: Walk): void {
+  walk.clause++;
+  walk.negateUntil = -1;
+  walk.boostUntil = -1;
+}
+
+function pushTerm(walk: Walk, term: string, base: number, negated: boolean, negatable: boolean): void {
+  const preNegated = negatable && walk.word <= walk.negateUntil;
+  // In fa, ar and tr a negator governs the next term only ("غير جيدة ورديئة": the second stays negative).
+  if (preNegated && walk.lex.locale !== "en") walk.negateUntil = -1;
+  const boost = walk.word <= walk.boostUntil ? walk.boost : 1;
+  walk.items.push({
+    term,
+    base,
+    negated: negated || preNegated,
+    boost,
+    factor: walk.afterContrast,
+    clause: walk.clause,
+    word: walk.word,
+    negatable,
+  });
+}
+
+function lastInReach(walk: Walk, reach: number): Pending | undefined {
+  const last = walk.items[walk.items.length - 1];
+  if (!last || last.clause !== walk.clause || last.word < walk.word - reach) return undefined;
+  return last;
+}
+
+function applyIntensifier(walk: Walk, spec: IntensifierSpec): void {
+  const previous = spec.position === "pre" ? undefined : lastInReach(walk, INTENSIFIER_SCOPE);
+  if (previous) {
+    previous.boost *= spec.factor;
+    return;
+  }
+  if (spec.position === "post") return;
+  walk.boost = spec.factor;
+  walk.boostUntil = walk.word + INTENSIFIER_SCOPE;
+}
+
+/** Negates the terms shortly before a post-negator; returns whether any was negated. */
+function applyPostNegation(walk: Walk): boolean {
+  let any = false;
+  for (let i = walk.items.length - 1; i >= 0; i--) {
+    const item = walk.items[i];
+    if (!item || item.clause !== walk.clause || item.word < walk.word - POST_NEGATION_SCOPE) break;
+    if (!item.negatable) continue;
+    item.negated = true;
+    any = true;
+  }
+  return any;
+}
+
+function applyContrast(walk: Walk): void {
+  for (const item of walk.items) item.factor *= BEFORE_CONTRAST_FACTOR;
+  walk.afterContrast = AFTER_CONTRAST_FACTOR;
+  endClause(walk);
+}
+
+/** Tries the phrases that start at token i; returns how many tokens the longest match used. */
+function matchPhrase(walk: Walk, i: number): number {
+  const phrases = walk.lex.phrases.get(walk.keys[i] ?? "");
+  if (!phrases) return 0;
+  for (const phrase of phrases) {
+    let negated = false;
+    let ok = true;
+    for (let j = 1; j < phrase.keys.length && ok; j++) {
+      const key = walk.keys[i + j];
+      const want = phrase.keys[j];
+      if (key === want) continue;
+      if (key !== undefined && walk.lex.locale === "fa" && persianPositiveForm(key, walk.lex) === want) {
+        negated = true;
+      } else ok = false;
+    }
+    if (!ok) continue;
+    if (phrase.weight !== 0) pushTerm(walk, phrase.text, phrase.weight, negated, !phrase.locked);
+    return phrase.keys.length;
+  }
+  return 0;
+}
+
+function stepWord(walk: Walk, i: number): number {
+  const used = matchPhrase(walk, i);
+  if (used > 0) return used;
+  const key = walk.keys[i] ?? "";
+  const token = walk.tokens[i] ?? "";
+  const cls = classify(key, walk.lex);
+  switch (cls.kind) {
+    case "term":
+      pushTerm(walk, token, cls.weight, cls.negated, !cls.locked);
+      break;
+    case "negator":
+      walk.negateUntil = walk.word + NEGATION_SCOPE;
+      break;
+    case "postNegator":
+      applyPostNegation(walk);
+      break;
+    case "negativeVerb":
+      if (!applyPostNegation(walk) && walk.bareNegativeVerbWeight !== 0) {
+        pushTerm(walk, token, walk.bareNegativeVerbWeight, false, false);
+      }
+      break;
+    case "intensifier":
+      applyIntensifier(walk, cls.spec);
+      break;
+    case "contrast":
+      applyContrast(walk);
+      break;
+    case "other":
+      break;
+  }
+  return 1;
+}
+
+function step(walk: Walk, i: number): number {
+  const token = walk.tokens[i] ?? "";
+  if (isPunctuation(token)) {
+    walk.exclamations += countExclamations(token);
+    endClause(walk);
+    return 1;
+  }
+  const emoji = EMOJI.get(emojiKey(token));
+  if (emoji !== undefined) {
+    pushTerm(walk, token, emoji, false, false);
+    return 1;
+  }
+  const used = stepWord(walk, i);
+  walk.word += used;
+  return used;
+}
+
+function contribution(item: Pending): number {
+  const signed = item.negated
+    ? item.base * (item.base > 0 ? NEGATED_POSITIVE_FACTOR : NEGATED_NEGATIVE_FACTOR)
+    : item.base;
+  return round(signed * item.boost * item.factor);
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function labelOf(score: number, options: Required<RuleBasedSentimentOptions>): SentimentLabel {
+  if (score >= options.positiveThreshold && score > 0) return "positive";
+  if (score <= options.negativeThreshold && score < 0) return "negative";
+  return "neutral";
+}
+
+const NEUTRAL: SentimentResult = { label: "neutral", score: 0, evidence: [] };
+
+function analyzeText(
+  text: string,
+  locale: Locale,
+  options: Required<RuleBasedSentimentOptions>,
+): SentimentResult {
+  const lex = LEXICONS[locale] ?? LEXICONS.en;
+  const tokens = tokenize(
+    text.length > options.maxChars ? text.slice(0, options.maxChars) : text,
+    lex.locale,
+  );
+  if (tokens.length === 0) return NEUTRAL;
+  const walk: Walk = {
+    lex,
+    tokens,
+    keys: tokens.map((t) => matchKey(t, lex.locale)),
+    items: [],
+    bareNegativeVerbWeight: options.bareNegativeVerbWeight,
+    clause: 0,
+    word: 0,
+    negateUntil: -1,
+    boost: 1,
+    boostUntil: -1,
+    afterContrast: 1,
+    exclamations: 0,
+  };
+  for (let i = 0; i < tokens.length; ) i += step(walk, i);
+  if (walk.items.length === 0) return NEUTRAL;
+  const evidence: SentimentEvidence[] = walk.items
+    .slice(0, MAX_EVIDENCE)
+    .map((item) => ({ term: item.term, weight: contribution(item), negated: item.negated }));
+  let total = 0;
+  for (const item of walk.items) total += contribution(item);
+  total *= 1 + EXCLAMATION_STEP * Math.min(walk.exclamations, MAX_EXCLAMATIONS);
+  const score = round(total / Math.sqrt(total * total + SQUASH_ALPHA));
+  return { label: labelOf(score, options), score, evidence };
+}
+
+/**
+ * Creates cxbot's rule-based sentiment analyzer for en, fa, ar and tr: hand-written lexicons, negation
+ * before and after terms (including Persian and Turkish negative verb forms), intensifiers, contrast,
+ * emoji, emoticons and exclamation. Pure, synchronous and total: it never throws, and analyses at most
+ * `maxChars` characters of any input. An unknown locale falls back to English.
+ */
+export function createRuleBasedSentimentAnalyzer(options: RuleBasedSentimentOptions = {}): SentimentAnalyzer {
+  const d = DEFAULT_SENTIMENT_OPTIONS;
+  const resolved: Required<RuleBasedSentimentOptions> = {
+    positiveThreshold: options.positiveThreshold ?? d.positiveThreshold,
+    negativeThreshold: options.negativeThreshold ?? d.negativeThreshold,
+    maxChars: options.maxChars ?? d.maxChars,
+    bareNegativeVerbWeight: options.bareNegativeVerbWeight ?? d.bareNegativeVerbWeight,
+  };
+  return {
+    analyze(text: string, locale: Locale): SentimentResult {
+      try {
+        return typeof text === "string" ? analyzeText(text, locale, resolved) : NEUTRAL;
+      } catch {
+        return NEUTRAL;
+      }
+    },
+  };
+}
