@@ -41,6 +41,7 @@ export interface AppOptions {
 
 const EXPIRY_SWEEP_MS = 60_000;
 const EVENT_ID_RETENTION_MS = 7 * 24 * 3600_000;
+const CLAIM_RETENTION_MS = 3600_000;
 
 /** Connects the database, loads and publishes the flows, and starts the survey service. */
 export async function createApp(options: AppOptions): Promise<App> {
@@ -91,6 +92,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     void (async () => {
       const expired = await service.expireIdle();
       const pruned = await database.stores.events.prune(new Date(Date.now() - EVENT_ID_RETENTION_MS));
+      await database.stores.conversations.pruneClaims(new Date(Date.now() - CLAIM_RETENTION_MS));
       if (expired + pruned > 0) logger.info({ expired, pruned }, "housekeeping");
     })().catch((error: unknown) => logger.error({ err: error }, "housekeeping failed"));
   }, EXPIRY_SWEEP_MS);

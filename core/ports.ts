@@ -41,8 +41,13 @@ export interface ConversationStore {
   getActive(key: string): Promise<ConversationRecord | null>;
   /** Inserts a new active conversation (rev 1); `conflict` when the key already has one. */
   create(record: ConversationRecord): Promise<WriteResult>;
-  /** Saves `record` (whose `rev` is `expectedRev + 1`) only if the stored revision is still `expectedRev`. */
+  /**
+   * Saves `record` (whose `rev` is `expectedRev + 1`) only if no other writer has saved a revision after
+   * `expectedRev`; `conflict` otherwise. Exactly one of several concurrent writers of a revision succeeds.
+   */
   update(record: ConversationRecord, expectedRev: number): Promise<WriteResult>;
+  /** Forgets the bookkeeping of revisions written before `before` (kept only to arbitrate concurrent writers). */
+  pruneClaims(before: Date): Promise<number>;
   /**
    * Moves an ended conversation into the response archive and frees the respondent's key. Idempotent: safe
    * to repeat after a crash between its two writes.
@@ -81,14 +86,16 @@ export interface RespondentProfile {
   readonly displayName?: string;
   /** Chosen with the language command; wins over the platform's language. */
   readonly locale?: Locale;
+  /** The locale of the respondent's last survey. */
+  readonly lastLocale?: Locale;
   readonly optedOut: boolean;
   readonly lastSurveyedAt?: string;
 }
 
 export interface RespondentStore {
   get(key: string): Promise<RespondentProfile | null>;
-  /** Records that a survey started now (creating the profile if needed). */
-  touchSurveyed(ref: RespondentRef, at: Date): Promise<void>;
+  /** Records that a survey started now, in `locale` (creating the profile if needed). */
+  touchSurveyed(ref: RespondentRef, at: Date, locale: Locale): Promise<void>;
   setLocale(ref: RespondentRef, locale: Locale): Promise<void>;
 }
 

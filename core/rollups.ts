@@ -78,9 +78,12 @@ export class RollupBuffer {
     if (this.#pending.size >= this.#maxPending) void this.flush().catch(() => undefined);
   }
 
-  /** Writes everything buffered so far. Concurrent calls share one write. */
+  /**
+   * Writes everything buffered so far. Writes never overlap: the embedded server applies `$inc` as a
+   * read-modify-write, so two concurrent increments of one document could lose one.
+   */
   async flush(): Promise<void> {
-    if (this.#flushing) await this.#flushing;
+    while (this.#flushing) await this.#flushing.catch(() => undefined);
     if (this.#pending.size === 0) return;
     const batch = this.#pending;
     this.#pending = new Map();

@@ -159,7 +159,7 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
   const localeFor = async (ref: RespondentRef, explicit?: Locale): Promise<Locale> => {
     if (explicit) return explicit;
     const profile = await stores.respondents.get(respondentKey(ref));
-    return profile?.locale ?? matchLocale(ref.languageTag) ?? deps.defaultLocale;
+    return profile?.locale ?? profile?.lastLocale ?? matchLocale(ref.languageTag) ?? deps.defaultLocale;
   };
 
   const start = async (
@@ -205,7 +205,7 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
       transcript: outcome.messages.map((m) => entry("out", m.text, now)),
     };
     if ((await stores.conversations.create(record)) === "conflict") throw new Conflict();
-    await stores.respondents.touchSurveyed(event.respondent, now);
+    await stores.respondents.touchSurveyed(event.respondent, now, locale);
     if (outcome.state.status !== "active") await finish(record, null);
     emit(outcome.events);
     return { status: "handled", messages: outcome.messages, conversationId: outcome.state.id, locale };

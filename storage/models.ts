@@ -36,6 +36,12 @@ export interface ResponseDoc {
   transcript: Record<string, unknown>[];
 }
 
+/** A claim on one revision of one conversation: the insert that makes a write exclusive (see the store). */
+export interface ClaimDoc {
+  _id: string;
+  at: Date;
+}
+
 export interface ProcessedEventDoc {
   _id: string;
   at: Date;
@@ -47,6 +53,7 @@ export interface RespondentDoc {
   userId: string;
   displayName?: string;
   locale?: string;
+  lastLocale?: string;
   optedOut: boolean;
   lastSurveyedAt?: Date;
 }
@@ -128,6 +135,12 @@ const responseSchema = new Schema<ResponseDoc>(
 responseSchema.index({ flowKey: 1, endedAt: 1 });
 responseSchema.index({ key: 1, endedAt: -1 });
 
+const claimSchema = new Schema<ClaimDoc>(
+  { _id: String, at: { type: Date, required: true } },
+  { ...opts, collection: "conversation_claims" },
+);
+claimSchema.index({ at: 1 });
+
 const processedEventSchema = new Schema<ProcessedEventDoc>(
   { _id: String, at: { type: Date, required: true } },
   { ...opts, collection: "processed_events" },
@@ -141,6 +154,7 @@ const respondentSchema = new Schema<RespondentDoc>(
     userId: { type: String, required: true },
     displayName: String,
     locale: String,
+    lastLocale: String,
     optedOut: { type: Boolean, default: false },
     lastSurveyedAt: Date,
   },
@@ -199,6 +213,7 @@ export function createModels(connection: Connection) {
   return {
     Conversation: connection.model("Conversation", conversationSchema),
     Response: connection.model("Response", responseSchema),
+    Claim: connection.model("Claim", claimSchema),
     ProcessedEvent: connection.model("ProcessedEvent", processedEventSchema),
     Respondent: connection.model("Respondent", respondentSchema),
     Rollup: connection.model("Rollup", rollupSchema),

@@ -22,6 +22,7 @@ import type {
 import type { Channel, RespondentRef } from "../core/types.ts";
 import {
   type AuditDoc,
+  type ClaimDoc,
   type ConversationDoc,
   createModels,
   ensureIndexes,
@@ -34,6 +35,9 @@ import {
   type RollupDoc,
   raw,
 } from "./models.ts";
+
+/** How long a revision claim may stay unwritten before another writer takes it over (its writer died). */
+const CLAIM_TAKEOVER_MS = 30_000;
 
 /** MongoDB's duplicate-key error (E11000), on MongoDB and FerretDB alike. */
 export function isDuplicateKey(error: unknown): boolean {
@@ -88,11 +92,39 @@ function conversationStore(m: Models): ConversationStore {
       }
     },
     async update(record, expectedRev): Promise<WriteResult> {
-      const result = await raw<ConversationDoc>(m.Conversation).replaceOne(
-        { _id: record.key, rev: expectedRev },
-        toConversationDoc(record),
-      );
+      // The embedded server does not apply `replaceOne({_id, rev})` atomically: two concurrent writers can both
+      // match. An insert of a unique `_id` is atomic everywhere, so each revision is claimed first, and only the
+      // writer that claimed it writes (by `_id` alone, the fast path). A claim left by a writer that died
+      // between claiming and writing is taken over once it is older than CLAIM_TAKEOVER_MS.
+      const claimId = `${record.key}#${record.state.id}#${record.rev}`;
+      const claims = raw<ClaimDoc>(m.Claim);
+      const claim = async (): Promise<boolean> => {
+        try {
+          await claims.insertOne({ _id: claimId, at: new Date() });
+          return true;
+        } catch (error) {
+          if (isDuplicateKey(error)) return false;
+          throw error;
+        }
+      };
+      if (!(await claim())) {
+        const [existing, current] = await Promise.all([
+          claims.findOne({ _id: claimId }),
+          raw<ConversationDoc>(m.Conversation).findOne({ _id: record.key }, { projection: { rev: 1 } }),
+        ]);
+        const abandoned =
+          existing !== null &&
+          current?.rev === expectedRev &&
+          existing.at.getTime() < Date.now() - CLAIM_TAKEOVER_MS;
+        if (!abandoned) return "conflict";
+        await claims.deleteOne({ _id: claimId, at: existing.at });
+        if (!(await claim())) return "conflict";
+      }
+      const result = await raw<ConversationDoc>(m.Conversation).replaceOne({ _id: record.key }, toConversationDoc(record));
       return result.matchedCount === 1 ? "ok" : "conflict";
+    },
+    async pruneClaims(before) {
+      return (await raw<ClaimDoc>(m.Claim).deleteMany({ at: { $lt: before } })).deletedCount;
     },
     async archive(record) {
       const s = record.state;
@@ -206,12 +238,13 @@ function respondentStore(m: Models): RespondentStore {
         userId: doc.userId,
         ...(doc.displayName ? { displayName: doc.displayName } : {}),
         ...(doc.locale ? { locale: doc.locale as Locale } : {}),
+        ...(doc.lastLocale ? { lastLocale: doc.lastLocale as Locale } : {}),
         optedOut: doc.optedOut === true,
         ...(doc.lastSurveyedAt ? { lastSurveyedAt: doc.lastSurveyedAt.toISOString() } : {}),
       };
     },
-    async touchSurveyed(ref, at) {
-      await upsert(ref, { lastSurveyedAt: at });
+    async touchSurveyed(ref, at, locale) {
+      await upsert(ref, { lastSurveyedAt: at, lastLocale: locale });
     },
     async setLocale(ref, locale) {
       await upsert(ref, { locale });

@@ -11,7 +11,8 @@ const MESSAGES = {
     reaskRating: "Please reply with a number from {min} to {max}.",
     outOfRange: "{value} is outside the scale. Please choose a number from {min} to {max}.",
     reaskChoice: "Please choose one of the options, or reply with its number.",
-    reaskMultiple: "Tap every option that applies, then “Done”. You can also type their numbers, like 1, 3.",
+    reaskMultiple:
+      "Tap every option that applies, then tap “Done”. You can also type their numbers, e.g. 1, 3.",
     reaskText: "Please type your answer in a message.",
     required: "This question needs an answer.",
     offerSkip: "Having trouble with this one? You can skip it.",
@@ -20,11 +21,10 @@ const MESSAGES = {
     done: "Done",
     multipleHint: "You can choose more than one.",
     nothingSelected: "Please choose at least one option first.",
-    stopped: "The survey is stopped. What you answered so far is saved — thank you for your time.",
+    stopped: "Survey stopped. Your answers so far have been saved — thank you for your time.",
     noSurvey: "There is no survey in progress right now. Send /feedback to start one.",
     unknownFlow: "Sorry, there is no survey called “{flow}”.",
-    help:
-      "Answer with the buttons or by typing.\n/skip — skip this question\n/stop — end the survey\n/restart — start again\n/language — change the language",
+    help: "Answer with the buttons or by typing.\n/skip — skip this question\n/stop — end the survey\n/restart — start again\n/language — change the language",
     chooseLanguage: "Choose your language:",
     languageChanged: "Language changed to English.",
     stale: "That question has already been answered.",
@@ -36,13 +36,14 @@ const MESSAGES = {
   },
   fa: {
     reaskRating: "لطفاً با عددی از {min} تا {max} پاسخ دهید.",
-    outOfRange: "عدد {value} در این مقیاس نیست. لطفاً عددی از {min} تا {max} انتخاب کنید.",
+    outOfRange: "عدد {value} خارج از بازهٔ مجاز است. لطفاً عددی از {min} تا {max} انتخاب کنید.",
     reaskChoice: "لطفاً یکی از گزینه‌ها را انتخاب کنید یا شمارهٔ آن را بفرستید.",
-    reaskMultiple: "همهٔ گزینه‌های مورد نظرتان را بزنید و بعد «تمام» را انتخاب کنید. می‌توانید شماره‌ها را هم بنویسید، مثلاً ۱، ۳.",
+    reaskMultiple:
+      "گزینه‌های مورد نظرتان را بزنید و سپس «تمام» را انتخاب کنید. می‌توانید شمارهٔ گزینه‌ها را هم بنویسید، مثلاً ۱، ۳.",
     reaskText: "لطفاً پاسخ خود را در یک پیام بنویسید.",
-    required: "پاسخ به این سؤال لازم است.",
-    offerSkip: "اگر پاسخ دادن به این سؤال سخت است، می‌توانید از آن بگذرید.",
-    skipped: "از این سؤال گذشتیم.",
+    required: "پاسخ به این سؤال الزامی است.",
+    offerSkip: "اگر پاسخ دادن به این سؤال سخت است، می‌توانید از آن رد شوید.",
+    skipped: "این سؤال رد شد.",
     skip: "رد شدن",
     done: "تمام",
     multipleHint: "می‌توانید بیش از یک گزینه انتخاب کنید.",
@@ -50,38 +51,36 @@ const MESSAGES = {
     stopped: "نظرسنجی متوقف شد. پاسخ‌هایی که تا اینجا داده‌اید ذخیره شده است؛ از وقتی که گذاشتید سپاسگزاریم.",
     noSurvey: "در حال حاضر نظرسنجی فعالی ندارید. برای شروع، /feedback را بفرستید.",
     unknownFlow: "متأسفیم، نظرسنجی‌ای با نام «{flow}» وجود ندارد.",
-    help:
-      "با دکمه‌ها یا با نوشتن پاسخ دهید.\n/skip — رد شدن از این سؤال\n/stop — پایان نظرسنجی\n/restart — شروع دوباره\n/language — تغییر زبان",
+    help: "با دکمه‌ها یا با نوشتن پاسخ دهید.\n/skip — رد شدن از این سؤال\n/stop — پایان نظرسنجی\n/restart — شروع دوباره\n/language — تغییر زبان",
     chooseLanguage: "زبان خود را انتخاب کنید:",
     languageChanged: "زبان به فارسی تغییر کرد.",
     stale: "به این سؤال قبلاً پاسخ داده شده است.",
-    resumed: "خوش برگشتید! از همان جایی که مانده بودیم ادامه می‌دهیم.",
+    resumed: "دوباره خوش آمدید! از همان جایی که مانده بودیم ادامه می‌دهیم.",
     answer: "پاسخ شما: {answer}",
-    longText: "پیامتان طولانی بود؛ همهٔ آن را همراه پاسخ‌هایتان نگه داشتیم.",
-    expired: "مهلت نظرسنجی قبلی‌تان تمام شد. برای شروع یک نظرسنجی تازه، /feedback را بفرستید.",
+    longText: "پیامتان طولانی بود؛ همهٔ آن را همراه پاسخ‌هایتان ذخیره کردیم.",
+    expired: "مهلت پاسخ به نظرسنجی قبلی‌تان تمام شد. برای شروع یک نظرسنجی تازه، /feedback را بفرستید.",
     thanks: "از بازخورد شما سپاسگزاریم!",
   },
   ar: {
     reaskRating: "يُرجى الرد برقم من {min} إلى {max}.",
-    outOfRange: "الرقم {value} خارج المقياس. يُرجى اختيار رقم من {min} إلى {max}.",
+    outOfRange: "الرقم {value} خارج النطاق. يُرجى اختيار رقم من {min} إلى {max}.",
     reaskChoice: "يُرجى اختيار أحد الخيارات، أو إرسال رقمه.",
-    reaskMultiple: "اضغط على كل خيار ينطبق عليك، ثم اضغط «تم». يمكنك أيضًا كتابة أرقامها، مثل ١، ٣.",
+    reaskMultiple: "اختر كل الخيارات التي تنطبق عليك، ثم اضغط «تم». يمكنك أيضًا كتابة أرقامها، مثل: ١، ٣.",
     reaskText: "يُرجى كتابة إجابتك في رسالة.",
-    required: "هذا السؤال يحتاج إلى إجابة.",
+    required: "الإجابة عن هذا السؤال مطلوبة.",
     offerSkip: "هل تجد صعوبة في هذا السؤال؟ يمكنك تخطيه.",
     skipped: "تم تخطي السؤال.",
     skip: "تخطٍّ",
     done: "تم",
     multipleHint: "يمكنك اختيار أكثر من خيار.",
     nothingSelected: "يُرجى اختيار خيار واحد على الأقل أولًا.",
-    stopped: "تم إيقاف الاستبيان. حفظنا إجاباتك حتى الآن، ونشكرك على وقتك.",
+    stopped: "تم إيقاف الاستبيان، وحفظنا ما أجبت عنه حتى الآن. شكرًا لك على وقتك.",
     noSurvey: "لا يوجد استبيان جارٍ الآن. أرسل /feedback لبدء استبيان.",
     unknownFlow: "عذرًا، لا يوجد استبيان باسم «{flow}».",
-    help:
-      "أجب باستخدام الأزرار أو بالكتابة.\n/skip — تخطي هذا السؤال\n/stop — إنهاء الاستبيان\n/restart — البدء من جديد\n/language — تغيير اللغة",
+    help: "أجب باستخدام الأزرار أو بالكتابة.\n/skip — تخطي هذا السؤال\n/stop — إنهاء الاستبيان\n/restart — البدء من جديد\n/language — تغيير اللغة",
     chooseLanguage: "اختر لغتك:",
     languageChanged: "تم تغيير اللغة إلى العربية.",
-    stale: "تمت الإجابة عن هذا السؤال من قبل.",
+    stale: "تمت الإجابة عن هذا السؤال بالفعل.",
     resumed: "مرحبًا بعودتك! لنكمل من حيث توقفنا.",
     answer: "إجابتك: {answer}",
     longText: "كانت رسالتك طويلة، فاحتفظنا بها كاملة مع إجاباتك.",
@@ -92,7 +91,8 @@ const MESSAGES = {
     reaskRating: "Lütfen {min} ile {max} arasında bir sayıyla yanıt verin.",
     outOfRange: "{value} ölçeğin dışında. Lütfen {min} ile {max} arasında bir sayı seçin.",
     reaskChoice: "Lütfen seçeneklerden birini seçin ya da numarasını yazın.",
-    reaskMultiple: "Size uyan tüm seçeneklere dokunun, ardından “Tamam” düğmesine basın. Numaralarını da yazabilirsiniz, örneğin 1, 3.",
+    reaskMultiple:
+      "Size uyan tüm seçeneklere dokunun, ardından “Tamam” düğmesine basın. Numaralarını da yazabilirsiniz, örneğin 1, 3.",
     reaskText: "Lütfen yanıtınızı bir mesaj olarak yazın.",
     required: "Bu sorunun yanıtlanması gerekiyor.",
     offerSkip: "Bu soruda zorlanıyor musunuz? İsterseniz atlayabilirsiniz.",
@@ -101,18 +101,18 @@ const MESSAGES = {
     done: "Tamam",
     multipleHint: "Birden fazla seçenek seçebilirsiniz.",
     nothingSelected: "Lütfen önce en az bir seçenek seçin.",
-    stopped: "Anket durduruldu. Şu ana kadarki yanıtlarınız kaydedildi; zaman ayırdığınız için teşekkür ederiz.",
-    noSurvey: "Şu anda devam eden bir anket yok. Başlatmak için /feedback gönderin.",
+    stopped:
+      "Anket durduruldu. Şu ana kadarki yanıtlarınız kaydedildi; zaman ayırdığınız için teşekkür ederiz.",
+    noSurvey: "Şu anda devam eden bir anket yok. Yeni bir anket başlatmak için /feedback yazın.",
     unknownFlow: "Üzgünüz, “{flow}” adında bir anket yok.",
-    help:
-      "Düğmelerle ya da yazarak yanıt verebilirsiniz.\n/skip — bu soruyu atla\n/stop — anketi bitir\n/restart — baştan başla\n/language — dili değiştir",
+    help: "Düğmelerle ya da yazarak yanıt verebilirsiniz.\n/skip — bu soruyu atlayın\n/stop — anketi bitirin\n/restart — baştan başlayın\n/language — dili değiştirin",
     chooseLanguage: "Dilinizi seçin:",
     languageChanged: "Dil Türkçe olarak değiştirildi.",
     stale: "Bu soru zaten yanıtlandı.",
     resumed: "Tekrar hoş geldiniz! Kaldığımız yerden devam edelim.",
     answer: "Yanıtınız: {answer}",
-    longText: "Mesajınız uzundu; tamamını yanıtlarınızla birlikte sakladık.",
-    expired: "Önceki anketinizin süresi doldu. Yeni bir anket başlatmak için /feedback gönderin.",
+    longText: "Mesajınız uzundu; tamamını yanıtlarınızla birlikte kaydettik.",
+    expired: "Önceki anketinizin süresi doldu. Yeni bir anket başlatmak için /feedback yazın.",
     thanks: "Geri bildiriminiz için teşekkür ederiz!",
   },
 } as const satisfies Record<Locale, Record<string, string>>;
@@ -120,7 +120,9 @@ const MESSAGES = {
 export type MessageKey = keyof (typeof MESSAGES)["en"];
 
 // Compile-time check: every locale has exactly the English keys.
-type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never] ? true : false;
+type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never]
+  ? true
+  : false;
 const _allLocalesComplete: [
   SameKeys<(typeof MESSAGES)["en"], (typeof MESSAGES)["fa"]>,
   SameKeys<(typeof MESSAGES)["en"], (typeof MESSAGES)["ar"]>,
@@ -137,7 +139,11 @@ export const LANGUAGE_NAMES: Readonly<Record<Locale, string>> = {
 };
 
 /** A localized system sentence with its placeholders filled; numbers use the locale's digits. */
-export function t(locale: Locale, key: MessageKey, params: Readonly<Record<string, string | number>> = {}): string {
+export function t(
+  locale: Locale,
+  key: MessageKey,
+  params: Readonly<Record<string, string | number>> = {},
+): string {
   const template: string = MESSAGES[locale][key];
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];

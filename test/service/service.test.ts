@@ -39,33 +39,39 @@ async function allStates(flowKey: string): Promise<ConversationState[]> {
 describe("one input at a time per conversation", () => {
   it("two workers receiving two taps on the same question at once record one answer", async () => {
     const other = secondWorker();
-    const a = new FakeRespondent(h.service, "double-tap");
-    const b = new FakeRespondent(other, "double-tap");
-    await a.start("nps");
-    const seven = a.buttonPayload("7");
-    const nine = a.buttonPayload("9");
-    const [ra, rb] = await Promise.all([a.pressPayload(seven, "tap-1"), b.pressPayload(nine, "tap-2")]);
-    const record = await h.stores.conversations.getActive("console:double-tap");
-    const ratings = record?.state.answers.filter((x) => x.stepId === "score") ?? [];
-    expect(ratings).toHaveLength(1);
-    expect([ra.stale, rb.stale].filter(Boolean)).toHaveLength(1);
-    expect(record?.rev).toBe(2);
+    for (let k = 0; k < 5; k++) {
+      const a = new FakeRespondent(h.service, `double-tap-${k}`);
+      const b = new FakeRespondent(other, `double-tap-${k}`);
+      await a.start("nps");
+      const [ra, rb] = await Promise.all([
+        a.pressPayload(a.buttonPayload("7"), `tap-${k}-1`),
+        b.pressPayload(a.buttonPayload("9"), `tap-${k}-2`),
+      ]);
+      const record = await h.stores.conversations.getActive(`console:double-tap-${k}`);
+      expect(record?.state.answers.filter((x) => x.stepId === "score")).toHaveLength(1);
+      expect([ra.stale, rb.stale].filter(Boolean)).toHaveLength(1);
+      expect(record?.rev).toBe(2);
+    }
     await other.close();
   });
 
   it("a repeated event id is ignored, sequentially and concurrently across workers", async () => {
     const other = secondWorker();
-    const a = new FakeRespondent(h.service, "redelivery");
-    const b = new FakeRespondent(other, "redelivery");
-    await a.start("nps");
-    const payload = a.buttonPayload("4");
-    const [first, second] = await Promise.all([a.pressPayload(payload, "update-77"), b.pressPayload(payload, "update-77")]);
-    expect([first.status, second.status].sort()).toEqual(["duplicate", "handled"]);
-    const third = await a.send("4", "update-77");
-    expect(third).toEqual({ status: "duplicate", messages: [] });
-    const record = await h.stores.conversations.getActive("console:redelivery");
-    expect(record?.state.answers).toHaveLength(1);
-    expect(record?.state.stepId).toBe("why-negative");
+    for (let k = 0; k < 5; k++) {
+      const a = new FakeRespondent(h.service, `redelivery-${k}`);
+      const b = new FakeRespondent(other, `redelivery-${k}`);
+      await a.start("nps");
+      const payload = a.buttonPayload("4");
+      const [first, second] = await Promise.all([
+        a.pressPayload(payload, `update-${k}`),
+        b.pressPayload(payload, `update-${k}`),
+      ]);
+      expect([first.status, second.status].sort()).toEqual(["duplicate", "handled"]);
+      expect(await a.send("4", `update-${k}`)).toEqual({ status: "duplicate", messages: [] });
+      const record = await h.stores.conversations.getActive(`console:redelivery-${k}`);
+      expect(record?.state.answers).toHaveLength(1);
+      expect(record?.state.stepId).toBe("why-negative");
+    }
     await other.close();
   });
 
@@ -182,7 +188,9 @@ describe("score rollups", () => {
     for (const [id, histogram] of storedById) {
       if (Object.values(histogram).some((v) => v !== 0)) expect(expected.has(id), id).toBe(true);
     }
-    expect([...expected.values()].reduce((n, r) => n + Object.values(r.histogram).reduce((a, b) => a + b, 0), 0)).toBe(
+    const mine = (await allStates("nps")).filter((s) => s.respondent.userId.startsWith("rollup-"));
+    const counted = recomputeRollups(mine, "UTC");
+    expect([...counted.values()].reduce((n, r) => n + Object.values(r.histogram).reduce((a, b) => a + b, 0), 0)).toBe(
       scores.length,
     );
   });

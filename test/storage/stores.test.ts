@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startConversation } from "../../core/engine/engine.ts";
+import { loadFlowDirectory } from "../../core/flow/load.ts";
+import type { Flow } from "../../core/flow/schema.ts";
+import type { ConversationRecord, RollupIncrement } from "../../core/ports.ts";
+import { RollupBuffer } from "../../core/rollups.ts";
+import type { ClaimDoc } from "../../storage/models.ts";
+import { ensureIndexes, raw } from "../../storage/models.ts";
+import { createMongoStores } from "../../storage/mongo-stores.ts";
+import { connectTestDb, type TestDb } from "../helpers/db.ts";
+
+let db: TestDb;
+let stores: ReturnType<typeof createMongoStores>;
+let nps: Flow;
+
+beforeAll(async () => {
+  db = await connectTestDb("stores");
+  stores = createMongoStores(db.connection);
+  await ensureIndexes(stores.models);
+  const { flows } = await loadFlowDirectory("flows");
+  nps = { ...(flows.find((f) => f.key === "nps") as Flow), version: 1 };
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+function record(userId: string, rev = 1): ConversationRecord {
+  const o = startConversation(nps, { id: `conv-${userId}`, respondent: { channel: "telegram", userId }, locale: "fa" }, new Date());
+  return { key: `telegram:${userId}`, rev, state: o.state, recentEventIds: ["e1"], transcript: [] };
+}
+const next = (r: ConversationRecord, marker: string): ConversationRecord => ({
+  ...r,
+  rev: r.rev + 1,
+  recentEventIds: [...r.recentEventIds, marker],
+});
+
+describe("conversation store", () => {
+  it("creates one active conversation per respondent", async () => {
+    const r = record("create");
+    expect(await stores.conversations.create(r)).toBe("ok");
+    expect(await stores.conversations.create(r)).toBe("conflict");
+    expect((await stores.conversations.getActive(r.key))?.state.id).toBe("conv-create");
+  });
+
+  it("lets exactly one of many concurrent writers of a revision win", async () => {
+    const r = record("race");
+    await stores.conversations.create(r);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => stores.conversations.update(next(r, `w${i}`), r.rev)),
+    );
+    expect(results.filter((x) => x === "ok")).toHaveLength(1);
+    const stored = await stores.conversations.getActive(r.key);
+    const winner = results.indexOf("ok");
+    expect(stored?.rev).toBe(2);
+    expect(stored?.recentEventIds).toEqual(["e1", `w${winner}`]);
+    expect(await stores.conversations.update(next(r, "late"), r.rev)).toBe("conflict");
+  });
+
+  it("takes over a revision whose writer died after claiming it, but not a fresh claim", async () => {
+    const r = record("orphan");
+    await stores.conversations.create(r);
+    const claims = raw<ClaimDoc>(stores.models.Claim);
+    const claimId = `${r.key}#${r.state.id}#2`;
+    await claims.insertOne({ _id: claimId, at: new Date() });
+    expect(await stores.conversations.update(next(r, "fresh"), r.rev)).toBe("conflict");
+    await claims.updateOne({ _id: claimId }, { $set: { at: new Date(Date.now() - 60_000) } });
+    expect(await stores.conversations.update(next(r, "takeover"), r.rev)).toBe("ok");
+    expect((await stores.conversations.getActive(r.key))?.recentEventIds).toEqual(["e1", "takeover"]);
+    expect(await stores.conversations.pruneClaims(new Date(Date.now() + 1000))).toBeGreaterThanOrEqual(1);
+  });
+
+  it("archives idempotently and frees the respondent's key", async () => {
+    const r = record("archive");
+    await stores.conversations.create(r);
+    const ended: ConversationRecord = {
+      ...next(r, "end"),
+      state: { ...r.state, status: "completed", stepId: null, endedAt: new Date().toISOString() },
+    };
+    expect(await stores.conversations.update(ended, r.rev)).toBe("ok");
+    await stores.conversations.archive(ended);
+    await stores.conversations.archive(ended);
+    expect(await stores.conversations.getActive(r.key)).toBeNull();
+    expect((await stores.responses.get("conv-archive"))?.state.status).toBe("completed");
+    expect(await stores.responses.count({ flowKey: "nps" })).toBe(1);
+    expect(await stores.conversations.create(record("archive"))).toBe("ok");
+  });
+});
+
+describe("processed events", () => {
+  it("claims an id once, remembers ids in bulk, and prunes old ones", async () => {
+    expect(await stores.events.claim("tg:1", new Date())).toBe(true);
+    expect(await stores.events.claim("tg:1", new Date())).toBe(false);
+    await stores.events.remember(["tg:1", "tg:2", "tg:3"], new Date(Date.now() - 10 * 86_400_000));
+    expect(await stores.events.has("tg:2")).toBe(true);
+    expect(await stores.events.has("tg:4")).toBe(false);
+    expect(await stores.events.prune(new Date(Date.now() - 86_400_000))).toBe(2);
+    expect(await stores.events.has("tg:1")).toBe(true);
+  });
+});
+
+describe("rollups", () => {
+  const inc = (value: number, channel: "telegram" | "slack", locale: "fa" | "en", count = 1): RollupIncrement => ({
+    bucket: { flowKey: "nps", stepId: "score", scale: "nps", day: "2026-01-05", channel, locale },
+    value,
+    count,
+  });
+
+  it("count exactly per channel and locale, and take withdrawals", async () => {
+    for (let i = 0; i < 12; i++) await stores.rollups.apply([inc(i % 11, i % 2 ? "telegram" : "slack", i % 3 ? "fa" : "en")]);
+    await stores.rollups.apply([inc(10, "slack", "en", -1)]);
+    const rows = await stores.rollups.read("nps", "2026-01-01", "2026-01-31");
+    const total = rows.reduce((n, r) => n + Object.values(r.histogram).reduce((a, b) => a + b, 0), 0);
+    expect(total).toBe(11);
+    expect(new Set(rows.map((r) => `${r.channel}/${r.locale}`))).toEqual(
+      new Set(["slack/en", "slack/fa", "telegram/en", "telegram/fa"]),
+    );
+    expect(await stores.rollups.read("nps", "2026-02-01", "2026-02-28")).toEqual([]);
+    await stores.rollups.clear("nps");
+  });
+
+  it("lose nothing when answers arrive while the buffer is flushing", async () => {
+    const buffer = new RollupBuffer(stores.rollups, { intervalMs: 0, maxPending: 3 });
+    const work: Promise<void>[] = [];
+    for (let i = 0; i < 200; i++) {
+      buffer.add([{ ...inc(i % 11, "telegram", "fa"), bucket: { ...inc(0, "telegram", "fa").bucket, day: `2026-03-${String((i % 28) + 1).padStart(2, "0")}` } }]);
+      if (i % 7 === 0) work.push(buffer.flush());
+    }
+    await Promise.all(work);
+    await buffer.close();
+    const rows = await stores.rollups.read("nps", "2026-03-01", "2026-03-31");
+    expect(rows.reduce((n, r) => n + Object.values(r.histogram).reduce((a, b) => a + b, 0), 0)).toBe(200);
+    expect(new Set(rows.map((r) => r.day)).size).toBe(28);
+  });
+});
+
+describe("respondents", () => {
+  it("remember the chosen language apart from the last survey's", async () => {
+    const ref = { channel: "telegram" as const, userId: "r1", displayName: "Sara" };
+    await stores.respondents.touchSurveyed(ref, new Date(), "ar");
+    expect(await stores.respondents.get("telegram:r1")).toMatchObject({ lastLocale: "ar", optedOut: false, displayName: "Sara" });
+    await stores.respondents.setLocale(ref, "fa");
+    expect(await stores.respondents.get("telegram:r1")).toMatchObject({ locale: "fa", lastLocale: "ar" });
+  });
+});
