@@ -15,8 +15,8 @@ import { loadFlowDirectory } from "../core/flow/load.ts";
 import { FlowRegistry } from "../core/flow/registry.ts";
 import type { Flow } from "../core/flow/schema.ts";
 import type { ConversationRecord } from "../core/ports.ts";
-import { createSurveyService, type SurveyService } from "../core/service.ts";
 import { createRuleBasedSentimentAnalyzer } from "../core/sentiment/rule-based.ts";
+import { createSurveyService, type SurveyService } from "../core/service.ts";
 import { resolveMongo } from "../storage/embedded.ts";
 import type { ConversationDoc, ResponseDoc } from "../storage/models.ts";
 import { raw } from "../storage/models.ts";
@@ -53,7 +53,8 @@ function coreThroughput(nps: Flow): void {
     let o = startConversation(nps, { id: `c${i}`, respondent, locale: "en" }, now);
     o = applyInput(nps, o.state, { type: "text", text: String(i % 11) }, { analyzer, now });
     o = applyInput(nps, o.state, { type: "text", text: comments[i % 4] as string }, { analyzer, now });
-    if (o.state.status === "active") o = applyInput(nps, o.state, { type: "text", text: "1" }, { analyzer, now });
+    if (o.state.status === "active")
+      o = applyInput(nps, o.state, { type: "text", text: "1" }, { analyzer, now });
     return o.state.status === "completed" ? 4 : 3;
   };
   for (let i = 0; i < 5000; i++) run(i);
@@ -89,7 +90,9 @@ async function main(): Promise<void> {
   });
   const dbName = `cxbench_${Date.now().toString(36)}`;
   const db = await openDatabase(target.uri, dbName);
-  console.log(`\n## Storage: ${target.kind} (${process.env.MONGODB_URI ? "MONGODB_URI" : "embedded, SQLite backend"})`);
+  console.log(
+    `\n## Storage: ${target.kind} (${process.env.MONGODB_URI ? "MONGODB_URI" : "embedded, SQLite backend"})`,
+  );
   try {
     // Bare driver rate: findOneAndUpdate({_id}) on a small collection, sequential.
     const bare = db.connection.collection<{ _id: string; n: number }>("bare");
@@ -99,7 +102,9 @@ async function main(): Promise<void> {
     let t0 = performance.now();
     for (let i = 0; i < bareOps; i++) await bare.findOneAndUpdate({ _id: `k${i % 100}` }, { $inc: { n: 1 } });
     const bareRate = bareOps / ((performance.now() - t0) / 1000);
-    console.log(`  bare driver findOneAndUpdate({_id}) on 100 docs: ${Math.round(bareRate)} ops/s (sequential)`);
+    console.log(
+      `  bare driver findOneAndUpdate({_id}) on 100 docs: ${Math.round(bareRate)} ops/s (sequential)`,
+    );
 
     const registry = new FlowRegistry(db.stores.flows);
     for (const f of flows) await registry.publish(f, "bench");
@@ -116,7 +121,10 @@ async function main(): Promise<void> {
     const rig = makeRig();
     let user = 0;
     let eventSeq = 0;
-    const event = (userId: string, input: { type: "text"; text: string } | { type: "start"; flowKey: string }) => ({
+    const event = (
+      userId: string,
+      input: { type: "text"; text: string } | { type: "start"; flowKey: string },
+    ) => ({
       eventId: `e${++eventSeq}`,
       respondent: { channel: "telegram" as const, userId },
       input,
@@ -176,7 +184,8 @@ async function main(): Promise<void> {
       t0 = performance.now();
       while (count < size) {
         const batch: ResponseDoc[] = [];
-        for (let i = 0; i < 2000 && count < size; i++, count++) batch.push({ ...template, _id: `synthetic-${count}` });
+        for (let i = 0; i < 2000 && count < size; i++, count++)
+          batch.push({ ...template, _id: `synthetic-${count}` });
         await responses.insertMany(batch, { ordered: false });
       }
       const fill = (performance.now() - t0) / 1000;
@@ -186,7 +195,9 @@ async function main(): Promise<void> {
         `  ${size.toLocaleString("en").padStart(7)} stored (filled in ${f1(fill)} s): mid p50 ${f2(pct(r.mid.lat, 50))} ms, p99 ${f2(pct(r.mid.lat, 99))} ms; final p50 ${f2(pct(r.fin.lat, 50))} ms, p99 ${f2(pct(r.fin.lat, 99))} ms`,
       );
     }
-    console.log(`  p50 at ${sizes.at(-1)?.toLocaleString("en")} / p50 at 1,000 = ${f2((p50s.at(-1) ?? 0) / (p50s[0] ?? 1))}× (target ≤ 1.5×)`);
+    console.log(
+      `  p50 at ${sizes.at(-1)?.toLocaleString("en")} / p50 at 1,000 = ${f2((p50s.at(-1) ?? 0) / (p50s[0] ?? 1))}× (target ≤ 1.5×)`,
+    );
 
     console.log("\n## 4. Memory with 10,000 conversations in progress");
     const conversations = raw<ConversationDoc>(db.stores.models.Conversation);
@@ -197,8 +208,18 @@ async function main(): Promise<void> {
     for (let start = 0; start < active; start += 1000) {
       const docs: ConversationDoc[] = [];
       for (let i = start; i < Math.min(active, start + 1000); i++) {
-        const o = startConversation(nps, { id: `mem-${i}`, respondent: { channel: "telegram", userId: `mem${i}` }, locale: "fa" }, now);
-        const r: ConversationRecord = { key: `telegram:mem${i}`, rev: 1, state: o.state, recentEventIds: [`m${i}`], transcript: [] };
+        const o = startConversation(
+          nps,
+          { id: `mem-${i}`, respondent: { channel: "telegram", userId: `mem${i}` }, locale: "fa" },
+          now,
+        );
+        const r: ConversationRecord = {
+          key: `telegram:mem${i}`,
+          rev: 1,
+          state: o.state,
+          recentEventIds: [`m${i}`],
+          transcript: [],
+        };
         docs.push({
           _id: r.key,
           rev: 1,
@@ -223,7 +244,9 @@ async function main(): Promise<void> {
     lat.sort((a, b) => a - b);
     globalThis.gc?.();
     const after = process.memoryUsage();
-    console.log(`  ${active.toLocaleString("en")} conversations in progress in the database, ${await db.stores.conversations.countActive()} counted`);
+    console.log(
+      `  ${active.toLocaleString("en")} conversations in progress in the database, ${await db.stores.conversations.countActive()} counted`,
+    );
     console.log(
       `  process heap: ${mb(before.heapUsed)} before → ${mb(after.heapUsed)} after (Δ ${mb(after.heapUsed - before.heapUsed)}); rss ${mb(after.rss)}${globalThis.gc ? "" : " (run with --expose-gc for exact heap figures)"}`,
     );

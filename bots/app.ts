@@ -1,10 +1,10 @@
 import { resolve } from "node:path";
-import { FlowRegistry } from "../core/flow/registry.ts";
 import { formatFlowFileError, loadFlowDirectory } from "../core/flow/load.ts";
+import { FlowRegistry } from "../core/flow/registry.ts";
 import type { Locale } from "../core/locale.ts";
 import { CxError } from "../core/result.ts";
-import { createSurveyService, type SurveyService } from "../core/service.ts";
 import { createRuleBasedSentimentAnalyzer } from "../core/sentiment/rule-based.ts";
+import { createSurveyService, type SurveyService } from "../core/service.ts";
 import type { DomainEvent } from "../core/types.ts";
 import { type MongoTarget, resolveMongo } from "../storage/embedded.ts";
 import { type Database, openDatabase } from "../storage/mongo-stores.ts";
@@ -66,7 +66,8 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const flows = new FlowRegistry(database.stores.flows);
   const loaded = await loadFlowDirectory(resolve(options.projectRoot, options.flowsDir));
-  for (const e of loaded.errors) logger.error({ code: "FLOW_INVALID", file: e.file, path: e.path, line: e.line }, formatFlowFileError(e));
+  for (const e of loaded.errors)
+    logger.error({ code: "FLOW_INVALID", file: e.file, path: e.path, line: e.line }, formatFlowFileError(e));
   for (const definition of loaded.flows) {
     const { flow, created } = await flows.publish(definition, "system:flows-dir");
     logger.info({ flow: flow.key, version: flow.version, created }, "flow loaded");

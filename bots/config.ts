@@ -3,7 +3,9 @@ import { z } from "zod";
 import { ZLocale } from "../core/locale.ts";
 import { CxError } from "../core/result.ts";
 
-const ZAdmin = z.string().regex(/^(telegram|slack|discord|console):[A-Za-z0-9_.@-]{1,64}$/, "must look like platform:userId");
+const ZAdmin = z
+  .string()
+  .regex(/^(telegram|slack|discord|console):[A-Za-z0-9_.@-]{1,64}$/, "must look like platform:userId");
 
 /** The environment cxbot reads, validated once at start-up. Platform adapters add their own keys. */
 export const ZConfig = z.object({

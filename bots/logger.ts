@@ -19,5 +19,8 @@ export type Logger = pino.Logger;
 
 /** Structured JSON logs on stderr (stdout belongs to the console channel). */
 export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: "[redacted]" }, base: { app: "cxbot" } }, pino.destination(2));
+  return pino(
+    { level, redact: { paths: REDACT, censor: "[redacted]" }, base: { app: "cxbot" } },
+    pino.destination(2),
+  );
 }

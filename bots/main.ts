@@ -17,7 +17,13 @@ const USAGE = `Usage: npm start -- [--flow nps|csat|ces] [--lang en|fa|ar|tr] [-
 With no platform tokens set, cxbot runs a survey in this terminal. Settings come from the
 environment or .env (see README): MONGODB_URI, PORT, LOG_LEVEL, DEFAULT_LOCALE, DEFAULT_FLOW, CX_ADMINS.`;
 
-function parseCli(argv: string[]): { flow?: string; lang?: string; ref?: string; user?: string; help: boolean } {
+function parseCli(argv: string[]): {
+  flow?: string;
+  lang?: string;
+  ref?: string;
+  user?: string;
+  help: boolean;
+} {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -74,7 +80,9 @@ async function main(): Promise<number> {
     logger,
     onStatus: status,
     onEvents: (events) => {
-      for (const e of events) if (e.type === "alert.due") logger.warn({ alert: e.alertId, flow: e.flowKey, conversation: e.conversationId }, "alert due");
+      for (const e of events)
+        if (e.type === "alert.due")
+          logger.info({ alert: e.alertId, flow: e.flowKey, conversation: e.conversationId }, "alert due");
     },
   });
 

@@ -49,7 +49,8 @@ export function encodePayload(p: ButtonPayload): string {
 
 /** Parses a payload that came back from a platform. Anything malformed is a value, not an exception. */
 export function decodePayload(raw: string): Result<ButtonPayload, "PAYLOAD_INVALID"> {
-  if (typeof raw !== "string" || Buffer.byteLength(raw, "utf8") > MAX_PAYLOAD_BYTES) return err("PAYLOAD_INVALID");
+  if (typeof raw !== "string" || Buffer.byteLength(raw, "utf8") > MAX_PAYLOAD_BYTES)
+    return err("PAYLOAD_INVALID");
   const parts = raw.split(":");
   if (parts[0] !== "1") return err("PAYLOAD_INVALID");
   const [, kind, a, b, c] = parts;

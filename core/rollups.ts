@@ -12,7 +12,11 @@ export function bucketId(b: RollupBucket): string {
  * The rollup increments a conversation's rating answers contribute (`sign` −1 withdraws them, for a
  * conversation the respondent started over). Each answer counts on the day it was given, in the flow's zone.
  */
-export function rollupIncrements(state: ConversationState, timeZone: string, sign: 1 | -1 = 1): RollupIncrement[] {
+export function rollupIncrements(
+  state: ConversationState,
+  timeZone: string,
+  sign: 1 | -1 = 1,
+): RollupIncrement[] {
   const out: RollupIncrement[] = [];
   for (const a of state.answers) {
     if (a.answer.type !== "rating") continue;
@@ -111,7 +115,10 @@ export class RollupBuffer {
 }
 
 /** Recomputes a flow's rollups from raw conversations (archive and in progress): the source of truth. */
-export function recomputeRollups(states: Iterable<ConversationState>, timeZone: string): Map<string, RollupRow> {
+export function recomputeRollups(
+  states: Iterable<ConversationState>,
+  timeZone: string,
+): Map<string, RollupRow> {
   const rows = new Map<string, { bucket: RollupBucket; histogram: Record<number, number> }>();
   for (const state of states) {
     if (!countsInScores(state)) continue;
@@ -186,7 +193,12 @@ export function scoresFromRows(rows: readonly RollupRow[]): StepScores[] {
 }
 
 /** The scores of `from`…`to` (inclusive days) beside the same number of days just before. */
-export async function periodReport(store: RollupStore, flowKey: string, from: string, to: string): Promise<PeriodReport> {
+export async function periodReport(
+  store: RollupStore,
+  flowKey: string,
+  from: string,
+  to: string,
+): Promise<PeriodReport> {
   const days = daySpan(from, to);
   const previousTo = addDays(from, -1);
   const previousFrom = addDays(from, -days);

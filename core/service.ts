@@ -119,7 +119,8 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
 
   const flowOf = async (state: ConversationState): Promise<Flow> => {
     const flow = await flows.get(state.flowKey, state.flowVersion);
-    if (!flow) throw new CxError("FLOW_NOT_FOUND", `flow ${state.flowKey}@${state.flowVersion} is not stored`);
+    if (!flow)
+      throw new CxError("FLOW_NOT_FOUND", `flow ${state.flowKey}@${state.flowVersion} is not stored`);
     return flow;
   };
 
@@ -142,7 +143,9 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
     };
     await finish({ ...record, rev: record.rev + 1, state }, record.rev);
     rollups.add(rollupIncrements(record.state, flow.timeZone, -1));
-    emit([{ type: "conversation.ended", conversationId: state.id, flowKey: state.flowKey, status: "replaced" }]);
+    emit([
+      { type: "conversation.ended", conversationId: state.id, flowKey: state.flowKey, status: "replaced" },
+    ]);
   };
 
   const isIdle = async (record: ConversationRecord, now: Date): Promise<boolean> => {
@@ -173,14 +176,23 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
     const flow = await flows.latest(flowKey);
     const locale = await localeFor(event.respondent, input.locale ?? active?.state.locale);
     if (!flow) {
-      return { status: "handled", messages: [notice(locale, t(locale, "unknownFlow", { flow: flowKey.slice(0, 40) }))] };
+      return {
+        status: "handled",
+        messages: [notice(locale, t(locale, "unknownFlow", { flow: flowKey.slice(0, 40) }))],
+      };
     }
     if (active) {
-      if (active.state.flowKey === flow.key && (input.reference ?? active.state.reference) === active.state.reference) {
+      if (
+        active.state.flowKey === flow.key &&
+        (input.reference ?? active.state.reference) === active.state.reference
+      ) {
         const question = currentQuestion(await flowOf(active.state), active.state);
         return {
           status: "handled",
-          messages: [notice(active.state.locale, t(active.state.locale, "resumed")), ...(question ? [question] : [])],
+          messages: [
+            notice(active.state.locale, t(active.state.locale, "resumed")),
+            ...(question ? [question] : []),
+          ],
           conversationId: active.state.id,
           locale: active.state.locale,
         };
@@ -270,7 +282,8 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
     }
 
     const input = event.input;
-    const startInput = input.type === "start" ? input : input.type === "text" ? parseStartText(input.text) : undefined;
+    const startInput =
+      input.type === "start" ? input : input.type === "text" ? parseStartText(input.text) : undefined;
     if (startInput !== undefined) {
       if (!(await stores.events.claim(event.eventId, now))) return { status: "duplicate", messages: [] };
       return start(event, startInput, active, now);
@@ -349,7 +362,8 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
     } else {
       await finish(record, active.rev);
     }
-    if (outcome.state.locale !== active.state.locale) await stores.respondents.setLocale(event.respondent, outcome.state.locale);
+    if (outcome.state.locale !== active.state.locale)
+      await stores.respondents.setLocale(event.respondent, outcome.state.locale);
     const recorded = outcome.state.answers.slice(active.state.answers.length);
     if (recorded.length > 0) {
       rollups.add(rollupIncrements({ ...outcome.state, answers: recorded }, flow.timeZone));

@@ -28,7 +28,12 @@ export type CommandName = "skip" | "stop" | "restart" | "help" | "language";
 /** What the respondent did. */
 export type InboundInput =
   /** Start (or resume) a survey: a flow key and an optional reference kept with the conversation. */
-  | { readonly type: "start"; readonly flowKey?: string; readonly reference?: string; readonly locale?: Locale }
+  | {
+      readonly type: "start";
+      readonly flowKey?: string;
+      readonly reference?: string;
+      readonly locale?: Locale;
+    }
   /** A button press; `payload` is the raw, untrusted string the adapter got back from the platform. */
   | { readonly type: "choice"; readonly payload: string }
   /** Typed text, possibly a number, a number word, an emoji or a command word. */

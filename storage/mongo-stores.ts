@@ -120,7 +120,10 @@ function conversationStore(m: Models): ConversationStore {
         await claims.deleteOne({ _id: claimId, at: existing.at });
         if (!(await claim())) return "conflict";
       }
-      const result = await raw<ConversationDoc>(m.Conversation).replaceOne({ _id: record.key }, toConversationDoc(record));
+      const result = await raw<ConversationDoc>(m.Conversation).replaceOne(
+        { _id: record.key },
+        toConversationDoc(record),
+      );
       return result.matchedCount === 1 ? "ok" : "conflict";
     },
     async pruneClaims(before) {
@@ -174,7 +177,8 @@ function responseStore(m: Models): ResponseStore {
       const doc = await m.Response.findById(conversationId).lean<ResponseDoc>();
       return doc ? toRecord(doc, doc.key) : null;
     },
-    count: (filter) => m.Response.countDocuments(filter.flowKey === undefined ? {} : { flowKey: filter.flowKey }),
+    count: (filter) =>
+      m.Response.countDocuments(filter.flowKey === undefined ? {} : { flowKey: filter.flowKey }),
   };
 }
 
@@ -370,7 +374,11 @@ function flowStore(m: Models): FlowStore {
           if (isDuplicateKey(error) && i < 4) continue;
           throw error;
         }
-        await raw<FlowHeadDoc>(m.FlowHead).replaceOne({ _id: definition.key }, { version, hash }, { upsert: true });
+        await raw<FlowHeadDoc>(m.FlowHead).replaceOne(
+          { _id: definition.key },
+          { version, hash },
+          { upsert: true },
+        );
         await raw<AuditDoc>(m.Audit).insertOne({
           at: new Date(),
           actor,
@@ -395,7 +403,10 @@ function flowStore(m: Models): FlowStore {
 function auditLog(m: Models): AuditLog {
   return {
     async record(entry: AuditEntry) {
-      await raw<AuditDoc>(m.Audit).insertOne({ ...entry, ...(entry.detail ? { detail: { ...entry.detail } } : {}) });
+      await raw<AuditDoc>(m.Audit).insertOne({
+        ...entry,
+        ...(entry.detail ? { detail: { ...entry.detail } } : {}),
+      });
     },
     async recent(limit) {
       const docs = await m.Audit.find({}).sort({ at: -1 }).limit(limit).lean();

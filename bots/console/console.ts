@@ -99,11 +99,18 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
     else await send({ type: "text", text: line });
   };
 
-  const pick = <T extends string>(title: string, options: readonly T[], labels: (o: T) => string, line: string): T | undefined => {
+  const pick = <T extends string>(
+    title: string,
+    options: readonly T[],
+    labels: (o: T) => string,
+    line: string,
+  ): T | undefined => {
     const digits = toLatinDigits(line.trim());
     const byIndex = options[Number(digits) - 1];
     if (/^\d+$/.test(digits) && byIndex !== undefined) return byIndex;
-    const byName = options.find((o) => o === line.trim().toLowerCase() || labels(o).toLowerCase() === line.trim().toLowerCase());
+    const byName = options.find(
+      (o) => o === line.trim().toLowerCase() || labels(o).toLowerCase() === line.trim().toLowerCase(),
+    );
     if (byName) return byName;
     write(`${title}`);
     return undefined;
@@ -112,6 +119,9 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
   const run = async (): Promise<void> => {
     const rl = createInterface({ input: config.input, terminal: false });
     reader = rl;
+    // Take the iterator now: lines (and the end of a pipe) that arrive while the first question is being
+    // prepared would otherwise be dropped.
+    const lines = rl[Symbol.asyncIterator]();
     const prompt = (): void => {
       if (config.interactive) output.write("> ");
     };
@@ -141,7 +151,8 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
     else if (locale === undefined) askLocale();
     else await begin();
     prompt();
-    for await (const line of rl) {
+    for (let next = await lines.next(); !next.done; next = await lines.next()) {
+      const line: string = next.value;
       if (stopping) break;
       if (flow === undefined) {
         flow = pick("Please type one of the numbers above.", config.flowKeys, (k) => k, line);

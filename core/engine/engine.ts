@@ -73,7 +73,14 @@ function message(
   text: string,
   extra: Partial<OutboundMessage> = {},
 ): OutboundMessage {
-  return { kind, text, locale: state.locale, rtl: RTL_LOCALES.has(state.locale), expectsText: false, ...extra };
+  return {
+    kind,
+    text,
+    locale: state.locale,
+    rtl: RTL_LOCALES.has(state.locale),
+    expectsText: false,
+    ...extra,
+  };
 }
 
 function skipChoice(flow: Flow, step: Step, locale: Locale): Choice {
@@ -100,7 +107,8 @@ export function renderQuestion(
   switch (step.type) {
     case "rating": {
       const { min, max } = ratingRange(step);
-      for (let v = min; v <= max; v++) choices.push({ payload: answer(String(v)), label: toLocaleDigits(String(v), locale) });
+      for (let v = min; v <= max; v++)
+        choices.push({ payload: answer(String(v)), label: toLocaleDigits(String(v), locale) });
       layout = "scale";
       if (step.labels && options.lead === undefined) {
         const lo = `${toLocaleDigits(String(min), locale)} = ${localize(flow, step.labels.min, locale)}`;
@@ -130,7 +138,8 @@ export function renderQuestion(
       throw new Error(`unhandled step ${JSON.stringify(never)}`);
     }
   }
-  if ((options.withSkip || step.type === "text") && step.optional) choices.push(skipChoice(flow, step, locale));
+  if ((options.withSkip || step.type === "text") && step.optional)
+    choices.push(skipChoice(flow, step, locale));
   return message(state, "question", text, {
     choices,
     layout: step.type === "text" ? "list" : layout,
@@ -227,7 +236,9 @@ function enter(
       return {
         state: s,
         messages,
-        events: [{ type: "conversation.ended", conversationId: s.id, flowKey: s.flowKey, status: "completed" }],
+        events: [
+          { type: "conversation.ended", conversationId: s.id, flowKey: s.flowKey, status: "completed" },
+        ],
       };
     }
     if (step.type === "message") {
@@ -295,7 +306,13 @@ function answerLabel(flow: Flow, step: QuestionStep, answer: Answer, locale: Loc
 }
 
 /** Records an answer to the current question, fires due alerts, and moves on. */
-function record(flow: Flow, state: ConversationState, step: QuestionStep, answer: Answer, now: Date): StepOutcome {
+function record(
+  flow: Flow,
+  state: ConversationState,
+  step: QuestionStep,
+  answer: Answer,
+  now: Date,
+): StepOutcome {
   const recorded: RecordedAnswer = { stepId: step.id, answer, at: now.toISOString(), locale: state.locale };
   let s: ConversationState = { ...state, answers: [...state.answers, recorded] };
   const events: DomainEvent[] = [
@@ -341,7 +358,12 @@ function ratingAnswer(step: RatingStep, value: number): Answer {
   return { type: "rating", value, scale: step.scale, band, sentiment: bandSentiment(band) };
 }
 
-function textAnswer(step: TextStep, raw: string, analyzer: SentimentAnalyzer, locale: Locale): Answer | undefined {
+function textAnswer(
+  step: TextStep,
+  raw: string,
+  analyzer: SentimentAnalyzer,
+  locale: Locale,
+): Answer | undefined {
   const trimmed = raw.trim();
   if (trimmed === "") return undefined;
   const chars = [...trimmed];
@@ -357,12 +379,17 @@ function textAnswer(step: TextStep, raw: string, analyzer: SentimentAnalyzer, lo
 
 function currentStep(flow: Flow, state: ConversationState): QuestionStep | undefined {
   const step = state.stepId === null ? undefined : stepById(flow, state.stepId);
-  return step && (step.type === "rating" || step.type === "choice" || step.type === "text") ? step : undefined;
+  return step && (step.type === "rating" || step.type === "choice" || step.type === "text")
+    ? step
+    : undefined;
 }
 
 function languagePicker(state: ConversationState): OutboundMessage {
   return message(state, "question", t(state.locale, "chooseLanguage"), {
-    choices: LOCALES.map((l) => ({ payload: encodePayload({ kind: "language", locale: l }), label: LANGUAGE_NAMES[l] })),
+    choices: LOCALES.map((l) => ({
+      payload: encodePayload({ kind: "language", locale: l }),
+      label: LANGUAGE_NAMES[l],
+    })),
     layout: "list",
   });
 }
@@ -393,7 +420,12 @@ function runCommand(
 ): StepOutcome {
   switch (command) {
     case "skip":
-      if (!step.optional) return { state, messages: [renderQuestion(flow, step, state, { lead: t(state.locale, "required") })], events: [] };
+      if (!step.optional)
+        return {
+          state,
+          messages: [renderQuestion(flow, step, state, { lead: t(state.locale, "required") })],
+          events: [],
+        };
       return record(flow, state, step, { type: "skipped" }, now);
     case "stop": {
       const s: ConversationState = { ...state, status: "stopped", stepId: null, endedAt: now.toISOString() };
@@ -406,7 +438,11 @@ function runCommand(
     case "restart":
       return { state, messages: [], events: [], restart: true };
     case "help":
-      return { state, messages: [message(state, "notice", t(state.locale, "help")), renderQuestion(flow, step, state)], events: [] };
+      return {
+        state,
+        messages: [message(state, "notice", t(state.locale, "help")), renderQuestion(flow, step, state)],
+        events: [],
+      };
     case "language": {
       const locale = argument === undefined ? undefined : resolveLanguage(argument);
       if (locale !== undefined) return switchLanguage(flow, state, locale);
@@ -423,7 +459,13 @@ function staleOutcome(state: ConversationState): StepOutcome {
   return { state, messages: [message(state, "notice", t(state.locale, "stale"))], events: [], stale: true };
 }
 
-function onButton(flow: Flow, state: ConversationState, step: QuestionStep, p: ButtonPayload, now: Date): StepOutcome {
+function onButton(
+  flow: Flow,
+  state: ConversationState,
+  step: QuestionStep,
+  p: ButtonPayload,
+  now: Date,
+): StepOutcome {
   switch (p.kind) {
     case "language":
       return switchLanguage(flow, state, p.locale);
@@ -480,7 +522,13 @@ function onChoiceButton(
   return { state: s, messages: [renderQuestion(flow, step, s)], events: [] };
 }
 
-function onText(flow: Flow, state: ConversationState, step: QuestionStep, text: string, deps: EngineDeps): StepOutcome {
+function onText(
+  flow: Flow,
+  state: ConversationState,
+  step: QuestionStep,
+  text: string,
+  deps: EngineDeps,
+): StepOutcome {
   const command = parseCommand(text, state.locale);
   if (command) return runCommand(flow, state, step, command.command, command.argument, deps.now);
   switch (step.type) {
@@ -515,7 +563,12 @@ function onText(flow: Flow, state: ConversationState, step: QuestionStep, text: 
  * Applies one input to an active conversation. Pure: the same state, flow, input and clock give the same
  * outcome. Unusable input never throws: it is re-asked with a localized hint.
  */
-export function applyInput(flow: Flow, state: ConversationState, input: EngineInput, deps: EngineDeps): StepOutcome {
+export function applyInput(
+  flow: Flow,
+  state: ConversationState,
+  input: EngineInput,
+  deps: EngineDeps,
+): StepOutcome {
   const step = currentStep(flow, state);
   if (state.status !== "active" || step === undefined) return staleOutcome(state);
   switch (input.type) {

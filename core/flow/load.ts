@@ -68,12 +68,19 @@ export function parseFlowSource(source: string, file: string): Result<FlowDefini
   }
   const problems = validateFlow(parsed.data);
   if (problems.length > 0) {
-    return err(problems.map((p) => ({ file, path: formatPath(p.path), line: lineOf(p.path), reason: p.message })));
+    return err(
+      problems.map((p) => ({ file, path: formatPath(p.path), line: lineOf(p.path), reason: p.message })),
+    );
   }
   const expectedKey = basename(file, extname(file));
   if (/^[a-z0-9-]+$/.test(expectedKey) && expectedKey !== parsed.data.key) {
     return err([
-      { file, path: "key", line: lineOf(["key"]), reason: `key "${parsed.data.key}" must match the file name "${expectedKey}"` },
+      {
+        file,
+        path: "key",
+        line: lineOf(["key"]),
+        reason: `key "${parsed.data.key}" must match the file name "${expectedKey}"`,
+      },
     ]);
   }
   return ok(parsed.data);

@@ -16,7 +16,10 @@ export function flowHash(definition: FlowDefinition): string {
     }
     return value;
   };
-  return createHash("sha256").update(JSON.stringify(canonical(definition))).digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update(JSON.stringify(canonical(definition)))
+    .digest("hex")
+    .slice(0, 16);
 }
 
 /**

@@ -10,10 +10,16 @@ import { SENTIMENT_LABELS } from "../sentiment/types.ts";
 /** Step and option ids are short and payload-safe: they travel inside platform button payloads. */
 export const ZStepId = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,23}$/, "must be 1–24 characters of a–z, 0–9, '_' or '-', starting with a letter or digit");
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{0,23}$/,
+    "must be 1–24 characters of a–z, 0–9, '_' or '-', starting with a letter or digit",
+  );
 export const ZOptionId = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,15}$/, "must be 1–16 characters of a–z, 0–9, '_' or '-', starting with a letter or digit");
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{0,15}$/,
+    "must be 1–16 characters of a–z, 0–9, '_' or '-', starting with a letter or digit",
+  );
 export const ZFlowKey = z.string().regex(/^[a-z0-9-]{1,32}$/, "must be 1–32 characters of a–z, 0–9 or '-'");
 
 /** A user-visible string in several locales. At least one locale; the flow's fallback chain fills gaps. */
@@ -43,7 +49,9 @@ const conditionFields = {
   answered: z.boolean().optional(),
 };
 const hasTest = (c: object): boolean => Object.keys(c).some((k) => k !== "step");
-export const ZCondition = z.strictObject(conditionFields).refine(hasTest, "a condition needs at least one test");
+export const ZCondition = z
+  .strictObject(conditionFields)
+  .refine(hasTest, "a condition needs at least one test");
 export type Condition = z.infer<typeof ZCondition>;
 
 /**
@@ -65,7 +73,11 @@ const stepBase = {
   next: z.union([ZStepId, z.array(ZNextRule)]).optional(),
 };
 
-export const SCALES = { nps: { min: 0, max: 10 }, csat: { min: 1, max: 5 }, ces: { min: 1, max: 7 } } as const;
+export const SCALES = {
+  nps: { min: 0, max: 10 },
+  csat: { min: 1, max: 5 },
+  ces: { min: 1, max: 7 },
+} as const;
 export type ScaleName = keyof typeof SCALES;
 
 export const ZRatingStep = z.strictObject({
@@ -86,7 +98,10 @@ export const ZChoiceStep = z.strictObject({
   type: z.literal("choice"),
   prompt: ZLocalizedText,
   multiple: z.boolean().default(false),
-  options: z.array(z.strictObject({ id: ZOptionId, label: ZLocalizedText })).min(1).max(25),
+  options: z
+    .array(z.strictObject({ id: ZOptionId, label: ZLocalizedText }))
+    .min(1)
+    .max(25),
   optional: z.boolean().default(true),
 });
 
@@ -108,7 +123,13 @@ export const ZEndStep = z.strictObject({
   text: ZLocalizedText,
 });
 
-export const ZStep = z.discriminatedUnion("type", [ZRatingStep, ZChoiceStep, ZTextStep, ZMessageStep, ZEndStep]);
+export const ZStep = z.discriminatedUnion("type", [
+  ZRatingStep,
+  ZChoiceStep,
+  ZTextStep,
+  ZMessageStep,
+  ZEndStep,
+]);
 export type Step = z.infer<typeof ZStep>;
 export type RatingStep = z.infer<typeof ZRatingStep>;
 export type ChoiceStep = z.infer<typeof ZChoiceStep>;
@@ -120,7 +141,9 @@ export type QuestionStep = RatingStep | ChoiceStep | TextStep;
 /** An alert rule: when its condition holds for a recorded answer, the core emits `alert.due`. */
 export const ZAlertRule = z.strictObject({
   id: ZStepId,
-  when: z.strictObject({ ...conditionFields, step: ZStepId }).refine(hasTest, "a condition needs at least one test"),
+  when: z
+    .strictObject({ ...conditionFields, step: ZStepId })
+    .refine(hasTest, "a condition needs at least one test"),
   /** Where a later adapter routes it (for example a Slack channel); opaque to the core. */
   route: z.string().min(1).max(200).optional(),
 });

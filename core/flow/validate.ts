@@ -18,7 +18,8 @@ export function validateFlow(flow: FlowDefinition): FlowProblem[] {
   const problems: FlowProblem[] = [];
   const index = new Map<string, number>();
   flow.steps.forEach((step, i) => {
-    if (index.has(step.id)) problems.push({ path: ["steps", i, "id"], message: `duplicate step id "${step.id}"` });
+    if (index.has(step.id))
+      problems.push({ path: ["steps", i, "id"], message: `duplicate step id "${step.id}"` });
     else index.set(step.id, i);
   });
 
@@ -36,29 +37,42 @@ export function validateFlow(flow: FlowDefinition): FlowProblem[] {
       return;
     }
     if (targetIndex > ownerIndex) {
-      problems.push({ path: [...path, "step"], message: `step "${cond.step}" comes later and has no answer yet` });
+      problems.push({
+        path: [...path, "step"],
+        message: `step "${cond.step}" comes later and has no answer yet`,
+      });
       return;
     }
     const target = flow.steps[targetIndex] as Step;
     const bands = cond.band === undefined ? [] : [cond.band].flat();
     if (bands.length > 0) {
       if (target.type !== "rating") {
-        problems.push({ path: [...path, "band"], message: `band needs a rating step, "${target.id}" is ${target.type}` });
+        problems.push({
+          path: [...path, "band"],
+          message: `band needs a rating step, "${target.id}" is ${target.type}`,
+        });
       } else {
         const allowed = target.scale === "nps" ? NPS_BANDS : LEVEL_BANDS;
         for (const b of bands) {
           if (!allowed.has(b))
-            problems.push({ path: [...path, "band"], message: `band "${b}" does not apply to a ${target.scale} scale` });
+            problems.push({
+              path: [...path, "band"],
+              message: `band "${b}" does not apply to a ${target.scale} scale`,
+            });
         }
       }
     }
     if (cond.choice !== undefined) {
       if (target.type !== "choice") {
-        problems.push({ path: [...path, "choice"], message: `choice needs a choice step, "${target.id}" is ${target.type}` });
+        problems.push({
+          path: [...path, "choice"],
+          message: `choice needs a choice step, "${target.id}" is ${target.type}`,
+        });
       } else {
         const ids = new Set(target.options.map((o) => o.id));
         for (const c of [cond.choice].flat()) {
-          if (!ids.has(c)) problems.push({ path: [...path, "choice"], message: `step "${target.id}" has no option "${c}"` });
+          if (!ids.has(c))
+            problems.push({ path: [...path, "choice"], message: `step "${target.id}" has no option "${c}"` });
         }
       }
     }
@@ -73,7 +87,8 @@ export function validateFlow(flow: FlowDefinition): FlowProblem[] {
   const checkTarget = (id: string, from: number, path: (string | number)[]): void => {
     const to = index.get(id);
     if (to === undefined) problems.push({ path, message: `unknown step "${id}"` });
-    else if (to <= from) problems.push({ path, message: `"${id}" does not come after this step (flows only move forward)` });
+    else if (to <= from)
+      problems.push({ path, message: `"${id}" does not come after this step (flows only move forward)` });
   };
 
   flow.steps.forEach((step, i) => {
@@ -84,11 +99,15 @@ export function validateFlow(flow: FlowDefinition): FlowProblem[] {
         if (step.scale === "custom") {
           if (step.min === undefined || step.max === undefined)
             problems.push({ path: at, message: "a custom scale needs min and max" });
-          else if (step.min >= step.max) problems.push({ path: [...at, "max"], message: "max must be greater than min" });
+          else if (step.min >= step.max)
+            problems.push({ path: [...at, "max"], message: "max must be greater than min" });
           else if (step.max - step.min > 10)
             problems.push({ path: [...at, "max"], message: "a scale has at most 11 points" });
         } else if (step.min !== undefined || step.max !== undefined) {
-          problems.push({ path: at, message: `min and max are fixed for the ${step.scale} scale; remove them` });
+          problems.push({
+            path: at,
+            message: `min and max are fixed for the ${step.scale} scale; remove them`,
+          });
         }
         if (step.labels) {
           checkText(step.labels.min, [...at, "labels", "min"]);
@@ -100,7 +119,8 @@ export function validateFlow(flow: FlowDefinition): FlowProblem[] {
         checkText(step.prompt, [...at, "prompt"]);
         const seen = new Set<string>();
         step.options.forEach((o, j) => {
-          if (seen.has(o.id)) problems.push({ path: [...at, "options", j, "id"], message: `duplicate option id "${o.id}"` });
+          if (seen.has(o.id))
+            problems.push({ path: [...at, "options", j, "id"], message: `duplicate option id "${o.id}"` });
           seen.add(o.id);
           checkText(o.label, [...at, "options", j, "label"]);
         });
@@ -130,7 +150,10 @@ export function validateFlow(flow: FlowDefinition): FlowProblem[] {
         if (rule.when) checkCondition(rule.when, i, [...rp, "when"]);
       } else {
         if (step.type !== "rating" && step.type !== "text")
-          problems.push({ path: rp, message: "followUp needs a rating or text step (they carry a sentiment)" });
+          problems.push({
+            path: rp,
+            message: "followUp needs a rating or text step (they carry a sentiment)",
+          });
         rule.followUp.forEach((id, f) => {
           checkTarget(id, i, [...rp, "followUp", f]);
           const target = flow.steps[index.get(id) ?? -1];
@@ -151,7 +174,8 @@ export function validateFlow(flow: FlowDefinition): FlowProblem[] {
   });
   const alertIds = new Set<string>();
   flow.alerts.forEach((alert, a) => {
-    if (alertIds.has(alert.id)) problems.push({ path: ["alerts", a, "id"], message: `duplicate alert id "${alert.id}"` });
+    if (alertIds.has(alert.id))
+      problems.push({ path: ["alerts", a, "id"], message: `duplicate alert id "${alert.id}"` });
     alertIds.add(alert.id);
   });
   return problems;

@@ -8,8 +8,32 @@ import { foldAnswer } from "./fold.ts";
 export type AnswerError = "NOT_A_NUMBER" | "OUT_OF_RANGE" | "NO_SUCH_OPTION" | "EMPTY";
 
 const NUMBER_WORDS: Readonly<Record<Locale, readonly (readonly string[])[]>> = {
-  en: [["zero", "none"], ["one"], ["two"], ["three"], ["four"], ["five"], ["six"], ["seven"], ["eight"], ["nine"], ["ten"]],
-  fa: [["صفر"], ["یک", "یه"], ["دو"], ["سه"], ["چهار"], ["پنج"], ["شش", "شیش"], ["هفت"], ["هشت"], ["نه"], ["ده"]],
+  en: [
+    ["zero", "none"],
+    ["one"],
+    ["two"],
+    ["three"],
+    ["four"],
+    ["five"],
+    ["six"],
+    ["seven"],
+    ["eight"],
+    ["nine"],
+    ["ten"],
+  ],
+  fa: [
+    ["صفر"],
+    ["یک", "یه"],
+    ["دو"],
+    ["سه"],
+    ["چهار"],
+    ["پنج"],
+    ["شش", "شیش"],
+    ["هفت"],
+    ["هشت"],
+    ["نه"],
+    ["ده"],
+  ],
   ar: [
     ["صفر"],
     ["واحد", "واحده", "واحدة"],
@@ -23,7 +47,19 @@ const NUMBER_WORDS: Readonly<Record<Locale, readonly (readonly string[])[]>> = {
     ["تسعه", "تسعة", "تسع"],
     ["عشره", "عشرة", "عشر"],
   ],
-  tr: [["sıfır"], ["bir"], ["iki"], ["üç"], ["dört"], ["beş"], ["altı"], ["yedi"], ["sekiz"], ["dokuz"], ["on"]],
+  tr: [
+    ["sıfır"],
+    ["bir"],
+    ["iki"],
+    ["üç"],
+    ["dört"],
+    ["beş"],
+    ["altı"],
+    ["yedi"],
+    ["sekiz"],
+    ["dokuz"],
+    ["on"],
+  ],
 };
 
 /** Number words of every locale, folded, to their value. The respondent's own locale wins a clash. */
@@ -84,7 +120,8 @@ function readNumber(folded: string, raw: string, locale: Locale, facesAllowed: b
   }
   // One lone integer in a short sentence ("I'd say 8", "۸ میدم", "8 veririm").
   const numbers = folded.match(/\d+/g);
-  if (numbers && numbers.length === 1 && folded.length <= 40 && !/\d[.,]\d/.test(folded)) return Number(numbers[0]);
+  if (numbers && numbers.length === 1 && folded.length <= 40 && !/\d[.,]\d/.test(folded))
+    return Number(numbers[0]);
   return undefined;
 }
 
@@ -170,7 +207,10 @@ const COMMAND_WORDS: Readonly<Record<Locale, Readonly<Record<CommandName, readon
 
 const COMMAND_TABLE = new Map<string, CommandName>();
 for (const locale of LOCALES) {
-  for (const [command, words] of Object.entries(COMMAND_WORDS[locale]) as [CommandName, readonly string[]][]) {
+  for (const [command, words] of Object.entries(COMMAND_WORDS[locale]) as [
+    CommandName,
+    readonly string[],
+  ][]) {
     for (const w of words) {
       const folded = foldAnswer(w, locale);
       if (folded !== "") COMMAND_TABLE.set(folded, command);
@@ -183,7 +223,10 @@ for (const locale of LOCALES) {
  * command word in any supported language ("skip", "رد", "تخطي", "atla"). A sentence that merely contains the
  * word is an answer, not a command.
  */
-export function parseCommand(text: string, locale: Locale): { command: CommandName; argument?: string } | undefined {
+export function parseCommand(
+  text: string,
+  locale: Locale,
+): { command: CommandName; argument?: string } | undefined {
   const trimmed = text.trim();
   const slash = trimmed.match(/^\/([a-z]+)(?:@\w+)?(?:\s+(.{1,40}))?$/i);
   if (slash?.[1]) {

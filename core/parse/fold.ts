@@ -13,7 +13,7 @@ export function foldAnswer(text: string, locale: Locale): string {
     .replace(/\u0643/g, "\u06A9")
     .replace(/[\u0623\u0625\u0622]/g, "\u0627")
     .replace(/[\u064B-\u065F\u0670\u0640]/g, "")
-    .replace(/[\u200C\u200D\u200E\u200F\u061C]/g, " ")
+    .replace(/\u200C|\u200D|\u200E|\u200F|\u061C/g, " ")
     .replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, "")
     .replace(/\s+/g, " ");
 }

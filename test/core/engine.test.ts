@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { applyInput, type EngineInput, startConversation, type StepOutcome } from "../../core/engine/engine.ts";
+import {
+  applyInput,
+  type EngineInput,
+  type StepOutcome,
+  startConversation,
+} from "../../core/engine/engine.ts";
 import type { ConversationState } from "../../core/engine/state.ts";
 import { parseFlowSource } from "../../core/flow/load.ts";
 import type { Flow } from "../../core/flow/schema.ts";
@@ -102,7 +107,11 @@ describe("engine", () => {
   });
 
   it("branches the why question on the score's band and fires the alert once", () => {
-    const low = run(demo, start().state, press(encodePayload({ kind: "answer", flowVersion: 1, stepId: "score", value: "2" })));
+    const low = run(
+      demo,
+      start().state,
+      press(encodePayload({ kind: "answer", flowVersion: 1, stepId: "score", value: "2" })),
+    );
     expect(low.state.stepId).toBe("sad");
     expect(low.answered).toEqual({ stepId: "score", label: "2" });
     expect(low.events.map((e) => e.type)).toEqual(["answer.recorded", "alert.due"]);
@@ -152,7 +161,8 @@ describe("engine", () => {
   it("toggles multiple-choice buttons, needs at least one, and branches on the choice", () => {
     let s = run(demo, run(demo, start().state, text("4")).state, text("fine")).state;
     expect(s.stepId).toBe("topics");
-    const pick = (id: string) => encodePayload({ kind: "answer", flowVersion: 1, stepId: "topics", value: id });
+    const pick = (id: string) =>
+      encodePayload({ kind: "answer", flowVersion: 1, stepId: "topics", value: id });
     const done = encodePayload({ kind: "done", flowVersion: 1, stepId: "topics" });
     expect(run(demo, s, press(done)).messages[0]?.text).toBe("Please choose at least one option first.");
     s = run(demo, s, press(pick("staff"))).state;
@@ -167,12 +177,24 @@ describe("engine", () => {
 
   it("treats a button of another step or flow version as stale and records nothing", () => {
     const s = run(demo, start().state, text("4")).state;
-    const old = run(demo, s, press(encodePayload({ kind: "answer", flowVersion: 1, stepId: "score", value: "5" })));
+    const old = run(
+      demo,
+      s,
+      press(encodePayload({ kind: "answer", flowVersion: 1, stepId: "score", value: "5" })),
+    );
     expect(old.stale).toBe(true);
     expect(old.state).toBe(s);
-    const otherVersion = run(demo, start().state, press(encodePayload({ kind: "answer", flowVersion: 7, stepId: "score", value: "5" })));
+    const otherVersion = run(
+      demo,
+      start().state,
+      press(encodePayload({ kind: "answer", flowVersion: 7, stepId: "score", value: "5" })),
+    );
     expect(otherVersion.stale).toBe(true);
-    const forged = run(demo, start().state, press(encodePayload({ kind: "answer", flowVersion: 1, stepId: "score", value: "99" })));
+    const forged = run(
+      demo,
+      start().state,
+      press(encodePayload({ kind: "answer", flowVersion: 1, stepId: "score", value: "99" })),
+    );
     expect(forged.stale).toBe(true);
   });
 
@@ -181,7 +203,12 @@ describe("engine", () => {
     expect(o.state.locale).toBe("fa");
     expect(o.messages.map((m) => m.text)).toEqual(["زبان به فارسی تغییر کرد.", "چقدر راضی بودید؟"]);
     const picker = run(demo, start().state, text("/language"));
-    expect(picker.messages[0]?.choices?.map((c) => c.label)).toEqual(["English", "فارسی", "العربية", "Türkçe"]);
+    expect(picker.messages[0]?.choices?.map((c) => c.label)).toEqual([
+      "English",
+      "فارسی",
+      "العربية",
+      "Türkçe",
+    ]);
   });
 
   it("stops mid-survey keeping the partial answers", () => {
@@ -189,7 +216,9 @@ describe("engine", () => {
     const o = run(demo, s, text("/stop"));
     expect(o.state.status).toBe("stopped");
     expect(o.state.answers).toHaveLength(1);
-    expect(o.events).toEqual([{ type: "conversation.ended", conversationId: "c1", flowKey: "test", status: "stopped" }]);
+    expect(o.events).toEqual([
+      { type: "conversation.ended", conversationId: "c1", flowKey: "test", status: "stopped" },
+    ]);
   });
 
   it("asks for a restart rather than performing it (the service archives and starts anew)", () => {

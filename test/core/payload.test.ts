@@ -15,13 +15,18 @@ describe("button payloads", () => {
   });
 
   it("fits Telegram's 64-byte callback_data with the longest ids allowed", () => {
-    const longest = encodePayload({ kind: "answer", flowVersion: 999_999, stepId: "s".repeat(24), value: "o".repeat(16) });
+    const longest = encodePayload({
+      kind: "answer",
+      flowVersion: 999_999,
+      stepId: "s".repeat(24),
+      value: "o".repeat(16),
+    });
     expect(Buffer.byteLength(longest)).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES);
   });
 
   it.each([
     "",
-    "{\"step\":\"score\"}",
+    '{"step":"score"}',
     "1:a:3:score",
     "1:a:0:score:7",
     "1:a:3:SCORE:7",

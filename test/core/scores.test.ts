@@ -13,8 +13,20 @@ describe("bands", () => {
     ]);
   });
   it("splits CSAT 1–2 / 3 / 4–5 and CES 1–3 / 4 / 5–7", () => {
-    expect([1, 2, 3, 4, 5].map((v) => bandOf("csat", v, 1, 5))).toEqual(["low", "low", "neutral", "high", "high"]);
-    expect([1, 3, 4, 5, 7].map((v) => bandOf("ces", v, 1, 7))).toEqual(["low", "low", "neutral", "high", "high"]);
+    expect([1, 2, 3, 4, 5].map((v) => bandOf("csat", v, 1, 5))).toEqual([
+      "low",
+      "low",
+      "neutral",
+      "high",
+      "high",
+    ]);
+    expect([1, 3, 4, 5, 7].map((v) => bandOf("ces", v, 1, 7))).toEqual([
+      "low",
+      "low",
+      "neutral",
+      "high",
+      "high",
+    ]);
   });
   it("reads bands as feelings", () => {
     expect(bandSentiment("detractor")).toBe("negative");
@@ -39,7 +51,11 @@ describe("scores", () => {
     expect(summarize("nps", {}).value).toBeNull();
   });
   it("computes CSAT as % of 4–5 and CES as the mean", () => {
-    expect(summarize("csat", { 5: 1, 4: 2, 3: 1, 1: 1 })).toEqual({ metric: "csat", value: 60, responses: 5 });
+    expect(summarize("csat", { 5: 1, 4: 2, 3: 1, 1: 1 })).toEqual({
+      metric: "csat",
+      value: 60,
+      responses: 5,
+    });
     expect(summarize("ces", { 7: 1, 5: 2, 2: 1 })).toEqual({ metric: "ces", value: 4.75, responses: 4 });
   });
 });

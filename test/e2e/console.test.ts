@@ -1,13 +1,16 @@
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
-import { inject } from "vitest";
-import { describe, expect, it } from "vitest";
 import mongoose from "mongoose";
+import { describe, expect, inject, it } from "vitest";
 
 const root = resolve(import.meta.dirname, "../..");
 
 /** Runs the real start command with piped input and returns what it printed. */
-function runStart(args: string[], input: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runStart(
+  args: string[],
+  input: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ["--import", "tsx", "bots/main.ts", ...args], {
       cwd: root,
@@ -34,7 +37,7 @@ function runStart(args: string[], input: string, env: Record<string, string>): P
   });
 }
 
-describe("npm start (console channel)", () => {
+describe("npm start (console channel)", { timeout: 90_000 }, () => {
   it("runs a whole Persian NPS survey from piped input and stores it", async () => {
     const uri = inject("mongoUri");
     const dbName = `cxtest_e2e_${Date.now().toString(36)}`;
@@ -57,12 +60,18 @@ describe("npm start (console channel)", () => {
     try {
       const responses = await conn.collection("responses").find({}).toArray();
       expect(responses).toHaveLength(1);
-      const state = responses[0]?.state as { status: string; reference: string; answers: { stepId: string }[] };
+      const state = responses[0]?.state as {
+        status: string;
+        reference: string;
+        answers: { stepId: string }[];
+      };
       expect(state.status).toBe("completed");
       expect(state.reference).toBe("order-9");
       expect(state.answers.map((a) => a.stepId)).toEqual(["score", "why-negative", "contact"]);
       const rollups = await conn.collection("score_rollups").find({}).toArray();
-      expect(rollups.map((r) => [r._id, r.h, r.by])).toEqual([["nps|score|" + rollups[0]?.day, { v2: 1 }, { console: { fa: { v2: 1 } } }]]);
+      expect(rollups.map((r) => [r._id, r.h, r.by])).toEqual([
+        [`nps|score|${rollups[0]?.day}`, { v2: 1 }, { console: { fa: { v2: 1 } } }],
+      ]);
     } finally {
       await conn.dropDatabase();
       await conn.close();
@@ -74,9 +83,13 @@ describe("npm start (console channel)", () => {
     const url = new URL(uri);
     const dbName = `cxtest_e2e_${Date.now().toString(36)}b`;
     url.pathname = `/${dbName}`;
-    const { code, stdout } = await runStart(["--user", "e2e-pick"], ["9", "2", "1", "banana", "5", "skip", ""].join("\n"), {
-      MONGODB_URI: url.toString(),
-    });
+    const { code, stdout } = await runStart(
+      ["--user", "e2e-pick"],
+      ["9", "2", "1", "banana", "5", "skip", ""].join("\n"),
+      {
+        MONGODB_URI: url.toString(),
+      },
+    );
     expect(code).toBe(0);
     expect(stdout).toContain("Which survey?");
     expect(stdout).toContain("Please type one of the numbers above.");
@@ -88,12 +101,62 @@ describe("npm start (console channel)", () => {
   });
 
   it("rejects a bad environment with every problem listed at once", async () => {
-    const { code, stderr } = await runStart([], "", { MONGODB_URI: "http://nope", PORT: "99999", DEFAULT_LOCALE: "de", CX_ADMINS: "bob" });
+    const { code, stderr } = await runStart([], "", {
+      MONGODB_URI: "http://nope",
+      PORT: "99999",
+      DEFAULT_LOCALE: "de",
+      CX_ADMINS: "bob",
+    });
     expect(code).toBe(1);
     expect(stderr).toContain("MONGODB_URI");
     expect(stderr).toContain("PORT");
     expect(stderr).toContain("DEFAULT_LOCALE");
     expect(stderr).toContain("CX_ADMINS");
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("shuts down gracefully on SIGTERM mid-survey, keeping what was answered", async () => {
+    const uri = inject("mongoUri");
+    const url = new URL(uri);
+    const dbName = `cxtest_e2e_${Date.now().toString(36)}c`;
+    url.pathname = `/${dbName}`;
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "bots/main.ts", "--flow", "csat", "--lang", "tr", "--user", "e2e-term"],
+      {
+        cwd: root,
+        env: { ...process.env, MONGODB_URI: url.toString(), LOG_LEVEL: "info" },
+        stdio: ["pipe", "pipe", "pipe"],
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const answered = new Promise<void>((done) => {
+      child.stdout.on("data", (d: Buffer) => {
+        stdout += d.toString();
+        if (stdout.includes("ters gittiğini")) done();
+      });
+    });
+    child.stdin.write("2\n");
+    await answered;
+    const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('"msg":"stopped"');
+    const conn = await mongoose.createConnection(uri, { dbName }).asPromise();
+    try {
+      const active = await conn.collection("conversations").find({}).toArray();
+      expect(active).toHaveLength(1);
+      const state = active[0]?.state as { answers: unknown[] } | undefined;
+      expect(state?.answers).toHaveLength(1);
+      const rollups = await conn.collection("score_rollups").find({}).toArray();
+      expect(rollups.map((r) => r.h)).toEqual([{ v2: 1 }]);
+    } finally {
+      await conn.dropDatabase();
+      await conn.close();
+    }
   });
 });

@@ -1,12 +1,12 @@
-import { FlowRegistry } from "../../core/flow/registry.ts";
 import { loadFlowDirectory } from "../../core/flow/load.ts";
+import { FlowRegistry } from "../../core/flow/registry.ts";
 import type { Locale } from "../../core/locale.ts";
 import { decodePayload } from "../../core/payload.ts";
-import { createSurveyService, type HandleResult, type SurveyService } from "../../core/service.ts";
 import { createRuleBasedSentimentAnalyzer } from "../../core/sentiment/rule-based.ts";
+import { createSurveyService, type HandleResult, type SurveyService } from "../../core/service.ts";
 import type { Channel, DomainEvent, InboundInput, OutboundMessage } from "../../core/types.ts";
-import { createMongoStores } from "../../storage/mongo-stores.ts";
 import { ensureIndexes } from "../../storage/models.ts";
+import { createMongoStores } from "../../storage/mongo-stores.ts";
 import { connectTestDb } from "./db.ts";
 
 /**
@@ -70,7 +70,11 @@ export class FakeRespondent {
   readonly replies: OutboundMessage[] = [];
   last: HandleResult | undefined;
 
-  constructor(service: SurveyService, userId: string, options: { channel?: Channel; languageTag?: string } = {}) {
+  constructor(
+    service: SurveyService,
+    userId: string,
+    options: { channel?: Channel; languageTag?: string } = {},
+  ) {
     this.#service = service;
     this.userId = userId;
     this.#channel = options.channel ?? "console";
@@ -118,7 +122,9 @@ export class FakeRespondent {
         return choice.payload;
       }
     }
-    throw new Error(`no button "${label}" in ${JSON.stringify(this.replies.map((r) => r.choices?.map((c) => c.label)))}`);
+    throw new Error(
+      `no button "${label}" in ${JSON.stringify(this.replies.map((r) => r.choices?.map((c) => c.label)))}`,
+    );
   }
 
   /** The texts of the replies to the last input. */

@@ -3,8 +3,8 @@ import type { ConversationState } from "../../core/engine/state.ts";
 import { loadFlowDirectory } from "../../core/flow/load.ts";
 import { FlowRegistry } from "../../core/flow/registry.ts";
 import { bucketId, periodReport, recomputeRollups } from "../../core/rollups.ts";
-import { createSurveyService } from "../../core/service.ts";
 import { createRuleBasedSentimentAnalyzer } from "../../core/sentiment/rule-based.ts";
+import { createSurveyService } from "../../core/service.ts";
 import { createHarness, FakeRespondent, type Harness } from "../helpers/harness.ts";
 
 let h: Harness;
@@ -144,7 +144,9 @@ describe("conversations over time", () => {
     expect(record?.state.answers).toHaveLength(1);
     const fresh = new FakeRespondent(h.service, "pinned-new");
     await fresh.start("ces");
-    expect((await h.stores.conversations.getActive("console:pinned-new"))?.state.flowVersion).toBe(v2.version);
+    expect((await h.stores.conversations.getActive("console:pinned-new"))?.state.flowVersion).toBe(
+      v2.version,
+    );
     const again = await h.flows.publish(edited, "admin:test");
     expect(again.created).toBe(false);
   });
@@ -190,9 +192,9 @@ describe("score rollups", () => {
     }
     const mine = (await allStates("nps")).filter((s) => s.respondent.userId.startsWith("rollup-"));
     const counted = recomputeRollups(mine, "UTC");
-    expect([...counted.values()].reduce((n, r) => n + Object.values(r.histogram).reduce((a, b) => a + b, 0), 0)).toBe(
-      scores.length,
-    );
+    expect(
+      [...counted.values()].reduce((n, r) => n + Object.values(r.histogram).reduce((a, b) => a + b, 0), 0),
+    ).toBe(scores.length);
   });
 
   it("report a period beside the previous one", async () => {

@@ -25,7 +25,11 @@ afterAll(async () => {
 });
 
 function record(userId: string, rev = 1): ConversationRecord {
-  const o = startConversation(nps, { id: `conv-${userId}`, respondent: { channel: "telegram", userId }, locale: "fa" }, new Date());
+  const o = startConversation(
+    nps,
+    { id: `conv-${userId}`, respondent: { channel: "telegram", userId }, locale: "fa" },
+    new Date(),
+  );
   return { key: `telegram:${userId}`, rev, state: o.state, recentEventIds: ["e1"], transcript: [] };
 }
 const next = (r: ConversationRecord, marker: string): ConversationRecord => ({
@@ -99,14 +103,20 @@ describe("processed events", () => {
 });
 
 describe("rollups", () => {
-  const inc = (value: number, channel: "telegram" | "slack", locale: "fa" | "en", count = 1): RollupIncrement => ({
+  const inc = (
+    value: number,
+    channel: "telegram" | "slack",
+    locale: "fa" | "en",
+    count = 1,
+  ): RollupIncrement => ({
     bucket: { flowKey: "nps", stepId: "score", scale: "nps", day: "2026-01-05", channel, locale },
     value,
     count,
   });
 
   it("count exactly per channel and locale, and take withdrawals", async () => {
-    for (let i = 0; i < 12; i++) await stores.rollups.apply([inc(i % 11, i % 2 ? "telegram" : "slack", i % 3 ? "fa" : "en")]);
+    for (let i = 0; i < 12; i++)
+      await stores.rollups.apply([inc(i % 11, i % 2 ? "telegram" : "slack", i % 3 ? "fa" : "en")]);
     await stores.rollups.apply([inc(10, "slack", "en", -1)]);
     const rows = await stores.rollups.read("nps", "2026-01-01", "2026-01-31");
     const total = rows.reduce((n, r) => n + Object.values(r.histogram).reduce((a, b) => a + b, 0), 0);
@@ -122,7 +132,15 @@ describe("rollups", () => {
     const buffer = new RollupBuffer(stores.rollups, { intervalMs: 0, maxPending: 3 });
     const work: Promise<void>[] = [];
     for (let i = 0; i < 200; i++) {
-      buffer.add([{ ...inc(i % 11, "telegram", "fa"), bucket: { ...inc(0, "telegram", "fa").bucket, day: `2026-03-${String((i % 28) + 1).padStart(2, "0")}` } }]);
+      buffer.add([
+        {
+          ...inc(i % 11, "telegram", "fa"),
+          bucket: {
+            ...inc(0, "telegram", "fa").bucket,
+            day: `2026-03-${String((i % 28) + 1).padStart(2, "0")}`,
+          },
+        },
+      ]);
       if (i % 7 === 0) work.push(buffer.flush());
     }
     await Promise.all(work);
@@ -137,7 +155,11 @@ describe("respondents", () => {
   it("remember the chosen language apart from the last survey's", async () => {
     const ref = { channel: "telegram" as const, userId: "r1", displayName: "Sara" };
     await stores.respondents.touchSurveyed(ref, new Date(), "ar");
-    expect(await stores.respondents.get("telegram:r1")).toMatchObject({ lastLocale: "ar", optedOut: false, displayName: "Sara" });
+    expect(await stores.respondents.get("telegram:r1")).toMatchObject({
+      lastLocale: "ar",
+      optedOut: false,
+      displayName: "Sara",
+    });
     await stores.respondents.setLocale(ref, "fa");
     expect(await stores.respondents.get("telegram:r1")).toMatchObject({ locale: "fa", lastLocale: "ar" });
   });

@@ -10,7 +10,14 @@ const CASES: Record<
     complaint: string;
     praise: string;
     yes: string;
-    expect: { score: string; whyNegative: string; contact: string; thanksContact: string; whyPositive: string; thanks: string };
+    expect: {
+      score: string;
+      whyNegative: string;
+      contact: string;
+      thanksContact: string;
+      whyPositive: string;
+      thanks: string;
+    };
   }
 > = {
   en: {
@@ -79,59 +86,62 @@ afterAll(async () => {
   await h.close();
 });
 
-describe.each(Object.entries(CASES) as [Locale, (typeof CASES)[Locale]][])("NPS survey in %s", (locale, c) => {
-  it("a detractor with a negative comment is offered contact, and an alert is due", async () => {
-    const r = new FakeRespondent(h.service, `detractor-${locale}`);
-    await r.start("nps", { locale, reference: "order-42" });
-    expect(r.lastTexts.join("\n")).toContain(c.expect.score);
-    expect(r.last?.messages.at(-1)?.rtl).toBe(locale === "fa" || locale === "ar");
+describe.each(Object.entries(CASES) as [Locale, (typeof CASES)[Locale]][])(
+  "NPS survey in %s",
+  (locale, c) => {
+    it("a detractor with a negative comment is offered contact, and an alert is due", async () => {
+      const r = new FakeRespondent(h.service, `detractor-${locale}`);
+      await r.start("nps", { locale, reference: "order-42" });
+      expect(r.lastTexts.join("\n")).toContain(c.expect.score);
+      expect(r.last?.messages.at(-1)?.rtl).toBe(locale === "fa" || locale === "ar");
 
-    await r.send(c.low);
-    expect(r.last?.answered?.stepId).toBe("score");
-    expect(r.lastTexts.join("\n")).toContain(c.expect.whyNegative);
+      await r.send(c.low);
+      expect(r.last?.answered?.stepId).toBe("score");
+      expect(r.lastTexts.join("\n")).toContain(c.expect.whyNegative);
 
-    await r.send(c.complaint);
-    expect(r.lastTexts.join("\n")).toContain(c.expect.contact);
+      await r.send(c.complaint);
+      expect(r.lastTexts.join("\n")).toContain(c.expect.contact);
 
-    await r.press(c.yes);
-    expect(r.lastTexts.join("\n")).toContain(c.expect.thanksContact);
-    expect(r.last?.messages.at(-1)?.kind).toBe("end");
+      await r.press(c.yes);
+      expect(r.lastTexts.join("\n")).toContain(c.expect.thanksContact);
+      expect(r.last?.messages.at(-1)?.kind).toBe("end");
 
-    const conversationId = r.last?.conversationId ?? "";
-    const archived = await h.stores.responses.get(conversationId);
-    expect(archived?.state.status).toBe("completed");
-    expect(archived?.state.reference).toBe("order-42");
-    expect(archived?.state.answers.map((a) => [a.stepId, a.answer.type])).toEqual([
-      ["score", "rating"],
-      ["why-negative", "text"],
-      ["contact", "choice"],
-    ]);
-    const comment = archived?.state.answers[1]?.answer;
-    expect(comment?.type === "text" && comment.sentiment.label).toBe("negative");
-    expect(await h.stores.conversations.getActive(`console:detractor-${locale}`)).toBeNull();
-    const alerts = h.events.filter((e) => e.type === "alert.due" && e.conversationId === conversationId);
-    expect(alerts.map((e) => (e.type === "alert.due" ? e.alertId : ""))).toEqual([
-      "detractor",
-      "negative-comment-neg",
-      "contact-requested",
-    ]);
-    expect(archived?.transcript.filter((t) => t.direction === "in").map((t) => t.text)).toEqual([
-      c.low,
-      c.complaint,
-      `[${c.yes}]`,
-    ]);
-  });
+      const conversationId = r.last?.conversationId ?? "";
+      const archived = await h.stores.responses.get(conversationId);
+      expect(archived?.state.status).toBe("completed");
+      expect(archived?.state.reference).toBe("order-42");
+      expect(archived?.state.answers.map((a) => [a.stepId, a.answer.type])).toEqual([
+        ["score", "rating"],
+        ["why-negative", "text"],
+        ["contact", "choice"],
+      ]);
+      const comment = archived?.state.answers[1]?.answer;
+      expect(comment?.type === "text" && comment.sentiment.label).toBe("negative");
+      expect(await h.stores.conversations.getActive(`console:detractor-${locale}`)).toBeNull();
+      const alerts = h.events.filter((e) => e.type === "alert.due" && e.conversationId === conversationId);
+      expect(alerts.map((e) => (e.type === "alert.due" ? e.alertId : ""))).toEqual([
+        "detractor",
+        "negative-comment-neg",
+        "contact-requested",
+      ]);
+      expect(archived?.transcript.filter((t) => t.direction === "in").map((t) => t.text)).toEqual([
+        c.low,
+        c.complaint,
+        `[${c.yes}]`,
+      ]);
+    });
 
-  it("a promoter pressing 10 gets the positive follow-up and thanks", async () => {
-    const r = new FakeRespondent(h.service, `promoter-${locale}`);
-    await r.start("nps", { locale });
-    await r.press(locale === "fa" ? "۱۰" : locale === "ar" ? "١٠" : "10");
-    expect(r.lastTexts.join("\n")).toContain(c.expect.whyPositive);
-    await r.send(c.praise);
-    expect(r.lastTexts.join("\n")).toContain(c.expect.thanks);
-    expect(r.last?.messages.at(-1)?.kind).toBe("end");
-  });
-});
+    it("a promoter pressing 10 gets the positive follow-up and thanks", async () => {
+      const r = new FakeRespondent(h.service, `promoter-${locale}`);
+      await r.start("nps", { locale });
+      await r.press(locale === "fa" ? "۱۰" : locale === "ar" ? "١٠" : "10");
+      expect(r.lastTexts.join("\n")).toContain(c.expect.whyPositive);
+      await r.send(c.praise);
+      expect(r.lastTexts.join("\n")).toContain(c.expect.thanks);
+      expect(r.last?.messages.at(-1)?.kind).toBe("end");
+    });
+  },
+);
 
 describe("CSAT and CES", () => {
   it("CSAT takes a face emoji and a skipped comment", async () => {

@@ -4,13 +4,16 @@
 // Usage: cxbot-ferretdb -listen 127.0.0.1:27018 -data ./data/ferretdb
 //
 // It prints "READY <host:port>" on stdout once it accepts connections and
-// shuts down cleanly on SIGTERM or SIGINT.
+// shuts down cleanly on SIGTERM or SIGINT. With -exit-on-stdin-eof it also
+// shuts down when its stdin closes, so a parent that dies without cleaning up
+// (SIGKILL, crash) does not leave the server running.
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -26,15 +29,16 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:0", "TCP address to listen on (port 0 picks a free one)")
 	data := flag.String("data", "./data/ferretdb", "directory for the SQLite files")
 	logLevel := flag.String("log-level", "error", "FerretDB log level (debug, info, warn, error)")
+	stdinEOF := flag.Bool("exit-on-stdin-eof", false, "shut down when stdin is closed (the parent process went away)")
 	flag.Parse()
 
-	if err := run(*listen, *data, *logLevel); err != nil {
+	if err := run(*listen, *data, *logLevel, *stdinEOF); err != nil {
 		fmt.Fprintln(os.Stderr, "cxbot-ferretdb:", err)
 		os.Exit(1)
 	}
 }
 
-func run(listen, data, logLevel string) error {
+func run(listen, data, logLevel string, stdinEOF bool) error {
 	dir, err := filepath.Abs(data)
 	if err != nil {
 		return err
@@ -70,6 +74,12 @@ func run(listen, data, logLevel string) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
+	if stdinEOF {
+		go func() {
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			stop()
+		}()
+	}
 
 	done := make(chan error, 1)
 	go func() { done <- f.Run(ctx) }()

@@ -1,0 +1,104 @@
+import { spawnSync } from "node:child_process";
+import { access, constants, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import mongoose from "mongoose";
+import { afterAll, describe, expect, it } from "vitest";
+import { ensureFerretdbBinary, type MongoTarget, resolveMongo } from "../../storage/embedded.ts";
+
+const projectRoot = resolve(import.meta.dirname, "../..");
+const hasGo = spawnSync("go", ["version"], { env: { ...process.env, GOTOOLCHAIN: "local" } }).status === 0;
+
+const temps: string[] = [];
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "cxbot-embedded-test-"));
+  temps.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  for (const dir of temps) await rm(dir, { recursive: true, force: true });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function withConnection<T>(
+  target: MongoTarget,
+  use: (db: mongoose.mongo.Db) => Promise<T>,
+): Promise<T> {
+  const connection = await mongoose
+    .createConnection(target.uri, { dbName: "cxtest_embedded", serverSelectionTimeoutMS: 5_000 })
+    .asPromise();
+  try {
+    return await use(connection.db!);
+  } finally {
+    await connection.close();
+  }
+}
+
+describe("resolveMongo", () => {
+  it("uses a given URI as is and starts nothing", async () => {
+    const target = await resolveMongo({
+      uri: "mongodb://db.example:27017/cx",
+      dataDir: "/nonexistent",
+      projectRoot: "/nonexistent",
+    });
+    expect(target.kind).toBe("external");
+    expect(target.uri).toBe("mongodb://db.example:27017/cx");
+    expect(target.pid).toBeUndefined();
+    await target.stop();
+    await target.stop();
+  });
+});
+
+describe.skipIf(!hasGo)("embedded FerretDB", () => {
+  it("builds (or reuses) an executable binary under .cache/ferretdb", async () => {
+    const path = await ensureFerretdbBinary(projectRoot);
+    expect(path.startsWith(join(projectRoot, ".cache", "ferretdb"))).toBe(true);
+    await access(path, constants.X_OK);
+    expect(await ensureFerretdbBinary(projectRoot)).toBe(path);
+  });
+
+  it("serves a ping, and stop() ends the process and is idempotent", async () => {
+    const dataDir = await tempDir();
+    const target = await resolveMongo({ dataDir, projectRoot, ephemeral: true });
+    try {
+      expect(target.kind).toBe("ferretdb");
+      expect(target.uri).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+\/$/);
+      expect(await withConnection(target, (db) => db.command({ ping: 1 }))).toMatchObject({ ok: 1 });
+    } finally {
+      await target.stop();
+    }
+    expect(target.pid).toBeTypeOf("number");
+    expect(alive(target.pid!)).toBe(false);
+    await target.stop();
+  });
+
+  it("keeps data across a stop and a start on the same data directory", async () => {
+    const dataDir = await tempDir();
+    const first = await resolveMongo({ dataDir, projectRoot, ephemeral: true });
+    try {
+      await withConnection(first, (db) =>
+        db.collection<{ _id: string; n: number }>("kept").insertOne({ _id: "a", n: 42 }),
+      );
+    } finally {
+      await first.stop();
+    }
+    const second = await resolveMongo({ dataDir, projectRoot, ephemeral: true });
+    try {
+      expect(second.uri).not.toBe("");
+      const doc = await withConnection(second, (db) =>
+        db.collection<{ _id: string; n: number }>("kept").findOne({ _id: "a" }),
+      );
+      expect(doc).toEqual({ _id: "a", n: 42 });
+    } finally {
+      await second.stop();
+    }
+  });
+});
