@@ -41,7 +41,6 @@ export interface AppOptions {
 
 const EXPIRY_SWEEP_MS = 60_000;
 const EVENT_ID_RETENTION_MS = 7 * 24 * 3600_000;
-const CLAIM_RETENTION_MS = 3600_000;
 
 /** Connects the database, loads and publishes the flows, and starts the survey service. */
 export async function createApp(options: AppOptions): Promise<App> {
@@ -93,7 +92,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     void (async () => {
       const expired = await service.expireIdle();
       const pruned = await database.stores.events.prune(new Date(Date.now() - EVENT_ID_RETENTION_MS));
-      await database.stores.conversations.pruneClaims(new Date(Date.now() - CLAIM_RETENTION_MS));
+      await database.stores.conversations.compact();
       if (expired + pruned > 0) logger.info({ expired, pruned }, "housekeeping");
     })().catch((error: unknown) => logger.error({ err: error }, "housekeeping failed"));
   }, EXPIRY_SWEEP_MS);
@@ -110,6 +109,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       closed ??= (async () => {
         clearInterval(sweep);
         await service.close();
+        await database.stores.conversations.compact();
         await database.close();
         await target.stop();
       })();

@@ -37,8 +37,11 @@ export interface ConversationRecord {
 export type WriteResult = "ok" | "conflict";
 
 export interface ConversationStore {
-  /** The respondent's active conversation, by key. */
-  getActive(key: string): Promise<ConversationRecord | null>;
+  /**
+   * The respondent's active conversation, by key. With several processes the record may be a revision behind
+   * (a write then reports `conflict`); `fresh` reads forward to the newest revision first.
+   */
+  getActive(key: string, options?: { fresh?: boolean }): Promise<ConversationRecord | null>;
   /** Inserts a new active conversation (rev 1); `conflict` when the key already has one. */
   create(record: ConversationRecord): Promise<WriteResult>;
   /**
@@ -46,8 +49,8 @@ export interface ConversationStore {
    * `expectedRev`; `conflict` otherwise. Exactly one of several concurrent writers of a revision succeeds.
    */
   update(record: ConversationRecord, expectedRev: number): Promise<WriteResult>;
-  /** Forgets the bookkeeping of revisions written before `before` (kept only to arbitrate concurrent writers). */
-  pruneClaims(before: Date): Promise<number>;
+  /** Deletes what archived conversations left behind; returns how many documents. Run it now and then. */
+  compact(): Promise<number>;
   /**
    * Moves an ended conversation into the response archive and frees the respondent's key. Idempotent: safe
    * to repeat after a crash between its two writes.

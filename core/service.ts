@@ -344,7 +344,9 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
       ...(outcome.stale ? { stale: true } : {}),
     };
     if (outcome.state === active.state) {
-      // Nothing changed (a stale button, help): no write needed.
+      // Nothing changed (a stale button, help): no write, so no conflict would tell us we read an old revision.
+      const newest = await stores.conversations.getActive(key, { fresh: true });
+      if (newest?.rev !== active.rev || newest.state.id !== active.state.id) throw new Conflict();
       return { status: "handled", messages: outcome.messages, ...base };
     }
     const record: ConversationRecord = {

@@ -10,10 +10,19 @@ import { type Connection, type Model, type mongo, Schema } from "mongoose";
  * indexes, `$lookup`, `$facet`, `$avg`/`$push` accumulators, or keys containing `.` or starting with `$`.
  */
 
-export interface ConversationDoc {
+/** One conversation in progress: `_id` is the respondent's key. Tiny; written only at start and end. */
+export interface ConversationHeadDoc {
   _id: string;
+  conversationId: string;
+  startedAt: Date;
+}
+
+/** One revision of a conversation in progress, never changed once written: `_id` = `key#conversationId#rev`. */
+export interface ConversationRevisionDoc {
+  _id: string;
+  key: string;
+  conversationId: string;
   rev: number;
-  flowKey: string;
   status: string;
   updatedAt: Date;
   state: Record<string, unknown>;
@@ -34,12 +43,6 @@ export interface ResponseDoc {
   state: Record<string, unknown>;
   recentEventIds: string[];
   transcript: Record<string, unknown>[];
-}
-
-/** A claim on one revision of one conversation: the insert that makes a write exclusive (see the store). */
-export interface ClaimDoc {
-  _id: string;
-  at: Date;
 }
 
 export interface ProcessedEventDoc {
@@ -100,20 +103,30 @@ export interface AuditDoc {
 
 const opts = { versionKey: false, minimize: false, strict: true } as const;
 
-const conversationSchema = new Schema<ConversationDoc>(
+const conversationHeadSchema = new Schema<ConversationHeadDoc>(
   {
     _id: String,
+    conversationId: { type: String, required: true },
+    startedAt: { type: Date, required: true },
+  },
+  { ...opts, collection: "conversations" },
+);
+
+const conversationRevisionSchema = new Schema<ConversationRevisionDoc>(
+  {
+    _id: String,
+    key: { type: String, required: true },
+    conversationId: { type: String, required: true },
     rev: { type: Number, required: true },
-    flowKey: { type: String, required: true },
     status: { type: String, required: true },
     updatedAt: { type: Date, required: true },
     state: { type: Schema.Types.Mixed, required: true },
     recentEventIds: [String],
     transcript: [Schema.Types.Mixed],
   },
-  { ...opts, collection: "conversations" },
+  { ...opts, collection: "conversation_revisions" },
 );
-conversationSchema.index({ updatedAt: 1 });
+conversationRevisionSchema.index({ updatedAt: 1 });
 
 const responseSchema = new Schema<ResponseDoc>(
   {
@@ -134,12 +147,6 @@ const responseSchema = new Schema<ResponseDoc>(
 );
 responseSchema.index({ flowKey: 1, endedAt: 1 });
 responseSchema.index({ key: 1, endedAt: -1 });
-
-const claimSchema = new Schema<ClaimDoc>(
-  { _id: String, at: { type: Date, required: true } },
-  { ...opts, collection: "conversation_claims" },
-);
-claimSchema.index({ at: 1 });
 
 const processedEventSchema = new Schema<ProcessedEventDoc>(
   { _id: String, at: { type: Date, required: true } },
@@ -211,9 +218,9 @@ auditSchema.index({ at: -1 });
 /** Binds the models to one connection (tests use one connection per throwaway database). */
 export function createModels(connection: Connection) {
   return {
-    Conversation: connection.model("Conversation", conversationSchema),
+    ConversationHead: connection.model("ConversationHead", conversationHeadSchema),
+    ConversationRevision: connection.model("ConversationRevision", conversationRevisionSchema),
     Response: connection.model("Response", responseSchema),
-    Claim: connection.model("Claim", claimSchema),
     ProcessedEvent: connection.model("ProcessedEvent", processedEventSchema),
     Respondent: connection.model("Respondent", respondentSchema),
     Rollup: connection.model("Rollup", rollupSchema),
@@ -233,4 +240,11 @@ export async function ensureIndexes(models: Models): Promise<void> {
 /** The driver collection behind a model, typed: single round trips without mongoose's document layer. */
 export function raw<T extends mongo.Document>(model: { readonly collection: unknown }): mongo.Collection<T> {
   return model.collection as unknown as mongo.Collection<T>;
+}
+
+/** MongoDB's duplicate-key error (E11000), on MongoDB and FerretDB alike. */
+export function isDuplicateKey(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const e = error as { code?: unknown; writeErrors?: { code?: unknown }[] };
+  return e.code === 11000 || (Array.isArray(e.writeErrors) && e.writeErrors.every((w) => w.code === 11000));
 }

@@ -6,7 +6,6 @@ import type {
   AuditEntry,
   AuditLog,
   ConversationRecord,
-  ConversationStore,
   FlowStore,
   ProcessedEventStore,
   RespondentProfile,
@@ -17,17 +16,16 @@ import type {
   RollupStore,
   SurveyStores,
   TranscriptEntry,
-  WriteResult,
 } from "../core/ports.ts";
 import type { Channel, RespondentRef } from "../core/types.ts";
+import { createConversationStore } from "./conversation-store.ts";
 import {
   type AuditDoc,
-  type ClaimDoc,
-  type ConversationDoc,
   createModels,
   ensureIndexes,
   type FlowDoc,
   type FlowHeadDoc,
+  isDuplicateKey,
   type Models,
   type ProcessedEventDoc,
   type RespondentDoc,
@@ -36,15 +34,7 @@ import {
   raw,
 } from "./models.ts";
 
-/** How long a revision claim may stay unwritten before another writer takes it over (its writer died). */
-const CLAIM_TAKEOVER_MS = 30_000;
-
-/** MongoDB's duplicate-key error (E11000), on MongoDB and FerretDB alike. */
-export function isDuplicateKey(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
-  const e = error as { code?: unknown; writeErrors?: { code?: unknown }[] };
-  return e.code === 11000 || (Array.isArray(e.writeErrors) && e.writeErrors.every((w) => w.code === 11000));
-}
+export { isDuplicateKey };
 
 /** Retries an upsert that lost a race to create the same new `_id` (E11000 on concurrent upserts). */
 async function retryUpsert<T>(op: () => Promise<T>): Promise<T> {
@@ -57,113 +47,13 @@ async function retryUpsert<T>(op: () => Promise<T>): Promise<T> {
   }
 }
 
-const toRecord = (doc: ConversationDoc | ResponseDoc, key: string): ConversationRecord => ({
-  key,
+const toRecord = (doc: ResponseDoc): ConversationRecord => ({
+  key: doc.key,
   rev: doc.rev,
   state: doc.state as unknown as ConversationState,
   recentEventIds: doc.recentEventIds ?? [],
   transcript: (doc.transcript ?? []) as unknown as TranscriptEntry[],
 });
-
-const toConversationDoc = (r: ConversationRecord): ConversationDoc => ({
-  _id: r.key,
-  rev: r.rev,
-  flowKey: r.state.flowKey,
-  status: r.state.status,
-  updatedAt: new Date(r.state.updatedAt),
-  state: r.state as unknown as Record<string, unknown>,
-  recentEventIds: [...r.recentEventIds],
-  transcript: r.transcript as unknown as Record<string, unknown>[],
-});
-
-function conversationStore(m: Models): ConversationStore {
-  return {
-    async getActive(key) {
-      const doc = await m.Conversation.findById(key).lean<ConversationDoc>();
-      return doc ? toRecord(doc, key) : null;
-    },
-    async create(record): Promise<WriteResult> {
-      try {
-        await raw<ConversationDoc>(m.Conversation).insertOne(toConversationDoc(record));
-        return "ok";
-      } catch (error) {
-        if (isDuplicateKey(error)) return "conflict";
-        throw error;
-      }
-    },
-    async update(record, expectedRev): Promise<WriteResult> {
-      // The embedded server does not apply `replaceOne({_id, rev})` atomically: two concurrent writers can both
-      // match. An insert of a unique `_id` is atomic everywhere, so each revision is claimed first, and only the
-      // writer that claimed it writes (by `_id` alone, the fast path). A claim left by a writer that died
-      // between claiming and writing is taken over once it is older than CLAIM_TAKEOVER_MS.
-      const claimId = `${record.key}#${record.state.id}#${record.rev}`;
-      const claims = raw<ClaimDoc>(m.Claim);
-      const claim = async (): Promise<boolean> => {
-        try {
-          await claims.insertOne({ _id: claimId, at: new Date() });
-          return true;
-        } catch (error) {
-          if (isDuplicateKey(error)) return false;
-          throw error;
-        }
-      };
-      if (!(await claim())) {
-        const [existing, current] = await Promise.all([
-          claims.findOne({ _id: claimId }),
-          raw<ConversationDoc>(m.Conversation).findOne({ _id: record.key }, { projection: { rev: 1 } }),
-        ]);
-        const abandoned =
-          existing !== null &&
-          current?.rev === expectedRev &&
-          existing.at.getTime() < Date.now() - CLAIM_TAKEOVER_MS;
-        if (!abandoned) return "conflict";
-        await claims.deleteOne({ _id: claimId, at: existing.at });
-        if (!(await claim())) return "conflict";
-      }
-      const result = await raw<ConversationDoc>(m.Conversation).replaceOne(
-        { _id: record.key },
-        toConversationDoc(record),
-      );
-      return result.matchedCount === 1 ? "ok" : "conflict";
-    },
-    async pruneClaims(before) {
-      return (await raw<ClaimDoc>(m.Claim).deleteMany({ at: { $lt: before } })).deletedCount;
-    },
-    async archive(record) {
-      const s = record.state;
-      const doc: ResponseDoc = {
-        _id: s.id,
-        key: record.key,
-        rev: record.rev,
-        flowKey: s.flowKey,
-        flowVersion: s.flowVersion,
-        status: s.status,
-        channel: s.respondent.channel,
-        startedAt: new Date(s.startedAt),
-        endedAt: new Date(s.endedAt ?? s.updatedAt),
-        state: s as unknown as Record<string, unknown>,
-        recentEventIds: [...record.recentEventIds],
-        transcript: record.transcript as unknown as Record<string, unknown>[],
-      };
-      // An insert, not an upsert: on the embedded server an insert stays O(1) as the archive grows, while any
-      // update scans the collection. An ended conversation never changes, so a repeat is a no-op.
-      try {
-        await raw<ResponseDoc>(m.Response).insertOne(doc);
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-      }
-      await raw<ConversationDoc>(m.Conversation).deleteOne({ _id: record.key, rev: record.rev });
-    },
-    async listIdle(before, limit) {
-      const docs = await m.Conversation.find({ updatedAt: { $lt: before } })
-        .sort({ updatedAt: 1 })
-        .limit(limit)
-        .lean<ConversationDoc[]>();
-      return docs.map((d) => toRecord(d, d._id));
-    },
-    countActive: () => m.Conversation.countDocuments({}),
-  };
-}
 
 function responseStore(m: Models): ResponseStore {
   return {
@@ -171,11 +61,11 @@ function responseStore(m: Models): ResponseStore {
       const cursor = m.Response.find(filter.flowKey === undefined ? {} : { flowKey: filter.flowKey })
         .lean<ResponseDoc[]>()
         .cursor({ batchSize: 500 });
-      for await (const doc of cursor) yield toRecord(doc as ResponseDoc, (doc as ResponseDoc).key);
+      for await (const doc of cursor) yield toRecord(doc as ResponseDoc);
     },
     async get(conversationId) {
       const doc = await m.Response.findById(conversationId).lean<ResponseDoc>();
-      return doc ? toRecord(doc, doc.key) : null;
+      return doc ? toRecord(doc) : null;
     },
     count: (filter) =>
       m.Response.countDocuments(filter.flowKey === undefined ? {} : { flowKey: filter.flowKey }),
@@ -426,7 +316,7 @@ export function createMongoStores(connection: Connection): SurveyStores & { read
   const models = createModels(connection);
   return {
     models,
-    conversations: conversationStore(models),
+    conversations: createConversationStore(models),
     responses: responseStore(models),
     events: processedEventStore(models),
     respondents: respondentStore(models),

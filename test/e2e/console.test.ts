@@ -148,9 +148,10 @@ describe("npm start (console channel)", { timeout: 90_000 }, () => {
     expect(stderr).toContain('"msg":"stopped"');
     const conn = await mongoose.createConnection(uri, { dbName }).asPromise();
     try {
-      const active = await conn.collection("conversations").find({}).toArray();
-      expect(active).toHaveLength(1);
-      const state = active[0]?.state as { answers: unknown[] } | undefined;
+      expect(await conn.collection("conversations").countDocuments()).toBe(1);
+      const revisions = await conn.collection("conversation_revisions").find({}).sort({ rev: -1 }).toArray();
+      const state = revisions[0]?.state as { answers: unknown[]; status: string } | undefined;
+      expect(state?.status).toBe("active");
       expect(state?.answers).toHaveLength(1);
       const rollups = await conn.collection("score_rollups").find({}).toArray();
       expect(rollups.map((r) => r.h)).toEqual([{ v2: 1 }]);

@@ -4,7 +4,8 @@ import { loadFlowDirectory } from "../../core/flow/load.ts";
 import type { Flow } from "../../core/flow/schema.ts";
 import type { ConversationRecord, RollupIncrement } from "../../core/ports.ts";
 import { RollupBuffer } from "../../core/rollups.ts";
-import type { ClaimDoc } from "../../storage/models.ts";
+import { createConversationStore } from "../../storage/conversation-store.ts";
+import type { ConversationHeadDoc } from "../../storage/models.ts";
 import { ensureIndexes, raw } from "../../storage/models.ts";
 import { createMongoStores } from "../../storage/mongo-stores.ts";
 import { connectTestDb, type TestDb } from "../helpers/db.ts";
@@ -60,17 +61,61 @@ describe("conversation store", () => {
     expect(await stores.conversations.update(next(r, "late"), r.rev)).toBe("conflict");
   });
 
-  it("takes over a revision whose writer died after claiming it, but not a fresh claim", async () => {
-    const r = record("orphan");
+  it("a second process whose pointer is behind gets a conflict, then reads forward", async () => {
+    const other = createConversationStore(stores.models);
+    const r = record("two-processes");
     await stores.conversations.create(r);
-    const claims = raw<ClaimDoc>(stores.models.Claim);
-    const claimId = `${r.key}#${r.state.id}#2`;
-    await claims.insertOne({ _id: claimId, at: new Date() });
-    expect(await stores.conversations.update(next(r, "fresh"), r.rev)).toBe("conflict");
-    await claims.updateOne({ _id: claimId }, { $set: { at: new Date(Date.now() - 60_000) } });
-    expect(await stores.conversations.update(next(r, "takeover"), r.rev)).toBe("ok");
-    expect((await stores.conversations.getActive(r.key))?.recentEventIds).toEqual(["e1", "takeover"]);
-    expect(await stores.conversations.pruneClaims(new Date(Date.now() + 1000))).toBeGreaterThanOrEqual(1);
+    expect((await other.getActive(r.key))?.rev).toBe(1);
+    expect(await stores.conversations.update(next(r, "a"), 1)).toBe("ok");
+    const behind = await other.getActive(r.key);
+    expect(behind?.rev).toBe(1);
+    expect(await other.update(next(r, "b"), 1)).toBe("conflict");
+    const caughtUp = await other.getActive(r.key);
+    expect(caughtUp?.rev).toBe(2);
+    expect(caughtUp?.recentEventIds).toEqual(["e1", "a"]);
+    expect((await other.getActive(r.key, { fresh: true }))?.rev).toBe(2);
+  });
+
+  it("a fresh read notices that another process archived the conversation", async () => {
+    const other = createConversationStore(stores.models);
+    const r = record("archived-elsewhere");
+    await stores.conversations.create(r);
+    await other.getActive(r.key);
+    const ended: ConversationRecord = {
+      ...next(r, "end"),
+      state: { ...r.state, status: "stopped", stepId: null, endedAt: new Date().toISOString() },
+    };
+    expect(await stores.conversations.update(ended, 1)).toBe("ok");
+    await stores.conversations.archive(ended);
+    expect(await other.getActive(r.key, { fresh: true })).toBeNull();
+  });
+
+  it("forgets a head whose first revision never landed (a crash between the two inserts)", async () => {
+    const heads = raw<ConversationHeadDoc>(stores.models.ConversationHead);
+    await heads.insertOne({
+      _id: "telegram:orphan",
+      conversationId: "gone",
+      startedAt: new Date(Date.now() - 60_000),
+    });
+    expect(await stores.conversations.getActive("telegram:orphan")).toBeNull();
+    expect(await stores.conversations.create(record("orphan"))).toBe("ok");
+  });
+
+  it("lists idle conversations by their newest revision only", async () => {
+    const r = record("idle");
+    await stores.conversations.create(r);
+    const later = {
+      ...next(r, "later"),
+      state: { ...r.state, updatedAt: new Date(Date.now() + 3600_000).toISOString() },
+    };
+    const idleBefore = new Date(Date.now() + 60_000);
+    expect((await stores.conversations.listIdle(idleBefore, 100)).map((x) => x.key)).toContain(
+      "telegram:idle",
+    );
+    await stores.conversations.update(later, 1);
+    expect((await stores.conversations.listIdle(idleBefore, 100)).map((x) => x.key)).not.toContain(
+      "telegram:idle",
+    );
   });
 
   it("archives idempotently and frees the respondent's key", async () => {
@@ -81,12 +126,14 @@ describe("conversation store", () => {
       state: { ...r.state, status: "completed", stepId: null, endedAt: new Date().toISOString() },
     };
     expect(await stores.conversations.update(ended, r.rev)).toBe("ok");
+    const before = await stores.responses.count({ flowKey: "nps" });
     await stores.conversations.archive(ended);
     await stores.conversations.archive(ended);
     expect(await stores.conversations.getActive(r.key)).toBeNull();
     expect((await stores.responses.get("conv-archive"))?.state.status).toBe("completed");
-    expect(await stores.responses.count({ flowKey: "nps" })).toBe(1);
+    expect(await stores.responses.count({ flowKey: "nps" })).toBe(before + 1);
     expect(await stores.conversations.create(record("archive"))).toBe("ok");
+    expect(await stores.conversations.compact()).toBeGreaterThanOrEqual(2);
   });
 });
 

@@ -1,0 +1,251 @@
+import type { ConversationState } from "../core/engine/state.ts";
+import type { ConversationRecord, ConversationStore, TranscriptEntry } from "../core/ports.ts";
+import {
+  type ConversationHeadDoc,
+  type ConversationRevisionDoc,
+  isDuplicateKey,
+  type Models,
+  type ResponseDoc,
+  raw,
+} from "./models.ts";
+
+/**
+ * Conversations in progress as an append-only chain of revisions.
+ *
+ * Measured on the embedded server (FerretDB 1.24, SQLite): an insert and a `findOne({_id})` cost about 0.5
+ * and 1.3 ms whatever the collection's size, while every update or delete scans the collection (47 ms at
+ * 5,000 documents of 1 kB) and a conditional update is not even atomic under concurrency. So an answer is
+ * saved as an **insert** of revision `key#conversation#rev`: the unique `_id` makes it the compare-and-set
+ * (exactly one of several writers of a revision succeeds) and it stays O(1). Reading is one `findOne` of
+ * the revision this process last saw or read; a writer that is behind finds out from its insert's E11000
+ * and reads forward. One round trip to read, one to write, on MongoDB and FerretDB alike.
+ *
+ * A small head document per conversation in progress (`_id` = the respondent's key) makes starting one a
+ * compare-and-set too, and tells a process without a pointer where to look. Revisions of archived
+ * conversations are deleted in batches by `compact()`.
+ */
+
+/** How long a head may wait for its first revision before it counts as left behind by a crash. */
+const ORPHAN_HEAD_MS = 30_000;
+
+const revisionId = (key: string, conversationId: string, rev: number): string =>
+  `${key}#${conversationId}#${rev}`;
+
+function toRecord(doc: ConversationRevisionDoc): ConversationRecord {
+  return {
+    key: doc.key,
+    rev: doc.rev,
+    state: doc.state as unknown as ConversationState,
+    recentEventIds: doc.recentEventIds ?? [],
+    transcript: (doc.transcript ?? []) as unknown as TranscriptEntry[],
+  };
+}
+
+/** The stored form of one revision (exported for bulk loading in the benchmark). */
+export function toRevision(r: ConversationRecord): ConversationRevisionDoc {
+  return {
+    _id: revisionId(r.key, r.state.id, r.rev),
+    key: r.key,
+    conversationId: r.state.id,
+    rev: r.rev,
+    status: r.state.status,
+    updatedAt: new Date(r.state.updatedAt),
+    state: r.state as unknown as Record<string, unknown>,
+    recentEventIds: [...r.recentEventIds],
+    transcript: r.transcript as unknown as Record<string, unknown>[],
+  };
+}
+
+export interface RevisionConversationStore extends ConversationStore {
+  /** Pointers held in memory (bounded): for figures. */
+  readonly pointerCount: number;
+}
+
+export function createConversationStore(
+  m: Models,
+  options: { pointerLimit?: number } = {},
+): RevisionConversationStore {
+  const heads = raw<ConversationHeadDoc>(m.ConversationHead);
+  const revisions = raw<ConversationRevisionDoc>(m.ConversationRevision);
+  const limit = options.pointerLimit ?? 20_000;
+  /** key → the newest revision this process saw: a hint (writes verify it), bounded, oldest evicted first. */
+  const pointers = new Map<string, { conversationId: string; rev: number }>();
+  let garbage: string[] = [];
+
+  const point = (key: string, conversationId: string, rev: number): void => {
+    pointers.delete(key);
+    pointers.set(key, { conversationId, rev });
+    if (pointers.size > limit) {
+      const oldest = pointers.keys().next().value;
+      if (oldest !== undefined) pointers.delete(oldest);
+    }
+  };
+
+  const insert = async (doc: ConversationRevisionDoc): Promise<boolean> => {
+    try {
+      await revisions.insertOne(doc);
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  };
+
+  /** The newest revision at or after `from` (one `findOne` per revision ahead, plus one that misses). */
+  const newestFrom = async (
+    key: string,
+    conversationId: string,
+    from: number,
+  ): Promise<ConversationRevisionDoc | null> => {
+    let found: ConversationRevisionDoc | null = null;
+    for (let rev = from; ; rev++) {
+      const doc = await revisions.findOne({ _id: revisionId(key, conversationId, rev) });
+      if (!doc) return found;
+      found = doc;
+    }
+  };
+
+  const fromHead = async (key: string): Promise<ConversationRecord | null> => {
+    const head = await heads.findOne({ _id: key });
+    if (!head) return null;
+    const doc = await newestFrom(key, head.conversationId, 1);
+    if (!doc) {
+      if (head.startedAt.getTime() < Date.now() - ORPHAN_HEAD_MS) {
+        await heads.deleteOne({ _id: key, conversationId: head.conversationId });
+      }
+      return null;
+    }
+    point(key, doc.conversationId, doc.rev);
+    return toRecord(doc);
+  };
+
+  return {
+    get pointerCount() {
+      return pointers.size;
+    },
+
+    async getActive(key, opts = {}) {
+      const pointer = pointers.get(key);
+      if (pointer) {
+        const doc = opts.fresh
+          ? await newestFrom(key, pointer.conversationId, pointer.rev)
+          : await revisions.findOne({ _id: revisionId(key, pointer.conversationId, pointer.rev) });
+        if (doc) {
+          if (opts.fresh) {
+            // The conversation may have been archived by another process since.
+            const head = await heads.findOne({ _id: key });
+            if (head?.conversationId !== doc.conversationId) {
+              pointers.delete(key);
+              return fromHead(key);
+            }
+          }
+          point(key, doc.conversationId, doc.rev);
+          return toRecord(doc);
+        }
+        pointers.delete(key);
+      }
+      return fromHead(key);
+    },
+
+    async create(record) {
+      const doc = toRevision(record);
+      await insert(doc);
+      try {
+        await heads.insertOne({
+          _id: record.key,
+          conversationId: record.state.id,
+          startedAt: new Date(record.state.startedAt),
+        });
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+        garbage.push(doc._id);
+        return "conflict";
+      }
+      point(record.key, record.state.id, record.rev);
+      return "ok";
+    },
+
+    async update(record, expectedRev) {
+      if (record.rev !== expectedRev + 1)
+        throw new RangeError(`rev ${record.rev} does not follow ${expectedRev}`);
+      if (!(await insert(toRevision(record)))) {
+        pointers.delete(record.key);
+        return "conflict";
+      }
+      point(record.key, record.state.id, record.rev);
+      return "ok";
+    },
+
+    async archive(record) {
+      const s = record.state;
+      const doc: ResponseDoc = {
+        _id: s.id,
+        key: record.key,
+        rev: record.rev,
+        flowKey: s.flowKey,
+        flowVersion: s.flowVersion,
+        status: s.status,
+        channel: s.respondent.channel,
+        startedAt: new Date(s.startedAt),
+        endedAt: new Date(s.endedAt ?? s.updatedAt),
+        state: s as unknown as Record<string, unknown>,
+        recentEventIds: [...record.recentEventIds],
+        transcript: record.transcript as unknown as Record<string, unknown>[],
+      };
+      // An insert (O(1) as the archive grows); an ended conversation never changes, so a repeat is a no-op.
+      try {
+        await raw<ResponseDoc>(m.Response).insertOne(doc);
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+      await heads.deleteOne({ _id: record.key, conversationId: s.id });
+      if (pointers.get(record.key)?.conversationId === s.id) pointers.delete(record.key);
+      for (let rev = 1; rev <= record.rev; rev++) garbage.push(revisionId(record.key, s.id, rev));
+    },
+
+    async listIdle(before, max) {
+      // One scan of the revisions for the whole sweep, then one probe per candidate that it is the newest.
+      const stale = await revisions
+        .find({ updatedAt: { $lt: before } }, { projection: { key: 1, conversationId: 1, rev: 1 } })
+        .toArray();
+      const newest = new Map<string, { key: string; conversationId: string; rev: number }>();
+      for (const d of stale) {
+        const id = `${d.key}#${d.conversationId}`;
+        const seen = newest.get(id);
+        if (!seen || seen.rev < d.rev)
+          newest.set(id, { key: d.key, conversationId: d.conversationId, rev: d.rev });
+      }
+      const out: ConversationRecord[] = [];
+      for (const c of newest.values()) {
+        if (out.length >= max) break;
+        const head = await heads.findOne({ _id: c.key });
+        if (head?.conversationId !== c.conversationId) continue;
+        if (
+          await revisions.findOne(
+            { _id: revisionId(c.key, c.conversationId, c.rev + 1) },
+            { projection: { _id: 1 } },
+          )
+        ) {
+          continue;
+        }
+        const doc = await revisions.findOne({ _id: revisionId(c.key, c.conversationId, c.rev) });
+        if (doc) out.push(toRecord(doc));
+      }
+      return out.sort((a, b) => (a.state.updatedAt < b.state.updatedAt ? -1 : 1));
+    },
+
+    countActive: () => heads.countDocuments({}),
+
+    async compact() {
+      if (garbage.length === 0) return 0;
+      const batch = garbage;
+      garbage = [];
+      try {
+        return (await revisions.deleteMany({ _id: { $in: batch } })).deletedCount;
+      } catch (error) {
+        garbage.push(...batch);
+        throw error;
+      }
+    },
+  };
+}
