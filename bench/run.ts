@@ -160,9 +160,11 @@ async function main(): Promise<void> {
       return { mid, fin };
     };
 
-    const n = quick ? 100 : 400;
+    const n = quick ? 50 : 100;
     const seq = await measureAnswers(n, 1);
-    console.log("\n## 2. Answers through the service and storage (sequential, one respondent at a time)");
+    console.log(
+      `\n## 2. Answers through the service and storage (sequential; ${n} conversations in progress, each answered once per phase)`,
+    );
     console.log(
       `  mid-survey answer : ${Math.round(seq.mid.rate)} answers/s = ${f1((seq.mid.rate / bareRate) * 100)} % of the bare rate (target ≥ 50 %); p50 ${f2(pct(seq.mid.lat, 50))} ms, p99 ${f2(pct(seq.mid.lat, 99))} ms`,
     );
@@ -170,6 +172,12 @@ async function main(): Promise<void> {
       `  final answer      : ${Math.round(seq.fin.rate)} answers/s (ends + archives the conversation); p50 ${f2(pct(seq.fin.lat, 50))} ms, p99 ${f2(pct(seq.fin.lat, 99))} ms`,
     );
     const par = await measureAnswers(n, 8);
+    for (const inFlight of quick ? [] : [400, 1000]) {
+      const r = await measureAnswers(inFlight, 1);
+      console.log(
+        `  with ${inFlight} conversations in progress: mid ${Math.round(r.mid.rate)} answers/s (p50 ${f2(pct(r.mid.lat, 50))} ms, p99 ${f2(pct(r.mid.lat, 99))} ms), final p50 ${f2(pct(r.fin.lat, 50))} ms`,
+      );
+    }
     console.log(
       `  8 respondents at once: mid ${Math.round(par.mid.rate)} answers/s (p50 ${f2(pct(par.mid.lat, 50))} ms, p99 ${f2(pct(par.mid.lat, 99))} ms), final ${Math.round(par.fin.rate)} answers/s`,
     );

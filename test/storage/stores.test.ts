@@ -5,7 +5,7 @@ import type { Flow } from "../../core/flow/schema.ts";
 import type { ConversationRecord, RollupIncrement } from "../../core/ports.ts";
 import { RollupBuffer } from "../../core/rollups.ts";
 import { createConversationStore } from "../../storage/conversation-store.ts";
-import type { ConversationHeadDoc } from "../../storage/models.ts";
+import type { ConversationHeadDoc, ConversationRevisionDoc } from "../../storage/models.ts";
 import { ensureIndexes, raw } from "../../storage/models.ts";
 import { createMongoStores } from "../../storage/mongo-stores.ts";
 import { connectTestDb, type TestDb } from "../helpers/db.ts";
@@ -74,6 +74,22 @@ describe("conversation store", () => {
     expect(caughtUp?.rev).toBe(2);
     expect(caughtUp?.recentEventIds).toEqual(["e1", "a"]);
     expect((await other.getActive(r.key, { fresh: true }))?.rev).toBe(2);
+  });
+
+  it("compacts superseded revisions; a process without a pointer still finds the newest", async () => {
+    const revisions = raw<ConversationRevisionDoc>(stores.models.ConversationRevision);
+    let r = record("compacted");
+    await stores.conversations.create(r);
+    for (let i = 0; i < 5; i++) {
+      const n = next(r, `u${i}`);
+      expect(await stores.conversations.update(n, r.rev)).toBe("ok");
+      r = n;
+    }
+    await stores.conversations.compact();
+    const left = await revisions.find({ key: r.key }).toArray();
+    expect(left.map((d) => d.rev)).toEqual([6]);
+    const other = createConversationStore(stores.models);
+    expect((await other.getActive(r.key))?.recentEventIds.at(-1)).toBe("u4");
   });
 
   it("a fresh read notices that another process archived the conversation", async () => {
