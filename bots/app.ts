@@ -19,6 +19,8 @@ export interface App {
   readonly target: MongoTarget;
   /** Flow keys that loaded, sorted. */
   readonly flowKeys: readonly string[];
+  /** Each loaded flow's title (English, else its first language), for pickers. */
+  readonly flowTitles: Readonly<Record<string, string>>;
   /** Stops timers, finishes work in flight, flushes rollups, closes the database and any embedded server. */
   close(): Promise<void>;
 }
@@ -105,6 +107,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     database,
     target,
     flowKeys,
+    flowTitles: Object.fromEntries(
+      loaded.flows.map((f) => [
+        f.key,
+        f.title.en ?? Object.values(f.title).find((v) => v !== undefined) ?? f.key,
+      ]),
+    ),
     close() {
       closed ??= (async () => {
         clearInterval(sweep);

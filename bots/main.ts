@@ -105,6 +105,7 @@ async function main(): Promise<number> {
     input: process.stdin,
     output: process.stdout,
     flowKeys: app.flowKeys,
+    flowTitles: app.flowTitles,
     ...(cli.flow === undefined ? {} : { flow: cli.flow }),
     ...(cli.lang !== undefined && isLocale(cli.lang) ? { locale: cli.lang } : {}),
     ...(cli.ref === undefined ? {} : { reference: cli.ref }),

@@ -14,6 +14,8 @@ export interface ConsoleAdapterConfig {
   readonly output: Writable;
   /** Flows the user can pick from. */
   readonly flowKeys: readonly string[];
+  /** Titles shown beside the keys in the picker. */
+  readonly flowTitles?: Readonly<Record<string, string>>;
   /** Skip the flow picker. */
   readonly flow?: string;
   /** Skip the language picker. */
@@ -130,7 +132,8 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
     const askFlow = (): void => {
       write("Which survey? / کدام نظرسنجی؟ / أي استبيان؟ / Hangi anket?");
       config.flowKeys.forEach((k, i) => {
-        write(`  ${i + 1}) ${k}`);
+        const title = config.flowTitles?.[k];
+        write(`  ${i + 1}) ${k}${title === undefined ? "" : ` — ${title}`}`);
       });
     };
     const askLocale = (): void => {
