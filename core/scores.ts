@@ -1,4 +1,4 @@
-import type { Band, RatingStep, ScaleName } from "./flow/schema.ts";
+import type { Band, ScaleName } from "./flow/schema.ts";
 import type { SentimentLabel } from "./sentiment/types.ts";
 
 /**
@@ -29,10 +29,6 @@ export function bandSentiment(band: Band): SentimentLabel {
       throw new Error(`unknown band ${String(never)}`);
     }
   }
-}
-
-export function scaleOf(step: RatingStep): ScaleName | "custom" {
-  return step.scale;
 }
 
 /** Counts of each value on a scale: `histogram[v]` answers of value v. Enough to compute every score. */

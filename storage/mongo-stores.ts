@@ -17,6 +17,7 @@ import type {
   SurveyStores,
   TranscriptEntry,
 } from "../core/ports.ts";
+import { respondentKey } from "../core/service.ts";
 import type { Channel, RespondentRef } from "../core/types.ts";
 import { createConversationStore } from "./conversation-store.ts";
 import {
@@ -103,13 +104,11 @@ function processedEventStore(m: Models): ProcessedEventStore {
   };
 }
 
-const respondentKeyOf = (ref: RespondentRef): string => `${ref.channel}:${ref.userId}`;
-
 function respondentStore(m: Models): RespondentStore {
   const upsert = (ref: RespondentRef, set: Record<string, unknown>) =>
     retryUpsert(() =>
       raw<RespondentDoc>(m.Respondent).updateOne(
-        { _id: respondentKeyOf(ref) },
+        { _id: respondentKey(ref) },
         {
           $set: {
             channel: ref.channel,
