@@ -32,16 +32,49 @@ export const ZConfig = z.object({
     .pipe(z.array(ZAdmin)),
   FLOWS_DIR: z.string().min(1).default("flows"),
   DATA_DIR: z.string().min(1).default("data"),
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "must look like 123456:ABC… (from @BotFather)")
+    .optional(),
+  TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).default("https://api.telegram.org"),
+  /** Webhook mode when set (the public host name Telegram posts to); long polling otherwise. */
+  TELEGRAM_WEBHOOK_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+(:\d+)?$/i, "must be a host name such as bot.example.com")
+    .optional(),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16–256 characters of A–Z, a–z, 0–9, _ or -")
+    .optional(),
+  TELEGRAM_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(8),
   /** Database work in flight at once (the embedded server is fastest with little concurrency). */
   CX_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
 });
 export type Config = z.infer<typeof ZConfig>;
 
+/** Cross-field rules, reported with the rest. */
+const ZConfigChecked = ZConfig.superRefine((c, ctx) => {
+  if (c.TELEGRAM_WEBHOOK_DOMAIN && !c.TELEGRAM_WEBHOOK_SECRET) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["TELEGRAM_WEBHOOK_SECRET"],
+      message: "is required with TELEGRAM_WEBHOOK_DOMAIN (Telegram signs webhook calls with it)",
+    });
+  }
+  if (c.TELEGRAM_WEBHOOK_DOMAIN && !c.TELEGRAM_BOT_TOKEN) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["TELEGRAM_BOT_TOKEN"],
+      message: "is required with TELEGRAM_WEBHOOK_DOMAIN",
+    });
+  }
+});
+
 /** Loads `.env` (when present; real environment variables win) and validates the environment. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env"): Config {
   if (env === process.env && existsSync(envFile)) process.loadEnvFile(envFile);
   const input = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
-  const parsed = ZConfig.safeParse(input);
+  const parsed = ZConfigChecked.safeParse(input);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".") || "(environment)"}: ${i.message}`);
     throw new CxError("CONFIG_INVALID", `invalid configuration:\n${lines.join("\n")}`);

@@ -8,7 +8,9 @@ import type { ChannelAdapter } from "../core/types.ts";
 import { createApp } from "./app.ts";
 import { type Config, loadConfig } from "./config.ts";
 import { createConsoleAdapter } from "./console/console.ts";
+import { type Route, startHttpServer } from "./http.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { createTelegramAdapter } from "./telegram/telegram.ts";
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -64,7 +66,7 @@ async function main(): Promise<number> {
   }
   const interactive = process.stdin.isTTY === true;
   // The console shares the terminal with the logs: keep them quiet there unless asked.
-  const logger: Logger = createLogger(config.LOG_LEVEL ?? "warn");
+  const logger: Logger = createLogger(config.LOG_LEVEL ?? (config.TELEGRAM_BOT_TOKEN ? "info" : "warn"));
 
   const status = (msg: string): void => {
     if (interactive) process.stderr.write(`${msg}\n`);
@@ -87,11 +89,13 @@ async function main(): Promise<number> {
   });
 
   const adapters: ChannelAdapter[] = [];
+  const closers: (() => Promise<void>)[] = [];
   let shuttingDown: Promise<void> | undefined;
   const shutdown = (reason: string): Promise<void> => {
     shuttingDown ??= (async () => {
       logger.info({ reason }, "shutting down");
       for (const a of adapters) await a.stop();
+      for (const close of closers) await close();
       await app.close();
       logger.info("stopped");
     })();
@@ -99,6 +103,47 @@ async function main(): Promise<number> {
   };
   process.once("SIGTERM", () => void shutdown("SIGTERM").then(() => process.exit(0)));
   process.once("SIGINT", () => void shutdown("SIGINT").then(() => process.exit(0)));
+
+  if (config.TELEGRAM_BOT_TOKEN) {
+    const routes = new Map<string, Route>();
+    const telegram = createTelegramAdapter({
+      token: config.TELEGRAM_BOT_TOKEN,
+      apiRoot: config.TELEGRAM_API_ROOT,
+      service: app.service,
+      logger,
+      defaultLocale: config.DEFAULT_LOCALE,
+      ...(config.TELEGRAM_WEBHOOK_DOMAIN && config.TELEGRAM_WEBHOOK_SECRET
+        ? {
+            webhook: {
+              domain: config.TELEGRAM_WEBHOOK_DOMAIN,
+              secret: config.TELEGRAM_WEBHOOK_SECRET,
+              maxConnections: config.TELEGRAM_MAX_CONNECTIONS,
+            },
+          }
+        : {}),
+    });
+    if (telegram.webhookPath)
+      routes.set(telegram.webhookPath, (req, res) => telegram.handleWebhook(req, res));
+    adapters.push(telegram);
+    const http = await startHttpServer({
+      port: config.PORT,
+      logger,
+      routes,
+      health: async () => {
+        const database = await app.database.connection.db
+          ?.admin()
+          .ping()
+          .then(() => true)
+          .catch(() => false);
+        const checks: Record<string, boolean> = { database: database === true, telegram: telegram.ready };
+        return { ok: Object.values(checks).every(Boolean), checks };
+      },
+    });
+    closers.push(() => http.close());
+    for (const a of adapters) await a.start();
+    await new Promise<void>(() => undefined);
+    return 0;
+  }
 
   const consoleAdapter = createConsoleAdapter({
     service: app.service,

@@ -8,6 +8,12 @@ import { toLocaleDigits } from "../text/digits.ts";
  */
 const MESSAGES = {
   en: {
+    cmdFeedback: "Start a feedback survey",
+    cmdStop: "Stop the survey",
+    cmdSkip: "Skip this question",
+    cmdLanguage: "Change the language",
+    cmdHelp: "How to answer",
+    privateOnly: "Surveys happen in a private chat with me: {link}",
     reaskRating: "Please reply with a number from {min} to {max}.",
     outOfRange: "{value} is outside the scale. Please choose a number from {min} to {max}.",
     reaskChoice: "Please choose one of the options, or reply with its number.",
@@ -35,6 +41,12 @@ const MESSAGES = {
     thanks: "Thank you for your feedback!",
   },
   fa: {
+    cmdFeedback: "شروع نظرسنجی",
+    cmdStop: "توقف نظرسنجی",
+    cmdSkip: "رد شدن از این سؤال",
+    cmdLanguage: "تغییر زبان",
+    cmdHelp: "راهنمای پاسخ دادن",
+    privateOnly: "نظرسنجی در گفت‌وگوی خصوصی با من انجام می‌شود: {link}",
     reaskRating: "لطفاً با عددی از {min} تا {max} پاسخ دهید.",
     outOfRange: "عدد {value} خارج از بازهٔ مجاز است. لطفاً عددی از {min} تا {max} انتخاب کنید.",
     reaskChoice: "لطفاً یکی از گزینه‌ها را انتخاب کنید یا شمارهٔ آن را بفرستید.",
@@ -62,6 +74,12 @@ const MESSAGES = {
     thanks: "از بازخورد شما سپاسگزاریم!",
   },
   ar: {
+    cmdFeedback: "بدء استبيان",
+    cmdStop: "إيقاف الاستبيان",
+    cmdSkip: "تخطي هذا السؤال",
+    cmdLanguage: "تغيير اللغة",
+    cmdHelp: "طريقة الإجابة",
+    privateOnly: "يجري الاستبيان في محادثة خاصة معي: {link}",
     reaskRating: "يُرجى الرد برقم من {min} إلى {max}.",
     outOfRange: "الرقم {value} خارج النطاق. يُرجى اختيار رقم من {min} إلى {max}.",
     reaskChoice: "يُرجى اختيار أحد الخيارات، أو إرسال رقمه.",
@@ -88,6 +106,12 @@ const MESSAGES = {
     thanks: "شكرًا لك على ملاحظاتك!",
   },
   tr: {
+    cmdFeedback: "Anket başlat",
+    cmdStop: "Anketi durdur",
+    cmdSkip: "Bu soruyu atla",
+    cmdLanguage: "Dili değiştir",
+    cmdHelp: "Nasıl yanıt verilir",
+    privateOnly: "Anketler benimle özel sohbette yapılır: {link}",
     reaskRating: "Lütfen {min} ile {max} arasında bir sayıyla yanıt verin.",
     outOfRange: "{value} ölçeğin dışında. Lütfen {min} ile {max} arasında bir sayı seçin.",
     reaskChoice: "Lütfen seçeneklerden birini seçin ya da numarasını yazın.",
