@@ -100,6 +100,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
   const { service, logger } = config;
   const bot = new Telegraf(config.token, { telegram: { apiRoot: config.apiRoot, webhookReply: false } });
   let ready = false;
+  const botId = config.token.split(":")[0] ?? "bot";
   let username = "";
   const webhookPath = config.webhook ? `/telegram/${config.webhook.secret.slice(0, 16)}` : undefined;
 
@@ -136,7 +137,8 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     messageId?: number,
   ): Promise<HandleResult> =>
     service.handle({
-      eventId: `tg:${updateId}`,
+      // update_id is unique per bot, so the bot's id is part of the event id (several bots may share a database).
+      eventId: `tg:${botId}:${updateId}`,
       respondent,
       input,
       ...(messageId === undefined ? {} : { messageId: String(messageId) }),
