@@ -212,19 +212,24 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
       return;
     }
     const notice = result.stale ? result.messages[0]?.text : undefined;
-    if (!answered)
-      await deliver(logger, "answerCallbackQuery", () => ctx.answerCbQuery(notice?.slice(0, 200)));
+    // The toast and the edit of the answered question go out together; the next question follows them.
+    const answerQuery = answered
+      ? Promise.resolve(true)
+      : deliver(logger, "answerCallbackQuery", () => ctx.answerCbQuery(notice?.slice(0, 200)));
     if (result.stale) {
-      // The toast said it; clear the old buttons so they are not pressed again.
-      await ctx.editMessageReplyMarkup(undefined).catch(() => undefined);
+      // The toast says it; clear the old buttons so they are not pressed again.
+      await Promise.all([answerQuery, ctx.editMessageReplyMarkup(undefined).catch(() => undefined)]);
       return;
     }
     const message = query.message;
-    if (result.answered && message && "text" in message) {
-      await deliver(logger, "editMessageText", () =>
-        ctx.editMessageText(`${message.text}\n\n✓ ${result.answered?.label ?? ""}`.slice(0, 4096)),
-      ).catch((error: unknown) => logger.warn({ err: error }, "could not edit the answered question"));
-    }
+    const label = result.answered?.label;
+    const edit =
+      label !== undefined && message && "text" in message
+        ? deliver(logger, "editMessageText", () =>
+            ctx.editMessageText(`${message.text}\n\n✓ ${label}`.slice(0, 4096)),
+          ).catch((error: unknown) => logger.warn({ err: error }, "could not edit the answered question"))
+        : undefined;
+    await Promise.all([answerQuery, edit]);
     await send(chat.id, result.messages);
   });
 
