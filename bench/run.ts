@@ -242,7 +242,7 @@ async function main(): Promise<void> {
       await heads.insertMany(headDocs);
     }
     // Answer a sample of them through the service, as live traffic would.
-    const sample = quick ? 100 : 300;
+    const sample = quick ? 20 : 50;
     const lat: number[] = [];
     for (let i = 0; i < sample; i++) {
       const s = performance.now();
