@@ -52,32 +52,33 @@ export const ZConfig = z.object({
 });
 export type Config = z.infer<typeof ZConfig>;
 
-/** Cross-field rules, reported with the rest. */
-const ZConfigChecked = ZConfig.superRefine((c, ctx) => {
-  if (c.TELEGRAM_WEBHOOK_DOMAIN && !c.TELEGRAM_WEBHOOK_SECRET) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["TELEGRAM_WEBHOOK_SECRET"],
-      message: "is required with TELEGRAM_WEBHOOK_DOMAIN (Telegram signs webhook calls with it)",
-    });
+/** Cross-field rules, checked on the raw input so they are reported together with every other problem. */
+function crossFieldProblems(input: Readonly<Record<string, string | undefined>>): string[] {
+  const problems: string[] = [];
+  if (input.TELEGRAM_WEBHOOK_DOMAIN && !input.TELEGRAM_WEBHOOK_SECRET) {
+    problems.push(
+      "TELEGRAM_WEBHOOK_SECRET: is required with TELEGRAM_WEBHOOK_DOMAIN (Telegram signs webhook calls with it)",
+    );
   }
-  if (c.TELEGRAM_WEBHOOK_DOMAIN && !c.TELEGRAM_BOT_TOKEN) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["TELEGRAM_BOT_TOKEN"],
-      message: "is required with TELEGRAM_WEBHOOK_DOMAIN",
-    });
+  if (input.TELEGRAM_WEBHOOK_DOMAIN && !input.TELEGRAM_BOT_TOKEN) {
+    problems.push("TELEGRAM_BOT_TOKEN: is required with TELEGRAM_WEBHOOK_DOMAIN");
   }
-});
+  return problems;
+}
 
 /** Loads `.env` (when present; real environment variables win) and validates the environment. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env"): Config {
   if (env === process.env && existsSync(envFile)) process.loadEnvFile(envFile);
   const input = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
-  const parsed = ZConfigChecked.safeParse(input);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".") || "(environment)"}: ${i.message}`);
-    throw new CxError("CONFIG_INVALID", `invalid configuration:\n${lines.join("\n")}`);
+  const parsed = ZConfig.safeParse(input);
+  const lines = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((i) => `${i.path.join(".") || "(environment)"}: ${i.message}`)),
+    ...crossFieldProblems(input),
+  ];
+  if (!parsed.success || lines.length > 0) {
+    throw new CxError("CONFIG_INVALID", `invalid configuration:\n${lines.map((l) => `  - ${l}`).join("\n")}`);
   }
   return parsed.data;
 }
