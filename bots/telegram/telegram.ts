@@ -104,19 +104,56 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
   let username = "";
   const webhookPath = config.webhook ? `/telegram/${config.webhook.secret.slice(0, 16)}` : undefined;
 
+  /**
+   * The last question shown in each chat with buttons, so a typed answer can close it like a pressed one. A
+   * bounded cache for a cosmetic edit only: if it is lost (a restart, another worker), the old buttons stay and
+   * pressing one gets the "already answered" notice.
+   */
+  const shownQuestions = new Map<string, { messageId: number; text: string; stepId: string }>();
+  const rememberQuestion = (
+    chatId: number | string,
+    entry: { messageId: number; text: string; stepId: string },
+  ) => {
+    const key = String(chatId);
+    shownQuestions.delete(key);
+    shownQuestions.set(key, entry);
+    if (shownQuestions.size > 10_000) {
+      const oldest = shownQuestions.keys().next().value;
+      if (oldest !== undefined) shownQuestions.delete(oldest);
+    }
+  };
+
   const send = async (chatId: number | string, messages: readonly OutboundMessage[]): Promise<void> => {
     for (const m of messages) {
       const parts = splitText(m.text);
       const rows = keyboardRows(m);
       for (const [i, part] of parts.entries()) {
         const last = i === parts.length - 1;
-        await deliver(logger, "sendMessage", () =>
+        const sent = await deliver(logger, "sendMessage", () =>
           bot.telegram.sendMessage(chatId, part, {
             ...(last && rows.length > 0 ? { reply_markup: { inline_keyboard: rows } } : {}),
           }),
         );
+        if (last && rows.length > 0 && m.stepId !== undefined) {
+          rememberQuestion(chatId, { messageId: sent.message_id, text: part, stepId: m.stepId });
+        }
       }
     }
+  };
+
+  /** Marks the question a typed answer answered, as a pressed button would have, and removes its buttons. */
+  const closeTypedQuestion = async (chatId: number, answered: HandleResult["answered"]): Promise<void> => {
+    const shown = shownQuestions.get(String(chatId));
+    if (!answered || shown?.stepId !== answered.stepId) return;
+    shownQuestions.delete(String(chatId));
+    await bot.telegram
+      .editMessageText(
+        chatId,
+        shown.messageId,
+        undefined,
+        `${shown.text}\n\n✓ ${answered.label}`.slice(0, 4096),
+      )
+      .catch((error: unknown) => logger.debug({ err: error }, "could not close the answered question"));
   };
 
   const respondentOf = (
@@ -181,6 +218,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
       }
     }
     const result = await handle(ctx.update.update_id, respondent, input, msg.message_id);
+    await closeTypedQuestion(ctx.chat.id, result.answered);
     await send(ctx.chat.id, result.messages);
   });
 
@@ -230,6 +268,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
           ).catch((error: unknown) => logger.warn({ err: error }, "could not edit the answered question"))
         : undefined;
     await Promise.all([answerQuery, edit]);
+    shownQuestions.delete(String(chat.id));
     await send(chat.id, result.messages);
   });
 

@@ -77,8 +77,13 @@ describe("Telegram by long polling", () => {
     expect(question?.reply_markup).toBeUndefined();
     expect(fake.callbackAnswer(press.callback_query?.id ?? "")).toBeDefined();
 
+    const why = shown.at(-1);
     fake.userSendsText(sara, "پیک خیلی دیر رسید و برخوردش بد بود");
     shown = await fake.waitForMessages(501, (m) => lastText(m).includes("تماس بگیرد"));
+    // A typed answer closes its question like a pressed button: marked, and its Skip button gone.
+    const closed = shown.find((m) => m.message_id === why?.message_id);
+    expect(closed?.text).toContain("✓ پیک خیلی دیر رسید");
+    expect(closed?.reply_markup).toBeUndefined();
     const yes = button(shown, "بله");
     fake.userPressesButton(sara, yes.message.message_id, yes.data);
     await fake.waitForMessages(501, (m) => lastText(m).includes("به‌زودی با شما تماس می‌گیرد"));
@@ -96,10 +101,17 @@ describe("Telegram by long polling", () => {
     const reza: FakeUser = { id: 504, first_name: "Reza", language_code: "fa" };
     fake.userSendsText(reza, "/feedback csat");
     let shown = await fake.waitForMessages(504, (m) => lastText(m).includes("راضی"));
-    const four = button(shown, "۴");
-    fake.userSendsText(reza, "۲");
-    shown = await fake.waitForMessages(504, (m) => lastText(m).includes("متأسفیم") || m.length > 1);
-    const press = fake.userPressesButton(reza, four.message.message_id, four.data);
+    const first = button(shown, "۴");
+    // Tapping the link again resumes: the question comes again, and the first copy keeps its buttons.
+    fake.userSendsText(reza, "/feedback csat");
+    shown = await fake.waitForMessages(504, (m) => m.length >= 3 && lastText(m).includes("راضی"));
+    const second = button(shown, "۲");
+    fake.userPressesButton(reza, second.message.message_id, second.data);
+    shown = await fake.waitForMessages(
+      504,
+      (m) => lastText(m).includes("متأسفیم") || lastText(m).includes("چه چیزی"),
+    );
+    const press = fake.userPressesButton(reza, first.message.message_id, first.data);
     await expect
       .poll(() => fake.callbackAnswer(press.callback_query?.id ?? "")?.text)
       .toBe("به این سؤال قبلاً پاسخ داده شده است.");
