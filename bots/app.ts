@@ -88,6 +88,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     defaultFlow: flowKeys.includes(options.defaultFlow) ? options.defaultFlow : (flowKeys[0] as string),
     maxConcurrency: options.maxConcurrency,
     ...(options.onEvents ? { onEvents: options.onEvents } : {}),
+    onError: (error) => logger.error({ err: error, code: "SWEEP_FAILED" }, "could not expire a conversation"),
   });
 
   const sweep = setInterval(() => {
@@ -117,7 +118,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       closed ??= (async () => {
         clearInterval(sweep);
         await service.close();
-        await database.stores.conversations.compact();
+        await database.stores.conversations.compact({ all: true });
         await database.close();
         await target.stop();
       })();

@@ -49,8 +49,11 @@ export interface ConversationStore {
    * `expectedRev`; `conflict` otherwise. Exactly one of several concurrent writers of a revision succeeds.
    */
   update(record: ConversationRecord, expectedRev: number): Promise<WriteResult>;
-  /** Deletes what archived conversations left behind; returns how many documents. Run it now and then. */
-  compact(): Promise<number>;
+  /**
+   * Deletes revisions superseded or archived a while ago (all of them with `all`, at shutdown); returns how
+   * many documents. Runs by itself as they accumulate; call it now and then as well.
+   */
+  compact(options?: { all?: boolean }): Promise<number>;
   /**
    * Moves an ended conversation into the response archive and frees the respondent's key. Idempotent: safe
    * to repeat after a crash between its two writes.

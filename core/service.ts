@@ -37,6 +37,8 @@ export interface SurveyServiceDeps {
   readonly newId?: () => string;
   /** Called with domain events after they are saved (alerts go to Slack from here, in a later adapter). */
   readonly onEvents?: (events: readonly DomainEvent[]) => void;
+  /** Told about failures in background work (the expiry sweep) that do not stop it. */
+  readonly onError?: (error: unknown) => void;
 }
 
 /** What happened to one inbound event, and what to send back. */
@@ -186,7 +188,11 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
         active.state.flowKey === flow.key &&
         (input.reference ?? active.state.reference) === active.state.reference
       ) {
+        // No write tells us if this read was behind another process: check, as for any reply without a write.
+        const newest = await stores.conversations.getActive(key, { fresh: true });
+        if (newest?.rev !== active.rev || newest.state.id !== active.state.id) throw new Conflict();
         const question = currentQuestion(await flowOf(active.state), active.state);
+        await stores.events.remember([event.eventId], now);
         return {
           status: "handled",
           messages: [
@@ -206,6 +212,7 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
         respondent: event.respondent,
         locale,
         ...(input.reference === undefined ? {} : { reference: input.reference }),
+        ...(event.sequence === undefined ? {} : { startSequence: event.sequence }),
       },
       now,
     );
@@ -217,6 +224,7 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
       transcript: outcome.messages.map((m) => entry("out", m.text, now)),
     };
     if ((await stores.conversations.create(record)) === "conflict") throw new Conflict();
+    await stores.events.remember([event.eventId], now);
     await stores.respondents.touchSurveyed(event.respondent, now, locale);
     if (outcome.state.status !== "active") await finish(record, null);
     emit(outcome.events);
@@ -269,6 +277,12 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
     const key = respondentKey(event.respondent);
     let active = await stores.conversations.getActive(key);
     if (active?.recentEventIds.includes(event.eventId)) return { status: "duplicate", messages: [] };
+    // A redelivered event from before this conversation began (an answer to the previous survey) is not an
+    // answer to this one.
+    const since = active?.state.startSequence;
+    if (since !== undefined && event.sequence !== undefined && event.sequence < since) {
+      return { status: "duplicate", messages: [] };
+    }
     if (active && active.state.status !== "active") {
       // A crash between saving the end and archiving: finish the job.
       await stores.conversations.archive(active);
@@ -285,7 +299,8 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
     const startInput =
       input.type === "start" ? input : input.type === "text" ? parseStartText(input.text) : undefined;
     if (startInput !== undefined) {
-      if (!(await stores.events.claim(event.eventId, now))) return { status: "duplicate", messages: [] };
+      // Checked here, recorded only once the start has succeeded: a start that lost a race is retried, not dropped.
+      if (await stores.events.has(event.eventId)) return { status: "duplicate", messages: [] };
       return start(event, startInput, active, now);
     }
 
@@ -412,7 +427,8 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
             await expireRecord(current, now);
             expired++;
           } catch (error) {
-            if (!(error instanceof Conflict)) throw error;
+            // One conversation that cannot be expired now must not stop the sweep; it is tried again next time.
+            if (!(error instanceof Conflict)) deps.onError?.(error);
           }
         }),
       );

@@ -48,6 +48,11 @@ export interface InboundEvent {
   readonly input: InboundInput;
   /** Platform message id of the inbound message, kept in the transcript. */
   readonly messageId?: string;
+  /**
+   * Where the platform numbers its events in order (Telegram's `update_id`): a redelivered event older than
+   * the respondent's current conversation is then recognised without a database lookup.
+   */
+  readonly sequence?: number;
   readonly receivedAt: Date;
 }
 

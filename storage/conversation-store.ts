@@ -27,6 +27,9 @@ import {
  * conversation to look for.
  */
 
+/** How long a discarded revision is kept before it is deleted: far longer than one attempt (read, decide, insert) takes. */
+const COMPACT_GRACE_MS = 5_000;
+
 /** How long a head may wait for its first revision before it counts as left behind by a crash. */
 const ORPHAN_HEAD_MS = 30_000;
 
@@ -73,7 +76,8 @@ export function createConversationStore(
   const compactEvery = options.compactEvery ?? 100;
   /** key → the newest revision this process saw: a hint (writes verify it), bounded, oldest evicted first. */
   const pointers = new Map<string, { conversationId: string; rev: number }>();
-  let garbage: string[] = [];
+  /** Revisions no one needs any more, oldest first, with when they were discarded. */
+  let garbage: { id: string; at: number }[] = [];
 
   const point = (key: string, conversationId: string, rev: number): void => {
     pointers.delete(key);
@@ -128,16 +132,24 @@ export function createConversationStore(
   };
 
   let compacting: Promise<number> | undefined;
-  const compact = async (): Promise<number> => {
+  /**
+   * Deletes discarded revisions. Only those discarded more than COMPACT_GRACE_MS ago (unless `all`): deleting a
+   * revision frees its `_id`, and a slow writer that read it before it was superseded must still find the
+   * next `_id` taken, or its insert would win a revision that was already written.
+   */
+  const compact = async (options: { all?: boolean } = {}): Promise<number> => {
     while (compacting) await compacting.catch(() => 0);
-    if (garbage.length === 0) return 0;
-    const batch = garbage;
-    garbage = [];
+    const cutoff = options.all ? Number.POSITIVE_INFINITY : Date.now() - COMPACT_GRACE_MS;
+    let aged = 0;
+    while (aged < garbage.length && (garbage[aged]?.at ?? 0) <= cutoff) aged++;
+    if (aged === 0) return 0;
+    const batch = garbage.slice(0, aged);
+    garbage = garbage.slice(aged);
     compacting = revisions
-      .deleteMany({ _id: { $in: batch } })
+      .deleteMany({ _id: { $in: batch.map((g) => g.id) } })
       .then((r) => r.deletedCount)
       .catch((error: unknown) => {
-        garbage.push(...batch);
+        garbage = [...batch, ...garbage];
         throw error;
       });
     try {
@@ -148,8 +160,12 @@ export function createConversationStore(
   };
   /** Revisions nobody will read again; deleted in batches (a delete scans the collection on FerretDB). */
   const discard = (ids: readonly string[]): void => {
-    garbage.push(...ids);
-    if (garbage.length >= compactEvery && !compacting) void compact().catch(() => undefined);
+    const at = Date.now();
+    for (const id of ids) garbage.push({ id, at });
+    const first = garbage[0];
+    if (garbage.length >= compactEvery && first && first.at <= at - COMPACT_GRACE_MS && !compacting) {
+      void compact().catch(() => undefined);
+    }
   };
 
   return {

@@ -176,6 +176,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     service.handle({
       // update_id is unique per bot, so the bot's id is part of the event id (several bots may share a database).
       eventId: `tg:${botId}:${updateId}`,
+      sequence: updateId,
       respondent,
       input,
       ...(messageId === undefined ? {} : { messageId: String(messageId) }),
@@ -242,6 +243,10 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
         type: "choice",
         payload: data,
       });
+    } catch (error) {
+      // Never leave the button spinning, even when the answer could not be recorded.
+      if (!answered) await ctx.answerCbQuery().catch(() => undefined);
+      throw error;
     } finally {
       clearTimeout(early);
     }
@@ -253,7 +258,11 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     // The toast and the edit of the answered question go out together; the next question follows them.
     const answerQuery = answered
       ? Promise.resolve(true)
-      : deliver(logger, "answerCallbackQuery", () => ctx.answerCbQuery(notice?.slice(0, 200)));
+      : deliver(logger, "answerCallbackQuery", () => ctx.answerCbQuery(notice?.slice(0, 200))).catch(
+          // Answering the query is cosmetic; the next question must still go out.
+          (error: unknown) =>
+            logger.warn({ err: error, code: "TELEGRAM_CALLBACK_ANSWER" }, "could not answer the callback"),
+        );
     if (result.stale) {
       // The toast says it; clear the old buttons so they are not pressed again.
       await Promise.all([answerQuery, ctx.editMessageReplyMarkup(undefined).catch(() => undefined)]);

@@ -256,7 +256,7 @@ function enter(
 /** Starts a conversation on a flow: the first question (after any opening messages). */
 export function startConversation(
   flow: Flow,
-  init: { id: string; respondent: RespondentRef; locale: Locale; reference?: string },
+  init: { id: string; respondent: RespondentRef; locale: Locale; reference?: string; startSequence?: number },
   now: Date,
 ): StepOutcome {
   const at = now.toISOString();
@@ -267,6 +267,7 @@ export function startConversation(
     flowVersion: flow.version,
     locale: init.locale,
     ...(init.reference === undefined ? {} : { reference: init.reference }),
+    ...(init.startSequence === undefined ? {} : { startSequence: init.startSequence }),
     status: "active",
     stepId: flow.steps[0]?.id ?? null,
     answers: [],

@@ -23,6 +23,8 @@ export interface ConversationState {
   readonly flowVersion: number;
   readonly locale: Locale;
   readonly reference?: string;
+  /** The platform sequence number of the event that started it, where the platform has one. */
+  readonly startSequence?: number;
   readonly status: ConversationStatus;
   /** The question waiting for an answer; null once the conversation is over. */
   readonly stepId: string | null;

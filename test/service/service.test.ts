@@ -5,6 +5,7 @@ import { FlowRegistry } from "../../core/flow/registry.ts";
 import { bucketId, periodReport, recomputeRollups } from "../../core/rollups.ts";
 import { createRuleBasedSentimentAnalyzer } from "../../core/sentiment/rule-based.ts";
 import { createSurveyService } from "../../core/service.ts";
+import { createMongoStores } from "../../storage/mongo-stores.ts";
 import { createHarness, FakeRespondent, type Harness } from "../helpers/harness.ts";
 
 let h: Harness;
@@ -17,9 +18,11 @@ afterAll(async () => {
 
 /** A second worker on the same database: its own queue, cache and rollup buffer, like another process. */
 function secondWorker() {
+  // Its own stores: its own pointers into the conversation revisions, as a separate process would have.
+  const stores = createMongoStores(h.db.connection);
   return createSurveyService({
-    stores: h.stores,
-    flows: new FlowRegistry(h.stores.flows),
+    stores,
+    flows: new FlowRegistry(stores.flows),
     analyzer: createRuleBasedSentimentAnalyzer(),
     defaultLocale: "en",
     defaultFlow: "nps",
@@ -73,6 +76,37 @@ describe("one input at a time per conversation", () => {
       expect(record?.state.stepId).toBe("why-negative");
     }
     await other.close();
+  });
+
+  it("a start that meets a newer revision written by another worker is retried, not dropped", async () => {
+    const other = secondWorker();
+    const a = new FakeRespondent(h.service, "stale-start");
+    const b = new FakeRespondent(other, "stale-start");
+    await a.start("nps");
+    expect((await b.send("8", "ss-answer")).answered?.stepId).toBe("score");
+    const switched = await a.start("csat");
+    expect(switched.status).toBe("handled");
+    expect(switched.messages.at(-1)?.text).toContain("How satisfied");
+    const resumed = await b.send("/feedback csat", "ss-again");
+    expect(resumed.messages[0]?.text).toBe("Welcome back! Let’s pick up where you left off.");
+    await other.close();
+  });
+
+  it("ignores an answer redelivered from before the current survey began", async () => {
+    const ref = { channel: "telegram" as const, userId: "seq-user" };
+    const send = (
+      eventId: string,
+      sequence: number,
+      input: Parameters<typeof h.service.handle>[0]["input"],
+    ) => h.service.handle({ eventId, sequence, respondent: ref, input, receivedAt: new Date() });
+    await send("tg:1:100", 100, { type: "start", flowKey: "nps" });
+    await send("tg:1:101", 101, { type: "text", text: "9" });
+    await send("tg:1:102", 102, { type: "text", text: "/stop" });
+    await send("tg:1:103", 103, { type: "start", flowKey: "nps" });
+    const replay = await send("tg:1:101", 101, { type: "text", text: "9" });
+    expect(replay.status).toBe("duplicate");
+    const record = await h.stores.conversations.getActive("telegram:seq-user", { fresh: true });
+    expect(record?.state.answers).toEqual([]);
   });
 
   it("a redelivered start after the survey ended does not start another", async () => {

@@ -85,7 +85,7 @@ describe("conversation store", () => {
       expect(await stores.conversations.update(n, r.rev)).toBe("ok");
       r = n;
     }
-    await stores.conversations.compact();
+    await stores.conversations.compact({ all: true });
     const left = await revisions.find({ key: r.key }).toArray();
     expect(left.map((d) => d.rev)).toEqual([6]);
     const other = createConversationStore(stores.models);
@@ -149,7 +149,7 @@ describe("conversation store", () => {
     expect((await stores.responses.get("conv-archive"))?.state.status).toBe("completed");
     expect(await stores.responses.count({ flowKey: "nps" })).toBe(before + 1);
     expect(await stores.conversations.create(record("archive"))).toBe("ok");
-    expect(await stores.conversations.compact()).toBeGreaterThanOrEqual(2);
+    expect(await stores.conversations.compact({ all: true })).toBeGreaterThanOrEqual(2);
   });
 });
 
