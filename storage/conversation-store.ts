@@ -28,7 +28,7 @@ import {
  */
 
 /** How long a discarded revision is kept before it is deleted: far longer than one attempt (read, decide, insert) takes. */
-const COMPACT_GRACE_MS = 5_000;
+const COMPACT_GRACE_MS = 250;
 
 /** How long a head may wait for its first revision before it counts as left behind by a crash. */
 const ORPHAN_HEAD_MS = 30_000;
