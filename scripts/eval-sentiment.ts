@@ -19,6 +19,7 @@ import type { Locale } from "../core/locale.ts";
 import { createRuleBasedSentimentAnalyzer } from "../core/sentiment/rule-based.ts";
 import { SENTIMENT_LABELS, type SentimentLabel } from "../core/sentiment/types.ts";
 import { normalizeText } from "../core/text/normalize.ts";
+import { prng } from "./prng.ts";
 
 type Split = "dev" | "test";
 
@@ -248,18 +249,6 @@ function macroF1(items: readonly Scored[], classes: readonly SentimentLabel[]): 
 function polarAccuracy(items: readonly Scored[]): number {
   const polar = items.filter((s) => s.gold !== "neutral");
   return polar.length === 0 ? Number.NaN : polar.filter((s) => s.pred === s.gold).length / polar.length;
-}
-
-/** Mulberry32: a small seeded PRNG so the bootstrap is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function bootstrapCi(items: readonly Scored[], classes: readonly SentimentLabel[]): [number, number] {

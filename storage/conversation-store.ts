@@ -61,15 +61,10 @@ export function toRevision(r: ConversationRecord): ConversationRevisionDoc {
   };
 }
 
-export interface RevisionConversationStore extends ConversationStore {
-  /** Pointers held in memory (bounded): for figures. */
-  readonly pointerCount: number;
-}
-
 export function createConversationStore(
   m: Models,
   options: { pointerLimit?: number; compactEvery?: number } = {},
-): RevisionConversationStore {
+): ConversationStore {
   const heads = raw<ConversationHeadDoc>(m.ConversationHead);
   const revisions = raw<ConversationRevisionDoc>(m.ConversationRevision);
   const limit = options.pointerLimit ?? 20_000;
@@ -169,10 +164,6 @@ export function createConversationStore(
   };
 
   return {
-    get pointerCount() {
-      return pointers.size;
-    },
-
     async getActive(key, opts = {}) {
       const pointer = pointers.get(key);
       if (pointer) {

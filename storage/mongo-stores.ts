@@ -35,8 +35,6 @@ import {
   raw,
 } from "./models.ts";
 
-export { isDuplicateKey };
-
 /** Retries an upsert that lost a race to create the same new `_id` (E11000 on concurrent upserts). */
 async function retryUpsert<T>(op: () => Promise<T>): Promise<T> {
   for (let i = 0; ; i++) {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LOCALES, type Locale, ZLocale } from "../locale.ts";
+import { ZLocale } from "../locale.ts";
 import { SENTIMENT_LABELS } from "../sentiment/types.ts";
 
 /**
@@ -183,5 +183,3 @@ export type FlowDefinition = z.infer<typeof ZFlowDefinition>;
 export interface Flow extends FlowDefinition {
   readonly version: number;
 }
-
-export const ALL_LOCALES: readonly Locale[] = LOCALES;

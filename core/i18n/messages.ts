@@ -175,12 +175,3 @@ export function t(
     return typeof value === "number" ? toLocaleDigits(String(value), locale) : value;
   });
 }
-
-/** All keys, for tests that check completeness at run time too. */
-export function messageKeys(): MessageKey[] {
-  return Object.keys(MESSAGES.en) as MessageKey[];
-}
-
-export function rawMessage(locale: Locale, key: MessageKey): string {
-  return MESSAGES[locale][key];
-}

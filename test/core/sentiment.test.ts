@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Locale } from "../../core/locale.ts";
 import { createRuleBasedSentimentAnalyzer } from "../../core/sentiment/rule-based.ts";
 import { SENTIMENT_LABELS, type SentimentLabel } from "../../core/sentiment/types.ts";
+import { prng } from "../../scripts/prng.ts";
 
 const analyzer = createRuleBasedSentimentAnalyzer();
 const label = (text: string, locale: Locale): SentimentLabel => analyzer.analyze(text, locale).label;
@@ -235,18 +236,6 @@ describe("rule-based sentiment: evidence and score", () => {
     expect(analyzer.analyze("good", "en").label).toBe("positive");
   });
 });
-
-/** Mulberry32: deterministic fuzz input. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FUZZ_PIECES = [
   "good",
