@@ -47,6 +47,46 @@ export const ZConfig = z.object({
     .regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16–256 characters of A–Z, a–z, 0–9, _ or -")
     .optional(),
   TELEGRAM_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(8),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-[A-Za-z0-9-]{8,}$/, "must be a bot token (xoxb-…)")
+    .optional(),
+  /** HTTP mode: Slack's requests arrive at /slack/events on PORT, verified with this secret. */
+  SLACK_SIGNING_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9]{16,128}$/, "must be the app's signing secret (letters and digits)")
+    .optional(),
+  /** Socket Mode instead of HTTP. */
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-[A-Za-z0-9-]{8,}$/, "must be an app-level token (xapp-…)")
+    .optional(),
+  SLACK_API_URL: z.url({ protocol: /^https?$/ }).default("https://slack.com/api/"),
+  /** Channel id (C…) where alerts and the daily digest go; a flow's alert rule may route elsewhere. */
+  SLACK_ALERT_CHANNEL: z
+    .string()
+    .regex(/^[CGD][A-Z0-9]{2,20}$/, "must be a channel id such as C024BE91L")
+    .optional(),
+  /** Alerts posted one by one per channel per minute; more are folded into one summary. */
+  ALERT_FLOOD_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(10),
+  /** The language of alerts, digests and their buttons (defaults to DEFAULT_LOCALE). */
+  ALERT_LOCALE: ZLocale.optional(),
+  /** When the daily digest is posted (HH:MM in DIGEST_TIME_ZONE), or `off`. */
+  DIGEST_AT: z
+    .string()
+    .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, "must be HH:MM (24-hour) or off")
+    .default("09:00"),
+  DIGEST_TIME_ZONE: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat("en", { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, "is not an IANA time zone")
+    .default("UTC"),
   /** Database work in flight at once (the embedded server is fastest with little concurrency). */
   CX_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
 });
@@ -62,6 +102,9 @@ function crossFieldProblems(input: Readonly<Record<string, string | undefined>>)
   }
   if (input.TELEGRAM_WEBHOOK_DOMAIN && !input.TELEGRAM_BOT_TOKEN) {
     problems.push("TELEGRAM_BOT_TOKEN: is required with TELEGRAM_WEBHOOK_DOMAIN");
+  }
+  for (const key of ["SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_ALERT_CHANNEL"] as const) {
+    if (input[key] && !input.SLACK_BOT_TOKEN) problems.push(`SLACK_BOT_TOKEN: is required with ${key}`);
   }
   return problems;
 }

@@ -8,9 +8,8 @@ import type { ChannelAdapter } from "../core/types.ts";
 import { createApp } from "./app.ts";
 import { type Config, loadConfig } from "./config.ts";
 import { createConsoleAdapter } from "./console/console.ts";
-import { type Route, startHttpServer } from "./http.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { createTelegramAdapter } from "./telegram/telegram.ts";
+import { hasPlatform, type Platforms, startPlatforms } from "./platforms.ts";
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -66,11 +65,12 @@ async function main(): Promise<number> {
   }
   const interactive = process.stdin.isTTY === true;
   // The console shares the terminal with the logs: keep them quiet there unless asked.
-  const logger: Logger = createLogger(config.LOG_LEVEL ?? (config.TELEGRAM_BOT_TOKEN ? "info" : "warn"));
+  const logger: Logger = createLogger(config.LOG_LEVEL ?? (hasPlatform(config) ? "info" : "warn"));
 
   const status = (msg: string): void => {
     if (interactive) process.stderr.write(`${msg}\n`);
   };
+  let platforms: Platforms | undefined;
   const app = await createApp({
     ...(config.MONGODB_URI === undefined ? {} : { mongoUri: config.MONGODB_URI }),
     dataDir: config.DATA_DIR,
@@ -81,11 +81,7 @@ async function main(): Promise<number> {
     projectRoot,
     logger,
     onStatus: status,
-    onEvents: (events) => {
-      for (const e of events)
-        if (e.type === "alert.due")
-          logger.info({ alert: e.alertId, flow: e.flowKey, conversation: e.conversationId }, "alert due");
-    },
+    onEvents: (events) => platforms?.onEvents(events),
   });
 
   const adapters: ChannelAdapter[] = [];
@@ -104,43 +100,15 @@ async function main(): Promise<number> {
   process.once("SIGTERM", () => void shutdown("SIGTERM").then(() => process.exit(0)));
   process.once("SIGINT", () => void shutdown("SIGINT").then(() => process.exit(0)));
 
-  if (config.TELEGRAM_BOT_TOKEN) {
-    const routes = new Map<string, Route>();
-    const telegram = createTelegramAdapter({
-      token: config.TELEGRAM_BOT_TOKEN,
-      apiRoot: config.TELEGRAM_API_ROOT,
-      service: app.service,
-      logger,
-      defaultLocale: config.DEFAULT_LOCALE,
-      ...(config.TELEGRAM_WEBHOOK_DOMAIN && config.TELEGRAM_WEBHOOK_SECRET
-        ? {
-            webhook: {
-              domain: config.TELEGRAM_WEBHOOK_DOMAIN,
-              secret: config.TELEGRAM_WEBHOOK_SECRET,
-              maxConnections: config.TELEGRAM_MAX_CONNECTIONS,
-            },
-          }
-        : {}),
-    });
-    if (telegram.webhookPath)
-      routes.set(telegram.webhookPath, (req, res) => telegram.handleWebhook(req, res));
-    adapters.push(telegram);
-    const http = await startHttpServer({
-      port: config.PORT,
-      logger,
-      routes,
-      health: async () => {
-        const database = await app.database.connection.db
-          ?.admin()
-          .ping()
-          .then(() => true)
-          .catch(() => false);
-        const checks: Record<string, boolean> = { database: database === true, telegram: telegram.ready };
-        return { ok: Object.values(checks).every(Boolean), checks };
-      },
-    });
-    closers.push(() => http.close());
-    for (const a of adapters) await a.start();
+  if (hasPlatform(config)) {
+    try {
+      platforms = await startPlatforms(app, config, logger);
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
+    const running = platforms;
+    closers.push(() => running.close());
     await new Promise<void>(() => undefined);
     return 0;
   }

@@ -1,3 +1,4 @@
+import type { AlertRecord } from "./alerts/alert.ts";
 import type { ConversationState } from "./engine/state.ts";
 import type { Flow, FlowDefinition, ScaleName } from "./flow/schema.ts";
 import type { Locale } from "./locale.ts";
@@ -71,6 +72,8 @@ export interface ResponseStore {
   list(filter: { flowKey?: string }): AsyncIterable<ConversationRecord>;
   get(conversationId: string): Promise<ConversationRecord | null>;
   count(filter: { flowKey?: string }): Promise<number>;
+  /** Adds lines to an archived conversation's transcript (a support reply after the survey ended). */
+  appendTranscript(conversationId: string, lines: readonly TranscriptEntry[]): Promise<void>;
 }
 
 /** Platform event ids already handled, so a redelivered webhook or update is ignored. Kept bounded by age. */
@@ -160,6 +163,17 @@ export interface AuditLog {
   recent(limit: number): Promise<AuditEntry[]>;
 }
 
+/** Low-score alerts, one per conversation (`_id` = conversation id). */
+export interface AlertStore {
+  get(id: string): Promise<AlertRecord | null>;
+  /** Inserts a new alert; `conflict` when the conversation already has one. */
+  create(alert: AlertRecord): Promise<WriteResult>;
+  /** Saves `alert` (whose `rev` is `expectedRev + 1`) unless another writer saved a newer revision. */
+  update(alert: AlertRecord, expectedRev: number): Promise<WriteResult>;
+  /** Alerts raised before `before` that were never posted (a crash between saving and posting). */
+  listUnposted(before: Date, limit: number): Promise<AlertRecord[]>;
+}
+
 /** Everything the survey service persists through. */
 export interface SurveyStores {
   readonly conversations: ConversationStore;
@@ -169,4 +183,5 @@ export interface SurveyStores {
   readonly rollups: RollupStore;
   readonly flows: FlowStore;
   readonly audit: AuditLog;
+  readonly alerts: AlertStore;
 }

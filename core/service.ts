@@ -62,6 +62,17 @@ export interface SurveyService {
   handle(event: InboundEvent): Promise<HandleResult>;
   /** Ends conversations idle longer than their flow allows; returns how many. */
   expireIdle(): Promise<number>;
+  /** The respondent's conversation in progress, if any. */
+  activeConversation(ref: RespondentRef): Promise<{ conversationId: string; flowKey: string } | null>;
+  /**
+   * Adds lines that happened outside the survey (a support agent's reply) to a conversation's transcript,
+   * whether it is still in progress or already archived.
+   */
+  appendTranscript(
+    ref: RespondentRef,
+    conversationId: string,
+    lines: readonly { direction: "in" | "out"; text: string }[],
+  ): Promise<void>;
   /** Writes buffered rollup increments now. */
   flush(): Promise<void>;
   /** Stops taking events, waits for those in flight and flushes rollups. */
@@ -105,6 +116,36 @@ function parseStartText(text: string): { flowKey?: string } | undefined {
   return m[1] === undefined ? {} : { flowKey: m[1].toLowerCase() };
 }
 
+const EVENT_TRANSCRIPT_LINES = 12;
+
+function withContext(event: DomainEvent, record: ConversationRecord): DomainEvent {
+  const { state } = record;
+  switch (event.type) {
+    case "alert.due":
+      return { ...event, transcript: record.transcript.slice(-EVENT_TRANSCRIPT_LINES) };
+    case "conversation.ended":
+      if (state.alertsFired.length === 0) return event;
+      return {
+        ...event,
+        alerted: {
+          flowVersion: state.flowVersion,
+          rules: state.alertsFired,
+          respondent: state.respondent,
+          locale: state.locale,
+          ...(state.reference === undefined ? {} : { reference: state.reference }),
+          answers: Object.fromEntries(state.answers.map((a) => [a.stepId, a.answer])),
+          transcript: record.transcript.slice(-EVENT_TRANSCRIPT_LINES),
+        },
+      };
+    case "answer.recorded":
+      return event;
+    default: {
+      const never: never = event;
+      throw new Error(`unknown event ${JSON.stringify(never)}`);
+    }
+  }
+}
+
 /** Creates the service every adapter talks to. */
 export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
   const { stores, flows, analyzer } = deps;
@@ -115,8 +156,9 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
   const rollups = new RollupBuffer(stores.rollups, { intervalMs: deps.rollupFlushMs ?? 1000 });
   let closing = false;
 
-  const emit = (events: readonly DomainEvent[]): void => {
-    if (events.length > 0) deps.onEvents?.(events);
+  /** Tells listeners what a saved record's change meant, with the context alerts need. */
+  const emit = (events: readonly DomainEvent[], record: ConversationRecord): void => {
+    if (events.length > 0) deps.onEvents?.(events.map((e) => withContext(e, record)));
   };
 
   const flowOf = async (state: ConversationState): Promise<Flow> => {
@@ -143,11 +185,13 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
       stepId: null,
       endedAt: now.toISOString(),
     };
-    await finish({ ...record, rev: record.rev + 1, state }, record.rev);
+    const replaced = { ...record, rev: record.rev + 1, state };
+    await finish(replaced, record.rev);
     rollups.add(rollupIncrements(record.state, flow.timeZone, -1));
-    emit([
-      { type: "conversation.ended", conversationId: state.id, flowKey: state.flowKey, status: "replaced" },
-    ]);
+    emit(
+      [{ type: "conversation.ended", conversationId: state.id, flowKey: state.flowKey, status: "replaced" }],
+      replaced,
+    );
   };
 
   const isIdle = async (record: ConversationRecord, now: Date): Promise<boolean> => {
@@ -157,8 +201,9 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
 
   const expireRecord = async (record: ConversationRecord, now: Date): Promise<void> => {
     const outcome = expireConversation(record.state, now);
-    await finish({ ...record, rev: record.rev + 1, state: outcome.state }, record.rev);
-    emit(outcome.events);
+    const expired = { ...record, rev: record.rev + 1, state: outcome.state };
+    await finish(expired, record.rev);
+    emit(outcome.events, expired);
   };
 
   const localeFor = async (ref: RespondentRef, explicit?: Locale): Promise<Locale> => {
@@ -227,7 +272,7 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
     await stores.events.remember([event.eventId], now);
     await stores.respondents.touchSurveyed(event.respondent, now, locale);
     if (outcome.state.status !== "active") await finish(record, null);
-    emit(outcome.events);
+    emit(outcome.events, record);
     return { status: "handled", messages: outcome.messages, conversationId: outcome.state.id, locale };
   };
 
@@ -385,7 +430,7 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
     if (recorded.length > 0) {
       rollups.add(rollupIncrements({ ...outcome.state, answers: recorded }, flow.timeZone));
     }
-    emit(outcome.events);
+    emit(outcome.events, record);
     return { status: "handled", messages: outcome.messages, ...base };
   };
 
@@ -436,6 +481,30 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
     return expired;
   };
 
+  const appendLines = async (
+    ref: RespondentRef,
+    conversationId: string,
+    lines: readonly { direction: "in" | "out"; text: string }[],
+  ): Promise<void> => {
+    const key = respondentKey(ref);
+    await queue.run(key, () =>
+      semaphore.run(async () => {
+        for (let i = 1; ; i++) {
+          const now = clock();
+          const added = lines.map((l) => entry(l.direction, l.text, now));
+          const active = await stores.conversations.getActive(key, { fresh: true });
+          if (active?.state.id !== conversationId) {
+            await stores.responses.appendTranscript(conversationId, added);
+            return;
+          }
+          const record = { ...active, rev: active.rev + 1, transcript: appendTranscript(active.transcript, added) };
+          if ((await stores.conversations.update(record, active.rev)) === "ok") return;
+          if (i >= MAX_ATTEMPTS) throw new CxError("STORE_CONFLICT", `gave up after ${MAX_ATTEMPTS} conflicting writes`);
+        }
+      }),
+    );
+  };
+
   let inFlight = 0;
   const tracked =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
@@ -451,6 +520,13 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
   return {
     handle: tracked(handle),
     expireIdle: tracked(expireIdle),
+    async activeConversation(ref) {
+      const active = await stores.conversations.getActive(respondentKey(ref), { fresh: true });
+      return active && active.state.status === "active"
+        ? { conversationId: active.state.id, flowKey: active.state.flowKey }
+        : null;
+    },
+    appendTranscript: tracked(appendLines),
     flush: () => rollups.flush(),
     async close() {
       closing = true;

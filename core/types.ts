@@ -1,5 +1,6 @@
 import type { Band, ScaleName } from "./flow/schema.ts";
 import type { Locale } from "./locale.ts";
+import type { TranscriptEntry } from "./ports.ts";
 import type { SentimentLabel, SentimentResult } from "./sentiment/types.ts";
 
 /**
@@ -120,6 +121,19 @@ export type DomainEvent =
       readonly conversationId: string;
       readonly flowKey: string;
       readonly status: Exclude<ConversationStatus, "active">;
+      /**
+       * Set by the survey service when alert rules fired during the conversation, so an alert can show how
+       * it ended: the rules, the final answers by step id and the last transcript lines.
+       */
+      readonly alerted?: {
+        readonly flowVersion: number;
+        readonly rules: readonly string[];
+        readonly respondent: RespondentRef;
+        readonly locale: Locale;
+        readonly reference?: string;
+        readonly answers: Readonly<Record<string, Answer>>;
+        readonly transcript: readonly TranscriptEntry[];
+      };
     }
   | {
       readonly type: "alert.due";
@@ -133,6 +147,8 @@ export type DomainEvent =
       readonly reference?: string;
       /** The answers so far, by step id, including the one that triggered the alert. */
       readonly answers: Readonly<Record<string, Answer>>;
+      /** The conversation's last lines, attached by the survey service once the answer is saved. */
+      readonly transcript?: readonly TranscriptEntry[];
     };
 
 /**

@@ -101,6 +101,16 @@ export interface AuditDoc {
   detail?: Record<string, string | number | boolean>;
 }
 
+/** A low-score alert (core's `AlertRecord`), `_id` = conversation id; `posted` says whether it is on Slack. */
+export interface AlertDoc {
+  _id: string;
+  rev: number;
+  status: string;
+  posted: boolean;
+  raisedAt: Date;
+  alert: Record<string, unknown>;
+}
+
 const opts = { versionKey: false, minimize: false, strict: true } as const;
 
 const conversationHeadSchema = new Schema<ConversationHeadDoc>(
@@ -215,6 +225,19 @@ const auditSchema = new Schema<AuditDoc>(
 );
 auditSchema.index({ at: -1 });
 
+const alertSchema = new Schema<AlertDoc>(
+  {
+    _id: String,
+    rev: { type: Number, required: true },
+    status: { type: String, required: true },
+    posted: { type: Boolean, required: true },
+    raisedAt: { type: Date, required: true },
+    alert: { type: Schema.Types.Mixed, required: true },
+  },
+  { ...opts, collection: "alerts" },
+);
+alertSchema.index({ posted: 1, raisedAt: 1 });
+
 /** Binds the models to one connection (tests use one connection per throwaway database). */
 export function createModels(connection: Connection) {
   return {
@@ -227,6 +250,7 @@ export function createModels(connection: Connection) {
     Flow: connection.model("Flow", flowSchema),
     FlowHead: connection.model("FlowHead", flowHeadSchema),
     Audit: connection.model("Audit", auditSchema),
+    Alert: connection.model("Alert", alertSchema),
   };
 }
 

@@ -1,8 +1,10 @@
 import mongoose, { type Connection } from "mongoose";
+import type { AlertRecord } from "../core/alerts/alert.ts";
 import type { ConversationState } from "../core/engine/state.ts";
 import type { Flow, FlowDefinition } from "../core/flow/schema.ts";
 import type { Locale } from "../core/locale.ts";
 import type {
+  AlertStore,
   AuditEntry,
   AuditLog,
   ConversationRecord,
@@ -21,6 +23,7 @@ import { respondentKey } from "../core/service.ts";
 import type { Channel, RespondentRef } from "../core/types.ts";
 import { createConversationStore } from "./conversation-store.ts";
 import {
+  type AlertDoc,
   type AuditDoc,
   createModels,
   ensureIndexes,
@@ -68,6 +71,13 @@ function responseStore(m: Models): ResponseStore {
     },
     count: (filter) =>
       m.Response.countDocuments(filter.flowKey === undefined ? {} : { flowKey: filter.flowKey }),
+    async appendTranscript(conversationId, lines) {
+      // Rare (a support reply): an update, which the embedded server runs as a scan of the archive.
+      await raw<ResponseDoc>(m.Response).updateOne(
+        { _id: conversationId },
+        { $push: { transcript: { $each: lines.map((l) => ({ ...l })) } } },
+      );
+    },
   };
 }
 
@@ -308,6 +318,50 @@ function auditLog(m: Models): AuditLog {
   };
 }
 
+const toAlertDoc = (alert: AlertRecord): AlertDoc => ({
+  _id: alert.id,
+  rev: alert.rev,
+  status: alert.status,
+  posted: alert.post !== undefined,
+  raisedAt: new Date(alert.raisedAt),
+  // A plain copy: the driver must not see class instances or shared references.
+  alert: JSON.parse(JSON.stringify(alert)) as Record<string, unknown>,
+});
+const fromAlertDoc = (doc: AlertDoc): AlertRecord => doc.alert as unknown as AlertRecord;
+
+function alertStore(m: Models): AlertStore {
+  const alerts = raw<AlertDoc>(m.Alert);
+  return {
+    async get(id) {
+      const doc = await alerts.findOne({ _id: id });
+      return doc ? fromAlertDoc(doc) : null;
+    },
+    async create(alert) {
+      try {
+        await alerts.insertOne(toAlertDoc(alert));
+        return "ok";
+      } catch (error) {
+        if (isDuplicateKey(error)) return "conflict";
+        throw error;
+      }
+    },
+    async update(alert, expectedRev) {
+      // Agents act on an alert a few times in its life: a conditional replace is enough here (on MongoDB it is
+      // atomic; on the embedded server two clicks in the same millisecond could both apply).
+      const result = await alerts.replaceOne({ _id: alert.id, rev: expectedRev }, toAlertDoc(alert));
+      return result.matchedCount === 1 ? "ok" : "conflict";
+    },
+    async listUnposted(before, limit) {
+      const docs = await alerts
+        .find({ posted: false, raisedAt: { $lt: before } })
+        .sort({ raisedAt: 1 })
+        .limit(limit)
+        .toArray();
+      return docs.map(fromAlertDoc);
+    },
+  };
+}
+
 /** The MongoDB implementation of every store the core needs, on one connection. */
 export function createMongoStores(connection: Connection): SurveyStores & { readonly models: Models } {
   const models = createModels(connection);
@@ -320,6 +374,7 @@ export function createMongoStores(connection: Connection): SurveyStores & { read
     rollups: rollupStore(models),
     flows: flowStore(models),
     audit: auditLog(models),
+    alerts: alertStore(models),
   };
 }
 

@@ -8,6 +8,8 @@ import { toLocaleDigits } from "../text/digits.ts";
  */
 const MESSAGES = {
   en: {
+    checkDm: "I’ve sent you the survey in a direct message.",
+    supportReply: "Message from our support team:\n\n{text}",
     cmdFeedback: "Start a feedback survey",
     cmdStop: "Stop the survey",
     cmdSkip: "Skip this question",
@@ -41,6 +43,8 @@ const MESSAGES = {
     thanks: "Thank you for your feedback!",
   },
   fa: {
+    checkDm: "نظرسنجی را در پیام خصوصی برایتان فرستادم.",
+    supportReply: "پیامی از تیم پشتیبانی ما:\n\n{text}",
     cmdFeedback: "شروع نظرسنجی",
     cmdStop: "توقف نظرسنجی",
     cmdSkip: "رد شدن از این سؤال",
@@ -74,6 +78,8 @@ const MESSAGES = {
     thanks: "از بازخورد شما سپاسگزاریم!",
   },
   ar: {
+    checkDm: "أرسلتُ إليك الاستبيان في رسالة خاصة.",
+    supportReply: "رسالة من فريق الدعم لدينا:\n\n{text}",
     cmdFeedback: "بدء استبيان",
     cmdStop: "إيقاف الاستبيان",
     cmdSkip: "تخطي هذا السؤال",
@@ -106,6 +112,8 @@ const MESSAGES = {
     thanks: "شكرًا لك على ملاحظاتك!",
   },
   tr: {
+    checkDm: "Anketi size özel mesaj olarak gönderdim.",
+    supportReply: "Destek ekibimizden bir mesaj:\n\n{text}",
     cmdFeedback: "Anket başlat",
     cmdStop: "Anketi durdur",
     cmdSkip: "Bu soruyu atla",

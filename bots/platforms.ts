@@ -1,0 +1,175 @@
+import { type AlertService, createAlertService } from "../core/alerts/service.ts";
+import type { Channel, ChannelAdapter, DomainEvent, OutboundMessage, RespondentRef } from "../core/types.ts";
+import type { App } from "./app.ts";
+import type { Config } from "./config.ts";
+import { type HttpServer, type Route, startHttpServer } from "./http.ts";
+import type { Logger } from "./logger.ts";
+import { createSlackAdapter, type SlackAdapter } from "./slack/slack.ts";
+import { createTelegramAdapter, type TelegramAdapter } from "./telegram/telegram.ts";
+
+/** The platforms whose credentials are set, running on one HTTP server, with alerts wired to Slack. */
+export interface Platforms {
+  readonly http: HttpServer;
+  readonly telegram?: TelegramAdapter;
+  readonly slack?: SlackAdapter;
+  readonly alerts?: AlertService;
+  /** Feeds the survey's domain events to the alert service (logged when there is none). */
+  onEvents(events: readonly DomainEvent[]): void;
+  /** Stops input, finishes alert work, closes the HTTP server. */
+  close(): Promise<void>;
+}
+
+const HOUSEKEEPING_MS = 60_000;
+
+/** True when at least one chat platform is configured (otherwise cxbot runs in the console). */
+export function hasPlatform(config: Config): boolean {
+  return config.TELEGRAM_BOT_TOKEN !== undefined || config.SLACK_BOT_TOKEN !== undefined;
+}
+
+/** Whether `now` is at or past `HH:MM` in `timeZone`. */
+function isPast(now: Date, at: string, timeZone: string): boolean {
+  const parts = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+    .format(now)
+    .split(":");
+  return `${parts[0]}:${parts[1]}` >= at;
+}
+
+/**
+ * Starts every platform whose credentials are set. The survey service must send its events to
+ * {@link Platforms.onEvents} (the app is created first, so events before this returns are only logged).
+ */
+export async function startPlatforms(
+  app: App,
+  config: Config,
+  logger: Logger,
+  options: { host?: string; recoveryFlow?: string } = {},
+): Promise<Platforms> {
+  const routes = new Map<string, Route>();
+  const adapters = new Map<Channel, ChannelAdapter>();
+
+  let telegram: TelegramAdapter | undefined;
+  if (config.TELEGRAM_BOT_TOKEN) {
+    telegram = createTelegramAdapter({
+      token: config.TELEGRAM_BOT_TOKEN,
+      apiRoot: config.TELEGRAM_API_ROOT,
+      service: app.service,
+      logger,
+      defaultLocale: config.DEFAULT_LOCALE,
+      ...(config.TELEGRAM_WEBHOOK_DOMAIN && config.TELEGRAM_WEBHOOK_SECRET
+        ? {
+            webhook: {
+              domain: config.TELEGRAM_WEBHOOK_DOMAIN,
+              secret: config.TELEGRAM_WEBHOOK_SECRET,
+              maxConnections: config.TELEGRAM_MAX_CONNECTIONS,
+            },
+          }
+        : {}),
+    });
+    const tg = telegram;
+    if (tg.webhookPath) routes.set(tg.webhookPath, (req, res) => tg.handleWebhook(req, res));
+    adapters.set("telegram", tg);
+  }
+
+  let slack: SlackAdapter | undefined;
+  let alerts: AlertService | undefined;
+  if (config.SLACK_BOT_TOKEN) {
+    slack = createSlackAdapter({
+      token: config.SLACK_BOT_TOKEN,
+      ...(config.SLACK_SIGNING_SECRET ? { signingSecret: config.SLACK_SIGNING_SECRET } : {}),
+      ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
+      apiUrl: config.SLACK_API_URL,
+      service: app.service,
+      logger,
+      defaultLocale: config.DEFAULT_LOCALE,
+      staffLocale: config.ALERT_LOCALE ?? config.DEFAULT_LOCALE,
+    });
+    const sl = slack;
+    if (sl.eventsPath) routes.set(sl.eventsPath, (req, res) => sl.handleRequest(req, res));
+    if (sl.receives) adapters.set("slack", sl);
+    const recoveryFlow = options.recoveryFlow ?? "recovery";
+    alerts = createAlertService({
+      store: app.database.stores.alerts,
+      events: app.database.stores.events,
+      rollups: app.database.stores.rollups,
+      flows: app.flows,
+      survey: app.service,
+      notifier: sl,
+      deliver: async (to: RespondentRef, messages: readonly OutboundMessage[]) => {
+        const adapter = adapters.get(to.channel);
+        if (!adapter) throw new Error(`no ${to.channel} channel is running to reach the customer`);
+        await adapter.send(to, messages);
+      },
+      ...(config.SLACK_ALERT_CHANNEL ? { defaultChannel: config.SLACK_ALERT_CHANNEL } : {}),
+      floodPerMinute: config.ALERT_FLOOD_PER_MINUTE,
+      ...(app.flowKeys.includes(recoveryFlow) ? { recoveryFlow } : {}),
+      onError: (error, context) => logger.error({ err: error, context, code: "ALERT_FAILED" }, "alert work failed"),
+    });
+    sl.useAlerts(alerts);
+  }
+
+  const http = await startHttpServer({
+    port: config.PORT,
+    ...(options.host ? { host: options.host } : {}),
+    logger,
+    routes,
+    health: async () => {
+      const database = await app.database.connection.db
+        ?.admin()
+        .ping()
+        .then(() => true)
+        .catch(() => false);
+      const checks: Record<string, boolean> = { database: database === true };
+      if (telegram) checks.telegram = telegram.ready;
+      if (slack) checks.slack = slack.ready;
+      return { ok: Object.values(checks).every(Boolean), checks };
+    },
+  });
+
+  const started: ChannelAdapter[] = [];
+  try {
+    for (const adapter of [telegram, slack]) {
+      if (!adapter) continue;
+      await adapter.start();
+      started.push(adapter);
+    }
+  } catch (error) {
+    for (const a of started) await a.stop();
+    await http.close();
+    throw error;
+  }
+
+  const housekeeping = alerts
+    ? setInterval(() => {
+        const service = alerts;
+        void (async () => {
+          await service.retryUnposted();
+          if (config.DIGEST_AT !== "off" && isPast(new Date(), config.DIGEST_AT, config.DIGEST_TIME_ZONE)) {
+            await service.digest();
+          }
+        })().catch((error: unknown) => logger.error({ err: error, code: "ALERT_HOUSEKEEPING" }, "alert housekeeping failed"));
+      }, HOUSEKEEPING_MS)
+    : undefined;
+  housekeeping?.unref();
+
+  return {
+    http,
+    ...(telegram ? { telegram } : {}),
+    ...(slack ? { slack } : {}),
+    ...(alerts ? { alerts } : {}),
+    onEvents(events) {
+      if (alerts) {
+        alerts.onEvents(events);
+        return;
+      }
+      for (const e of events)
+        if (e.type === "alert.due")
+          logger.info({ alert: e.alertId, flow: e.flowKey, conversation: e.conversationId }, "alert due");
+    },
+    async close() {
+      if (housekeeping) clearInterval(housekeeping);
+      for (const a of started) await a.stop();
+      await alerts?.close();
+      await http.close();
+    },
+  };
+}

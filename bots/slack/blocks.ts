@@ -1,0 +1,401 @@
+import type { types } from "@slack/bolt";
+import type { AlertHistoryEntry, AlertRecord } from "../../core/alerts/alert.ts";
+import type { Digest } from "../../core/alerts/service.ts";
+import { type StaffMessageKey, staffText } from "../../core/alerts/messages.ts";
+import { LANGUAGE_NAMES } from "../../core/i18n/messages.ts";
+import type { Locale } from "../../core/locale.ts";
+import type { ScoreSummary } from "../../core/scores.ts";
+import { themeLabel } from "../../core/themes/themes.ts";
+import type { OutboundMessage } from "../../core/types.ts";
+
+/** Block Kit's limits (Slack API reference), checked here so Slack never rejects what we build. */
+export const SLACK_LIMITS = {
+  messageBlocks: 50,
+  modalBlocks: 100,
+  sectionText: 3000,
+  headerText: 150,
+  buttonText: 75,
+  actionId: 255,
+  buttonValue: 2000,
+  actionsElements: 25,
+  contextElements: 10,
+  modalTitle: 24,
+  fieldText: 2000,
+  inputMaxLength: 3000,
+  messageText: 40_000,
+} as const;
+
+export type Block = types.KnownBlock;
+type Button = types.Button;
+
+/** Action ids cxbot listens for. Survey answers carry the core's payload as the button value. */
+export const ACTION = {
+  answer: "cx_answer",
+  acknowledge: "cx_alert_ack",
+  assign: "cx_alert_assign",
+  reply: "cx_alert_reply",
+  resolve: "cx_alert_resolve",
+  fullComment: "cx_alert_full",
+  open: "cx_alert_open",
+} as const;
+export const VIEW = { reply: "cx_reply", resolve: "cx_resolve" } as const;
+
+/** Escapes text for mrkdwn, so customer text can never mention `@channel` or forge a link. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** Cuts text to `max` characters (never inside a surrogate pair), marking the cut with an ellipsis. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = max - 1;
+  const code = text.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut--;
+  return `${text.slice(0, cut)}…`;
+}
+
+const plain = (text: string, max: number) => ({ type: "plain_text" as const, text: clip(text, max), emoji: true });
+
+function button(text: string, actionId: string, value: string, style?: "primary" | "danger"): Button {
+  return {
+    type: "button",
+    text: plain(text, SLACK_LIMITS.buttonText),
+    action_id: actionId,
+    value: value.slice(0, SLACK_LIMITS.buttonValue),
+    ...(style ? { style } : {}),
+  };
+}
+
+// ——— surveys ———
+
+/**
+ * A survey message as blocks: the text, then its choices as buttons (a scale left to right, lowest first —
+ * Slack lays buttons out left to right in every language; the digits are the respondent's own). Each button's
+ * value is the core's compact payload; action ids are unique within the message as Slack requires.
+ */
+export function surveyBlocks(message: OutboundMessage): Block[] {
+  const blocks: Block[] = [];
+  for (let i = 0; i < message.text.length && blocks.length < 10; i += SLACK_LIMITS.sectionText) {
+    blocks.push({
+      type: "section",
+      text: { type: "plain_text", text: message.text.slice(i, i + SLACK_LIMITS.sectionText), emoji: true },
+    });
+  }
+  const choices = message.choices ?? [];
+  for (let i = 0; i < choices.length; i += SLACK_LIMITS.actionsElements) {
+    blocks.push({
+      type: "actions",
+      block_id: `cx_choices_${i}`,
+      elements: choices
+        .slice(i, i + SLACK_LIMITS.actionsElements)
+        .map((c, j) => button(c.label, `${ACTION.answer}_${i + j}`, c.payload)),
+    });
+  }
+  return blocks;
+}
+
+/** The question once answered: its text and what was chosen, without buttons. */
+export function answeredBlocks(questionText: string, label: string): Block[] {
+  return [
+    { type: "section", text: plain(questionText, SLACK_LIMITS.sectionText) },
+    { type: "context", elements: [{ type: "plain_text", text: clip(`✓ ${label}`, 2000), emoji: true }] },
+  ];
+}
+
+// ——— alerts ———
+
+const who = (actor: { id: string; name?: string }): string => {
+  const [platform, id] = actor.id.split(/:(.*)/s);
+  return platform === "slack" && id ? `<@${escapeMrkdwn(id)}>` : escapeMrkdwn(actor.name ?? actor.id);
+};
+
+const slackTime = (iso: string): string => {
+  const seconds = Math.floor(Date.parse(iso) / 1000);
+  return `<!date^${seconds}^{date_short_pretty} {time}|${iso}>`;
+};
+
+/** "NPS 3/10 · detractor" in the staff locale. */
+export function scoreLine(alert: AlertRecord, locale: Locale): string | undefined {
+  const s = alert.score;
+  if (!s) return undefined;
+  const name = s.scale === "custom" ? "" : `${s.scale.toUpperCase()} `;
+  const band = s.band ? ` · ${staffText(locale, `band_${s.band}` as StaffMessageKey)}` : "";
+  return `${name}${s.value}/${s.max}${band}`;
+}
+
+function historyLine(entry: AlertHistoryEntry, locale: Locale): string | undefined {
+  const time = slackTime(entry.at);
+  switch (entry.type) {
+    case "raised":
+      return undefined;
+    case "acknowledged":
+      return staffText(locale, "historyAcknowledged", { who: who(entry.actor), time });
+    case "assigned":
+      return staffText(locale, "historyAssigned", {
+        who: who(entry.actor),
+        assignee: who(entry.assignee),
+        time,
+      });
+    case "replied":
+      return `${staffText(locale, entry.delivered ? "historyReplied" : "historyReplyFailed", {
+        who: who(entry.actor),
+        time,
+      })}\n>${escapeMrkdwn(clip(entry.text, 300)).replace(/\n/g, "\n>")}`;
+    case "resolved":
+      return staffText(
+        locale,
+        entry.recovery === "sent"
+          ? "historyRecoverySent"
+          : entry.recovery === "skipped"
+            ? "historyRecoverySkipped"
+            : "historyResolved",
+        { who: who(entry.actor), time },
+      );
+    default: {
+      const never: never = entry;
+      throw new Error(`unknown history entry ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** The longest comment shown inline; longer ones are cut visibly with a button to read them whole. */
+const COMMENT_INLINE = 2500;
+
+/**
+ * An alert as a Slack message: what happened, who the customer is, what they said (with sentiment and
+ * themes), the recent conversation, the buttons to work on it, and who did what so far.
+ */
+export function alertBlocks(alert: AlertRecord, locale: Locale): Block[] {
+  const s = (key: StaffMessageKey, params?: Readonly<Record<string, string | number>>) =>
+    staffText(locale, key, params);
+  const score = scoreLine(alert, locale);
+  const blocks: Block[] = [
+    {
+      type: "header",
+      text: plain(
+        score ? s("alertTitle", { flow: alert.flowTitle, score }) : s("alertTitleNoScore", { flow: alert.flowTitle }),
+        SLACK_LIMITS.headerText,
+      ),
+    },
+  ];
+  const fields = [
+    `*${s("customer")}*\n${escapeMrkdwn(clip(alert.respondent.displayName ?? alert.respondent.userId, 200))}`,
+    `*${s("platform")}*\n${s(`channel_${alert.respondent.channel}` as StaffMessageKey)}`,
+    `*${s("language")}*\n${LANGUAGE_NAMES[alert.locale]}`,
+    `*${s("received")}*\n${slackTime(alert.raisedAt)}`,
+    ...(alert.reference ? [`*${s("reference")}*\n${escapeMrkdwn(alert.reference)}`] : []),
+  ];
+  blocks.push({ type: "section", fields: fields.map((text) => ({ type: "mrkdwn", text })) });
+  for (const [i, c] of alert.comments.entries()) {
+    const shown = clip(c.text, COMMENT_INLINE);
+    const cut = shown.length < c.text.length;
+    const themes = c.themes.length > 0 ? c.themes.map((th) => themeLabel(th, locale)).join(", ") : s("noThemes");
+    const text = [
+      `*${s("comment")}* · ${s("sentiment")}: ${s(`sentiment_${c.sentiment}` as StaffMessageKey)} · ${s("themes")}: ${themes}`,
+      `>${escapeMrkdwn(shown).replace(/\n/g, "\n>")}`,
+      ...(cut ? [`_${s("truncated", { shown: shown.length - 1, total: c.text.length })}_`] : []),
+    ].join("\n");
+    blocks.push({
+      type: "section",
+      block_id: `cx_comment_${i}`,
+      text: { type: "mrkdwn", text: clip(text, SLACK_LIMITS.sectionText) },
+      ...(cut ? { accessory: button(s("showFull"), ACTION.fullComment, `${alert.id}|${i}`) } : {}),
+    });
+  }
+  if (alert.transcript.length > 0) {
+    const lines = alert.transcript.map(
+      (e) => `${e.direction === "in" ? "👤" : "🤖"} ${escapeMrkdwn(clip(e.text.replace(/\s+/g, " "), 240))}`,
+    );
+    blocks.push({
+      type: "section",
+      block_id: "cx_transcript",
+      text: { type: "mrkdwn", text: clip(`*${s("transcript")}*\n${lines.join("\n")}`, SLACK_LIMITS.sectionText) },
+    });
+  }
+  if (alert.status !== "resolved") {
+    blocks.push({
+      type: "actions",
+      block_id: "cx_alert_actions",
+      elements: [
+        ...(alert.status === "open" ? [button(s("acknowledge"), ACTION.acknowledge, alert.id)] : []),
+        button(s("assignToMe"), ACTION.assign, alert.id),
+        button(s("reply"), ACTION.reply, alert.id, "primary"),
+        button(s("resolve"), ACTION.resolve, alert.id),
+      ],
+    });
+  }
+  const status = `${s("statusLine", { status: s(`status_${alert.status}` as StaffMessageKey) })}${
+    alert.assignee && alert.status !== "resolved" ? ` · ${s("assignedTo", { who: who(alert.assignee) })}` : ""
+  }`;
+  const history = alert.history
+    .map((e) => historyLine(e, locale))
+    .filter((l): l is string => l !== undefined)
+    .slice(-(SLACK_LIMITS.contextElements - 1));
+  blocks.push({
+    type: "context",
+    block_id: "cx_alert_status",
+    elements: [status, ...history].map((text) => ({ type: "mrkdwn", text: clip(text, SLACK_LIMITS.fieldText) })),
+  });
+  return blocks;
+}
+
+/** The plain-text fallback Slack shows in notifications. */
+export function alertFallback(alert: AlertRecord, locale: Locale): string {
+  const score = scoreLine(alert, locale);
+  return score
+    ? staffText(locale, "alertTitle", { flow: alert.flowTitle, score })
+    : staffText(locale, "alertTitleNoScore", { flow: alert.flowTitle });
+}
+
+/** Alerts that came faster than the flood limit, as one message with a button to open each in full. */
+export function summaryBlocks(alerts: readonly AlertRecord[], locale: Locale): Block[] {
+  const listed = alerts.slice(0, SLACK_LIMITS.messageBlocks - 2);
+  const blocks: Block[] = [
+    {
+      type: "header",
+      text: plain(staffText(locale, "floodTitle", { count: alerts.length }), SLACK_LIMITS.headerText),
+    },
+  ];
+  for (const a of listed) {
+    const line = staffText(locale, "floodLine", {
+      flow: escapeMrkdwn(a.flowTitle),
+      score: scoreLine(a, locale) ?? "—",
+      customer: escapeMrkdwn(clip(a.respondent.displayName ?? a.respondent.userId, 80)),
+      platform: staffText(locale, `channel_${a.respondent.channel}` as StaffMessageKey),
+    });
+    const comment = a.comments[0] ? `\n>${escapeMrkdwn(clip(a.comments[0].text.replace(/\s+/g, " "), 200))}` : "";
+    blocks.push({
+      type: "section",
+      text: { type: "mrkdwn", text: clip(line + comment, SLACK_LIMITS.sectionText) },
+      accessory: button(staffText(locale, "open"), ACTION.open, a.id),
+    });
+  }
+  if (alerts.length > listed.length) {
+    blocks.push({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: `+${alerts.length - listed.length}` }],
+    });
+  }
+  return blocks;
+}
+
+function scoreValue(summary: ScoreSummary): string {
+  if (summary.value === null) return "—";
+  return summary.metric === "csat" ? `${summary.value.toFixed(0)}%` : summary.value.toFixed(summary.metric === "nps" ? 0 : 1);
+}
+
+/** Yesterday's scores per flow, with counts and the change from the day before. */
+export function digestBlocks(digest: Digest, locale: Locale): Block[] {
+  const lines: string[] = [];
+  for (const f of digest.flows) {
+    const current = f.report.current;
+    if (current.length === 0) {
+      lines.push(staffText(locale, "digestNoAnswers", { flow: escapeMrkdwn(f.title) }));
+      continue;
+    }
+    for (const step of current) {
+      const before = f.report.previous.find((p) => p.stepId === step.stepId)?.overall;
+      const now = step.overall;
+      let change = staffText(locale, "digestNew");
+      if (before && before.value !== null && now.value !== null) {
+        const delta = now.value - before.value;
+        change =
+          Math.abs(delta) < 0.05
+            ? staffText(locale, "digestNoChange")
+            : staffText(locale, "digestChange", {
+                sign: delta > 0 ? "+" : "−",
+                delta: Math.abs(delta).toFixed(now.metric === "ces" || now.metric === "mean" ? 1 : 0),
+              });
+      }
+      lines.push(
+        staffText(locale, "digestLine", {
+          flow: escapeMrkdwn(current.length > 1 ? `${f.title} (${step.stepId})` : f.title),
+          metric: now.metric.toUpperCase(),
+          value: scoreValue(now),
+          count: now.responses,
+          change,
+        }),
+      );
+    }
+  }
+  return [
+    { type: "header", text: plain(staffText(locale, "digestTitle", { day: digest.day }), SLACK_LIMITS.headerText) },
+    {
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: clip(lines.length > 0 ? lines.join("\n") : staffText(locale, "digestEmpty"), SLACK_LIMITS.sectionText),
+      },
+    },
+  ];
+}
+
+// ——— modals ———
+
+export function replyModal(alert: AlertRecord, locale: Locale): types.ModalView {
+  return {
+    type: "modal",
+    callback_id: VIEW.reply,
+    private_metadata: alert.id,
+    title: plain(staffText(locale, "replyTitle"), SLACK_LIMITS.modalTitle),
+    submit: plain(staffText(locale, "send"), SLACK_LIMITS.modalTitle),
+    close: plain(staffText(locale, "close"), SLACK_LIMITS.modalTitle),
+    blocks: [
+      {
+        type: "input",
+        block_id: "reply",
+        label: plain(staffText(locale, "replyLabel"), 2000),
+        hint: plain(
+          staffText(locale, "replyHint", {
+            platform: staffText(locale, `channel_${alert.respondent.channel}` as StaffMessageKey),
+          }),
+          2000,
+        ),
+        element: {
+          type: "plain_text_input",
+          action_id: "text",
+          multiline: true,
+          max_length: SLACK_LIMITS.inputMaxLength,
+        },
+      },
+    ],
+  };
+}
+
+export function resolveModal(alert: AlertRecord, locale: Locale): types.ModalView {
+  return {
+    type: "modal",
+    callback_id: VIEW.resolve,
+    private_metadata: alert.id,
+    title: plain(staffText(locale, "resolveTitle"), SLACK_LIMITS.modalTitle),
+    submit: plain(staffText(locale, "resolve"), SLACK_LIMITS.modalTitle),
+    close: plain(staffText(locale, "close"), SLACK_LIMITS.modalTitle),
+    blocks: [
+      {
+        type: "input",
+        block_id: "recovery",
+        optional: true,
+        label: plain(staffText(locale, "resolveLabel"), 2000),
+        element: {
+          type: "checkboxes",
+          action_id: "ask",
+          options: [{ text: plain(staffText(locale, "resolveRecovery"), 75), value: "ask" }],
+        },
+      },
+    ],
+  };
+}
+
+/** A long comment in full: a modal of sections, each within Slack's limit. */
+export function fullCommentModal(text: string, locale: Locale): types.ModalView {
+  const blocks: Block[] = [];
+  for (let i = 0; i < text.length && blocks.length < SLACK_LIMITS.modalBlocks; i += SLACK_LIMITS.sectionText) {
+    blocks.push({ type: "section", text: { type: "plain_text", text: text.slice(i, i + SLACK_LIMITS.sectionText) } });
+  }
+  return {
+    type: "modal",
+    title: plain(staffText(locale, "fullComment"), SLACK_LIMITS.modalTitle),
+    close: plain(staffText(locale, "close"), SLACK_LIMITS.modalTitle),
+    blocks,
+  };
+}

@@ -1,0 +1,506 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  App,
+  type BlockAction,
+  type ButtonAction,
+  HTTPReceiver,
+  LogLevel,
+  type Logger as BoltLogger,
+  type Receiver,
+  SocketModeReceiver,
+  type webApi,
+} from "@slack/bolt";
+import { z } from "zod";
+import type { Actor } from "../../core/alerts/alert.ts";
+import type { AlertNotifier, AlertService } from "../../core/alerts/service.ts";
+import { type StaffMessageKey, staffText } from "../../core/alerts/messages.ts";
+import { t } from "../../core/i18n/messages.ts";
+import { type Locale, matchLocale } from "../../core/locale.ts";
+import type { HandleResult, SurveyService } from "../../core/service.ts";
+import type { ChannelAdapter, InboundInput, OutboundMessage, RespondentRef } from "../../core/types.ts";
+import type { Logger } from "../logger.ts";
+import {
+  ACTION,
+  alertBlocks,
+  alertFallback,
+  answeredBlocks,
+  clip,
+  digestBlocks,
+  fullCommentModal,
+  replyModal,
+  resolveModal,
+  SLACK_LIMITS,
+  summaryBlocks,
+  surveyBlocks,
+  VIEW,
+} from "./blocks.ts";
+
+export interface SlackAdapterConfig {
+  readonly token: string;
+  /** HTTP mode: requests at {@link SlackAdapter.eventsPath} on the shared server, verified with this secret. */
+  readonly signingSecret?: string;
+  /** Socket Mode instead of HTTP (an `xapp-` token). */
+  readonly appToken?: string;
+  /** Web API root; tests and proxies point it elsewhere. */
+  readonly apiUrl: string;
+  readonly service: SurveyService;
+  readonly logger: Logger;
+  readonly defaultLocale: Locale;
+  /** The language of alerts, digests and their buttons. */
+  readonly staffLocale: Locale;
+  /** Retries of a rate-limited or failed Web API call before giving up (Slack's `Retry-After` is honoured). */
+  readonly retries?: number;
+}
+
+/** The Slack channel: surveys in DMs with Block Kit buttons, and the alert notifier support works from. */
+export interface SlackAdapter extends ChannelAdapter, AlertNotifier {
+  /** Where Slack's requests go on the shared HTTP server (HTTP mode only). */
+  readonly eventsPath?: string;
+  handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Lets the alert buttons act (the alert service is built after the adapter it notifies through). */
+  useAlerts(alerts: AlertService): void;
+  readonly ready: boolean;
+  /** Whether Slack can send cxbot requests (buttons, DMs, slash commands). */
+  readonly receives: boolean;
+}
+
+const EVENTS_PATH = "/slack/events";
+const CACHE_LIMIT = 10_000;
+
+/** A bounded map: the oldest entry goes when it is full. Caches only; losing an entry costs one API call. */
+class BoundedMap<K, V> extends Map<K, V> {
+  readonly #limit: number;
+  constructor(limit: number) {
+    super();
+    this.#limit = limit;
+  }
+  override set(key: K, value: V): this {
+    this.delete(key);
+    super.set(key, value);
+    if (this.size > this.#limit) {
+      const oldest = this.keys().next().value;
+      if (oldest !== undefined) this.delete(oldest);
+    }
+    return this;
+  }
+}
+
+/** Slack payloads are untrusted input: the few fields cxbot reads, validated where they enter. */
+const ZDmMessage = z.object({
+  type: z.literal("message"),
+  channel: z.string().min(1),
+  channel_type: z.literal("im"),
+  user: z.string().min(1),
+  text: z.string().max(40_000).default(""),
+  ts: z.string(),
+  subtype: z.undefined(),
+  bot_id: z.undefined(),
+});
+const ZAlertId = z.string().min(1).max(100);
+
+function boltLogger(logger: Logger): BoltLogger {
+  let level = LogLevel.WARN;
+  return {
+    debug: (...msg) => logger.debug({ slack: msg.map(String).join(" ") }, "bolt"),
+    info: (...msg) => logger.debug({ slack: msg.map(String).join(" ") }, "bolt"),
+    warn: (...msg) => logger.warn({ slack: msg.map(String).join(" ") }, "bolt"),
+    error: (...msg) => logger.error({ slack: msg.map(String).join(" "), code: "SLACK_BOLT" }, "bolt"),
+    setLevel: (l) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+/** Creates the Slack adapter. Without a signing secret or app token it only sends (alerts, digests). */
+export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
+  const { service, logger, staffLocale } = config;
+  const boltLog = boltLogger(logger);
+  const clientOptions: webApi.WebClientOptions = {
+    slackApiUrl: config.apiUrl,
+    logger: boltLog,
+    retryConfig: { retries: config.retries ?? 5, factor: 2, minTimeout: 200, maxTimeout: 10_000 },
+  };
+  const receiver: Receiver | undefined = config.appToken
+    ? new SocketModeReceiver({ appToken: config.appToken, logger: boltLog })
+    : config.signingSecret
+      ? new HTTPReceiver({
+          signingSecret: config.signingSecret,
+          endpoints: EVENTS_PATH,
+          // Acknowledge at once; the work happens after the answer, within Slack's 3 seconds whatever it costs.
+          processBeforeResponse: false,
+          logger: boltLog,
+        })
+      : undefined;
+  const app = new App({
+    token: config.token,
+    ...(receiver ? { receiver } : { signingSecret: "unused-in-send-only-mode" }),
+    clientOptions,
+    logger: boltLog,
+    deferInitialization: true,
+  });
+  const client = app.client;
+  let alerts: AlertService | undefined;
+  let ready = false;
+
+  const dmChannels = new BoundedMap<string, string>(CACHE_LIMIT);
+  const profiles = new BoundedMap<string, { at: number; name?: string; locale?: string }>(CACHE_LIMIT);
+  /** The last question with buttons in each DM, so a typed answer can close it like a pressed button. */
+  const shownQuestions = new BoundedMap<string, { ts: string; text: string; stepId: string }>(CACHE_LIMIT);
+
+  const dmOf = async (userId: string): Promise<string> => {
+    const known = dmChannels.get(userId);
+    if (known) return known;
+    const opened = await client.conversations.open({ users: userId });
+    const id = opened.channel?.id;
+    if (!id) throw new Error(`conversations.open gave no channel for ${userId}`);
+    dmChannels.set(userId, id);
+    return id;
+  };
+
+  /** The user's name and Slack locale (`fa-IR`), cached for an hour. */
+  const profileOf = async (userId: string): Promise<{ name?: string; locale?: string }> => {
+    const cached = profiles.get(userId);
+    if (cached && Date.now() - cached.at < 3_600_000) return cached;
+    try {
+      const info = await client.users.info({ user: userId, include_locale: true });
+      const name = info.user?.profile?.display_name || info.user?.real_name || info.user?.name;
+      const profile = { at: Date.now(), ...(name ? { name } : {}), ...(info.user?.locale ? { locale: info.user.locale } : {}) };
+      profiles.set(userId, profile);
+      return profile;
+    } catch (error) {
+      logger.warn({ err: error, code: "SLACK_USERS_INFO" }, "could not read the user's profile");
+      return {};
+    }
+  };
+
+  const respondentOf = async (userId: string, channel?: string): Promise<RespondentRef> => {
+    const [profile, dm] = await Promise.all([profileOf(userId), channel ? Promise.resolve(channel) : dmOf(userId)]);
+    return {
+      channel: "slack",
+      userId,
+      chatId: dm,
+      ...(profile.name ? { displayName: profile.name } : {}),
+      ...(profile.locale ? { languageTag: profile.locale } : {}),
+    };
+  };
+
+  const send = async (channel: string, messages: readonly OutboundMessage[]): Promise<void> => {
+    for (const m of messages) {
+      const blocks = surveyBlocks(m);
+      const posted = await client.chat.postMessage({
+        channel,
+        text: clip(m.text, SLACK_LIMITS.messageText),
+        blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+      if (m.choices && m.choices.length > 0 && m.stepId !== undefined && posted.ts) {
+        shownQuestions.set(channel, { ts: posted.ts, text: m.text, stepId: m.stepId });
+      }
+    }
+  };
+
+  const closeQuestion = async (
+    channel: string,
+    ts: string,
+    text: string,
+    label: string,
+  ): Promise<void> => {
+    await client.chat
+      .update({ channel, ts, text: clip(`${text}\n✓ ${label}`, SLACK_LIMITS.messageText), blocks: answeredBlocks(text, label) })
+      .catch((error: unknown) => logger.warn({ err: error, code: "SLACK_UPDATE" }, "could not close the answered question"));
+  };
+
+  const handle = async (
+    eventId: string,
+    respondent: RespondentRef,
+    input: InboundInput,
+    messageId?: string,
+  ): Promise<HandleResult> =>
+    service.handle({
+      eventId: `slack:${eventId}`,
+      respondent,
+      input,
+      ...(messageId === undefined ? {} : { messageId }),
+      receivedAt: new Date(),
+    });
+
+  /** Runs slow work after Slack has its acknowledgement; failures are logged, never thrown at Slack. */
+  const afterAck = (what: string, work: () => Promise<void>): void => {
+    void work().catch((error: unknown) => logger.error({ err: error, code: "SLACK_HANDLER", what }, "slack work failed"));
+  };
+
+  const reply = async (result: HandleResult, channel: string): Promise<void> => {
+    if (result.status === "duplicate") return;
+    await send(channel, result.messages);
+  };
+
+  // Surveys: a DM with the app.
+  app.event("message", async ({ event, body }) => {
+    const parsed = ZDmMessage.safeParse(event);
+    if (!parsed.success) return;
+    const m = parsed.data;
+    const eventId = `${body.team_id}:${body.event_id}`;
+    afterAck("dm", async () => {
+      const respondent = await respondentOf(m.user, m.channel);
+      const text = m.text.trim();
+      const start = text.match(/^(?:\/)?(?:start|feedback)(?:\s+([a-z0-9-]{1,32}))?$/i);
+      const input: InboundInput = start ? { type: "start", ...(start[1] ? { flowKey: start[1].toLowerCase() } : {}) } : { type: "text", text: m.text };
+      const result = await handle(eventId, respondent, input, m.ts);
+      const shown = shownQuestions.get(m.channel);
+      if (result.answered && shown?.stepId === result.answered.stepId) {
+        shownQuestions.delete(m.channel);
+        await closeQuestion(m.channel, shown.ts, shown.text, result.answered.label);
+      }
+      await reply(result, m.channel);
+    });
+  });
+
+  // Surveys: `/feedback [flow]` anywhere; the survey happens in the DM.
+  app.command("/feedback", async ({ command, ack }) => {
+    const locale = matchLocale((await Promise.race([profileOf(command.user_id), new Promise<{ locale?: string }>((r) => setTimeout(() => r({}), 1000))])).locale) ?? config.defaultLocale;
+    await ack({ response_type: "ephemeral", text: t(locale, "checkDm") });
+    afterAck("slash command", async () => {
+      const respondent = await respondentOf(command.user_id);
+      const flowKey = command.text.trim().toLowerCase().match(/^[a-z0-9-]{1,32}$/)?.[0];
+      const result = await handle(`${command.team_id}:cmd:${command.trigger_id}`, respondent, {
+        type: "start",
+        ...(flowKey ? { flowKey } : {}),
+      });
+      await reply(result, respondent.chatId ?? (await dmOf(command.user_id)));
+    });
+  });
+
+  // Surveys: a pressed answer button.
+  app.action<BlockAction<ButtonAction>>(new RegExp(`^${ACTION.answer}_\\d+$`), async ({ ack, body, action }) => {
+    await ack();
+    const channel = body.channel?.id ?? body.container.channel_id;
+    const messageTs = body.message?.ts ?? body.container.message_ts;
+    if (typeof channel !== "string") return;
+    afterAck("answer button", async () => {
+      const respondent = await respondentOf(body.user.id, channel);
+      const result = await handle(
+        `${body.team?.id ?? "-"}:act:${body.user.id}:${action.action_ts}`,
+        respondent,
+        { type: "choice", payload: action.value ?? "" },
+      );
+      if (result.status === "duplicate") return;
+      const question = body.message?.text ?? "";
+      if (typeof messageTs === "string") {
+        if (result.stale) {
+          await client.chat
+            .update({ channel, ts: messageTs, text: question, blocks: answeredBlocks(question, result.messages[0]?.text ?? "") })
+            .catch(() => undefined);
+          return;
+        }
+        if (result.answered) {
+          shownQuestions.delete(channel);
+          await closeQuestion(channel, messageTs, question, result.answered.label);
+        }
+      }
+      await send(channel, result.messages);
+    });
+  });
+
+  // ——— alerts ———
+
+  const actorOf = (user: { id: string; name?: string; username?: string }): Actor => ({
+    id: `slack:${user.id}`,
+    ...(user.name ?? user.username ? { name: user.name ?? user.username } : {}),
+  });
+
+  const errorText = (code: string): string => {
+    const key: StaffMessageKey =
+      code === "ALERT_RESOLVED"
+        ? "alreadyResolved"
+        : code === "REPLY_EMPTY"
+          ? "replyEmpty"
+          : code === "REPLY_TOO_LONG"
+            ? "replyTooLong"
+            : code === "DELIVERY_FAILED"
+              ? "deliveryFailed"
+              : "alertMissing";
+    return staffText(staffLocale, key, { max: SLACK_LIMITS.inputMaxLength });
+  };
+
+  const tellUser = async (channel: string | undefined, user: string, text: string): Promise<void> => {
+    if (!channel) return;
+    await client.chat.postEphemeral({ channel, user, text }).catch((error: unknown) =>
+      logger.warn({ err: error, code: "SLACK_EPHEMERAL" }, "could not tell the agent"),
+    );
+  };
+
+  const alertAction = (
+    actionId: string,
+    work: (alertService: AlertService, alertId: string, body: BlockAction<ButtonAction>) => Promise<void>,
+  ): void => {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
+      await ack();
+      const id = ZAlertId.safeParse(action.value);
+      if (!alerts || !id.success) return;
+      const service = alerts;
+      afterAck(actionId, () => work(service, id.data, body));
+    });
+  };
+
+  for (const [actionId, type] of [
+    [ACTION.acknowledge, "acknowledge"],
+    [ACTION.assign, "assign"],
+  ] as const) {
+    alertAction(actionId, async (alertService, id, body) => {
+      const result = await alertService.act(id, actorOf(body.user), { type });
+      if (!result.ok) await tellUser(body.channel?.id, body.user.id, errorText(result.error));
+    });
+  }
+
+  // Modals need the trigger_id within 3 seconds: open them before anything slow.
+  for (const [actionId, modal] of [
+    [ACTION.reply, replyModal],
+    [ACTION.resolve, resolveModal],
+  ] as const) {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action }) => {
+      await ack();
+      const id = ZAlertId.safeParse(action.value);
+      if (!alerts || !id.success) return;
+      const alert = await alerts.get(id.data);
+      if (!alert || alert.status === "resolved") {
+        await tellUser(body.channel?.id, body.user.id, errorText(alert ? "ALERT_RESOLVED" : "ALERT_NOT_FOUND"));
+        return;
+      }
+      await client.views.open({ trigger_id: body.trigger_id, view: modal(alert, staffLocale) });
+    });
+  }
+
+  app.action<BlockAction<ButtonAction>>(ACTION.fullComment, async ({ ack, body, action }) => {
+    await ack();
+    const [id, index] = (action.value ?? "").split("|");
+    if (!alerts || !id) return;
+    const alert = await alerts.get(id);
+    const comment = alert?.comments[Number(index)];
+    if (!comment) return;
+    await client.views.open({ trigger_id: body.trigger_id, view: fullCommentModal(comment.text, staffLocale) });
+  });
+
+  alertAction(ACTION.open, async (alertService, id, body) => {
+    const result = await alertService.expand(id);
+    if (!result.ok) await tellUser(body.channel?.id, body.user.id, errorText(result.error));
+  });
+
+  app.view(VIEW.reply, async ({ ack, view, body }) => {
+    const text = view.state.values.reply?.text?.value ?? "";
+    if (text.trim() === "") {
+      await ack({ response_action: "errors", errors: { reply: errorText("REPLY_EMPTY") } });
+      return;
+    }
+    await ack();
+    const id = ZAlertId.safeParse(view.private_metadata);
+    if (!alerts || !id.success) return;
+    const alertService = alerts;
+    afterAck("reply", async () => {
+      const result = await alertService.act(id.data, actorOf(body.user), { type: "reply", text });
+      if (!result.ok) {
+        const alert = await alertService.get(id.data);
+        await tellUser(alert?.post?.channel, body.user.id, errorText(result.error));
+      }
+    });
+  });
+
+  app.view(VIEW.resolve, async ({ ack, view, body }) => {
+    await ack();
+    const id = ZAlertId.safeParse(view.private_metadata);
+    if (!alerts || !id.success) return;
+    const recovery = (view.state.values.recovery?.ask?.selected_options ?? []).some((o) => o.value === "ask");
+    const alertService = alerts;
+    afterAck("resolve", async () => {
+      const result = await alertService.act(id.data, actorOf(body.user), { type: "resolve", recovery });
+      if (!result.ok) {
+        const alert = await alertService.get(id.data);
+        await tellUser(alert?.post?.channel, body.user.id, errorText(result.error));
+      }
+    });
+  });
+
+  app.error(async (error) => {
+    logger.error({ err: error, code: "SLACK_APP" }, "slack handler failed");
+  });
+
+  const httpReceiver = receiver instanceof HTTPReceiver ? receiver : undefined;
+
+  return {
+    channel: "slack",
+    ...(httpReceiver ? { eventsPath: EVENTS_PATH } : {}),
+    receives: receiver !== undefined,
+    get ready() {
+      return ready;
+    },
+    useAlerts(service) {
+      alerts = service;
+    },
+    async start() {
+      await app.init();
+      const auth = await client.auth.test();
+      logger.info({ team: auth.team_id, user: auth.user_id, mode: config.appToken ? "socket" : receiver ? "http" : "send-only" }, "slack ready");
+      if (receiver instanceof SocketModeReceiver) await receiver.start();
+      ready = true;
+    },
+    async stop() {
+      ready = false;
+      if (receiver instanceof SocketModeReceiver) await receiver.stop();
+    },
+    async send(to, messages) {
+      await send(to.chatId ?? (await dmOf(to.userId)), messages);
+    },
+    async handleRequest(req, res) {
+      if (!httpReceiver) {
+        res.writeHead(404).end();
+        return;
+      }
+      httpReceiver.requestListener(req, res);
+      await new Promise<void>((resolve) => {
+        if (res.writableEnded) resolve();
+        else res.once("close", () => resolve());
+      });
+    },
+
+    // ——— AlertNotifier ———
+    async post(channel, alert, options) {
+      const posted = await client.chat.postMessage({
+        channel,
+        text: alertFallback(alert, staffLocale),
+        blocks: alertBlocks(alert, staffLocale),
+        unfurl_links: false,
+        unfurl_media: false,
+        ...(options?.threadTs ? { thread_ts: options.threadTs } : {}),
+      });
+      if (!posted.ts || !posted.channel) throw new Error("chat.postMessage returned no ts");
+      return { channel: posted.channel, ts: posted.ts };
+    },
+    async update(alert) {
+      if (!alert.post || alert.post.folded) return;
+      await client.chat.update({
+        channel: alert.post.channel,
+        ts: alert.post.ts,
+        text: alertFallback(alert, staffLocale),
+        blocks: alertBlocks(alert, staffLocale),
+      });
+    },
+    async postSummary(channel, list) {
+      const posted = await client.chat.postMessage({
+        channel,
+        text: staffText(staffLocale, "floodTitle", { count: list.length }),
+        blocks: summaryBlocks(list, staffLocale),
+      });
+      if (!posted.ts) throw new Error("chat.postMessage returned no ts");
+      return posted.ts;
+    },
+    async postDigest(channel, digest) {
+      await client.chat.postMessage({
+        channel,
+        text: staffText(staffLocale, "digestTitle", { day: digest.day }),
+        blocks: digestBlocks(digest, staffLocale),
+      });
+    },
+  };
+}

@@ -1,0 +1,412 @@
+import { KeyedQueue } from "../concurrency.ts";
+import type { FlowRegistry } from "../flow/registry.ts";
+import { t } from "../i18n/messages.ts";
+import { RTL_LOCALES } from "../locale.ts";
+import type { AlertStore, ProcessedEventStore, RollupStore } from "../ports.ts";
+import { err, ok, type Result } from "../result.ts";
+import { type PeriodReport, periodReport } from "../rollups.ts";
+import { addDays, dayKey } from "../scores.ts";
+import type { SurveyService } from "../service.ts";
+import type { DomainEvent, OutboundMessage, RespondentRef } from "../types.ts";
+import {
+  type Actor,
+  type AlertAction,
+  type AlertActionError,
+  type AlertHistoryEntry,
+  type AlertPost,
+  type AlertRecord,
+  type AlertSource,
+  enrichAlert,
+  MAX_REPLY_LENGTH,
+  raiseAlert,
+  recordAction,
+} from "./alert.ts";
+
+/** Where alerts are shown and worked on (Slack). The core decides what to say; the notifier renders it. */
+export interface AlertNotifier {
+  /** Posts an alert as a message of its own (in a thread when `threadTs` is given); returns where. */
+  post(channel: string, alert: AlertRecord, options?: { threadTs?: string }): Promise<AlertPost>;
+  /** Re-renders a posted alert after it changed. */
+  update(alert: AlertRecord): Promise<void>;
+  /** One message standing for alerts that came too fast to post one by one; returns its ts. */
+  postSummary(channel: string, alerts: readonly AlertRecord[]): Promise<string>;
+  /** Yesterday's scores. */
+  postDigest(channel: string, digest: Digest): Promise<void>;
+}
+
+/** A day's scores per flow, beside the day before. */
+export interface Digest {
+  readonly day: string;
+  readonly flows: readonly { readonly key: string; readonly title: string; readonly report: PeriodReport }[];
+}
+
+/** Sends messages to a customer on the platform they answered on. Throws when it cannot. */
+export type CustomerDelivery = (to: RespondentRef, messages: readonly OutboundMessage[]) => Promise<void>;
+
+export interface AlertServiceDeps {
+  readonly store: AlertStore;
+  /** Used to post each day's digest once, even with several processes. */
+  readonly events: ProcessedEventStore;
+  readonly rollups: RollupStore;
+  readonly flows: FlowRegistry;
+  readonly survey: SurveyService;
+  readonly notifier: AlertNotifier;
+  readonly deliver: CustomerDelivery;
+  /** Where alerts go when their rule names no route. Without it, unrouted alerts are kept but not posted. */
+  readonly defaultChannel?: string;
+  /** Alerts per channel per minute posted one by one; more are folded into one summary message. */
+  readonly floodPerMinute: number;
+  /** How long folded alerts wait for their summary (a minute; tests shorten it). */
+  readonly foldWindowMs?: number;
+  /** The one-question flow sent when an agent resolves with "ask for a rating"; none disables it. */
+  readonly recoveryFlow?: string;
+  readonly clock?: () => Date;
+  /** Told about failures of background work (posting, updating), which never throw into the survey. */
+  readonly onError: (error: unknown, context: string) => void;
+}
+
+export interface AlertService {
+  /** Feeds the survey's domain events in; work happens in the background, in order per conversation. */
+  onEvents(events: readonly DomainEvent[]): void;
+  get(id: string): Promise<AlertRecord | null>;
+  /** Applies a support agent's action, saves it, tells the customer where needed, and re-renders the alert. */
+  act(id: string, actor: Actor, action: AlertAction): Promise<Result<AlertRecord, AlertActionError>>;
+  /** Posts a folded alert in full, in the thread of its summary. */
+  expand(id: string): Promise<Result<AlertRecord, AlertActionError>>;
+  /** Posts the digest for the day before `now` to every alert channel, once per day; true if it posted. */
+  digest(now?: Date): Promise<boolean>;
+  /** Posts alerts that were saved but never posted (a crash in between); returns how many. */
+  retryUnposted(): Promise<number>;
+  /** Resolves once all background work queued so far is done. */
+  idle(): Promise<void>;
+  /** Posts pending summaries and waits for background work. */
+  close(): Promise<void>;
+}
+
+const MAX_ATTEMPTS = 5;
+const FLOOD_WINDOW_MS = 60_000;
+
+/** Creates the service that turns alert rules into alerts support can work on. */
+export function createAlertService(deps: AlertServiceDeps): AlertService {
+  const { store, notifier } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const foldWindowMs = deps.foldWindowMs ?? FLOOD_WINDOW_MS;
+  const queue = new KeyedQueue();
+  const pending = new Set<Promise<unknown>>();
+  const recentPosts = new Map<string, number[]>();
+  const folded = new Map<string, { ids: string[]; timer: NodeJS.Timeout }>();
+
+  const background = (context: string, work: () => Promise<unknown>): void => {
+    const p = work().catch((error: unknown) => deps.onError(error, context));
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  };
+
+  const channelOf = (alert: AlertRecord): string | undefined => alert.route ?? deps.defaultChannel;
+
+  /** Saves a change made by `change`, re-reading and re-applying it when another writer came first. */
+  const save = async (
+    id: string,
+    change: (alert: AlertRecord) => AlertRecord | Result<AlertRecord, AlertActionError>,
+  ): Promise<Result<AlertRecord, AlertActionError>> => {
+    for (let i = 1; ; i++) {
+      const current = await store.get(id);
+      if (!current) return err("ALERT_NOT_FOUND");
+      const changed = change(current);
+      const next = "ok" in changed ? changed : ok(changed);
+      if (!next.ok || next.value === current) return next;
+      if ((await store.update(next.value, current.rev)) === "ok") return next;
+      if (i >= MAX_ATTEMPTS) throw new Error(`alert ${id}: gave up after ${MAX_ATTEMPTS} conflicting writes`);
+    }
+  };
+
+  const flushFolded = async (channel: string): Promise<void> => {
+    const entry = folded.get(channel);
+    if (!entry) return;
+    folded.delete(channel);
+    clearTimeout(entry.timer);
+    const alerts = (await Promise.all(entry.ids.map((id) => store.get(id)))).filter(
+      (a): a is AlertRecord => a !== null,
+    );
+    if (alerts.length === 0) return;
+    const ts = await notifier.postSummary(channel, alerts);
+    for (const a of alerts) {
+      await queue.run(a.id, () =>
+        save(a.id, (current) =>
+          current.post ? current : { ...current, rev: current.rev + 1, post: { channel, ts, folded: true } },
+        ),
+      );
+    }
+  };
+
+  /** Posts an alert, or folds it into the channel's summary when the channel had too many this minute. */
+  const publish = async (alert: AlertRecord): Promise<void> => {
+    const channel = channelOf(alert);
+    if (channel === undefined || alert.post) return;
+    const now = clock().getTime();
+    const recent = (recentPosts.get(channel) ?? []).filter((at) => at > now - FLOOD_WINDOW_MS);
+    if (recent.length >= deps.floodPerMinute) {
+      recentPosts.set(channel, recent);
+      const entry = folded.get(channel);
+      if (entry) entry.ids.push(alert.id);
+      else {
+        const timer = setTimeout(() => background("flood summary", () => flushFolded(channel)), foldWindowMs);
+        timer.unref();
+        folded.set(channel, { ids: [alert.id], timer });
+      }
+      return;
+    }
+    recentPosts.set(channel, [...recent, now]);
+    const post = await notifier.post(channel, alert);
+    await save(alert.id, (current) => (current.post ? current : { ...current, rev: current.rev + 1, post }));
+  };
+
+  const sourceOf = async (
+    conversationId: string,
+    flowKey: string,
+    context: Omit<AlertSource, "conversationId" | "flow"> & { flowVersion: number },
+  ): Promise<AlertSource | undefined> => {
+    const flow = await deps.flows.get(flowKey, context.flowVersion);
+    if (!flow) return undefined;
+    return {
+      conversationId,
+      flow,
+      rules: context.rules,
+      respondent: context.respondent,
+      locale: context.locale,
+      ...(context.reference === undefined ? {} : { reference: context.reference }),
+      answers: context.answers,
+      transcript: context.transcript,
+    };
+  };
+
+  const raiseOrEnrich = async (source: AlertSource, raise: boolean): Promise<void> => {
+    const now = clock();
+    const existing = await store.get(source.conversationId);
+    if (!existing) {
+      if (!raise) return;
+      const alert = raiseAlert(source, now);
+      if ((await store.create(alert)) === "ok") {
+        await publish(alert);
+        return;
+      }
+    }
+    let changed = false;
+    const result = await save(source.conversationId, (current) => {
+      const enriched = enrichAlert(current, source, now);
+      changed = enriched !== current;
+      return enriched;
+    });
+    if (changed && result.ok && result.value.post && !result.value.post.folded) {
+      await notifier.update(result.value);
+    }
+  };
+
+  const handleEvent = (event: DomainEvent): void => {
+    switch (event.type) {
+      case "alert.due":
+        background(`alert ${event.conversationId}`, () =>
+          queue.run(event.conversationId, async () => {
+            const source = await sourceOf(event.conversationId, event.flowKey, {
+              ...event,
+              rules: [event.alertId],
+              transcript: event.transcript ?? [],
+            });
+            if (source) await raiseOrEnrich(source, true);
+          }),
+        );
+        return;
+      case "conversation.ended": {
+        const alerted = event.alerted;
+        if (!alerted) return;
+        background(`alert ${event.conversationId}`, () =>
+          queue.run(event.conversationId, async () => {
+            const source = await sourceOf(event.conversationId, event.flowKey, alerted);
+            if (source) await raiseOrEnrich(source, false);
+          }),
+        );
+        return;
+      }
+      case "answer.recorded":
+        return;
+      default: {
+        const never: never = event;
+        throw new Error(`unknown event ${JSON.stringify(never)}`);
+      }
+    }
+  };
+
+  const reply = async (alert: AlertRecord, actor: Actor, text: string): Promise<AlertHistoryEntry> => {
+    const message: OutboundMessage = {
+      kind: "notice",
+      text: t(alert.locale, "supportReply", { text }),
+      locale: alert.locale,
+      rtl: RTL_LOCALES.has(alert.locale),
+      expectsText: false,
+    };
+    let delivered = true;
+    try {
+      await deps.deliver(alert.respondent, [message]);
+    } catch (error) {
+      delivered = false;
+      deps.onError(error, `reply to ${alert.respondent.channel}:${alert.respondent.userId}`);
+    }
+    if (delivered) {
+      await deps.survey
+        .appendTranscript(alert.respondent, alert.id, [{ direction: "out", text: message.text }])
+        .catch((error: unknown) => deps.onError(error, `transcript of ${alert.id}`));
+    }
+    return { type: "replied", at: clock().toISOString(), actor, text, delivered };
+  };
+
+  const recover = async (alert: AlertRecord): Promise<"sent" | "skipped" | "failed"> => {
+    const flowKey = deps.recoveryFlow;
+    if (flowKey === undefined || !(await deps.flows.latest(flowKey))) return "failed";
+    if (await deps.survey.activeConversation(alert.respondent)) return "skipped";
+    try {
+      const result = await deps.survey.handle({
+        eventId: `alert:${alert.id}:recovery`,
+        respondent: alert.respondent,
+        input: {
+          type: "start",
+          flowKey,
+          locale: alert.locale,
+          ...(alert.reference === undefined ? {} : { reference: alert.reference }),
+        },
+        receivedAt: clock(),
+      });
+      if (result.status !== "handled") return "skipped";
+      await deps.deliver(alert.respondent, result.messages);
+      return "sent";
+    } catch (error) {
+      deps.onError(error, `recovery survey for ${alert.id}`);
+      return "failed";
+    }
+  };
+
+  const act = async (
+    id: string,
+    actor: Actor,
+    action: AlertAction,
+  ): Promise<Result<AlertRecord, AlertActionError>> => {
+    const result = await queue.run(id, async (): Promise<Result<AlertRecord, AlertActionError>> => {
+      const alert = await store.get(id);
+      if (!alert) return err("ALERT_NOT_FOUND");
+      if (alert.status === "resolved") return err("ALERT_RESOLVED");
+      const at = clock().toISOString();
+      let entry: AlertHistoryEntry;
+      switch (action.type) {
+        case "acknowledge":
+          entry = { type: "acknowledged", at, actor };
+          break;
+        case "assign":
+          entry = { type: "assigned", at, actor, assignee: action.to ?? actor };
+          break;
+        case "reply": {
+          const text = action.text.trim();
+          if (text === "") return err("REPLY_EMPTY");
+          if (text.length > MAX_REPLY_LENGTH) return err("REPLY_TOO_LONG");
+          entry = await reply(alert, actor, text);
+          break;
+        }
+        case "resolve":
+          entry = {
+            type: "resolved",
+            at,
+            actor,
+            ...(action.recovery ? { recovery: await recover(alert) } : {}),
+          };
+          break;
+        default: {
+          const never: never = action;
+          throw new Error(`unknown action ${JSON.stringify(never)}`);
+        }
+      }
+      const saved = await save(id, (current) =>
+        current.status === "resolved" && entry.type !== "replied"
+          ? err("ALERT_RESOLVED")
+          : recordAction(current, entry),
+      );
+      if (saved.ok && entry.type === "replied" && !entry.delivered) return err("DELIVERY_FAILED");
+      return saved;
+    });
+    if (result.ok && result.value.post) {
+      const updated = result.value;
+      background(`update alert ${id}`, () => notifier.update(updated));
+    }
+    if (!result.ok && result.error === "DELIVERY_FAILED") {
+      const latest = await store.get(id);
+      if (latest?.post) background(`update alert ${id}`, () => notifier.update(latest));
+    }
+    return result;
+  };
+
+  const expand = (id: string): Promise<Result<AlertRecord, AlertActionError>> =>
+    queue.run(id, async () => {
+      const alert = await store.get(id);
+      if (!alert) return err("ALERT_NOT_FOUND");
+      if (!alert.post?.folded) return ok(alert);
+      const post = await notifier.post(alert.post.channel, alert, { threadTs: alert.post.ts });
+      return save(id, (current) => ({ ...current, rev: current.rev + 1, post }));
+    });
+
+  const digest = async (now = clock()): Promise<boolean> => {
+    const channel = deps.defaultChannel;
+    if (channel === undefined) return false;
+    const keys = deps.flows.loadedKeys();
+    const flows: { key: string; title: string; report: PeriodReport }[] = [];
+    let day = "";
+    for (const key of keys) {
+      const flow = await deps.flows.latest(key);
+      if (!flow || !flow.steps.some((s) => s.type === "rating")) continue;
+      const yesterday = addDays(dayKey(now, flow.timeZone), -1);
+      day = day === "" || yesterday < day ? yesterday : day;
+      flows.push({
+        key,
+        title: flow.title.en ?? Object.values(flow.title).find((v) => v !== undefined) ?? key,
+        report: await periodReport(deps.rollups, key, yesterday, yesterday),
+      });
+    }
+    if (flows.length === 0) return false;
+    if (!(await deps.events.claim(`digest:${channel}:${day}`, now))) return false;
+    await notifier.postDigest(channel, { day, flows });
+    return true;
+  };
+
+  const retryUnposted = async (): Promise<number> => {
+    const stale = await store.listUnposted(new Date(clock().getTime() - foldWindowMs * 2), 100);
+    let posted = 0;
+    for (const alert of stale) {
+      if (channelOf(alert) === undefined) continue;
+      await queue.run(alert.id, async () => {
+        const current = await store.get(alert.id);
+        if (current && !current.post) {
+          await publish(current);
+          posted++;
+        }
+      });
+    }
+    return posted;
+  };
+
+  const idle = async (): Promise<void> => {
+    while (pending.size > 0) await Promise.all([...pending]);
+  };
+
+  return {
+    onEvents(events) {
+      for (const e of events) handleEvent(e);
+    },
+    get: (id) => store.get(id),
+    act,
+    expand,
+    digest,
+    retryUnposted,
+    idle,
+    async close() {
+      await idle();
+      for (const channel of [...folded.keys()]) await flushFolded(channel);
+      await idle();
+    },
+  };
+}
