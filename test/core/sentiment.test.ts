@@ -308,16 +308,6 @@ describe("rule-based sentiment: totality", () => {
     expect(r.evidence.length).toBeLessThanOrEqual(64);
   });
 
-  it("analyses a short comment in well under 20 µs on average", () => {
-    const text = "The delivery was slow but the support agent was very helpful, thanks! Not bad :)";
-    for (let i = 0; i < 2000; i++) analyzer.analyze(text, "en");
-    const n = 20_000;
-    const start = performance.now();
-    for (let i = 0; i < n; i++) analyzer.analyze(text, "en");
-    const micros = ((performance.now() - start) * 1000) / n;
-    expect(micros).toBeLessThan(20);
-  });
-
   it("falls back to English for an unknown locale instead of throwing", () => {
     expect(analyzer.analyze("great", "xx" as Locale).label).toBe("positive");
   });

@@ -9,6 +9,8 @@ import type { SentimentAnalyzer, SentimentLabel } from "../../core/sentiment/typ
 const FLOWS_DIR = fileURLToPath(new URL("../../flows", import.meta.url));
 const KEYS = ["ces", "csat", "nps"] as const;
 type Key = (typeof KEYS)[number];
+/** Every shipped flow: the three surveys and the one-question recovery CSAT support can send. */
+const ALL_KEYS = [...KEYS, "recovery"] as const;
 
 /** The score bands, written out independently of `core/scores.ts`: [from, to, why step]. */
 const BANDS: Record<Key, readonly (readonly [number, number, string])[]> = {
@@ -50,7 +52,7 @@ beforeAll(async () => {
   loadErrors = loaded.errors;
 });
 
-function definition(key: Key): FlowDefinition {
+function definition(key: string): FlowDefinition {
   const def = definitions.get(key);
   if (def === undefined) throw new Error(`flow ${key} did not load`);
   return def;
@@ -178,12 +180,20 @@ function endText(key: Key, id: "thanks" | "thanks-contact", locale: Locale = "en
 // ---- the tests ------------------------------------------------------------------------------------------
 
 describe("shipped flows", () => {
-  it("loads exactly nps, csat and ces, with no errors", () => {
+  it("loads exactly nps, csat, ces and recovery, with no errors", () => {
     expect(loadErrors).toEqual([]);
-    expect([...definitions.keys()].sort()).toEqual([...KEYS]);
+    expect([...definitions.keys()].sort()).toEqual([...ALL_KEYS]);
   });
 
-  describe.each(KEYS)("%s", (key) => {
+  it("asks one CSAT question in the recovery flow, without alerts", () => {
+    const def = definition("recovery");
+    const questions = def.steps.filter((s) => s.type !== "end");
+    expect(questions).toHaveLength(1);
+    expect(questions[0]).toMatchObject({ type: "rating", scale: "csat" });
+    expect(def.alerts).toEqual([]);
+  });
+
+  describe.each(ALL_KEYS)("%s strings", (key) => {
     it("has every user-visible string in all four locales", () => {
       const def = definition(key);
       const texts = localizedTexts(def);
@@ -214,6 +224,9 @@ describe("shipped flows", () => {
         for (const l of LOCALES) expect(text[l], `${key}: ${path}.${l}`).not.toMatch(DIGITS);
       }
     });
+  });
+
+  describe.each(KEYS)("%s", (key) => {
 
     it("asks the score first, on its own scale, with end labels", () => {
       const first = definition(key).steps[0] as RatingStep;
