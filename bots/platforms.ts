@@ -28,7 +28,12 @@ export function hasPlatform(config: Config): boolean {
 
 /** Whether `now` is at or past `HH:MM` in `timeZone`. */
 function isPast(now: Date, at: string, timeZone: string): boolean {
-  const parts = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  })
     .format(now)
     .split(":");
   return `${parts[0]}:${parts[1]}` >= at;
@@ -102,7 +107,8 @@ export async function startPlatforms(
       ...(config.SLACK_ALERT_CHANNEL ? { defaultChannel: config.SLACK_ALERT_CHANNEL } : {}),
       floodPerMinute: config.ALERT_FLOOD_PER_MINUTE,
       ...(app.flowKeys.includes(recoveryFlow) ? { recoveryFlow } : {}),
-      onError: (error, context) => logger.error({ err: error, context, code: "ALERT_FAILED" }, "alert work failed"),
+      onError: (error, context) =>
+        logger.error({ err: error, context, code: "ALERT_FAILED" }, "alert work failed"),
     });
     sl.useAlerts(alerts);
   }
@@ -146,7 +152,9 @@ export async function startPlatforms(
           if (config.DIGEST_AT !== "off" && isPast(new Date(), config.DIGEST_AT, config.DIGEST_TIME_ZONE)) {
             await service.digest();
           }
-        })().catch((error: unknown) => logger.error({ err: error, code: "ALERT_HOUSEKEEPING" }, "alert housekeeping failed"));
+        })().catch((error: unknown) =>
+          logger.error({ err: error, code: "ALERT_HOUSEKEEPING" }, "alert housekeeping failed"),
+        );
       }, HOUSEKEEPING_MS)
     : undefined;
   housekeeping?.unref();

@@ -497,9 +497,14 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
             await stores.responses.appendTranscript(conversationId, added);
             return;
           }
-          const record = { ...active, rev: active.rev + 1, transcript: appendTranscript(active.transcript, added) };
+          const record = {
+            ...active,
+            rev: active.rev + 1,
+            transcript: appendTranscript(active.transcript, added),
+          };
           if ((await stores.conversations.update(record, active.rev)) === "ok") return;
-          if (i >= MAX_ATTEMPTS) throw new CxError("STORE_CONFLICT", `gave up after ${MAX_ATTEMPTS} conflicting writes`);
+          if (i >= MAX_ATTEMPTS)
+            throw new CxError("STORE_CONFLICT", `gave up after ${MAX_ATTEMPTS} conflicting writes`);
         }
       }),
     );

@@ -1,7 +1,7 @@
 import type { types } from "@slack/bolt";
 import type { AlertHistoryEntry, AlertRecord } from "../../core/alerts/alert.ts";
-import type { Digest } from "../../core/alerts/service.ts";
 import { type StaffMessageKey, staffText } from "../../core/alerts/messages.ts";
+import type { Digest } from "../../core/alerts/service.ts";
 import { LANGUAGE_NAMES } from "../../core/i18n/messages.ts";
 import type { Locale } from "../../core/locale.ts";
 import type { ScoreSummary } from "../../core/scores.ts";
@@ -54,7 +54,11 @@ export function clip(text: string, max: number): string {
   return `${text.slice(0, cut)}…`;
 }
 
-const plain = (text: string, max: number) => ({ type: "plain_text" as const, text: clip(text, max), emoji: true });
+const plain = (text: string, max: number) => ({
+  type: "plain_text" as const,
+  text: clip(text, max),
+  emoji: true,
+});
 
 function button(text: string, actionId: string, value: string, style?: "primary" | "danger"): Button {
   return {
@@ -173,7 +177,9 @@ export function alertBlocks(alert: AlertRecord, locale: Locale): Block[] {
     {
       type: "header",
       text: plain(
-        score ? s("alertTitle", { flow: alert.flowTitle, score }) : s("alertTitleNoScore", { flow: alert.flowTitle }),
+        score
+          ? s("alertTitle", { flow: alert.flowTitle, score })
+          : s("alertTitleNoScore", { flow: alert.flowTitle }),
         SLACK_LIMITS.headerText,
       ),
     },
@@ -189,7 +195,8 @@ export function alertBlocks(alert: AlertRecord, locale: Locale): Block[] {
   for (const [i, c] of alert.comments.entries()) {
     const shown = clip(c.text, COMMENT_INLINE);
     const cut = shown.length < c.text.length;
-    const themes = c.themes.length > 0 ? c.themes.map((th) => themeLabel(th, locale)).join(", ") : s("noThemes");
+    const themes =
+      c.themes.length > 0 ? c.themes.map((th) => themeLabel(th, locale)).join(", ") : s("noThemes");
     const text = [
       `*${s("comment")}* · ${s("sentiment")}: ${s(`sentiment_${c.sentiment}` as StaffMessageKey)} · ${s("themes")}: ${themes}`,
       `>${escapeMrkdwn(shown).replace(/\n/g, "\n>")}`,
@@ -209,7 +216,10 @@ export function alertBlocks(alert: AlertRecord, locale: Locale): Block[] {
     blocks.push({
       type: "section",
       block_id: "cx_transcript",
-      text: { type: "mrkdwn", text: clip(`*${s("transcript")}*\n${lines.join("\n")}`, SLACK_LIMITS.sectionText) },
+      text: {
+        type: "mrkdwn",
+        text: clip(`*${s("transcript")}*\n${lines.join("\n")}`, SLACK_LIMITS.sectionText),
+      },
     });
   }
   if (alert.status !== "resolved") {
@@ -234,7 +244,10 @@ export function alertBlocks(alert: AlertRecord, locale: Locale): Block[] {
   blocks.push({
     type: "context",
     block_id: "cx_alert_status",
-    elements: [status, ...history].map((text) => ({ type: "mrkdwn", text: clip(text, SLACK_LIMITS.fieldText) })),
+    elements: [status, ...history].map((text) => ({
+      type: "mrkdwn",
+      text: clip(text, SLACK_LIMITS.fieldText),
+    })),
   });
   return blocks;
 }
@@ -263,7 +276,9 @@ export function summaryBlocks(alerts: readonly AlertRecord[], locale: Locale): B
       customer: escapeMrkdwn(clip(a.respondent.displayName ?? a.respondent.userId, 80)),
       platform: staffText(locale, `channel_${a.respondent.channel}` as StaffMessageKey),
     });
-    const comment = a.comments[0] ? `\n>${escapeMrkdwn(clip(a.comments[0].text.replace(/\s+/g, " "), 200))}` : "";
+    const comment = a.comments[0]
+      ? `\n>${escapeMrkdwn(clip(a.comments[0].text.replace(/\s+/g, " "), 200))}`
+      : "";
     blocks.push({
       type: "section",
       text: { type: "mrkdwn", text: clip(line + comment, SLACK_LIMITS.sectionText) },
@@ -281,7 +296,9 @@ export function summaryBlocks(alerts: readonly AlertRecord[], locale: Locale): B
 
 function scoreValue(summary: ScoreSummary): string {
   if (summary.value === null) return "—";
-  return summary.metric === "csat" ? `${summary.value.toFixed(0)}%` : summary.value.toFixed(summary.metric === "nps" ? 0 : 1);
+  return summary.metric === "csat"
+    ? `${summary.value.toFixed(0)}%`
+    : summary.value.toFixed(summary.metric === "nps" ? 0 : 1);
 }
 
 /** Yesterday's scores per flow, with counts and the change from the day before. */
@@ -319,12 +336,18 @@ export function digestBlocks(digest: Digest, locale: Locale): Block[] {
     }
   }
   return [
-    { type: "header", text: plain(staffText(locale, "digestTitle", { day: digest.day }), SLACK_LIMITS.headerText) },
+    {
+      type: "header",
+      text: plain(staffText(locale, "digestTitle", { day: digest.day }), SLACK_LIMITS.headerText),
+    },
     {
       type: "section",
       text: {
         type: "mrkdwn",
-        text: clip(lines.length > 0 ? lines.join("\n") : staffText(locale, "digestEmpty"), SLACK_LIMITS.sectionText),
+        text: clip(
+          lines.length > 0 ? lines.join("\n") : staffText(locale, "digestEmpty"),
+          SLACK_LIMITS.sectionText,
+        ),
       },
     },
   ];
@@ -389,8 +412,15 @@ export function resolveModal(alert: AlertRecord, locale: Locale): types.ModalVie
 /** A long comment in full: a modal of sections, each within Slack's limit. */
 export function fullCommentModal(text: string, locale: Locale): types.ModalView {
   const blocks: Block[] = [];
-  for (let i = 0; i < text.length && blocks.length < SLACK_LIMITS.modalBlocks; i += SLACK_LIMITS.sectionText) {
-    blocks.push({ type: "section", text: { type: "plain_text", text: text.slice(i, i + SLACK_LIMITS.sectionText) } });
+  for (
+    let i = 0;
+    i < text.length && blocks.length < SLACK_LIMITS.modalBlocks;
+    i += SLACK_LIMITS.sectionText
+  ) {
+    blocks.push({
+      type: "section",
+      text: { type: "plain_text", text: text.slice(i, i + SLACK_LIMITS.sectionText) },
+    });
   }
   return {
     type: "modal",

@@ -2,18 +2,18 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   App,
   type BlockAction,
+  type Logger as BoltLogger,
   type ButtonAction,
   HTTPReceiver,
   LogLevel,
-  type Logger as BoltLogger,
   type Receiver,
   SocketModeReceiver,
   type webApi,
 } from "@slack/bolt";
 import { z } from "zod";
 import type { Actor } from "../../core/alerts/alert.ts";
-import type { AlertNotifier, AlertService } from "../../core/alerts/service.ts";
 import { type StaffMessageKey, staffText } from "../../core/alerts/messages.ts";
+import type { AlertNotifier, AlertService } from "../../core/alerts/service.ts";
 import { t } from "../../core/i18n/messages.ts";
 import { type Locale, matchLocale } from "../../core/locale.ts";
 import type { HandleResult, SurveyService } from "../../core/service.ts";
@@ -93,8 +93,9 @@ const ZDmMessage = z.object({
   user: z.string().min(1),
   text: z.string().max(40_000).default(""),
   ts: z.string(),
-  subtype: z.undefined(),
-  bot_id: z.undefined(),
+  /** Edits, joins and the bot's own posts carry a subtype or a bot id: not answers. */
+  subtype: z.string().optional(),
+  bot_id: z.string().optional(),
 });
 const ZAlertId = z.string().min(1).max(100);
 
@@ -166,7 +167,11 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     try {
       const info = await client.users.info({ user: userId, include_locale: true });
       const name = info.user?.profile?.display_name || info.user?.real_name || info.user?.name;
-      const profile = { at: Date.now(), ...(name ? { name } : {}), ...(info.user?.locale ? { locale: info.user.locale } : {}) };
+      const profile = {
+        at: Date.now(),
+        ...(name ? { name } : {}),
+        ...(info.user?.locale ? { locale: info.user.locale } : {}),
+      };
       profiles.set(userId, profile);
       return profile;
     } catch (error) {
@@ -176,7 +181,10 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   };
 
   const respondentOf = async (userId: string, channel?: string): Promise<RespondentRef> => {
-    const [profile, dm] = await Promise.all([profileOf(userId), channel ? Promise.resolve(channel) : dmOf(userId)]);
+    const [profile, dm] = await Promise.all([
+      profileOf(userId),
+      channel ? Promise.resolve(channel) : dmOf(userId),
+    ]);
     return {
       channel: "slack",
       userId,
@@ -202,15 +210,17 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     }
   };
 
-  const closeQuestion = async (
-    channel: string,
-    ts: string,
-    text: string,
-    label: string,
-  ): Promise<void> => {
+  const closeQuestion = async (channel: string, ts: string, text: string, label: string): Promise<void> => {
     await client.chat
-      .update({ channel, ts, text: clip(`${text}\n✓ ${label}`, SLACK_LIMITS.messageText), blocks: answeredBlocks(text, label) })
-      .catch((error: unknown) => logger.warn({ err: error, code: "SLACK_UPDATE" }, "could not close the answered question"));
+      .update({
+        channel,
+        ts,
+        text: clip(`${text}\n✓ ${label}`, SLACK_LIMITS.messageText),
+        blocks: answeredBlocks(text, label),
+      })
+      .catch((error: unknown) =>
+        logger.warn({ err: error, code: "SLACK_UPDATE" }, "could not close the answered question"),
+      );
   };
 
   const handle = async (
@@ -229,7 +239,9 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
 
   /** Runs slow work after Slack has its acknowledgement; failures are logged, never thrown at Slack. */
   const afterAck = (what: string, work: () => Promise<void>): void => {
-    void work().catch((error: unknown) => logger.error({ err: error, code: "SLACK_HANDLER", what }, "slack work failed"));
+    void work().catch((error: unknown) =>
+      logger.error({ err: error, code: "SLACK_HANDLER", what }, "slack work failed"),
+    );
   };
 
   const reply = async (result: HandleResult, channel: string): Promise<void> => {
@@ -240,14 +252,20 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   // Surveys: a DM with the app.
   app.event("message", async ({ event, body }) => {
     const parsed = ZDmMessage.safeParse(event);
-    if (!parsed.success) return;
+    if (!parsed.success) {
+      logger.debug({ issues: parsed.error.issues.map((i) => i.path.join(".")) }, "slack message ignored");
+      return;
+    }
     const m = parsed.data;
+    if (m.subtype !== undefined || m.bot_id !== undefined) return;
     const eventId = `${body.team_id}:${body.event_id}`;
     afterAck("dm", async () => {
       const respondent = await respondentOf(m.user, m.channel);
       const text = m.text.trim();
       const start = text.match(/^(?:\/)?(?:start|feedback)(?:\s+([a-z0-9-]{1,32}))?$/i);
-      const input: InboundInput = start ? { type: "start", ...(start[1] ? { flowKey: start[1].toLowerCase() } : {}) } : { type: "text", text: m.text };
+      const input: InboundInput = start
+        ? { type: "start", ...(start[1] ? { flowKey: start[1].toLowerCase() } : {}) }
+        : { type: "text", text: m.text };
       const result = await handle(eventId, respondent, input, m.ts);
       const shown = shownQuestions.get(m.channel);
       if (result.answered && shown?.stepId === result.answered.stepId) {
@@ -260,11 +278,22 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
 
   // Surveys: `/feedback [flow]` anywhere; the survey happens in the DM.
   app.command("/feedback", async ({ command, ack }) => {
-    const locale = matchLocale((await Promise.race([profileOf(command.user_id), new Promise<{ locale?: string }>((r) => setTimeout(() => r({}), 1000))])).locale) ?? config.defaultLocale;
+    const locale =
+      matchLocale(
+        (
+          await Promise.race([
+            profileOf(command.user_id),
+            new Promise<{ locale?: string }>((r) => setTimeout(() => r({}), 1000)),
+          ])
+        ).locale,
+      ) ?? config.defaultLocale;
     await ack({ response_type: "ephemeral", text: t(locale, "checkDm") });
     afterAck("slash command", async () => {
       const respondent = await respondentOf(command.user_id);
-      const flowKey = command.text.trim().toLowerCase().match(/^[a-z0-9-]{1,32}$/)?.[0];
+      const flowKey = command.text
+        .trim()
+        .toLowerCase()
+        .match(/^[a-z0-9-]{1,32}$/)?.[0];
       const result = await handle(`${command.team_id}:cmd:${command.trigger_id}`, respondent, {
         type: "start",
         ...(flowKey ? { flowKey } : {}),
@@ -274,41 +303,49 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   });
 
   // Surveys: a pressed answer button.
-  app.action<BlockAction<ButtonAction>>(new RegExp(`^${ACTION.answer}_\\d+$`), async ({ ack, body, action }) => {
-    await ack();
-    const channel = body.channel?.id ?? body.container.channel_id;
-    const messageTs = body.message?.ts ?? body.container.message_ts;
-    if (typeof channel !== "string") return;
-    afterAck("answer button", async () => {
-      const respondent = await respondentOf(body.user.id, channel);
-      const result = await handle(
-        `${body.team?.id ?? "-"}:act:${body.user.id}:${action.action_ts}`,
-        respondent,
-        { type: "choice", payload: action.value ?? "" },
-      );
-      if (result.status === "duplicate") return;
-      const question = body.message?.text ?? "";
-      if (typeof messageTs === "string") {
-        if (result.stale) {
-          await client.chat
-            .update({ channel, ts: messageTs, text: question, blocks: answeredBlocks(question, result.messages[0]?.text ?? "") })
-            .catch(() => undefined);
-          return;
+  app.action<BlockAction<ButtonAction>>(
+    new RegExp(`^${ACTION.answer}_\\d+$`),
+    async ({ ack, body, action }) => {
+      await ack();
+      const channel = body.channel?.id ?? body.container.channel_id;
+      const messageTs = body.message?.ts ?? body.container.message_ts;
+      if (typeof channel !== "string") return;
+      afterAck("answer button", async () => {
+        const respondent = await respondentOf(body.user.id, channel);
+        const result = await handle(
+          `${body.team?.id ?? "-"}:act:${body.user.id}:${action.action_ts}`,
+          respondent,
+          { type: "choice", payload: action.value ?? "" },
+        );
+        if (result.status === "duplicate") return;
+        const question = body.message?.text ?? "";
+        if (typeof messageTs === "string") {
+          if (result.stale) {
+            await client.chat
+              .update({
+                channel,
+                ts: messageTs,
+                text: question,
+                blocks: answeredBlocks(question, result.messages[0]?.text ?? ""),
+              })
+              .catch(() => undefined);
+            return;
+          }
+          if (result.answered) {
+            shownQuestions.delete(channel);
+            await closeQuestion(channel, messageTs, question, result.answered.label);
+          }
         }
-        if (result.answered) {
-          shownQuestions.delete(channel);
-          await closeQuestion(channel, messageTs, question, result.answered.label);
-        }
-      }
-      await send(channel, result.messages);
-    });
-  });
+        await send(channel, result.messages);
+      });
+    },
+  );
 
   // ——— alerts ———
 
   const actorOf = (user: { id: string; name?: string; username?: string }): Actor => ({
     id: `slack:${user.id}`,
-    ...(user.name ?? user.username ? { name: user.name ?? user.username } : {}),
+    ...((user.name ?? user.username) ? { name: user.name ?? user.username } : {}),
   });
 
   const errorText = (code: string): string => {
@@ -327,9 +364,11 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
 
   const tellUser = async (channel: string | undefined, user: string, text: string): Promise<void> => {
     if (!channel) return;
-    await client.chat.postEphemeral({ channel, user, text }).catch((error: unknown) =>
-      logger.warn({ err: error, code: "SLACK_EPHEMERAL" }, "could not tell the agent"),
-    );
+    await client.chat
+      .postEphemeral({ channel, user, text })
+      .catch((error: unknown) =>
+        logger.warn({ err: error, code: "SLACK_EPHEMERAL" }, "could not tell the agent"),
+      );
   };
 
   const alertAction = (
@@ -366,7 +405,11 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       if (!alerts || !id.success) return;
       const alert = await alerts.get(id.data);
       if (!alert || alert.status === "resolved") {
-        await tellUser(body.channel?.id, body.user.id, errorText(alert ? "ALERT_RESOLVED" : "ALERT_NOT_FOUND"));
+        await tellUser(
+          body.channel?.id,
+          body.user.id,
+          errorText(alert ? "ALERT_RESOLVED" : "ALERT_NOT_FOUND"),
+        );
         return;
       }
       await client.views.open({ trigger_id: body.trigger_id, view: modal(alert, staffLocale) });
@@ -380,7 +423,10 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     const alert = await alerts.get(id);
     const comment = alert?.comments[Number(index)];
     if (!comment) return;
-    await client.views.open({ trigger_id: body.trigger_id, view: fullCommentModal(comment.text, staffLocale) });
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: fullCommentModal(comment.text, staffLocale),
+    });
   });
 
   alertAction(ACTION.open, async (alertService, id, body) => {
@@ -441,7 +487,14 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     async start() {
       await app.init();
       const auth = await client.auth.test();
-      logger.info({ team: auth.team_id, user: auth.user_id, mode: config.appToken ? "socket" : receiver ? "http" : "send-only" }, "slack ready");
+      logger.info(
+        {
+          team: auth.team_id,
+          user: auth.user_id,
+          mode: config.appToken ? "socket" : receiver ? "http" : "send-only",
+        },
+        "slack ready",
+      );
       if (receiver instanceof SocketModeReceiver) await receiver.start();
       ready = true;
     },

@@ -3,7 +3,7 @@ import type { Band, Flow, ScaleName } from "../flow/schema.ts";
 import type { Locale } from "../locale.ts";
 import type { TranscriptEntry } from "../ports.ts";
 import type { SentimentLabel } from "../sentiment/types.ts";
-import { tagThemes, type Theme } from "../themes/themes.ts";
+import { type Theme, tagThemes } from "../themes/themes.ts";
 import type { Answer, RespondentRef } from "../types.ts";
 
 /**

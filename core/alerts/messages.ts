@@ -60,7 +60,8 @@ const STAFF_MESSAGES = {
     alertMissing: "This alert no longer exists.",
     replyEmpty: "Please write a message.",
     replyTooLong: "Please keep the message under {max} characters.",
-    deliveryFailed: "The reply could not be delivered to the customer; it is kept on the alert. Try again later.",
+    deliveryFailed:
+      "The reply could not be delivered to the customer; it is kept on the alert. Try again later.",
     floodTitle: "{count} more alerts in the last minute",
     floodLine: "{flow} · {score} · {customer} ({platform})",
     open: "Open",

@@ -358,7 +358,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     let day = "";
     for (const key of keys) {
       const flow = await deps.flows.latest(key);
-      if (!flow || !flow.steps.some((s) => s.type === "rating")) continue;
+      if (!flow?.steps.some((s) => s.type === "rating")) continue;
       const yesterday = addDays(dayKey(now, flow.timeZone), -1);
       day = day === "" || yesterday < day ? yesterday : day;
       flows.push({

@@ -1,0 +1,1930 @@
+import type { Locale } from "../locale.ts";
+import { foldTurkish, normalizeText, tokenizeNormalized } from "../text/normalize.ts";
+
+/**
+ * Theme tagging for free-text customer comments: which parts of the experience a comment talks about
+ * (delivery, price, staff, …), so that support alerts can show "the comment, its sentiment and themes".
+ *
+ * Hand-written keyword lists per language, matched on tokens normalized by core/text/normalize.ts (Arabic and
+ * Persian letter folding, diacritics, ZWNJ, Turkish casing and ASCII folding) with a light, per-language
+ * morphology: English inflections, Turkish suffixes after a stem, Persian plural/possessive/verb affixes and
+ * Arabic clitics. Every language's keywords are matched whatever the comment's locale (customers mix
+ * languages); when a word means different things in two languages, the comment's locale decides.
+ */
+
+export const THEMES = [
+  "delivery",
+  "price",
+  "quality",
+  "support",
+  "staff",
+  "app",
+  "payment",
+  "wait",
+  "refund",
+] as const;
+/**
+ * - delivery: shipping, couriers, parcels, packaging, wrong or missing items.
+ * - price: prices, value for money, fees, discounts.
+ * - quality: the product itself: defects, durability, materials, taste, freshness, authenticity.
+ * - support: contacting the company: customer service, call centre, tickets, (no) answers.
+ * - staff: the people and how they behave: employees, waiters, cashiers; rude, polite, friendly.
+ * - app: app and website: logins, bugs, crashes, errors.
+ * - payment: paying and billing: cards, invoices, charges, installments.
+ * - wait: speed and waiting: slow, fast, late, delays, queues, being on hold.
+ * - refund: returns, refunds, exchanges, cancellations.
+ */
+export type Theme = (typeof THEMES)[number];
+
+/** Only the first this-many characters are read, so a huge input stays fast. */
+const MAX_CHARS = 10_000;
+
+// ---------------------------------------------------------------------------------------------------------
+// Keyword lists
+//
+// Syntax of an entry: "word" matches the word with the language's morphology (see the *Bases functions);
+// "stem*" matches any token starting with the stem (used where suffixes are many: Turkish, a few English
+// stems); "two words" is a phrase matched token by token (the last word may be a "stem*"); a leading "~"
+// marks a weak cue: it tags a theme only together with another cue of the same theme. Entries are written
+// naturally (with ی/ي, ة, ZWNJ, Turkish letters) and normalized like input at module load. A `stop` entry
+// blocks a wrong match ("can't wait" is not waiting; "پسته" is pistachio, not "پست"); the longest entry wins.
+// ---------------------------------------------------------------------------------------------------------
+
+interface LanguageKeywords {
+  readonly themes: Readonly<Record<Theme, readonly string[]>>;
+  readonly stop: readonly string[];
+}
+
+const EN: LanguageKeywords = {
+  themes: {
+    delivery: [
+      "deliver*",
+      "undelivered",
+      "courier",
+      "ship",
+      "shipment",
+      "shipping",
+      "reship",
+      "parcel",
+      "package",
+      "packaging",
+      "postman",
+      "mailman",
+      "post office",
+      "postal",
+      "tracking",
+      "dispatch*",
+      "~arrive",
+      "~arrival",
+      "never arrived",
+      "never came",
+      "didn't arrive",
+      "did not arrive",
+      "hasn't arrived",
+      "has not arrived",
+      "not arrived",
+      "yet to arrive",
+      "arrived late",
+      "arrived broken",
+      "arrived damaged",
+      "~driver",
+      "dhl",
+      "fedex",
+      "usps",
+      "royal mail",
+      "aramex",
+      "doorstep",
+      "in transit",
+      "logistics",
+      "freight",
+      "wrong item",
+      "wrong order",
+      "missing item",
+      "wrong address",
+      "shipping cost",
+      "shipping fee",
+      "delivery fee",
+      "delivery charge",
+      "free shipping",
+      "free delivery",
+    ],
+    price: [
+      "price",
+      "pricey",
+      "pricy",
+      "pricier",
+      "overpriced",
+      "underpriced",
+      "expensive",
+      "inexpensive",
+      "cheap",
+      "affordable",
+      "unaffordable",
+      "cost",
+      "costly",
+      "value for money",
+      "worth the money",
+      "good value",
+      "great value",
+      "poor value",
+      "~value",
+      "rip off",
+      "ripoff",
+      "fee",
+      "surcharge",
+      "discount",
+      "coupon",
+      "voucher",
+      "promo",
+      "bargain",
+      "markup",
+      "tariff",
+      "free of charge",
+      "budget friendly",
+      "~budget",
+      "~money",
+      "~overcharge*",
+      "shipping cost",
+      "shipping fee",
+      "delivery fee",
+      "delivery charge",
+      "free shipping",
+      "free delivery",
+    ],
+    quality: [
+      "quality",
+      "defective",
+      "defect",
+      "faulty",
+      "~fault",
+      "broken",
+      "~broke",
+      "damaged",
+      "~damage",
+      "flimsy",
+      "durable",
+      "durability",
+      "sturdy",
+      "fell apart",
+      "falls apart",
+      "falling apart",
+      "cheaply made",
+      "poorly made",
+      "badly made",
+      "well made",
+      "craftsmanship",
+      "workmanship",
+      "material",
+      "fabric",
+      "stitching",
+      "fake",
+      "counterfeit",
+      "knockoff",
+      "knock off",
+      "not as described",
+      "not as advertised",
+      "as described",
+      "stopped working",
+      "malfunction*",
+      "~product",
+      "~item",
+      "~cheap",
+      "~plastic",
+      "~genuine",
+      "~authentic",
+      "taste",
+      "tasty",
+      "tasteless",
+      "delicious",
+      "bland",
+      "stale",
+      "~fresh",
+      "rotten",
+      "spoiled",
+      "spoilt",
+      "moldy",
+      "mouldy",
+      "expired",
+      "undercooked",
+      "overcooked",
+      "burnt",
+      "soggy",
+      "scratched",
+      "scratches",
+      "cracked",
+      "torn",
+      "dented",
+      "leaking",
+      "leaky",
+      "junk",
+      "shoddy",
+      "arrived broken",
+      "arrived damaged",
+    ],
+    support: [
+      "~support",
+      "customer support",
+      "tech support",
+      "technical support",
+      "support team",
+      "support agent",
+      "support staff",
+      "customer service",
+      "customer care",
+      "helpdesk",
+      "help desk",
+      "helpline",
+      "hotline",
+      "call center",
+      "call centre",
+      "~agent",
+      "representative",
+      "~rep",
+      "customer rep",
+      "live chat",
+      "chatbot",
+      "on hold",
+      "put on hold",
+      "callback",
+      "call back",
+      "called back",
+      "~call",
+      "~email",
+      "~contact",
+      "~ticket",
+      "no response",
+      "no reply",
+      "no answer",
+      "never responded",
+      "never replied",
+      "never answered",
+      "never got back",
+      "get back to me",
+      "got back to me",
+      "~respond",
+      "~reply",
+      "~response",
+      "response time",
+      "unanswered",
+      "~complaint",
+      "~complain",
+      "escalate*",
+      "unresolved",
+      "~resolve",
+      "~service",
+    ],
+    staff: [
+      "staff",
+      "staffer",
+      "employee",
+      "worker",
+      "personnel",
+      "crew",
+      "waiter",
+      "waitress",
+      "waitstaff",
+      "wait staff",
+      "waiting staff",
+      "bartender",
+      "barista",
+      "cashier",
+      "clerk",
+      "receptionist",
+      "manager",
+      "salesperson",
+      "salesman",
+      "saleswoman",
+      "sales rep",
+      "sales assistant",
+      "shop assistant",
+      "flight attendant",
+      "stewardess",
+      "hostess",
+      "~host",
+      "~technician",
+      "~doctor",
+      "~nurse",
+      "security guard",
+      "~guard",
+      "support staff",
+      "rude",
+      "impolite",
+      "polite",
+      "courteous",
+      "discourteous",
+      "friendly",
+      "unfriendly",
+      "~helpful",
+      "~unhelpful",
+      "attitude",
+      "behavior",
+      "behaviour",
+      "unprofessional",
+      "~professional",
+      "disrespectful",
+      "~respectful",
+      "arrogant",
+      "condescending",
+      "attentive",
+      "inattentive",
+      "~welcoming",
+      "~knowledgeable",
+      "~incompetent",
+      "~hospitality",
+      "~service",
+    ],
+    app: [
+      "app",
+      "application",
+      "website",
+      "web site",
+      "~site",
+      "webpage",
+      "web page",
+      "~online",
+      "login",
+      "log in",
+      "logged in",
+      "sign in",
+      "signin",
+      "sign up",
+      "signup",
+      "password",
+      "~account",
+      "~checkout",
+      "interface",
+      "ui",
+      "ux",
+      "user friendly",
+      "bug",
+      "buggy",
+      "glitch",
+      "glitchy",
+      "crash",
+      "freezes",
+      "keeps freezing",
+      "~update",
+      "~error",
+      "error message",
+      "~loading",
+      "notification",
+      "~button",
+      "~navigation",
+      "~ios",
+      "~android",
+      "otp",
+      "verification code",
+      "captcha",
+      "~link",
+      "~browser",
+      "dashboard",
+      "portal",
+      "uninstall*",
+      "reinstall*",
+      "~install",
+      "~download",
+      "~cart",
+    ],
+    payment: [
+      "payment",
+      "~pay",
+      "~paid",
+      "billing",
+      "bill",
+      "invoice",
+      "~charge",
+      "overcharge*",
+      "double charged",
+      "charged twice",
+      "charged me",
+      "charged my",
+      "credit card",
+      "debit card",
+      "~card",
+      "transaction",
+      "installment",
+      "instalment",
+      "~subscription",
+      "paypal",
+      "apple pay",
+      "google pay",
+      "mastercard",
+      "~visa",
+      "~receipt",
+      "~declined",
+      "~bank",
+      "~wallet",
+      "cash on delivery",
+      "~cash",
+      "checkout",
+      "deducted",
+    ],
+    wait: [
+      "wait",
+      "waiting time",
+      "wait time",
+      "slow",
+      "fast",
+      "quick",
+      "speedy",
+      "~speed",
+      "delay",
+      "late",
+      "lateness",
+      "on time",
+      "took forever",
+      "takes forever",
+      "taking forever",
+      "took ages",
+      "~forever",
+      "queue",
+      "long line",
+      "prompt",
+      "punctual",
+      "overdue",
+      "turnaround",
+      "response time",
+      "on hold",
+      "put on hold",
+      "arrived late",
+    ],
+    refund: [
+      "refund*",
+      "~return",
+      "return policy",
+      "returned it",
+      "return it",
+      "~exchange",
+      "~replacement",
+      "~cancel*",
+      "chargeback",
+      "reimburse*",
+      "~compensation",
+      "~compensate*",
+      "store credit",
+      "rma",
+      "send it back",
+      "sent it back",
+      "sending it back",
+      "~send back",
+      "~sent back",
+      "money back",
+      "~warranty",
+    ],
+  },
+  stop: [
+    "can't wait",
+    "cant wait",
+    "cannot wait",
+    "can not wait",
+    "couldn't wait",
+    "lately",
+    "late night",
+    "fast food",
+    "slow cooker",
+    "fast charging",
+    "fast charge",
+    "fast charger",
+    "charges fast",
+    "charges quickly",
+    "quick charge",
+    "eco friendly",
+    "kid friendly",
+    "family friendly",
+    "pet friendly",
+    "environmentally friendly",
+  ],
+};
+
+const FA: LanguageKeywords = {
+  themes: {
+    delivery: [
+      "ارسال",
+      "تحویل",
+      "پیک",
+      "پست",
+      "پست پیشتاز",
+      "مرسوله",
+      "~بسته",
+      "بسته‌بندی",
+      "بسته بندی",
+      "~کارتن",
+      "رهگیری",
+      "حمل و نقل",
+      "~حمل",
+      "باربری",
+      "تیپاکس",
+      "چاپار",
+      "اسنپ باکس",
+      "الوپیک",
+      "فرستاد",
+      "دیر رسید",
+      "زود رسید",
+      "~نرسید",
+      "~نرسیده",
+      "دست رسید",
+      "~سفارش",
+      "~راننده",
+      "هزینه ارسال",
+      "هزینه پیک",
+      "ارسال رایگان",
+    ],
+    price: [
+      "قیمت",
+      "گران",
+      "گرون",
+      "گرانی",
+      "گرونی",
+      "گران‌فروشی",
+      "گرون‌فروشی",
+      "ارزان",
+      "ارزون",
+      "ارزش خرید",
+      "~ارزش",
+      "ارزه",
+      "ارزید",
+      "نرخ",
+      "هزینه",
+      "تخفیف",
+      "کوپن",
+      "حراج",
+      "~پول",
+      "مفت",
+      "صرفه",
+      "~اقتصادی",
+      "~تومان",
+      "~تومن",
+      "~ریال",
+      "هزینه ارسال",
+      "هزینه پیک",
+      "ارسال رایگان",
+    ],
+    quality: [
+      "کیفیت",
+      "خراب",
+      "معیوب",
+      "ایراد",
+      "عیب",
+      "نقص",
+      "تقلبی",
+      "فیک",
+      "~اصل",
+      "اورجینال",
+      "جنس",
+      "پارچه",
+      "دوخت",
+      "شکسته",
+      "~شکست",
+      "ترک خورده",
+      "پاره",
+      "طعم",
+      "مزه",
+      "مزش",
+      "خوشمزه",
+      "بدمزه",
+      "~تازه",
+      "بیات",
+      "فاسد",
+      "کپک",
+      "کپک‌زده",
+      "تاریخ انقضا",
+      "منقضی",
+      "تاریخ گذشته",
+      "دوام",
+      "~محصول",
+      "~کالا",
+      "~سوخته",
+      "~پخته",
+      "~ساخت",
+      "متریال",
+    ],
+    support: [
+      "پشتیبانی",
+      "پشتیبان",
+      "خدمات پس از فروش",
+      "خدمات مشتری",
+      "خدمات مشتریان",
+      "~خدمات",
+      "پاسخگویی",
+      "پاسخگو",
+      "جوابگو",
+      "جوابگویی",
+      "~جواب",
+      "~پاسخ",
+      "~تماس",
+      "~تلفن",
+      "~زنگ",
+      "اپراتور",
+      "~کارشناس",
+      "تیکت",
+      "~شکایت",
+      "مرکز تماس",
+      "~پیگیری",
+      "~چت",
+      "~ایمیل",
+      "تماس گرفتم",
+      "تماس گرفتیم",
+      "زنگ زدم",
+      "زنگ زدیم",
+      "جواب ندادن",
+      "جواب ندادید",
+      "جواب نمیدن",
+      "جواب نمیدید",
+      "~جواب نداد",
+      "~جواب نمیده",
+      "پاسخ ندادن",
+      "پاسخ ندادید",
+      "پاسخ نداد",
+      "پاسخ نمیدن",
+      "پاسخ نمیده",
+    ],
+    staff: [
+      "کارکنان",
+      "کارکن",
+      "کارمند",
+      "پرسنل",
+      "~فروشنده",
+      "صندوقدار",
+      "گارسون",
+      "پیشخدمت",
+      "~مدیر",
+      "منشی",
+      "~پذیرش",
+      "برخورد",
+      "رفتار",
+      "ادب",
+      "مودب",
+      "بی‌احترامی",
+      "بی احترامی",
+      "~احترام",
+      "اخلاق",
+      "بداخلاق",
+      "خوش‌اخلاق",
+      "بدرفتار",
+      "بدرفتاری",
+      "خوش‌برخورد",
+      "بدبرخورد",
+      "خوشرو",
+      "~همکار",
+      "~پزشک",
+      "~دکتر",
+      "~پرستار",
+      "کادر",
+      "متصدی",
+    ],
+    app: [
+      "اپ",
+      "اپلیکیشن",
+      "اپلیکیشین",
+      "~برنامه",
+      "نرم‌افزار",
+      "نرم افزار",
+      "سایت",
+      "وبسایت",
+      "وب سایت",
+      "~وب",
+      "~آپدیت",
+      "~بروزرسانی",
+      "باگ",
+      "ارور",
+      "~خطا",
+      "کرش",
+      "هنگ",
+      "لاگین",
+      "~ورود",
+      "~رمز",
+      "رمز عبور",
+      "رابط کاربری",
+      "~کاربری",
+      "حساب کاربری",
+      "~اکانت",
+      "~نسخه",
+      "~صفحه",
+      "~دکمه",
+      "نوتیفیکیشن",
+      "~اعلان",
+      "کد تایید",
+      "~پیامک",
+      "~ربات",
+      "~سبد خرید",
+      "~آنلاین",
+      "~اینترنتی",
+    ],
+    payment: [
+      "پرداخت",
+      "درگاه",
+      "~کارت",
+      "کارت بانکی",
+      "کارتخوان",
+      "فاکتور",
+      "صورتحساب",
+      "قبض",
+      "تراکنش",
+      "~کسر",
+      "کسر شد",
+      "اقساط",
+      "قسط",
+      "قسطی",
+      "~واریز",
+      "کیف پول",
+      "~اعتبار",
+      "~حساب",
+      "~بانک",
+      "~رسید",
+      "~شارژ",
+      "~نقدی",
+      "~پول",
+      "~بیعانه",
+    ],
+    wait: [
+      "~انتظار",
+      "زمان انتظار",
+      "در انتظار",
+      "انتظار کشید",
+      "منتظر",
+      "معطل",
+      "معطلی",
+      "صف",
+      "دیر",
+      "تاخیر",
+      "دیرکرد",
+      "~کند",
+      "کندی",
+      "سریع",
+      "سرعت",
+      "~زود",
+      "~فوری",
+      "طول کشید",
+      "طول میکشه",
+      "به موقع",
+      "بموقع",
+      "سر وقت",
+      "~طولانی",
+      "لفت",
+      "دیر رسید",
+      "زود رسید",
+      "دیر اومد",
+      "دیر آمد",
+    ],
+    refund: [
+      "مرجوع",
+      "مرجوعی",
+      "عودت",
+      "استرداد",
+      "بازگشت وجه",
+      "بازپرداخت",
+      "برگشت پول",
+      "برگشت وجه",
+      "~برگشت",
+      "پس داد",
+      "پس بدید",
+      "پس بدن",
+      "پس بده",
+      "پس بدین",
+      "پس میدن",
+      "پس نمیدن",
+      "پس گرفت",
+      "پس بگیرم",
+      "پس بگیرید",
+      "پس بگیرن",
+      "پس میگیرن",
+      "پس نمیگیرن",
+      "~لغو",
+      "~کنسل",
+      "~تعویض",
+      "~گارانتی",
+      "~ضمانت",
+      "~خسارت",
+    ],
+  },
+  stop: ["پسته", "انتظار داشت", "انتظار نداشت", "انتظارات", "از انتظار", "انتظار میرفت"],
+};
+
+const AR: LanguageKeywords = {
+  themes: {
+    delivery: [
+      "توصيل",
+      "شحن",
+      "شحنة",
+      "مندوب",
+      "~سائق",
+      "~طرد",
+      "طرود",
+      "~ارسال",
+      "تسليم",
+      "استلام",
+      "~استلمت",
+      "أرامكس",
+      "سمسا",
+      "بريد",
+      "تغليف",
+      "~كرتون",
+      "تتبع",
+      "ديليفري",
+      "دليفري",
+      "ما وصل",
+      "ما وصلت",
+      "ما وصلني",
+      "ما وصلتني",
+      "لم يصل",
+      "لم تصل",
+      "لم يصلني",
+      "لم تصلني",
+      "وصل متأخر",
+      "وصلت متأخرة",
+      "~وصل",
+      "~وصلت",
+      "~وصلني",
+      "~طلب",
+      "رسوم التوصيل",
+      "رسوم الشحن",
+      "شحن مجاني",
+      "توصيل مجاني",
+    ],
+    price: [
+      "سعر",
+      "أسعار",
+      "غالي",
+      "غالية",
+      "غلا",
+      "غلاء",
+      "رخيص",
+      "رخيصة",
+      "أرخص",
+      "أغلى",
+      "ثمن",
+      "تكلفة",
+      "كلفة",
+      "مكلف",
+      "باهظ",
+      "خصم",
+      "تخفيض",
+      "تخفيضات",
+      "كوبون",
+      "كود خصم",
+      "~عرض",
+      "~عروض",
+      "يستاهل",
+      "~قيمة",
+      "رسوم",
+      "مبالغ فيه",
+      "~فلوس",
+      "~ريال",
+      "~درهم",
+      "~جنيه",
+      "~دينار",
+      "رسوم التوصيل",
+      "رسوم الشحن",
+      "شحن مجاني",
+      "توصيل مجاني",
+    ],
+    quality: [
+      "جودة",
+      "رديء",
+      "رديئة",
+      "رداءة",
+      "ردي",
+      "خربان",
+      "خربانة",
+      "خرب",
+      "خراب",
+      "معطل",
+      "معطوب",
+      "تالف",
+      "مكسور",
+      "~كسر",
+      "مغشوش",
+      "تقليد",
+      "مقلد",
+      "~أصلي",
+      "طعم",
+      "مذاق",
+      "لذيذ",
+      "~طازج",
+      "بايت",
+      "منتهي الصلاحية",
+      "~صلاحية",
+      "خامة",
+      "خامات",
+      "قماش",
+      "متين",
+      "متانة",
+      "~صناعة",
+      "عيب",
+      "عيوب",
+      "أعطال",
+      "~عطل",
+      "~منتج",
+    ],
+    support: [
+      "خدمة العملاء",
+      "خدمة عملاء",
+      "دعم",
+      "الدعم الفني",
+      "~خدمة",
+      "~رد",
+      "~يرد",
+      "~يردون",
+      "ما يردون",
+      "ما يرد",
+      "ما ردوا",
+      "لا يرد",
+      "لا يردون",
+      "لم يرد",
+      "لم يردوا",
+      "بدون رد",
+      "~تواصل",
+      "~اتصال",
+      "~اتصلت",
+      "~اتصلنا",
+      "كول سنتر",
+      "مركز الاتصال",
+      "الخط الساخن",
+      "~شكوى",
+      "~شكاوي",
+      "~تذكرة",
+      "~إيميل",
+      "~شات",
+      "~محادثة",
+      "~ممثل",
+    ],
+    staff: [
+      "موظف",
+      "طاقم",
+      "~عامل",
+      "~عمال",
+      "كاشير",
+      "~محاسب",
+      "جرسون",
+      "نادل",
+      "ويتر",
+      "~مدير",
+      "~استقبال",
+      "~بائع",
+      "تعامل",
+      "~معاملة",
+      "سوء المعاملة",
+      "سوء التعامل",
+      "~أسلوب",
+      "أخلاق",
+      "~محترم",
+      "~احترام",
+      "وقح",
+      "قليل الأدب",
+      "قلة أدب",
+      "قلة الأدب",
+      "بشوش",
+      "~لطيف",
+      "مهذب",
+      "ودود",
+      "متعاون",
+      "~دكتور",
+      "~ممرض",
+      "~حارس",
+    ],
+    app: [
+      "تطبيق",
+      "أبلكيشن",
+      "أبليكيشن",
+      "~برنامج",
+      "~موقع",
+      "الموقع الإلكتروني",
+      "موقع إلكتروني",
+      "~ويب",
+      "~تحديث",
+      "~خطأ",
+      "~يعلق",
+      "يهنق",
+      "هنق",
+      "تسجيل الدخول",
+      "كلمة المرور",
+      "كلمة السر",
+      "~حساب",
+      "~واجهة",
+      "واجهة المستخدم",
+      "إشعارات",
+      "رمز التحقق",
+      "كود التحقق",
+      "كود التفعيل",
+      "~صفحة",
+      "~رابط",
+      "~سيستم",
+      "~بوت",
+      "~سلة",
+    ],
+    payment: [
+      "دفع",
+      "الدفع عند الاستلام",
+      "سداد",
+      "فاتورة",
+      "فواتير",
+      "~بطاقة",
+      "بطاقة ائتمان",
+      "بطاقة ائتمانية",
+      "~فيزا",
+      "ماستركارد",
+      "أبل باي",
+      "تابي",
+      "تمارا",
+      "تقسيط",
+      "أقساط",
+      "~كاش",
+      "~مبلغ",
+      "تم خصم",
+      "انخصم",
+      "~تحويل",
+      "~بنك",
+      "~محفظة",
+      "~اشتراك",
+    ],
+    wait: [
+      "انتظار",
+      "انتظر",
+      "~منتظر",
+      "استنى",
+      "استنيت",
+      "طابور",
+      "~دور",
+      "تأخير",
+      "تأخر",
+      "متأخر",
+      "تطويل",
+      "طولوا",
+      "مماطلة",
+      "بطيء",
+      "بطيئة",
+      "بطء",
+      "بطئ",
+      "سريع",
+      "سرعة",
+      "~بدري",
+      "في الوقت المحدد",
+      "في الموعد",
+      "~موعد",
+      "وصل متأخر",
+      "وصلت متأخرة",
+    ],
+    refund: [
+      "استرجاع",
+      "استرداد",
+      "إرجاع",
+      "ترجيع",
+      "مرتجع",
+      "~أرجعت",
+      "~رجعت",
+      "~استبدال",
+      "~إلغاء",
+      "~كنسل",
+      "~فلوسي",
+      "~تعويض",
+      "~ضمان",
+    ],
+  },
+  stop: ["شحن البطارية"],
+};
+
+const TR: LanguageKeywords = {
+  themes: {
+    delivery: [
+      "kargo*",
+      "teslim*",
+      "kurye*",
+      "~gönder*",
+      "gönderim*",
+      "gönderi",
+      "gönderisi",
+      "~paket*",
+      "paketleme*",
+      "ambalaj*",
+      "ptt*",
+      "dağıtım*",
+      "elime ulaş*",
+      "elimize ulaş*",
+      "~ulaştı",
+      "~gelmedi",
+      "~sipariş*",
+      "~takip*",
+      "geç geldi",
+      "erken geldi",
+      "yanlış ürün",
+      "eksik ürün",
+      "eksik geldi",
+      "kargo ücret*",
+      "ücretsiz kargo",
+    ],
+    price: [
+      "fiyat*",
+      "pahalı*",
+      "ucuz*",
+      "ücret*",
+      "indirim*",
+      "kupon*",
+      "~kampanya*",
+      "fp",
+      "f p",
+      "~para*",
+      "parasına değer*",
+      "parasını hak*",
+      "değmez",
+      "kazık*",
+      "hesaplı*",
+      "maliyet*",
+      "~tl",
+      "~lira*",
+      "zam",
+      "zamlı*",
+      "~bütçe*",
+      "kargo ücret*",
+      "ücretsiz kargo",
+    ],
+    quality: [
+      "kalite*",
+      "bozuk*",
+      "bozul*",
+      "arıza*",
+      "kusur*",
+      "defo*",
+      "hasar*",
+      "kırık*",
+      "kırıl*",
+      "yırtık*",
+      "yırtıl*",
+      "sahte*",
+      "çakma",
+      "~orijinal*",
+      "malzeme*",
+      "kumaş*",
+      "dikiş*",
+      "lezzet*",
+      "tadı",
+      "tat",
+      "bayat*",
+      "~taze*",
+      "son kullanma",
+      "~sağlam*",
+      "dayanıklı*",
+      "dayanıksız*",
+      "~ürün*",
+      "çürük*",
+      "küf",
+      "küflü*",
+      "~leke*",
+      "çizik*",
+      "çizil*",
+      "ezik*",
+      "işçilik*",
+      "ayıplı*",
+      "hatalı*",
+    ],
+    support: [
+      "müşteri hizmet*",
+      "destek*",
+      "desteğ*",
+      "çağrı merkez*",
+      "call center",
+      "temsilci*",
+      "~yetkili*",
+      "ulaşam*",
+      "ulaşılam*",
+      "~cevap*",
+      "~yanıt*",
+      "cevap ver*",
+      "yanıt ver*",
+      "dönüş yap*",
+      "geri dönüş*",
+      "~dönüş*",
+      "~şikayet*",
+      "~mail*",
+      "~ilgilen*",
+      "~çözüm*",
+    ],
+    staff: [
+      "personel*",
+      "çalışan*",
+      "garson*",
+      "kasiyer*",
+      "~müdür*",
+      "satış danışman*",
+      "~satıcı*",
+      "görevli*",
+      "eleman*",
+      "~kaba",
+      "~kabaydı",
+      "kabalık*",
+      "saygısız*",
+      "saygılı*",
+      "terbiyesiz*",
+      "kibar*",
+      "nazik*",
+      "güler yüz*",
+      "güleryüz*",
+      "asık surat*",
+      "ilgisiz*",
+      "tavır*",
+      "tavr*",
+      "davran*",
+      "~doktor*",
+      "~hemşire*",
+      "~samimi*",
+      "~ekip*",
+    ],
+    app: [
+      "uygulama*",
+      "~site*",
+      "web sitesi",
+      "internet sitesi",
+      "~web*",
+      "arayüz*",
+      "giriş yapa*",
+      "şifre*",
+      "~hata*",
+      "hata ver*",
+      "çökme*",
+      "çöküyor",
+      "~donuyor",
+      "~donma*",
+      "~güncelleme*",
+      "bug",
+      "buglar",
+      "bugları",
+      "~bağlantı*",
+      "~yüklenmi*",
+      "bildirim*",
+      "doğrulama kod*",
+      "sms kod*",
+      "~sms",
+      "~sepet*",
+    ],
+    payment: [
+      "ödeme*",
+      "öded*",
+      "öden*",
+      "fatura*",
+      "kredi kart*",
+      "banka kart*",
+      "~kart",
+      "~kartı*",
+      "~kartla*",
+      "~kartta",
+      "taksit*",
+      "~çekil*",
+      "tahsil*",
+      "havale*",
+      "eft",
+      "~banka*",
+      "~abonelik*",
+      "~cüzdan*",
+      "provizyon*",
+      "~bakiye*",
+      "iyzico",
+      "papara",
+    ],
+    wait: [
+      "bekle*",
+      "gecik*",
+      "geç",
+      "geç geldi",
+      "erken geldi",
+      "yavaş*",
+      "hızlı*",
+      "hız",
+      "hızı",
+      "hızla",
+      "hızda",
+      "çabuk*",
+      "süre",
+      "süresi",
+      "sürede",
+      "süreyi",
+      "sürdü",
+      "zamanında",
+      "vaktinde",
+      "saatlerce",
+      "günlerce",
+      "haftalarca",
+      "kuyruk*",
+      "kuyruğ*",
+      "~erken",
+      "~anında",
+    ],
+    refund: [
+      "iade*",
+      "geri ödeme*",
+      "paramı geri",
+      "geri gönder*",
+      "geri al*",
+      "~değişim*",
+      "~iptal*",
+      "~tazmin*",
+      "cayma",
+      "~garanti*",
+    ],
+  },
+  stop: [
+    "destekl*",
+    "beklediğim*",
+    "beklemediğim*",
+    "beklenti*",
+    "beklenen*",
+    "beklendiği*",
+    "beklemiyordum",
+    "beklerdim",
+  ],
+};
+
+const KEYWORDS: Readonly<Record<Locale, LanguageKeywords>> = { en: EN, fa: FA, ar: AR, tr: TR };
+
+// ---------------------------------------------------------------------------------------------------------
+// Labels
+// ---------------------------------------------------------------------------------------------------------
+
+const LABELS: Readonly<Record<Locale, Readonly<Record<Theme, string>>>> = {
+  en: {
+    delivery: "Delivery",
+    price: "Price",
+    quality: "Product quality",
+    support: "Customer support",
+    staff: "Staff",
+    app: "App & website",
+    payment: "Payment & billing",
+    wait: "Speed & waiting time",
+    refund: "Returns & refunds",
+  },
+  fa: {
+    delivery: "ارسال و تحویل",
+    price: "قیمت",
+    quality: "کیفیت محصول",
+    support: "پشتیبانی",
+    staff: "کارکنان",
+    app: "اپلیکیشن و سایت",
+    payment: "پرداخت",
+    wait: "سرعت و زمان انتظار",
+    refund: "مرجوعی و بازگشت وجه",
+  },
+  ar: {
+    delivery: "التوصيل والشحن",
+    price: "السعر",
+    quality: "جودة المنتج",
+    support: "خدمة العملاء",
+    staff: "الموظفون",
+    app: "التطبيق والموقع",
+    payment: "الدفع والفواتير",
+    wait: "السرعة ووقت الانتظار",
+    refund: "الإرجاع والاسترداد",
+  },
+  tr: {
+    delivery: "Kargo ve teslimat",
+    price: "Fiyat",
+    quality: "Ürün kalitesi",
+    support: "Müşteri hizmetleri",
+    staff: "Personel",
+    app: "Uygulama ve web sitesi",
+    payment: "Ödeme ve fatura",
+    wait: "Hız ve bekleme süresi",
+    refund: "İade ve geri ödeme",
+  },
+};
+
+/** The theme's name for people reading alerts, in each locale (English for an unknown locale). */
+export function themeLabel(theme: Theme, locale: Locale): string {
+  return (LABELS[locale] ?? LABELS.en)[theme] ?? String(theme);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Morphology: the candidate base forms ("lemmas") of a normalized token, most specific first.
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * The Arabic-script canonical form an index is built in: Persian (ی, ک) for fa, Arabic (ي, ك) for every other
+ * locale, exactly as normalizeText produces for that locale.
+ */
+type Canon = "fa" | "ar";
+
+type BasesFn = (key: string) => readonly string[];
+
+const EN_DOUBLE_END_RE = /([b-df-hj-np-tv-z])\1$/;
+const DOUBLE_RE = /(\p{L})\1/gu;
+const MAX_ELONGATED_PAIRS = 4;
+
+/**
+ * Readings of a word whose letters may have been elongated: normalizeText leaves a run of 3+ letters as two
+ * ("staaaaff" → "staaff"), which cannot be told from a real double, so every subset of doubled pairs is
+ * collapsed ("staff", "staaf", "staf"). Words with more than a few doubled pairs are left alone.
+ */
+function elongationReadings(word: string, out: string[]): void {
+  const pairs = [...word.matchAll(DOUBLE_RE)].map((m) => m.index);
+  if (pairs.length === 0 || pairs.length > MAX_ELONGATED_PAIRS) return;
+  for (let mask = 1; mask < 1 << pairs.length; mask++) {
+    let reading = "";
+    let from = 0;
+    pairs.forEach((at, bit) => {
+      if (!(mask & (1 << bit))) return;
+      reading += word.slice(from, at);
+      from = at + 1;
+    });
+    pushUnique(out, reading + word.slice(from));
+  }
+}
+
+function pushUnique(out: string[], value: string): void {
+  if (value.length > 0 && !out.includes(value)) out.push(value);
+}
+
+/** English: possessive, plural, past, gerund, comparative, -ly and -ness; elongation as a last resort. */
+function englishBases(token: string): readonly string[] {
+  const out = [token];
+  const apostrophe = token.indexOf("'");
+  const key = apostrophe > 0 ? token.slice(0, apostrophe) : token;
+  pushUnique(out, key);
+  const n = key.length;
+  const undouble = (stem: string): void => {
+    pushUnique(out, stem);
+    if (EN_DOUBLE_END_RE.test(stem)) pushUnique(out, stem.slice(0, -1));
+  };
+  if (n > 4 && (key.endsWith("ies") || key.endsWith("ied"))) pushUnique(out, `${key.slice(0, -3)}y`);
+  if (n > 4 && key.endsWith("es")) pushUnique(out, key.slice(0, -2));
+  if (n > 3 && key.endsWith("s") && !key.endsWith("ss")) pushUnique(out, key.slice(0, -1));
+  if (n > 4 && key.endsWith("ed")) {
+    undouble(key.slice(0, -2));
+    pushUnique(out, key.slice(0, -1));
+  }
+  if (n > 5 && key.endsWith("ing")) {
+    undouble(key.slice(0, -3));
+    pushUnique(out, `${key.slice(0, -3)}e`);
+  }
+  if (n > 5 && key.endsWith("est")) undouble(key.slice(0, -3));
+  else if (n > 4 && key.endsWith("er")) undouble(key.slice(0, -2));
+  if (n > 4 && key.endsWith("ly")) pushUnique(out, key.slice(0, -2));
+  if (n > 6 && key.endsWith("ness")) pushUnique(out, key.slice(0, -4));
+  elongationReadings(key, out);
+  return out;
+}
+
+/** Turkish: the token itself, the part before a proper-noun apostrophe ("kargo'dan") and elongation. */
+function turkishBases(token: string): readonly string[] {
+  const out = [token];
+  const apostrophe = token.indexOf("'");
+  if (apostrophe > 0) pushUnique(out, token.slice(0, apostrophe));
+  elongationReadings(out[out.length - 1] ?? token, out);
+  return out;
+}
+
+/** Affixes are written in Persian letters and normalized into the index's canonical form at module load. */
+function affixes(list: readonly string[], canon: Canon): readonly string[] {
+  return list.map((a) => normalizeText(a, canon)).sort((a, b) => b.length - a.length);
+}
+
+/**
+ * The token itself, then the other candidates longest first: the least-stripped reading that the lists know
+ * wins ("پسته‌ای" is pistachio, "پسته" + "ای", before it is "پست" + "های").
+ */
+function longestFirst(candidates: string[]): readonly string[] {
+  const [self = "", ...rest] = candidates;
+  return [self, ...rest.sort((a, b) => b.length - a.length)];
+}
+
+/** Strips one suffix from the word: a one-letter suffix must leave 3 letters, a longer one 2. */
+function stripSuffixes(word: string, suffixes: readonly string[], out: string[]): void {
+  for (const suffix of suffixes) {
+    if (!word.endsWith(suffix)) continue;
+    const rest = word.slice(0, -suffix.length);
+    if (rest.length >= (suffix.length === 1 ? 3 : 2)) pushUnique(out, rest);
+  }
+}
+
+/**
+ * Persian: verb prefixes (می، نمی، ن، ب) and privative/possessive prefixes (بی، با) in front; plural, possessive,
+ * object, comparative, copula and verb-person suffixes behind, up to two of them ("پول·م·و", "قیمت·ها·ش").
+ */
+function persianBases(canon: Canon): BasesFn {
+  const suffixes = affixes(
+    [
+      "هایشان",
+      "هایمان",
+      "هایتان",
+      "هاشون",
+      "هامون",
+      "هاتون",
+      "هایش",
+      "هایم",
+      "هایت",
+      "هاش",
+      "هام",
+      "هات",
+      "های",
+      "ها",
+      "ترین",
+      "تره",
+      "تر",
+      "شون",
+      "مون",
+      "تون",
+      "شان",
+      "مان",
+      "تان",
+      "اش",
+      "ام",
+      "ات",
+      "ان",
+      "ای",
+      "یی",
+      "یه",
+      "ست",
+      "ید",
+      "ند",
+      "ین",
+      "یم",
+      "ه",
+      "ی",
+      "ش",
+      "م",
+      "ت",
+      "ن",
+      "ا",
+      "و",
+    ],
+    canon,
+  );
+  const prefixes = affixes(["نمی", "می", "بی", "با", "ن", "ب"], canon);
+  return (key) => {
+    const heads = [key];
+    for (const prefix of prefixes) {
+      if (key.startsWith(prefix) && key.length - prefix.length >= 3)
+        pushUnique(heads, key.slice(prefix.length));
+    }
+    const out = [...heads];
+    for (const head of heads) stripSuffixes(head, suffixes, out);
+    const once = out.slice(heads.length);
+    for (const word of once) stripSuffixes(word, suffixes, out);
+    return longestFirst(out);
+  };
+}
+
+/**
+ * Arabic: proclitics (و/ف, then ب/ل/ك, then ال, or لل) in front; pronoun, plural and feminine suffixes behind, up
+ * to two of them, restoring ta marbuta before a pronoun ("خدمت·هم" → "خدمه").
+ */
+function arabicBases(canon: Canon): BasesFn {
+  const suffixes = affixes(
+    ["هما", "كما", "كم", "كن", "هم", "هن", "ها", "نا", "ني", "ات", "ين", "ون", "ان", "وا", "ه", "ي", "ك"],
+    canon,
+  );
+  const norm = (a: string): string => normalizeText(a, canon);
+  const conjunctions = ["و", "ف"].map(norm);
+  const prepositions = ["ب", "ل", "ك"].map(norm);
+  const al = norm("ال");
+  const lil = norm("لل");
+  const ta = norm("ت");
+  const h = norm("ة");
+  const strip = (word: string, out: string[]): void => {
+    const before = out.length;
+    stripSuffixes(word, suffixes, out);
+    for (let i = before; i < out.length; i++) {
+      const rest = out[i] ?? "";
+      if (rest.endsWith(ta) && rest.length >= 3) pushUnique(out, rest.slice(0, -1) + h);
+    }
+  };
+  return (key) => {
+    const heads = [key];
+    for (const c of conjunctions) if (key.startsWith(c) && key.length >= 4) pushUnique(heads, key.slice(1));
+    for (const head of [...heads]) {
+      if (head.startsWith(lil) && head.length >= 4) pushUnique(heads, head.slice(2));
+      for (const p of prepositions)
+        if (head.startsWith(p) && head.length >= 4) pushUnique(heads, head.slice(1));
+    }
+    for (const head of [...heads])
+      if (head.startsWith(al) && head.length >= 4) pushUnique(heads, head.slice(2));
+    const out = [...heads];
+    for (const head of heads) strip(head, out);
+    const once = out.slice(heads.length);
+    for (const word of once) strip(word, out);
+    return longestFirst(out);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Compiled index
+// ---------------------------------------------------------------------------------------------------------
+
+/** Themes a matched entry stands for, as bitmasks over THEMES indexes. Both 0: a stop entry. */
+interface Hit {
+  readonly strong: number;
+  readonly weak: number;
+}
+
+interface Phrase {
+  readonly keys: readonly string[];
+  /** The last key is a stem matched as a prefix. */
+  readonly stemLast: boolean;
+  readonly hit: Hit;
+}
+
+interface LanguageIndex {
+  readonly lang: Locale;
+  readonly exact: ReadonlyMap<string, Hit>;
+  readonly stems: ReadonlyMap<string, Hit>;
+  readonly minStem: number;
+  readonly maxStem: number;
+  /** Phrases by their first key, longest first. */
+  readonly phrases: ReadonlyMap<string, readonly Phrase[]>;
+  readonly bases: BasesFn;
+  /** Memo of bases and single-token hits (null: no hit); bounded, invisible to callers. */
+  readonly baseCache: Map<string, readonly string[]>;
+  readonly hitCache: Map<string, Hit | null>;
+}
+
+const STOP: Hit = { strong: 0, weak: 0 };
+const CACHE_LIMIT = 20_000;
+const COMBINING_DOT_RE = /\u0307/g;
+
+/** The match key of a normalized token: Turkish letters folded to ASCII; a stray combining dot dropped. */
+function keyOf(token: string): string {
+  return foldTurkish(token.includes("\u0307") ? token.replace(COMBINING_DOT_RE, "") : token);
+}
+
+function keysOf(raw: string, canon: Canon): string[] {
+  return tokenizeNormalized(normalizeText(raw, canon), canon).map(keyOf);
+}
+
+/** Two entries with the same key: a stop entry wins, otherwise the themes add up (strong over weak). */
+function unionHit(old: Hit | undefined, hit: Hit): Hit {
+  if (!old) return hit;
+  if (old === STOP || hit === STOP) return STOP;
+  const strong = old.strong | hit.strong;
+  return { strong, weak: (old.weak | hit.weak) & ~strong };
+}
+
+function mergeHit(map: Map<string, Hit>, key: string, hit: Hit): void {
+  map.set(key, unionHit(map.get(key), hit));
+}
+
+interface Entry {
+  readonly raw: string;
+  readonly hit: Hit;
+}
+
+function entriesOf(keywords: LanguageKeywords): Entry[] {
+  const out: Entry[] = [];
+  THEMES.forEach((theme, i) => {
+    for (const raw of keywords.themes[theme]) {
+      const weak = raw.startsWith("~");
+      const bit = 1 << i;
+      out.push({
+        raw: weak ? raw.slice(1) : raw,
+        hit: weak ? { strong: 0, weak: bit } : { strong: bit, weak: 0 },
+      });
+    }
+  });
+  for (const raw of keywords.stop) out.push({ raw, hit: STOP });
+  return out;
+}
+
+function compileLanguage(lang: Locale, canon: Canon): LanguageIndex {
+  const exact = new Map<string, Hit>();
+  const stems = new Map<string, Hit>();
+  const phraseHits = new Map<string, { keys: string[]; stemLast: boolean; hit: Hit }>();
+  for (const { raw, hit } of entriesOf(KEYWORDS[lang])) {
+    const stem = raw.endsWith("*");
+    const keys = keysOf(stem ? raw.slice(0, -1) : raw, canon);
+    if (keys.length === 0) continue;
+    if (keys.length === 1) {
+      mergeHit(stem ? stems : exact, keys[0] ?? "", hit);
+      continue;
+    }
+    const id = `${keys.join(" ")}${stem ? "*" : ""}`;
+    phraseHits.set(id, { keys, stemLast: stem, hit: unionHit(phraseHits.get(id)?.hit, hit) });
+  }
+  const phrases = new Map<string, Phrase[]>();
+  for (const phrase of phraseHits.values()) {
+    const first = phrase.keys[0] ?? "";
+    const list = phrases.get(first) ?? [];
+    list.push(phrase);
+    phrases.set(first, list);
+  }
+  for (const list of phrases.values()) list.sort((a, b) => b.keys.length - a.keys.length);
+  const stemLengths = [...stems.keys()].map((k) => k.length);
+  const bases: BasesFn =
+    lang === "en"
+      ? englishBases
+      : lang === "tr"
+        ? turkishBases
+        : lang === "fa"
+          ? persianBases(canon)
+          : arabicBases(canon);
+  return {
+    lang,
+    exact,
+    stems,
+    minStem: stemLengths.length > 0 ? Math.min(...stemLengths) : 0,
+    maxStem: stemLengths.length > 0 ? Math.max(...stemLengths) : 0,
+    phrases,
+    bases,
+    baseCache: new Map(),
+    hitCache: new Map(),
+  };
+}
+
+/** One canonical form's indexes, in script groups and in the order a comment's locale prefers them. */
+interface CanonIndex {
+  readonly byLang: Readonly<Record<Locale, LanguageIndex>>;
+}
+
+function compileCanon(canon: Canon): CanonIndex {
+  return {
+    byLang: {
+      en: compileLanguage("en", canon),
+      fa: compileLanguage("fa", canon),
+      ar: compileLanguage("ar", canon),
+      tr: compileLanguage("tr", canon),
+    },
+  };
+}
+
+const INDEXES: Readonly<Record<Canon, CanonIndex>> = { fa: compileCanon("fa"), ar: compileCanon("ar") };
+
+/** Which keyword languages a token of each script is looked up in, own language first. */
+function languageOrder(locale: Locale): {
+  readonly arabic: readonly Locale[];
+  readonly latin: readonly Locale[];
+} {
+  return {
+    arabic: locale === "fa" ? ["fa", "ar"] : ["ar", "fa"],
+    latin: locale === "tr" ? ["tr", "en"] : ["en", "tr"],
+  };
+}
+
+const ORDERS: Readonly<Record<Locale, ReturnType<typeof languageOrder>>> = {
+  en: languageOrder("en"),
+  fa: languageOrder("fa"),
+  ar: languageOrder("ar"),
+  tr: languageOrder("tr"),
+};
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+function basesOf(index: LanguageIndex, key: string): readonly string[] {
+  return index.baseCache.get(key) ?? remember(index.baseCache, key, index.bases(key));
+}
+
+function longestStem(index: LanguageIndex, word: string): Hit | undefined {
+  for (let len = Math.min(word.length, index.maxStem); len >= index.minStem && len > 0; len--) {
+    const hit = index.stems.get(word.slice(0, len));
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+function lookupUncached(index: LanguageIndex, key: string): Hit | null {
+  const bases = basesOf(index, key);
+  for (const base of bases) {
+    const hit = index.exact.get(base);
+    if (hit) return hit;
+  }
+  if (index.stems.size > 0) {
+    for (const base of bases) {
+      const hit = longestStem(index, base);
+      if (hit) return hit;
+    }
+  }
+  return null;
+}
+
+/** The entry a single token matches in one language, or null. */
+function lookup(index: LanguageIndex, key: string): Hit | null {
+  const cached = index.hitCache.get(key);
+  if (cached !== undefined) return cached;
+  return remember(index.hitCache, key, lookupUncached(index, key));
+}
+
+function tokenMatches(index: LanguageIndex, key: string | undefined, want: string, stem: boolean): boolean {
+  if (key === undefined) return false;
+  const bases = basesOf(index, key);
+  return stem ? bases.some((b) => b.startsWith(want)) : bases.includes(want);
+}
+
+/** The longest phrase of one language starting at token i, if any. */
+function phraseAt(index: LanguageIndex, keys: readonly string[], i: number): Phrase | undefined {
+  if (index.phrases.size === 0) return undefined;
+  let best: Phrase | undefined;
+  for (const base of basesOf(index, keys[i] ?? "")) {
+    const list = index.phrases.get(base);
+    if (!list) continue;
+    for (const phrase of list) {
+      if (best && best.keys.length >= phrase.keys.length) break;
+      const last = phrase.keys.length - 1;
+      let ok = true;
+      for (let j = 1; j <= last && ok; j++) {
+        ok = tokenMatches(index, keys[i + j], phrase.keys[j] ?? "", phrase.stemLast && j === last);
+      }
+      if (ok) {
+        best = phrase;
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Tagging
+// ---------------------------------------------------------------------------------------------------------
+
+/** Score a theme needs to be reported: one strong cue, or weak cues from two different words. */
+const THRESHOLD = 1;
+const WEAK_SCORE = 0.5;
+const NO_THEMES: readonly Theme[] = Object.freeze([]);
+
+function isArabicScript(ch: number): boolean {
+  return ch >= 0x0600 && ch <= 0x06ff;
+}
+
+function isWordToken(token: string): boolean {
+  return /^[\p{L}\p{N}]/u.test(token);
+}
+
+interface Tally {
+  readonly score: number[];
+  readonly first: number[];
+  readonly weakSeen: Set<string>;
+}
+
+function addHit(tally: Tally, hit: Hit, position: number, word: string): void {
+  if (hit === STOP) return;
+  for (let t = 0; t < THEMES.length; t++) {
+    const bit = 1 << t;
+    if (hit.strong & bit) tally.score[t] = (tally.score[t] ?? 0) + 1;
+    else if (hit.weak & bit) {
+      const id = `${t}:${word}`;
+      if (tally.weakSeen.has(id)) continue;
+      tally.weakSeen.add(id);
+      tally.score[t] = (tally.score[t] ?? 0) + WEAK_SCORE;
+    } else continue;
+    if ((tally.first[t] ?? -1) < 0) tally.first[t] = position;
+  }
+}
+
+function tagKeys(keys: readonly string[], canon: CanonIndex, locale: Locale): readonly Theme[] {
+  const order = ORDERS[locale] ?? ORDERS.en;
+  const tally: Tally = {
+    score: THEMES.map(() => 0),
+    first: THEMES.map(() => -1),
+    weakSeen: new Set(),
+  };
+  for (let i = 0; i < keys.length; ) {
+    const key = keys[i] ?? "";
+    if (!isWordToken(key)) {
+      i++;
+      continue;
+    }
+    const langs = isArabicScript(key.charCodeAt(0)) ? order.arabic : order.latin;
+    let phrase: Phrase | undefined;
+    for (const lang of langs) {
+      phrase = phraseAt(canon.byLang[lang], keys, i);
+      if (phrase) break;
+    }
+    if (phrase) {
+      addHit(tally, phrase.hit, i, keys.slice(i, i + phrase.keys.length).join(" "));
+      i += phrase.keys.length;
+      continue;
+    }
+    for (const lang of langs) {
+      const hit = lookup(canon.byLang[lang], key);
+      if (hit) {
+        addHit(tally, hit, i, key);
+        break;
+      }
+    }
+    i++;
+  }
+  const found: number[] = [];
+  for (let t = 0; t < THEMES.length; t++) if ((tally.score[t] ?? 0) >= THRESHOLD) found.push(t);
+  if (found.length === 0) return NO_THEMES;
+  found.sort(
+    (a, b) =>
+      (tally.score[b] ?? 0) - (tally.score[a] ?? 0) || (tally.first[a] ?? 0) - (tally.first[b] ?? 0) || a - b,
+  );
+  return found.map((t) => THEMES[t] ?? "delivery");
+}
+
+/**
+ * Themes a comment talks about, most prominent first (most mentions, then earliest); [] when none.
+ * Keywords of every language are matched whatever the locale; the locale picks the normalization (Turkish
+ * casing, Persian or Arabic letter forms) and which language wins when a word means different things in two.
+ * Pure, synchronous, total: never throws, any input (empty, 100 kB, emoji, mixed scripts); only the first
+ * 10,000 characters are read.
+ */
+export function tagThemes(text: string, locale: Locale): readonly Theme[] {
+  try {
+    if (typeof text !== "string" || text.length === 0) return NO_THEMES;
+    const canonName: Canon = locale === "fa" ? "fa" : "ar";
+    const normalized = normalizeText(text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text, locale);
+    const keys = tokenizeNormalized(normalized, locale).map(keyOf);
+    return tagKeys(keys, INDEXES[canonName], locale);
+  } catch {
+    return NO_THEMES;
+  }
+}

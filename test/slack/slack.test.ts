@@ -1,0 +1,320 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type App, createApp } from "../../bots/app.ts";
+import { loadConfig } from "../../bots/config.ts";
+import { createLogger } from "../../bots/logger.ts";
+import { type Platforms, startPlatforms } from "../../bots/platforms.ts";
+import type { AlertRecord } from "../../core/alerts/alert.ts";
+import {
+  type FakeSlack,
+  type FakeSlackUser,
+  type StoredSlackMessage,
+  startFakeSlack,
+} from "../fakes/slack-api.ts";
+import {
+  type FakeTelegram,
+  type FakeUser,
+  type ShownMessage,
+  startFakeTelegram,
+} from "../fakes/telegram-api.ts";
+
+/**
+ * Slack end to end: the real bolt app and telegraf bot, wired exactly as `npm start` wires them
+ * (bots/platforms.ts), against fake Slack and Telegram servers on 127.0.0.1 and the real database.
+ */
+
+const logger = createLogger(process.env.TEST_LOG_LEVEL ? "debug" : "silent");
+const ALERTS = "C0ALERTS";
+const TG_SECRET = "tg-webhook-secret-for-slack-tests_01";
+
+let slack: FakeSlack;
+let telegram: FakeTelegram;
+let app: App;
+let platforms: Platforms;
+let dataDir: string;
+let base = "";
+
+const agent: FakeSlackUser = { id: "U0AGENT", name: "maryam", real_name: "Maryam Ahmadi", locale: "en-US" };
+const dmUser: FakeSlackUser = { id: "U0NEDA", name: "neda", real_name: "Neda", locale: "fa-IR" };
+
+beforeAll(async () => {
+  slack = await startFakeSlack({ signingSecret: "8f742231b10e8888abcd99yyyzzz85a5" });
+  slack.addUser(agent);
+  slack.addUser(dmUser);
+  slack.addUser({ id: "U0TOLGA", name: "tolga", locale: "tr-TR" });
+  slack.addChannel(ALERTS, "cx-alerts");
+  telegram = await startFakeTelegram({ token: "3333:slack-e2e-bot-token-dddddddddddddddd" });
+  dataDir = await mkdtemp(join(tmpdir(), "cxbot-slack-"));
+  const config = loadConfig({
+    PORT: "0",
+    TELEGRAM_BOT_TOKEN: telegram.token,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    TELEGRAM_WEBHOOK_DOMAIN: "bot.example.com",
+    TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: slack.signingSecret,
+    SLACK_API_URL: slack.apiUrl,
+    SLACK_ALERT_CHANNEL: ALERTS,
+    ALERT_FLOOD_PER_MINUTE: "50",
+    DIGEST_AT: "off",
+  });
+  app = await createApp({
+    mongoUri: inject("mongoUri"),
+    dbName: `cxtest_slack_${randomBytes(4).toString("hex")}`,
+    dataDir,
+    flowsDir: "flows",
+    defaultLocale: "en",
+    defaultFlow: "nps",
+    maxConcurrency: 8,
+    projectRoot: resolve(import.meta.dirname, "../.."),
+    logger,
+    onEvents: (events) => platforms?.onEvents(events),
+  });
+  platforms = await startPlatforms(app, config, logger, { host: "127.0.0.1" });
+  base = `http://127.0.0.1:${platforms.http.port}`;
+  telegram.routeWebhooks(base);
+  slack.routeTo(`${base}/slack/events`);
+});
+
+afterAll(async () => {
+  await platforms?.close();
+  await app?.database.connection.dropDatabase().catch(() => undefined);
+  await app?.close();
+  await slack?.close();
+  await telegram?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const lastWithButtons = (messages: StoredSlackMessage[]) =>
+  [...messages].reverse().find((m) => JSON.stringify(m.blocks ?? []).includes('"button"'));
+const texts = (messages: StoredSlackMessage[]) => messages.map((m) => m.text ?? "");
+const tgButton = (messages: ShownMessage[], label: string) => {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i];
+    const b = m?.reply_markup?.inline_keyboard.flat().find((x) => x.text === label);
+    if (m && b && "callback_data" in b && typeof b.callback_data === "string")
+      return { message: m, data: b.callback_data };
+  }
+  throw new Error(`no button ${label}`);
+};
+
+/** A Telegram customer who answers NPS with a low score and a comment; returns the conversation id. */
+async function telegramDetractor(
+  user: FakeUser,
+  score: string,
+  comment: string,
+  ref = "order42",
+): Promise<string> {
+  await telegram.deliver(telegram.userSendsText(user, `/start nps__${ref}`));
+  const shown = await telegram.waitForMessages(user.id, (m) => m.length > 0);
+  const b = tgButton(shown, score);
+  await telegram.deliver(telegram.userPressesButton(user, b.message.message_id, b.data));
+  await telegram.deliver(telegram.userSendsText(user, comment));
+  const record = await app.database.stores.conversations.getActive(`telegram:${user.id}`, { fresh: true });
+  const id = record?.state.id ?? (await findArchived(`telegram:${user.id}`));
+  if (!id) throw new Error("no conversation");
+  return id;
+}
+
+async function findArchived(key: string): Promise<string | undefined> {
+  for await (const r of app.database.stores.responses.list({})) if (r.key === key) return r.state.id;
+  return undefined;
+}
+
+async function alertMessage(predicate: (m: StoredSlackMessage) => boolean): Promise<StoredSlackMessage> {
+  const messages = await slack.waitForMessages(ALERTS, (ms) => ms.some(predicate), 10_000);
+  const found = messages.find(predicate);
+  if (!found) throw new Error("no alert message");
+  return found;
+}
+
+/** Polls an async probe until it gives a value (10 s at most). */
+async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error("condition not met within 10 s");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function waitAlert(id: string, probe: (a: AlertRecord) => boolean): Promise<AlertRecord> {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    await platforms.alerts?.idle();
+    const a = await app.database.stores.alerts.get(id);
+    if (a && probe(a)) return a;
+    if (Date.now() > until) throw new Error(`alert ${id} never matched: ${JSON.stringify(a)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe("surveys in Slack", () => {
+  it("runs a Persian NPS survey in a DM: locale from users.info, buttons, the answered question updated", async () => {
+    const dm = slack.dmChannelOf(dmUser.id);
+    const start = await slack.userSendsDm(dmUser, "feedback");
+    expect(start.status).toBe(200);
+    let messages = await slack.waitForMessages(dm, (ms) => texts(ms).some((t) => t.includes("معرفی")));
+    const question = lastWithButtons(messages);
+    expect(question).toBeDefined();
+    const click = await slack.clickButton(dmUser, dm, question?.ts ?? "", { text: "۲" });
+    expect(click.status).toBe(200);
+    messages = await slack.waitForMessages(dm, (ms) =>
+      ms.some((m) => m.ts === question?.ts && m.updatedCount > 0),
+    );
+    const answered = messages.find((m) => m.ts === question?.ts);
+    expect(JSON.stringify(answered?.blocks)).toContain("✓ ۲");
+    expect(JSON.stringify(answered?.blocks)).not.toContain('"button"');
+    await slack.waitForMessages(dm, (ms) => texts(ms).some((t) => t.includes("نارضایتی")));
+    await slack.userSendsDm(dmUser, "ارسال خیلی دیر شد و پشتیبانی جواب نداد");
+    // A negative comment leads to the contact question; a typed "no" in Persian answers it.
+    messages = await slack.waitForMessages(dm, (ms) => texts(ms).some((t) => t.includes("تماس بگیرد")));
+    const contact = lastWithButtons(messages);
+    await slack.clickButton(dmUser, dm, contact?.ts ?? "", { text: "خیر" });
+    await slack.waitForMessages(dm, (ms) => ms.some((m) => m.ts === contact?.ts && m.updatedCount > 0));
+    const conversationId = await eventually(() => findArchived(`slack:${dmUser.id}`));
+    const response = await app.database.stores.responses.get(conversationId);
+    expect(response?.state).toMatchObject({ status: "completed", locale: "fa" });
+    expect(response?.state.answers.map((a) => a.stepId)).toEqual(["score", "why-negative", "contact"]);
+    expect(slack.lateAcks()).toEqual([]);
+  });
+
+  it("ignores a stale button and a retried event: nothing is recorded twice", async () => {
+    const user: FakeSlackUser = { id: "U0TOLGA", name: "tolga", locale: "tr-TR" };
+    const dm = slack.dmChannelOf(user.id);
+    await slack.sendSlashCommand(user, "/feedback", "csat", { channelId: ALERTS });
+    let messages = await slack.waitForMessages(dm, (ms) =>
+      ms.some((m) => JSON.stringify(m.blocks ?? []).includes('"button"')),
+    );
+    const question = lastWithButtons(messages);
+    await slack.clickButton(user, dm, question?.ts ?? "", { text: "5" });
+    messages = await slack.waitForMessages(dm, (ms) => ms.length >= 2 && ms.some((m) => m.updatedCount > 0));
+    // The same question again (a second click on a copy of it): already answered, nothing recorded.
+    const record1 = await app.database.stores.conversations.getActive(`slack:${user.id}`, { fresh: true });
+    const sent = await slack.userSendsDm(user, "Her şey çok hızlıydı, teşekkürler");
+    await slack.userSendsDm(user, "Her şey çok hızlıydı, teşekkürler", { retryOf: sent.eventId });
+    await slack.waitFor(() => slack.messages(dm).length >= 4);
+    await new Promise((r) => setTimeout(r, 200));
+    const archivedId = record1?.state.id;
+    const response = archivedId ? await app.database.stores.responses.get(archivedId) : null;
+    const state =
+      response?.state ??
+      (await app.database.stores.conversations.getActive(`slack:${user.id}`, { fresh: true }))?.state;
+    expect(state?.answers.filter((a) => a.stepId === "score")).toHaveLength(1);
+    expect(state?.answers.filter((a) => a.answer.type === "text")).toHaveLength(1);
+  });
+
+  it("answers a forged or stale signature with 401 and records nothing", async () => {
+    const forged = await slack.sendSlashCommand(dmUser, "/feedback", "nps", { signature: "forged" });
+    expect(forged.status).toBe(401);
+    const stale = await slack.sendEvent(
+      {
+        type: "message",
+        channel_type: "im",
+        channel: slack.dmChannelOf(agent.id),
+        user: agent.id,
+        text: "feedback",
+        ts: "1.2",
+      },
+      { signature: "stale" },
+    );
+    expect(stale.status).toBe(401);
+    expect(slack.messages(slack.dmChannelOf(agent.id))).toEqual([]);
+  });
+});
+
+describe("alerts and closing the loop", () => {
+  const customer: FakeUser = { id: 880, first_name: "Reza", language_code: "fa" };
+  let alertId = "";
+  let alertTs = "";
+
+  it("posts an alert to Slack when a Telegram customer gives a low score, with the comment, sentiment, themes and transcript", async () => {
+    alertId = await telegramDetractor(customer, "۲", "پیک دو روز دیر آورد و قیمت هم خیلی گرونه");
+    // The customer declines contact, which ends the survey (the alert is updated with how it ended).
+    const shown = await telegram.waitForMessages(customer.id, (m) =>
+      m.some((x) => x.text?.includes("تماس بگیرد")),
+    );
+    const no = tgButton(shown, "خیر");
+    await telegram.deliver(telegram.userPressesButton(customer, no.message.message_id, no.data));
+    const alert = await waitAlert(alertId, (a) => a.post !== undefined && a.comments.length > 0);
+    expect(alert).toMatchObject({
+      flowKey: "nps",
+      reference: "order42",
+      locale: "fa",
+      status: "open",
+      score: { value: 2, max: 10, band: "detractor" },
+      respondent: { channel: "telegram", userId: "880", displayName: "Reza" },
+    });
+    expect(alert.comments[0]?.sentiment).toBe("negative");
+    expect(alert.comments[0]?.themes).toContain("delivery");
+    const message = await alertMessage(
+      (m) => m.ts === alert.post?.ts && JSON.stringify(m.blocks).includes("پیک دو روز"),
+    );
+    alertTs = message.ts;
+    const card = JSON.stringify(message.blocks);
+    for (const part of [
+      "NPS 2/10",
+      "detractor",
+      "Reza",
+      "Telegram",
+      "order42",
+      "negative",
+      "فارسی",
+      "Acknowledge",
+    ]) {
+      expect(card).toContain(part);
+    }
+    // One alert per conversation, even though two rules fired (the score and the negative comment).
+    expect(slack.messages(ALERTS).filter((m) => JSON.stringify(m.blocks).includes(alertId))).toHaveLength(1);
+  });
+
+  it("assigns, replies to the customer on Telegram (kept in the transcript) and resolves with a recovery question", async () => {
+    await slack.clickButton(agent, ALERTS, alertTs, { text: "Assign to me" });
+    await waitAlert(alertId, (a) => a.status === "assigned");
+    await slack.waitForMessages(ALERTS, (ms) =>
+      JSON.stringify(ms.find((m) => m.ts === alertTs)?.blocks).includes("<@U0AGENT>"),
+    );
+
+    const opened = await slack.clickButton(agent, ALERTS, alertTs, { text: "Reply to customer" });
+    const view = await slack.waitFor(() => slack.views().find((v) => v.view.callback_id === "cx_reply"));
+    expect(opened.status).toBe(200);
+    const submitted = await slack.submitView(agent, view.id, {
+      reply: { text: { type: "plain_text_input", value: "سلام رضا، هزینهٔ ارسال را برگرداندیم. ببخشید!" } },
+    });
+    expect(submitted.status).toBe(200);
+    const chat = await telegram.waitForMessages(customer.id, (m) =>
+      m.some((x) => x.text?.includes("هزینهٔ ارسال را برگرداندیم")),
+    );
+    expect(chat.at(-1)?.text).toContain("تیم پشتیبانی");
+    const replied = await waitAlert(alertId, (a) => a.history.some((h) => h.type === "replied"));
+    expect(replied.history.find((h) => h.type === "replied")).toMatchObject({
+      delivered: true,
+      actor: { id: "slack:U0AGENT" },
+    });
+    const stored =
+      (await app.database.stores.responses.get(alertId)) ??
+      (await app.database.stores.conversations.getActive("telegram:880", { fresh: true }));
+    expect(stored?.transcript.some((l) => l.text.includes("هزینهٔ ارسال را برگرداندیم"))).toBe(true);
+
+    await slack.clickButton(agent, ALERTS, alertTs, { text: "Resolve" });
+    const resolveView = await slack.waitFor(() =>
+      slack.views().find((v) => v.view.callback_id === "cx_resolve"),
+    );
+    await slack.submitView(agent, resolveView.id, {
+      recovery: { ask: { type: "checkboxes", selected_options: [{ value: "ask" }] } },
+    });
+    const resolved = await waitAlert(alertId, (a) => a.status === "resolved");
+    expect(resolved.history.at(-1)).toMatchObject({ type: "resolved", recovery: "sent" });
+    await telegram.waitForMessages(customer.id, (m) => m.some((x) => x.text?.includes("نحوهٔ رسیدگی")));
+    const final = await slack.waitForMessages(ALERTS, (ms) => {
+      const b = JSON.stringify(ms.find((m) => m.ts === alertTs)?.blocks ?? []);
+      return b.includes("Resolved") && !b.includes("Assign to me");
+    });
+    expect(final.length).toBeGreaterThan(0);
+    expect(slack.lateAcks()).toEqual([]);
+  });
+});
