@@ -227,7 +227,6 @@ describe("shipped flows", () => {
   });
 
   describe.each(KEYS)("%s", (key) => {
-
     it("asks the score first, on its own scale, with end labels", () => {
       const first = definition(key).steps[0] as RatingStep;
       expect(first.id).toBe("score");
