@@ -47,7 +47,7 @@ export async function startPlatforms(
   app: App,
   config: Config,
   logger: Logger,
-  options: { host?: string; recoveryFlow?: string } = {},
+  options: { host?: string; recoveryFlow?: string; alertFoldWindowMs?: number } = {},
 ): Promise<Platforms> {
   const routes = new Map<string, Route>();
   const adapters = new Map<Channel, ChannelAdapter>();
@@ -106,6 +106,7 @@ export async function startPlatforms(
       },
       ...(config.SLACK_ALERT_CHANNEL ? { defaultChannel: config.SLACK_ALERT_CHANNEL } : {}),
       floodPerMinute: config.ALERT_FLOOD_PER_MINUTE,
+      ...(options.alertFoldWindowMs === undefined ? {} : { foldWindowMs: options.alertFoldWindowMs }),
       ...(app.flowKeys.includes(recoveryFlow) ? { recoveryFlow } : {}),
       onError: (error, context) =>
         logger.error({ err: error, context, code: "ALERT_FAILED" }, "alert work failed"),

@@ -1,0 +1,239 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type App, createApp } from "../../bots/app.ts";
+import { loadConfig } from "../../bots/config.ts";
+import { createLogger } from "../../bots/logger.ts";
+import { type Platforms, startPlatforms } from "../../bots/platforms.ts";
+import type { AlertRecord } from "../../core/alerts/alert.ts";
+import type { InboundInput } from "../../core/types.ts";
+import {
+  type FakeSlack,
+  type FakeSlackUser,
+  type StoredSlackMessage,
+  startFakeSlack,
+} from "../fakes/slack-api.ts";
+
+/**
+ * Alerts in Slack beyond the happy path: floods, rate limits, long and hostile comments, an unreachable
+ * customer, the daily digest, and alerts with no way for Slack to call back. Respondents answer through the
+ * survey service (channel "console"), exactly as the console adapter does; Slack is the fake on 127.0.0.1.
+ */
+
+const logger = createLogger("silent");
+const ALERTS = "C0FLOOD";
+const agent: FakeSlackUser = { id: "U0AGENT2", name: "deniz", locale: "tr-TR" };
+
+interface Rig {
+  slack: FakeSlack;
+  app: App;
+  platforms: Platforms;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+async function startRig(env: Record<string, string>, foldWindowMs = 300): Promise<Rig> {
+  const slack = await startFakeSlack({ signingSecret: "0123456789abcdef0123456789abcdef" });
+  slack.addUser(agent);
+  slack.addChannel(ALERTS, "cx-alerts");
+  const dataDir = await mkdtemp(join(tmpdir(), "cxbot-alerts-"));
+  const config = loadConfig({
+    PORT: "0",
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_API_URL: slack.apiUrl,
+    SLACK_ALERT_CHANNEL: ALERTS,
+    DIGEST_AT: "off",
+    ...env,
+  });
+  let platforms: Platforms | undefined;
+  const app = await createApp({
+    mongoUri: inject("mongoUri"),
+    dbName: `cxtest_alerts_${randomBytes(4).toString("hex")}`,
+    dataDir,
+    flowsDir: "flows",
+    defaultLocale: "en",
+    defaultFlow: "nps",
+    maxConcurrency: 8,
+    projectRoot: resolve(import.meta.dirname, "../.."),
+    logger,
+    onEvents: (events) => platforms?.onEvents(events),
+  });
+  platforms = await startPlatforms(app, config, logger, {
+    host: "127.0.0.1",
+    alertFoldWindowMs: foldWindowMs,
+  });
+  slack.routeTo(`http://127.0.0.1:${platforms.http.port}/slack/events`);
+  const running = platforms;
+  return {
+    slack,
+    app,
+    platforms: running,
+    dataDir,
+    async close() {
+      await running.close();
+      await app.database.connection.dropDatabase().catch(() => undefined);
+      await app.close();
+      await slack.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+let seq = 0;
+/** A console respondent answering in order; returns the conversation id. */
+async function answer(rig: Rig, userId: string, inputs: readonly InboundInput[]): Promise<string> {
+  let id = "";
+  for (const input of inputs) {
+    const result = await rig.app.service.handle({
+      eventId: `test:${userId}:${++seq}`,
+      respondent: { channel: "console", userId, displayName: `Customer ${userId}` },
+      input,
+      receivedAt: new Date(),
+    });
+    id = result.conversationId ?? id;
+  }
+  return id;
+}
+const detractor = (rig: Rig, userId: string, comment: string) =>
+  answer(rig, userId, [
+    { type: "start", flowKey: "nps", locale: "en" },
+    { type: "text", text: "1" },
+    { type: "text", text: comment },
+  ]);
+
+async function waitAlert(rig: Rig, id: string, probe: (a: AlertRecord) => boolean): Promise<AlertRecord> {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    await rig.platforms.alerts?.idle();
+    const a = await rig.app.database.stores.alerts.get(id);
+    if (a && probe(a)) return a;
+    if (Date.now() > until) throw new Error(`alert ${id} never matched: ${JSON.stringify(a)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const blocksOf = (m: StoredSlackMessage | undefined) => JSON.stringify(m?.blocks ?? []);
+
+describe("alerts with Slack's buttons (HTTP mode)", () => {
+  let rig: Rig;
+  beforeAll(async () => {
+    rig = await startRig({
+      SLACK_SIGNING_SECRET: "0123456789abcdef0123456789abcdef",
+      ALERT_FLOOD_PER_MINUTE: "3",
+    });
+  });
+  afterAll(async () => {
+    await rig?.close();
+  });
+
+  it("waits out a 429 on chat.postMessage and posts the alert once", async () => {
+    rig.slack.failNext("chat.postMessage", { status: 429, retryAfter: 1 });
+    const id = await detractor(rig, "rate-limited", "The app crashed twice at checkout.");
+    const alert = await waitAlert(rig, id, (a) => a.post !== undefined);
+    const posts = rig.slack.messages(ALERTS).filter((m) => m.ts === alert.post?.ts);
+    expect(posts).toHaveLength(1);
+    expect(rig.slack.calls("chat.postMessage").some((c) => c.status === 429)).toBe(true);
+  });
+
+  it("cuts a long comment visibly, shows it whole one click away, and escapes mentions", async () => {
+    const long = `<!channel> ${"The courier never came and nobody answered the phone. ".repeat(70)}`;
+    const id = await detractor(rig, "long-comment", long);
+    const alert = await waitAlert(rig, id, (a) => a.post !== undefined);
+    const card = rig.slack.messages(ALERTS).find((m) => m.ts === alert.post?.ts);
+    const json = blocksOf(card);
+    expect(json).toContain("&lt;!channel&gt;");
+    expect(json).not.toContain("<!channel>");
+    expect(json).toMatch(/shortened: \d+ of 3\d{3} characters/);
+    const opened = await rig.slack.clickButton(agent, ALERTS, card?.ts ?? "", { text: "Show full comment" });
+    expect(opened.status).toBe(200);
+    const view = await rig.slack.waitFor(() =>
+      rig.slack.views().find((v) => v.view.title && JSON.stringify(v.view.title).includes("Full comment")),
+    );
+    const shown = view.view.blocks.map((b) => (b.text as { text: string }).text).join("");
+    expect(shown).toBe(long.trim());
+  });
+
+  it("tells the agent when the customer's platform cannot be reached, and keeps the reply", async () => {
+    const id = await detractor(rig, "unreachable", "Terrible support, nobody called back.");
+    const alert = await waitAlert(rig, id, (a) => a.post !== undefined);
+    await rig.slack.clickButton(agent, ALERTS, alert.post?.ts ?? "", { text: "Acknowledge" });
+    await waitAlert(rig, id, (a) => a.status === "acknowledged");
+    await rig.slack.clickButton(agent, ALERTS, alert.post?.ts ?? "", { text: "Reply to customer" });
+    const view = await rig.slack.waitFor(() =>
+      rig.slack.views().find((v) => v.view.callback_id === "cx_reply" && v.view.private_metadata === id),
+    );
+    await rig.slack.submitView(agent, view.id, {
+      reply: { text: { type: "plain_text_input", value: "We are on it." } },
+    });
+    const after = await waitAlert(rig, id, (a) => a.history.some((h) => h.type === "replied"));
+    expect(after.history.find((h) => h.type === "replied")).toMatchObject({
+      delivered: false,
+      text: "We are on it.",
+    });
+    await rig.slack.waitFor(() =>
+      rig.slack.ephemerals(ALERTS).find((e) => e.text?.includes("could not be delivered")),
+    );
+    const card = await rig.slack.waitForMessages(ALERTS, (ms) =>
+      blocksOf(ms.find((m) => m.ts === alert.post?.ts)).includes("could not be delivered"),
+    );
+    expect(blocksOf(card.find((m) => m.ts === alert.post?.ts))).not.toContain("cx_alert_ack");
+  });
+
+  it("folds a flood into one summary message, and opens a folded alert in its thread", async () => {
+    // The limit is 3 a minute per channel and the tests above used it up: these four are folded.
+    const ids = [];
+    for (let i = 0; i < 4; i++) ids.push(await detractor(rig, `flood-${i}`, `Order ${i} arrived broken.`));
+    const folded = await Promise.all(ids.map((id) => waitAlert(rig, id, (a) => a.post?.folded === true)));
+    const summaryTs = folded[0]?.post?.ts;
+    expect(new Set(folded.map((a) => a.post?.ts)).size).toBe(1);
+    const summary = rig.slack.messages(ALERTS).find((m) => m.ts === summaryTs);
+    expect(blocksOf(summary)).toContain("4 more alerts in the last minute");
+    for (const i of [0, 1, 2, 3]) expect(blocksOf(summary)).toContain(`Order ${i} arrived broken.`);
+    await rig.slack.clickButton(agent, ALERTS, summaryTs ?? "", { value: ids[2] });
+    const expanded = await waitAlert(rig, ids[2] ?? "", (a) => a.post?.folded !== true);
+    const thread = rig.slack.messages(ALERTS).find((m) => m.ts === expanded.post?.ts);
+    expect(thread?.thread_ts).toBe(summaryTs);
+    expect(blocksOf(thread)).toContain("Order 2 arrived broken.");
+  });
+
+  it("posts the day's digest once, with each flow's score, count and change", async () => {
+    await answer(rig, "digest-promoter", [
+      { type: "start", flowKey: "csat", locale: "en" },
+      { type: "text", text: "5" },
+    ]);
+    await rig.app.service.flush();
+    const tomorrow = new Date(Date.now() + 24 * 3600_000);
+    expect(await rig.platforms.alerts?.digest(tomorrow)).toBe(true);
+    expect(await rig.platforms.alerts?.digest(tomorrow)).toBe(false);
+    const digests = rig.slack.messages(ALERTS).filter((m) => blocksOf(m).includes("Daily scores for"));
+    expect(digests).toHaveLength(1);
+    const text = blocksOf(digests[0]);
+    expect(text).toMatch(/Net Promoter Score[^"]*NPS -100 \(\d+ answers\)/);
+    expect(text).toContain("CSAT 100% (1 answers)");
+  });
+});
+
+describe("alerts with only a bot token and a channel (no way for Slack to call back)", () => {
+  let rig: Rig;
+  beforeAll(async () => {
+    rig = await startRig({});
+  });
+  afterAll(async () => {
+    await rig?.close();
+  });
+
+  it("posts alerts, and has no Slack endpoint to forge requests against", async () => {
+    const id = await detractor(rig, "send-only", "Waited an hour on the phone.");
+    const alert = await waitAlert(rig, id, (a) => a.post !== undefined);
+    expect(rig.slack.messages(ALERTS).some((m) => m.ts === alert.post?.ts)).toBe(true);
+    const res = await fetch(`http://127.0.0.1:${rig.platforms.http.port}/slack/events`, {
+      method: "POST",
+      body: "{}",
+    });
+    expect(res.status).toBe(404);
+    const health = await fetch(`http://127.0.0.1:${rig.platforms.http.port}/healthz`);
+    expect(await health.json()).toEqual({ ok: true, checks: { database: true, slack: true } });
+  });
+});
