@@ -5,7 +5,7 @@ import type { Locale } from "../core/locale.ts";
 import { CxError } from "../core/result.ts";
 import { createRuleBasedSentimentAnalyzer } from "../core/sentiment/rule-based.ts";
 import { createSurveyService, type SurveyService } from "../core/service.ts";
-import type { DomainEvent } from "../core/types.ts";
+import type { DomainEvent, RespondentRef } from "../core/types.ts";
 import { type MongoTarget, resolveMongo } from "../storage/embedded.ts";
 import { type Database, openDatabase } from "../storage/mongo-stores.ts";
 import { redactUri } from "./config.ts";
@@ -37,6 +37,8 @@ export interface AppOptions {
   readonly projectRoot: string;
   readonly logger: Logger;
   readonly onEvents?: (events: readonly DomainEvent[]) => void;
+  /** Offered text a customer sends with no survey in progress (support forwards it to an open alert). */
+  readonly forward?: (respondent: RespondentRef, text: string) => Promise<boolean>;
   /** Emitted while the embedded database is being built or started (shown to console users). */
   readonly onStatus?: (message: string) => void;
 }
@@ -88,6 +90,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     defaultFlow: flowKeys.includes(options.defaultFlow) ? options.defaultFlow : (flowKeys[0] as string),
     maxConcurrency: options.maxConcurrency,
     ...(options.onEvents ? { onEvents: options.onEvents } : {}),
+    ...(options.forward ? { forward: options.forward } : {}),
     onError: (error) => logger.error({ err: error, code: "SWEEP_FAILED" }, "could not expire a conversation"),
   });
 

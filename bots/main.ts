@@ -82,6 +82,7 @@ async function main(): Promise<number> {
     logger,
     onStatus: status,
     onEvents: (events) => platforms?.onEvents(events),
+    forward: async (respondent, text) => (await platforms?.alerts?.forward(respondent, text)) ?? false,
   });
 
   const adapters: ChannelAdapter[] = [];

@@ -170,6 +170,8 @@ export interface AlertStore {
   create(alert: AlertRecord): Promise<WriteResult>;
   /** Saves `alert` (whose `rev` is `expectedRev + 1`) unless another writer saved a newer revision. */
   update(alert: AlertRecord, expectedRev: number): Promise<WriteResult>;
+  /** The respondent's newest alert that is not resolved, raised after `since`. */
+  latestOpenFor(respondentKey: string, since: Date): Promise<AlertRecord | null>;
   /** Alerts raised before `before` that were never posted (a crash between saving and posting). */
   listUnposted(before: Date, limit: number): Promise<AlertRecord[]>;
 }

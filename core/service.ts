@@ -37,6 +37,11 @@ export interface SurveyServiceDeps {
   readonly newId?: () => string;
   /** Called with domain events after they are saved (alerts go to Slack from here, in a later adapter). */
   readonly onEvents?: (events: readonly DomainEvent[]) => void;
+  /**
+   * Offered text a respondent sent with no survey in progress (a reply to support, say); true when it was
+   * handed on, and the respondent is told so instead of "no survey".
+   */
+  readonly forward?: (respondent: RespondentRef, text: string) => Promise<boolean>;
   /** Told about failures in background work (the expiry sweep) that do not stop it. */
   readonly onError?: (error: unknown) => void;
 }
@@ -363,6 +368,12 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
         }
       }
       const command = input.type === "text" ? parseCommand(input.text, locale) : undefined;
+      if (input.type === "text" && command === undefined && deps.forward) {
+        if (await deps.forward(event.respondent, input.text.slice(0, MAX_INBOUND_TEXT))) {
+          await stores.events.remember([event.eventId], now);
+          return { status: "handled", messages: [notice(locale, t(locale, "forwarded"))], locale };
+        }
+      }
       const text =
         command?.command === "help"
           ? t(locale, "help")

@@ -104,6 +104,8 @@ export interface AuditDoc {
 /** A low-score alert (core's `AlertRecord`), `_id` = conversation id; `posted` says whether it is on Slack. */
 export interface AlertDoc {
   _id: string;
+  /** The respondent's key (`channel:userId`), to find their open alert when they write back. */
+  respondent: string;
   rev: number;
   status: string;
   posted: boolean;
@@ -228,6 +230,7 @@ auditSchema.index({ at: -1 });
 const alertSchema = new Schema<AlertDoc>(
   {
     _id: String,
+    respondent: { type: String, required: true },
     rev: { type: Number, required: true },
     status: { type: String, required: true },
     posted: { type: Boolean, required: true },
@@ -237,6 +240,7 @@ const alertSchema = new Schema<AlertDoc>(
   { ...opts, collection: "alerts" },
 );
 alertSchema.index({ posted: 1, raisedAt: 1 });
+alertSchema.index({ respondent: 1, raisedAt: -1 });
 
 /** Binds the models to one connection (tests use one connection per throwaway database). */
 export function createModels(connection: Connection) {

@@ -320,6 +320,7 @@ function auditLog(m: Models): AuditLog {
 
 const toAlertDoc = (alert: AlertRecord): AlertDoc => ({
   _id: alert.id,
+  respondent: respondentKey(alert.respondent),
   rev: alert.rev,
   status: alert.status,
   posted: alert.post !== undefined,
@@ -350,6 +351,13 @@ function alertStore(m: Models): AlertStore {
       // atomic; on the embedded server two clicks in the same millisecond could both apply).
       const result = await alerts.replaceOne({ _id: alert.id, rev: expectedRev }, toAlertDoc(alert));
       return result.matchedCount === 1 ? "ok" : "conflict";
+    },
+    async latestOpenFor(key, since) {
+      const doc = await alerts.findOne(
+        { respondent: key, status: { $ne: "resolved" }, raisedAt: { $gt: since } },
+        { sort: { raisedAt: -1 } },
+      );
+      return doc ? fromAlertDoc(doc) : null;
     },
     async listUnposted(before, limit) {
       const docs = await alerts

@@ -145,6 +145,8 @@ function historyLine(entry: AlertHistoryEntry, locale: Locale): string | undefin
         who: who(entry.actor),
         time,
       })}\n>${escapeMrkdwn(clip(entry.text, 300)).replace(/\n/g, "\n>")}`;
+    case "customer-replied":
+      return `${staffText(locale, "historyCustomerReplied", { time })}\n>${escapeMrkdwn(clip(entry.text, 300)).replace(/\n/g, "\n>")}`;
     case "resolved":
       return staffText(
         locale,
@@ -351,6 +353,28 @@ export function digestBlocks(digest: Digest, locale: Locale): Block[] {
       },
     },
   ];
+}
+
+/** A customer's message after the survey, posted in the alert's thread. */
+export function customerReplyBlocks(alert: AlertRecord, text: string, locale: Locale): Block[] {
+  const blocks: Block[] = [
+    {
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: staffText(locale, "customerReplied", {
+          customer: escapeMrkdwn(clip(alert.respondent.displayName ?? alert.respondent.userId, 200)),
+        }),
+      },
+    },
+  ];
+  for (let i = 0; i < text.length && blocks.length < 10; i += SLACK_LIMITS.sectionText) {
+    blocks.push({
+      type: "section",
+      text: { type: "plain_text", text: text.slice(i, i + SLACK_LIMITS.sectionText) },
+    });
+  }
+  return blocks;
 }
 
 // ——— modals ———

@@ -25,6 +25,7 @@ import {
   alertFallback,
   answeredBlocks,
   clip,
+  customerReplyBlocks,
   digestBlocks,
   fullCommentModal,
   replyModal,
@@ -547,6 +548,17 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       });
       if (!posted.ts) throw new Error("chat.postMessage returned no ts");
       return posted.ts;
+    },
+    async postCustomerReply(alert, text) {
+      if (!alert.post) return;
+      await client.chat.postMessage({
+        channel: alert.post.channel,
+        thread_ts: alert.post.ts,
+        text: clip(text, SLACK_LIMITS.messageText),
+        blocks: customerReplyBlocks(alert, text, staffLocale),
+        unfurl_links: false,
+        unfurl_media: false,
+      });
     },
     async postDigest(channel, digest) {
       await client.chat.postMessage({

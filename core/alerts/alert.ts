@@ -33,6 +33,8 @@ export type AlertHistoryEntry =
       /** False when the customer's platform could not be reached; the reply is kept and can be re-sent. */
       readonly delivered: boolean;
     }
+  /** The customer wrote back after the survey (forwarded to the alert's thread). */
+  | { readonly type: "customer-replied"; readonly at: string; readonly text: string }
   | {
       readonly type: "resolved";
       readonly at: string;
@@ -240,6 +242,8 @@ export function recordAction(alert: AlertRecord, entry: AlertHistoryEntry): Aler
       return { ...base, status: "assigned", assignee: entry.assignee };
     case "replied":
       return { ...base, status: alert.status === "open" ? "acknowledged" : alert.status };
+    case "customer-replied":
+      return base;
     case "resolved":
       return { ...base, status: "resolved" };
     default: {

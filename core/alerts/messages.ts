@@ -7,6 +7,8 @@ import { toLocaleDigits } from "../text/digits.ts";
  */
 const STAFF_MESSAGES = {
   en: {
+    historyCustomerReplied: "The customer wrote back · {time}",
+    customerReplied: "💬 {customer} wrote back:",
     alertTitle: "{flow}: {score}",
     alertTitleNoScore: "{flow}: feedback needs attention",
     band_detractor: "detractor",
@@ -78,6 +80,8 @@ const STAFF_MESSAGES = {
     channel_discord: "Discord",
   },
   fa: {
+    historyCustomerReplied: "مشتری پاسخ داد · {time}",
+    customerReplied: "💬 پاسخ {customer}:",
     alertTitle: "{flow}: {score}",
     alertTitleNoScore: "{flow}: بازخوردی که نیاز به پیگیری دارد",
     band_detractor: "منتقد",
@@ -149,6 +153,8 @@ const STAFF_MESSAGES = {
     channel_discord: "دیسکورد",
   },
   ar: {
+    historyCustomerReplied: "ردّ العميل · {time}",
+    customerReplied: "💬 ردّ {customer}:",
     alertTitle: "{flow}: {score}",
     alertTitleNoScore: "{flow}: ملاحظة تحتاج إلى متابعة",
     band_detractor: "منتقد",
@@ -219,6 +225,8 @@ const STAFF_MESSAGES = {
     channel_discord: "ديسكورد",
   },
   tr: {
+    historyCustomerReplied: "Müşteri yanıt yazdı · {time}",
+    customerReplied: "💬 {customer} yanıt yazdı:",
     alertTitle: "{flow}: {score}",
     alertTitleNoScore: "{flow}: ilgilenilmesi gereken geri bildirim",
     band_detractor: "kötüleyen",

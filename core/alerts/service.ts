@@ -6,7 +6,7 @@ import type { AlertStore, ProcessedEventStore, RollupStore } from "../ports.ts";
 import { err, ok, type Result } from "../result.ts";
 import { type PeriodReport, periodReport } from "../rollups.ts";
 import { addDays, dayKey } from "../scores.ts";
-import type { SurveyService } from "../service.ts";
+import { respondentKey, type SurveyService } from "../service.ts";
 import type { DomainEvent, OutboundMessage, RespondentRef } from "../types.ts";
 import {
   type Actor,
@@ -32,6 +32,8 @@ export interface AlertNotifier {
   postSummary(channel: string, alerts: readonly AlertRecord[]): Promise<string>;
   /** Yesterday's scores. */
   postDigest(channel: string, digest: Digest): Promise<void>;
+  /** Something the customer wrote back, in the alert's thread. */
+  postCustomerReply(alert: AlertRecord, text: string): Promise<void>;
 }
 
 /** A day's scores per flow, beside the day before. */
@@ -73,6 +75,11 @@ export interface AlertService {
   act(id: string, actor: Actor, action: AlertAction): Promise<Result<AlertRecord, AlertActionError>>;
   /** Posts a folded alert in full, in the thread of its summary. */
   expand(id: string): Promise<Result<AlertRecord, AlertActionError>>;
+  /**
+   * Hands text a customer sent outside a survey to support, when they have an open alert from the last
+   * {@link FORWARD_WINDOW_DAYS} days; true when forwarded.
+   */
+  forward(respondent: RespondentRef, text: string): Promise<boolean>;
   /** Posts the digest for the day before `now` to every alert channel, once per day; true if it posted. */
   digest(now?: Date): Promise<boolean>;
   /** Posts alerts that were saved but never posted (a crash in between); returns how many. */
@@ -84,6 +91,9 @@ export interface AlertService {
 }
 
 const MAX_ATTEMPTS = 5;
+/** How long after an alert a customer's message still goes to support. */
+export const FORWARD_WINDOW_DAYS = 14;
+const FORWARD_MAX_LENGTH = 4000;
 const FLOOD_WINDOW_MS = 60_000;
 
 /** Creates the service that turns alert rules into alerts support can work on. */
@@ -389,6 +399,29 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     return posted;
   };
 
+  const forward = async (respondent: RespondentRef, raw: string): Promise<boolean> => {
+    const text = raw.trim().slice(0, FORWARD_MAX_LENGTH);
+    if (text === "") return false;
+    const now = clock();
+    const since = new Date(now.getTime() - FORWARD_WINDOW_DAYS * 24 * 3600_000);
+    const open = await store.latestOpenFor(respondentKey(respondent), since);
+    if (!open) return false;
+    const saved = await queue.run(open.id, () =>
+      save(open.id, (current) =>
+        recordAction(current, { type: "customer-replied", at: now.toISOString(), text }),
+      ),
+    );
+    if (!saved.ok) return false;
+    const alert = saved.value;
+    // In the background: the survey service is still handling this message for the same respondent.
+    background(`customer reply to ${alert.id}`, async () => {
+      await deps.survey.appendTranscript(respondent, alert.id, [{ direction: "in", text }]);
+      await notifier.postCustomerReply(alert, text);
+      await notifier.update(alert);
+    });
+    return true;
+  };
+
   const idle = async (): Promise<void> => {
     while (pending.size > 0) await Promise.all([...pending]);
   };
@@ -400,6 +433,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     get: (id) => store.get(id),
     act,
     expand,
+    forward,
     digest,
     retryUnposted,
     idle,

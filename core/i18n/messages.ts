@@ -8,6 +8,7 @@ import { toLocaleDigits } from "../text/digits.ts";
  */
 const MESSAGES = {
   en: {
+    forwarded: "Thank you — I’ve passed your message on to our support team.",
     checkDm: "I’ve sent you the survey in a direct message.",
     supportReply: "Message from our support team:\n\n{text}",
     cmdFeedback: "Start a feedback survey",
@@ -43,6 +44,7 @@ const MESSAGES = {
     thanks: "Thank you for your feedback!",
   },
   fa: {
+    forwarded: "ممنون! پیامتان را به تیم پشتیبانی رساندم.",
     checkDm: "نظرسنجی را در پیام خصوصی برایتان فرستادم.",
     supportReply: "پیامی از تیم پشتیبانی ما:\n\n{text}",
     cmdFeedback: "شروع نظرسنجی",
@@ -78,6 +80,7 @@ const MESSAGES = {
     thanks: "از بازخورد شما سپاسگزاریم!",
   },
   ar: {
+    forwarded: "شكرًا لك، أوصلتُ رسالتك إلى فريق الدعم.",
     checkDm: "أرسلتُ إليك الاستبيان في رسالة خاصة.",
     supportReply: "رسالة من فريق الدعم لدينا:\n\n{text}",
     cmdFeedback: "بدء استبيان",
@@ -112,6 +115,7 @@ const MESSAGES = {
     thanks: "شكرًا لك على ملاحظاتك!",
   },
   tr: {
+    forwarded: "Teşekkürler, mesajınızı destek ekibimize ilettim.",
     checkDm: "Anketi size özel mesaj olarak gönderdim.",
     supportReply: "Destek ekibimizden bir mesaj:\n\n{text}",
     cmdFeedback: "Anket başlat",

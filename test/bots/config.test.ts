@@ -32,7 +32,7 @@ describe("configuration", () => {
     try {
       loadConfig({
         MONGODB_URI: "postgres://user:hunter2@db/x",
-        PORT: "0",
+        PORT: "70000",
         DEFAULT_LOCALE: "de",
         CX_ADMINS: "bob",
         TELEGRAM_BOT_TOKEN: "not-a-token",
@@ -56,6 +56,43 @@ describe("configuration", () => {
     }
     expect(message).not.toContain("hunter2");
     expect(message).not.toContain("not-a-token");
+  });
+
+  it("parses Slack settings and requires the bot token with any other Slack setting", () => {
+    const c = loadConfig({
+      SLACK_BOT_TOKEN: "xoxb-1234-5678-abcdefgh",
+      SLACK_SIGNING_SECRET: "8f742231b10e8888abcd99yyyzzz85a5",
+      SLACK_ALERT_CHANNEL: "C024BE91L",
+    });
+    expect(c).toMatchObject({
+      SLACK_API_URL: "https://slack.com/api/",
+      ALERT_FLOOD_PER_MINUTE: 10,
+      DIGEST_AT: "09:00",
+      DIGEST_TIME_ZONE: "UTC",
+    });
+    let error: unknown;
+    try {
+      loadConfig({
+        SLACK_SIGNING_SECRET: "short",
+        SLACK_ALERT_CHANNEL: "#support",
+        DIGEST_AT: "25:00",
+        DIGEST_TIME_ZONE: "Mars/Olympus",
+      });
+    } catch (e) {
+      error = e;
+    }
+    const message = (error as CxError).message;
+    for (const key of [
+      "SLACK_SIGNING_SECRET: must be",
+      "SLACK_ALERT_CHANNEL: must be a channel id",
+      "DIGEST_AT",
+      "DIGEST_TIME_ZONE",
+      "SLACK_BOT_TOKEN: is required with SLACK_SIGNING_SECRET",
+      "SLACK_BOT_TOKEN: is required with SLACK_ALERT_CHANNEL",
+    ]) {
+      expect(message).toContain(key);
+    }
+    expect(message).not.toContain("short");
   });
 
   it("redacts the password of a connection string for logs", () => {

@@ -59,6 +59,7 @@ async function startRig(env: Record<string, string>, foldWindowMs = 300): Promis
     projectRoot: resolve(import.meta.dirname, "../.."),
     logger,
     onEvents: (events) => platforms?.onEvents(events),
+    forward: async (respondent, text) => (await platforms?.alerts?.forward(respondent, text)) ?? false,
   });
   platforms = await startPlatforms(app, config, logger, {
     host: "127.0.0.1",

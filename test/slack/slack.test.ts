@@ -72,6 +72,7 @@ beforeAll(async () => {
     projectRoot: resolve(import.meta.dirname, "../.."),
     logger,
     onEvents: (events) => platforms?.onEvents(events),
+    forward: async (respondent, text) => (await platforms?.alerts?.forward(respondent, text)) ?? false,
   });
   platforms = await startPlatforms(app, config, logger, { host: "127.0.0.1" });
   base = `http://127.0.0.1:${platforms.http.port}`;
@@ -90,6 +91,7 @@ afterAll(async () => {
 
 const lastWithButtons = (messages: StoredSlackMessage[]) =>
   [...messages].reverse().find((m) => JSON.stringify(m.blocks ?? []).includes('"button"'));
+const blocksText = (m: StoredSlackMessage) => JSON.stringify(m.blocks ?? []);
 const texts = (messages: StoredSlackMessage[]) => messages.map((m) => m.text ?? "");
 const tgButton = (messages: ShownMessage[], label: string) => {
   for (let i = messages.length - 1; i >= 0; i--) {
@@ -299,6 +301,17 @@ describe("alerts and closing the loop", () => {
       (await app.database.stores.responses.get(alertId)) ??
       (await app.database.stores.conversations.getActive("telegram:880", { fresh: true }));
     expect(stored?.transcript.some((l) => l.text.includes("هزینهٔ ارسال را برگرداندیم"))).toBe(true);
+
+    // The customer writes back on Telegram: it reaches the alert's thread, and they are told so.
+    await telegram.deliver(telegram.userSendsText(customer, "مرسی، پولم برگشت"));
+    await telegram.waitForMessages(customer.id, (m) =>
+      m.some((x) => x.text?.includes("به تیم پشتیبانی رساندم")),
+    );
+    const threaded = await slack.waitForMessages(ALERTS, (ms) =>
+      ms.some((m) => m.thread_ts === alertTs && blocksText(m).includes("مرسی، پولم برگشت")),
+    );
+    expect(threaded.filter((m) => m.thread_ts === alertTs)).toHaveLength(1);
+    await waitAlert(alertId, (a) => a.history.some((h) => h.type === "customer-replied"));
 
     await slack.clickButton(agent, ALERTS, alertTs, { text: "Resolve" });
     const resolveView = await slack.waitFor(() =>
