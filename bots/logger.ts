@@ -17,10 +17,10 @@ const REDACT = [
 
 export type Logger = pino.Logger;
 
-/** Structured JSON logs on stderr (stdout belongs to the console channel). */
-export function createLogger(level: string): Logger {
+/** Structured JSON logs on stderr (stdout belongs to the console channel), or on `destination` (tests). */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     { level, redact: { paths: REDACT, censor: "[redacted]" }, base: { app: "cxbot" } },
-    pino.destination(2),
+    destination ?? pino.destination(2),
   );
 }

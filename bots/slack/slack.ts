@@ -277,8 +277,8 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     });
   });
 
-  // Surveys: `/feedback [flow]` anywhere; the survey happens in the DM.
-  app.command("/feedback", async ({ command, ack }) => {
+  // Surveys: `/feedback [flow]` anywhere (or `/survey`, where a workspace already uses /feedback); in the DM.
+  app.command(/^\/(feedback|survey)$/, async ({ command, ack }) => {
     const locale =
       matchLocale(
         (
@@ -298,6 +298,23 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       const result = await handle(`${command.team_id}:cmd:${command.trigger_id}`, respondent, {
         type: "start",
         ...(flowKey ? { flowKey } : {}),
+      });
+      await reply(result, respondent.chatId ?? (await dmOf(command.user_id)));
+    });
+  });
+
+  // `/skip`, `/stop`, `/language fa`, `/help`, `/restart` as Slack slash commands (see docs/slack-app-manifest.yaml);
+  // the same words typed in the DM work too.
+  app.command(/^\/(skip|stop|language|help|restart)$/, async ({ command, ack }) => {
+    await ack();
+    const name = command.command.slice(1) as "skip" | "stop" | "language" | "help" | "restart";
+    afterAck("slash command", async () => {
+      const respondent = await respondentOf(command.user_id);
+      const argument = command.text.trim().slice(0, 40);
+      const result = await handle(`${command.team_id}:cmd:${command.trigger_id}`, respondent, {
+        type: "command",
+        command: name,
+        ...(argument === "" ? {} : { argument }),
       });
       await reply(result, respondent.chatId ?? (await dmOf(command.user_id)));
     });

@@ -26,7 +26,14 @@ import {
  * (bots/platforms.ts), against fake Slack and Telegram servers on 127.0.0.1 and the real database.
  */
 
-const logger = createLogger(process.env.TEST_LOG_LEVEL ? "debug" : "silent");
+/** Every log line at the most verbose level, to check that no token or secret is ever written. */
+const logLines: string[] = [];
+const logger = createLogger("trace", {
+  write(line: string) {
+    logLines.push(line);
+    if (process.env.TEST_LOG_LEVEL) process.stderr.write(line);
+  },
+});
 const ALERTS = "C0ALERTS";
 const TG_SECRET = "tg-webhook-secret-for-slack-tests_01";
 
@@ -210,6 +217,23 @@ describe("surveys in Slack", () => {
     expect(state?.answers.filter((a) => a.answer.type === "text")).toHaveLength(1);
   });
 
+  it("takes /language and /stop as slash commands, replying in the DM", async () => {
+    const user: FakeSlackUser = { id: "U0SAMI", name: "sami", locale: "en-GB" };
+    slack.addUser(user);
+    const dm = slack.dmChannelOf(user.id);
+    const started = await slack.sendSlashCommand(user, "/feedback", "ces", { channelId: ALERTS });
+    expect(started.status).toBe(200);
+    await slack.waitForMessages(dm, (ms) =>
+      ms.some((m) => JSON.stringify(m.blocks ?? []).includes('"button"')),
+    );
+    await slack.sendSlashCommand(user, "/language", "ar", { channelId: dm });
+    await slack.waitForMessages(dm, (ms) => texts(ms).some((t) => /[\u0600-\u06FF]/.test(t)));
+    await slack.sendSlashCommand(user, "/stop", "", { channelId: dm });
+    const id = await eventually(() => findArchived(`slack:${user.id}`));
+    const response = await app.database.stores.responses.get(id);
+    expect(response?.state).toMatchObject({ status: "stopped", locale: "ar", flowKey: "ces" });
+  });
+
   it("answers a forged or stale signature with 401 and records nothing", async () => {
     const forged = await slack.sendSlashCommand(dmUser, "/feedback", "nps", { signature: "forged" });
     expect(forged.status).toBe(401);
@@ -329,5 +353,15 @@ describe("alerts and closing the loop", () => {
     });
     expect(final.length).toBeGreaterThan(0);
     expect(slack.lateAcks()).toEqual([]);
+  });
+});
+
+describe("logs", () => {
+  it("never contain a token or a secret, even at trace level", () => {
+    const all = logLines.join("");
+    expect(all.length).toBeGreaterThan(1000);
+    for (const secret of [slack.botToken, slack.signingSecret, telegram.token, TG_SECRET]) {
+      expect(all).not.toContain(secret);
+    }
   });
 });
