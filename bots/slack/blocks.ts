@@ -5,6 +5,7 @@ import type { Digest } from "../../core/alerts/service.ts";
 import { LANGUAGE_NAMES } from "../../core/i18n/messages.ts";
 import type { Locale } from "../../core/locale.ts";
 import type { ScoreSummary } from "../../core/scores.ts";
+import { toLocaleDigits } from "../../core/text/digits.ts";
 import { themeLabel } from "../../core/themes/themes.ts";
 import type { OutboundMessage } from "../../core/types.ts";
 
@@ -124,7 +125,7 @@ export function scoreLine(alert: AlertRecord, locale: Locale): string | undefine
   if (!s) return undefined;
   const name = s.scale === "custom" ? "" : `${s.scale.toUpperCase()} `;
   const band = s.band ? ` · ${staffText(locale, `band_${s.band}` as StaffMessageKey)}` : "";
-  return `${name}${s.value}/${s.max}${band}`;
+  return `${name}${toLocaleDigits(`${s.value}/${s.max}`, locale)}${band}`;
 }
 
 function historyLine(entry: AlertHistoryEntry, locale: Locale): string | undefined {
@@ -164,6 +165,9 @@ function historyLine(entry: AlertHistoryEntry, locale: Locale): string | undefin
   }
 }
 
+/** Comments shown on one alert card (a flow rarely has more than two free-text steps). */
+const MAX_COMMENTS_SHOWN = 8;
+
 /** The longest comment shown inline; longer ones are cut visibly with a button to read them whole. */
 const COMMENT_INLINE = 2500;
 
@@ -194,7 +198,8 @@ export function alertBlocks(alert: AlertRecord, locale: Locale): Block[] {
     ...(alert.reference ? [`*${s("reference")}*\n${escapeMrkdwn(alert.reference)}`] : []),
   ];
   blocks.push({ type: "section", fields: fields.map((text) => ({ type: "mrkdwn", text })) });
-  for (const [i, c] of alert.comments.entries()) {
+  // A flow may have many free-text steps: the card shows the first few, within Slack's 50 blocks.
+  for (const [i, c] of alert.comments.slice(0, MAX_COMMENTS_SHOWN).entries()) {
     const shown = clip(c.text, COMMENT_INLINE);
     const cut = shown.length < c.text.length;
     const themes =
@@ -323,14 +328,17 @@ export function digestBlocks(digest: Digest, locale: Locale): Block[] {
             ? staffText(locale, "digestNoChange")
             : staffText(locale, "digestChange", {
                 sign: delta > 0 ? "+" : "−",
-                delta: Math.abs(delta).toFixed(now.metric === "ces" || now.metric === "mean" ? 1 : 0),
+                delta: toLocaleDigits(
+                  Math.abs(delta).toFixed(now.metric === "ces" || now.metric === "mean" ? 1 : 0),
+                  locale,
+                ),
               });
       }
       lines.push(
         staffText(locale, "digestLine", {
           flow: escapeMrkdwn(current.length > 1 ? `${f.title} (${step.stepId})` : f.title),
           metric: now.metric.toUpperCase(),
-          value: scoreValue(now),
+          value: toLocaleDigits(scoreValue(now), locale),
           count: now.responses,
           change,
         }),
