@@ -25,8 +25,8 @@ export function keyboardRows(message: OutboundMessage): InlineButton[][] {
     }
   }
   if (message.layout !== "scale") return buttons.map((b) => [b]);
-  const scale = buttons.filter((b) => b.callback_data.startsWith("1:a:"));
-  const extras = buttons.filter((b) => !b.callback_data.startsWith("1:a:"));
+  const scale = buttons.filter((b) => /^\d:a:/.test(b.callback_data));
+  const extras = buttons.filter((b) => !/^\d:a:/.test(b.callback_data));
   const perRow = scale.length <= 7 ? scale.length : Math.ceil(scale.length / 2);
   const rows: InlineButton[][] = [];
   for (let i = 0; i < scale.length; i += perRow) {

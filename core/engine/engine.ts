@@ -12,7 +12,7 @@ import { LANGUAGE_NAMES, t } from "../i18n/messages.ts";
 import { LOCALES, type Locale, matchLocale, RTL_LOCALES } from "../locale.ts";
 import { parseChoice, parseCommand, parseRating, ratingRange } from "../parse/answer.ts";
 import { foldAnswer } from "../parse/fold.ts";
-import { type ButtonPayload, encodePayload } from "../payload.ts";
+import { type ButtonPayload, conversationTag, encodePayload } from "../payload.ts";
 import { bandOf, bandSentiment } from "../scores.ts";
 import type { SentimentAnalyzer, SentimentLabel } from "../sentiment/types.ts";
 import { toLocaleDigits } from "../text/digits.ts";
@@ -83,10 +83,15 @@ function message(
   };
 }
 
-function skipChoice(flow: Flow, step: Step, locale: Locale): Choice {
+function skipChoice(flow: Flow, step: Step, state: ConversationState): Choice {
   return {
-    payload: encodePayload({ kind: "skip", flowVersion: flow.version, stepId: step.id }),
-    label: t(locale, "skip"),
+    payload: encodePayload({
+      kind: "skip",
+      conversation: conversationTag(state.id),
+      flowVersion: flow.version,
+      stepId: step.id,
+    }),
+    label: t(state.locale, "skip"),
   };
 }
 
@@ -99,8 +104,9 @@ export function renderQuestion(
 ): OutboundMessage {
   const locale = state.locale;
   const prompt = localize(flow, step.prompt, locale);
+  const conversation = conversationTag(state.id);
   const answer = (value: string): string =>
-    encodePayload({ kind: "answer", flowVersion: flow.version, stepId: step.id, value });
+    encodePayload({ kind: "answer", conversation, flowVersion: flow.version, stepId: step.id, value });
   let text = options.lead ?? prompt;
   let choices: Choice[] = [];
   let layout: OutboundMessage["layout"] = "list";
@@ -124,7 +130,7 @@ export function renderQuestion(
       }));
       if (step.multiple) {
         choices.push({
-          payload: encodePayload({ kind: "done", flowVersion: flow.version, stepId: step.id }),
+          payload: encodePayload({ kind: "done", conversation, flowVersion: flow.version, stepId: step.id }),
           label: t(locale, "done"),
         });
         if (options.lead === undefined) text = `${text}\n${t(locale, "multipleHint")}`;
@@ -139,7 +145,7 @@ export function renderQuestion(
     }
   }
   if ((options.withSkip || step.type === "text") && step.optional)
-    choices.push(skipChoice(flow, step, locale));
+    choices.push(skipChoice(flow, step, state));
   return message(state, "question", text, {
     choices,
     layout: step.type === "text" ? "list" : layout,
@@ -481,7 +487,12 @@ function onButton(
       throw new Error(`unhandled payload ${JSON.stringify(never)}`);
     }
   }
-  if (p.flowVersion !== state.flowVersion || p.stepId !== step.id) return staleOutcome(state);
+  if (
+    p.flowVersion !== state.flowVersion ||
+    p.stepId !== step.id ||
+    (p.conversation !== undefined && p.conversation !== conversationTag(state.id))
+  )
+    return staleOutcome(state);
   if (p.kind === "skip") return runCommand(flow, state, step, "skip", undefined, now);
   switch (step.type) {
     case "rating": {

@@ -198,6 +198,24 @@ describe("engine", () => {
     expect(forged.stale).toBe(true);
   });
 
+  it("treats a button of an earlier conversation as stale, even on the same step of the same flow", () => {
+    const first = start();
+    const button = first.messages.at(-1)?.choices?.find((c) => c.label === "5")?.payload ?? "";
+    expect(button).toMatch(/^2:a:/);
+    // The same flow, started again: a new conversation whose first question has the same step id.
+    const second = startConversation(
+      demo,
+      { id: "conv-other", respondent: { channel: "console", userId: "u" }, locale: "en" },
+      new Date(),
+    );
+    const pressed = run(demo, second.state, press(button));
+    expect(pressed.stale).toBe(true);
+    expect(pressed.state).toBe(second.state);
+    // Its own button is an answer.
+    const own = second.messages.at(-1)?.choices?.find((c) => c.label === "5")?.payload ?? "";
+    expect(run(demo, second.state, press(own)).state.answers).toHaveLength(1);
+  });
+
   it("switches language mid-survey and re-renders the current question", () => {
     const o = run(demo, start().state, text("/language fa"));
     expect(o.state.locale).toBe("fa");

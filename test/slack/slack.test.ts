@@ -128,8 +128,9 @@ async function telegramDetractor(
   return id;
 }
 
-async function findArchived(key: string): Promise<string | undefined> {
-  for await (const r of app.database.stores.responses.list({})) if (r.key === key) return r.state.id;
+async function findArchived(key: string, flowKey?: string): Promise<string | undefined> {
+  for await (const r of app.database.stores.responses.list(flowKey ? { flowKey } : {}))
+    if (r.key === key) return r.state.id;
   return undefined;
 }
 
@@ -195,26 +196,37 @@ describe("surveys in Slack", () => {
   it("ignores a stale button and a retried event: nothing is recorded twice", async () => {
     const user: FakeSlackUser = { id: "U0TOLGA", name: "tolga", locale: "tr-TR" };
     const dm = slack.dmChannelOf(user.id);
+    const withButtons = (n: number) => (ms: StoredSlackMessage[]) =>
+      ms.filter((m) => blocksText(m).includes('"button"')).length >= n;
+    // An NPS survey, then a CSAT one that replaces it: the NPS question's buttons are left behind.
+    await slack.sendSlashCommand(user, "/feedback", "nps", { channelId: ALERTS });
+    const npsQuestion = lastWithButtons(await slack.waitForMessages(dm, withButtons(1)));
     await slack.sendSlashCommand(user, "/feedback", "csat", { channelId: ALERTS });
-    let messages = await slack.waitForMessages(dm, (ms) =>
-      ms.some((m) => JSON.stringify(m.blocks ?? []).includes('"button"')),
+    const csatQuestion = lastWithButtons(await slack.waitForMessages(dm, withButtons(2)));
+    expect(csatQuestion?.ts).not.toBe(npsQuestion?.ts);
+
+    // Turkish: the stale button is answered with a notice and its buttons are removed; nothing is recorded.
+    await slack.clickButton(user, dm, npsQuestion?.ts ?? "", { text: "3" });
+    const stale = await slack.waitForMessages(dm, (ms) =>
+      ms.some((m) => m.ts === npsQuestion?.ts && m.updatedCount > 0),
     );
-    const question = lastWithButtons(messages);
-    await slack.clickButton(user, dm, question?.ts ?? "", { text: "5" });
-    messages = await slack.waitForMessages(dm, (ms) => ms.length >= 2 && ms.some((m) => m.updatedCount > 0));
-    // The same question again (a second click on a copy of it): already answered, nothing recorded.
-    const record1 = await app.database.stores.conversations.getActive(`slack:${user.id}`, { fresh: true });
+    expect(blocksText(stale.find((m) => m.ts === npsQuestion?.ts) as StoredSlackMessage)).toContain(
+      "zaten yanıtlandı",
+    );
+    const csat = await app.database.stores.conversations.getActive(`slack:${user.id}`, { fresh: true });
+    expect(csat?.state).toMatchObject({ flowKey: "csat", answers: [] });
+
+    await slack.clickButton(user, dm, csatQuestion?.ts ?? "", { text: "5" });
+    await slack.waitForMessages(dm, (ms) => ms.some((m) => m.ts === csatQuestion?.ts && m.updatedCount > 0));
     const sent = await slack.userSendsDm(user, "Her şey çok hızlıydı, teşekkürler");
-    await slack.userSendsDm(user, "Her şey çok hızlıydı, teşekkürler", { retryOf: sent.eventId });
-    await slack.waitFor(() => slack.messages(dm).length >= 4);
-    await new Promise((r) => setTimeout(r, 200));
-    const archivedId = record1?.state.id;
-    const response = archivedId ? await app.database.stores.responses.get(archivedId) : null;
-    const state =
-      response?.state ??
-      (await app.database.stores.conversations.getActive(`slack:${user.id}`, { fresh: true }))?.state;
-    expect(state?.answers.filter((a) => a.stepId === "score")).toHaveLength(1);
-    expect(state?.answers.filter((a) => a.answer.type === "text")).toHaveLength(1);
+    const retried = await slack.userSendsDm(user, "Her şey çok hızlıydı, teşekkürler", {
+      retryOf: sent.eventId,
+    });
+    expect(retried.status).toBe(200);
+    const id = await eventually(() => findArchived(`slack:${user.id}`, "csat"));
+    const response = await app.database.stores.responses.get(id);
+    expect(response?.state.flowKey).toBe("csat");
+    expect(response?.state.answers.map((a) => a.stepId)).toEqual(["score", "why-positive"]);
   });
 
   it("takes /language and /stop as slash commands, replying in the DM", async () => {
