@@ -28,8 +28,18 @@ export type ButtonPayload =
       readonly stepId: string;
       readonly value: string;
     }
-  | { readonly kind: "done"; readonly conversation?: string; readonly flowVersion: number; readonly stepId: string }
-  | { readonly kind: "skip"; readonly conversation?: string; readonly flowVersion: number; readonly stepId: string }
+  | {
+      readonly kind: "done";
+      readonly conversation?: string;
+      readonly flowVersion: number;
+      readonly stepId: string;
+    }
+  | {
+      readonly kind: "skip";
+      readonly conversation?: string;
+      readonly flowVersion: number;
+      readonly stepId: string;
+    }
   | { readonly kind: "language"; readonly locale: z.infer<typeof ZLocale> }
   | { readonly kind: "command"; readonly command: "stop" | "restart" | "help" | "language" };
 
