@@ -81,6 +81,8 @@ export interface ProcessedEventStore {
   /** Marks an id as processed; false when it was already (the event is a duplicate). */
   claim(eventId: string, at: Date): Promise<boolean>;
   has(eventId: string): Promise<boolean>;
+  /** Forgets one id, so the work it stood for can be claimed again (it did not complete). */
+  forget(eventId: string): Promise<void>;
   /** Marks ids as processed, ignoring any already there. */
   remember(eventIds: readonly string[], at: Date): Promise<void>;
   /** Forgets ids processed before `before`; returns how many. */
@@ -170,8 +172,13 @@ export interface AlertStore {
   create(alert: AlertRecord): Promise<WriteResult>;
   /** Saves `alert` (whose `rev` is `expectedRev + 1`) unless another writer saved a newer revision. */
   update(alert: AlertRecord, expectedRev: number): Promise<WriteResult>;
-  /** The respondent's newest alert that is not resolved, raised after `since`. */
-  latestOpenFor(respondentKey: string, since: Date): Promise<AlertRecord | null>;
+  /**
+   * The respondent's open alert, if any: a pointer kept by respondent key (an exact `_id` lookup, cheap on the
+   * embedded server), so a message they send after the survey can reach support.
+   */
+  openFor(respondentKey: string): Promise<{ alertId: string; at: Date } | null>;
+  /** Points the respondent at their newest open alert, or clears the pointer with `null`. */
+  setOpen(respondentKey: string, alertId: string | null, at: Date): Promise<void>;
   /** Alerts raised before `before` that were never posted (a crash between saving and posting). */
   listUnposted(before: Date, limit: number): Promise<AlertRecord[]>;
 }

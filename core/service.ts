@@ -219,10 +219,11 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
 
   const start = async (
     event: InboundEvent,
-    input: { flowKey?: string; reference?: string; locale?: Locale },
+    input: { flowKey?: string; reference?: string; locale?: Locale; onlyIfIdle?: boolean },
     active: ConversationRecord | null,
     now: Date,
   ): Promise<HandleResult> => {
+    if (input.onlyIfIdle && active) return { status: "no-survey", messages: [] };
     const key = respondentKey(event.respondent);
     const flowKey = input.flowKey ?? deps.defaultFlow;
     const flow = await flows.latest(flowKey);
@@ -369,8 +370,9 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
       }
       const command = input.type === "text" ? parseCommand(input.text, locale) : undefined;
       if (input.type === "text" && command === undefined && deps.forward) {
+        // Claimed before it is handed on, so a redelivery (or a second worker) never forwards it twice.
+        if (!(await stores.events.claim(event.eventId, now))) return { status: "duplicate", messages: [] };
         if (await deps.forward(event.respondent, input.text.slice(0, MAX_INBOUND_TEXT))) {
-          await stores.events.remember([event.eventId], now);
           return { status: "handled", messages: [notice(locale, t(locale, "forwarded"))], locale };
         }
       }

@@ -34,6 +34,8 @@ export type InboundInput =
       readonly flowKey?: string;
       readonly reference?: string;
       readonly locale?: Locale;
+      /** Start only when the respondent has no survey in progress (a survey sent by support, not asked for). */
+      readonly onlyIfIdle?: boolean;
     }
   /** A button press; `payload` is the raw, untrusted string the adapter got back from the platform. */
   | { readonly type: "choice"; readonly payload: string }

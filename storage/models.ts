@@ -104,13 +104,18 @@ export interface AuditDoc {
 /** A low-score alert (core's `AlertRecord`), `_id` = conversation id; `posted` says whether it is on Slack. */
 export interface AlertDoc {
   _id: string;
-  /** The respondent's key (`channel:userId`), to find their open alert when they write back. */
-  respondent: string;
   rev: number;
   status: string;
   posted: boolean;
   raisedAt: Date;
   alert: Record<string, unknown>;
+}
+
+/** A respondent's open alert, `_id` = respondent key. */
+export interface AlertPointerDoc {
+  _id: string;
+  alertId: string;
+  at: Date;
 }
 
 const opts = { versionKey: false, minimize: false, strict: true } as const;
@@ -230,7 +235,6 @@ auditSchema.index({ at: -1 });
 const alertSchema = new Schema<AlertDoc>(
   {
     _id: String,
-    respondent: { type: String, required: true },
     rev: { type: Number, required: true },
     status: { type: String, required: true },
     posted: { type: Boolean, required: true },
@@ -240,7 +244,11 @@ const alertSchema = new Schema<AlertDoc>(
   { ...opts, collection: "alerts" },
 );
 alertSchema.index({ posted: 1, raisedAt: 1 });
-alertSchema.index({ respondent: 1, raisedAt: -1 });
+
+const alertPointerSchema = new Schema<AlertPointerDoc>(
+  { _id: String, alertId: { type: String, required: true }, at: { type: Date, required: true } },
+  { ...opts, collection: "open_alerts" },
+);
 
 /** Binds the models to one connection (tests use one connection per throwaway database). */
 export function createModels(connection: Connection) {
@@ -255,6 +263,7 @@ export function createModels(connection: Connection) {
     FlowHead: connection.model("FlowHead", flowHeadSchema),
     Audit: connection.model("Audit", auditSchema),
     Alert: connection.model("Alert", alertSchema),
+    AlertPointer: connection.model("AlertPointer", alertPointerSchema),
   };
 }
 

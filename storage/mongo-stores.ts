@@ -24,6 +24,7 @@ import type { Channel, RespondentRef } from "../core/types.ts";
 import { createConversationStore } from "./conversation-store.ts";
 import {
   type AlertDoc,
+  type AlertPointerDoc,
   type AuditDoc,
   createModels,
   ensureIndexes,
@@ -94,6 +95,9 @@ function processedEventStore(m: Models): ProcessedEventStore {
     },
     async has(eventId) {
       return (await m.ProcessedEvent.findById(eventId).lean()) !== null;
+    },
+    async forget(eventId) {
+      await raw<ProcessedEventDoc>(m.ProcessedEvent).deleteOne({ _id: eventId });
     },
     async remember(eventIds, at) {
       if (eventIds.length === 0) return;
@@ -320,7 +324,6 @@ function auditLog(m: Models): AuditLog {
 
 const toAlertDoc = (alert: AlertRecord): AlertDoc => ({
   _id: alert.id,
-  respondent: respondentKey(alert.respondent),
   rev: alert.rev,
   status: alert.status,
   posted: alert.post !== undefined,
@@ -332,6 +335,7 @@ const fromAlertDoc = (doc: AlertDoc): AlertRecord => doc.alert as unknown as Ale
 
 function alertStore(m: Models): AlertStore {
   const alerts = raw<AlertDoc>(m.Alert);
+  const pointers = raw<AlertPointerDoc>(m.AlertPointer);
   return {
     async get(id) {
       const doc = await alerts.findOne({ _id: id });
@@ -352,12 +356,13 @@ function alertStore(m: Models): AlertStore {
       const result = await alerts.replaceOne({ _id: alert.id, rev: expectedRev }, toAlertDoc(alert));
       return result.matchedCount === 1 ? "ok" : "conflict";
     },
-    async latestOpenFor(key, since) {
-      const doc = await alerts.findOne(
-        { respondent: key, status: { $ne: "resolved" }, raisedAt: { $gt: since } },
-        { sort: { raisedAt: -1 } },
-      );
-      return doc ? fromAlertDoc(doc) : null;
+    async openFor(key) {
+      const doc = await pointers.findOne({ _id: key });
+      return doc ? { alertId: doc.alertId, at: doc.at } : null;
+    },
+    async setOpen(key, alertId, at) {
+      if (alertId === null) await pointers.deleteOne({ _id: key });
+      else await pointers.replaceOne({ _id: key }, { alertId, at }, { upsert: true });
     },
     async listUnposted(before, limit) {
       const docs = await alerts

@@ -2,6 +2,7 @@ import type { types } from "@slack/bolt";
 import type { AlertHistoryEntry, AlertRecord } from "../../core/alerts/alert.ts";
 import { type StaffMessageKey, staffText } from "../../core/alerts/messages.ts";
 import type { Digest } from "../../core/alerts/service.ts";
+import type { LocalizedText } from "../../core/flow/schema.ts";
 import { LANGUAGE_NAMES } from "../../core/i18n/messages.ts";
 import type { Locale } from "../../core/locale.ts";
 import type { ScoreSummary } from "../../core/scores.ts";
@@ -71,6 +72,18 @@ function button(text: string, actionId: string, value: string, style?: "primary"
   };
 }
 
+/** Plain text as consecutive sections of at most 3000 characters, `room` sections at most. */
+function plainSections(text: string, room: number): Block[] {
+  const blocks: Block[] = [];
+  for (let i = 0; i < text.length && blocks.length < room; i += SLACK_LIMITS.sectionText) {
+    blocks.push({
+      type: "section",
+      text: { type: "plain_text", text: text.slice(i, i + SLACK_LIMITS.sectionText), emoji: true },
+    });
+  }
+  return blocks;
+}
+
 // ——— surveys ———
 
 /**
@@ -79,13 +92,7 @@ function button(text: string, actionId: string, value: string, style?: "primary"
  * value is the core's compact payload; action ids are unique within the message as Slack requires.
  */
 export function surveyBlocks(message: OutboundMessage): Block[] {
-  const blocks: Block[] = [];
-  for (let i = 0; i < message.text.length && blocks.length < 10; i += SLACK_LIMITS.sectionText) {
-    blocks.push({
-      type: "section",
-      text: { type: "plain_text", text: message.text.slice(i, i + SLACK_LIMITS.sectionText), emoji: true },
-    });
-  }
+  const blocks = plainSections(message.text, 10);
   const choices = message.choices ?? [];
   for (let i = 0; i < choices.length; i += SLACK_LIMITS.actionsElements) {
     blocks.push({
@@ -109,6 +116,27 @@ export function answeredBlocks(questionText: string, label: string): Block[] {
 
 // ——— alerts ———
 
+/** A flow title in the support team's language, else English, else whichever language it has. */
+export function titleIn(title: LocalizedText, locale: Locale): string {
+  return title[locale] ?? title.en ?? Object.values(title).find((v) => v !== undefined) ?? "";
+}
+
+/**
+ * Customer text as a mrkdwn quote of at most `max` characters once escaped, never cutting inside an escape;
+ * `cut` tells whether anything was left out and `shown` how many of the original characters are in.
+ */
+export function quoteMrkdwn(text: string, max: number): { text: string; cut: boolean; shown: number } {
+  let out = "";
+  let shown = 0;
+  for (const ch of text) {
+    const piece = ch === "\n" ? "\n>" : escapeMrkdwn(ch);
+    if (out.length + piece.length > max - 1) return { text: `>${out}…`, cut: true, shown };
+    out += piece;
+    shown += ch.length;
+  }
+  return { text: `>${out}`, cut: false, shown };
+}
+
 const who = (actor: { id: string; name?: string }): string => {
   const [platform, id] = actor.id.split(/:(.*)/s);
   return platform === "slack" && id ? `<@${escapeMrkdwn(id)}>` : escapeMrkdwn(actor.name ?? actor.id);
@@ -119,13 +147,21 @@ const slackTime = (iso: string): string => {
   return `<!date^${seconds}^{date_short_pretty} {time}|${iso}>`;
 };
 
-/** "NPS 3/10 · detractor" in the staff locale. */
+const BAND_KEY = {
+  detractor: "band_detractor",
+  passive: "band_passive",
+  promoter: "band_promoter",
+  low: "band_low",
+  neutral: "band_neutral",
+  high: "band_high",
+} as const satisfies Record<string, StaffMessageKey>;
+
+/** "3/10 · detractor" in the staff locale's digits and words. */
 export function scoreLine(alert: AlertRecord, locale: Locale): string | undefined {
   const s = alert.score;
   if (!s) return undefined;
-  const name = s.scale === "custom" ? "" : `${s.scale.toUpperCase()} `;
-  const band = s.band ? ` · ${staffText(locale, `band_${s.band}` as StaffMessageKey)}` : "";
-  return `${name}${toLocaleDigits(`${s.value}/${s.max}`, locale)}${band}`;
+  const band = s.band ? ` · ${staffText(locale, BAND_KEY[s.band])}` : "";
+  return `${toLocaleDigits(`${s.value}/${s.max}`, locale)}${band}`;
 }
 
 function historyLine(entry: AlertHistoryEntry, locale: Locale): string | undefined {
@@ -145,19 +181,11 @@ function historyLine(entry: AlertHistoryEntry, locale: Locale): string | undefin
       return `${staffText(locale, entry.delivered ? "historyReplied" : "historyReplyFailed", {
         who: who(entry.actor),
         time,
-      })}\n>${escapeMrkdwn(clip(entry.text, 300)).replace(/\n/g, "\n>")}`;
+      })}\n${quoteMrkdwn(entry.text, 300).text}`;
     case "customer-replied":
-      return `${staffText(locale, "historyCustomerReplied", { time })}\n>${escapeMrkdwn(clip(entry.text, 300)).replace(/\n/g, "\n>")}`;
+      return `${staffText(locale, "historyCustomerReplied", { time })}\n${quoteMrkdwn(entry.text, 300).text}`;
     case "resolved":
-      return staffText(
-        locale,
-        entry.recovery === "sent"
-          ? "historyRecoverySent"
-          : entry.recovery === "skipped"
-            ? "historyRecoverySkipped"
-            : "historyResolved",
-        { who: who(entry.actor), time },
-      );
+      return staffText(locale, RESOLVED_LINE[entry.recovery ?? "none"], { who: who(entry.actor), time });
     default: {
       const never: never = entry;
       throw new Error(`unknown history entry ${JSON.stringify(never)}`);
@@ -165,34 +193,64 @@ function historyLine(entry: AlertHistoryEntry, locale: Locale): string | undefin
   }
 }
 
+const RESOLVED_LINE = {
+  none: "historyResolved",
+  sent: "historyRecoverySent",
+  skipped: "historyRecoverySkipped",
+  failed: "historyRecoveryFailed",
+} as const satisfies Record<string, StaffMessageKey>;
+
 /** Comments shown on one alert card (a flow rarely has more than two free-text steps). */
 const MAX_COMMENTS_SHOWN = 8;
 
 /** The longest comment shown inline; longer ones are cut visibly with a button to read them whole. */
 const COMMENT_INLINE = 2500;
 
+/** What a card can offer: buttons only when Slack can call cxbot back (HTTP or Socket Mode). */
+export interface AlertRenderOptions {
+  readonly interactive: boolean;
+}
+
+const SENTIMENT_KEY = {
+  negative: "sentiment_negative",
+  neutral: "sentiment_neutral",
+  positive: "sentiment_positive",
+} as const satisfies Record<string, StaffMessageKey>;
+const CHANNEL_KEY = {
+  console: "channel_console",
+  telegram: "channel_telegram",
+  slack: "channel_slack",
+  discord: "channel_discord",
+} as const satisfies Record<string, StaffMessageKey>;
+const STATUS_KEY = {
+  open: "status_open",
+  acknowledged: "status_acknowledged",
+  assigned: "status_assigned",
+  resolved: "status_resolved",
+} as const satisfies Record<string, StaffMessageKey>;
+
+/** The card's headline: flow and score ("Net Promoter Score (NPS): 2/10 · detractor"). */
+export function alertFallback(alert: AlertRecord, locale: Locale): string {
+  const flow = titleIn(alert.flowTitle, locale);
+  const score = scoreLine(alert, locale);
+  return score
+    ? staffText(locale, "alertTitle", { flow, score })
+    : staffText(locale, "alertTitleNoScore", { flow });
+}
+
 /**
  * An alert as a Slack message: what happened, who the customer is, what they said (with sentiment and
  * themes), the recent conversation, the buttons to work on it, and who did what so far.
  */
-export function alertBlocks(alert: AlertRecord, locale: Locale): Block[] {
+export function alertBlocks(alert: AlertRecord, locale: Locale, options: AlertRenderOptions): Block[] {
   const s = (key: StaffMessageKey, params?: Readonly<Record<string, string | number>>) =>
     staffText(locale, key, params);
-  const score = scoreLine(alert, locale);
   const blocks: Block[] = [
-    {
-      type: "header",
-      text: plain(
-        score
-          ? s("alertTitle", { flow: alert.flowTitle, score })
-          : s("alertTitleNoScore", { flow: alert.flowTitle }),
-        SLACK_LIMITS.headerText,
-      ),
-    },
+    { type: "header", text: plain(alertFallback(alert, locale), SLACK_LIMITS.headerText) },
   ];
   const fields = [
     `*${s("customer")}*\n${escapeMrkdwn(clip(alert.respondent.displayName ?? alert.respondent.userId, 200))}`,
-    `*${s("platform")}*\n${s(`channel_${alert.respondent.channel}` as StaffMessageKey)}`,
+    `*${s("platform")}*\n${s(CHANNEL_KEY[alert.respondent.channel])}`,
     `*${s("language")}*\n${LANGUAGE_NAMES[alert.locale]}`,
     `*${s("received")}*\n${slackTime(alert.raisedAt)}`,
     ...(alert.reference ? [`*${s("reference")}*\n${escapeMrkdwn(alert.reference)}`] : []),
@@ -200,20 +258,21 @@ export function alertBlocks(alert: AlertRecord, locale: Locale): Block[] {
   blocks.push({ type: "section", fields: fields.map((text) => ({ type: "mrkdwn", text })) });
   // A flow may have many free-text steps: the card shows the first few, within Slack's 50 blocks.
   for (const [i, c] of alert.comments.slice(0, MAX_COMMENTS_SHOWN).entries()) {
-    const shown = clip(c.text, COMMENT_INLINE);
-    const cut = shown.length < c.text.length;
+    const quote = quoteMrkdwn(c.text, COMMENT_INLINE);
     const themes =
       c.themes.length > 0 ? c.themes.map((th) => themeLabel(th, locale)).join(", ") : s("noThemes");
     const text = [
-      `*${s("comment")}* · ${s("sentiment")}: ${s(`sentiment_${c.sentiment}` as StaffMessageKey)} · ${s("themes")}: ${themes}`,
-      `>${escapeMrkdwn(shown).replace(/\n/g, "\n>")}`,
-      ...(cut ? [`_${s("truncated", { shown: shown.length - 1, total: c.text.length })}_`] : []),
+      `*${s("comment")}* · ${s("sentiment")}: ${s(SENTIMENT_KEY[c.sentiment])} · ${s("themes")}: ${themes}`,
+      quote.text,
+      ...(quote.cut ? [`_${s("truncated", { shown: quote.shown, total: c.text.length })}_`] : []),
     ].join("\n");
     blocks.push({
       type: "section",
       block_id: `cx_comment_${i}`,
       text: { type: "mrkdwn", text: clip(text, SLACK_LIMITS.sectionText) },
-      ...(cut ? { accessory: button(s("showFull"), ACTION.fullComment, `${alert.id}|${i}`) } : {}),
+      ...(quote.cut && options.interactive
+        ? { accessory: button(s("showFull"), ACTION.fullComment, `${alert.id}|${i}`) }
+        : {}),
     });
   }
   if (alert.transcript.length > 0) {
@@ -229,7 +288,7 @@ export function alertBlocks(alert: AlertRecord, locale: Locale): Block[] {
       },
     });
   }
-  if (alert.status !== "resolved") {
+  if (alert.status !== "resolved" && options.interactive) {
     blocks.push({
       type: "actions",
       block_id: "cx_alert_actions",
@@ -241,7 +300,7 @@ export function alertBlocks(alert: AlertRecord, locale: Locale): Block[] {
       ],
     });
   }
-  const status = `${s("statusLine", { status: s(`status_${alert.status}` as StaffMessageKey) })}${
+  const status = `${s("statusLine", { status: s(STATUS_KEY[alert.status]) })}${
     alert.assignee && alert.status !== "resolved" ? ` · ${s("assignedTo", { who: who(alert.assignee) })}` : ""
   }`;
   const history = alert.history
@@ -259,16 +318,12 @@ export function alertBlocks(alert: AlertRecord, locale: Locale): Block[] {
   return blocks;
 }
 
-/** The plain-text fallback Slack shows in notifications. */
-export function alertFallback(alert: AlertRecord, locale: Locale): string {
-  const score = scoreLine(alert, locale);
-  return score
-    ? staffText(locale, "alertTitle", { flow: alert.flowTitle, score })
-    : staffText(locale, "alertTitleNoScore", { flow: alert.flowTitle });
-}
-
 /** Alerts that came faster than the flood limit, as one message with a button to open each in full. */
-export function summaryBlocks(alerts: readonly AlertRecord[], locale: Locale): Block[] {
+export function summaryBlocks(
+  alerts: readonly AlertRecord[],
+  locale: Locale,
+  options: AlertRenderOptions,
+): Block[] {
   const listed = alerts.slice(0, SLACK_LIMITS.messageBlocks - 2);
   const blocks: Block[] = [
     {
@@ -278,18 +333,18 @@ export function summaryBlocks(alerts: readonly AlertRecord[], locale: Locale): B
   ];
   for (const a of listed) {
     const line = staffText(locale, "floodLine", {
-      flow: escapeMrkdwn(a.flowTitle),
+      flow: escapeMrkdwn(titleIn(a.flowTitle, locale)),
       score: scoreLine(a, locale) ?? "—",
       customer: escapeMrkdwn(clip(a.respondent.displayName ?? a.respondent.userId, 80)),
-      platform: staffText(locale, `channel_${a.respondent.channel}` as StaffMessageKey),
+      platform: staffText(locale, CHANNEL_KEY[a.respondent.channel]),
     });
     const comment = a.comments[0]
-      ? `\n>${escapeMrkdwn(clip(a.comments[0].text.replace(/\s+/g, " "), 200))}`
+      ? `\n${quoteMrkdwn(a.comments[0].text.replace(/\s+/g, " "), 200).text}`
       : "";
     blocks.push({
       type: "section",
       text: { type: "mrkdwn", text: clip(line + comment, SLACK_LIMITS.sectionText) },
-      accessory: button(staffText(locale, "open"), ACTION.open, a.id),
+      ...(options.interactive ? { accessory: button(staffText(locale, "open"), ACTION.open, a.id) } : {}),
     });
   }
   if (alerts.length > listed.length) {
@@ -308,13 +363,30 @@ function scoreValue(summary: ScoreSummary): string {
     : summary.value.toFixed(summary.metric === "nps" ? 0 : 1);
 }
 
+/** Lines packed into as few sections as fit (3000 characters each), within a message's 50 blocks. */
+function sections(lines: readonly string[], room: number): Block[] {
+  const out: Block[] = [];
+  let current = "";
+  for (const line of lines) {
+    const piece = clip(line, SLACK_LIMITS.sectionText);
+    if (current !== "" && current.length + 1 + piece.length > SLACK_LIMITS.sectionText) {
+      out.push({ type: "section", text: { type: "mrkdwn", text: current } });
+      current = "";
+    }
+    current = current === "" ? piece : `${current}\n${piece}`;
+  }
+  if (current !== "") out.push({ type: "section", text: { type: "mrkdwn", text: current } });
+  return out.slice(0, room);
+}
+
 /** Yesterday's scores per flow, with counts and the change from the day before. */
 export function digestBlocks(digest: Digest, locale: Locale): Block[] {
   const lines: string[] = [];
   for (const f of digest.flows) {
+    const title = escapeMrkdwn(titleIn(f.title, locale));
     const current = f.report.current;
     if (current.length === 0) {
-      lines.push(staffText(locale, "digestNoAnswers", { flow: escapeMrkdwn(f.title) }));
+      lines.push(staffText(locale, "digestNoAnswers", { flow: title }));
       continue;
     }
     for (const step of current) {
@@ -336,7 +408,7 @@ export function digestBlocks(digest: Digest, locale: Locale): Block[] {
       }
       lines.push(
         staffText(locale, "digestLine", {
-          flow: escapeMrkdwn(current.length > 1 ? `${f.title} (${step.stepId})` : f.title),
+          flow: current.length > 1 ? `${title} (${step.stepId})` : title,
           metric: now.metric.toUpperCase(),
           value: toLocaleDigits(scoreValue(now), locale),
           count: now.responses,
@@ -350,39 +422,20 @@ export function digestBlocks(digest: Digest, locale: Locale): Block[] {
       type: "header",
       text: plain(staffText(locale, "digestTitle", { day: digest.day }), SLACK_LIMITS.headerText),
     },
-    {
-      type: "section",
-      text: {
-        type: "mrkdwn",
-        text: clip(
-          lines.length > 0 ? lines.join("\n") : staffText(locale, "digestEmpty"),
-          SLACK_LIMITS.sectionText,
-        ),
-      },
-    },
+    ...sections(
+      lines.length > 0 ? lines : [staffText(locale, "digestEmpty")],
+      SLACK_LIMITS.messageBlocks - 1,
+    ),
   ];
 }
 
 /** A customer's message after the survey, posted in the alert's thread. */
 export function customerReplyBlocks(alert: AlertRecord, text: string, locale: Locale): Block[] {
-  const blocks: Block[] = [
-    {
-      type: "section",
-      text: {
-        type: "mrkdwn",
-        text: staffText(locale, "customerReplied", {
-          customer: escapeMrkdwn(clip(alert.respondent.displayName ?? alert.respondent.userId, 200)),
-        }),
-      },
-    },
+  const customer = escapeMrkdwn(clip(alert.respondent.displayName ?? alert.respondent.userId, 200));
+  return [
+    { type: "section", text: { type: "mrkdwn", text: staffText(locale, "customerReplied", { customer }) } },
+    ...plainSections(text, 10),
   ];
-  for (let i = 0; i < text.length && blocks.length < 10; i += SLACK_LIMITS.sectionText) {
-    blocks.push({
-      type: "section",
-      text: { type: "plain_text", text: text.slice(i, i + SLACK_LIMITS.sectionText) },
-    });
-  }
-  return blocks;
 }
 
 // ——— modals ———
@@ -402,7 +455,7 @@ export function replyModal(alert: AlertRecord, locale: Locale): types.ModalView 
         label: plain(staffText(locale, "replyLabel"), 2000),
         hint: plain(
           staffText(locale, "replyHint", {
-            platform: staffText(locale, `channel_${alert.respondent.channel}` as StaffMessageKey),
+            platform: staffText(locale, CHANNEL_KEY[alert.respondent.channel]),
           }),
           2000,
         ),
@@ -417,7 +470,11 @@ export function replyModal(alert: AlertRecord, locale: Locale): types.ModalView 
   };
 }
 
-export function resolveModal(alert: AlertRecord, locale: Locale): types.ModalView {
+export function resolveModal(
+  alert: AlertRecord,
+  locale: Locale,
+  options: { recoveryAvailable: boolean },
+): types.ModalView {
   return {
     type: "modal",
     callback_id: VIEW.resolve,
@@ -425,39 +482,30 @@ export function resolveModal(alert: AlertRecord, locale: Locale): types.ModalVie
     title: plain(staffText(locale, "resolveTitle"), SLACK_LIMITS.modalTitle),
     submit: plain(staffText(locale, "resolve"), SLACK_LIMITS.modalTitle),
     close: plain(staffText(locale, "close"), SLACK_LIMITS.modalTitle),
-    blocks: [
-      {
-        type: "input",
-        block_id: "recovery",
-        optional: true,
-        label: plain(staffText(locale, "resolveLabel"), 2000),
-        element: {
-          type: "checkboxes",
-          action_id: "ask",
-          options: [{ text: plain(staffText(locale, "resolveRecovery"), 75), value: "ask" }],
-        },
-      },
-    ],
+    blocks: options.recoveryAvailable
+      ? [
+          {
+            type: "input",
+            block_id: "recovery",
+            optional: true,
+            label: plain(staffText(locale, "resolveLabel"), 2000),
+            element: {
+              type: "checkboxes",
+              action_id: "ask",
+              options: [{ text: plain(staffText(locale, "resolveRecovery"), 75), value: "ask" }],
+            },
+          },
+        ]
+      : [{ type: "section", text: plain(staffText(locale, "resolveConfirm"), SLACK_LIMITS.sectionText) }],
   };
 }
 
 /** A long comment in full: a modal of sections, each within Slack's limit. */
 export function fullCommentModal(text: string, locale: Locale): types.ModalView {
-  const blocks: Block[] = [];
-  for (
-    let i = 0;
-    i < text.length && blocks.length < SLACK_LIMITS.modalBlocks;
-    i += SLACK_LIMITS.sectionText
-  ) {
-    blocks.push({
-      type: "section",
-      text: { type: "plain_text", text: text.slice(i, i + SLACK_LIMITS.sectionText) },
-    });
-  }
   return {
     type: "modal",
     title: plain(staffText(locale, "fullComment"), SLACK_LIMITS.modalTitle),
     close: plain(staffText(locale, "close"), SLACK_LIMITS.modalTitle),
-    blocks,
+    blocks: plainSections(text, SLACK_LIMITS.modalBlocks),
   };
 }

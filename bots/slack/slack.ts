@@ -11,11 +11,11 @@ import {
   type webApi,
 } from "@slack/bolt";
 import { z } from "zod";
-import type { Actor } from "../../core/alerts/alert.ts";
+import type { Actor, AlertActionError } from "../../core/alerts/alert.ts";
 import { type StaffMessageKey, staffText } from "../../core/alerts/messages.ts";
 import type { AlertNotifier, AlertService } from "../../core/alerts/service.ts";
 import { t } from "../../core/i18n/messages.ts";
-import { type Locale, matchLocale } from "../../core/locale.ts";
+import type { Locale } from "../../core/locale.ts";
 import type { HandleResult, SurveyService } from "../../core/service.ts";
 import type { ChannelAdapter, InboundInput, OutboundMessage, RespondentRef } from "../../core/types.ts";
 import type { Logger } from "../logger.ts";
@@ -27,6 +27,7 @@ import {
   clip,
   customerReplyBlocks,
   digestBlocks,
+  escapeMrkdwn,
   fullCommentModal,
   replyModal,
   resolveModal,
@@ -125,12 +126,17 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     retryConfig: { retries: config.retries ?? 5, factor: 2, minTimeout: 200, maxTimeout: 10_000 },
   };
   const receiver: Receiver | undefined = config.appToken
-    ? new SocketModeReceiver({ appToken: config.appToken, logger: boltLog })
+    ? new SocketModeReceiver({
+        appToken: config.appToken,
+        logger: boltLog,
+        // Its own WebClient opens the socket (apps.connections.open): same API root as the bot's.
+        installerOptions: { clientOptions: { slackApiUrl: config.apiUrl } },
+      })
     : config.signingSecret
       ? new HTTPReceiver({
           signingSecret: config.signingSecret,
           endpoints: EVENTS_PATH,
-          // Acknowledge at once; the work happens after the answer, within Slack's 3 seconds whatever it costs.
+          // Answer Slack as soon as a handler acks (they ack first); the work runs after the answer.
           processBeforeResponse: false,
           logger: boltLog,
         })
@@ -278,17 +284,8 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   });
 
   // Surveys: `/feedback [flow]` anywhere (or `/survey`, where a workspace already uses /feedback); in the DM.
-  app.command(/^\/(feedback|survey)$/, async ({ command, ack }) => {
-    const locale =
-      matchLocale(
-        (
-          await Promise.race([
-            profileOf(command.user_id),
-            new Promise<{ locale?: string }>((r) => setTimeout(() => r({}), 1000)),
-          ])
-        ).locale,
-      ) ?? config.defaultLocale;
-    await ack({ response_type: "ephemeral", text: t(locale, "checkDm") });
+  app.command(/^\/(feedback|survey)$/, async ({ command, ack, respond }) => {
+    await ack();
     afterAck("slash command", async () => {
       const respondent = await respondentOf(command.user_id);
       const flowKey = command.text
@@ -299,7 +296,11 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
         type: "start",
         ...(flowKey ? { flowKey } : {}),
       });
-      await reply(result, respondent.chatId ?? (await dmOf(command.user_id)));
+      const dm = respondent.chatId ?? (await dmOf(command.user_id));
+      await reply(result, dm);
+      if (command.channel_id !== dm && result.locale) {
+        await respond({ response_type: "ephemeral", text: t(result.locale, "checkDm") });
+      }
     });
   });
 
@@ -339,14 +340,8 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
         const question = body.message?.text ?? "";
         if (typeof messageTs === "string") {
           if (result.stale) {
-            await client.chat
-              .update({
-                channel,
-                ts: messageTs,
-                text: question,
-                blocks: answeredBlocks(question, result.messages[0]?.text ?? ""),
-              })
-              .catch(() => undefined);
+            // The notice replaces the buttons, so the old question cannot be pressed again.
+            await closeQuestion(channel, messageTs, question, result.messages[0]?.text ?? "");
             return;
           }
           if (result.answered) {
@@ -366,19 +361,15 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     ...((user.name ?? user.username) ? { name: user.name ?? user.username } : {}),
   });
 
-  const errorText = (code: string): string => {
-    const key: StaffMessageKey =
-      code === "ALERT_RESOLVED"
-        ? "alreadyResolved"
-        : code === "REPLY_EMPTY"
-          ? "replyEmpty"
-          : code === "REPLY_TOO_LONG"
-            ? "replyTooLong"
-            : code === "DELIVERY_FAILED"
-              ? "deliveryFailed"
-              : "alertMissing";
-    return staffText(staffLocale, key, { max: SLACK_LIMITS.inputMaxLength });
+  const ERROR_TEXT: Record<AlertActionError, StaffMessageKey> = {
+    ALERT_NOT_FOUND: "alertMissing",
+    ALERT_RESOLVED: "alreadyResolved",
+    REPLY_EMPTY: "replyEmpty",
+    REPLY_TOO_LONG: "replyTooLong",
+    DELIVERY_FAILED: "deliveryFailed",
   };
+  const errorText = (code: AlertActionError): string =>
+    staffText(staffLocale, ERROR_TEXT[code], { max: SLACK_LIMITS.inputMaxLength });
 
   const tellUser = async (channel: string | undefined, user: string, text: string): Promise<void> => {
     if (!channel) return;
@@ -430,7 +421,10 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
         );
         return;
       }
-      await client.views.open({ trigger_id: body.trigger_id, view: modal(alert, staffLocale) });
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: modal(alert, staffLocale, { recoveryAvailable: alerts.recoveryAvailable }),
+      });
     });
   }
 
@@ -518,7 +512,8 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     },
     async stop() {
       ready = false;
-      if (receiver instanceof SocketModeReceiver) await receiver.stop();
+      // bolt's receiver.stop() returns before the socket is closed; the client's disconnect() waits for it.
+      if (receiver instanceof SocketModeReceiver) await receiver.client.disconnect();
     },
     async send(to, messages) {
       await send(to.chatId ?? (await dmOf(to.userId)), messages);
@@ -540,7 +535,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       const posted = await client.chat.postMessage({
         channel,
         text: alertFallback(alert, staffLocale),
-        blocks: alertBlocks(alert, staffLocale),
+        blocks: alertBlocks(alert, staffLocale, { interactive: receiver !== undefined }),
         unfurl_links: false,
         unfurl_media: false,
         ...(options?.threadTs ? { thread_ts: options.threadTs } : {}),
@@ -554,14 +549,14 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
         channel: alert.post.channel,
         ts: alert.post.ts,
         text: alertFallback(alert, staffLocale),
-        blocks: alertBlocks(alert, staffLocale),
+        blocks: alertBlocks(alert, staffLocale, { interactive: receiver !== undefined }),
       });
     },
     async postSummary(channel, list) {
       const posted = await client.chat.postMessage({
         channel,
         text: staffText(staffLocale, "floodTitle", { count: list.length }),
-        blocks: summaryBlocks(list, staffLocale),
+        blocks: summaryBlocks(list, staffLocale, { interactive: receiver !== undefined }),
       });
       if (!posted.ts) throw new Error("chat.postMessage returned no ts");
       return posted.ts;
@@ -571,7 +566,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       await client.chat.postMessage({
         channel: alert.post.channel,
         thread_ts: alert.post.ts,
-        text: clip(text, SLACK_LIMITS.messageText),
+        text: clip(escapeMrkdwn(text), SLACK_LIMITS.messageText),
         blocks: customerReplyBlocks(alert, text, staffLocale),
         unfurl_links: false,
         unfurl_media: false,

@@ -1,6 +1,6 @@
-import { localize } from "../engine/engine.ts";
-import type { Band, Flow, ScaleName } from "../flow/schema.ts";
+import type { Band, Flow, LocalizedText, ScaleName } from "../flow/schema.ts";
 import type { Locale } from "../locale.ts";
+import { ratingRange } from "../parse/answer.ts";
 import type { TranscriptEntry } from "../ports.ts";
 import type { SentimentLabel } from "../sentiment/types.ts";
 import { type Theme, tagThemes } from "../themes/themes.ts";
@@ -30,7 +30,7 @@ export type AlertHistoryEntry =
       readonly at: string;
       readonly actor: Actor;
       readonly text: string;
-      /** False when the customer's platform could not be reached; the reply is kept and can be re-sent. */
+      /** False when the customer's platform could not be reached (the text is kept here). */
       readonly delivered: boolean;
     }
   /** The customer wrote back after the survey (forwarded to the alert's thread). */
@@ -77,7 +77,8 @@ export interface AlertRecord {
   readonly rev: number;
   readonly flowKey: string;
   readonly flowVersion: number;
-  readonly flowTitle: string;
+  /** The flow's title in every language it has, shown in the support team's language. */
+  readonly flowTitle: LocalizedText;
   /** The alert rules that fired, in order. */
   readonly rules: readonly string[];
   /** Where the first rule routes it (a Slack channel), else the default alert channel. */
@@ -118,14 +119,7 @@ function scoreOf(flow: Flow, answers: Readonly<Record<string, Answer>>): AlertSc
     if (step.type !== "rating") continue;
     const answer = answers[step.id];
     if (answer?.type !== "rating") continue;
-    const range =
-      step.scale === "nps"
-        ? { min: 0, max: 10 }
-        : step.scale === "csat"
-          ? { min: 1, max: 5 }
-          : step.scale === "ces"
-            ? { min: 1, max: 7 }
-            : { min: step.min ?? 1, max: step.max ?? 10 };
+    const range = ratingRange(step);
     return {
       stepId: step.id,
       value: answer.value,
@@ -167,7 +161,7 @@ export function raiseAlert(source: AlertSource, now: Date): AlertRecord {
     rev: 1,
     flowKey: source.flow.key,
     flowVersion: source.flow.version,
-    flowTitle: localize(source.flow, source.flow.title, "en"),
+    flowTitle: source.flow.title,
     rules: [...source.rules],
     ...(route === undefined ? {} : { route }),
     respondent: source.respondent,

@@ -1,5 +1,6 @@
 import { KeyedQueue } from "../concurrency.ts";
 import type { FlowRegistry } from "../flow/registry.ts";
+import type { LocalizedText } from "../flow/schema.ts";
 import { t } from "../i18n/messages.ts";
 import { RTL_LOCALES } from "../locale.ts";
 import type { AlertStore, ProcessedEventStore, RollupStore } from "../ports.ts";
@@ -39,7 +40,11 @@ export interface AlertNotifier {
 /** A day's scores per flow, beside the day before. */
 export interface Digest {
   readonly day: string;
-  readonly flows: readonly { readonly key: string; readonly title: string; readonly report: PeriodReport }[];
+  readonly flows: readonly {
+    readonly key: string;
+    readonly title: LocalizedText;
+    readonly report: PeriodReport;
+  }[];
 }
 
 /** Sends messages to a customer on the platform they answered on. Throws when it cannot. */
@@ -80,7 +85,9 @@ export interface AlertService {
    * {@link FORWARD_WINDOW_DAYS} days; true when forwarded.
    */
   forward(respondent: RespondentRef, text: string): Promise<boolean>;
-  /** Posts the digest for the day before `now` to every alert channel, once per day; true if it posted. */
+  /** Whether resolving can send the customer a one-question recovery survey. */
+  readonly recoveryAvailable: boolean;
+  /** Posts the digest for the day before `now` to the default alert channel, once per day; true if it posted. */
   digest(now?: Date): Promise<boolean>;
   /** Posts alerts that were saved but never posted (a crash in between); returns how many. */
   retryUnposted(): Promise<number>;
@@ -94,14 +101,23 @@ const MAX_ATTEMPTS = 5;
 /** How long after an alert a customer's message still goes to support. */
 export const FORWARD_WINDOW_DAYS = 14;
 const FORWARD_MAX_LENGTH = 4000;
+/** Alerts in one flood summary message (each is a block; Slack allows 50). */
+const SUMMARY_SIZE = 45;
 const FLOOD_WINDOW_MS = 60_000;
 
-/** Creates the service that turns alert rules into alerts support can work on. */
+/**
+ * Creates the service that turns alert rules into alerts support can work on.
+ *
+ * Locking: work on one alert runs in order (a queue per alert id). The survey service never waits for an
+ * alert's queue — events and forwarded messages are handed over and processed in the background — so the
+ * alert side may call into the survey service (a reply's transcript line, a recovery survey) without a cycle.
+ */
 export function createAlertService(deps: AlertServiceDeps): AlertService {
-  const { store, notifier } = deps;
+  const { store, notifier, events } = deps;
   const clock = deps.clock ?? (() => new Date());
   const foldWindowMs = deps.foldWindowMs ?? FLOOD_WINDOW_MS;
   const queue = new KeyedQueue();
+  const renders = new KeyedQueue();
   const pending = new Set<Promise<unknown>>();
   const recentPosts = new Map<string, number[]>();
   const folded = new Map<string, { ids: string[]; timer: NodeJS.Timeout }>();
@@ -113,6 +129,15 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
   };
 
   const channelOf = (alert: AlertRecord): string | undefined => alert.route ?? deps.defaultChannel;
+
+  /** Re-renders an alert from its newest saved state, one render at a time, so an older one never lands last. */
+  const render = (id: string): void =>
+    background(`update alert ${id}`, () =>
+      renders.run(id, async () => {
+        const latest = await store.get(id);
+        if (latest?.post && !latest.post.folded) await notifier.update(latest);
+      }),
+    );
 
   /** Saves a change made by `change`, re-reading and re-applying it when another writer came first. */
   const save = async (
@@ -130,6 +155,13 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     }
   };
 
+  const setPost = (id: string, post: AlertPost) =>
+    queue.run(id, () =>
+      save(id, (current) =>
+        current.post && !current.post.folded ? current : { ...current, rev: current.rev + 1, post },
+      ),
+    );
+
   const flushFolded = async (channel: string): Promise<void> => {
     const entry = folded.get(channel);
     if (!entry) return;
@@ -138,21 +170,21 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     const alerts = (await Promise.all(entry.ids.map((id) => store.get(id)))).filter(
       (a): a is AlertRecord => a !== null,
     );
-    if (alerts.length === 0) return;
-    const ts = await notifier.postSummary(channel, alerts);
-    for (const a of alerts) {
-      await queue.run(a.id, () =>
-        save(a.id, (current) =>
-          current.post ? current : { ...current, rev: current.rev + 1, post: { channel, ts, folded: true } },
-        ),
-      );
+    for (let i = 0; i < alerts.length; i += SUMMARY_SIZE) {
+      const chunk = alerts.slice(i, i + SUMMARY_SIZE);
+      const ts = await notifier.postSummary(channel, chunk);
+      for (const a of chunk) await setPost(a.id, { channel, ts, folded: true });
     }
   };
 
-  /** Posts an alert, or folds it into the channel's summary when the channel had too many this minute. */
-  const publish = async (alert: AlertRecord): Promise<void> => {
+  /**
+   * Posts an alert, or folds it into the channel's summary when the channel had too many this minute. The
+   * post is claimed first (an insert, atomic on every server), so two processes never both post it.
+   */
+  const publish = async (alert: AlertRecord, claim = `alert-post:${alert.id}`): Promise<void> => {
     const channel = channelOf(alert);
     if (channel === undefined || alert.post) return;
+    if (!(await events.claim(claim, clock()))) return;
     const now = clock().getTime();
     const recent = (recentPosts.get(channel) ?? []).filter((at) => at > now - FLOOD_WINDOW_MS);
     if (recent.length >= deps.floodPerMinute) {
@@ -190,13 +222,13 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     };
   };
 
-  const raiseOrEnrich = async (source: AlertSource, raise: boolean): Promise<void> => {
+  /** Raises the conversation's alert, or brings it up to date; an alert missed earlier is raised late. */
+  const raiseOrEnrich = async (source: AlertSource): Promise<void> => {
     const now = clock();
-    const existing = await store.get(source.conversationId);
-    if (!existing) {
-      if (!raise) return;
+    if (!(await store.get(source.conversationId))) {
       const alert = raiseAlert(source, now);
       if ((await store.create(alert)) === "ok") {
+        await store.setOpen(respondentKey(alert.respondent), alert.id, now);
         await publish(alert);
         return;
       }
@@ -207,9 +239,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       changed = enriched !== current;
       return enriched;
     });
-    if (changed && result.ok && result.value.post && !result.value.post.folded) {
-      await notifier.update(result.value);
-    }
+    if (changed && result.ok) render(result.value.id);
   };
 
   const handleEvent = (event: DomainEvent): void => {
@@ -222,7 +252,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
               rules: [event.alertId],
               transcript: event.transcript ?? [],
             });
-            if (source) await raiseOrEnrich(source, true);
+            if (source) await raiseOrEnrich(source);
           }),
         );
         return;
@@ -232,7 +262,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
         background(`alert ${event.conversationId}`, () =>
           queue.run(event.conversationId, async () => {
             const source = await sourceOf(event.conversationId, event.flowKey, alerted);
-            if (source) await raiseOrEnrich(source, false);
+            if (source) await raiseOrEnrich(source);
           }),
         );
         return;
@@ -269,27 +299,35 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     return { type: "replied", at: clock().toISOString(), actor, text, delivered };
   };
 
+  /** Sends the one-question recovery survey, unless the customer is in a survey (checked by the survey service). */
   const recover = async (alert: AlertRecord): Promise<"sent" | "skipped" | "failed"> => {
     const flowKey = deps.recoveryFlow;
-    if (flowKey === undefined || !(await deps.flows.latest(flowKey))) return "failed";
-    if (await deps.survey.activeConversation(alert.respondent)) return "skipped";
+    if (flowKey === undefined) return "failed";
+    const started = await deps.survey.handle({
+      eventId: `alert:${alert.id}:recovery`,
+      respondent: alert.respondent,
+      input: {
+        type: "start",
+        flowKey,
+        locale: alert.locale,
+        onlyIfIdle: true,
+        ...(alert.reference === undefined ? {} : { reference: alert.reference }),
+      },
+      receivedAt: clock(),
+    });
+    if (started.status !== "handled") return "skipped";
     try {
-      const result = await deps.survey.handle({
-        eventId: `alert:${alert.id}:recovery`,
-        respondent: alert.respondent,
-        input: {
-          type: "start",
-          flowKey,
-          locale: alert.locale,
-          ...(alert.reference === undefined ? {} : { reference: alert.reference }),
-        },
-        receivedAt: clock(),
-      });
-      if (result.status !== "handled") return "skipped";
-      await deps.deliver(alert.respondent, result.messages);
+      await deps.deliver(alert.respondent, started.messages);
       return "sent";
     } catch (error) {
       deps.onError(error, `recovery survey for ${alert.id}`);
+      // Unseen, it would take the customer's next message as its answer: end it.
+      await deps.survey.handle({
+        eventId: `alert:${alert.id}:recovery:stop`,
+        respondent: alert.respondent,
+        input: { type: "command", command: "stop" },
+        receivedAt: clock(),
+      });
       return "failed";
     }
   };
@@ -304,50 +342,46 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       if (!alert) return err("ALERT_NOT_FOUND");
       if (alert.status === "resolved") return err("ALERT_RESOLVED");
       const at = clock().toISOString();
-      let entry: AlertHistoryEntry;
+      const unlessResolved = (entry: AlertHistoryEntry) =>
+        save(id, (current) =>
+          current.status === "resolved" ? err("ALERT_RESOLVED") : recordAction(current, entry),
+        );
       switch (action.type) {
         case "acknowledge":
-          entry = { type: "acknowledged", at, actor };
-          break;
+          return unlessResolved({ type: "acknowledged", at, actor });
         case "assign":
-          entry = { type: "assigned", at, actor, assignee: action.to ?? actor };
-          break;
+          return unlessResolved({ type: "assigned", at, actor, assignee: action.to ?? actor });
         case "reply": {
           const text = action.text.trim();
           if (text === "") return err("REPLY_EMPTY");
           if (text.length > MAX_REPLY_LENGTH) return err("REPLY_TOO_LONG");
-          entry = await reply(alert, actor, text);
-          break;
+          const entry = await reply(alert, actor, text);
+          const saved = await save(id, (current) => recordAction(current, entry));
+          return saved.ok && entry.type === "replied" && !entry.delivered ? err("DELIVERY_FAILED") : saved;
         }
-        case "resolve":
-          entry = {
-            type: "resolved",
-            at,
-            actor,
-            ...(action.recovery ? { recovery: await recover(alert) } : {}),
-          };
-          break;
+        case "resolve": {
+          // Saved first: a second agent resolving at the same moment gets "already resolved", not a second survey.
+          const resolved = await unlessResolved({ type: "resolved", at, actor });
+          if (!resolved.ok) return resolved;
+          const key = respondentKey(alert.respondent);
+          if ((await store.openFor(key))?.alertId === id) await store.setOpen(key, null, clock());
+          if (!action.recovery) return resolved;
+          const recovery = await recover(alert);
+          return save(id, (current) => ({
+            ...current,
+            rev: current.rev + 1,
+            history: current.history.map((h) =>
+              h.type === "resolved" && h.at === at ? { ...h, recovery } : h,
+            ),
+          }));
+        }
         default: {
           const never: never = action;
           throw new Error(`unknown action ${JSON.stringify(never)}`);
         }
       }
-      const saved = await save(id, (current) =>
-        current.status === "resolved" && entry.type !== "replied"
-          ? err("ALERT_RESOLVED")
-          : recordAction(current, entry),
-      );
-      if (saved.ok && entry.type === "replied" && !entry.delivered) return err("DELIVERY_FAILED");
-      return saved;
     });
-    if (result.ok && result.value.post) {
-      const updated = result.value;
-      background(`update alert ${id}`, () => notifier.update(updated));
-    }
-    if (!result.ok && result.error === "DELIVERY_FAILED") {
-      const latest = await store.get(id);
-      if (latest?.post) background(`update alert ${id}`, () => notifier.update(latest));
-    }
+    if (result.ok || result.error === "DELIVERY_FAILED") render(id);
     return result;
   };
 
@@ -360,26 +394,55 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       return save(id, (current) => ({ ...current, rev: current.rev + 1, post }));
     });
 
+  const forward = async (respondent: RespondentRef, raw: string): Promise<boolean> => {
+    const text = raw.trim().slice(0, FORWARD_MAX_LENGTH);
+    if (text === "") return false;
+    const now = clock();
+    const open = await store.openFor(respondentKey(respondent));
+    if (!open || open.at.getTime() < now.getTime() - FORWARD_WINDOW_DAYS * 24 * 3600_000) return false;
+    // In the background: the survey service is handling this very message, holding the respondent's queue.
+    background(`customer reply to ${open.alertId}`, () =>
+      queue.run(open.alertId, async () => {
+        const saved = await save(open.alertId, (current) =>
+          current.status === "resolved"
+            ? current
+            : recordAction(current, { type: "customer-replied", at: now.toISOString(), text }),
+        );
+        if (!saved.ok) return;
+        await deps.survey.appendTranscript(respondent, open.alertId, [{ direction: "in", text }]);
+        await notifier.postCustomerReply(saved.value, text);
+        render(open.alertId);
+      }),
+    );
+    return true;
+  };
+
   const digest = async (now = clock()): Promise<boolean> => {
     const channel = deps.defaultChannel;
     if (channel === undefined) return false;
-    const keys = deps.flows.loadedKeys();
-    const flows: { key: string; title: string; report: PeriodReport }[] = [];
+    const flows: { key: string; title: LocalizedText; report: PeriodReport }[] = [];
     let day = "";
-    for (const key of keys) {
+    for (const key of deps.flows.loadedKeys()) {
       const flow = await deps.flows.latest(key);
       if (!flow?.steps.some((s) => s.type === "rating")) continue;
       const yesterday = addDays(dayKey(now, flow.timeZone), -1);
       day = day === "" || yesterday < day ? yesterday : day;
       flows.push({
         key,
-        title: flow.title.en ?? Object.values(flow.title).find((v) => v !== undefined) ?? key,
+        title: flow.title,
         report: await periodReport(deps.rollups, key, yesterday, yesterday),
       });
     }
-    if (flows.length === 0) return false;
-    if (!(await deps.events.claim(`digest:${channel}:${day}`, now))) return false;
-    await notifier.postDigest(channel, { day, flows });
+    const claim = `digest:${channel}:${day}`;
+    if (flows.length === 0 || (await events.has(claim))) return false;
+    if (!(await events.claim(claim, now))) return false;
+    try {
+      await notifier.postDigest(channel, { day, flows });
+    } catch (error) {
+      // Not posted: let the next attempt (this process or another) try again.
+      await events.forget(claim);
+      throw error;
+    }
     return true;
   };
 
@@ -391,35 +454,13 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       await queue.run(alert.id, async () => {
         const current = await store.get(alert.id);
         if (current && !current.post) {
-          await publish(current);
+          // A second, separate claim: the first was taken by a process that did not finish posting.
+          await publish(current, `alert-post:${alert.id}:retry`);
           posted++;
         }
       });
     }
     return posted;
-  };
-
-  const forward = async (respondent: RespondentRef, raw: string): Promise<boolean> => {
-    const text = raw.trim().slice(0, FORWARD_MAX_LENGTH);
-    if (text === "") return false;
-    const now = clock();
-    const since = new Date(now.getTime() - FORWARD_WINDOW_DAYS * 24 * 3600_000);
-    const open = await store.latestOpenFor(respondentKey(respondent), since);
-    if (!open) return false;
-    const saved = await queue.run(open.id, () =>
-      save(open.id, (current) =>
-        recordAction(current, { type: "customer-replied", at: now.toISOString(), text }),
-      ),
-    );
-    if (!saved.ok) return false;
-    const alert = saved.value;
-    // In the background: the survey service is still handling this message for the same respondent.
-    background(`customer reply to ${alert.id}`, async () => {
-      await deps.survey.appendTranscript(respondent, alert.id, [{ direction: "in", text }]);
-      await notifier.postCustomerReply(alert, text);
-      await notifier.update(alert);
-    });
-    return true;
   };
 
   const idle = async (): Promise<void> => {
@@ -434,6 +475,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     act,
     expand,
     forward,
+    recoveryAvailable: deps.recoveryFlow !== undefined,
     digest,
     retryUnposted,
     idle,

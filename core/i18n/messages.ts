@@ -46,7 +46,7 @@ const MESSAGES = {
   fa: {
     forwarded: "ممنون! پیامتان را به تیم پشتیبانی رساندم.",
     checkDm: "نظرسنجی را در پیام خصوصی برایتان فرستادم.",
-    supportReply: "پیامی از تیم پشتیبانی ما:\n\n{text}",
+    supportReply: "پیام تیم پشتیبانی:\n\n{text}",
     cmdFeedback: "شروع نظرسنجی",
     cmdStop: "توقف نظرسنجی",
     cmdSkip: "رد شدن از این سؤال",
@@ -82,7 +82,7 @@ const MESSAGES = {
   ar: {
     forwarded: "شكرًا لك، أوصلتُ رسالتك إلى فريق الدعم.",
     checkDm: "أرسلتُ إليك الاستبيان في رسالة خاصة.",
-    supportReply: "رسالة من فريق الدعم لدينا:\n\n{text}",
+    supportReply: "رسالة من فريق الدعم:\n\n{text}",
     cmdFeedback: "بدء استبيان",
     cmdStop: "إيقاف الاستبيان",
     cmdSkip: "تخطي هذا السؤال",

@@ -55,7 +55,7 @@ describe("alerts", () => {
       rev: 1,
       flowKey: "nps",
       flowVersion: 3,
-      flowTitle: "Net Promoter Score (NPS)",
+      flowTitle: expect.objectContaining({ en: "Net Promoter Score (NPS)", fa: expect.any(String) }),
       status: "open",
       reference: "order-9",
       score: { stepId: "score", value: 2, min: 0, max: 10, band: "detractor" },

@@ -6,6 +6,7 @@ import {
   digestBlocks,
   escapeMrkdwn,
   fullCommentModal,
+  quoteMrkdwn,
   replyModal,
   resolveModal,
   scoreLine,
@@ -26,7 +27,7 @@ function extremeAlert(i = 0): AlertRecord {
     rev: 3,
     flowKey: "nps",
     flowVersion: 1,
-    flowTitle: "T".repeat(300),
+    flowTitle: { en: "T".repeat(300), fa: "ع".repeat(300) },
     rules: ["detractor", "negative-comment"],
     respondent: { channel: "telegram", userId: "42", displayName: hostile },
     locale: "fa",
@@ -63,7 +64,7 @@ function extremeAlert(i = 0): AlertRecord {
 
 describe("Block Kit rendering stays within Slack's limits", () => {
   it.each(LOCALES)("renders an extreme alert card that Slack accepts (%s)", (locale) => {
-    const blocks = alertBlocks(extremeAlert(), locale);
+    const blocks = alertBlocks(extremeAlert(), locale, { interactive: true });
     expect(blockKitErrors(blocks, "message", "/blocks")).toEqual([]);
     const json = JSON.stringify(blocks);
     expect(json).not.toContain("<!channel>");
@@ -72,7 +73,9 @@ describe("Block Kit rendering stays within Slack's limits", () => {
 
   it("renders a flood summary of 200 alerts, the digest and a customer's long reply that Slack accepts", () => {
     const alerts = Array.from({ length: 200 }, (_, i) => extremeAlert(i));
-    expect(blockKitErrors(summaryBlocks(alerts, "en"), "message", "/blocks")).toEqual([]);
+    expect(blockKitErrors(summaryBlocks(alerts, "en", { interactive: true }), "message", "/blocks")).toEqual(
+      [],
+    );
     expect(
       blockKitErrors(customerReplyBlocks(extremeAlert(), "y".repeat(40_000), "tr"), "message", "/b"),
     ).toEqual([]);
@@ -81,7 +84,7 @@ describe("Block Kit rendering stays within Slack's limits", () => {
         day: "2026-11-30",
         flows: Array.from({ length: 100 }, (_, i) => ({
           key: `f${i}`,
-          title: "A long flow title ".repeat(5),
+          title: { en: "A long flow title ".repeat(5), ar: "عنوان طويل ".repeat(5) },
           report: {
             flowKey: `f${i}`,
             from: "2026-11-30",
@@ -112,14 +115,18 @@ describe("Block Kit rendering stays within Slack's limits", () => {
       "ar",
     );
     expect(blockKitErrors(digest, "message", "/blocks")).toEqual([]);
-    expect(JSON.stringify(digest)).toContain("NPS -١٢ (٤٠ إجابة) −١٧");
+    const text = JSON.stringify(digest);
+    expect(text).toContain("NPS -١٢ · عدد الإجابات: ٤٠ · −١٧");
+    // Every flow is there, over as many sections as it takes.
+    expect(text.match(/عنوان طويل/g)?.length).toBe(100 * 5);
   });
 
   it.each(LOCALES)("builds modals Slack accepts (%s)", (locale) => {
     const alert = extremeAlert();
     for (const view of [
       replyModal(alert, locale),
-      resolveModal(alert, locale),
+      resolveModal(alert, locale, { recoveryAvailable: true }),
+      resolveModal(alert, locale, { recoveryAvailable: false }),
       fullCommentModal("z".repeat(400_000), locale),
     ]) {
       expect(viewErrors(view)).toEqual([]);
@@ -145,9 +152,32 @@ describe("Block Kit rendering stays within Slack's limits", () => {
   });
 
   it("writes the score in the staff locale's digits and words", () => {
-    expect(scoreLine(extremeAlert(), "fa")).toBe("NPS ۰/۱۰ · منتقد");
-    expect(scoreLine(extremeAlert(), "ar")).toBe("NPS ٠/١٠ · منتقد");
-    expect(scoreLine(extremeAlert(), "tr")).toBe("NPS 0/10 · kötüleyen");
+    expect(scoreLine(extremeAlert(), "fa")).toBe("۰/۱۰ · منتقد");
+    expect(scoreLine(extremeAlert(), "ar")).toBe("٠/١٠ · منتقد");
+    expect(scoreLine(extremeAlert(), "tr")).toBe("0/10 · kötüleyen");
+  });
+
+  it("cuts a long comment after escaping it, visibly, and never inside an escape", () => {
+    const comment = "<>&".repeat(1000);
+    const alert = {
+      ...extremeAlert(),
+      comments: [{ stepId: "why", text: comment, sentiment: "negative" as const, themes: [] }],
+    };
+    const blocks = alertBlocks(alert, "en", { interactive: true });
+    expect(blockKitErrors(blocks, "message", "/blocks")).toEqual([]);
+    const section = JSON.stringify(blocks.find((b) => b.block_id === "cx_comment_0"));
+    expect(section).toMatch(/shortened: \d+ of 3000 characters/);
+    expect(section).toContain("Show full comment");
+    expect(section).not.toMatch(/&(a|am|l|g|lt|gt|amp)…/);
+    const quote = quoteMrkdwn("a<b", 5);
+    expect(quote).toEqual({ text: ">a…", cut: true, shown: 1 });
+  });
+
+  it("offers no buttons where Slack cannot call back", () => {
+    const card = JSON.stringify(alertBlocks(extremeAlert(), "en", { interactive: false }));
+    const summary = JSON.stringify(summaryBlocks([extremeAlert()], "en", { interactive: false }));
+    expect(card).not.toContain('"button"');
+    expect(summary).not.toContain('"button"');
   });
 
   it("escapes mrkdwn control characters and clips without splitting an emoji", () => {

@@ -219,10 +219,14 @@ describe("surveys in Slack", () => {
     await slack.clickButton(user, dm, csatQuestion?.ts ?? "", { text: "5" });
     await slack.waitForMessages(dm, (ms) => ms.some((m) => m.ts === csatQuestion?.ts && m.updatedCount > 0));
     const sent = await slack.userSendsDm(user, "Her şey çok hızlıydı, teşekkürler");
+    const fromBot = () => slack.messages(dm).filter((m) => m.user === slack.botUserId).length;
+    const repliesBefore = await eventually(async () => (fromBot() >= 4 ? fromBot() : undefined));
     const retried = await slack.userSendsDm(user, "Her şey çok hızlıydı, teşekkürler", {
       retryOf: sent.eventId,
     });
     expect(retried.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fromBot()).toBe(repliesBefore);
     const id = await eventually(() => findArchived(`slack:${user.id}`, "csat"));
     const response = await app.database.stores.responses.get(id);
     expect(response?.state.flowKey).toBe("csat");
@@ -295,7 +299,7 @@ describe("alerts and closing the loop", () => {
     alertTs = message.ts;
     const card = JSON.stringify(message.blocks);
     for (const part of [
-      "NPS 2/10",
+      "Net Promoter Score (NPS): 2/10 · detractor",
       "detractor",
       "Reza",
       "Telegram",
@@ -349,6 +353,22 @@ describe("alerts and closing the loop", () => {
     expect(threaded.filter((m) => m.thread_ts === alertTs)).toHaveLength(1);
     await waitAlert(alertId, (a) => a.history.some((h) => h.type === "customer-replied"));
 
+    // An agent's reply and a message from the customer at the same moment: both complete (no lock cycle between
+    // the alert and the customer's conversation).
+    const both = await Promise.race([
+      Promise.all([
+        platforms.alerts?.act(
+          alertId,
+          { id: "slack:U0AGENT" },
+          { type: "reply", text: "یک سؤال دیگر هم داشتیم" },
+        ),
+        telegram.deliver(telegram.userSendsText(customer, "راستی یک چیز دیگر")),
+      ]),
+      new Promise<"stuck">((r) => setTimeout(() => r("stuck"), 10_000)),
+    ]);
+    expect(both).not.toBe("stuck");
+    await waitAlert(alertId, (a) => a.history.filter((h) => h.type === "customer-replied").length === 2);
+
     await slack.clickButton(agent, ALERTS, alertTs, { text: "Resolve" });
     const resolveView = await slack.waitFor(() =>
       slack.views().find((v) => v.view.callback_id === "cx_resolve"),
@@ -356,7 +376,9 @@ describe("alerts and closing the loop", () => {
     await slack.submitView(agent, resolveView.id, {
       recovery: { ask: { type: "checkboxes", selected_options: [{ value: "ask" }] } },
     });
-    const resolved = await waitAlert(alertId, (a) => a.status === "resolved");
+    const resolved = await waitAlert(alertId, (a) =>
+      a.history.some((h) => h.type === "resolved" && h.recovery !== undefined),
+    );
     expect(resolved.history.at(-1)).toMatchObject({ type: "resolved", recovery: "sent" });
     await telegram.waitForMessages(customer.id, (m) => m.some((x) => x.text?.includes("نحوهٔ رسیدگی")));
     const final = await slack.waitForMessages(ALERTS, (ms) => {
