@@ -10,6 +10,7 @@ import {
   webApi,
 } from "@slack/bolt";
 import { afterEach, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
 import { type FakeSlack, type FakeSlackUser, type SlackBlock, startFakeSlack } from "./slack-api.ts";
 
 const alice: FakeSlackUser = {
@@ -953,4 +954,237 @@ describe("a real bolt App (HTTPReceiver) against the fake", () => {
     // The late ack() after bolt's own 404 throws (the response is already written); the patient one succeeds.
     expect(ackOutcomes.sort()).toEqual(["ERR_HTTP_HEADERS_SENT", "ok"]);
   }, 15_000);
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Socket Mode
+
+const APP_TOKEN = "xapp-1-A0FAKEAPP-2222-fedcba9876543210fedcba9876543210";
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A bare WebSocket client on the fake's socket: what arrives, and a way to answer. */
+interface RawSocket {
+  /** The next message not taken yet that matches (waits up to 2 s). */
+  next(match?: (m: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+  send(message: Record<string, unknown>): void;
+  closed: Promise<number>;
+  ws: WebSocket;
+}
+
+async function connectRaw(f: FakeSlack, url: string): Promise<RawSocket> {
+  const ws = new WebSocket(url);
+  const received: Record<string, unknown>[] = [];
+  const taken = new Set<Record<string, unknown>>();
+  ws.on("message", (data) => received.push(JSON.parse(String(data)) as Record<string, unknown>));
+  const closed = new Promise<number>((r) => ws.on("close", (code) => r(code)));
+  await new Promise<void>((resolve, reject) => {
+    ws.once("open", () => resolve());
+    ws.once("error", reject);
+  });
+  cleanups.push(() => {
+    if (ws.readyState === ws.OPEN) ws.terminate();
+  });
+  return {
+    ws,
+    closed,
+    send: (message) => ws.send(JSON.stringify(message)),
+    async next(match = () => true) {
+      const found = await f.waitFor(() => received.find((m) => !taken.has(m) && match(m)));
+      taken.add(found);
+      return found;
+    },
+  };
+}
+
+const ofType = (type: string) => (m: Record<string, unknown>) => m.type === type;
+
+describe("Socket Mode", () => {
+  it("apps.connections.open: only the app-level token, in the Authorization header; URLs are single-use", async () => {
+    const f = await start({ appToken: APP_TOKEN });
+    expect(f.appToken).toBe(APP_TOKEN);
+    const opened = await clientFor(f, {}, APP_TOKEN).apps.connections.open();
+    expect(opened.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/link\/\?ticket=[0-9a-f]{32}&app_id=A0FAKEAPP$/);
+    expect(await errorCode(clientFor(f).apps.connections.open())).toBe("not_allowed_token_type");
+    expect(await errorCode(clientFor(f, {}, "xapp-1-A0OTHER-1-0000").apps.connections.open())).toBe(
+      "invalid_auth",
+    );
+    expect(await errorCode(clientFor(f, {}, "").apps.connections.open())).toBe("not_authed");
+    // The app-level token opens sockets only; it cannot act as the bot.
+    expect(await errorCode(clientFor(f, {}, APP_TOKEN).auth.test())).toBe("not_allowed_token_type");
+    const inForm = await raw(f, "apps.connections.open", {
+      contentType: "application/x-www-form-urlencoded",
+      body: new URLSearchParams({ token: APP_TOKEN }).toString(),
+    });
+    expect(inForm.json).toEqual({ ok: false, error: "not_authed" });
+
+    const socket = await connectRaw(f, opened.url ?? "");
+    expect(await socket.next()).toMatchObject({
+      type: "hello",
+      num_connections: 1,
+      connection_info: { app_id: "A0FAKEAPP" },
+      debug_info: { approximate_connection_time: expect.any(Number) },
+    });
+    await expect(connectRaw(f, opened.url ?? "")).rejects.toThrow(/401/);
+    expect(f.socketConnections()).toMatchObject([{ open: true, envelopes: 0 }]);
+
+    // A fake without an app token knows none.
+    const http = await startFakeSlack();
+    cleanups.push(() => http.close());
+    expect(await errorCode(clientFor(http, {}, APP_TOKEN).apps.connections.open())).toBe("invalid_auth");
+  });
+
+  it("sends user actions as envelopes and resolves them with the app's acknowledgement", async () => {
+    const f = await start({ appToken: APP_TOKEN });
+    const socket = await connectRaw(f, (await clientFor(f, {}, APP_TOKEN).apps.connections.open()).url ?? "");
+    await socket.next(ofType("hello"));
+
+    // A DM: events_api, first delivery.
+    const dmSent = f.userSendsDm(alice, "salam");
+    const dm = await socket.next(ofType("events_api"));
+    expect(dm).toMatchObject({
+      envelope_id: expect.stringMatching(UUID),
+      accepts_response_payload: false,
+      retry_attempt: 0,
+      retry_reason: "",
+      payload: {
+        type: "event_callback",
+        api_app_id: "A0FAKEAPP",
+        event: { type: "message", channel_type: "im", user: alice.id, text: "salam" },
+      },
+    });
+    socket.send({ envelope_id: dm.envelope_id });
+    const dmDone = await dmSent;
+    expect(dmDone).toMatchObject({ status: 200, body: "" });
+    expect(dmDone.ms).toBeLessThan(1_000);
+
+    // Slack's redelivery: the same event, a new envelope, retry_attempt / retry_reason set.
+    const retrySent = f.userSendsDm(alice, "salam", { retryOf: dmDone.eventId });
+    const retry = await socket.next(ofType("events_api"));
+    expect(retry).toMatchObject({ retry_attempt: 1, retry_reason: "timeout" });
+    expect(retry.envelope_id).not.toBe(dm.envelope_id);
+    expect((retry.payload as { event_id: string }).event_id).toBe(dmDone.eventId);
+    socket.send({ envelope_id: retry.envelope_id, payload: {} });
+    expect(await retrySent).toMatchObject({ status: 200, body: "" });
+
+    // A slash command: its ack payload is what Slack shows, as over HTTP.
+    const commandSent = f.sendSlashCommand(alice, "/feedback", "nps", { channelId: f.dmChannelOf(alice.id) });
+    const command = await socket.next(ofType("slash_commands"));
+    expect(command).toMatchObject({
+      accepts_response_payload: true,
+      payload: { command: "/feedback", text: "nps", user_id: alice.id, team_id: f.teamId },
+    });
+    expect(command).not.toHaveProperty("retry_attempt");
+    socket.send({ envelope_id: command.envelope_id, payload: { text: "Check your DMs" } });
+    const commandDone = await commandSent;
+    expect(commandDone).toMatchObject({ status: 200, body: JSON.stringify({ text: "Check your DMs" }) });
+    expect(f.ephemerals()).toMatchObject([{ user: alice.id, text: "Check your DMs", via: "command_ack" }]);
+
+    // A button: interactive / block_actions; a modal's submission: interactive / view_submission.
+    const bot = clientFor(f);
+    const posted = await bot.chat.postMessage({
+      channel: alice.id,
+      text: "Rate us",
+      blocks: [{ type: "actions", elements: [button("Great", "rate_5", "5")] }],
+    });
+    const clickSent = f.clickButton(alice, posted.channel ?? "", posted.ts ?? "", { text: "Great" });
+    const click = await socket.next(ofType("interactive"));
+    expect(click).toMatchObject({
+      accepts_response_payload: true,
+      payload: { type: "block_actions", actions: [{ action_id: "rate_5", value: "5" }] },
+    });
+    socket.send({ envelope_id: click.envelope_id });
+    expect(await clickSent).toMatchObject({ status: 200, body: "" });
+    await bot.views.open({ trigger_id: commandDone.triggerId, view: modal() });
+    const view = f.views()[0];
+    const submitSent = f.submitView(alice, view?.id ?? "", {
+      comment: { comment_input: { type: "plain_text_input", value: "ok" } },
+    });
+    const submit = await socket.next(ofType("interactive"));
+    expect(submit).toMatchObject({ payload: { type: "view_submission", view: { id: view?.id } } });
+    socket.send({
+      envelope_id: submit.envelope_id,
+      payload: { response_action: "errors", errors: { comment: "Say a bit more" } },
+    });
+    expect((await submitSent).status).toBe(200);
+    expect(f.views()[0]).toMatchObject({ closed: false, errors: { comment: "Say a bit more" } });
+
+    // Acks for nothing in flight are kept aside; signatures do not exist here.
+    socket.send({ envelope_id: dm.envelope_id });
+    socket.send({ envelope_id: "not-an-envelope" });
+    await f.waitFor(() => f.socketConnections()[0]?.strayMessages.length === 2);
+    await expect(f.userSendsDm(alice, "x", { signature: "forged" })).rejects.toThrow(/not signed/);
+    const records = f.signedRequests();
+    expect(records.map((r) => [r.kind, r.via, r.status, r.retryNum])).toEqual([
+      ["event", "socket", 200, undefined],
+      ["event", "socket", 200, 1],
+      ["command", "socket", 200, undefined],
+      ["block_actions", "socket", 200, undefined],
+      ["view_submission", "socket", 200, undefined],
+    ]);
+    expect(records.map((r) => r.envelopeId)).toEqual([
+      dm.envelope_id,
+      retry.envelope_id,
+      command.envelope_id,
+      click.envelope_id,
+      submit.envelope_id,
+    ]);
+    expect(f.socketConnections()[0]?.envelopes).toBe(5);
+    expect(f.lateAcks()).toEqual([]);
+  });
+
+  it("lists acks later than 3 s and missing ones, and holds envelopes while no socket is open", async () => {
+    const f = await start({ appToken: APP_TOKEN, ackTimeoutMs: 3_400 });
+    const open = async () => {
+      const s = await connectRaw(f, (await clientFor(f, {}, APP_TOKEN).apps.connections.open()).url ?? "");
+      await s.next(ofType("hello"));
+      return s;
+    };
+    const first = await open();
+    const lateSent = f.userSendsDm(alice, "late");
+    const missingSent = f.userSendsDm(bob, "never acknowledged");
+    const late = await first.next((m) => JSON.stringify(m.payload).includes('"late"'));
+    await first.next((m) => JSON.stringify(m.payload).includes("never acknowledged"));
+    await new Promise((r) => setTimeout(r, 3_100));
+    first.send({ envelope_id: late.envelope_id });
+    const [lateDone, missingDone] = await Promise.all([lateSent, missingSent]);
+    expect(lateDone.status).toBe(200);
+    expect(lateDone.ms).toBeGreaterThan(3_000);
+    expect(missingDone).toMatchObject({ status: 0, body: "" });
+    expect(f.lateAcks().map((l) => [l.kind, l.status])).toEqual([
+      ["event", 200],
+      ["event", 0],
+    ]);
+
+    // Between connections the envelope waits for the next one, and its clock starts when it is sent.
+    first.ws.close(1000);
+    expect(await first.closed).toBe(1000);
+    await f.waitFor(() => f.socketConnections()[0]?.open === false);
+    const heldSent = f.userSendsDm(alice, "while away");
+    await new Promise((r) => setTimeout(r, 200));
+    const second = await open();
+    const held = await second.next(ofType("events_api"));
+    second.send({ envelope_id: held.envelope_id });
+    const heldDone = await heldSent;
+    expect(heldDone.status).toBe(200);
+    expect(heldDone.ms).toBeLessThan(200);
+    expect(f.signedRequests().at(-1)?.connectionId).toBe(f.socketConnections()[1]?.id);
+    expect(f.socketConnections()[0]).toMatchObject({ closedBy: "app", closeCode: 1000 });
+  }, 15_000);
+
+  it("asks for a reconnect with a disconnect message, and close() ends the sockets still open", async () => {
+    const f = await start({ appToken: APP_TOKEN });
+    const socket = await connectRaw(f, (await clientFor(f, {}, APP_TOKEN).apps.connections.open()).url ?? "");
+    await socket.next(ofType("hello"));
+    expect(await f.waitForSocket()).toMatchObject({ id: f.socketConnections()[0]?.id, open: true });
+    expect(f.socketDisconnect("warning")).toBe(1);
+    expect(await socket.next(ofType("disconnect"))).toMatchObject({
+      reason: "warning",
+      debug_info: { host: expect.any(String) },
+    });
+    expect(f.socketConnections()[0]?.disconnectsSent).toEqual(["warning"]);
+    await f.close();
+    fake = undefined;
+    expect(await socket.closed).toBe(1006);
+    expect(f.socketConnections()[0]).toMatchObject({ open: false, closedBy: "fake" });
+  });
 });

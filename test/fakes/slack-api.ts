@@ -9,6 +9,16 @@
  * - Signed requests to the app (events, slash commands, block_actions, view_submission): v0 HMAC-SHA256 of
  *   `v0:<timestamp>:<body>` in `X-Slack-Signature`, the timestamp in `X-Slack-Request-Timestamp`. Answers slower
  *   than Slack's 3 seconds are listed by `lateAcks()`.
+ * - Or, started with an app-level token (`startFakeSlack({ appToken: "xapp-…" })`), Socket Mode
+ *   (docs.slack.dev/apis/events-api/using-socket-mode): `apps.connections.open` with that token in the
+ *   `Authorization` header answers a single-use `ws://127.0.0.1:<port>/link/?ticket=…&app_id=…`; the WebSocket
+ *   there starts with `{"type":"hello",...}`, and the same user actions then arrive as envelopes
+ *   (`{envelope_id, type: "events_api" | "slash_commands" | "interactive", payload, accepts_response_payload}`,
+ *   events with `retry_attempt` / `retry_reason`) instead of signed HTTP requests. The app acknowledges with
+ *   `{envelope_id, payload?}` on the socket; the user action resolves with status 200, the milliseconds to the
+ *   acknowledgement and the payload as its body (`""` when empty), or status 0 when none came within
+ *   `ackTimeoutMs`; later than 3 seconds is listed by `lateAcks()` as over HTTP. `socketDisconnect(reason)`
+ *   sends Slack's `{"type":"disconnect"}`. Socket Mode envelopes carry no signature: `forged` / `stale` throw.
  *
  * Limits follow the Block Kit reference (docs.slack.dev/reference/block-kit): 50 blocks in a message, 100 in a
  * modal; section text 3000 chars and 10 fields of 2000; header 150; button text 75, value 2000, url 3000;
@@ -27,6 +37,8 @@ import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
+import type { Duplex } from "node:stream";
+import { type RawData, type WebSocket, WebSocketServer } from "ws";
 
 // ---------------------------------------------------------------------------------------------------------
 // Public types
@@ -112,10 +124,37 @@ export type SignedRequestKind = "event" | "command" | "block_actions" | "view_su
 
 export interface SignedRequestRecord extends SignedResponse {
   kind: SignedRequestKind;
+  /** Always "valid" over Socket Mode (the socket is authenticated; envelopes are not signed). */
   signature: "valid" | "forged" | "stale";
+  /** A signed HTTP request to the routed URL, or an envelope on a Socket Mode connection. */
+  via: "http" | "socket";
   retryNum?: number;
   eventId?: string;
   triggerId?: string;
+  /** Socket Mode: the envelope's id (each delivery, retries included, has its own). */
+  envelopeId?: string;
+  /** Socket Mode: the connection the envelope went out on. */
+  connectionId?: string;
+}
+
+/** Why Slack asks a Socket Mode app to reconnect (docs: using-socket-mode#disconnect). */
+export type SocketDisconnectReason = "warning" | "refresh_requested" | "link_disabled";
+
+export interface SocketConnection {
+  id: string;
+  /** Fake-clock milliseconds when the WebSocket was accepted (and hello sent). */
+  openedAt: number;
+  open: boolean;
+  /** Envelopes sent on it. */
+  envelopes: number;
+  /** Disconnect messages sent on it. */
+  disconnectsSent: SocketDisconnectReason[];
+  /** Who closed it: the app (its close frame, or dropping the TCP connection) or the fake (`close()`). */
+  closedBy?: "app" | "fake";
+  /** The close code the fake saw: 1000 for the app's normal closure, 1006 when the TCP connection just ended. */
+  closeCode?: number;
+  /** Messages from the app that acknowledged nothing in flight (unknown or repeated envelope ids, bad JSON). */
+  strayMessages: string[];
 }
 
 export type SlackFailure = { status: 429; retryAfter: number } | { status: 500 } | { error: string };
@@ -201,10 +240,22 @@ export interface FakeSlack {
     values: Record<string, Record<string, ViewStateValue>>,
     options?: { signature?: "forged" | "stale" },
   ): Promise<SignedResponse & { triggerId: string }>;
-  /** Signed requests the app answered after Slack's 3-second limit (or not at all). */
+  /** Signed requests (or Socket Mode envelopes) the app answered after Slack's 3-second limit (or not at all). */
   lateAcks(): { kind: SignedRequestKind; ms: number; status: number }[];
-  /** Every signed request sent, in order. */
+  /** Every signed request (or Socket Mode envelope) sent, in order. */
   signedRequests(): SignedRequestRecord[];
+
+  /** The app-level token apps.connections.open accepts; set when the fake is in Socket Mode. */
+  readonly appToken?: string;
+  /** Socket Mode connections, oldest first, closed ones included. */
+  socketConnections(): SocketConnection[];
+  /** Resolves with an open Socket Mode connection once the app has one (default wait 10 s). */
+  waitForSocket(timeoutMs?: number): Promise<SocketConnection>;
+  /**
+   * Sends `{"type":"disconnect","reason":…}` on every open connection, as Slack does before it recycles one;
+   * the app is expected to close it and connect again. Returns how many connections were told.
+   */
+  socketDisconnect(reason?: SocketDisconnectReason): number;
   close(): Promise<void>;
 }
 
@@ -215,6 +266,11 @@ export interface FakeSlackOptions {
   teamDomain?: string;
   /** How long the fake waits for the app's answer to a signed request before giving up (status 0). Default 10 s. */
   ackTimeoutMs?: number;
+  /**
+   * Socket Mode: the app-level token (`xapp-…`) apps.connections.open accepts. With it, user actions reach the app
+   * as envelopes on its WebSocket instead of signed HTTP requests (and `routeTo` is not needed).
+   */
+  appToken?: string;
   /**
    * Deliver a `message` event for each bot post in a DM, as Slack does when the app subscribes to message.im
    * (bolt's ignoreSelf drops them). Default false.
@@ -238,6 +294,8 @@ export function signSlackRequest(
 /** Slack's acknowledgement deadline for events, commands and interactions. */
 const ACK_LIMIT_MS = 3_000;
 const TRIGGER_LIFETIME_MS = 3_000;
+/** How long an apps.connections.open URL may wait to be used (approx.: Slack's are "temporary"). */
+const SOCKET_TICKET_LIFETIME_MS = 30_000;
 const RESPONSE_URL_LIFETIME_MS = 30 * 60_000;
 const RESPONSE_URL_MAX_USES = 5;
 
@@ -711,6 +769,28 @@ interface SentEvent {
   ts?: string;
 }
 
+interface SocketState {
+  info: SocketConnection;
+  ws: WebSocket;
+  /** Envelopes in flight by id; settling one resolves the user action waiting for its acknowledgement. */
+  pending: Map<string, (ack: { payload: unknown } | undefined) => void>;
+}
+
+/** One Socket Mode envelope: what Slack wraps around the same payload it would POST over HTTP. */
+interface EnvelopeSpec {
+  type: "events_api" | "slash_commands" | "interactive";
+  payload: Record<string, unknown>;
+  acceptsResponsePayload: boolean;
+  /** events_api only (0 and "" on a first delivery). */
+  retryAttempt?: number;
+  retryReason?: string;
+}
+
+const rawText = (data: RawData): string =>
+  (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString(
+    "utf8",
+  );
+
 type Outcome = { status: number; payload: Record<string, unknown>; headers?: Record<string, string> };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -726,6 +806,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const botId = "B0BOT";
   const apiAppId = "A0FAKEAPP";
   const verificationToken = "fake-verification-token";
+  const appToken = options.appToken;
+  if (appToken !== undefined && !/^xapp-[A-Za-z0-9-]+$/.test(appToken)) {
+    throw new Error(`fake slack: an app-level token looks like "xapp-…": ${appToken}`);
+  }
+  const socketMode = appToken !== undefined;
 
   const users = new Map<string, FakeSlackUser>();
   const channels = new Map<string, ChannelState>();
@@ -745,6 +830,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   let lastMicros = 0;
   let idCounter = 0;
   let closed = false;
+  const sockets: SocketState[] = [];
+  /** apps.connections.open tickets not yet used, with when they were issued. */
+  const socketTickets = new Map<string, number>();
+  let socketTurn = 0;
 
   users.set(botUserId, { id: botUserId, name: "cxbot", real_name: "CX Bot", is_bot: true });
 
@@ -884,7 +973,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (content.blocks !== undefined && content.blocks.length > 0) message.blocks = content.blocks;
     if (threadTs) message.thread_ts = threadTs;
     channelMessages(channel.id).push(message);
-    if (options.echoBotMessages && channel.kind === "im" && routeUrl) {
+    if (options.echoBotMessages && channel.kind === "im" && (routeUrl || socketMode)) {
       const event = {
         ...messageJson(message),
         channel: channel.id,
@@ -1151,7 +1240,26 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
   };
 
-  function invoke(method: string, params: Record<string, unknown>, token: string | undefined): Outcome {
+  /** apps.connections.open: an app-level token, in the Authorization header (docs: apps.connections.open). */
+  function openSocketUrl(token: string | undefined, inHeader: boolean): Outcome {
+    const fail = (error: string): Outcome => ({ status: 200, payload: { ok: false, error } });
+    if (token === undefined || token === "") return fail("not_authed");
+    if (token === botToken) return fail("not_allowed_token_type");
+    if (appToken === undefined || token !== appToken) return fail("invalid_auth");
+    // The docs say a token passed as a POST parameter "will result in an error"; which one is our guess (approx.).
+    if (!inHeader) return fail("not_authed");
+    const ticket = randomBytes(16).toString("hex");
+    socketTickets.set(ticket, now());
+    const url = `${origin.replace(/^http:/, "ws:")}/link/?ticket=${ticket}&app_id=${apiAppId}`;
+    return { status: 200, payload: { ok: true, url } };
+  }
+
+  function invoke(
+    method: string,
+    params: Record<string, unknown>,
+    token: string | undefined,
+    tokenInHeader = true,
+  ): Outcome {
     const queued = faults.get(method);
     const fault = queued?.shift();
     if (queued && queued.length === 0) faults.delete(method);
@@ -1166,10 +1274,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       }
       return { status: 500, payload: { ok: false, error: "internal_error" } };
     }
+    if (method === "apps.connections.open") return openSocketUrl(token, tokenInHeader);
     if (!isMethod(method))
       return { status: 200, payload: { ok: false, error: "unknown_method", req_method: method } };
     if (token === undefined || token === "")
       return { status: 200, payload: { ok: false, error: "not_authed" } };
+    // App-level tokens open sockets; they cannot post or read as the bot.
+    if (appToken !== undefined && token === appToken)
+      return { status: 200, payload: { ok: false, error: "not_allowed_token_type" } };
     if (token !== botToken) return { status: 200, payload: { ok: false, error: "invalid_auth" } };
     try {
       return { status: 200, payload: { ok: true, ...handlers[method](params) } };
@@ -1260,7 +1372,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     }
     const call: RecordedSlackCall = { method, params: recorded, at: now(), status: 200 };
     calls.push(call);
-    const outcome = invoke(method, params, token);
+    const outcome = invoke(method, params, token, headerToken !== undefined);
     call.status = outcome.status;
     if (outcome.payload.ok === false && typeof outcome.payload.error === "string")
       call.error = outcome.payload.error;
@@ -1350,6 +1462,146 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   });
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+  // --- Socket Mode -------------------------------------------------------------------------------------
+
+  const wss = new WebSocketServer({ noServer: true });
+
+  server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on("error", () => undefined);
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const ticket = url.searchParams.get("ticket") ?? "";
+    const issuedAt = socketTickets.get(ticket);
+    // Tickets are single-use and short-lived.
+    socketTickets.delete(ticket);
+    if (
+      closed ||
+      url.pathname !== "/link/" ||
+      issuedAt === undefined ||
+      now() - issuedAt > SOCKET_TICKET_LIFETIME_MS
+    ) {
+      socket.end("HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => acceptSocket(ws));
+  });
+
+  function acceptSocket(ws: WebSocket): void {
+    const state: SocketState = {
+      info: {
+        id: nextId("WS"),
+        openedAt: now(),
+        open: true,
+        envelopes: 0,
+        disconnectsSent: [],
+        strayMessages: [],
+      },
+      ws,
+      pending: new Map(),
+    };
+    sockets.push(state);
+    ws.on("error", () => undefined);
+    ws.on("message", (data, isBinary) => {
+      const text = isBinary ? `<binary ${rawText(data).length} bytes>` : rawText(data);
+      let ack: unknown;
+      try {
+        ack = isBinary ? undefined : JSON.parse(text);
+      } catch {
+        ack = undefined;
+      }
+      const settle =
+        isRecord(ack) && typeof ack.envelope_id === "string" ? state.pending.get(ack.envelope_id) : undefined;
+      if (!settle || !isRecord(ack)) {
+        state.info.strayMessages.push(text);
+        return;
+      }
+      settle({ payload: ack.payload });
+    });
+    ws.on("close", (code) => {
+      state.info.open = false;
+      state.info.closeCode = code;
+      state.info.closedBy ??= "app";
+      for (const settle of [...state.pending.values()]) settle(undefined);
+    });
+    ws.send(
+      JSON.stringify({
+        type: "hello",
+        num_connections: sockets.filter((s) => s.info.open).length,
+        debug_info: { host: "applink-fake-0", build_number: 1, approximate_connection_time: 18060 },
+        connection_info: { app_id: apiAppId },
+      }),
+    );
+  }
+
+  /** An open connection (round robin over several, as Slack spreads payloads), waiting for one if needed. */
+  async function openSocket(timeoutMs: number, take: boolean): Promise<SocketState> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const open = sockets.filter((s) => s.info.open && s.ws.readyState === s.ws.OPEN);
+      if (open.length > 0) return open[(take ? socketTurn++ : socketTurn) % open.length]!;
+      if (closed || Date.now() > deadline) {
+        throw new Error(`fake slack: no open Socket Mode connection within ${timeoutMs} ms`);
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  async function deliverEnvelope(
+    kind: SignedRequestKind,
+    spec: EnvelopeSpec,
+    meta: Partial<SignedRequestRecord>,
+  ): Promise<SignedResponse> {
+    if (closed) throw new Error("fake slack: closed");
+    const envelopeId = randomUUID();
+    const finish = (status: number, body: string, ms: number, connectionId?: string): SignedResponse => {
+      const record: SignedRequestRecord = {
+        kind,
+        signature: "valid",
+        via: "socket",
+        status,
+        body,
+        ms,
+        envelopeId,
+        ...meta,
+      };
+      if (connectionId !== undefined) record.connectionId = connectionId;
+      signed.push(record);
+      return { status, body, ms };
+    };
+    // Slack holds payloads while the app reconnects; the fake waits as long as it would for an answer.
+    const waitStarted = performance.now();
+    const target = await openSocket(ackTimeoutMs, true).catch(() => undefined);
+    if (!target) return finish(0, "", Math.round(performance.now() - waitStarted));
+    const envelope: Record<string, unknown> = {
+      envelope_id: envelopeId,
+      payload: spec.payload,
+      type: spec.type,
+      accepts_response_payload: spec.acceptsResponsePayload,
+    };
+    if (spec.type === "events_api") {
+      envelope.retry_attempt = spec.retryAttempt ?? 0;
+      envelope.retry_reason = spec.retryReason ?? "";
+    }
+    target.info.envelopes++;
+    const started = performance.now();
+    const ack = await new Promise<{ payload: unknown; at: number } | undefined>((resolve) => {
+      const settle = (a: { payload: unknown } | undefined) => {
+        clearTimeout(timer);
+        target.pending.delete(envelopeId);
+        resolve(a === undefined ? undefined : { payload: a.payload, at: performance.now() });
+      };
+      const timer = setTimeout(() => settle(undefined), ackTimeoutMs);
+      target.pending.set(envelopeId, settle);
+      target.ws.send(JSON.stringify(envelope), (error) => {
+        if (error) settle(undefined);
+      });
+    });
+    if (!ack) return finish(0, "", Math.round(performance.now() - started), target.info.id);
+    const p = ack.payload;
+    const body =
+      p === undefined || p === null || (isRecord(p) && Object.keys(p).length === 0) ? "" : JSON.stringify(p);
+    return finish(200, body, Math.round(ack.at - started), target.info.id);
+  }
+
   // --- signed requests to the app ----------------------------------------------------------------------
 
   function postSigned(
@@ -1379,7 +1631,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const finish = (status: number, text: string) => {
         inFlight.delete(req);
         const ms = Math.round((answeredAt ?? performance.now()) - started);
-        const record: SignedRequestRecord = { kind, signature, status, body: text, ms, ...meta };
+        const record: SignedRequestRecord = { kind, signature, via: "http", status, body: text, ms, ...meta };
         signed.push(record);
         resolve({ status, body: text, ms });
       };
@@ -1399,7 +1651,26 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     });
   }
 
-  const signatureOf = (s: "forged" | "stale" | undefined) => s ?? "valid";
+  const signatureOf = (s: "forged" | "stale" | undefined) => {
+    if (s !== undefined && socketMode) {
+      throw new Error(
+        `fake slack: Socket Mode envelopes are not signed; a ${s} signature applies to HTTP only`,
+      );
+    }
+    return s ?? "valid";
+  };
+
+  /** To the app the way it is set up to receive: a signed HTTP request, or a Socket Mode envelope. */
+  const deliver = (
+    kind: SignedRequestKind,
+    request: { body: string; contentType: string; headers?: Record<string, string> },
+    envelope: EnvelopeSpec,
+    signature: "valid" | "forged" | "stale",
+    meta: Partial<SignedRequestRecord>,
+  ): Promise<SignedResponse> =>
+    socketMode
+      ? deliverEnvelope(kind, envelope, meta)
+      : postSigned(kind, request.body, request.contentType, signature, request.headers ?? {}, meta);
 
   const envelopeFor = (event: Record<string, unknown>, eventId: string): Record<string, unknown> => ({
     token: verificationToken,
@@ -1437,8 +1708,22 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       headers["X-Slack-Retry-Reason"] = retryReason ?? "http_timeout";
     }
     const meta: Partial<SignedRequestRecord> = { eventId };
-    if (retryNum !== undefined && retryNum > 0) meta.retryNum = retryNum;
-    return postSigned("event", JSON.stringify(sent.envelope), "application/json", signature, headers, meta);
+    const retried = retryNum !== undefined && retryNum > 0;
+    if (retried) meta.retryNum = retryNum;
+    return deliver(
+      "event",
+      { body: JSON.stringify(sent.envelope), contentType: "application/json", headers },
+      {
+        type: "events_api",
+        payload: sent.envelope,
+        acceptsResponsePayload: false,
+        retryAttempt: retried ? retryNum : 0,
+        // What Slack's Socket Mode retries say (python-slack-sdk's fixtures); over HTTP, X-Slack-Retry-Reason above.
+        retryReason: retried ? (retryReason ?? "timeout") : "",
+      },
+      signature,
+      meta,
+    );
   };
 
   const slackUserJson = (user: FakeSlackUser) => ({
@@ -1549,7 +1834,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
           sent,
           opts.retryOf,
           sent.retries,
-          "http_timeout",
+          undefined,
           signatureOf(opts.signature),
         );
         return { ...response, eventId: opts.retryOf, ts: sent.ts };
@@ -1604,12 +1889,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         response_url: issueResponseUrl({ kind: "command", channel: channel.id, user: user.id }),
         trigger_id: triggerId,
       });
-      const response = await postSigned(
+      const response = await deliver(
         "command",
-        form.toString(),
-        "application/x-www-form-urlencoded",
+        { body: form.toString(), contentType: "application/x-www-form-urlencoded" },
+        { type: "slash_commands", payload: Object.fromEntries(form), acceptsResponsePayload: true },
         signatureOf(opts.signature),
-        {},
         { triggerId },
       );
       // What Slack shows for the command's HTTP answer: a body becomes an ephemeral (or in_channel) message.
@@ -1705,12 +1989,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         actions: [action],
       };
       const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-      const response = await postSigned(
+      const response = await deliver(
         "block_actions",
-        body,
-        "application/x-www-form-urlencoded",
+        { body, contentType: "application/x-www-form-urlencoded" },
+        { type: "interactive", payload, acceptsResponsePayload: true },
         signatureOf(opts.signature),
-        {},
         { triggerId },
       );
       return { ...response, triggerId };
@@ -1794,12 +2077,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         enterprise: null,
       };
       const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-      const response = await postSigned(
+      const response = await deliver(
         "view_submission",
-        body,
-        "application/x-www-form-urlencoded",
+        { body, contentType: "application/x-www-form-urlencoded" },
+        { type: "interactive", payload, acceptsResponsePayload: true },
         signatureOf(opts.signature),
-        {},
         { triggerId },
       );
       if (response.status === 200) {
@@ -1833,9 +2115,34 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         .map((s) => ({ kind: s.kind, ms: s.ms, status: s.status })),
     signedRequests: () => signed.map((s) => ({ ...s })),
 
+    ...(appToken === undefined ? {} : { appToken }),
+    socketConnections: () => sockets.map((s) => clone(s.info)),
+    async waitForSocket(timeoutMs = 10_000) {
+      return clone((await openSocket(timeoutMs, false)).info);
+    },
+    socketDisconnect(reason = "refresh_requested") {
+      let told = 0;
+      for (const s of sockets) {
+        if (!s.info.open || s.ws.readyState !== s.ws.OPEN) continue;
+        s.ws.send(JSON.stringify({ type: "disconnect", reason, debug_info: { host: "applink-fake-0" } }));
+        s.info.disconnectsSent.push(reason);
+        told++;
+      }
+      return told;
+    },
+
     async close() {
       closed = true;
       for (const req of inFlight) req.destroy();
+      for (const s of sockets) {
+        for (const settle of [...s.pending.values()]) settle(undefined);
+        if (s.info.open) {
+          s.info.closedBy ??= "fake";
+          s.info.open = false;
+          s.ws.terminate();
+        }
+      }
+      wss.close();
       await Promise.allSettled([...background]);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
