@@ -219,10 +219,11 @@ describe("alerts with Slack's buttons (HTTP mode)", () => {
 describe("a flood of alerts", () => {
   let flooded: Rig;
   beforeAll(async () => {
-    flooded = await startRig({
-      SLACK_SIGNING_SECRET: "0123456789abcdef0123456789abcdef",
-      ALERT_FLOOD_PER_MINUTE: "1",
-    });
+    // The summary waits 2 s (a minute in production), long enough for all four to be folded even on a busy machine.
+    flooded = await startRig(
+      { SLACK_SIGNING_SECRET: "0123456789abcdef0123456789abcdef", ALERT_FLOOD_PER_MINUTE: "1" },
+      2000,
+    );
   });
   afterAll(async () => {
     await flooded?.close();
