@@ -183,13 +183,22 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
       receivedAt: new Date(),
     });
 
-  const privateOnly = async (chatId: number, languageCode: string | undefined): Promise<void> => {
+  /**
+   * Points a group to the private chat. The link starts the flow the group command named (`/feedback csat`);
+   * without one it just opens the chat, whose Start button sends a bare `/start` (the default flow).
+   */
+  const privateOnly = async (
+    chatId: number,
+    languageCode: string | undefined,
+    argument: string | undefined,
+  ): Promise<void> => {
     const locale = matchLocale(languageCode) ?? config.defaultLocale;
+    const start = parseStartPayload(argument ?? "");
+    const payload =
+      start.flowKey === undefined ? "" : [start.flowKey, start.reference].filter(Boolean).join("__");
+    const link = `https://t.me/${username}${payload === "" ? "" : `?start=${payload}`}`;
     await deliver(logger, "sendMessage", () =>
-      bot.telegram.sendMessage(
-        chatId,
-        t(locale, "privateOnly", { link: `https://t.me/${username}?start=feedback` }),
-      ),
+      bot.telegram.sendMessage(chatId, t(locale, "privateOnly", { link })),
     );
   };
 
@@ -197,8 +206,8 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     const msg = ctx.message;
     const from = msg.from;
     if (ctx.chat.type !== "private") {
-      if ("text" in msg && /^\/(start|feedback)\b/.test(msg.text))
-        await privateOnly(ctx.chat.id, from.language_code);
+      const command = "text" in msg ? /^\/(?:start|feedback)(?:@\w+)?(?=\s|$)\s*(\S+)?/.exec(msg.text) : null;
+      if (command) await privateOnly(ctx.chat.id, from.language_code, command[1]);
       return;
     }
     if (!("text" in msg)) return;

@@ -177,6 +177,12 @@ export interface FakeTelegramOptions {
   maxLongPollMs?: number;
   /** Accept `http://` webhook URLs on any port (Telegram demands HTTPS on 443, 80, 88 or 8443). */
   insecureWebhooks?: boolean;
+  /**
+   * Keep webhook connections open between deliveries, at most `max_connections` of them, as Telegram does.
+   * Off by default: each delivery then opens its own connection, so a test that restarts the bot's server
+   * never meets a socket the old server closed.
+   */
+  keepAliveWebhooks?: boolean;
 }
 
 export interface FakeTelegram {
@@ -226,6 +232,8 @@ export interface FakeTelegram {
 
   /** The next `times` calls to `method` fail with this error, or have their socket destroyed ("network"). */
   failNext(method: string, fault: Fault, times?: number): void;
+  /** Calls `listener` after each API call has been answered (`ok` false for an error); returns an unsubscribe. */
+  onCall(listener: (call: RecordedCall, ok: boolean) => void): () => void;
   /** Delay every API answer by this many milliseconds. */
   setLatency(ms: number): void;
   /** Moves the fake's clock (message dates, the callback-query window) forward. */
@@ -875,6 +883,69 @@ const scopeKey = (s: CommandScope | undefined) =>
 // ---------------------------------------------------------------------------------------------------------
 // The server
 
+// Parameter schemas of the methods, built once (zod compiles a schema on first use: building one per request
+// costs about 0.1 ms a call).
+
+const textParams = {
+  text: strParam,
+  parse_mode: strParam.optional(),
+  entities: jsonParam(z.array(entitySchema)).optional(),
+  reply_markup: replyMarkupParam.optional(),
+};
+const editTarget = z.object({
+  chat_id: chatIdParam.optional(),
+  message_id: intParam.optional(),
+  inline_message_id: strParam.optional(),
+});
+const commandsQuery = z.object({
+  scope: jsonParam(commandScopeSchema).optional(),
+  language_code: strParam.optional(),
+});
+const methodParams = {
+  getUpdates: z.object({
+    offset: intParam.optional(),
+    limit: intParam.optional(),
+    timeout: intParam.optional(),
+    allowed_updates: allowedUpdatesParam.optional(),
+  }),
+  setWebhook: z.object({
+    url: strParam,
+    secret_token: strParam.optional(),
+    max_connections: intParam.optional(),
+    allowed_updates: allowedUpdatesParam.optional(),
+    drop_pending_updates: boolParam.optional(),
+    ip_address: strParam.optional(),
+  }),
+  deleteWebhook: z.object({ drop_pending_updates: boolParam.optional() }),
+  sendMessage: z.object({
+    chat_id: chatIdParam,
+    ...textParams,
+    reply_to_message_id: intParam.optional(),
+    reply_parameters: jsonParam(z.object({ message_id: intParam })).optional(),
+    allow_sending_without_reply: boolParam.optional(),
+    disable_notification: boolParam.optional(),
+    protect_content: boolParam.optional(),
+  }),
+  editMessageText: editTarget.extend(textParams),
+  editMessageReplyMarkup: editTarget.extend({ reply_markup: replyMarkupParam.optional() }),
+  answerCallbackQuery: z.object({
+    callback_query_id: strParam,
+    text: strParam.optional(),
+    show_alert: boolParam.optional(),
+    url: strParam.optional(),
+    cache_time: intParam.optional(),
+  }),
+  setMyCommands: z.object({
+    commands: jsonParam(z.array(z.object({ command: strParam, description: strParam }))),
+    scope: jsonParam(commandScopeSchema).optional(),
+    language_code: strParam.optional(),
+  }),
+  getMyCommands: commandsQuery,
+  deleteMyCommands: commandsQuery,
+  sendChatAction: z.object({ chat_id: chatIdParam, action: strParam }),
+  deleteMessage: z.object({ chat_id: chatIdParam, message_id: intParam }),
+};
+
 interface StoredMessage {
   message: TgMessage;
   fromBot: boolean;
@@ -931,6 +1002,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const botAsUser: TgUser = { id: bot.id, is_bot: true, first_name: bot.first_name, username: bot.username };
 
   const calls: RecordedCall[] = [];
+  const callListeners = new Set<(call: RecordedCall, ok: boolean) => void>();
   const chats = new Map<number, ChatState>();
   const queue: TgUpdate[] = [];
   const faults = new Map<string, Fault[]>();
@@ -1028,13 +1100,6 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
 
   // --- methods -------------------------------------------------------------------------------------------
 
-  const textParams = {
-    text: strParam,
-    parse_mode: strParam.optional(),
-    entities: jsonParam(z.array(entitySchema)).optional(),
-    reply_markup: replyMarkupParam.optional(),
-  };
-
   const storeBotMessage = (
     state: ChatState,
     parsed: ParsedText,
@@ -1061,11 +1126,6 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     return stored;
   };
 
-  const editTarget = z.object({
-    chat_id: chatIdParam.optional(),
-    message_id: intParam.optional(),
-    inline_message_id: strParam.optional(),
-  });
   const resolveEditTarget = (p: z.infer<typeof editTarget>): StoredMessage => {
     if (p.inline_message_id !== undefined) throw badRequest("MESSAGE_ID_INVALID");
     if (p.chat_id === undefined) throw badRequest("chat_id is empty");
@@ -1080,15 +1140,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     getMe: () => bot,
 
     getUpdates: async (params, { signal }) => {
-      const p = parseParams(
-        z.object({
-          offset: intParam.optional(),
-          limit: intParam.optional(),
-          timeout: intParam.optional(),
-          allowed_updates: allowedUpdatesParam.optional(),
-        }),
-        params,
-      );
+      const p = parseParams(methodParams.getUpdates, params);
       if (webhook) {
         throw new ApiError(
           409,
@@ -1124,17 +1176,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     },
 
     setWebhook: (params) => {
-      const p = parseParams(
-        z.object({
-          url: strParam,
-          secret_token: strParam.optional(),
-          max_connections: intParam.optional(),
-          allowed_updates: allowedUpdatesParam.optional(),
-          drop_pending_updates: boolParam.optional(),
-          ip_address: strParam.optional(),
-        }),
-        params,
-      );
+      const p = parseParams(methodParams.setWebhook, params);
       if (p.url === "") return removeWebhook(p.drop_pending_updates ?? false);
       let url: URL;
       try {
@@ -1174,25 +1216,14 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     },
 
     deleteWebhook: (params) => {
-      const p = parseParams(z.object({ drop_pending_updates: boolParam.optional() }), params);
+      const p = parseParams(methodParams.deleteWebhook, params);
       return removeWebhook(p.drop_pending_updates ?? false);
     },
 
     getWebhookInfo: () => webhookInfo(),
 
     sendMessage: (params) => {
-      const p = parseParams(
-        z.object({
-          chat_id: chatIdParam,
-          ...textParams,
-          reply_to_message_id: intParam.optional(),
-          reply_parameters: jsonParam(z.object({ message_id: intParam })).optional(),
-          allow_sending_without_reply: boolParam.optional(),
-          disable_notification: boolParam.optional(),
-          protect_content: boolParam.optional(),
-        }),
-        params,
-      );
+      const p = parseParams(methodParams.sendMessage, params);
       const state = writableChat(p.chat_id);
       const parsed = parseMessageText(p.text, p.parse_mode, p.entities);
       const markup = checkReplyMarkup(p.reply_markup, false);
@@ -1204,7 +1235,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     },
 
     editMessageText: (params) => {
-      const p = parseParams(editTarget.extend(textParams), params);
+      const p = parseParams(methodParams.editMessageText, params);
       const parsed = parseMessageText(p.text, p.parse_mode, p.entities);
       const markup = checkReplyMarkup(p.reply_markup, true);
       const stored = resolveEditTarget(p);
@@ -1228,7 +1259,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     },
 
     editMessageReplyMarkup: (params) => {
-      const p = parseParams(editTarget.extend({ reply_markup: replyMarkupParam.optional() }), params);
+      const p = parseParams(methodParams.editMessageReplyMarkup, params);
       const markup = checkReplyMarkup(p.reply_markup, true);
       const stored = resolveEditTarget(p);
       const m = stored.message;
@@ -1241,16 +1272,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     },
 
     answerCallbackQuery: (params) => {
-      const p = parseParams(
-        z.object({
-          callback_query_id: strParam,
-          text: strParam.optional(),
-          show_alert: boolParam.optional(),
-          url: strParam.optional(),
-          cache_time: intParam.optional(),
-        }),
-        params,
-      );
+      const p = parseParams(methodParams.answerCallbackQuery, params);
       const query = callbackQueries.get(p.callback_query_id);
       if (!query || query.answer || now() - query.issuedAt > CALLBACK_WINDOW_MS) {
         throw badRequest("query is too old and response timeout expired or query ID is invalid");
@@ -1266,14 +1288,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     },
 
     setMyCommands: (params) => {
-      const p = parseParams(
-        z.object({
-          commands: jsonParam(z.array(z.object({ command: strParam, description: strParam }))),
-          scope: jsonParam(commandScopeSchema).optional(),
-          language_code: strParam.optional(),
-        }),
-        params,
-      );
+      const p = parseParams(methodParams.setMyCommands, params);
       checkLanguageCode(p.language_code);
       if (p.commands.length > 100) throw badRequest("BOT_COMMANDS_TOO_MUCH");
       for (const c of p.commands) {
@@ -1293,33 +1308,27 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     },
 
     getMyCommands: (params) => {
-      const p = parseParams(
-        z.object({ scope: jsonParam(commandScopeSchema).optional(), language_code: strParam.optional() }),
-        params,
-      );
+      const p = parseParams(commandsQuery, params);
       checkLanguageCode(p.language_code);
       return structuredClone(commandLists.get(`${scopeKey(p.scope)}|${p.language_code ?? ""}`) ?? []);
     },
 
     deleteMyCommands: (params) => {
-      const p = parseParams(
-        z.object({ scope: jsonParam(commandScopeSchema).optional(), language_code: strParam.optional() }),
-        params,
-      );
+      const p = parseParams(commandsQuery, params);
       checkLanguageCode(p.language_code);
       commandLists.delete(`${scopeKey(p.scope)}|${p.language_code ?? ""}`);
       return true;
     },
 
     sendChatAction: (params) => {
-      const p = parseParams(z.object({ chat_id: chatIdParam, action: strParam }), params);
+      const p = parseParams(methodParams.sendChatAction, params);
       writableChat(p.chat_id);
       if (!CHAT_ACTIONS.has(p.action)) throw badRequest("wrong parameter action in request");
       return true;
     },
 
     deleteMessage: (params) => {
-      const p = parseParams(z.object({ chat_id: chatIdParam, message_id: intParam }), params);
+      const p = parseParams(methodParams.deleteMessage, params);
       const state = chatState(p.chat_id);
       if (!state.messages.delete(p.message_id)) throw badRequest("message to delete not found");
       return true;
@@ -1369,7 +1378,18 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     signal: AbortSignal,
   ): Promise<{ status: number; payload: Record<string, unknown> } | "network"> {
     const name = canonical.get(methodName.toLowerCase());
-    calls.push({ method: name ?? methodName, body: params, at: now(), via });
+    const call: RecordedCall = { method: name ?? methodName, body: params, at: now(), via };
+    calls.push(call);
+    const outcome = await answer(name, params, signal);
+    for (const listener of callListeners) listener(call, outcome !== "network" && outcome.status === 200);
+    return outcome;
+  }
+
+  async function answer(
+    name: string | undefined,
+    params: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<{ status: number; payload: Record<string, unknown> } | "network"> {
     if (latency > 0) await sleep(latency);
     const fault = name ? faults.get(name)?.shift() : undefined;
     if (fault === "network") return "network";
@@ -1462,7 +1482,10 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       }
     }
     const aborted = new AbortController();
-    res.on("close", () => aborted.abort());
+    // Only a client that went away aborts (a DOMException per finished request is not free).
+    res.on("close", () => {
+      if (!res.writableFinished) aborted.abort();
+    });
     const outcome = await invoke(method ?? "", params, "http", aborted.signal);
     if (outcome === "network") {
       req.socket.destroy();
@@ -1485,10 +1508,23 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
 
   // --- webhook delivery ----------------------------------------------------------------------------------
 
+  /** Telegram's side of the webhook connections (keepAliveWebhooks): at most max_connections at once. */
+  let webhookAgent: http.Agent | undefined;
+  const agentFor = (maxConnections: number): http.Agent | false => {
+    if (!options.keepAliveWebhooks) return false;
+    if (webhookAgent?.maxSockets !== maxConnections) {
+      webhookAgent?.destroy();
+      // Idle connections are dropped after 4 s, before a Node server's 5 s keep-alive timeout closes them.
+      webhookAgent = new http.Agent({ keepAlive: true, maxSockets: maxConnections, timeout: 4_000 });
+    }
+    return webhookAgent;
+  };
+
   function postJson(
     target: URL,
     body: string,
     headers: Record<string, string>,
+    retried = false,
   ): Promise<{ status: number; statusText: string; body: string }> {
     const lib = target.protocol === "https:" ? https : http;
     return new Promise((resolve, reject) => {
@@ -1496,7 +1532,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
         target,
         {
           method: "POST",
-          agent: false,
+          agent: lib === http ? agentFor(webhook?.maxConnections ?? 40) : false,
           headers: {
             "content-type": "application/json",
             "content-length": Buffer.byteLength(body),
@@ -1516,7 +1552,13 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
           res.on("error", reject);
         },
       );
-      req.on("error", reject);
+      req.on("error", (error: NodeJS.ErrnoException) => {
+        // A kept-open connection the server closed just as it was reused: try once more on a new one (Telegram,
+        // too, delivers an update again when it got no answer).
+        if (req.reusedSocket && error.code === "ECONNRESET" && !retried)
+          resolve(postJson(target, body, headers, true));
+        else reject(error);
+      });
       req.end(body);
     });
   }
@@ -1597,6 +1639,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
 
     async close() {
       heldPoll?.finish([]);
+      webhookAgent?.destroy();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -1697,6 +1740,12 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       const list = faults.get(name) ?? [];
       for (let k = 0; k < times; k++) list.push(fault);
       faults.set(name, list);
+    },
+    onCall(listener) {
+      callListeners.add(listener);
+      return () => {
+        callListeners.delete(listener);
+      };
     },
     setLatency(ms) {
       latency = ms;

@@ -129,11 +129,23 @@ describe("Telegram by long polling", () => {
     expect(fake.callsTo("sendMessage").length).toBeGreaterThanOrEqual(3);
   });
 
-  it("points a group to a private chat", async () => {
+  it("points a group to a private chat, with a link that starts the survey the group asked for", async () => {
     const group = { id: -900, type: "group" as const, title: "Team" };
-    fake.userSendsText({ id: 503, first_name: "Mehmet", language_code: "tr" }, "/feedback", group);
-    const shown = await fake.waitForMessages(-900, (m) => m.length > 0);
-    expect(lastText(shown)).toMatch(/^Anketler benimle özel sohbette yapılır: https:\/\/t\.me\//);
+    const mehmet: FakeUser = { id: 503, first_name: "Mehmet", language_code: "tr" };
+    fake.userSendsText(mehmet, "/feedback", group);
+    let shown = await fake.waitForMessages(-900, (m) => m.length > 0);
+    // No flow named: the link just opens the chat (its Start button sends a bare /start).
+    expect(lastText(shown)).toBe("Anketler benimle özel sohbette yapılır: https://t.me/cx_survey_test_bot");
+    fake.userSendsText(mehmet, `/feedback@cx_survey_test_bot csat`, group);
+    shown = await fake.waitForMessages(-900, (m) => m.length > 1);
+    const link = /https:\/\/t\.me\/\S+/.exec(lastText(shown))?.[0] ?? "";
+    expect(link).toBe("https://t.me/cx_survey_test_bot?start=csat");
+    // Following it starts that survey in the private chat.
+    fake.userSendsText(mehmet, `/start ${new URL(link).searchParams.get("start") ?? ""}`);
+    await fake.waitForMessages(503, (m) =>
+      m.some((x) => (x.reply_markup?.inline_keyboard.flat().length ?? 0) === 5),
+    );
+    expect(fake.messages(-900)).toHaveLength(2);
   });
 });
 
