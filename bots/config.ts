@@ -87,8 +87,11 @@ export const ZConfig = z.object({
       }
     }, "is not an IANA time zone")
     .default("UTC"),
-  /** Database work in flight at once (the embedded server is fastest with little concurrency). */
-  CX_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /**
+   * Database work in flight at once. Unset: 8 on MongoDB, 2 on the embedded server, which gets slower, not
+   * faster, with concurrency (same throughput at 2 as at 8 in `npm run bench`, half the p99 in a burst).
+   */
+  CX_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
 });
 export type Config = z.infer<typeof ZConfig>;
 

@@ -77,7 +77,7 @@ async function main(): Promise<number> {
     flowsDir: config.FLOWS_DIR,
     defaultLocale: config.DEFAULT_LOCALE,
     defaultFlow: config.DEFAULT_FLOW,
-    maxConcurrency: config.CX_MAX_CONCURRENCY,
+    maxConcurrency: config.CX_MAX_CONCURRENCY ?? (config.MONGODB_URI ? 8 : 2),
     projectRoot,
     logger,
     onStatus: status,

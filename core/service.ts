@@ -5,6 +5,8 @@ import {
   currentQuestion,
   type EngineInput,
   expireConversation,
+  languageMenu,
+  resolveLanguage,
   type StepOutcome,
   startConversation,
 } from "./engine/engine.ts";
@@ -368,7 +370,26 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
           return { status: "handled", messages: [notice(l, t(l, "languageChanged"))], locale: l };
         }
       }
-      const command = input.type === "text" ? parseCommand(input.text, locale) : undefined;
+      const command =
+        input.type === "text"
+          ? parseCommand(input.text, locale)
+          : input.type === "command"
+            ? {
+                command: input.command,
+                ...(input.argument === undefined ? {} : { argument: input.argument }),
+              }
+            : undefined;
+      if (command?.command === "language") {
+        // Outside a survey too: `/language fa` sets it, a bare `/language` offers the choice.
+        const chosen = command.argument === undefined ? undefined : resolveLanguage(command.argument);
+        if (chosen === undefined) return { status: "handled", messages: [languageMenu(locale)], locale };
+        await stores.respondents.setLocale(event.respondent, chosen);
+        return {
+          status: "handled",
+          messages: [notice(chosen, t(chosen, "languageChanged"))],
+          locale: chosen,
+        };
+      }
       if (input.type === "text" && command === undefined && deps.forward) {
         // Claimed before it is handed on, so a redelivery (or a second worker) never forwards it twice.
         if (!(await stores.events.claim(event.eventId, now))) return { status: "duplicate", messages: [] };

@@ -61,6 +61,8 @@ const SIMPLE_COMMANDS: Readonly<Record<string, CommandName>> = {
   language: "language",
 };
 
+const MAX_WEBHOOK_BODY = 1_000_000;
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
@@ -146,14 +148,14 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     const shown = shownQuestions.get(String(chatId));
     if (!answered || shown?.stepId !== answered.stepId) return;
     shownQuestions.delete(String(chatId));
-    await bot.telegram
-      .editMessageText(
+    await deliver(logger, "editMessageText", () =>
+      bot.telegram.editMessageText(
         chatId,
         shown.messageId,
         undefined,
         `${shown.text}\n\n✓ ${answered.label}`.slice(0, 4096),
-      )
-      .catch((error: unknown) => logger.debug({ err: error }, "could not close the answered question"));
+      ),
+    ).catch((error: unknown) => logger.debug({ err: error }, "could not close the answered question"));
   };
 
   const respondentOf = (
@@ -366,6 +368,12 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
           "webhook with a wrong secret",
         );
         res.statusCode = 401;
+        res.end();
+        return;
+      }
+      // An update is a few kilobytes; anything far larger is not from Telegram.
+      if (Number(req.headers["content-length"] ?? 0) > MAX_WEBHOOK_BODY) {
+        res.statusCode = 413;
         res.end();
         return;
       }

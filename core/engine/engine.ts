@@ -391,17 +391,24 @@ function currentStep(flow: Flow, state: ConversationState): QuestionStep | undef
     : undefined;
 }
 
-function languagePicker(state: ConversationState): OutboundMessage {
-  return message(state, "question", t(state.locale, "chooseLanguage"), {
+/** The language choice, as buttons (each language named in itself), asked in `locale`. */
+export function languageMenu(locale: Locale): OutboundMessage {
+  return {
+    kind: "question",
+    text: t(locale, "chooseLanguage"),
+    locale,
+    rtl: RTL_LOCALES.has(locale),
+    expectsText: false,
     choices: LOCALES.map((l) => ({
       payload: encodePayload({ kind: "language", locale: l }),
       label: LANGUAGE_NAMES[l],
     })),
     layout: "list",
-  });
+  };
 }
 
-function resolveLanguage(argument: string): Locale | undefined {
+/** A locale from what a respondent typed after `/language`: a tag (`fa`, `tr-TR`) or a language's name. */
+export function resolveLanguage(argument: string): Locale | undefined {
   const byTag = matchLocale(argument.trim());
   if (byTag) return byTag;
   const folded = foldAnswer(argument, "en");
@@ -453,7 +460,7 @@ function runCommand(
     case "language": {
       const locale = argument === undefined ? undefined : resolveLanguage(argument);
       if (locale !== undefined) return switchLanguage(flow, state, locale);
-      return { state, messages: [languagePicker(state)], events: [] };
+      return { state, messages: [languageMenu(state.locale)], events: [] };
     }
     default: {
       const never: never = command;

@@ -40,6 +40,25 @@ async function allStates(flowKey: string): Promise<ConversationState[]> {
 }
 
 describe("one input at a time per conversation", () => {
+  it("sets the language outside a survey: /language fa directly, a bare /language by its buttons", async () => {
+    const r = new FakeRespondent(h.service, "lang-outside");
+    await r.send("/language fa");
+    expect(r.lastTexts).toEqual(["زبان به فارسی تغییر کرد."]);
+    await r.start("csat");
+    expect(r.last?.locale).toBe("fa");
+    await r.send("/stop");
+    await r.send("/language");
+    expect(r.last?.messages[0]?.choices?.map((c) => c.label)).toEqual([
+      "English",
+      "فارسی",
+      "العربية",
+      "Türkçe",
+    ]);
+    await r.press("Türkçe");
+    await r.start("nps");
+    expect(r.last?.locale).toBe("tr");
+  });
+
   it("two workers receiving two taps on the same question at once record one answer", async () => {
     const other = secondWorker();
     for (let k = 0; k < 5; k++) {

@@ -200,6 +200,15 @@ describe("Telegram by webhook", () => {
     expect(fake.messages(601)).toEqual([]);
   });
 
+  it("refuses an oversized body with 413, even with the right secret", async () => {
+    const res = await fetch(`http://127.0.0.1:${port}${adapter.webhookPath}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
+      body: JSON.stringify({ update_id: 1, padding: "x".repeat(2_000_000) }),
+    });
+    expect(res.status).toBe(413);
+  });
+
   it("ignores a redelivered update: one answer recorded", async () => {
     const user: FakeUser = { id: 602, first_name: "Omar", language_code: "ar" };
     await fake.deliver(fake.userSendsText(user, "/start csat"));
