@@ -245,7 +245,8 @@ async function main(): Promise<void> {
     log: (m) => console.log(`  (${m})`),
   });
   const dbName = `cxbench_${Date.now().toString(36)}`;
-  const db = await openDatabase(target.uri, dbName);
+  // As the app: the sole writer of an embedded server it started keeps what it wrote in memory.
+  const db = await openDatabase(target.uri, dbName, { soleWriter: target.kind !== "external" });
   console.log(
     `\n## Storage: ${target.kind} (${process.env.MONGODB_URI ? "MONGODB_URI" : "embedded, SQLite backend"})`,
   );

@@ -61,7 +61,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   logger.info({ kind: target.kind, uri: redactUri(target.uri) }, "database resolved");
   let database: Database;
   try {
-    database = await openDatabase(target.uri, options.dbName);
+    // The embedded server is started by this process on its own locked data directory: the only writer.
+    database = await openDatabase(target.uri, options.dbName, { soleWriter: target.kind !== "external" });
   } catch (error) {
     await target.stop();
     throw new CxError("STORE_UNAVAILABLE", `cannot connect to ${redactUri(target.uri)}`, { cause: error });

@@ -25,6 +25,9 @@ import {
  * One round trip to read, one to write. A small head document per conversation in progress (`_id` = the
  * respondent's key) makes starting one a compare-and-set too, and tells a process without a pointer which
  * conversation to look for.
+ *
+ * When this process is the only writer (the embedded server it started, whose data directory it has locked),
+ * the newest record it wrote is kept in memory (bounded): an answer is then one insert, with no read.
  */
 
 /** How long a discarded revision is kept before it is deleted: far longer than one attempt (read, decide, insert) takes. */
@@ -61,9 +64,19 @@ export function toRevision(r: ConversationRecord): ConversationRevisionDoc {
   };
 }
 
+export interface ConversationStoreOptions {
+  readonly pointerLimit?: number;
+  readonly compactEvery?: number;
+  /**
+   * Records kept in memory when this process is the database's only writer (0: none, the default). Never set
+   * it with several processes on one database: a kept record could be behind another process's write.
+   */
+  readonly soleWriterCache?: number;
+}
+
 export function createConversationStore(
   m: Models,
-  options: { pointerLimit?: number; compactEvery?: number } = {},
+  options: ConversationStoreOptions = {},
 ): ConversationStore {
   const heads = raw<ConversationHeadDoc>(m.ConversationHead);
   const revisions = raw<ConversationRevisionDoc>(m.ConversationRevision);
@@ -71,6 +84,18 @@ export function createConversationStore(
   const compactEvery = options.compactEvery ?? 100;
   /** key → the newest revision this process saw: a hint (writes verify it), bounded, oldest evicted first. */
   const pointers = new Map<string, { conversationId: string; rev: number }>();
+  const cacheLimit = options.soleWriterCache ?? 0;
+  /** key → the newest record, when this process is the only writer; bounded, oldest evicted first. */
+  const records = new Map<string, ConversationRecord>();
+  const remember = (record: ConversationRecord): void => {
+    if (cacheLimit === 0) return;
+    records.delete(record.key);
+    records.set(record.key, record);
+    if (records.size > cacheLimit) {
+      const oldest = records.keys().next().value;
+      if (oldest !== undefined) records.delete(oldest);
+    }
+  };
   /** Revisions no one needs any more, oldest first, with when they were discarded. */
   let garbage: { id: string; at: number }[] = [];
 
@@ -165,6 +190,8 @@ export function createConversationStore(
 
   return {
     async getActive(key, opts = {}) {
+      const kept = records.get(key);
+      if (kept) return kept;
       const pointer = pointers.get(key);
       if (pointer) {
         const doc = opts.fresh
@@ -199,9 +226,11 @@ export function createConversationStore(
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
         discard([doc._id]);
+        records.delete(record.key);
         return "conflict";
       }
       point(record.key, record.state.id, record.rev);
+      remember(record);
       return "ok";
     },
 
@@ -210,9 +239,11 @@ export function createConversationStore(
         throw new RangeError(`rev ${record.rev} does not follow ${expectedRev}`);
       if (!(await insert(toRevision(record)))) {
         pointers.delete(record.key);
+        records.delete(record.key);
         return "conflict";
       }
       point(record.key, record.state.id, record.rev);
+      remember(record);
       discard([revisionId(record.key, record.state.id, expectedRev)]);
       return "ok";
     },
@@ -241,6 +272,7 @@ export function createConversationStore(
       }
       await heads.deleteOne({ _id: record.key, conversationId: s.id });
       if (pointers.get(record.key)?.conversationId === s.id) pointers.delete(record.key);
+      if (records.get(record.key)?.state.id === s.id) records.delete(record.key);
       discard([revisionId(record.key, s.id, record.rev)]);
     },
 

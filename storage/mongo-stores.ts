@@ -375,12 +375,24 @@ function alertStore(m: Models): AlertStore {
   };
 }
 
-/** The MongoDB implementation of every store the core needs, on one connection. */
-export function createMongoStores(connection: Connection): SurveyStores & { readonly models: Models } {
+/** Conversations kept in memory by a sole writer (about 2 kB each). */
+const SOLE_WRITER_CACHE = 5_000;
+
+/**
+ * The MongoDB implementation of every store the core needs, on one connection. `soleWriter`: this process is
+ * the database's only writer (the embedded server it started), so it may keep what it wrote in memory.
+ */
+export function createMongoStores(
+  connection: Connection,
+  options: { soleWriter?: boolean } = {},
+): SurveyStores & { readonly models: Models } {
   const models = createModels(connection);
   return {
     models,
-    conversations: createConversationStore(models),
+    conversations: createConversationStore(
+      models,
+      options.soleWriter ? { soleWriterCache: SOLE_WRITER_CACHE } : {},
+    ),
     responses: responseStore(models),
     events: processedEventStore(models),
     respondents: respondentStore(models),
@@ -399,7 +411,11 @@ export interface Database {
 }
 
 /** Connects to `uri` (database `dbName`, or the one in the URI, or `cxbot`) and prepares the indexes. */
-export async function openDatabase(uri: string, dbName?: string): Promise<Database> {
+export async function openDatabase(
+  uri: string,
+  dbName?: string,
+  options: { soleWriter?: boolean } = {},
+): Promise<Database> {
   const connection = mongoose.createConnection(uri, {
     ...(dbName === undefined ? {} : { dbName }),
     serverSelectionTimeoutMS: 10_000,
@@ -409,9 +425,9 @@ export async function openDatabase(uri: string, dbName?: string): Promise<Databa
   await connection.asPromise();
   if (dbName === undefined && connection.name === "test") {
     await connection.close();
-    return openDatabase(uri, "cxbot");
+    return openDatabase(uri, "cxbot", options);
   }
-  const stores = createMongoStores(connection);
+  const stores = createMongoStores(connection, options);
   await ensureIndexes(stores.models);
   return { connection, stores, close: () => connection.close() };
 }

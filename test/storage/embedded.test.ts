@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { access, constants, mkdtemp, rm } from "node:fs/promises";
+import { access, constants, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import mongoose from "mongoose";
@@ -97,6 +97,31 @@ describe.skipIf(!hasGo)("embedded FerretDB", () => {
         db.collection<{ _id: string; n: number }>("kept").findOne({ _id: "a" }),
       );
       expect(doc).toEqual({ _id: "a", n: 42 });
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it("refuses a second server on a data directory in use, and takes over a lock left by a dead process", async () => {
+    const dataDir = await tempDir();
+    const first = await resolveMongo({ dataDir, projectRoot, ephemeral: true });
+    try {
+      await expect(resolveMongo({ dataDir, projectRoot, ephemeral: true })).rejects.toMatchObject({
+        code: "EMBEDDED_DB_UNAVAILABLE",
+        message: expect.stringContaining(`pid ${process.pid}`),
+      });
+    } finally {
+      await first.stop();
+    }
+    // A crash leaves the lock behind, with a pid that no longer runs.
+    const dead = spawnSync(process.execPath, [
+      "-e",
+      "process.stdout.write(String(process.pid))",
+    ]).stdout.toString();
+    await writeFile(join(dataDir, "ferretdb", "cxbot.lock"), dead);
+    const second = await resolveMongo({ dataDir, projectRoot, ephemeral: true });
+    try {
+      expect(await withConnection(second, (db) => db.command({ ping: 1 }))).toMatchObject({ ok: 1 });
     } finally {
       await second.stop();
     }

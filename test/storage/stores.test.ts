@@ -153,6 +153,26 @@ describe("conversation store", () => {
   });
 });
 
+describe("conversation store of a sole writer", () => {
+  it("answers from what it wrote, without reading; a restarted process reads it back", async () => {
+    const sole = createMongoStores(db.connection, { soleWriter: true });
+    const r = record("sole");
+    expect(await sole.conversations.create(r)).toBe("ok");
+    const r2 = next(r, "e2");
+    expect(await sole.conversations.update(r2, r.rev)).toBe("ok");
+    // Served from memory: even a revision gone from the database (as no other writer can make happen).
+    await sole.models.ConversationRevision.collection.deleteOne({
+      _id: "telegram:sole#conv-sole#2",
+    } as never);
+    expect(await sole.conversations.getActive(r.key, { fresh: true })).toBe(r2);
+    await sole.conversations.update(next(r2, "e3"), r2.rev);
+    const restarted = createMongoStores(db.connection, { soleWriter: true });
+    expect((await restarted.conversations.getActive(r.key))?.recentEventIds).toEqual(["e1", "e2", "e3"]);
+    await sole.conversations.archive({ ...next(r2, "e3"), rev: 3 });
+    expect(await sole.conversations.getActive(r.key)).toBeNull();
+  });
+});
+
 describe("processed events", () => {
   it("claims an id once, remembers ids in bulk, and prunes old ones", async () => {
     expect(await stores.events.claim("tg:1", new Date())).toBe(true);
