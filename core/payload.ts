@@ -48,9 +48,16 @@ export const MAX_PAYLOAD_BYTES = 64;
 const ZVersion = z.coerce.number().int().min(1).max(999_999);
 const ZTag = z.string().regex(/^[A-Za-z0-9_-]{8}$/);
 
-/** The 8-character tag a conversation's buttons carry (a hash of its id). */
+const recentTags = new Map<string, string>();
+
+/** The 8-character tag a conversation's buttons carry (a hash of its id; the last few thousand are memoized). */
 export function conversationTag(conversationId: string): string {
-  return createHash("sha256").update(conversationId).digest("base64url").slice(0, 8);
+  const known = recentTags.get(conversationId);
+  if (known !== undefined) return known;
+  const tag = createHash("sha256").update(conversationId).digest("base64url").slice(0, 8);
+  if (recentTags.size >= 4096) recentTags.clear();
+  recentTags.set(conversationId, tag);
+  return tag;
 }
 const ZValue = z.union([ZOptionId, z.string().regex(/^\d{1,3}$/)]);
 const ZCommand = z.enum(["stop", "restart", "help", "language"]);
