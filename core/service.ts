@@ -382,6 +382,7 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
       if (command?.command === "language") {
         // Outside a survey too: `/language fa` sets it, a bare `/language` offers the choice.
         const chosen = command.argument === undefined ? undefined : resolveLanguage(command.argument);
+        await stores.events.remember([event.eventId], now);
         if (chosen === undefined) return { status: "handled", messages: [languageMenu(locale)], locale };
         await stores.respondents.setLocale(event.respondent, chosen);
         return {
@@ -393,9 +394,16 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
       if (input.type === "text" && command === undefined && deps.forward) {
         // Claimed before it is handed on, so a redelivery (or a second worker) never forwards it twice.
         if (!(await stores.events.claim(event.eventId, now))) return { status: "duplicate", messages: [] };
-        if (await deps.forward(event.respondent, input.text.slice(0, MAX_INBOUND_TEXT))) {
-          return { status: "handled", messages: [notice(locale, t(locale, "forwarded"))], locale };
+        let forwarded: boolean;
+        try {
+          forwarded = await deps.forward(event.respondent, input.text.slice(0, MAX_INBOUND_TEXT));
+        } catch (error) {
+          // Not handed on: a redelivery must be able to try again.
+          await stores.events.forget(event.eventId);
+          throw error;
         }
+        if (forwarded)
+          return { status: "handled", messages: [notice(locale, t(locale, "forwarded"))], locale };
       }
       const text =
         command?.command === "help"

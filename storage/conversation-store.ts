@@ -33,6 +33,9 @@ import {
 /** How long a discarded revision is kept before it is deleted: far longer than one attempt (read, decide, insert) takes. */
 const COMPACT_GRACE_MS = 250;
 
+/** Memory a sole writer may spend on kept records (an estimate from their transcripts). */
+const CACHE_BYTES = 32 * 1024 * 1024;
+
 /** How long a head may wait for its first revision before it counts as left behind by a crash. */
 const ORPHAN_HEAD_MS = 30_000;
 
@@ -85,15 +88,29 @@ export function createConversationStore(
   /** key → the newest revision this process saw: a hint (writes verify it), bounded, oldest evicted first. */
   const pointers = new Map<string, { conversationId: string; rev: number }>();
   const cacheLimit = options.soleWriterCache ?? 0;
-  /** key → the newest record, when this process is the only writer; bounded, oldest evicted first. */
-  const records = new Map<string, ConversationRecord>();
+  /**
+   * key → the newest record, when this process is the only writer; bounded by count and by an estimate of
+   * size (a transcript can hold 200 long messages), oldest evicted first.
+   */
+  const records = new Map<string, { record: ConversationRecord; size: number }>();
+  let cachedSize = 0;
+  const forget = (key: string): void => {
+    const entry = records.get(key);
+    if (!entry) return;
+    records.delete(key);
+    cachedSize -= entry.size;
+  };
   const remember = (record: ConversationRecord): void => {
     if (cacheLimit === 0) return;
-    records.delete(record.key);
-    records.set(record.key, record);
-    if (records.size > cacheLimit) {
+    forget(record.key);
+    let size = 1_000;
+    for (const line of record.transcript) size += 64 + line.text.length * 2;
+    records.set(record.key, { record, size });
+    cachedSize += size;
+    while (records.size > cacheLimit || cachedSize > CACHE_BYTES) {
       const oldest = records.keys().next().value;
-      if (oldest !== undefined) records.delete(oldest);
+      if (oldest === undefined) break;
+      forget(oldest);
     }
   };
   /** Revisions no one needs any more, oldest first, with when they were discarded. */
@@ -191,7 +208,7 @@ export function createConversationStore(
   return {
     async getActive(key, opts = {}) {
       const kept = records.get(key);
-      if (kept) return kept;
+      if (kept) return kept.record;
       const pointer = pointers.get(key);
       if (pointer) {
         const doc = opts.fresh
@@ -216,6 +233,8 @@ export function createConversationStore(
 
     async create(record) {
       const doc = toRevision(record);
+      // Whatever happens below, what was kept for this key may no longer be the newest.
+      forget(record.key);
       await insert(doc);
       try {
         await heads.insertOne({
@@ -226,7 +245,6 @@ export function createConversationStore(
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
         discard([doc._id]);
-        records.delete(record.key);
         return "conflict";
       }
       point(record.key, record.state.id, record.rev);
@@ -237,9 +255,10 @@ export function createConversationStore(
     async update(record, expectedRev) {
       if (record.rev !== expectedRev + 1)
         throw new RangeError(`rev ${record.rev} does not follow ${expectedRev}`);
+      // A write that fails (even one the server saved) leaves nothing kept: the next read goes to the database.
+      forget(record.key);
       if (!(await insert(toRevision(record)))) {
         pointers.delete(record.key);
-        records.delete(record.key);
         return "conflict";
       }
       point(record.key, record.state.id, record.rev);
@@ -250,6 +269,7 @@ export function createConversationStore(
 
     async archive(record) {
       const s = record.state;
+      forget(record.key);
       const doc: ResponseDoc = {
         _id: s.id,
         key: record.key,
@@ -272,7 +292,6 @@ export function createConversationStore(
       }
       await heads.deleteOne({ _id: record.key, conversationId: s.id });
       if (pointers.get(record.key)?.conversationId === s.id) pointers.delete(record.key);
-      if (records.get(record.key)?.state.id === s.id) records.delete(record.key);
       discard([revisionId(record.key, s.id, record.rev)]);
     },
 

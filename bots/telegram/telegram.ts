@@ -230,8 +230,8 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
       }
     }
     const result = await handle(ctx.update.update_id, respondent, input, msg.message_id);
-    await closeTypedQuestion(ctx.chat.id, result.answered);
-    await send(ctx.chat.id, result.messages);
+    // The edit is cosmetic: it never holds back the next question, even while it waits out a 429.
+    await Promise.all([closeTypedQuestion(ctx.chat.id, result.answered), send(ctx.chat.id, result.messages)]);
   });
 
   bot.on("callback_query", async (ctx) => {

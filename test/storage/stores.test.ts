@@ -173,6 +173,29 @@ describe("conversation store of a sole writer", () => {
   });
 });
 
+describe("conversation store of a sole writer, when a write fails", () => {
+  it("keeps nothing it cannot vouch for: a write the server saved but reported failed is read back", async () => {
+    const sole = createMongoStores(db.connection, { soleWriter: true });
+    const r = record("sole-fail");
+    await sole.conversations.create(r);
+    const collection = sole.models.ConversationRevision.collection;
+    const insertOne = collection.insertOne.bind(collection);
+    // The server commits, then the connection drops before the answer arrives.
+    collection.insertOne = (async (...args: Parameters<typeof insertOne>) => {
+      await insertOne(...args);
+      throw new Error("connection reset");
+    }) as typeof collection.insertOne;
+    try {
+      await expect(sole.conversations.update(next(r, "lost-ack"), r.rev)).rejects.toThrow("connection reset");
+    } finally {
+      collection.insertOne = insertOne as typeof collection.insertOne;
+    }
+    const read = await sole.conversations.getActive(r.key, { fresh: true });
+    expect(read?.rev).toBe(2);
+    expect(read?.recentEventIds).toEqual(["e1", "lost-ack"]);
+  });
+});
+
 describe("processed events", () => {
   it("claims an id once, remembers ids in bulk, and prunes old ones", async () => {
     expect(await stores.events.claim("tg:1", new Date())).toBe(true);
