@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { access, constants, mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from "node:fs/promises";
+import { access, constants, mkdir, readdir, readFile, rename, rm, rmdir } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { CxError } from "../core/result.ts";
@@ -93,7 +93,8 @@ export async function ensureFerretdbBinary(projectRoot: string, log?: EmbeddedLo
   const goVersion = await goVersionOf(env);
 
   const hash = createHash("sha256");
-  for (const file of ["main.go", "go.mod", "go.sum"]) {
+  const sources = (await readdir(srcDir)).filter((f) => f.endsWith(".go")).sort();
+  for (const file of [...sources, "go.mod", "go.sum"]) {
     hash
       .update(file)
       .update("\0")
@@ -161,58 +162,12 @@ async function removeStaleBinaries(cacheDir: string, keep: string): Promise<void
 }
 
 /**
- * Claims the data directory for this process (`cxbot.lock` with its pid), so two cxbot processes never run an
- * embedded server on the same files: the one that runs it is the database's only writer, which lets it keep
- * conversations in memory. A lock left by a process that no longer runs is taken over.
+ * Spawns the launcher, waits for its READY line, and returns a target whose stop() ends it. The launcher holds
+ * an exclusive lock on `<dir>/cxbot.lock` while it runs (released by the kernel however it ends), so a second
+ * server on the same data directory refuses to start: the process that runs it is the database's only writer.
  */
-async function lockDataDir(dir: string): Promise<() => Promise<void>> {
-  const path = join(dir, "cxbot.lock");
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await writeFile(path, String(process.pid), { flag: "wx" });
-      return () => rm(path, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 0) throw error;
-      const pid = Number((await readFile(path, "utf8").catch(() => "")).trim());
-      if (Number.isInteger(pid) && pid > 0 && isRunning(pid)) {
-        throw new CxError(
-          "EMBEDDED_DB_UNAVAILABLE",
-          `another cxbot process (pid ${pid}) is using the embedded database in ${dir}; stop it, give this one ` +
-            "its own DATA_DIR, or set MONGODB_URI to share a MongoDB server between processes",
-        );
-      }
-      await rm(path, { force: true });
-    }
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** Spawns the launcher, waits for its READY line, and returns a target whose stop() ends it. */
 async function startFerretdb(binary: string, dir: string, log: EmbeddedLog): Promise<MongoTarget> {
   await mkdir(dir, { recursive: true });
-  const unlock = await lockDataDir(dir);
-  try {
-    return await launchFerretdb(binary, dir, log, unlock);
-  } catch (error) {
-    await unlock();
-    throw error;
-  }
-}
-
-async function launchFerretdb(
-  binary: string,
-  dir: string,
-  log: EmbeddedLog,
-  unlock: () => Promise<void>,
-): Promise<MongoTarget> {
   const started = Date.now();
   const child = spawn(
     binary,
@@ -268,7 +223,6 @@ async function launchFerretdb(
       }
       process.off("exit", killOnExit);
       child.stdin?.destroy();
-      await unlock();
     })();
     return stopping;
   };

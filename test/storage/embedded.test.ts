@@ -113,7 +113,7 @@ describe.skipIf(!hasGo)("embedded FerretDB", () => {
     } finally {
       await first.stop();
     }
-    // A crash leaves the lock behind, with a pid that no longer runs.
+    // A crash leaves the lock file behind, with a pid that no longer runs: the lock itself went with the process.
     const dead = spawnSync(process.execPath, [
       "-e",
       "process.stdout.write(String(process.pid))",

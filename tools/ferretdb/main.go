@@ -46,6 +46,11 @@ func run(listen, data, logLevel string, stdinEOF bool) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
+	unlock, err := lockDir(dir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 
 	addr := listen
 	host, port, err := net.SplitHostPort(listen)
