@@ -371,12 +371,31 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
         res.end();
         return;
       }
-      // An update is a few kilobytes; anything far larger is not from Telegram.
-      if (Number(req.headers["content-length"] ?? 0) > MAX_WEBHOOK_BODY) {
-        res.statusCode = 413;
-        res.end();
+      // Read here, with a limit (an update is a few kilobytes; chunked bodies have no Content-Length) and as
+      // UTF-8 across chunk boundaries; telegraf takes the parsed update from req.body.
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of req) {
+        const buffer = chunk as Buffer;
+        size += buffer.length;
+        if (size > MAX_WEBHOOK_BODY) {
+          res.writeHead(413, { connection: "close" }).end();
+          req.destroy();
+          return;
+        }
+        chunks.push(buffer);
+      }
+      let update: unknown;
+      try {
+        update = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      } catch {
+        update = undefined;
+      }
+      if (typeof update !== "object" || update === null) {
+        res.writeHead(400).end();
         return;
       }
+      (req as IncomingMessage & { body?: unknown }).body = update;
       await webhookHandler(req, res);
     },
   };

@@ -207,6 +207,19 @@ describe("Telegram by webhook", () => {
       body: JSON.stringify({ update_id: 1, padding: "x".repeat(2_000_000) }),
     });
     expect(res.status).toBe(413);
+    // The same without a Content-Length (chunked).
+    const chunked = await fetch(`http://127.0.0.1:${port}${adapter.webhookPath}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
+      body: new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < 3; i++) controller.enqueue(new TextEncoder().encode("x".repeat(600_000)));
+          controller.close();
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
   });
 
   it("ignores a redelivered update: one answer recorded", async () => {
