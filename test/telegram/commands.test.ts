@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../bots/logger.ts";
 import { createTelegramAdapter, type TelegramAdapter } from "../../bots/telegram/telegram.ts";
+import { loadFlowDirectory } from "../../core/flow/load.ts";
+import { FlowRegistry } from "../../core/flow/registry.ts";
+import { createRuleBasedSentimentAnalyzer } from "../../core/sentiment/rule-based.ts";
+import { createSurveyService } from "../../core/service.ts";
+import { createMongoStores } from "../../storage/mongo-stores.ts";
 import {
   type FakeTelegram,
   type FakeUser,
@@ -100,5 +105,59 @@ describe("Telegram commands at any time", () => {
     const shown = await fake.waitForMessages(804, (m) => m.length > 0, 5_000);
     expect(shown).toHaveLength(1);
     expect(fake.callsTo("sendMessage").length - before).toBe(3);
+  });
+
+  it("/skip skips a question, /restart begins again, and a restart of cxbot mid-survey loses nothing", async () => {
+    const omid: FakeUser = { id: 805, first_name: "Omid", language_code: "fa" };
+    fake.userSendsText(omid, "/feedback ces");
+    await fake.waitForMessages(805, (m) => m.length > 0);
+    fake.userSendsText(omid, "۲");
+    await fake.waitForMessages(805, (m) => m.length >= 2);
+    // cxbot restarts: a new process, with nothing in memory, on the same database.
+    await adapter.stop();
+    const stores = createMongoStores(h.db.connection);
+    const flows = new FlowRegistry(stores.flows);
+    for (const f of (await loadFlowDirectory("flows")).flows) await flows.publish(f, "test");
+    const service = createSurveyService({
+      stores,
+      flows,
+      analyzer: createRuleBasedSentimentAnalyzer(),
+      defaultLocale: "en",
+      defaultFlow: "nps",
+      rollupFlushMs: 0,
+      // The harness's clock, which the first process used.
+      clock: () => new Date("2026-11-24T09:00:00Z"),
+    });
+    adapter = createTelegramAdapter({
+      token: fake.token,
+      apiRoot: fake.apiRoot,
+      service,
+      logger: createLogger("silent"),
+      defaultLocale: "en",
+    });
+    await adapter.start();
+    // The answer given before the restart is there: /restart replaces that conversation (kept, as replaced).
+    fake.userSendsText(omid, "/restart");
+    await fake.waitForMessages(805, (m) => (m.at(-1)?.message_id ?? 0) > 4 && lastText(m).includes("آسان"));
+    const active = await stores.conversations.getActive("telegram:805", { fresh: true });
+    expect(active?.state).toMatchObject({ flowKey: "ces", stepId: "score", answers: [] });
+    fake.userSendsText(omid, "۶");
+    await fake.waitForMessages(
+      805,
+      (m) => buttons(m.at(-1)).some((b) => b.text === "رد شدن") && m.length >= 4,
+    );
+    fake.userSendsText(omid, "/skip");
+    await fake.waitForMessages(805, (m) => lastText(m).includes("ممنون"));
+    const archived = [];
+    for await (const r of stores.responses.list({ flowKey: "ces" }))
+      if (r.state.respondent.userId === "805") archived.push(r);
+    const byStatus = Object.fromEntries(
+      archived.map((r) => [r.state.status, r.state.answers.map((x) => `${x.stepId}:${x.answer.type}`)]),
+    );
+    expect(byStatus).toEqual({
+      replaced: ["score:rating"],
+      completed: ["score:rating", "why-positive:skipped"],
+    });
+    await service.close();
   });
 });
