@@ -184,11 +184,13 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
   const publish = async (alert: AlertRecord, claim = `alert-post:${alert.id}`): Promise<void> => {
     const channel = channelOf(alert);
     if (channel === undefined || alert.post) return;
-    if (!(await events.claim(claim, clock()))) return;
+    // The minute's count is taken before any await, so alerts raised together cannot all see room for one more.
     const now = clock().getTime();
     const recent = (recentPosts.get(channel) ?? []).filter((at) => at > now - FLOOD_WINDOW_MS);
-    if (recent.length >= deps.floodPerMinute) {
-      recentPosts.set(channel, recent);
+    const fold = recent.length >= deps.floodPerMinute;
+    recentPosts.set(channel, fold ? recent : [...recent, now]);
+    if (!(await events.claim(claim, clock()))) return;
+    if (fold) {
       const entry = folded.get(channel);
       if (entry) entry.ids.push(alert.id);
       else {
@@ -198,7 +200,6 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       }
       return;
     }
-    recentPosts.set(channel, [...recent, now]);
     const post = await notifier.post(channel, alert);
     await save(alert.id, (current) => (current.post ? current : { ...current, rev: current.rev + 1, post }));
   };

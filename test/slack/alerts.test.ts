@@ -231,7 +231,8 @@ describe("a flood of alerts", () => {
 
   it("folds a flood into one summary message, and opens a folded alert in its thread", async () => {
     // The limit is 1 a minute per channel: the first alert is posted, the next four are folded.
-    await detractor(flooded, "flood-first", "First one.");
+    const first = await detractor(flooded, "flood-first", "First one.");
+    await waitAlert(flooded, first, (a) => a.post !== undefined);
     const ids = [];
     for (let i = 0; i < 4; i++)
       ids.push(await detractor(flooded, `flood-${i}`, `Order ${i} arrived broken.`));
