@@ -280,6 +280,7 @@ export function startConversation(
     failures: 0,
     selection: [],
     alertsFired: [],
+    taggedButtons: true,
     startedAt: at,
     updatedAt: at,
   };
@@ -497,7 +498,9 @@ function onButton(
   if (
     p.flowVersion !== state.flowVersion ||
     p.stepId !== step.id ||
-    (p.conversation !== undefined && p.conversation !== conversationTag(state.id))
+    (p.conversation === undefined
+      ? state.taggedButtons === true
+      : p.conversation !== conversationTag(state.id))
   )
     return staleOutcome(state);
   if (p.kind === "skip") return runCommand(flow, state, step, "skip", undefined, now);

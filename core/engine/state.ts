@@ -34,6 +34,11 @@ export interface ConversationState {
   readonly failures: number;
   /** Options ticked so far on a multiple-choice question. */
   readonly selection: readonly string[];
+  /**
+   * Set on conversations whose buttons carry the conversation's tag (payload version 2): an untagged button
+   * can then only be a leftover from an older survey. Conversations stored before the tags lack it.
+   */
+  readonly taggedButtons?: true;
   /** Alert rules that have fired, so each fires at most once per conversation. */
   readonly alertsFired: readonly string[];
   readonly startedAt: string;

@@ -9,7 +9,7 @@ import type { ConversationState } from "../../core/engine/state.ts";
 import { parseFlowSource } from "../../core/flow/load.ts";
 import type { Flow } from "../../core/flow/schema.ts";
 import type { Locale } from "../../core/locale.ts";
-import { decodePayload, encodePayload } from "../../core/payload.ts";
+import { conversationTag, decodePayload, encodePayload } from "../../core/payload.ts";
 import { createRuleBasedSentimentAnalyzer } from "../../core/sentiment/rule-based.ts";
 
 const analyzer = createRuleBasedSentimentAnalyzer();
@@ -72,6 +72,8 @@ steps:
     text: { en: We will tell the team. }
 `);
 
+/** The tag the buttons of conversation "c1" (every `start()` below) carry. */
+const C1 = conversationTag("c1");
 function start(flow: Flow = demo, locale: Locale = "en"): StepOutcome {
   return startConversation(flow, { id: "c1", respondent: { channel: "console", userId: "u1" }, locale }, now);
 }
@@ -110,7 +112,7 @@ describe("engine", () => {
     const low = run(
       demo,
       start().state,
-      press(encodePayload({ kind: "answer", flowVersion: 1, stepId: "score", value: "2" })),
+      press(encodePayload({ kind: "answer", conversation: C1, flowVersion: 1, stepId: "score", value: "2" })),
     );
     expect(low.state.stepId).toBe("sad");
     expect(low.answered).toEqual({ stepId: "score", label: "2" });
@@ -162,8 +164,8 @@ describe("engine", () => {
     let s = run(demo, run(demo, start().state, text("4")).state, text("fine")).state;
     expect(s.stepId).toBe("topics");
     const pick = (id: string) =>
-      encodePayload({ kind: "answer", flowVersion: 1, stepId: "topics", value: id });
-    const done = encodePayload({ kind: "done", flowVersion: 1, stepId: "topics" });
+      encodePayload({ kind: "answer", conversation: C1, flowVersion: 1, stepId: "topics", value: id });
+    const done = encodePayload({ kind: "done", conversation: C1, flowVersion: 1, stepId: "topics" });
     expect(run(demo, s, press(done)).messages[0]?.text).toBe("Please choose at least one option first.");
     s = run(demo, s, press(pick("staff"))).state;
     const shown = run(demo, s, press(pick("price")));
@@ -180,20 +182,22 @@ describe("engine", () => {
     const old = run(
       demo,
       s,
-      press(encodePayload({ kind: "answer", flowVersion: 1, stepId: "score", value: "5" })),
+      press(encodePayload({ kind: "answer", conversation: C1, flowVersion: 1, stepId: "score", value: "5" })),
     );
     expect(old.stale).toBe(true);
     expect(old.state).toBe(s);
     const otherVersion = run(
       demo,
       start().state,
-      press(encodePayload({ kind: "answer", flowVersion: 7, stepId: "score", value: "5" })),
+      press(encodePayload({ kind: "answer", conversation: C1, flowVersion: 7, stepId: "score", value: "5" })),
     );
     expect(otherVersion.stale).toBe(true);
     const forged = run(
       demo,
       start().state,
-      press(encodePayload({ kind: "answer", flowVersion: 1, stepId: "score", value: "99" })),
+      press(
+        encodePayload({ kind: "answer", conversation: C1, flowVersion: 1, stepId: "score", value: "99" }),
+      ),
     );
     expect(forged.stale).toBe(true);
   });
@@ -211,6 +215,11 @@ describe("engine", () => {
     const pressed = run(demo, second.state, press(button));
     expect(pressed.stale).toBe(true);
     expect(pressed.state).toBe(second.state);
+    // A version-1 button (no tag) cannot be meant for it either; it still works on a conversation stored before tags.
+    const untagged = encodePayload({ kind: "answer", flowVersion: 1, stepId: "score", value: "5" });
+    expect(run(demo, second.state, press(untagged)).stale).toBe(true);
+    const { taggedButtons: _, ...older } = second.state;
+    expect(run(demo, older, press(untagged)).state.answers).toHaveLength(1);
     // Its own button is an answer.
     const own = second.messages.at(-1)?.choices?.find((c) => c.label === "5")?.payload ?? "";
     expect(run(demo, second.state, press(own)).state.answers).toHaveLength(1);

@@ -4,6 +4,7 @@ import { applyInput, type StepOutcome, startConversation } from "../../core/engi
 import { loadFlowDirectory } from "../../core/flow/load.ts";
 import type { Flow, FlowDefinition, RatingStep, Step } from "../../core/flow/schema.ts";
 import { isLocale, LOCALES, type Locale } from "../../core/locale.ts";
+import { conversationTag } from "../../core/payload.ts";
 import type { SentimentAnalyzer, SentimentLabel } from "../../core/sentiment/types.ts";
 
 const FLOWS_DIR = fileURLToPath(new URL("../../flows", import.meta.url));
@@ -160,7 +161,13 @@ class Run {
     if (stepId === null) throw new Error("conversation is over");
     return this.#apply({
       type: "button",
-      payload: { kind: "answer", flowVersion: this.flow.version, stepId, value },
+      payload: {
+        kind: "answer",
+        conversation: conversationTag(this.outcome.state.id),
+        flowVersion: this.flow.version,
+        stepId,
+        value,
+      },
     });
   }
   type(text: string): this {
