@@ -1,5 +1,5 @@
+import { type CompleteLocales, fillTemplate } from "../i18n/messages.ts";
 import type { Locale } from "../locale.ts";
-import { toLocaleDigits } from "../text/digits.ts";
 
 /**
  * What support agents read on alerts, digests and their buttons, in the support team's language
@@ -309,14 +309,7 @@ const STAFF_MESSAGES = {
 
 export type StaffMessageKey = keyof (typeof STAFF_MESSAGES)["en"];
 
-type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never]
-  ? true
-  : false;
-const _staffLocalesComplete: [
-  SameKeys<(typeof STAFF_MESSAGES)["en"], (typeof STAFF_MESSAGES)["fa"]>,
-  SameKeys<(typeof STAFF_MESSAGES)["en"], (typeof STAFF_MESSAGES)["ar"]>,
-  SameKeys<(typeof STAFF_MESSAGES)["en"], (typeof STAFF_MESSAGES)["tr"]>,
-] = [true, true, true];
+const _staffLocalesComplete: CompleteLocales<typeof STAFF_MESSAGES> = true;
 void _staffLocalesComplete;
 
 /** A staff-facing sentence with its placeholders filled; numbers use the locale's digits. */
@@ -325,10 +318,5 @@ export function staffText(
   key: StaffMessageKey,
   params: Readonly<Record<string, string | number>> = {},
 ): string {
-  const template: string = STAFF_MESSAGES[locale][key];
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const value = params[name];
-    if (value === undefined) return whole;
-    return typeof value === "number" ? toLocaleDigits(String(value), locale) : value;
-  });
+  return fillTemplate(STAFF_MESSAGES[locale][key], locale, params);
 }

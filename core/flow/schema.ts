@@ -149,6 +149,16 @@ export const ZAlertRule = z.strictObject({
 });
 export type AlertRule = z.infer<typeof ZAlertRule>;
 
+/** An IANA time zone name (`Europe/Istanbul`, `Asia/Tehran`, `UTC`). */
+export const ZTimeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, "is not an IANA time zone");
+
 export const ZFlowDefinition = z.strictObject({
   key: ZFlowKey,
   /** Shown to admins and in the flow picker. */
@@ -156,17 +166,7 @@ export const ZFlowDefinition = z.strictObject({
   /** Locales tried, in order, when a string is missing in the respondent's locale. */
   fallback: z.array(ZLocale).min(1).default(["en"]),
   /** IANA time zone that decides which day an answer counts for in the score rollups. */
-  timeZone: z
-    .string()
-    .refine((tz) => {
-      try {
-        new Intl.DateTimeFormat("en", { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }, "is not an IANA time zone")
-    .default("UTC"),
+  timeZone: ZTimeZone.default("UTC"),
   /** Minutes without an answer after which a conversation in progress expires. */
   idleMinutes: z
     .number()

@@ -155,15 +155,14 @@ const MESSAGES = {
 
 export type MessageKey = keyof (typeof MESSAGES)["en"];
 
-// Compile-time check: every locale has exactly the English keys.
-type SameKeys<A, B> = [Exclude<keyof A, keyof B>, Exclude<keyof B, keyof A>] extends [never, never]
+/** `true` when every locale of a message table has exactly the English keys (checked at compile time). */
+export type CompleteLocales<M extends Record<Locale, object>> = [
+  Exclude<keyof M["en"], keyof M["fa"] & keyof M["ar"] & keyof M["tr"]>,
+  Exclude<keyof M["fa"] | keyof M["ar"] | keyof M["tr"], keyof M["en"]>,
+] extends [never, never]
   ? true
   : false;
-const _allLocalesComplete: [
-  SameKeys<(typeof MESSAGES)["en"], (typeof MESSAGES)["fa"]>,
-  SameKeys<(typeof MESSAGES)["en"], (typeof MESSAGES)["ar"]>,
-  SameKeys<(typeof MESSAGES)["en"], (typeof MESSAGES)["tr"]>,
-] = [true, true, true];
+const _allLocalesComplete: CompleteLocales<typeof MESSAGES> = true;
 void _allLocalesComplete;
 
 /** The native names of the languages, for the language picker. */
@@ -180,7 +179,15 @@ export function t(
   key: MessageKey,
   params: Readonly<Record<string, string | number>> = {},
 ): string {
-  const template: string = MESSAGES[locale][key];
+  return fillTemplate(MESSAGES[locale][key], locale, params);
+}
+
+/** Fills `{name}` placeholders; numbers are written in the locale's own digits. */
+export function fillTemplate(
+  template: string,
+  locale: Locale,
+  params: Readonly<Record<string, string | number>>,
+): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
     if (value === undefined) return whole;
