@@ -9,7 +9,7 @@ import { createApp } from "./app.ts";
 import { type Config, loadConfig } from "./config.ts";
 import { createConsoleAdapter } from "./console/console.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { hasPlatform, type Platforms, startPlatforms } from "./platforms.ts";
+import { appOptionsFrom, hasPlatform, startCxbot } from "./platforms.ts";
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -70,49 +70,38 @@ async function main(): Promise<number> {
   const status = (msg: string): void => {
     if (interactive) process.stderr.write(`${msg}\n`);
   };
-  let platforms: Platforms | undefined;
-  const app = await createApp({
-    ...(config.MONGODB_URI === undefined ? {} : { mongoUri: config.MONGODB_URI }),
-    dataDir: config.DATA_DIR,
-    flowsDir: config.FLOWS_DIR,
-    defaultLocale: config.DEFAULT_LOCALE,
-    defaultFlow: config.DEFAULT_FLOW,
-    maxConcurrency: config.CX_MAX_CONCURRENCY ?? (config.MONGODB_URI ? 8 : 2),
-    projectRoot,
-    logger,
-    onStatus: status,
-    onEvents: (events) => platforms?.onEvents(events),
-    forward: async (respondent, text) => (await platforms?.alerts?.forward(respondent, text)) ?? false,
-  });
-
-  const adapters: ChannelAdapter[] = [];
-  const closers: (() => Promise<void>)[] = [];
   let shuttingDown: Promise<void> | undefined;
+  const onSignals = (stop: (reason: string) => Promise<void>): void => {
+    process.once("SIGTERM", () => void stop("SIGTERM").then(() => process.exit(0)));
+    process.once("SIGINT", () => void stop("SIGINT").then(() => process.exit(0)));
+  };
+
+  if (hasPlatform(config)) {
+    const running = await startCxbot(config, { projectRoot, logger, onStatus: status });
+    onSignals((reason) => {
+      shuttingDown ??= (async () => {
+        logger.info({ reason }, "shutting down");
+        await running.close();
+        logger.info("stopped");
+      })();
+      return shuttingDown;
+    });
+    await new Promise<void>(() => undefined);
+    return 0;
+  }
+
+  const app = await createApp(appOptionsFrom(config, { projectRoot, logger, onStatus: status }));
+  const adapters: ChannelAdapter[] = [];
   const shutdown = (reason: string): Promise<void> => {
     shuttingDown ??= (async () => {
       logger.info({ reason }, "shutting down");
       for (const a of adapters) await a.stop();
-      for (const close of closers) await close();
       await app.close();
       logger.info("stopped");
     })();
     return shuttingDown;
   };
-  process.once("SIGTERM", () => void shutdown("SIGTERM").then(() => process.exit(0)));
-  process.once("SIGINT", () => void shutdown("SIGINT").then(() => process.exit(0)));
-
-  if (hasPlatform(config)) {
-    try {
-      platforms = await startPlatforms(app, config, logger);
-    } catch (error) {
-      await app.close();
-      throw error;
-    }
-    const running = platforms;
-    closers.push(() => running.close());
-    await new Promise<void>(() => undefined);
-    return 0;
-  }
+  onSignals(shutdown);
 
   const consoleAdapter = createConsoleAdapter({
     service: app.service,

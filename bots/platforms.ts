@@ -1,6 +1,6 @@
 import { type AlertService, createAlertService } from "../core/alerts/service.ts";
 import type { Channel, ChannelAdapter, DomainEvent, OutboundMessage, RespondentRef } from "../core/types.ts";
-import type { App } from "./app.ts";
+import { type App, type AppOptions, createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import { type HttpServer, type Route, startHttpServer } from "./http.ts";
 import type { Logger } from "./logger.ts";
@@ -160,6 +160,7 @@ export async function startPlatforms(
     : undefined;
   housekeeping?.unref();
 
+  let closing: Promise<void> | undefined;
   return {
     http,
     ...(telegram ? { telegram } : {}),
@@ -174,11 +175,79 @@ export async function startPlatforms(
         if (e.type === "alert.due")
           logger.info({ alert: e.alertId, flow: e.flowKey, conversation: e.conversationId }, "alert due");
     },
-    async close() {
-      if (housekeeping) clearInterval(housekeeping);
-      for (const a of started) await a.stop();
-      await alerts?.close();
-      await http.close();
+    close() {
+      closing ??= (async () => {
+        if (housekeeping) clearInterval(housekeeping);
+        for (const a of started) await a.stop();
+        await alerts?.close();
+        await http.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** The options of {@link createApp} that come from the configuration. */
+export function appOptionsFrom(
+  config: Config,
+  base: Pick<AppOptions, "projectRoot" | "logger"> & Partial<AppOptions>,
+): AppOptions {
+  return {
+    ...(config.MONGODB_URI === undefined ? {} : { mongoUri: config.MONGODB_URI }),
+    dataDir: config.DATA_DIR,
+    flowsDir: config.FLOWS_DIR,
+    defaultLocale: config.DEFAULT_LOCALE,
+    defaultFlow: config.DEFAULT_FLOW,
+    maxConcurrency: config.CX_MAX_CONCURRENCY ?? (config.MONGODB_URI ? 8 : 2),
+    ...base,
+  };
+}
+
+/** cxbot with its platforms: the app, wired so survey events reach alerts and replies reach support. */
+export interface RunningCxbot {
+  readonly app: App;
+  readonly platforms: Platforms;
+  /** Stops the platforms, then the app (answers in flight finish; the database closes). */
+  close(): Promise<void>;
+}
+
+/** Starts the app and every configured platform, as `npm start` does when a platform token is set. */
+export async function startCxbot(
+  config: Config,
+  options: Pick<AppOptions, "projectRoot" | "logger"> &
+    Partial<Pick<AppOptions, "dbName" | "onStatus">> & { host?: string; alertFoldWindowMs?: number },
+): Promise<RunningCxbot> {
+  let platforms: Platforms | undefined;
+  const app = await createApp(
+    appOptionsFrom(config, {
+      projectRoot: options.projectRoot,
+      logger: options.logger,
+      ...(options.dbName === undefined ? {} : { dbName: options.dbName }),
+      ...(options.onStatus === undefined ? {} : { onStatus: options.onStatus }),
+      onEvents: (events) => platforms?.onEvents(events),
+      forward: async (respondent, text) => (await platforms?.alerts?.forward(respondent, text)) ?? false,
+    }),
+  );
+  try {
+    platforms = await startPlatforms(app, config, options.logger, {
+      ...(options.host === undefined ? {} : { host: options.host }),
+      ...(options.alertFoldWindowMs === undefined ? {} : { alertFoldWindowMs: options.alertFoldWindowMs }),
+    });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const running = platforms;
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    platforms: running,
+    close() {
+      closing ??= (async () => {
+        await running.close();
+        await app.close();
+      })();
+      return closing;
     },
   };
 }

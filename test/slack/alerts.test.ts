@@ -1,12 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type App, createApp } from "../../bots/app.ts";
+import type { App } from "../../bots/app.ts";
 import { loadConfig } from "../../bots/config.ts";
 import { createLogger } from "../../bots/logger.ts";
-import { type Platforms, startPlatforms } from "../../bots/platforms.ts";
+import { type Platforms, startCxbot } from "../../bots/platforms.ts";
 import type { AlertRecord } from "../../core/alerts/alert.ts";
 import type { InboundInput } from "../../core/types.ts";
 import {
@@ -30,7 +28,6 @@ interface Rig {
   slack: FakeSlack;
   app: App;
   platforms: Platforms;
-  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -38,8 +35,8 @@ async function startRig(env: Record<string, string>, foldWindowMs = 300): Promis
   const slack = await startFakeSlack({ signingSecret: "0123456789abcdef0123456789abcdef" });
   slack.addUser(agent);
   slack.addChannel(ALERTS, "cx-alerts");
-  const dataDir = await mkdtemp(join(tmpdir(), "cxbot-alerts-"));
   const config = loadConfig({
+    MONGODB_URI: inject("mongoUri"),
     PORT: "0",
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_API_URL: slack.apiUrl,
@@ -47,37 +44,23 @@ async function startRig(env: Record<string, string>, foldWindowMs = 300): Promis
     DIGEST_AT: "off",
     ...env,
   });
-  let platforms: Platforms | undefined;
-  const app = await createApp({
-    mongoUri: inject("mongoUri"),
-    dbName: `cxtest_alerts_${randomBytes(4).toString("hex")}`,
-    dataDir,
-    flowsDir: "flows",
-    defaultLocale: "en",
-    defaultFlow: "nps",
-    maxConcurrency: 8,
+  const running = await startCxbot(config, {
     projectRoot: resolve(import.meta.dirname, "../.."),
     logger,
-    onEvents: (events) => platforms?.onEvents(events),
-    forward: async (respondent, text) => (await platforms?.alerts?.forward(respondent, text)) ?? false,
-  });
-  platforms = await startPlatforms(app, config, logger, {
+    dbName: `cxtest_alerts_${randomBytes(4).toString("hex")}`,
     host: "127.0.0.1",
     alertFoldWindowMs: foldWindowMs,
   });
-  slack.routeTo(`http://127.0.0.1:${platforms.http.port}/slack/events`);
-  const running = platforms;
+  slack.routeTo(`http://127.0.0.1:${running.platforms.http.port}/slack/events`);
   return {
     slack,
-    app,
-    platforms: running,
-    dataDir,
+    app: running.app,
+    platforms: running.platforms,
     async close() {
+      await running.platforms.close();
+      await running.app.database.connection.dropDatabase().catch(() => undefined);
       await running.close();
-      await app.database.connection.dropDatabase().catch(() => undefined);
-      await app.close();
       await slack.close();
-      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,12 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type App, createApp } from "../../bots/app.ts";
+import type { App } from "../../bots/app.ts";
 import { loadConfig } from "../../bots/config.ts";
 import { createLogger } from "../../bots/logger.ts";
-import { type Platforms, startPlatforms } from "../../bots/platforms.ts";
+import { type Platforms, type RunningCxbot, startCxbot } from "../../bots/platforms.ts";
 import type { AlertRecord } from "../../core/alerts/alert.ts";
 import {
   type FakeSlack,
@@ -41,7 +39,7 @@ let slack: FakeSlack;
 let telegram: FakeTelegram;
 let app: App;
 let platforms: Platforms;
-let dataDir: string;
+let running: RunningCxbot | undefined;
 let base = "";
 
 const agent: FakeSlackUser = { id: "U0AGENT", name: "maryam", real_name: "Maryam Ahmadi", locale: "en-US" };
@@ -54,8 +52,8 @@ beforeAll(async () => {
   slack.addUser({ id: "U0TOLGA", name: "tolga", locale: "tr-TR" });
   slack.addChannel(ALERTS, "cx-alerts");
   telegram = await startFakeTelegram({ token: "3333:slack-e2e-bot-token-dddddddddddddddd" });
-  dataDir = await mkdtemp(join(tmpdir(), "cxbot-slack-"));
   const config = loadConfig({
+    MONGODB_URI: inject("mongoUri"),
     PORT: "0",
     TELEGRAM_BOT_TOKEN: telegram.token,
     TELEGRAM_API_ROOT: telegram.apiRoot,
@@ -68,20 +66,14 @@ beforeAll(async () => {
     ALERT_FLOOD_PER_MINUTE: "50",
     DIGEST_AT: "off",
   });
-  app = await createApp({
-    mongoUri: inject("mongoUri"),
-    dbName: `cxtest_slack_${randomBytes(4).toString("hex")}`,
-    dataDir,
-    flowsDir: "flows",
-    defaultLocale: "en",
-    defaultFlow: "nps",
-    maxConcurrency: 8,
+  running = await startCxbot(config, {
     projectRoot: resolve(import.meta.dirname, "../.."),
     logger,
-    onEvents: (events) => platforms?.onEvents(events),
-    forward: async (respondent, text) => (await platforms?.alerts?.forward(respondent, text)) ?? false,
+    dbName: `cxtest_slack_${randomBytes(4).toString("hex")}`,
+    host: "127.0.0.1",
   });
-  platforms = await startPlatforms(app, config, logger, { host: "127.0.0.1" });
+  app = running.app;
+  platforms = running.platforms;
   base = `http://127.0.0.1:${platforms.http.port}`;
   telegram.routeWebhooks(base);
   slack.routeTo(`${base}/slack/events`);
@@ -90,10 +82,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await platforms?.close();
   await app?.database.connection.dropDatabase().catch(() => undefined);
-  await app?.close();
+  await running?.close();
   await slack?.close();
   await telegram?.close();
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 const lastWithButtons = (messages: StoredSlackMessage[]) =>

@@ -5,10 +5,9 @@
  * stopping left no socket, timer or other handle behind. Lines for the parent start with "child:".
  */
 import { resolve } from "node:path";
-import { createApp } from "../../bots/app.ts";
 import { loadConfig } from "../../bots/config.ts";
 import { createLogger } from "../../bots/logger.ts";
-import { type Platforms, startPlatforms } from "../../bots/platforms.ts";
+import { startCxbot } from "../../bots/platforms.ts";
 
 const env = process.env;
 const say = (line: string): void => {
@@ -17,6 +16,7 @@ const say = (line: string): void => {
 
 const logger = createLogger(env.CHILD_LOG_LEVEL ?? "warn");
 const config = loadConfig({
+  MONGODB_URI: env.CHILD_MONGO_URI,
   PORT: "0",
   SLACK_BOT_TOKEN: env.SLACK_BOT_TOKEN,
   SLACK_APP_TOKEN: env.SLACK_APP_TOKEN,
@@ -24,20 +24,12 @@ const config = loadConfig({
   SLACK_ALERT_CHANNEL: env.SLACK_ALERT_CHANNEL,
   DIGEST_AT: "off",
 });
-let platforms: Platforms | undefined;
-const app = await createApp({
-  mongoUri: env.CHILD_MONGO_URI ?? "",
-  dbName: env.CHILD_DB_NAME ?? "cxtest_socket_child",
-  dataDir: env.CHILD_DATA_DIR ?? "data",
-  flowsDir: "flows",
-  defaultLocale: "en",
-  defaultFlow: "nps",
-  maxConcurrency: 4,
+const running = await startCxbot(config, {
   projectRoot: resolve(import.meta.dirname, "../.."),
   logger,
-  onEvents: (events) => platforms?.onEvents(events),
+  dbName: env.CHILD_DB_NAME ?? "cxtest_socket_child",
+  host: "127.0.0.1",
 });
-platforms = await startPlatforms(app, config, logger, { host: "127.0.0.1" });
 say("ready");
 
 await new Promise<void>((done) => {
@@ -45,9 +37,9 @@ await new Promise<void>((done) => {
   process.stdin.resume();
 });
 const started = performance.now();
-await platforms.close();
-await app.database.connection.dropDatabase().catch(() => undefined);
-await app.close();
+await running.platforms.close();
+await running.app.database.connection.dropDatabase().catch(() => undefined);
+await running.close();
 say(`stopped in ${Math.round(performance.now() - started)} ms`);
 // Diagnostics only: this timer is unref'd, so it never keeps the process alive by itself.
 setTimeout(() => say(`still running: ${JSON.stringify(process.getActiveResourcesInfo())}`), 2_000).unref();

@@ -1,13 +1,11 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type App, createApp } from "../../bots/app.ts";
+import type { App } from "../../bots/app.ts";
 import { loadConfig } from "../../bots/config.ts";
 import { createLogger } from "../../bots/logger.ts";
-import { type Platforms, startPlatforms } from "../../bots/platforms.ts";
+import { type Platforms, type RunningCxbot, startCxbot } from "../../bots/platforms.ts";
 import type { AlertRecord } from "../../core/alerts/alert.ts";
 import {
   type FakeSlack,
@@ -39,15 +37,15 @@ describe("Slack in Socket Mode (bolt's SocketModeReceiver against the fake)", ()
   let slack: FakeSlack;
   let app: App;
   let platforms: Platforms;
-  let dataDir: string;
+  let running: RunningCxbot | undefined;
   let stopped = false;
 
   beforeAll(async () => {
     slack = await startFakeSlack({ appToken: APP_TOKEN });
     for (const u of [customer, promoter, agent]) slack.addUser(u);
     slack.addChannel(ALERTS, "cx-alerts");
-    dataDir = await mkdtemp(join(tmpdir(), "cxbot-socket-"));
     const config = loadConfig({
+      MONGODB_URI: inject("mongoUri"),
       PORT: "0",
       SLACK_BOT_TOKEN: slack.botToken,
       SLACK_APP_TOKEN: APP_TOKEN,
@@ -55,30 +53,21 @@ describe("Slack in Socket Mode (bolt's SocketModeReceiver against the fake)", ()
       SLACK_ALERT_CHANNEL: ALERTS,
       DIGEST_AT: "off",
     });
-    let running: Platforms | undefined;
-    app = await createApp({
-      mongoUri: inject("mongoUri"),
-      dbName: `cxtest_socket_${randomBytes(4).toString("hex")}`,
-      dataDir,
-      flowsDir: "flows",
-      defaultLocale: "en",
-      defaultFlow: "nps",
-      maxConcurrency: 8,
+    running = await startCxbot(config, {
       projectRoot: root,
       logger,
-      onEvents: (events) => running?.onEvents(events),
-      forward: async (respondent, text) => (await running?.alerts?.forward(respondent, text)) ?? false,
+      dbName: `cxtest_socket_${randomBytes(4).toString("hex")}`,
+      host: "127.0.0.1",
     });
-    running = await startPlatforms(app, config, logger, { host: "127.0.0.1" });
-    platforms = running;
+    app = running.app;
+    platforms = running.platforms;
   });
 
   afterAll(async () => {
     if (!stopped) await platforms?.close();
     await app?.database.connection.dropDatabase().catch(() => undefined);
-    await app?.close();
+    await running?.close();
     await slack?.close();
-    await rm(dataDir, { recursive: true, force: true });
   });
 
   async function waitAlert(id: string, probe: (a: AlertRecord) => boolean): Promise<AlertRecord> {
@@ -260,7 +249,6 @@ describe("Slack in Socket Mode (bolt's SocketModeReceiver against the fake)", ()
 describe("Slack in Socket Mode: the process", () => {
   it("ends by itself after stopping (no socket, timer or reconnect left behind)", async () => {
     const slack = await startFakeSlack({ appToken: APP_TOKEN });
-    const dataDir = await mkdtemp(join(tmpdir(), "cxbot-socket-child-"));
     const uri = inject("mongoUri");
     const child = spawn(process.execPath, ["--import", "tsx", "test/slack/socket-mode-child.ts"], {
       cwd: root,
@@ -272,7 +260,6 @@ describe("Slack in Socket Mode: the process", () => {
         SLACK_ALERT_CHANNEL: ALERTS,
         CHILD_MONGO_URI: uri,
         CHILD_DB_NAME: `cxtest_socket_child_${randomBytes(4).toString("hex")}`,
-        CHILD_DATA_DIR: dataDir,
       },
       stdio: ["pipe", "pipe", "pipe"],
     });
@@ -318,7 +305,6 @@ describe("Slack in Socket Mode: the process", () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       await exited;
       await slack.close();
-      await rm(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
 });
