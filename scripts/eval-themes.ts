@@ -20,70 +20,18 @@
  *      "Can't Tell" have no component and are left out. Per component: precision, recall, F1.
  */
 import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { Locale } from "../core/locale.ts";
-import { normalizeText } from "../core/text/normalize.ts";
 import { type Theme, tagThemes } from "../core/themes/themes.ts";
+import { csvRecords, dataDir, dedupeKey, jsonLines, type Split, splitOf } from "./datasets.ts";
 import { prng } from "./prng.ts";
 
-type Split = "dev" | "test";
 type Polarity = "negative" | "neutral" | "positive";
 
-const SPLIT_SEED = 20240601;
 const BOOTSTRAP_SEED = 7;
 const BOOTSTRAP_ROUNDS = 1000;
 
 // ---------- parsing ----------
-
-/** RFC 4180-style CSV: quoted fields, doubled quotes, newlines inside quotes. */
-function parseCsv(raw: string, delimiter: string): string[][] {
-  const rows: string[][] = [];
-  let field = "";
-  let row: string[] = [];
-  let quoted = false;
-  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"' && field === "") quoted = true;
-    else if (ch === delimiter) {
-      row.push(field);
-      field = "";
-    } else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-    } else field += ch;
-  }
-  if (field !== "" || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
-
-function csvRecords(raw: string, delimiter: string): Record<string, string>[] {
-  const [header, ...rows] = parseCsv(raw, delimiter);
-  if (!header) return [];
-  return rows
-    .filter((r) => r.length === header.length)
-    .map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ""])));
-}
-
-function jsonLines(raw: string): Record<string, unknown>[] {
-  return raw
-    .split("\n")
-    .filter((l) => l.trim() !== "")
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
 
 function polarity(value: string, neg: string, neu: string | undefined, pos: string): Polarity | undefined {
   if (value === neg) return "negative";
@@ -99,26 +47,6 @@ function parsinluPolarity(value: unknown): Polarity | undefined {
 }
 
 // ---------- split ----------
-
-function dedupeKey(text: string, locale: Locale): string {
-  return normalizeText(text, locale)
-    .replace(/[^\p{L}\p{N}]+/gu, " ")
-    .trim();
-}
-
-/** FNV-1a over UTF-16 code units, mixed with a seed (the same split as scripts/eval-sentiment.ts). */
-function hash(text: string, seed: number): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
-
-function splitOf(key: string): Split {
-  return hash(key, SPLIT_SEED) % 2 === 0 ? "dev" : "test";
-}
 
 /** Removes near-duplicates (same normalized letters and digits) and keeps the rows of one split. */
 function splitRows<R extends { readonly text: string }>(
@@ -368,11 +296,6 @@ function airlineAgreement(dir: string, split: Split): void {
 }
 
 // ---------- main ----------
-
-function dataDir(): string {
-  const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-  return process.env.CX_SENTIMENT_DATA ?? resolve(root, "../shared/datasets/sentiment");
-}
 
 function main(): void {
   const argv = process.argv.slice(2);
