@@ -27,7 +27,7 @@ export function hasPlatform(config: Config): boolean {
 }
 
 /** Whether `now` is at or past `HH:MM` in `timeZone`. */
-function isPast(now: Date, at: string, timeZone: string): boolean {
+export function isPast(now: Date, at: string, timeZone: string): boolean {
   const parts = new Intl.DateTimeFormat("en-GB", {
     timeZone,
     hour: "2-digit",
