@@ -7,12 +7,12 @@
  * 2. How long a low score takes to become an alert in the alert channel.
  * Run alone with `node --import tsx bench/slack.ts [--quick]`.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { resolveMongo } from "../storage/embedded.ts";
 import { type FakeSlackUser, type StoredSlackMessage, startFakeSlack } from "../test/fakes/slack-api.ts";
+import { type CxbotProcess, spawnCxbot } from "../test/helpers/process.ts";
 
 const quick = process.argv.includes("--quick");
 const root = resolve(import.meta.dirname, "..");
@@ -47,36 +47,21 @@ export async function slackBench(): Promise<void> {
   slack.addChannel(ALERTS, "cx-alerts");
   const url = new URL(target.uri);
   url.pathname = `/cxbench_slack_${Date.now().toString(36)}`;
-  let child: ChildProcess | undefined;
+  let cxbot: CxbotProcess | undefined;
   try {
-    let stderr = "";
-    child = spawn(process.execPath, ["--import", "tsx", "bots/main.ts"], {
-      cwd: root,
-      env: {
-        ...process.env,
-        MONGODB_URI: url.toString(),
-        PORT: "0",
-        LOG_LEVEL: "info",
-        SLACK_BOT_TOKEN: slack.botToken,
-        SLACK_SIGNING_SECRET: slack.signingSecret,
-        SLACK_API_URL: slack.apiUrl,
-        SLACK_ALERT_CHANNEL: ALERTS,
-        ALERT_FLOOD_PER_MINUTE: "1000",
-        DIGEST_AT: "off",
-      },
-      stdio: ["ignore", "ignore", "pipe"],
+    cxbot = await spawnCxbot({
+      MONGODB_URI: url.toString(),
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_SIGNING_SECRET: slack.signingSecret,
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_ALERT_CHANNEL: ALERTS,
+      ALERT_FLOOD_PER_MINUTE: "1000",
+      DIGEST_AT: "off",
     });
-    child.stderr?.on("data", (d: Buffer) => {
-      stderr = (stderr + d.toString()).slice(-100_000);
-    });
-    const running = child;
-    const port = await waitFor(() => {
-      if (running.exitCode !== null) throw new Error(`cxbot exited:\n${stderr}`);
-      const m = stderr.match(/"port":(\d+),"msg":"http server listening"/);
-      return m?.[1] ? Number(m[1]) : undefined;
-    });
+    const { port } = cxbot;
+    const running = cxbot;
     slack.routeTo(`http://127.0.0.1:${port}/slack/events`);
-    await waitFor(() => (stderr.includes('"msg":"slack ready"') ? true : undefined));
+    await waitFor(() => (running.stderr().includes('"msg":"slack ready"') ? true : undefined));
 
     console.log(
       "\n## 6. Slack end to end (the cxbot process in HTTP mode; the fake Slack in the bench process, 127.0.0.1)",
@@ -140,11 +125,7 @@ export async function slackBench(): Promise<void> {
       `  low score pressed → alert posted in the channel: p50 ${f1(pct(lat, 50))} ms, p99 ${f1(pct(lat, 99))} ms (${m} in a row)`,
     );
   } finally {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child?.once("exit", r));
-      child.kill("SIGTERM");
-      await exited;
-    }
+    await cxbot?.stop();
     await slack.close();
     await target.stop();
     await rm(dataDir, { recursive: true, force: true });

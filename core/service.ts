@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { ALERT_TRANSCRIPT_LINES } from "./alerts/alert.ts";
 import { KeyedQueue, Semaphore } from "./concurrency.ts";
 import {
   applyInput,
@@ -123,13 +124,11 @@ function parseStartText(text: string): { flowKey?: string } | undefined {
   return m[1] === undefined ? {} : { flowKey: m[1].toLowerCase() };
 }
 
-const EVENT_TRANSCRIPT_LINES = 12;
-
 function withContext(event: DomainEvent, record: ConversationRecord): DomainEvent {
   const { state } = record;
   switch (event.type) {
     case "alert.due":
-      return { ...event, transcript: record.transcript.slice(-EVENT_TRANSCRIPT_LINES) };
+      return { ...event, transcript: record.transcript.slice(-ALERT_TRANSCRIPT_LINES) };
     case "conversation.ended":
       if (state.alertsFired.length === 0) return event;
       return {
@@ -141,7 +140,7 @@ function withContext(event: DomainEvent, record: ConversationRecord): DomainEven
           locale: state.locale,
           ...(state.reference === undefined ? {} : { reference: state.reference }),
           answers: Object.fromEntries(state.answers.map((a) => [a.stepId, a.answer])),
-          transcript: record.transcript.slice(-EVENT_TRANSCRIPT_LINES),
+          transcript: record.transcript.slice(-ALERT_TRANSCRIPT_LINES),
         },
       };
     case "answer.recorded":

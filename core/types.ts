@@ -109,6 +109,20 @@ export type Answer =
 /** Why a conversation is over. */
 export type ConversationStatus = "active" | "completed" | "stopped" | "expired" | "replaced";
 
+/** What an alert needs to know about a conversation whose alert rules fired. */
+export interface AlertedConversation {
+  readonly flowVersion: number;
+  /** The alert rules that fired. */
+  readonly rules: readonly string[];
+  readonly respondent: RespondentRef;
+  readonly locale: Locale;
+  readonly reference?: string;
+  /** The answers by step id. */
+  readonly answers: Readonly<Record<string, Answer>>;
+  /** The conversation's last lines. */
+  readonly transcript: readonly TranscriptEntry[];
+}
+
 /** Things the core tells the rest of the system about, after they have been saved. */
 export type DomainEvent =
   | {
@@ -127,15 +141,7 @@ export type DomainEvent =
        * Set by the survey service when alert rules fired during the conversation, so an alert can show how
        * it ended: the rules, the final answers by step id and the last transcript lines.
        */
-      readonly alerted?: {
-        readonly flowVersion: number;
-        readonly rules: readonly string[];
-        readonly respondent: RespondentRef;
-        readonly locale: Locale;
-        readonly reference?: string;
-        readonly answers: Readonly<Record<string, Answer>>;
-        readonly transcript: readonly TranscriptEntry[];
-      };
+      readonly alerted?: AlertedConversation;
     }
   | {
       readonly type: "alert.due";

@@ -1,3 +1,4 @@
+import { BoundedMap } from "../core/bounded-map.ts";
 import type { ConversationState } from "../core/engine/state.ts";
 import type { ConversationRecord, ConversationStore, TranscriptEntry } from "../core/ports.ts";
 import {
@@ -83,10 +84,11 @@ export function createConversationStore(
 ): ConversationStore {
   const heads = raw<ConversationHeadDoc>(m.ConversationHead);
   const revisions = raw<ConversationRevisionDoc>(m.ConversationRevision);
-  const limit = options.pointerLimit ?? 20_000;
   const compactEvery = options.compactEvery ?? 100;
   /** key → the newest revision this process saw: a hint (writes verify it), bounded, oldest evicted first. */
-  const pointers = new Map<string, { conversationId: string; rev: number }>();
+  const pointers = new BoundedMap<string, { conversationId: string; rev: number }>(
+    options.pointerLimit ?? 20_000,
+  );
   const cacheLimit = options.soleWriterCache ?? 0;
   /**
    * key → the newest record, when this process is the only writer; bounded by count and by an estimate of
@@ -117,12 +119,7 @@ export function createConversationStore(
   let garbage: { id: string; at: number }[] = [];
 
   const point = (key: string, conversationId: string, rev: number): void => {
-    pointers.delete(key);
     pointers.set(key, { conversationId, rev });
-    if (pointers.size > limit) {
-      const oldest = pointers.keys().next().value;
-      if (oldest !== undefined) pointers.delete(oldest);
-    }
   };
 
   const insert = async (doc: ConversationRevisionDoc): Promise<boolean> => {

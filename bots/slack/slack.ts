@@ -14,6 +14,7 @@ import { z } from "zod";
 import type { Actor, AlertActionError } from "../../core/alerts/alert.ts";
 import { type StaffMessageKey, staffText } from "../../core/alerts/messages.ts";
 import type { AlertNotifier, AlertService } from "../../core/alerts/service.ts";
+import { BoundedMap } from "../../core/bounded-map.ts";
 import { t } from "../../core/i18n/messages.ts";
 import type { Locale } from "../../core/locale.ts";
 import type { HandleResult, SurveyService } from "../../core/service.ts";
@@ -68,24 +69,6 @@ export interface SlackAdapter extends ChannelAdapter, AlertNotifier {
 
 const EVENTS_PATH = "/slack/events";
 const CACHE_LIMIT = 10_000;
-
-/** A bounded map: the oldest entry goes when it is full. Caches only; losing an entry costs one API call. */
-class BoundedMap<K, V> extends Map<K, V> {
-  readonly #limit: number;
-  constructor(limit: number) {
-    super();
-    this.#limit = limit;
-  }
-  override set(key: K, value: V): this {
-    this.delete(key);
-    super.set(key, value);
-    if (this.size > this.#limit) {
-      const oldest = this.keys().next().value;
-      if (oldest !== undefined) this.delete(oldest);
-    }
-    return this;
-  }
-}
 
 /** Slack payloads are untrusted input: the few fields cxbot reads, validated where they enter. */
 const ZDmMessage = z.object({

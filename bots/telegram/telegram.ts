@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Telegraf, TelegramError } from "telegraf";
 import type { Update } from "telegraf/types";
+import { BoundedMap } from "../../core/bounded-map.ts";
 import { t } from "../../core/i18n/messages.ts";
 import { LOCALES, type Locale, matchLocale } from "../../core/locale.ts";
 import type { HandleResult, SurveyService } from "../../core/service.ts";
@@ -111,19 +112,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
    * bounded cache for a cosmetic edit only: if it is lost (a restart, another worker), the old buttons stay and
    * pressing one gets the "already answered" notice.
    */
-  const shownQuestions = new Map<string, { messageId: number; text: string; stepId: string }>();
-  const rememberQuestion = (
-    chatId: number | string,
-    entry: { messageId: number; text: string; stepId: string },
-  ) => {
-    const key = String(chatId);
-    shownQuestions.delete(key);
-    shownQuestions.set(key, entry);
-    if (shownQuestions.size > 10_000) {
-      const oldest = shownQuestions.keys().next().value;
-      if (oldest !== undefined) shownQuestions.delete(oldest);
-    }
-  };
+  const shownQuestions = new BoundedMap<string, { messageId: number; text: string; stepId: string }>(10_000);
 
   const send = async (chatId: number | string, messages: readonly OutboundMessage[]): Promise<void> => {
     for (const m of messages) {
@@ -137,7 +126,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
           }),
         );
         if (last && rows.length > 0 && m.stepId !== undefined) {
-          rememberQuestion(chatId, { messageId: sent.message_id, text: part, stepId: m.stepId });
+          shownQuestions.set(String(chatId), { messageId: sent.message_id, text: part, stepId: m.stepId });
         }
       }
     }

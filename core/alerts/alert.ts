@@ -4,7 +4,7 @@ import { ratingRange } from "../parse/answer.ts";
 import type { TranscriptEntry } from "../ports.ts";
 import type { SentimentLabel } from "../sentiment/types.ts";
 import { type Theme, tagThemes } from "../themes/themes.ts";
-import type { Answer, RespondentRef } from "../types.ts";
+import type { AlertedConversation, Answer, RespondentRef } from "../types.ts";
 
 /**
  * A low-score alert: what support needs to close the loop with one customer. One per conversation (its id
@@ -103,15 +103,9 @@ export const ALERT_TRANSCRIPT_LINES = 12;
 const HISTORY_LIMIT = 50;
 
 /** What the alert needs to know about a conversation when a rule fires or the conversation ends. */
-export interface AlertSource {
+export interface AlertSource extends Omit<AlertedConversation, "flowVersion"> {
   readonly conversationId: string;
   readonly flow: Flow;
-  readonly rules: readonly string[];
-  readonly respondent: RespondentRef;
-  readonly locale: Locale;
-  readonly reference?: string;
-  readonly answers: Readonly<Record<string, Answer>>;
-  readonly transcript: readonly TranscriptEntry[];
 }
 
 function scoreOf(flow: Flow, answers: Readonly<Record<string, Answer>>): AlertScore | undefined {

@@ -8,7 +8,7 @@ import { err, ok, type Result } from "../result.ts";
 import { type PeriodReport, periodReport } from "../rollups.ts";
 import { addDays, dayKey } from "../scores.ts";
 import { respondentKey, type SurveyService } from "../service.ts";
-import type { DomainEvent, OutboundMessage, RespondentRef } from "../types.ts";
+import type { AlertedConversation, DomainEvent, OutboundMessage, RespondentRef } from "../types.ts";
 import {
   type Actor,
   type AlertAction,
@@ -207,20 +207,11 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
   const sourceOf = async (
     conversationId: string,
     flowKey: string,
-    context: Omit<AlertSource, "conversationId" | "flow"> & { flowVersion: number },
+    context: AlertedConversation,
   ): Promise<AlertSource | undefined> => {
-    const flow = await deps.flows.get(flowKey, context.flowVersion);
-    if (!flow) return undefined;
-    return {
-      conversationId,
-      flow,
-      rules: context.rules,
-      respondent: context.respondent,
-      locale: context.locale,
-      ...(context.reference === undefined ? {} : { reference: context.reference }),
-      answers: context.answers,
-      transcript: context.transcript,
-    };
+    const { flowVersion, ...rest } = context;
+    const flow = await deps.flows.get(flowKey, flowVersion);
+    return flow ? { ...rest, conversationId, flow } : undefined;
   };
 
   /** Raises the conversation's alert, or brings it up to date; an alert missed earlier is raised late. */
@@ -249,8 +240,12 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
         background(`alert ${event.conversationId}`, () =>
           queue.run(event.conversationId, async () => {
             const source = await sourceOf(event.conversationId, event.flowKey, {
-              ...event,
+              flowVersion: event.flowVersion,
               rules: [event.alertId],
+              respondent: event.respondent,
+              locale: event.locale,
+              ...(event.reference === undefined ? {} : { reference: event.reference }),
+              answers: event.answers,
               transcript: event.transcript ?? [],
             });
             if (source) await raiseOrEnrich(source);

@@ -1,5 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type FakeSlack, type StoredSlackMessage, startFakeSlack } from "../fakes/slack-api.ts";
 import {
@@ -8,6 +6,7 @@ import {
   type ShownMessage,
   startFakeTelegram,
 } from "../fakes/telegram-api.ts";
+import { type CxbotProcess, spawnCxbot } from "../helpers/process.ts";
 
 /**
  * The bot process itself (`npm start`'s entry point) with Telegram (long polling) and Slack (HTTP mode) tokens
@@ -15,13 +14,11 @@ import {
  * channel, and a graceful stop.
  */
 
-const root = resolve(import.meta.dirname, "../..");
 const ALERTS = "C0PROCESS";
 
 let slack: FakeSlack;
 let telegram: FakeTelegram;
-let child: ChildProcess;
-let stderr = "";
+let cxbot: CxbotProcess | undefined;
 let port = 0;
 
 beforeAll(async () => {
@@ -33,39 +30,22 @@ beforeAll(async () => {
   });
   const url = new URL(inject("mongoUri"));
   url.pathname = `/cxtest_process_${Date.now().toString(36)}`;
-  child = spawn(process.execPath, ["--import", "tsx", "bots/main.ts"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      MONGODB_URI: url.toString(),
-      PORT: "0",
-      LOG_LEVEL: "info",
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_SIGNING_SECRET: slack.signingSecret,
-      SLACK_API_URL: slack.apiUrl,
-      SLACK_ALERT_CHANNEL: ALERTS,
-      DIGEST_AT: "off",
-    },
-    stdio: ["ignore", "ignore", "pipe"],
+  cxbot = await spawnCxbot({
+    MONGODB_URI: url.toString(),
+    TELEGRAM_BOT_TOKEN: telegram.token,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: slack.signingSecret,
+    SLACK_API_URL: slack.apiUrl,
+    SLACK_ALERT_CHANNEL: ALERTS,
+    DIGEST_AT: "off",
   });
-  child.stderr?.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const until = Date.now() + 60_000;
-  while (port === 0) {
-    const listening = stderr.match(/"port":(\d+),"msg":"http server listening"/);
-    if (listening?.[1]) port = Number(listening[1]);
-    if (child.exitCode !== null) throw new Error(`cxbot exited early:\n${stderr}`);
-    if (Date.now() > until) throw new Error(`cxbot did not start:\n${stderr}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  port = cxbot.port;
   slack.routeTo(`http://127.0.0.1:${port}/slack/events`);
 }, 90_000);
 
 afterAll(async () => {
-  if (child && child.exitCode === null) child.kill("SIGKILL");
+  if (cxbot && cxbot.child.exitCode === null) cxbot.child.kill("SIGKILL");
   await slack?.close();
   await telegram?.close();
 });
@@ -112,9 +92,7 @@ describe("npm start with Telegram and Slack", { timeout: 60_000 }, () => {
   });
 
   it("stops gracefully on SIGTERM", async () => {
-    const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-    child.kill("SIGTERM");
-    expect(await exited).toBe(0);
-    expect(stderr).not.toContain('"level":50');
+    expect(await cxbot?.stop()).toBe(0);
+    expect(cxbot?.stderr()).not.toContain('"level":50');
   });
 });

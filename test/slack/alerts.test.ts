@@ -5,7 +5,6 @@ import type { App } from "../../bots/app.ts";
 import { loadConfig } from "../../bots/config.ts";
 import { createLogger } from "../../bots/logger.ts";
 import { type Platforms, startCxbot } from "../../bots/platforms.ts";
-import type { AlertRecord } from "../../core/alerts/alert.ts";
 import type { InboundInput } from "../../core/types.ts";
 import {
   type FakeSlack,
@@ -13,6 +12,7 @@ import {
   type StoredSlackMessage,
   startFakeSlack,
 } from "../fakes/slack-api.ts";
+import { waitForAlert } from "../helpers/alerts.ts";
 
 /**
  * Alerts in Slack beyond the happy path: floods, rate limits, long and hostile comments, an unreachable
@@ -87,17 +87,6 @@ const detractor = (rig: Rig, userId: string, comment: string) =>
     { type: "text", text: comment },
   ]);
 
-async function waitAlert(rig: Rig, id: string, probe: (a: AlertRecord) => boolean): Promise<AlertRecord> {
-  const until = Date.now() + 10_000;
-  for (;;) {
-    await rig.platforms.alerts?.idle();
-    const a = await rig.app.database.stores.alerts.get(id);
-    if (a && probe(a)) return a;
-    if (Date.now() > until) throw new Error(`alert ${id} never matched: ${JSON.stringify(a)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 const blocksOf = (m: StoredSlackMessage | undefined) => JSON.stringify(m?.blocks ?? []);
 
 describe("alerts with Slack's buttons (HTTP mode)", () => {
@@ -115,7 +104,7 @@ describe("alerts with Slack's buttons (HTTP mode)", () => {
   it("waits out a 429 on chat.postMessage and posts the alert once", async () => {
     rig.slack.failNext("chat.postMessage", { status: 429, retryAfter: 1 });
     const id = await detractor(rig, "rate-limited", "The app crashed twice at checkout.");
-    const alert = await waitAlert(rig, id, (a) => a.post !== undefined);
+    const alert = await waitForAlert(rig, id, (a) => a.post !== undefined);
     await rig.platforms.alerts?.retryUnposted();
     const posts = rig.slack.messages(ALERTS).filter((m) => blocksOf(m).includes(id));
     expect(posts).toHaveLength(1);
@@ -126,7 +115,7 @@ describe("alerts with Slack's buttons (HTTP mode)", () => {
   it("cuts a long comment visibly, shows it whole one click away, and escapes mentions", async () => {
     const long = `<!channel> ${"The courier never came and nobody answered the phone. ".repeat(70)}`;
     const id = await detractor(rig, "long-comment", long);
-    const alert = await waitAlert(rig, id, (a) => a.post !== undefined);
+    const alert = await waitForAlert(rig, id, (a) => a.post !== undefined);
     const card = rig.slack.messages(ALERTS).find((m) => m.ts === alert.post?.ts);
     const json = blocksOf(card);
     expect(json).toContain("&lt;!channel&gt;");
@@ -143,9 +132,9 @@ describe("alerts with Slack's buttons (HTTP mode)", () => {
 
   it("tells the agent when the customer's platform cannot be reached, and keeps the reply", async () => {
     const id = await detractor(rig, "unreachable", "Terrible support, nobody called back.");
-    const alert = await waitAlert(rig, id, (a) => a.post !== undefined);
+    const alert = await waitForAlert(rig, id, (a) => a.post !== undefined);
     await rig.slack.clickButton(agent, ALERTS, alert.post?.ts ?? "", { text: "Acknowledge" });
-    await waitAlert(rig, id, (a) => a.status === "acknowledged");
+    await waitForAlert(rig, id, (a) => a.status === "acknowledged");
     await rig.slack.clickButton(agent, ALERTS, alert.post?.ts ?? "", { text: "Reply to customer" });
     const view = await rig.slack.waitFor(() =>
       rig.slack.views().find((v) => v.view.callback_id === "cx_reply" && v.view.private_metadata === id),
@@ -153,7 +142,7 @@ describe("alerts with Slack's buttons (HTTP mode)", () => {
     await rig.slack.submitView(agent, view.id, {
       reply: { text: { type: "plain_text_input", value: "We are on it." } },
     });
-    const after = await waitAlert(rig, id, (a) => a.history.some((h) => h.type === "replied"));
+    const after = await waitForAlert(rig, id, (a) => a.history.some((h) => h.type === "replied"));
     expect(after.history.find((h) => h.type === "replied")).toMatchObject({
       delivered: false,
       text: "We are on it.",
@@ -169,7 +158,7 @@ describe("alerts with Slack's buttons (HTTP mode)", () => {
 
   it("lets one of two agents resolving at the same moment win; the other is told it is already resolved", async () => {
     const id = await detractor(rig, "two-agents", "Nobody answers the phone.");
-    await waitAlert(rig, id, (a) => a.post !== undefined);
+    await waitForAlert(rig, id, (a) => a.post !== undefined);
     const alerts = rig.platforms.alerts;
     if (!alerts) throw new Error("no alert service");
     const results = await Promise.all([
@@ -178,7 +167,7 @@ describe("alerts with Slack's buttons (HTTP mode)", () => {
     ]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok && r.error === "ALERT_RESOLVED")).toHaveLength(1);
-    const alert = await waitAlert(rig, id, (a) => a.status === "resolved");
+    const alert = await waitForAlert(rig, id, (a) => a.status === "resolved");
     expect(alert.history.filter((h) => h.type === "resolved")).toHaveLength(1);
   });
 
@@ -215,18 +204,20 @@ describe("a flood of alerts", () => {
   it("folds a flood into one summary message, and opens a folded alert in its thread", async () => {
     // The limit is 1 a minute per channel: the first alert is posted, the next four are folded.
     const first = await detractor(flooded, "flood-first", "First one.");
-    await waitAlert(flooded, first, (a) => a.post !== undefined);
+    await waitForAlert(flooded, first, (a) => a.post !== undefined);
     const ids = [];
     for (let i = 0; i < 4; i++)
       ids.push(await detractor(flooded, `flood-${i}`, `Order ${i} arrived broken.`));
-    const folded = await Promise.all(ids.map((id) => waitAlert(flooded, id, (a) => a.post?.folded === true)));
+    const folded = await Promise.all(
+      ids.map((id) => waitForAlert(flooded, id, (a) => a.post?.folded === true)),
+    );
     const summaryTs = folded[0]?.post?.ts;
     expect(new Set(folded.map((a) => a.post?.ts)).size).toBe(1);
     const summary = flooded.slack.messages(ALERTS).find((m) => m.ts === summaryTs);
     expect(blocksOf(summary)).toContain("More alerts in the last minute: 4");
     for (const i of [0, 1, 2, 3]) expect(blocksOf(summary)).toContain(`Order ${i} arrived broken.`);
     await flooded.slack.clickButton(agent, ALERTS, summaryTs ?? "", { value: ids[2] });
-    const expanded = await waitAlert(flooded, ids[2] ?? "", (a) => a.post?.folded !== true);
+    const expanded = await waitForAlert(flooded, ids[2] ?? "", (a) => a.post?.folded !== true);
     const thread = flooded.slack.messages(ALERTS).find((m) => m.ts === expanded.post?.ts);
     expect(thread?.thread_ts).toBe(summaryTs);
     expect(blocksOf(thread)).toContain("Order 2 arrived broken.");
@@ -244,7 +235,7 @@ describe("alerts with only a bot token and a channel (no way for Slack to call b
 
   it("posts alerts, and has no Slack endpoint to forge requests against", async () => {
     const id = await detractor(rig, "send-only", "Waited an hour on the phone.");
-    const alert = await waitAlert(rig, id, (a) => a.post !== undefined);
+    const alert = await waitForAlert(rig, id, (a) => a.post !== undefined);
     expect(rig.slack.messages(ALERTS).some((m) => m.ts === alert.post?.ts)).toBe(true);
     const res = await fetch(`http://127.0.0.1:${rig.platforms.http.port}/slack/events`, {
       method: "POST",

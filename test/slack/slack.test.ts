@@ -5,7 +5,6 @@ import type { App } from "../../bots/app.ts";
 import { loadConfig } from "../../bots/config.ts";
 import { createLogger } from "../../bots/logger.ts";
 import { type Platforms, type RunningCxbot, startCxbot } from "../../bots/platforms.ts";
-import type { AlertRecord } from "../../core/alerts/alert.ts";
 import {
   type FakeSlack,
   type FakeSlackUser,
@@ -18,6 +17,7 @@ import {
   type ShownMessage,
   startFakeTelegram,
 } from "../fakes/telegram-api.ts";
+import { eventually, waitForAlert } from "../helpers/alerts.ts";
 
 /**
  * Slack end to end: the real bolt app and telegraf bot, wired exactly as `npm start` wires them
@@ -130,28 +130,6 @@ async function alertMessage(predicate: (m: StoredSlackMessage) => boolean): Prom
   const found = messages.find(predicate);
   if (!found) throw new Error("no alert message");
   return found;
-}
-
-/** Polls an async probe until it gives a value (10 s at most). */
-async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  const until = Date.now() + 10_000;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error("condition not met within 10 s");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function waitAlert(id: string, probe: (a: AlertRecord) => boolean): Promise<AlertRecord> {
-  const until = Date.now() + 10_000;
-  for (;;) {
-    await platforms.alerts?.idle();
-    const a = await app.database.stores.alerts.get(id);
-    if (a && probe(a)) return a;
-    if (Date.now() > until) throw new Error(`alert ${id} never matched: ${JSON.stringify(a)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe("surveys in Slack", () => {
@@ -273,7 +251,11 @@ describe("alerts and closing the loop", () => {
     );
     const no = tgButton(shown, "خیر");
     await telegram.deliver(telegram.userPressesButton(customer, no.message.message_id, no.data));
-    const alert = await waitAlert(alertId, (a) => a.post !== undefined && a.comments.length > 0);
+    const alert = await waitForAlert(
+      { app, platforms },
+      alertId,
+      (a) => a.post !== undefined && a.comments.length > 0,
+    );
     expect(alert).toMatchObject({
       flowKey: "nps",
       reference: "order42",
@@ -307,7 +289,7 @@ describe("alerts and closing the loop", () => {
 
   it("assigns, replies to the customer on Telegram (kept in the transcript) and resolves with a recovery question", async () => {
     await slack.clickButton(agent, ALERTS, alertTs, { text: "Assign to me" });
-    await waitAlert(alertId, (a) => a.status === "assigned");
+    await waitForAlert({ app, platforms }, alertId, (a) => a.status === "assigned");
     await slack.waitForMessages(ALERTS, (ms) =>
       JSON.stringify(ms.find((m) => m.ts === alertTs)?.blocks).includes("<@U0AGENT>"),
     );
@@ -323,7 +305,9 @@ describe("alerts and closing the loop", () => {
       m.some((x) => x.text?.includes("هزینهٔ ارسال را برگرداندیم")),
     );
     expect(chat.at(-1)?.text).toContain("تیم پشتیبانی");
-    const replied = await waitAlert(alertId, (a) => a.history.some((h) => h.type === "replied"));
+    const replied = await waitForAlert({ app, platforms }, alertId, (a) =>
+      a.history.some((h) => h.type === "replied"),
+    );
     expect(replied.history.find((h) => h.type === "replied")).toMatchObject({
       delivered: true,
       actor: { id: "slack:U0AGENT" },
@@ -342,7 +326,9 @@ describe("alerts and closing the loop", () => {
       ms.some((m) => m.thread_ts === alertTs && blocksText(m).includes("مرسی، پولم برگشت")),
     );
     expect(threaded.filter((m) => m.thread_ts === alertTs)).toHaveLength(1);
-    await waitAlert(alertId, (a) => a.history.some((h) => h.type === "customer-replied"));
+    await waitForAlert({ app, platforms }, alertId, (a) =>
+      a.history.some((h) => h.type === "customer-replied"),
+    );
 
     // An agent's reply and a message from the customer at the same moment: both complete (no lock cycle between
     // the alert and the customer's conversation).
@@ -358,7 +344,11 @@ describe("alerts and closing the loop", () => {
       new Promise<"stuck">((r) => setTimeout(() => r("stuck"), 10_000)),
     ]);
     expect(both).not.toBe("stuck");
-    await waitAlert(alertId, (a) => a.history.filter((h) => h.type === "customer-replied").length === 2);
+    await waitForAlert(
+      { app, platforms },
+      alertId,
+      (a) => a.history.filter((h) => h.type === "customer-replied").length === 2,
+    );
 
     await slack.clickButton(agent, ALERTS, alertTs, { text: "Resolve" });
     const resolveView = await slack.waitFor(() =>
@@ -367,7 +357,7 @@ describe("alerts and closing the loop", () => {
     await slack.submitView(agent, resolveView.id, {
       recovery: { ask: { type: "checkboxes", selected_options: [{ value: "ask" }] } },
     });
-    const resolved = await waitAlert(alertId, (a) =>
+    const resolved = await waitForAlert({ app, platforms }, alertId, (a) =>
       a.history.some((h) => h.type === "resolved" && h.recovery !== undefined),
     );
     expect(resolved.history.at(-1)).toMatchObject({ type: "resolved", recovery: "sent" });

@@ -6,13 +6,13 @@ import type { App } from "../../bots/app.ts";
 import { loadConfig } from "../../bots/config.ts";
 import { createLogger } from "../../bots/logger.ts";
 import { type Platforms, type RunningCxbot, startCxbot } from "../../bots/platforms.ts";
-import type { AlertRecord } from "../../core/alerts/alert.ts";
 import {
   type FakeSlack,
   type FakeSlackUser,
   type StoredSlackMessage,
   startFakeSlack,
 } from "../fakes/slack-api.ts";
+import { waitForAlert } from "../helpers/alerts.ts";
 
 /**
  * Slack in Socket Mode end to end: cxbot wired as `npm start` wires it (bots/platforms.ts) with SLACK_APP_TOKEN,
@@ -69,17 +69,6 @@ describe("Slack in Socket Mode (bolt's SocketModeReceiver against the fake)", ()
     await running?.close();
     await slack?.close();
   });
-
-  async function waitAlert(id: string, probe: (a: AlertRecord) => boolean): Promise<AlertRecord> {
-    const until = Date.now() + 10_000;
-    for (;;) {
-      await platforms.alerts?.idle();
-      const a = await app.database.stores.alerts.get(id);
-      if (a && probe(a)) return a;
-      if (Date.now() > until) throw new Error(`alert ${id} never matched: ${JSON.stringify(a)}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
 
   async function conversationOf(userId: string): Promise<string> {
     const until = Date.now() + 10_000;
@@ -161,7 +150,11 @@ describe("Slack in Socket Mode (bolt's SocketModeReceiver against the fake)", ()
   });
 
   it("posts the low score's alert to the alert channel, and 'Assign to me' round-trips over the socket", async () => {
-    const alert = await waitAlert(alertId, (a) => a.post !== undefined && a.comments.length > 0);
+    const alert = await waitForAlert(
+      { app, platforms },
+      alertId,
+      (a) => a.post !== undefined && a.comments.length > 0,
+    );
     expect(alert).toMatchObject({
       status: "open",
       score: { value: 2, max: 10, band: "detractor" },
@@ -176,7 +169,7 @@ describe("Slack in Socket Mode (bolt's SocketModeReceiver against the fake)", ()
 
     const assign = await slack.clickButton(agent, ALERTS, alertTs, { text: "Assign to me" });
     expect(assign).toMatchObject({ status: 200, body: "" });
-    const assigned = await waitAlert(alertId, (a) => a.status === "assigned");
+    const assigned = await waitForAlert({ app, platforms }, alertId, (a) => a.status === "assigned");
     expect(assigned.history.at(-1)).toMatchObject({ actor: { id: `slack:${agent.id}` } });
     await slack.waitForMessages(ALERTS, (ms) =>
       blocksOf(ms.find((m) => m.ts === alertTs)).includes(`<@${agent.id}>`),
