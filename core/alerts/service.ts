@@ -416,23 +416,27 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
   const digest = async (now = clock()): Promise<boolean> => {
     const channel = deps.defaultChannel;
     if (channel === undefined) return false;
-    const flows: { key: string; title: LocalizedText; report: PeriodReport }[] = [];
-    let day = "";
+    // Which flows and which day first: the reports are read only by the process that wins today's claim.
+    const rated: { key: string; title: LocalizedText; yesterday: string }[] = [];
     for (const key of deps.flows.loadedKeys()) {
       const flow = await deps.flows.latest(key);
       if (!flow?.steps.some((s) => s.type === "rating")) continue;
-      const yesterday = addDays(dayKey(now, flow.timeZone), -1);
-      day = day === "" || yesterday < day ? yesterday : day;
-      flows.push({
-        key,
-        title: flow.title,
-        report: await periodReport(deps.rollups, key, yesterday, yesterday),
-      });
+      rated.push({ key, title: flow.title, yesterday: addDays(dayKey(now, flow.timeZone), -1) });
     }
+    if (rated.length === 0) return false;
+    const day = rated.map((f) => f.yesterday).reduce((a, b) => (b < a ? b : a));
     const claim = `digest:${channel}:${day}`;
-    if (flows.length === 0 || (await events.has(claim))) return false;
+    if (await events.has(claim)) return false;
     if (!(await events.claim(claim, now))) return false;
+    const flows: { key: string; title: LocalizedText; report: PeriodReport }[] = [];
     try {
+      for (const f of rated) {
+        flows.push({
+          key: f.key,
+          title: f.title,
+          report: await periodReport(deps.rollups, f.key, f.yesterday, f.yesterday),
+        });
+      }
       await notifier.postDigest(channel, { day, flows });
     } catch (error) {
       // Not posted: let the next attempt (this process or another) try again.
