@@ -424,7 +424,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       rated.push({ key, title: flow.title, yesterday: addDays(dayKey(now, flow.timeZone), -1) });
     }
     if (rated.length === 0) return false;
-    const day = rated.map((f) => f.yesterday).reduce((a, b) => (b < a ? b : a));
+    const day = rated.map((f) => f.yesterday).sort()[0] ?? "";
     const claim = `digest:${channel}:${day}`;
     if (await events.has(claim)) return false;
     if (!(await events.claim(claim, now))) return false;
