@@ -4,10 +4,9 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { isLocale } from "../core/locale.ts";
 import { CxError } from "../core/result.ts";
-import type { ChannelAdapter } from "../core/types.ts";
 import { createApp } from "./app.ts";
 import { type Config, loadConfig } from "./config.ts";
-import { createConsoleAdapter } from "./console/console.ts";
+import { type ConsoleAdapter, createConsoleAdapter } from "./console/console.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { appOptionsFrom, hasPlatform, startCxbot } from "./platforms.ts";
 
@@ -91,7 +90,7 @@ async function main(): Promise<number> {
   }
 
   const app = await createApp(appOptionsFrom(config, { projectRoot, logger, onStatus: status }));
-  const adapters: ChannelAdapter[] = [];
+  const adapters: ConsoleAdapter[] = [];
   const shutdown = (reason: string): Promise<void> => {
     shuttingDown ??= (async () => {
       logger.info({ reason }, "shutting down");
@@ -113,6 +112,7 @@ async function main(): Promise<number> {
     ...(cli.lang !== undefined && isLocale(cli.lang) ? { locale: cli.lang } : {}),
     ...(cli.ref === undefined ? {} : { reference: cli.ref }),
     userId: cli.user ?? userInfo().username,
+    logger,
     interactive,
   });
   adapters.push(consoleAdapter);

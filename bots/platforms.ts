@@ -1,18 +1,24 @@
 import { type AlertService, createAlertService } from "../core/alerts/service.ts";
-import type { Channel, ChannelAdapter, DomainEvent, OutboundMessage, RespondentRef } from "../core/types.ts";
+import { createOperations, type Messenger, type Operations } from "../core/operations.ts";
+import { CxError } from "../core/result.ts";
+import type { Channel, DomainEvent } from "../core/types.ts";
 import { type App, type AppOptions, createApp } from "./app.ts";
 import type { Config } from "./config.ts";
+import type { PlatformAdapter, PlatformModule } from "./contract.ts";
 import { type HttpServer, type Route, startHttpServer } from "./http.ts";
 import type { Logger } from "./logger.ts";
-import { createSlackAdapter, type SlackAdapter } from "./slack/slack.ts";
-import { createTelegramAdapter, type TelegramAdapter } from "./telegram/telegram.ts";
-
-/** The platforms whose credentials are set, running on one HTTP server, with alerts wired to Slack. */
+import type { SlackAdapter } from "./slack/slack.ts";
+import type { TelegramAdapter } from "./telegram/telegram.ts";
+/** The configured platforms, running on one HTTP server, with alerts wired to the notifier that offers them. */
 export interface Platforms {
   readonly http: HttpServer;
+  /** Every running adapter, in {@link PLATFORM_MODULES} order. */
+  readonly adapters: readonly PlatformAdapter[];
   readonly telegram?: TelegramAdapter;
   readonly slack?: SlackAdapter;
   readonly alerts?: AlertService;
+  /** What cxbot does for respondents on its own initiative, on whichever platform they use. */
+  readonly operations: Operations;
   /** Feeds the survey's domain events to the alert service (logged when there is none). */
   onEvents(events: readonly DomainEvent[]): void;
   /** Stops input, finishes alert work, closes the HTTP server. */
@@ -21,9 +27,56 @@ export interface Platforms {
 
 const HOUSEKEEPING_MS = 60_000;
 
+/**
+ * Every platform cxbot knows, in start order. Its SDK is imported only when its token is set, so a
+ * Telegram-only deployment never loads @slack/bolt. Adding a platform is one line here (see bots/contract.ts).
+ */
+export const PLATFORM_MODULES: readonly PlatformModule[] = [
+  {
+    channel: "telegram",
+    configured: (config) => config.TELEGRAM_BOT_TOKEN !== undefined,
+    async create({ config, service, logger }) {
+      const { createTelegramAdapter } = await import("./telegram/telegram.ts");
+      return createTelegramAdapter({
+        token: config.TELEGRAM_BOT_TOKEN ?? "",
+        apiRoot: config.TELEGRAM_API_ROOT,
+        service,
+        logger,
+        defaultLocale: config.DEFAULT_LOCALE,
+        ...(config.TELEGRAM_WEBHOOK_DOMAIN && config.TELEGRAM_WEBHOOK_SECRET
+          ? {
+              webhook: {
+                domain: config.TELEGRAM_WEBHOOK_DOMAIN,
+                secret: config.TELEGRAM_WEBHOOK_SECRET,
+                maxConnections: config.TELEGRAM_MAX_CONNECTIONS,
+              },
+            }
+          : {}),
+      });
+    },
+  },
+  {
+    channel: "slack",
+    configured: (config) => config.SLACK_BOT_TOKEN !== undefined,
+    async create({ config, service, logger, staffLocale }) {
+      const { createSlackAdapter } = await import("./slack/slack.ts");
+      return createSlackAdapter({
+        token: config.SLACK_BOT_TOKEN ?? "",
+        ...(config.SLACK_SIGNING_SECRET ? { signingSecret: config.SLACK_SIGNING_SECRET } : {}),
+        ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
+        apiUrl: config.SLACK_API_URL,
+        service,
+        logger,
+        defaultLocale: config.DEFAULT_LOCALE,
+        staffLocale,
+      });
+    },
+  },
+];
+
 /** True when at least one chat platform is configured (otherwise cxbot runs in the console). */
 export function hasPlatform(config: Config): boolean {
-  return config.TELEGRAM_BOT_TOKEN !== undefined || config.SLACK_BOT_TOKEN !== undefined;
+  return PLATFORM_MODULES.some((m) => m.configured(config));
 }
 
 /** Whether `now` is at or past `HH:MM` in `timeZone`. */
@@ -39,6 +92,17 @@ export function isPast(now: Date, at: string, timeZone: string): boolean {
   return `${parts[0]}:${parts[1]}` >= at;
 }
 
+/** A messenger that reaches each respondent through the adapter of their platform. */
+function messengerFor(adapters: ReadonlyMap<Channel, PlatformAdapter>): Messenger {
+  return {
+    async deliver(to, messages) {
+      const adapter = adapters.get(to.channel);
+      if (!adapter) throw new CxError("PLATFORM_UNAVAILABLE", `no ${to.channel} channel is running`);
+      await adapter.deliver(to, messages);
+    },
+  };
+}
+
 /**
  * Starts every platform whose credentials are set. The survey service must send its events to
  * {@link Platforms.onEvents} (the app is created first, so events before this returns are only logged).
@@ -49,61 +113,36 @@ export async function startPlatforms(
   logger: Logger,
   options: { host?: string; recoveryFlow?: string; alertFoldWindowMs?: number } = {},
 ): Promise<Platforms> {
-  const routes = new Map<string, Route>();
-  const adapters = new Map<Channel, ChannelAdapter>();
-
-  let telegram: TelegramAdapter | undefined;
-  if (config.TELEGRAM_BOT_TOKEN) {
-    telegram = createTelegramAdapter({
-      token: config.TELEGRAM_BOT_TOKEN,
-      apiRoot: config.TELEGRAM_API_ROOT,
-      service: app.service,
-      logger,
-      defaultLocale: config.DEFAULT_LOCALE,
-      ...(config.TELEGRAM_WEBHOOK_DOMAIN && config.TELEGRAM_WEBHOOK_SECRET
-        ? {
-            webhook: {
-              domain: config.TELEGRAM_WEBHOOK_DOMAIN,
-              secret: config.TELEGRAM_WEBHOOK_SECRET,
-              maxConnections: config.TELEGRAM_MAX_CONNECTIONS,
-            },
-          }
-        : {}),
-    });
-    const tg = telegram;
-    if (tg.webhookPath) routes.set(tg.webhookPath, (req, res) => tg.handleWebhook(req, res));
-    adapters.set("telegram", tg);
+  const staffLocale = config.ALERT_LOCALE ?? config.DEFAULT_LOCALE;
+  const adapters: PlatformAdapter[] = [];
+  for (const module of PLATFORM_MODULES) {
+    if (!module.configured(config)) continue;
+    adapters.push(await module.create({ config, service: app.service, logger, staffLocale }));
   }
+  const routes = new Map<string, Route>();
+  for (const adapter of adapters)
+    for (const route of adapter.routes) {
+      if (routes.has(route.path)) throw new CxError("CONFIG_INVALID", `two platforms serve ${route.path}`);
+      routes.set(route.path, route.handle);
+    }
+  const operations = createOperations({
+    survey: app.service,
+    messenger: messengerFor(new Map(adapters.map((a) => [a.channel, a]))),
+  });
 
-  let slack: SlackAdapter | undefined;
+  const notifier = adapters.find((a) => a.notifier !== undefined)?.notifier;
+  const slack = adapters.find((a): a is SlackAdapter => a.channel === "slack");
+  const telegram = adapters.find((a): a is TelegramAdapter => a.channel === "telegram");
   let alerts: AlertService | undefined;
-  if (config.SLACK_BOT_TOKEN) {
-    slack = createSlackAdapter({
-      token: config.SLACK_BOT_TOKEN,
-      ...(config.SLACK_SIGNING_SECRET ? { signingSecret: config.SLACK_SIGNING_SECRET } : {}),
-      ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
-      apiUrl: config.SLACK_API_URL,
-      service: app.service,
-      logger,
-      defaultLocale: config.DEFAULT_LOCALE,
-      staffLocale: config.ALERT_LOCALE ?? config.DEFAULT_LOCALE,
-    });
-    const sl = slack;
-    if (sl.eventsPath) routes.set(sl.eventsPath, (req, res) => sl.handleRequest(req, res));
-    if (sl.receives) adapters.set("slack", sl);
+  if (notifier) {
     const recoveryFlow = options.recoveryFlow ?? "recovery";
     alerts = createAlertService({
       store: app.database.stores.alerts,
       events: app.database.stores.events,
       rollups: app.database.stores.rollups,
       flows: app.flows,
-      survey: app.service,
-      notifier: sl,
-      deliver: async (to: RespondentRef, messages: readonly OutboundMessage[]) => {
-        const adapter = adapters.get(to.channel);
-        if (!adapter) throw new Error(`no ${to.channel} channel is running to reach the customer`);
-        await adapter.send(to, messages);
-      },
+      operations,
+      notifier,
       ...(config.SLACK_ALERT_CHANNEL ? { defaultChannel: config.SLACK_ALERT_CHANNEL } : {}),
       floodPerMinute: config.ALERT_FLOOD_PER_MINUTE,
       ...(options.alertFoldWindowMs === undefined ? {} : { foldWindowMs: options.alertFoldWindowMs }),
@@ -111,7 +150,7 @@ export async function startPlatforms(
       onError: (error, context) =>
         logger.error({ err: error, context, code: "ALERT_FAILED" }, "alert work failed"),
     });
-    sl.useAlerts(alerts);
+    slack?.useAlerts(alerts);
   }
 
   const http = await startHttpServer({
@@ -126,16 +165,14 @@ export async function startPlatforms(
         .then(() => true)
         .catch(() => false);
       const checks: Record<string, boolean> = { database: database === true };
-      if (telegram) checks.telegram = telegram.ready;
-      if (slack) checks.slack = slack.ready;
+      for (const adapter of adapters) checks[adapter.channel] = adapter.ready;
       return { ok: Object.values(checks).every(Boolean), checks };
     },
   });
 
-  const started: ChannelAdapter[] = [];
+  const started: PlatformAdapter[] = [];
   try {
-    for (const adapter of [telegram, slack]) {
-      if (!adapter) continue;
+    for (const adapter of adapters) {
       await adapter.start();
       started.push(adapter);
     }
@@ -144,6 +181,18 @@ export async function startPlatforms(
     await http.close();
     throw error;
   }
+
+  // Replies saved with an answer but never confirmed sent (the process died in between) go out now.
+  void app.service
+    .resendOwed((to, messages) => operations.deliver(to, messages), {
+      channels: adapters.map((a) => a.channel),
+    })
+    .then((sent) => {
+      if (sent > 0) logger.info({ sent }, "sent replies owed since before the restart");
+    })
+    .catch((error: unknown) =>
+      logger.error({ err: error, code: "OUTBOX_RESEND" }, "could not resend owed replies"),
+    );
 
   const housekeeping = alerts
     ? setInterval(() => {
@@ -163,6 +212,8 @@ export async function startPlatforms(
   let closing: Promise<void> | undefined;
   return {
     http,
+    adapters,
+    operations,
     ...(telegram ? { telegram } : {}),
     ...(slack ? { slack } : {}),
     ...(alerts ? { alerts } : {}),

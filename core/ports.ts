@@ -2,7 +2,7 @@ import type { AlertRecord } from "./alerts/alert.ts";
 import type { ConversationState } from "./engine/state.ts";
 import type { Flow, FlowDefinition, ScaleName } from "./flow/schema.ts";
 import type { Locale } from "./locale.ts";
-import type { Channel, RespondentRef } from "./types.ts";
+import type { Channel, OutboundMessage, RespondentRef } from "./types.ts";
 
 /**
  * What the core needs from storage. `storage/` implements these on MongoDB (through mongoose); the core never
@@ -32,6 +32,18 @@ export interface ConversationRecord {
   readonly state: ConversationState;
   readonly recentEventIds: readonly string[];
   readonly transcript: readonly TranscriptEntry[];
+  /**
+   * What cxbot owes the respondent for the last event applied (the next question), saved with the answer so a
+   * crash between saving and sending loses nothing: it is sent again when the platform redelivers that event,
+   * or at start, unless its delivery was confirmed.
+   */
+  readonly outbox?: Outbox;
+}
+
+/** The reply owed for one event. */
+export interface Outbox {
+  readonly eventId: string;
+  readonly messages: readonly OutboundMessage[];
 }
 
 /** `conflict`: someone else wrote first (another worker, a retried webhook); re-read and try again. */
@@ -60,8 +72,8 @@ export interface ConversationStore {
    * to repeat after a crash between its two writes.
    */
   archive(record: ConversationRecord): Promise<void>;
-  /** Active conversations last updated before `before`, oldest first, at most `limit`. */
-  listIdle(before: Date, limit: number): Promise<ConversationRecord[]>;
+  /** Active conversations last updated before `before` (and after `after`), oldest first, at most `limit`. */
+  listIdle(before: Date, limit: number, options?: { after?: Date }): Promise<ConversationRecord[]>;
   /** How many conversations are in progress. */
   countActive(): Promise<number>;
 }

@@ -14,7 +14,9 @@ export type CxErrorCode =
   | "STORE_CONFLICT"
   | "STORE_UNAVAILABLE"
   | "EMBEDDED_DB_UNAVAILABLE"
-  | "PAYLOAD_INVALID";
+  | "PAYLOAD_INVALID"
+  | "PLATFORM_UNAVAILABLE"
+  | "HANDLER_FAILED";
 
 /** An error with a stable `code` the log and callers can branch on; `cause` keeps the original. */
 export class CxError extends Error {

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ALERT_TRANSCRIPT_LINES } from "./alerts/alert.ts";
+import { BoundedMap } from "./bounded-map.ts";
+import { parseText, type TextIntent } from "./commands.ts";
 import { KeyedQueue, Semaphore } from "./concurrency.ts";
 import {
   applyInput,
@@ -16,13 +18,12 @@ import type { FlowRegistry } from "./flow/registry.ts";
 import type { Flow } from "./flow/schema.ts";
 import { t } from "./i18n/messages.ts";
 import { type Locale, matchLocale, RTL_LOCALES } from "./locale.ts";
-import { parseCommand } from "./parse/answer.ts";
 import { decodePayload } from "./payload.ts";
 import type { ConversationRecord, SurveyStores, TranscriptEntry } from "./ports.ts";
 import { CxError } from "./result.ts";
 import { RollupBuffer, rollupIncrements } from "./rollups.ts";
 import type { SentimentAnalyzer } from "./sentiment/types.ts";
-import type { DomainEvent, InboundEvent, OutboundMessage, RespondentRef } from "./types.ts";
+import type { Channel, DomainEvent, InboundEvent, OutboundMessage, RespondentRef } from "./types.ts";
 
 /** How the survey service is put together. */
 export interface SurveyServiceDeps {
@@ -52,11 +53,18 @@ export interface SurveyServiceDeps {
 /** What happened to one inbound event, and what to send back. */
 export interface HandleResult {
   /**
-   * `handled`: applied; `duplicate`: this event id was seen before, nothing done, nothing to send;
-   * `no-survey`: no conversation to apply it to.
+   * `handled`: applied; `duplicate`: this event id was seen before, nothing done, nothing to send (make no
+   * platform call at all); `owed`: seen before and saved, but the reply was never confirmed sent (a crash in
+   * between): send `messages` now, with no acknowledgement or edit of the old question; `no-survey`: no
+   * conversation to apply it to.
    */
-  readonly status: "handled" | "duplicate" | "no-survey";
+  readonly status: "handled" | "duplicate" | "owed" | "no-survey";
   readonly messages: readonly OutboundMessage[];
+  /**
+   * Set when `messages` are owed to the respondent (saved with the answer): once they are all sent, pass it to
+   * {@link SurveyService.delivered}, so a redelivery or a restart does not send them again.
+   */
+  readonly receipt?: string;
   /** The question just answered and how to show the answer (to edit the old question). */
   readonly answered?: { readonly stepId: string; readonly label: string };
   /** A button of a question that is no longer current: the adapter may show the notice as a toast. */
@@ -81,7 +89,17 @@ export interface SurveyService {
     conversationId: string,
     lines: readonly { direction: "in" | "out"; text: string }[],
   ): Promise<void>;
-  /** Writes buffered rollup increments now. */
+  /** Confirms that the messages of a {@link HandleResult.receipt} reached the respondent. */
+  delivered(receipt: string): void;
+  /**
+   * Sends what is still owed to respondents after a crash (saved replies never confirmed sent, for conversations
+   * updated between `olderThanMs` and `withinMs` ago) through `deliver`; returns how many replies were sent.
+   */
+  resendOwed(
+    deliver: (to: RespondentRef, messages: readonly OutboundMessage[]) => Promise<void>,
+    options?: { withinMs?: number; olderThanMs?: number; channels?: readonly Channel[] },
+  ): Promise<number>;
+  /** Writes buffered rollup increments and delivery receipts now. */
   flush(): Promise<void>;
   /** Stops taking events, waits for those in flight and flushes rollups. */
   close(): Promise<void>;
@@ -97,6 +115,10 @@ const TRANSCRIPT_LIMIT = 200;
 const TRANSCRIPT_TEXT_LIMIT = 4000;
 const MAX_ATTEMPTS = 5;
 const MAX_INBOUND_TEXT = 64 * 1024;
+/** How often delivery receipts are written: a crash loses at most this much of them (a reply sent twice). */
+const RECEIPT_FLUSH_MS = 250;
+/** Replies younger than this may still be on their way from another process: not resent at start. */
+const OWED_GRACE_MS = 10_000;
 
 function entry(direction: "in" | "out", text: string, at: Date, messageId?: string): TranscriptEntry {
   const capped = text.length > TRANSCRIPT_TEXT_LIMIT ? `${text.slice(0, TRANSCRIPT_TEXT_LIMIT)}…` : text;
@@ -117,11 +139,16 @@ function notice(locale: Locale, text: string): OutboundMessage {
 
 class Conflict extends Error {}
 
-/** `/start`, `/feedback` and `/feedback csat` typed as text (the console, or a platform without commands). */
-function parseStartText(text: string): { flowKey?: string } | undefined {
-  const m = text.trim().match(/^\/(?:start|feedback)(?:@\w+)?(?:\s+([a-z0-9-]{1,32}))?$/i);
-  if (!m) return undefined;
-  return m[1] === undefined ? {} : { flowKey: m[1].toLowerCase() };
+/** The id under which the reply to an event is marked delivered. */
+const receiptOf = (conversationId: string, eventId: string): string => `sent:${conversationId}:${eventId}`;
+
+/** The record with the reply it owes for `eventId` (none when there is nothing to say). */
+function withOutbox(
+  record: ConversationRecord,
+  eventId: string,
+  messages: readonly OutboundMessage[],
+): ConversationRecord {
+  return messages.length === 0 ? record : { ...record, outbox: { eventId, messages } };
 }
 
 function withContext(event: DomainEvent, record: ConversationRecord): DomainEvent {
@@ -161,6 +188,24 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
   const queue = new KeyedQueue();
   const rollups = new RollupBuffer(stores.rollups, { intervalMs: deps.rollupFlushMs ?? 1000 });
   let closing = false;
+  /** Replies confirmed sent: kept in memory (bounded) and written in batches as processed-event ids. */
+  const confirmed = new BoundedMap<string, true>(20_000);
+  let receipts: string[] = [];
+  let receiptsWriting: Promise<void> = Promise.resolve();
+  const writeReceipts = (): Promise<void> => {
+    if (receipts.length === 0) return receiptsWriting;
+    const batch = receipts;
+    receipts = [];
+    receiptsWriting = receiptsWriting
+      .then(() => stores.events.remember(batch, clock()))
+      .catch((error: unknown) => {
+        // Unwritten receipts only mean a reply may be sent twice after a crash; never lose the next batch.
+        deps.onError?.(error);
+      });
+    return receiptsWriting;
+  };
+  const receiptTimer = setInterval(() => void writeReceipts(), RECEIPT_FLUSH_MS);
+  receiptTimer.unref();
 
   /** Tells listeners what a saved record's change meant, with the context alerts need. */
   const emit = (events: readonly DomainEvent[], record: ConversationRecord): void => {
@@ -218,6 +263,23 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
     return profile?.locale ?? profile?.lastLocale ?? matchLocale(ref.languageTag) ?? deps.defaultLocale;
   };
 
+  /** The reply to return for an event already applied: owed when its delivery was never confirmed. */
+  const redelivery = async (record: ConversationRecord, eventId: string): Promise<HandleResult> => {
+    const outbox = record.outbox;
+    if (outbox?.eventId !== eventId) return { status: "duplicate", messages: [] };
+    const receipt = receiptOf(record.state.id, eventId);
+    if (confirmed.has(receipt) || (await stores.events.has(receipt))) {
+      return { status: "duplicate", messages: [] };
+    }
+    return {
+      status: "owed",
+      messages: outbox.messages,
+      receipt,
+      conversationId: record.state.id,
+      locale: record.state.locale,
+    };
+  };
+
   const start = async (
     event: InboundEvent,
     input: { flowKey?: string; reference?: string; locale?: Locale; onlyIfIdle?: boolean },
@@ -238,7 +300,8 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
     if (active) {
       if (
         active.state.flowKey === flow.key &&
-        (input.reference ?? active.state.reference) === active.state.reference
+        (input.reference ?? active.state.reference) === active.state.reference &&
+        (input.locale === undefined || input.locale === active.state.locale)
       ) {
         // No write tells us if this read was behind another process: check, as for any reply without a write.
         const newest = await stores.conversations.getActive(key, { fresh: true });
@@ -268,24 +331,45 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
       },
       now,
     );
-    const record: ConversationRecord = {
-      key,
-      rev: 1,
-      state: outcome.state,
-      recentEventIds: [event.eventId],
-      transcript: outcome.messages.map((m) => entry("out", m.text, now)),
-    };
+    const record = withOutbox(
+      {
+        key,
+        rev: 1,
+        state: outcome.state,
+        recentEventIds: [event.eventId],
+        transcript: outcome.messages.map((m) => entry("out", m.text, now)),
+      },
+      event.eventId,
+      outcome.messages,
+    );
     if ((await stores.conversations.create(record)) === "conflict") throw new Conflict();
     await stores.events.remember([event.eventId], now);
     await stores.respondents.touchSurveyed(event.respondent, now, locale);
     if (outcome.state.status !== "active") await finish(record, null);
     emit(outcome.events, record);
-    return { status: "handled", messages: outcome.messages, conversationId: outcome.state.id, locale };
+    return {
+      status: "handled",
+      messages: outcome.messages,
+      conversationId: outcome.state.id,
+      locale,
+      ...(record.outbox ? { receipt: receiptOf(outcome.state.id, event.eventId) } : {}),
+    };
   };
 
-  const toEngineInput = (event: InboundEvent): EngineInput | "invalid" => {
+  /** What a typed line means: a start, a command, an admin command or an answer. */
+  const intentOf = (event: InboundEvent, locale: Locale): TextIntent | undefined =>
+    event.input.type === "text" ? parseText(event.input.text, locale) : undefined;
+
+  const toEngineInput = (event: InboundEvent, intent: TextIntent | undefined): EngineInput | "invalid" => {
     switch (event.input.type) {
       case "text":
+        if (intent?.type === "command") {
+          return {
+            type: "command",
+            command: intent.command,
+            ...(intent.argument === undefined ? {} : { argument: intent.argument }),
+          };
+        }
         // Platforms cap messages far below this; anything longer is hostile or broken input.
         return { type: "text", text: event.input.text.slice(0, MAX_INBOUND_TEXT) };
       case "command":
@@ -324,11 +408,71 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
     }
   };
 
+  /** A respondent with no survey in progress: a language choice, help, a message for support, or a notice. */
+  const idle = async (
+    event: InboundEvent,
+    intent: TextIntent | undefined,
+    expiredNotice: boolean,
+    now: Date,
+  ): Promise<HandleResult> => {
+    if (await stores.events.has(event.eventId)) return { status: "duplicate", messages: [] };
+    const input = event.input;
+    const locale = await localeFor(event.respondent);
+    const stale = input.type === "choice";
+    if (input.type === "choice") {
+      // A language button outside a survey still sets the respondent's language.
+      const decoded = decodePayload(input.payload);
+      if (decoded.ok && decoded.value.kind === "language") {
+        await stores.respondents.setLocale(event.respondent, decoded.value.locale);
+        const l = decoded.value.locale;
+        return { status: "handled", messages: [notice(l, t(l, "languageChanged"))], locale: l };
+      }
+    }
+    const command =
+      intent?.type === "command"
+        ? intent
+        : input.type === "command"
+          ? { command: input.command, argument: input.argument }
+          : undefined;
+    if (command?.command === "language") {
+      // Outside a survey too: `/language fa` sets it, a bare `/language` offers the choice.
+      const chosen = command.argument === undefined ? undefined : resolveLanguage(command.argument);
+      await stores.events.remember([event.eventId], now);
+      if (chosen === undefined) return { status: "handled", messages: [languageMenu(locale)], locale };
+      await stores.respondents.setLocale(event.respondent, chosen);
+      return {
+        status: "handled",
+        messages: [notice(chosen, t(chosen, "languageChanged"))],
+        locale: chosen,
+      };
+    }
+    if (input.type === "text" && intent?.type === "text" && deps.forward) {
+      // Claimed before it is handed on, so a redelivery (or a second worker) never forwards it twice.
+      if (!(await stores.events.claim(event.eventId, now))) return { status: "duplicate", messages: [] };
+      let forwarded: boolean;
+      try {
+        forwarded = await deps.forward(event.respondent, input.text.slice(0, MAX_INBOUND_TEXT));
+      } catch (error) {
+        // Not handed on: a redelivery must be able to try again.
+        await stores.events.forget(event.eventId);
+        throw error;
+      }
+      if (forwarded) return { status: "handled", messages: [notice(locale, t(locale, "forwarded"))], locale };
+    }
+    const text =
+      command?.command === "help"
+        ? t(locale, "help")
+        : stale
+          ? t(locale, "stale")
+          : t(locale, expiredNotice ? "expired" : "noSurvey");
+    return { status: "no-survey", messages: [notice(locale, text)], stale, locale };
+  };
+
   const attempt = async (event: InboundEvent): Promise<HandleResult> => {
     const now = clock();
     const key = respondentKey(event.respondent);
     let active = await stores.conversations.getActive(key);
-    if (active?.recentEventIds.includes(event.eventId)) return { status: "duplicate", messages: [] };
+    if (active?.recentEventIds.includes(event.eventId)) return redelivery(active, event.eventId);
     // A redelivered event from before this conversation began (an answer to the previous survey) is not an
     // answer to this one.
     const since = active?.state.startSequence;
@@ -348,73 +492,23 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
     }
 
     const input = event.input;
+    const intent = intentOf(event, active?.state.locale ?? deps.defaultLocale);
     const startInput =
-      input.type === "start" ? input : input.type === "text" ? parseStartText(input.text) : undefined;
+      input.type === "start"
+        ? input
+        : intent?.type === "start" && !(intent.word && active)
+          ? intent
+          : undefined;
     if (startInput !== undefined) {
       // Checked here, recorded only once the start has succeeded: a start that lost a race is retried, not dropped.
       if (await stores.events.has(event.eventId)) return { status: "duplicate", messages: [] };
       return start(event, startInput, active, now);
     }
 
-    if (!active) {
-      if (await stores.events.has(event.eventId)) return { status: "duplicate", messages: [] };
-      const locale = await localeFor(event.respondent);
-      const stale = input.type === "choice";
-      if (input.type === "choice" || (input.type === "command" && input.command === "language")) {
-        // A language button outside a survey still sets the respondent's language.
-        const decoded = input.type === "choice" ? decodePayload(input.payload) : undefined;
-        if (decoded?.ok && decoded.value.kind === "language") {
-          await stores.respondents.setLocale(event.respondent, decoded.value.locale);
-          const l = decoded.value.locale;
-          return { status: "handled", messages: [notice(l, t(l, "languageChanged"))], locale: l };
-        }
-      }
-      const command =
-        input.type === "text"
-          ? parseCommand(input.text, locale)
-          : input.type === "command"
-            ? {
-                command: input.command,
-                ...(input.argument === undefined ? {} : { argument: input.argument }),
-              }
-            : undefined;
-      if (command?.command === "language") {
-        // Outside a survey too: `/language fa` sets it, a bare `/language` offers the choice.
-        const chosen = command.argument === undefined ? undefined : resolveLanguage(command.argument);
-        await stores.events.remember([event.eventId], now);
-        if (chosen === undefined) return { status: "handled", messages: [languageMenu(locale)], locale };
-        await stores.respondents.setLocale(event.respondent, chosen);
-        return {
-          status: "handled",
-          messages: [notice(chosen, t(chosen, "languageChanged"))],
-          locale: chosen,
-        };
-      }
-      if (input.type === "text" && command === undefined && deps.forward) {
-        // Claimed before it is handed on, so a redelivery (or a second worker) never forwards it twice.
-        if (!(await stores.events.claim(event.eventId, now))) return { status: "duplicate", messages: [] };
-        let forwarded: boolean;
-        try {
-          forwarded = await deps.forward(event.respondent, input.text.slice(0, MAX_INBOUND_TEXT));
-        } catch (error) {
-          // Not handed on: a redelivery must be able to try again.
-          await stores.events.forget(event.eventId);
-          throw error;
-        }
-        if (forwarded)
-          return { status: "handled", messages: [notice(locale, t(locale, "forwarded"))], locale };
-      }
-      const text =
-        command?.command === "help"
-          ? t(locale, "help")
-          : stale
-            ? t(locale, "stale")
-            : t(locale, expiredNotice ? "expired" : "noSurvey");
-      return { status: "no-survey", messages: [notice(locale, text)], stale, locale };
-    }
+    if (!active) return idle(event, intent, expiredNotice, now);
 
     const flow = await flowOf(active.state);
-    const engineInput = toEngineInput(event);
+    const engineInput = toEngineInput(event, intent);
     const outcome: StepOutcome =
       engineInput === "invalid"
         ? {
@@ -450,16 +544,20 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
       if (newest?.rev !== active.rev || newest.state.id !== active.state.id) throw new Conflict();
       return { status: "handled", messages: outcome.messages, ...base };
     }
-    const record: ConversationRecord = {
-      key,
-      rev: active.rev + 1,
-      state: outcome.state,
-      recentEventIds: [...active.recentEventIds, event.eventId].slice(-RECENT_EVENT_IDS),
-      transcript: appendTranscript(active.transcript, [
-        entry("in", inboundText(event, outcome), now, event.messageId),
-        ...outcome.messages.map((m) => entry("out", m.text, now)),
-      ]),
-    };
+    const record = withOutbox(
+      {
+        key,
+        rev: active.rev + 1,
+        state: outcome.state,
+        recentEventIds: [...active.recentEventIds, event.eventId].slice(-RECENT_EVENT_IDS),
+        transcript: appendTranscript(active.transcript, [
+          entry("in", inboundText(event, outcome), now, event.messageId),
+          ...outcome.messages.map((m) => entry("out", m.text, now)),
+        ]),
+      },
+      event.eventId,
+      outcome.messages,
+    );
     if (outcome.state.status === "active") {
       if ((await stores.conversations.update(record, active.rev)) === "conflict") throw new Conflict();
     } else {
@@ -472,7 +570,14 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
       rollups.add(rollupIncrements({ ...outcome.state, answers: recorded }, flow.timeZone));
     }
     emit(outcome.events, record);
-    return { status: "handled", messages: outcome.messages, ...base };
+    return {
+      status: "handled",
+      messages: outcome.messages,
+      ...base,
+      ...(record.outbox && outcome.state.status === "active"
+        ? { receipt: receiptOf(outcome.state.id, event.eventId) }
+        : {}),
+    };
   };
 
   const handle = async (event: InboundEvent): Promise<HandleResult> => {
@@ -551,6 +656,37 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
     );
   };
 
+  const resendOwed = async (
+    deliver: (to: RespondentRef, messages: readonly OutboundMessage[]) => Promise<void>,
+    options: { withinMs?: number; olderThanMs?: number; channels?: readonly Channel[] } = {},
+  ): Promise<number> => {
+    const now = clock().getTime();
+    const candidates = await stores.conversations.listIdle(
+      new Date(now - (options.olderThanMs ?? OWED_GRACE_MS)),
+      1000,
+      { after: new Date(now - (options.withinMs ?? 24 * 3_600_000)) },
+    );
+    let sent = 0;
+    for (const record of candidates) {
+      const outbox = record.outbox;
+      if (!outbox || record.state.status !== "active") continue;
+      if (options.channels && !options.channels.includes(record.state.respondent.channel)) continue;
+      const receipt = receiptOf(record.state.id, outbox.eventId);
+      if (confirmed.has(receipt) || (await stores.events.has(receipt))) continue;
+      try {
+        await deliver(record.state.respondent, outbox.messages);
+      } catch (error) {
+        deps.onError?.(error);
+        continue;
+      }
+      confirmed.set(receipt, true);
+      receipts.push(receipt);
+      sent++;
+    }
+    await writeReceipts();
+    return sent;
+  };
+
   let inFlight = 0;
   const tracked =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
@@ -573,11 +709,20 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
         : null;
     },
     appendTranscript: tracked(appendLines),
-    flush: () => rollups.flush(),
+    delivered(receipt) {
+      if (confirmed.has(receipt)) return;
+      confirmed.set(receipt, true);
+      receipts.push(receipt);
+    },
+    resendOwed: tracked(resendOwed),
+    async flush() {
+      await Promise.all([rollups.flush(), writeReceipts()]);
+    },
     async close() {
       closing = true;
       while (inFlight > 0) await new Promise((r) => setTimeout(r, 10));
-      await rollups.close();
+      clearInterval(receiptTimer);
+      await Promise.all([rollups.close(), writeReceipts()]);
     },
   };
 }

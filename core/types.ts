@@ -1,3 +1,4 @@
+import type { CommandName } from "./commands.ts";
 import type { Band, ScaleName } from "./flow/schema.ts";
 import type { Locale } from "./locale.ts";
 import type { TranscriptEntry } from "./ports.ts";
@@ -23,8 +24,7 @@ export interface RespondentRef {
   readonly languageTag?: string;
 }
 
-/** The commands a respondent can give at any time, by slash command, button or typed word. */
-export type CommandName = "skip" | "stop" | "restart" | "help" | "language";
+export type { CommandName } from "./commands.ts";
 
 /** What the respondent did. */
 export type InboundInput =
@@ -59,10 +59,17 @@ export interface InboundEvent {
   readonly receivedAt: Date;
 }
 
+/**
+ * What pressing a choice does, so an adapter can lay choices out without reading payloads: `answer` (a value of
+ * the question), `done` (finish a multiple choice), `skip`, `language` (switch to a language), `command`.
+ */
+export type ChoiceRole = "answer" | "done" | "skip" | "language" | "command";
+
 /** A button the adapter renders. `payload` is compact (≤ 64 bytes) and must come back unchanged. */
 export interface Choice {
   readonly payload: string;
   readonly label: string;
+  readonly role: ChoiceRole;
 }
 
 /** How the adapter should lay out choices: a scale fits in rows of short buttons, a list one per row. */

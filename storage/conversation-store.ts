@@ -50,6 +50,7 @@ function toRecord(doc: ConversationRevisionDoc): ConversationRecord {
     state: doc.state as unknown as ConversationState,
     recentEventIds: doc.recentEventIds ?? [],
     transcript: (doc.transcript ?? []) as unknown as TranscriptEntry[],
+    ...(doc.outbox ? { outbox: doc.outbox as unknown as NonNullable<ConversationRecord["outbox"]> } : {}),
   };
 }
 
@@ -65,6 +66,7 @@ export function toRevision(r: ConversationRecord): ConversationRevisionDoc {
     state: r.state as unknown as Record<string, unknown>,
     recentEventIds: [...r.recentEventIds],
     transcript: r.transcript as unknown as Record<string, unknown>[],
+    ...(r.outbox ? { outbox: r.outbox as unknown as Record<string, unknown> } : {}),
   };
 }
 
@@ -292,10 +294,11 @@ export function createConversationStore(
       discard([revisionId(record.key, s.id, record.rev)]);
     },
 
-    async listIdle(before, max) {
+    async listIdle(before, max, options) {
       // One scan of the revisions for the whole sweep, then one probe per candidate that it is the newest.
+      const updatedAt = options?.after ? { $lt: before, $gt: options.after } : { $lt: before };
       const stale = await revisions
-        .find({ updatedAt: { $lt: before } }, { projection: { key: 1, conversationId: 1, rev: 1 } })
+        .find({ updatedAt }, { projection: { key: 1, conversationId: 1, rev: 1 } })
         .toArray();
       const newest = new Map<string, { key: string; conversationId: string; rev: number }>();
       for (const d of stale) {

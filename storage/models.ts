@@ -28,6 +28,8 @@ export interface ConversationRevisionDoc {
   state: Record<string, unknown>;
   recentEventIds: string[];
   transcript: Record<string, unknown>[];
+  /** The reply owed for the last event, saved with it (see ConversationRecord.outbox). */
+  outbox?: Record<string, unknown>;
 }
 
 export interface ResponseDoc {
@@ -140,6 +142,7 @@ const conversationRevisionSchema = new Schema<ConversationRevisionDoc>(
     state: { type: Schema.Types.Mixed, required: true },
     recentEventIds: [String],
     transcript: [Schema.Types.Mixed],
+    outbox: { type: Schema.Types.Mixed, required: false },
   },
   { ...opts, collection: "conversation_revisions" },
 );

@@ -3,10 +3,14 @@ import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { LANGUAGE_NAMES } from "../../core/i18n/messages.ts";
 import { LOCALES, type Locale } from "../../core/locale.ts";
-import { decodePayload } from "../../core/payload.ts";
-import type { HandleResult, SurveyService } from "../../core/service.ts";
+import type { SurveyService } from "../../core/service.ts";
 import { toLatinDigits } from "../../core/text/digits.ts";
-import type { ChannelAdapter, InboundInput, OutboundMessage, RespondentRef } from "../../core/types.ts";
+import type { InboundInput, OutboundMessage, RespondentRef } from "../../core/types.ts";
+import type { PlatformAdapter, PlatformCapabilities } from "../contract.ts";
+import { createResponder } from "../kit/responder.ts";
+import { createLogger, type Logger } from "../logger.ts";
+
+const silentLogger = createLogger("silent");
 
 export interface ConsoleAdapterConfig {
   readonly service: SurveyService;
@@ -24,11 +28,27 @@ export interface ConsoleAdapterConfig {
   readonly userId: string;
   /** A terminal (prompts shown) rather than piped input. */
   readonly interactive: boolean;
+  /** Where failures are logged (silent when absent). */
+  readonly logger?: Logger;
   /** Called when the input ends (Ctrl-D, end of the pipe). */
   readonly onEnd?: () => void;
 }
 
-export interface ConsoleAdapter extends ChannelAdapter {
+/** A terminal: no buttons to press (choices are numbered and typed), no edits, nothing redelivered. */
+export const CONSOLE_CAPABILITIES: PlatformCapabilities = {
+  buttons: false,
+  buttonsPerRow: 11,
+  maxButtons: 99,
+  textLimit: Number.MAX_SAFE_INTEGER,
+  payloadBytes: 64,
+  edits: false,
+  modals: false,
+  threads: false,
+  deepLinks: false,
+  redelivery: false,
+};
+
+export interface ConsoleAdapter extends PlatformAdapter {
   /** Resolves when the input has ended and every line has been answered. */
   readonly finished: Promise<void>;
 }
@@ -59,37 +79,41 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
     const buttons = m.choices ?? [];
     lastButtons = [];
     if (buttons.length === 0) return;
-    const decoded = buttons.map((b) => ({ b, p: decodePayload(b.payload) }));
-    const answers = decoded.filter((d) => d.p.ok && d.p.value.kind === "answer");
-    const extras = decoded.filter((d) => !(d.p.ok && d.p.value.kind === "answer"));
+    const answers = buttons.filter((b) => b.role === "answer");
+    const extras = buttons.filter((b) => b.role !== "answer");
     if (m.layout === "scale") {
-      write(answers.map((d) => `[${d.b.label}]`).join(" "));
+      write(answers.map((b) => `[${b.label}]`).join(" "));
     } else {
-      const numbered = m.expectsText && answers.length === 0 ? [] : decoded.map((d) => d.b);
+      const numbered = m.expectsText && answers.length === 0 ? [] : buttons;
       lastButtons = numbered;
       numbered.forEach((b, i) => {
         write(`  ${i + 1}) ${b.label}`);
       });
       if (numbered.length > 0) return;
     }
-    for (const d of extras) {
-      if (d.p.ok && d.p.value.kind === "skip") write(`  (/skip — ${d.b.label})`);
+    for (const b of extras) {
+      if (b.role === "skip") write(`  (/skip — ${b.label})`);
     }
   };
 
-  const show = (result: HandleResult): void => {
-    for (const m of result.messages) render(m);
-  };
+  const responder = createResponder<never>({
+    service,
+    surface: {
+      post: async (_chat, m) => {
+        render(m);
+        return undefined;
+      },
+    },
+    logger: config.logger ?? silentLogger,
+    defaultLocale: config.locale ?? "en",
+    refKey: String,
+  });
 
-  const send = async (input: InboundInput): Promise<HandleResult> => {
-    const result = await service.handle({
-      eventId: `${session}:${++counter}`,
-      respondent,
-      input,
-      receivedAt: new Date(),
-    });
-    show(result);
-    return result;
+  const send = async (input: InboundInput): Promise<void> => {
+    await responder.respond(
+      { eventId: `${session}:${++counter}`, respondent, input, receivedAt: new Date() },
+      "console",
+    );
   };
 
   /** A typed line: a number that presses a shown (non-scale) button, else text. */
@@ -173,10 +197,17 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
   };
 
   let running: Promise<void> | undefined;
+  let ready = false;
   return {
     channel: "console",
+    capabilities: CONSOLE_CAPABILITIES,
+    routes: [],
+    get ready() {
+      return ready;
+    },
     finished,
     start() {
+      ready = true;
       running ??= run()
         .catch((error: unknown) => {
           write(`cxbot: ${error instanceof Error ? error.message : String(error)}`);
@@ -188,12 +219,13 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
       return Promise.resolve();
     },
     async stop() {
+      ready = false;
       stopping = true;
       reader?.close();
       await running;
     },
-    async send(_to, messages) {
-      for (const m of messages) render(m);
+    async deliver(_to, messages) {
+      await responder.deliver("console", messages);
     },
   };
 }

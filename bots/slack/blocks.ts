@@ -9,6 +9,7 @@ import type { ScoreSummary } from "../../core/scores.ts";
 import { toLocaleDigits } from "../../core/text/digits.ts";
 import { themeLabel } from "../../core/themes/themes.ts";
 import type { OutboundMessage } from "../../core/types.ts";
+import { layoutRows } from "../kit/layout.ts";
 
 /** Block Kit's limits (Slack API reference), checked here so Slack never rejects what we build. */
 export const SLACK_LIMITS = {
@@ -93,15 +94,16 @@ function plainSections(text: string, room: number): Block[] {
  */
 export function surveyBlocks(message: OutboundMessage): Block[] {
   const blocks = plainSections(message.text, 10);
-  const choices = message.choices ?? [];
-  for (let i = 0; i < choices.length; i += SLACK_LIMITS.actionsElements) {
-    blocks.push({
-      type: "actions",
-      block_id: `cx_choices_${i}`,
-      elements: choices
-        .slice(i, i + SLACK_LIMITS.actionsElements)
-        .map((c, j) => button(c.label, `${ACTION.answer}_${i + j}`, c.payload)),
-    });
+  // One actions block a row, laid out as on every platform (right to left in fa/ar; see the kit's layoutRows).
+  let index = 0;
+  for (const row of layoutRows(message, 7)) {
+    for (let i = 0; i < row.length; i += SLACK_LIMITS.actionsElements) {
+      const elements = row.slice(i, i + SLACK_LIMITS.actionsElements).map((c) => {
+        const id = index++;
+        return button(c.label, `${ACTION.answer}_${id}`, c.payload);
+      });
+      blocks.push({ type: "actions", block_id: `cx_choices_${blocks.length}`, elements });
+    }
   }
   return blocks;
 }

@@ -17,8 +17,11 @@ import type { AlertNotifier, AlertService } from "../../core/alerts/service.ts";
 import { BoundedMap } from "../../core/bounded-map.ts";
 import { t } from "../../core/i18n/messages.ts";
 import type { Locale } from "../../core/locale.ts";
-import type { HandleResult, SurveyService } from "../../core/service.ts";
-import type { ChannelAdapter, InboundInput, OutboundMessage, RespondentRef } from "../../core/types.ts";
+import { CxError } from "../../core/result.ts";
+import type { SurveyService } from "../../core/service.ts";
+import type { InboundInput, RespondentRef } from "../../core/types.ts";
+import type { PlatformAdapter, PlatformCapabilities } from "../contract.ts";
+import { createResponder, type SurveySurface } from "../kit/responder.ts";
 import type { Logger } from "../logger.ts";
 import {
   ACTION,
@@ -56,7 +59,21 @@ export interface SlackAdapterConfig {
 }
 
 /** The Slack channel: surveys in DMs with Block Kit buttons, and the alert notifier support works from. */
-export interface SlackAdapter extends ChannelAdapter, AlertNotifier {
+/** Slack's limits: 3,000 characters a section (40,000 a message), 25 elements an actions block, 2,000-byte values. */
+export const SLACK_CAPABILITIES: PlatformCapabilities = {
+  buttons: true,
+  buttonsPerRow: 7,
+  maxButtons: 25 * 50,
+  textLimit: 3000,
+  payloadBytes: 2000,
+  edits: true,
+  modals: true,
+  threads: true,
+  deepLinks: false,
+  redelivery: true,
+};
+
+export interface SlackAdapter extends PlatformAdapter, AlertNotifier {
   /** Where Slack's requests go on the shared HTTP server (HTTP mode only). */
   readonly eventsPath?: string;
   handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void>;
@@ -137,8 +154,6 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
 
   const dmChannels = new BoundedMap<string, string>(CACHE_LIMIT);
   const profiles = new BoundedMap<string, { at: number; name?: string; locale?: string }>(CACHE_LIMIT);
-  /** The last question with buttons in each DM, so a typed answer can close it like a pressed button. */
-  const shownQuestions = new BoundedMap<string, { ts: string; text: string; stepId: string }>(CACHE_LIMIT);
 
   const dmOf = async (userId: string): Promise<string> => {
     const known = dmChannels.get(userId);
@@ -184,48 +199,51 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     };
   };
 
-  const send = async (channel: string, messages: readonly OutboundMessage[]): Promise<void> => {
-    for (const m of messages) {
-      const blocks = surveyBlocks(m);
+  const surface: SurveySurface<string> = {
+    async post(channel, m) {
       const posted = await client.chat.postMessage({
         channel,
         text: clip(m.text, SLACK_LIMITS.messageText),
-        blocks,
+        blocks: surveyBlocks(m),
         unfurl_links: false,
         unfurl_media: false,
       });
-      if (m.choices && m.choices.length > 0 && m.stepId !== undefined && posted.ts) {
-        shownQuestions.set(channel, { ts: posted.ts, text: m.text, stepId: m.stepId });
-      }
-    }
-  };
-
-  const closeQuestion = async (channel: string, ts: string, text: string, label: string): Promise<void> => {
-    await client.chat
-      .update({
+      return m.choices && m.choices.length > 0 ? posted.ts : undefined;
+    },
+    async closeAnswered(channel, ts, text, label) {
+      await client.chat.update({
         channel,
         ts,
         text: clip(`${text}\n✓ ${label}`, SLACK_LIMITS.messageText),
         blocks: answeredBlocks(text, label),
-      })
-      .catch((error: unknown) =>
-        logger.warn({ err: error, code: "SLACK_UPDATE" }, "could not close the answered question"),
-      );
+      });
+    },
+    async closeStale(channel, ts, text, notice) {
+      // Slack has no toast: the notice replaces the buttons, so the old question cannot be pressed again.
+      await client.chat.update({
+        channel,
+        ts,
+        text: clip(`${text}\n✓ ${notice}`, SLACK_LIMITS.messageText),
+        blocks: answeredBlocks(text, notice),
+      });
+    },
   };
+  const responder = createResponder({
+    service,
+    surface,
+    logger,
+    defaultLocale: config.defaultLocale,
+    refKey: (ts: string) => ts,
+    cacheLimit: CACHE_LIMIT,
+  });
 
-  const handle = async (
-    eventId: string,
-    respondent: RespondentRef,
-    input: InboundInput,
-    messageId?: string,
-  ): Promise<HandleResult> =>
-    service.handle({
-      eventId: `slack:${eventId}`,
-      respondent,
-      input,
-      ...(messageId === undefined ? {} : { messageId }),
-      receivedAt: new Date(),
-    });
+  const eventOf = (eventId: string, respondent: RespondentRef, input: InboundInput, messageId?: string) => ({
+    eventId: `slack:${eventId}`,
+    respondent,
+    input,
+    ...(messageId === undefined ? {} : { messageId }),
+    receivedAt: new Date(),
+  });
 
   /** Runs slow work after Slack has its acknowledgement; failures are logged, never thrown at Slack. */
   const afterAck = (what: string, work: () => Promise<void>): void => {
@@ -234,12 +252,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     );
   };
 
-  const reply = async (result: HandleResult, channel: string): Promise<void> => {
-    if (result.status === "duplicate") return;
-    await send(channel, result.messages);
-  };
-
-  // Surveys: a DM with the app.
+  // Surveys: a DM with the app. Commands, start words ("feedback") and answers: the core's one grammar.
   app.event("message", async ({ event, body }) => {
     const parsed = ZDmMessage.safeParse(event);
     if (!parsed.success) {
@@ -251,60 +264,30 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     const eventId = `${body.team_id}:${body.event_id}`;
     afterAck("dm", async () => {
       const respondent = await respondentOf(m.user, m.channel);
-      const text = m.text.trim();
-      const start = text.match(/^(?:\/)?(?:start|feedback)(?:\s+([a-z0-9-]{1,32}))?$/i);
-      const input: InboundInput = start
-        ? { type: "start", ...(start[1] ? { flowKey: start[1].toLowerCase() } : {}) }
-        : { type: "text", text: m.text };
-      const result = await handle(eventId, respondent, input, m.ts);
-      const shown = shownQuestions.get(m.channel);
-      if (result.answered && shown?.stepId === result.answered.stepId) {
-        shownQuestions.delete(m.channel);
-        await closeQuestion(m.channel, shown.ts, shown.text, result.answered.label);
-      }
-      await reply(result, m.channel);
+      await responder.respond(eventOf(eventId, respondent, { type: "text", text: m.text }, m.ts), m.channel);
     });
   });
 
-  // Surveys: `/feedback [flow]` anywhere (or `/survey`, where a workspace already uses /feedback); in the DM.
-  app.command(/^\/(feedback|survey)$/, async ({ command, ack, respond }) => {
+  // `/feedback [flow] [lang]` anywhere (or `/survey`, where a workspace already uses /feedback), and `/skip`,
+  // `/stop`, `/language fa`, `/help`, `/restart` (see docs/slack-app-manifest.yaml): handed to the core as the
+  // line a respondent would have typed. The survey goes on in the DM.
+  app.command(/^\/(feedback|survey|skip|stop|language|help|restart)$/, async ({ command, ack, respond }) => {
     await ack();
     afterAck("slash command", async () => {
       const respondent = await respondentOf(command.user_id);
-      const flowKey = command.text
-        .trim()
-        .toLowerCase()
-        .match(/^[a-z0-9-]{1,32}$/)?.[0];
-      const result = await handle(`${command.team_id}:cmd:${command.trigger_id}`, respondent, {
-        type: "start",
-        ...(flowKey ? { flowKey } : {}),
-      });
       const dm = respondent.chatId ?? (await dmOf(command.user_id));
-      await reply(result, dm);
-      if (command.channel_id !== dm && result.locale) {
+      const line = `${command.command} ${command.text.slice(0, 200)}`.trim();
+      const result = await responder.respond(
+        eventOf(`${command.team_id}:cmd:${command.trigger_id}`, respondent, { type: "text", text: line }),
+        dm,
+      );
+      if (/^\/(feedback|survey)$/.test(command.command) && command.channel_id !== dm && result?.locale) {
         await respond({ response_type: "ephemeral", text: t(result.locale, "checkDm") });
       }
     });
   });
 
-  // `/skip`, `/stop`, `/language fa`, `/help`, `/restart` as Slack slash commands (see docs/slack-app-manifest.yaml);
-  // the same words typed in the DM work too.
-  app.command(/^\/(skip|stop|language|help|restart)$/, async ({ command, ack }) => {
-    await ack();
-    const name = command.command.slice(1) as "skip" | "stop" | "language" | "help" | "restart";
-    afterAck("slash command", async () => {
-      const respondent = await respondentOf(command.user_id);
-      const argument = command.text.trim().slice(0, 40);
-      const result = await handle(`${command.team_id}:cmd:${command.trigger_id}`, respondent, {
-        type: "command",
-        command: name,
-        ...(argument === "" ? {} : { argument }),
-      });
-      await reply(result, respondent.chatId ?? (await dmOf(command.user_id)));
-    });
-  });
-
-  // Surveys: a pressed answer button.
+  // Surveys: a pressed answer button. Slack's acknowledgement is the HTTP answer bolt gives at once.
   app.action<BlockAction<ButtonAction>>(
     new RegExp(`^${ACTION.answer}_\\d+$`),
     async ({ ack, body, action }) => {
@@ -314,25 +297,15 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       if (typeof channel !== "string") return;
       afterAck("answer button", async () => {
         const respondent = await respondentOf(body.user.id, channel);
-        const result = await handle(
-          `${body.team?.id ?? "-"}:act:${body.user.id}:${action.action_ts}`,
-          respondent,
-          { type: "choice", payload: action.value ?? "" },
-        );
-        if (result.status === "duplicate") return;
-        const question = body.message?.text ?? "";
-        if (typeof messageTs === "string") {
-          if (result.stale) {
-            // The notice replaces the buttons, so the old question cannot be pressed again.
-            await closeQuestion(channel, messageTs, question, result.messages[0]?.text ?? "");
-            return;
-          }
-          if (result.answered) {
-            shownQuestions.delete(channel);
-            await closeQuestion(channel, messageTs, question, result.answered.label);
-          }
-        }
-        await send(channel, result.messages);
+        const event = eventOf(`${body.team?.id ?? "-"}:act:${body.user.id}:${action.action_ts}`, respondent, {
+          type: "choice",
+          payload: action.value ?? "",
+        });
+        const press =
+          typeof messageTs === "string"
+            ? { ref: messageTs, text: body.message?.text ?? "", ack: () => Promise.resolve() }
+            : undefined;
+        await responder.respond(event, channel, press);
       });
     },
   );
@@ -469,8 +442,25 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
 
   const httpReceiver = receiver instanceof HTTPReceiver ? receiver : undefined;
 
-  return {
+  const handleRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (!httpReceiver) {
+      res.writeHead(404).end();
+      return;
+    }
+    httpReceiver.requestListener(req, res);
+    await new Promise<void>((resolve) => {
+      if (res.writableEnded) resolve();
+      else res.once("close", () => resolve());
+    });
+  };
+
+  const adapter: SlackAdapter = {
     channel: "slack",
+    capabilities: SLACK_CAPABILITIES,
+    get notifier() {
+      return adapter;
+    },
+    routes: httpReceiver ? [{ path: EVENTS_PATH, handle: handleRequest }] : [],
     ...(httpReceiver ? { eventsPath: EVENTS_PATH } : {}),
     receives: receiver !== undefined,
     get ready() {
@@ -498,20 +488,13 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       // bolt's receiver.stop() returns before the socket is closed; the client's disconnect() waits for it.
       if (receiver instanceof SocketModeReceiver) await receiver.client.disconnect();
     },
-    async send(to, messages) {
-      await send(to.chatId ?? (await dmOf(to.userId)), messages);
+    async deliver(to, messages) {
+      // Send-only (alerts and digests): a survey could not go on, since Slack cannot send cxbot the answers.
+      if (!receiver)
+        throw new CxError("PLATFORM_UNAVAILABLE", "slack runs send-only: it cannot reach customers");
+      await responder.deliver(to.chatId ?? (await dmOf(to.userId)), messages);
     },
-    async handleRequest(req, res) {
-      if (!httpReceiver) {
-        res.writeHead(404).end();
-        return;
-      }
-      httpReceiver.requestListener(req, res);
-      await new Promise<void>((resolve) => {
-        if (res.writableEnded) resolve();
-        else res.once("close", () => resolve());
-      });
-    },
+    handleRequest,
 
     // ——— AlertNotifier ———
     async post(channel, alert, options) {
@@ -563,4 +546,5 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       });
     },
   };
+  return adapter;
 }

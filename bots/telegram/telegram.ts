@@ -1,19 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Telegraf, TelegramError } from "telegraf";
-import type { Update } from "telegraf/types";
-import { BoundedMap } from "../../core/bounded-map.ts";
+import { parseText, SURVEY_COMMANDS, startPayload } from "../../core/commands.ts";
 import { t } from "../../core/i18n/messages.ts";
 import { LOCALES, type Locale, matchLocale } from "../../core/locale.ts";
-import type { HandleResult, SurveyService } from "../../core/service.ts";
-import type {
-  ChannelAdapter,
-  CommandName,
-  InboundInput,
-  OutboundMessage,
-  RespondentRef,
-} from "../../core/types.ts";
+import type { SurveyService } from "../../core/service.ts";
+import type { InboundInput, RespondentRef } from "../../core/types.ts";
+import { type PlatformAdapter, type PlatformCapabilities, PlatformError } from "../contract.ts";
+import { createResponder, type Press, type SurveySurface } from "../kit/responder.ts";
+import { type CallPolicy, callPlatform } from "../kit/retry.ts";
 import type { Logger } from "../logger.ts";
-import { keyboardRows, parseStartPayload, splitText } from "./render.ts";
+import { keyboardRows, splitText, TELEGRAM_CAPABILITIES_ROW, TELEGRAM_TEXT_LIMIT } from "./render.ts";
 
 export interface TelegramAdapterConfig {
   readonly token: string;
@@ -34,69 +30,80 @@ export interface TelegramAdapterConfig {
   readonly pollTimeoutSeconds?: number;
 }
 
-export interface TelegramAdapter extends ChannelAdapter {
-  /** The webhook path to mount on the shared HTTP server (webhook mode only). */
+export interface TelegramAdapter extends PlatformAdapter {
+  /** The webhook path mounted on the shared HTTP server (webhook mode only). */
   readonly webhookPath?: string;
   /** Handles a webhook request; resolves once it has answered. */
   handleWebhook(req: IncomingMessage, res: ServerResponse): Promise<void>;
-  /** True once started and talking to the Bot API. */
-  readonly ready: boolean;
 }
 
-const COMMANDS: readonly {
-  command: string;
-  key: "cmdFeedback" | "cmdStop" | "cmdSkip" | "cmdLanguage" | "cmdHelp";
-}[] = [
-  { command: "feedback", key: "cmdFeedback" },
-  { command: "skip", key: "cmdSkip" },
-  { command: "stop", key: "cmdStop" },
-  { command: "language", key: "cmdLanguage" },
-  { command: "help", key: "cmdHelp" },
-];
-
-const SIMPLE_COMMANDS: Readonly<Record<string, CommandName>> = {
-  stop: "stop",
-  skip: "skip",
-  help: "help",
-  restart: "restart",
-  language: "language",
+/** Telegram's limits (Bot API): 4096 characters a message, 64 bytes of callback_data, 8 buttons a row. */
+export const TELEGRAM_CAPABILITIES: PlatformCapabilities = {
+  buttons: true,
+  buttonsPerRow: TELEGRAM_CAPABILITIES_ROW,
+  maxButtons: 100,
+  textLimit: TELEGRAM_TEXT_LIMIT,
+  payloadBytes: 64,
+  edits: true,
+  modals: false,
+  threads: false,
+  deepLinks: true,
+  redelivery: true,
 };
+
+const COMMAND_DESCRIPTIONS = {
+  feedback: "cmdFeedback",
+  skip: "cmdSkip",
+  stop: "cmdStop",
+  language: "cmdLanguage",
+  help: "cmdHelp",
+} as const;
 
 const MAX_WEBHOOK_BODY = 1_000_000;
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** Answering a callback query within Telegram's window: a plain answer after this long if the work is slow. */
+const CALLBACK_DEADLINE_MS = 2000;
 
-/**
- * Calls the Bot API, honouring 429 `retry_after` and retrying network failures with backoff, so nothing the
- * bot says is dropped. A 400 (the request itself is wrong) is not retried.
- */
-async function deliver<T>(logger: Logger, method: string, call: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (error) {
-      if (error instanceof TelegramError) {
-        const retryAfter = error.parameters?.retry_after;
-        if (error.code === 429 && retryAfter !== undefined && attempt <= 5) {
-          logger.warn({ method, retryAfter, code: "TELEGRAM_RATE_LIMITED" }, "rate limited; waiting");
-          await sleep(retryAfter * 1000);
-          continue;
-        }
-        if (error.code >= 500 && attempt <= 5) {
-          await sleep(200 * 2 ** attempt);
-          continue;
-        }
-        throw error;
-      }
-      if (attempt <= 5) {
-        logger.warn({ method, attempt, err: error, code: "TELEGRAM_NETWORK" }, "network error; retrying");
-        await sleep(200 * 2 ** attempt);
-        continue;
-      }
-      throw error;
-    }
+/** What the Bot API said, as a {@link PlatformError}: 429 waits, 5xx and the network retry, the rest refuse. */
+function classify(error: unknown, method: string): PlatformError {
+  if (error instanceof TelegramError) {
+    const retryAfter = error.parameters?.retry_after;
+    if (error.code === 429)
+      return new PlatformError("telegram", method, "rate-limited", error.description, {
+        cause: error,
+        ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter * 1000 }),
+      });
+    if (error.code >= 500)
+      return new PlatformError("telegram", method, "network", error.description, { cause: error });
+    return new PlatformError("telegram", method, "refused", error.description, {
+      cause: error,
+      code: `TELEGRAM_${error.code}`,
+    });
   }
+  if (
+    error instanceof Error &&
+    (error.name === "FetchError" || "code" in error || error.name === "AbortError")
+  )
+    return new PlatformError("telegram", method, "network", error.message, { cause: error });
+  return new PlatformError(
+    "telegram",
+    method,
+    "bug",
+    error instanceof Error ? error.message : String(error),
+    {
+      cause: error,
+    },
+  );
 }
+
+const SEND: CallPolicy = { idempotent: false };
+const EDIT: CallPolicy = { idempotent: true };
+
+/** An edit that changes nothing is not an error (Telegram says 400 "message is not modified"). */
+const notModified = (error: unknown): boolean =>
+  error instanceof PlatformError &&
+  error.kind === "refused" &&
+  /message is not modified/i.test(error.message);
 
 /** The Telegram channel: surveys in private chats with inline keyboards, by long polling or webhook. */
 export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAdapter {
@@ -107,45 +114,52 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
   let username = "";
   const webhookPath = config.webhook ? `/telegram/${config.webhook.secret.slice(0, 16)}` : undefined;
 
-  /**
-   * The last question shown in each chat with buttons, so a typed answer can close it like a pressed one. A
-   * bounded cache for a cosmetic edit only: if it is lost (a restart, another worker), the old buttons stay and
-   * pressing one gets the "already answered" notice.
-   */
-  const shownQuestions = new BoundedMap<string, { messageId: number; text: string; stepId: string }>(10_000);
+  const call = <T>(method: string, policy: CallPolicy, fn: () => Promise<T>): Promise<T> =>
+    callPlatform(method, fn, classify, logger, policy);
 
-  const send = async (chatId: number | string, messages: readonly OutboundMessage[]): Promise<void> => {
-    for (const m of messages) {
-      const parts = splitText(m.text);
-      const rows = keyboardRows(m);
-      for (const [i, part] of parts.entries()) {
-        const last = i === parts.length - 1;
-        const sent = await deliver(logger, "sendMessage", () =>
-          bot.telegram.sendMessage(chatId, part, {
-            ...(last && rows.length > 0 ? { reply_markup: { inline_keyboard: rows } } : {}),
-          }),
-        );
-        if (last && rows.length > 0 && m.stepId !== undefined) {
-          shownQuestions.set(String(chatId), { messageId: sent.message_id, text: part, stepId: m.stepId });
-        }
-      }
+  const edit = async (method: string, fn: () => Promise<unknown>): Promise<void> => {
+    try {
+      await call(method, EDIT, fn);
+    } catch (error) {
+      if (!notModified(error)) throw error;
     }
   };
 
-  /** Marks the question a typed answer answered, as a pressed button would have, and removes its buttons. */
-  const closeTypedQuestion = async (chatId: number, answered: HandleResult["answered"]): Promise<void> => {
-    const shown = shownQuestions.get(String(chatId));
-    if (!answered || shown?.stepId !== answered.stepId) return;
-    shownQuestions.delete(String(chatId));
-    await deliver(logger, "editMessageText", () =>
-      bot.telegram.editMessageText(
-        chatId,
-        shown.messageId,
-        undefined,
-        `${shown.text}\n\n✓ ${answered.label}`.slice(0, 4096),
-      ),
-    ).catch((error: unknown) => logger.debug({ err: error }, "could not close the answered question"));
+  const surface: SurveySurface<number> = {
+    async post(chat, message) {
+      const parts = splitText(message.text);
+      const rows = keyboardRows(message);
+      let ref: number | undefined;
+      for (const [i, part] of parts.entries()) {
+        const last = i === parts.length - 1;
+        const sent = await call("sendMessage", SEND, () =>
+          bot.telegram.sendMessage(chat, part, {
+            ...(last && rows.length > 0 ? { reply_markup: { inline_keyboard: rows } } : {}),
+          }),
+        );
+        if (last && rows.length > 0) ref = sent.message_id;
+      }
+      return ref;
+    },
+    async closeAnswered(chat, messageId, text, label) {
+      await edit("editMessageText", () =>
+        bot.telegram.editMessageText(chat, messageId, undefined, `${text}\n\n✓ ${label}`.slice(0, 4096)),
+      );
+    },
+    async closeStale(chat, messageId) {
+      // The toast says it; only the buttons go, so they are not pressed again.
+      await edit("editMessageReplyMarkup", () =>
+        bot.telegram.editMessageReplyMarkup(chat, messageId, undefined, undefined),
+      );
+    },
   };
+  const responder = createResponder({
+    service,
+    surface,
+    logger,
+    defaultLocale: config.defaultLocale,
+    refKey: String,
+  });
 
   const respondentOf = (
     from: { id: number; first_name?: string; language_code?: string },
@@ -158,21 +172,15 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     ...(from.language_code ? { languageTag: from.language_code } : {}),
   });
 
-  const handle = async (
-    updateId: number,
-    respondent: RespondentRef,
-    input: InboundInput,
-    messageId?: number,
-  ): Promise<HandleResult> =>
-    service.handle({
-      // update_id is unique per bot, so the bot's id is part of the event id (several bots may share a database).
-      eventId: `tg:${botId}:${updateId}`,
-      sequence: updateId,
-      respondent,
-      input,
-      ...(messageId === undefined ? {} : { messageId: String(messageId) }),
-      receivedAt: new Date(),
-    });
+  const eventOf = (updateId: number, respondent: RespondentRef, input: InboundInput, messageId?: number) => ({
+    // update_id is unique per bot, so the bot's id is part of the event id (several bots may share a database).
+    eventId: `tg:${botId}:${updateId}`,
+    sequence: updateId,
+    respondent,
+    input,
+    ...(messageId === undefined ? {} : { messageId: String(messageId) }),
+    receivedAt: new Date(),
+  });
 
   /**
    * Points a group to the private chat. The link starts the flow the group command named (`/feedback csat`);
@@ -181,14 +189,13 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
   const privateOnly = async (
     chatId: number,
     languageCode: string | undefined,
-    argument: string | undefined,
+    text: string,
   ): Promise<void> => {
     const locale = matchLocale(languageCode) ?? config.defaultLocale;
-    const start = parseStartPayload(argument ?? "");
-    const payload =
-      start.flowKey === undefined ? "" : [start.flowKey, start.reference].filter(Boolean).join("__");
+    const intent = parseText(text, locale);
+    const payload = intent.type === "start" ? startPayload(intent.flowKey, intent.reference) : "";
     const link = `https://t.me/${username}${payload === "" ? "" : `?start=${payload}`}`;
-    await deliver(logger, "sendMessage", () =>
+    await call("sendMessage", SEND, () =>
       bot.telegram.sendMessage(chatId, t(locale, "privateOnly", { link })),
     );
   };
@@ -197,88 +204,58 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     const msg = ctx.message;
     const from = msg.from;
     if (ctx.chat.type !== "private") {
-      const command = "text" in msg ? /^\/(?:start|feedback)(?:@\w+)?(?=\s|$)\s*(\S+)?/.exec(msg.text) : null;
-      if (command) await privateOnly(ctx.chat.id, from.language_code, command[1]);
+      if ("text" in msg && /^\/(?:start|feedback)(?:@\w+)?(?=\s|$)/.test(msg.text))
+        await privateOnly(ctx.chat.id, from.language_code, msg.text);
       return;
     }
     if (!("text" in msg)) return;
-    const text = msg.text;
-    const respondent = respondentOf(from, ctx.chat.id);
-    const command = text.match(/^\/([a-z_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/i);
-    let input: InboundInput = { type: "text", text };
-    if (command?.[1]) {
-      const name = command[1].toLowerCase();
-      const arg = command[2]?.trim();
-      if (name === "start") {
-        const parsed = parseStartPayload(arg ?? "");
-        input = { type: "start", ...parsed };
-      } else if (name === "feedback") {
-        input = { type: "start", ...(arg ? parseStartPayload(arg) : {}) };
-      } else if (SIMPLE_COMMANDS[name]) {
-        input = { type: "command", command: SIMPLE_COMMANDS[name], ...(arg ? { argument: arg } : {}) };
-      }
-    }
-    const result = await handle(ctx.update.update_id, respondent, input, msg.message_id);
-    // The edit is cosmetic: it never holds back the next question, even while it waits out a 429.
-    await Promise.all([closeTypedQuestion(ctx.chat.id, result.answered), send(ctx.chat.id, result.messages)]);
+    // Commands, deep links (`/start nps__order42`) and answers are all read by the core's one grammar.
+    const event = eventOf(
+      ctx.update.update_id,
+      respondentOf(from, ctx.chat.id),
+      { type: "text", text: msg.text },
+      msg.message_id,
+    );
+    await responder.respond(event, String(ctx.chat.id));
   });
 
   bot.on("callback_query", async (ctx) => {
     const query = ctx.callbackQuery;
     const data = "data" in query ? query.data : undefined;
-    const chat = query.message?.chat;
-    if (data === undefined || chat === undefined) {
-      await ctx.answerCbQuery();
+    const message = query.message;
+    if (data === undefined || message === undefined) {
+      await call("answerCallbackQuery", EDIT, () => ctx.answerCbQuery());
       return;
     }
-    // Answer within Telegram's window even if the database is slow: a plain answer after 2 s.
+    // Answer within Telegram's window even if the database is slow: a plain answer after the deadline. A
+    // duplicate that is recognised before it makes no call at all.
     let answered = false;
-    const early = setTimeout(() => {
+    const answer = async (notice?: string): Promise<void> => {
+      if (answered) return;
       answered = true;
-      void ctx.answerCbQuery().catch(() => undefined);
-    }, 2000);
-    let result: HandleResult;
+      await call("answerCallbackQuery", EDIT, () => ctx.answerCbQuery(notice?.slice(0, 200))).catch(
+        (error: unknown) =>
+          logger.warn({ err: error, code: "TELEGRAM_CALLBACK_ANSWER" }, "could not answer the callback"),
+      );
+    };
+    const early = setTimeout(() => void answer(), CALLBACK_DEADLINE_MS);
+    const press: Press<number> = {
+      ref: message.message_id,
+      text: "text" in message ? message.text : "",
+      ack: answer,
+    };
     try {
-      result = await handle(ctx.update.update_id, respondentOf(query.from, chat.id), {
-        type: "choice",
-        payload: data,
-      });
-    } catch (error) {
-      // Never leave the button spinning, even when the answer could not be recorded.
-      if (!answered) await ctx.answerCbQuery().catch(() => undefined);
-      throw error;
+      await responder.respond(
+        eventOf(ctx.update.update_id, respondentOf(query.from, message.chat.id), {
+          type: "choice",
+          payload: data,
+        }),
+        String(message.chat.id),
+        press,
+      );
     } finally {
       clearTimeout(early);
     }
-    if (result.status === "duplicate") {
-      if (!answered) await ctx.answerCbQuery().catch(() => undefined);
-      return;
-    }
-    const notice = result.stale ? result.messages[0]?.text : undefined;
-    // The toast and the edit of the answered question go out together; the next question follows them.
-    const answerQuery = answered
-      ? Promise.resolve(true)
-      : deliver(logger, "answerCallbackQuery", () => ctx.answerCbQuery(notice?.slice(0, 200))).catch(
-          // Answering the query is cosmetic; the next question must still go out.
-          (error: unknown) =>
-            logger.warn({ err: error, code: "TELEGRAM_CALLBACK_ANSWER" }, "could not answer the callback"),
-        );
-    if (result.stale) {
-      // The toast says it; clear the old buttons so they are not pressed again.
-      await Promise.all([answerQuery, ctx.editMessageReplyMarkup(undefined).catch(() => undefined)]);
-      return;
-    }
-    const message = query.message;
-    const label = result.answered?.label;
-    const edit =
-      label !== undefined && message && "text" in message
-        ? deliver(logger, "editMessageText", () =>
-            ctx.editMessageText(`${message.text}\n\n✓ ${label}`.slice(0, 4096)),
-          ).catch((error: unknown) => logger.warn({ err: error }, "could not edit the answered question"))
-        : undefined;
-    await Promise.all([answerQuery, edit]);
-    shownQuestions.delete(String(chat.id));
-    await send(chat.id, result.messages);
   });
 
   bot.catch((error, ctx) => {
@@ -288,9 +265,9 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
   const registerCommands = async (): Promise<void> => {
     for (const locale of [undefined, ...LOCALES] as const) {
       const l: Locale = locale ?? config.defaultLocale;
-      await deliver(logger, "setMyCommands", () =>
+      await call("setMyCommands", EDIT, () =>
         bot.telegram.setMyCommands(
-          COMMANDS.map((c) => ({ command: c.command, description: t(l, c.key) })),
+          SURVEY_COMMANDS.map((c) => ({ command: c, description: t(l, COMMAND_DESCRIPTIONS[c]) })),
           locale === undefined ? {} : { language_code: locale },
         ),
       );
@@ -301,27 +278,74 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     ? bot.webhookCallback(webhookPath, { secretToken: config.webhook.secret })
     : undefined;
 
+  const handleWebhook = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (!webhookHandler) {
+      res.statusCode = 404;
+      res.end();
+      return;
+    }
+    const secret = req.headers["x-telegram-bot-api-secret-token"];
+    if (secret !== config.webhook?.secret) {
+      logger.warn(
+        { code: "TELEGRAM_FORGED_WEBHOOK", ip: req.socket.remoteAddress },
+        "webhook with a wrong secret",
+      );
+      res.statusCode = 401;
+      res.end();
+      return;
+    }
+    // Read here, with a limit (an update is a few kilobytes; chunked bodies have no Content-Length) and as
+    // UTF-8 across chunk boundaries; telegraf takes the parsed update from req.body.
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      const buffer = chunk as Buffer;
+      size += buffer.length;
+      if (size > MAX_WEBHOOK_BODY) {
+        res.writeHead(413, { connection: "close" }).end();
+        req.destroy();
+        return;
+      }
+      chunks.push(buffer);
+    }
+    let update: unknown;
+    try {
+      update = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    } catch {
+      update = undefined;
+    }
+    if (typeof update !== "object" || update === null) {
+      res.writeHead(400).end();
+      return;
+    }
+    (req as IncomingMessage & { body?: unknown }).body = update;
+    await webhookHandler(req, res);
+  };
+
   return {
     channel: "telegram",
-    webhookPath,
+    capabilities: TELEGRAM_CAPABILITIES,
+    routes: webhookPath ? [{ path: webhookPath, handle: handleWebhook }] : [],
+    ...(webhookPath ? { webhookPath } : {}),
     get ready() {
       return ready;
     },
     async start() {
-      const me = await deliver(logger, "getMe", () => bot.telegram.getMe());
+      const me = await call("getMe", EDIT, () => bot.telegram.getMe());
       username = me.username;
       bot.botInfo = me;
       await registerCommands();
       if (config.webhook) {
-        await deliver(logger, "setWebhook", () =>
-          bot.telegram.setWebhook(`https://${config.webhook?.domain}${webhookPath}`, {
-            secret_token: config.webhook?.secret,
-            max_connections: config.webhook?.maxConnections,
+        const webhook = config.webhook;
+        await call("setWebhook", EDIT, () =>
+          bot.telegram.setWebhook(`https://${webhook.domain}${webhookPath}`, {
+            secret_token: webhook.secret,
+            max_connections: webhook.maxConnections,
             allowed_updates: ["message", "callback_query"],
           }),
         );
       } else {
-        await bot.telegram.deleteWebhook();
+        await call("deleteWebhook", EDIT, () => bot.telegram.deleteWebhook());
         void bot
           .launch({ allowedUpdates: ["message", "callback_query"], dropPendingUpdates: false })
           .catch((error: unknown) =>
@@ -341,53 +365,9 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
         }
       }
     },
-    async send(to, messages) {
-      await send(to.chatId ?? to.userId, messages);
+    async deliver(to, messages) {
+      await responder.deliver(to.chatId ?? to.userId, messages);
     },
-    async handleWebhook(req, res) {
-      if (!webhookHandler) {
-        res.statusCode = 404;
-        res.end();
-        return;
-      }
-      const secret = req.headers["x-telegram-bot-api-secret-token"];
-      if (secret !== config.webhook?.secret) {
-        logger.warn(
-          { code: "TELEGRAM_FORGED_WEBHOOK", ip: req.socket.remoteAddress },
-          "webhook with a wrong secret",
-        );
-        res.statusCode = 401;
-        res.end();
-        return;
-      }
-      // Read here, with a limit (an update is a few kilobytes; chunked bodies have no Content-Length) and as
-      // UTF-8 across chunk boundaries; telegraf takes the parsed update from req.body.
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of req) {
-        const buffer = chunk as Buffer;
-        size += buffer.length;
-        if (size > MAX_WEBHOOK_BODY) {
-          res.writeHead(413, { connection: "close" }).end();
-          req.destroy();
-          return;
-        }
-        chunks.push(buffer);
-      }
-      let update: unknown;
-      try {
-        update = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-      } catch {
-        update = undefined;
-      }
-      if (typeof update !== "object" || update === null) {
-        res.writeHead(400).end();
-        return;
-      }
-      (req as IncomingMessage & { body?: unknown }).body = update;
-      await webhookHandler(req, res);
-    },
+    handleWebhook,
   };
 }
-
-export type { Update };

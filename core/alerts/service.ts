@@ -3,11 +3,12 @@ import type { FlowRegistry } from "../flow/registry.ts";
 import type { LocalizedText } from "../flow/schema.ts";
 import { t } from "../i18n/messages.ts";
 import { RTL_LOCALES } from "../locale.ts";
+import type { Operations } from "../operations.ts";
 import type { AlertStore, ProcessedEventStore, RollupStore } from "../ports.ts";
 import { err, ok, type Result } from "../result.ts";
 import { type PeriodReport, periodReport } from "../rollups.ts";
 import { addDays, dayKey } from "../scores.ts";
-import { respondentKey, type SurveyService } from "../service.ts";
+import { respondentKey } from "../service.ts";
 import type { AlertedConversation, DomainEvent, OutboundMessage, RespondentRef } from "../types.ts";
 import {
   type Actor,
@@ -47,18 +48,15 @@ export interface Digest {
   }[];
 }
 
-/** Sends messages to a customer on the platform they answered on. Throws when it cannot. */
-export type CustomerDelivery = (to: RespondentRef, messages: readonly OutboundMessage[]) => Promise<void>;
-
 export interface AlertServiceDeps {
   readonly store: AlertStore;
   /** Used to post each day's digest once, even with several processes. */
   readonly events: ProcessedEventStore;
   readonly rollups: RollupStore;
   readonly flows: FlowRegistry;
-  readonly survey: SurveyService;
+  /** Reaches customers: support's replies, the recovery survey, transcripts. */
+  readonly operations: Operations;
   readonly notifier: AlertNotifier;
-  readonly deliver: CustomerDelivery;
   /** Where alerts go when their rule names no route. Without it, unrouted alerts are kept but not posted. */
   readonly defaultChannel?: string;
   /** Alerts per channel per minute posted one by one; more are folded into one summary message. */
@@ -282,13 +280,13 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     };
     let delivered = true;
     try {
-      await deps.deliver(alert.respondent, [message]);
+      await deps.operations.deliver(alert.respondent, [message]);
     } catch (error) {
       delivered = false;
       deps.onError(error, `reply to ${alert.respondent.channel}:${alert.respondent.userId}`);
     }
     if (delivered) {
-      await deps.survey
+      await deps.operations
         .appendTranscript(alert.respondent, alert.id, [{ direction: "out", text: message.text }])
         .catch((error: unknown) => deps.onError(error, `transcript of ${alert.id}`));
     }
@@ -299,32 +297,27 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
   const recover = async (alert: AlertRecord): Promise<"sent" | "skipped" | "failed"> => {
     const flowKey = deps.recoveryFlow;
     if (flowKey === undefined) return "failed";
-    const started = await deps.survey.handle({
-      eventId: `alert:${alert.id}:recovery`,
-      respondent: alert.respondent,
-      input: {
-        type: "start",
-        flowKey,
-        locale: alert.locale,
-        onlyIfIdle: true,
-        ...(alert.reference === undefined ? {} : { reference: alert.reference }),
-      },
-      receivedAt: clock(),
+    const started = await deps.operations.startSurvey(alert.respondent, {
+      flowKey,
+      locale: alert.locale,
+      requestId: `alert:${alert.id}:recovery`,
+      onlyIfIdle: true,
+      ...(alert.reference === undefined ? {} : { reference: alert.reference }),
     });
-    if (started.status !== "handled") return "skipped";
-    try {
-      await deps.deliver(alert.respondent, started.messages);
-      return "sent";
-    } catch (error) {
-      deps.onError(error, `recovery survey for ${alert.id}`);
-      // Unseen, it would take the customer's next message as its answer: end it.
-      await deps.survey.handle({
-        eventId: `alert:${alert.id}:recovery:stop`,
-        respondent: alert.respondent,
-        input: { type: "command", command: "stop" },
-        receivedAt: clock(),
-      });
-      return "failed";
+    switch (started.status) {
+      case "sent":
+        return "sent";
+      case "undeliverable":
+        deps.onError(started.error, `recovery survey for ${alert.id}`);
+        return "failed";
+      case "busy":
+      case "duplicate":
+      case "unknown-flow":
+        return "skipped";
+      default: {
+        const never: never = started;
+        throw new Error(`unhandled ${JSON.stringify(never)}`);
+      }
     }
   };
 
@@ -405,7 +398,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
             : recordAction(current, { type: "customer-replied", at: now.toISOString(), text }),
         );
         if (!saved.ok) return;
-        await deps.survey.appendTranscript(respondent, open.alertId, [{ direction: "in", text }]);
+        await deps.operations.appendTranscript(respondent, open.alertId, [{ direction: "in", text }]);
         await notifier.postCustomerReply(saved.value, text);
         render(open.alertId);
       }),

@@ -1,3 +1,4 @@
+import { parseCommand } from "../commands.ts";
 import type {
   ChoiceStep,
   Condition,
@@ -10,7 +11,7 @@ import type {
 } from "../flow/schema.ts";
 import { LANGUAGE_NAMES, t } from "../i18n/messages.ts";
 import { LOCALES, type Locale, matchLocale, RTL_LOCALES } from "../locale.ts";
-import { parseChoice, parseCommand, parseRating, ratingRange } from "../parse/answer.ts";
+import { parseChoice, parseRating, ratingRange } from "../parse/answer.ts";
 import { foldAnswer } from "../parse/fold.ts";
 import { type ButtonPayload, conversationTag, encodePayload } from "../payload.ts";
 import { bandOf, bandSentiment } from "../scores.ts";
@@ -92,6 +93,7 @@ function skipChoice(flow: Flow, step: Step, state: ConversationState): Choice {
       stepId: step.id,
     }),
     label: t(state.locale, "skip"),
+    role: "skip",
   };
 }
 
@@ -114,7 +116,11 @@ export function renderQuestion(
     case "rating": {
       const { min, max } = ratingRange(step);
       for (let v = min; v <= max; v++)
-        choices.push({ payload: answer(String(v)), label: toLocaleDigits(String(v), locale) });
+        choices.push({
+          payload: answer(String(v)),
+          label: toLocaleDigits(String(v), locale),
+          role: "answer",
+        });
       layout = "scale";
       if (step.labels && options.lead === undefined) {
         const lo = `${toLocaleDigits(String(min), locale)} = ${localize(flow, step.labels.min, locale)}`;
@@ -127,11 +133,13 @@ export function renderQuestion(
       choices = step.options.map((o) => ({
         payload: answer(o.id),
         label: `${state.selection.includes(o.id) ? "✓ " : ""}${localize(flow, o.label, locale)}`,
+        role: "answer" as const,
       }));
       if (step.multiple) {
         choices.push({
           payload: encodePayload({ kind: "done", conversation, flowVersion: flow.version, stepId: step.id }),
           label: t(locale, "done"),
+          role: "done",
         });
         if (options.lead === undefined) text = `${text}\n${t(locale, "multipleHint")}`;
       }
@@ -403,6 +411,7 @@ export function languageMenu(locale: Locale): OutboundMessage {
     choices: LOCALES.map((l) => ({
       payload: encodePayload({ kind: "language", locale: l }),
       label: LANGUAGE_NAMES[l],
+      role: "language" as const,
     })),
     layout: "list",
   };

@@ -38,6 +38,8 @@ const MESSAGES = {
     languageChanged: "Language changed to English.",
     stale: "That question has already been answered.",
     resumed: "Welcome back! Let’s pick up where you left off.",
+    failed:
+      "Sorry, something went wrong on our side and your answer was not saved. Please try again in a moment.",
     answer: "Your answer: {answer}",
     longText: "Your message was long, so we kept all of it with your answers.",
     expired: "Your previous survey timed out. Send /feedback to start a new one.",
@@ -74,6 +76,7 @@ const MESSAGES = {
     languageChanged: "زبان به فارسی تغییر کرد.",
     stale: "به این سؤال قبلاً پاسخ داده شده است.",
     resumed: "دوباره خوش آمدید! از همان جایی که مانده بودیم ادامه می‌دهیم.",
+    failed: "متأسفیم، مشکلی از طرف ما پیش آمد و پاسخ شما ثبت نشد. لطفاً چند لحظه دیگر دوباره امتحان کنید.",
     answer: "پاسخ شما: {answer}",
     longText: "پیامتان طولانی بود؛ همهٔ آن را همراه پاسخ‌هایتان ذخیره کردیم.",
     expired: "مهلت پاسخ به نظرسنجی قبلی‌تان تمام شد. برای شروع یک نظرسنجی تازه، /feedback را بفرستید.",
@@ -109,6 +112,7 @@ const MESSAGES = {
     languageChanged: "تم تغيير اللغة إلى العربية.",
     stale: "تمت الإجابة عن هذا السؤال بالفعل.",
     resumed: "مرحبًا بعودتك! لنكمل من حيث توقفنا.",
+    failed: "عذرًا، حدث خطأ من جهتنا ولم يُحفظ ردّك. يُرجى المحاولة مرة أخرى بعد قليل.",
     answer: "إجابتك: {answer}",
     longText: "كانت رسالتك طويلة، فاحتفظنا بها كاملة مع إجاباتك.",
     expired: "انتهت مهلة استبيانك السابق. أرسل /feedback لبدء استبيان جديد.",
@@ -146,6 +150,8 @@ const MESSAGES = {
     languageChanged: "Dil Türkçe olarak değiştirildi.",
     stale: "Bu soru zaten yanıtlandı.",
     resumed: "Tekrar hoş geldiniz! Kaldığımız yerden devam edelim.",
+    failed:
+      "Üzgünüz, bizden kaynaklanan bir sorun oldu ve yanıtınız kaydedilemedi. Lütfen birazdan tekrar deneyin.",
     answer: "Yanıtınız: {answer}",
     longText: "Mesajınız uzundu; tamamını yanıtlarınızla birlikte kaydettik.",
     expired: "Önceki anketinizin süresi doldu. Yeni bir anket başlatmak için /feedback yazın.",

@@ -1,7 +1,6 @@
 import type { ChoiceStep, LocalizedText, RatingStep } from "../flow/schema.ts";
 import { LOCALES, type Locale } from "../locale.ts";
 import { err, ok, type Result } from "../result.ts";
-import type { CommandName } from "../types.ts";
 import { foldAnswer } from "./fold.ts";
 
 /** Why a typed answer was not accepted. */
@@ -172,81 +171,4 @@ export function parseChoice(text: string, step: ChoiceStep, locale: Locale): Res
     if (!ids.includes(id)) ids.push(id);
   }
   return ids.length > 0 ? ok(ids) : err("NO_SUCH_OPTION");
-}
-
-const COMMAND_WORDS: Readonly<Record<Locale, Readonly<Record<CommandName, readonly string[]>>>> = {
-  en: {
-    skip: ["skip", "next", "pass"],
-    stop: ["stop", "cancel", "quit", "exit", "unsubscribe"],
-    restart: ["restart", "start over"],
-    help: ["help"],
-    language: ["language", "lang"],
-  },
-  fa: {
-    skip: ["رد", "رد کن", "رد شو", "بعدی", "بگذر"],
-    stop: ["توقف", "لغو", "پایان", "بسه", "تمام"],
-    restart: ["از اول", "شروع دوباره", "شروع مجدد"],
-    help: ["راهنما", "کمک"],
-    language: ["زبان"],
-  },
-  ar: {
-    skip: ["تخطي", "تخطى", "التالي", "تجاوز"],
-    stop: ["توقف", "إيقاف", "ايقاف", "إلغاء", "الغاء", "إنهاء", "انهاء"],
-    restart: ["إعادة", "اعادة", "من البداية", "ابدأ من جديد"],
-    help: ["مساعدة", "مساعده"],
-    language: ["اللغة", "اللغه", "لغة"],
-  },
-  tr: {
-    skip: ["atla", "geç", "sonraki", "pas"],
-    stop: ["dur", "durdur", "iptal", "bitir", "çık"],
-    restart: ["yeniden başla", "baştan başla", "baştan"],
-    help: ["yardım"],
-    language: ["dil"],
-  },
-};
-
-const COMMAND_TABLE = new Map<string, CommandName>();
-for (const locale of LOCALES) {
-  for (const [command, words] of Object.entries(COMMAND_WORDS[locale]) as [
-    CommandName,
-    readonly string[],
-  ][]) {
-    for (const w of words) {
-      const folded = foldAnswer(w, locale);
-      if (folded !== "") COMMAND_TABLE.set(folded, command);
-    }
-  }
-}
-
-/**
- * Recognises a typed command: a slash command (`/stop`, `/language fa`) or a whole message that is exactly a
- * command word in any supported language ("skip", "رد", "تخطي", "atla"). A sentence that merely contains the
- * word is an answer, not a command.
- */
-export function parseCommand(
-  text: string,
-  locale: Locale,
-): { command: CommandName; argument?: string } | undefined {
-  const trimmed = text.trim();
-  const slash = trimmed.match(/^\/([a-z]+)(?:@\w+)?(?:\s+(.{1,40}))?$/i);
-  if (slash?.[1]) {
-    const name = slash[1].toLowerCase();
-    const map: Record<string, CommandName> = {
-      skip: "skip",
-      stop: "stop",
-      cancel: "stop",
-      restart: "restart",
-      help: "help",
-      language: "language",
-      lang: "language",
-    };
-    const command = map[name];
-    if (command === undefined) return undefined;
-    return slash[2] === undefined ? { command } : { command, argument: slash[2].trim() };
-  }
-  if (trimmed === "?" || trimmed === "؟") return { command: "help" };
-  if (trimmed.length > 40) return undefined;
-  const folded = foldAnswer(trimmed, locale);
-  const command = folded === "" ? undefined : COMMAND_TABLE.get(folded);
-  return command === undefined ? undefined : { command };
 }

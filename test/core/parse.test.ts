@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { parseCommand } from "../../core/commands.ts";
 import type { ChoiceStep, RatingStep } from "../../core/flow/schema.ts";
-import { parseChoice, parseCommand, parseRating } from "../../core/parse/answer.ts";
+import { parseChoice, parseRating } from "../../core/parse/answer.ts";
 
 const nps: RatingStep = { id: "score", type: "rating", scale: "nps", prompt: { en: "?" }, optional: true };
 const csat: RatingStep = { id: "score", type: "rating", scale: "csat", prompt: { en: "?" }, optional: true };

@@ -141,7 +141,11 @@ describe("Block Kit rendering stays within Slack's limits", () => {
       rtl: false,
       expectsText: true,
       layout: "scale",
-      choices: Array.from({ length: 30 }, (_, i) => ({ payload: `1:a:1:score:${i}`, label: String(i) })),
+      choices: Array.from({ length: 30 }, (_, i) => ({
+        payload: `1:a:1:score:${i}`,
+        label: String(i),
+        role: "answer" as const,
+      })),
     };
     const blocks = surveyBlocks(message);
     expect(blockKitErrors(blocks, "message", "/blocks")).toEqual([]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { keyboardRows, parseStartPayload, splitText } from "../../bots/telegram/render.ts";
+import { keyboardRows, splitText } from "../../bots/telegram/render.ts";
+import { parseStartPayload } from "../../core/commands.ts";
 import { encodePayload } from "../../core/payload.ts";
 import type { OutboundMessage } from "../../core/types.ts";
 
@@ -14,9 +15,16 @@ const scale = (n: number, rtl: boolean, extra = false): OutboundMessage => ({
     ...Array.from({ length: n }, (_, v) => ({
       payload: encodePayload({ kind: "answer", flowVersion: 1, stepId: "score", value: String(v) }),
       label: String(v),
+      role: "answer" as const,
     })),
     ...(extra
-      ? [{ payload: encodePayload({ kind: "skip", flowVersion: 1, stepId: "score" }), label: "Skip" }]
+      ? [
+          {
+            payload: encodePayload({ kind: "skip", flowVersion: 1, stepId: "score" }),
+            label: "Skip",
+            role: "skip" as const,
+          },
+        ]
       : []),
   ],
 });
@@ -46,7 +54,7 @@ describe("inline keyboards", () => {
   it("refuses callback_data over 64 bytes rather than letting Telegram reject the message", () => {
     const m: OutboundMessage = {
       ...scale(1, false),
-      choices: [{ payload: "x".repeat(65), label: "x" }],
+      choices: [{ payload: "x".repeat(65), label: "x", role: "answer" }],
       layout: "list",
     };
     expect(() => keyboardRows(m)).toThrow(/64 bytes/);
