@@ -1,6 +1,7 @@
 import { type AlertService, createAlertService } from "../core/alerts/service.ts";
 import { createOperations, type Messenger, type Operations } from "../core/operations.ts";
 import { CxError } from "../core/result.ts";
+import { OWED_GRACE_MS } from "../core/service.ts";
 import type { Channel, DomainEvent } from "../core/types.ts";
 import { type App, type AppOptions, createApp } from "./app.ts";
 import type { Config } from "./config.ts";
@@ -182,17 +183,23 @@ export async function startPlatforms(
     throw error;
   }
 
-  // Replies saved with an answer but never confirmed sent (the process died in between) go out now.
-  void app.service
-    .resendOwed((to, messages) => operations.deliver(to, messages), {
-      channels: adapters.map((a) => a.channel),
-    })
-    .then((sent) => {
-      if (sent > 0) logger.info({ sent }, "sent replies owed since before the restart");
-    })
-    .catch((error: unknown) =>
-      logger.error({ err: error, code: "OUTBOX_RESEND" }, "could not resend owed replies"),
-    );
+  // Replies saved with an answer but never confirmed sent (the process died in between) go out now, and once
+  // more when those saved just before the restart are old enough to be sure nobody else is sending them.
+  const resendOwed = (): void =>
+    void app.service
+      .resendOwed((to, messages) => operations.deliver(to, messages), {
+        channels: adapters.map((a) => a.channel),
+      })
+      .then((sent) => {
+        if (sent > 0)
+          logger.info({ sent, code: "OUTBOX_RESENT" }, "sent replies owed since before the restart");
+      })
+      .catch((error: unknown) =>
+        logger.error({ err: error, code: "OUTBOX_RESEND" }, "could not resend owed replies"),
+      );
+  resendOwed();
+  const owedSweep = setTimeout(resendOwed, OWED_GRACE_MS + 1000);
+  owedSweep.unref();
 
   const housekeeping = alerts
     ? setInterval(() => {
@@ -229,6 +236,7 @@ export async function startPlatforms(
     close() {
       closing ??= (async () => {
         if (housekeeping) clearInterval(housekeeping);
+        clearTimeout(owedSweep);
         for (const a of started) await a.stop();
         await alerts?.close();
         await http.close();

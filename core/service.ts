@@ -117,8 +117,11 @@ const MAX_ATTEMPTS = 5;
 const MAX_INBOUND_TEXT = 64 * 1024;
 /** How often delivery receipts are written: a crash loses at most this much of them (a reply sent twice). */
 const RECEIPT_FLUSH_MS = 250;
-/** Replies younger than this may still be on their way from another process: not resent at start. */
-const OWED_GRACE_MS = 10_000;
+/**
+ * Replies younger than this may still be on their way (from this process or another): neither a redelivered
+ * event nor the sweep at start sends them; the sweep runs again once they are older.
+ */
+export const OWED_GRACE_MS = 10_000;
 
 function entry(direction: "in" | "out", text: string, at: Date, messageId?: string): TranscriptEntry {
   const capped = text.length > TRANSCRIPT_TEXT_LIMIT ? `${text.slice(0, TRANSCRIPT_TEXT_LIMIT)}…` : text;
@@ -268,7 +271,10 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
     const outbox = record.outbox;
     if (outbox?.eventId !== eventId) return { status: "duplicate", messages: [] };
     const receipt = receiptOf(record.state.id, eventId);
-    if (confirmed.has(receipt) || (await stores.events.has(receipt))) {
+    // A young reply is most likely still on its way (a double tap, a retry while the first is being answered):
+    // sending it again would show the question twice. If its sender died, the sweep after a start sends it.
+    const young = clock().getTime() - Date.parse(record.state.updatedAt) < OWED_GRACE_MS;
+    if (young || confirmed.has(receipt) || (await stores.events.has(receipt))) {
       return { status: "duplicate", messages: [] };
     }
     return {

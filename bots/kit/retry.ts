@@ -3,10 +3,22 @@ import type { Logger } from "../logger.ts";
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Network failures where the request surely never reached the platform: safe to send again. */
-const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
+/**
+ * Network failures after which a send is tried again: the connection could not be made, or it broke before any
+ * answer (the platform dropped it). A timeout is not among them: the platform most likely has the request and
+ * is slow, and sending again would say the same thing twice.
+ */
+const NOT_SENT = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "ECONNRESET",
+  "EPIPE",
+]);
 
-/** Whether a network failure happened before the request left (retrying cannot duplicate it). */
+/** Whether a failed send may be tried again (see {@link NOT_SENT}). */
 export function neverSent(error: unknown): boolean {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
     const code = (e as Error & { code?: unknown }).code;
@@ -19,7 +31,8 @@ export function neverSent(error: unknown): boolean {
 export interface CallPolicy {
   /**
    * Repeating the call cannot do its work twice (an edit, answering a callback, reading). A send is not: after
-   * a network failure it is retried only when it surely never left.
+   * a network failure it is retried only when the connection failed or broke without an answer, never after a
+   * timeout.
    */
   readonly idempotent: boolean;
   /** Tries in all (first included). */
