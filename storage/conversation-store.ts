@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { BoundedMap } from "../core/bounded-map.ts";
 import type { ConversationRecord, ConversationStore } from "../core/ports.ts";
-import { isDuplicateKey, type Models, raw, unread } from "./models.ts";
+import { isDuplicateKey, type Models, raw, unread, WHOLE_DOCUMENT } from "./models.ts";
 import {
   type ConversationHeadDoc,
   type ConversationRevisionDoc,
@@ -152,7 +152,7 @@ export function createConversationStore(
 
   const insert = async (doc: ConversationRevisionDoc): Promise<boolean> => {
     try {
-      await revisions.insertOne(doc);
+      await revisions.insertOne(doc, WHOLE_DOCUMENT);
       return true;
     } catch (error) {
       if (isDuplicateKey(error)) return false;
@@ -317,7 +317,7 @@ export function createConversationStore(
       };
       // An insert (O(1) as the archive grows); an ended conversation never changes, so a repeat is a no-op.
       try {
-        await raw<ResponseDoc>(m.Response).insertOne(doc);
+        await raw<ResponseDoc>(m.Response).insertOne(doc, WHOLE_DOCUMENT);
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
       }

@@ -216,6 +216,12 @@ export function raw<T extends mongo.Document>(model: {
   return model.db.collection<T>(model.collection.collectionName);
 }
 
+/**
+ * Options for writing a whole document: a field set to `undefined` is left out, as the schemas' optional
+ * fields expect (the driver would store it as `null`).
+ */
+export const WHOLE_DOCUMENT = { ignoreUndefined: true } as const;
+
 /** A stored document before it is parsed (storage/schemas.ts): an id, and fields not yet checked. */
 export interface UnreadDoc {
   _id: string;

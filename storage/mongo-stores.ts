@@ -28,6 +28,7 @@ import {
   type RollupDoc,
   raw,
   unread,
+  WHOLE_DOCUMENT,
 } from "./models.ts";
 import {
   type AlertDoc,
@@ -386,7 +387,7 @@ const toAlertDoc = (alert: AlertRecord): AlertDoc => ({
   status: alert.status,
   posted: alert.post !== undefined,
   raisedAt: new Date(alert.raisedAt),
-  // A plain copy: the driver must not see class instances or shared references.
+  // A plain copy: the driver must not see class instances or shared references (written WHOLE_DOCUMENT).
   alert: structuredClone(alert),
 });
 
@@ -400,7 +401,7 @@ function alertStore(m: Models, onCorrupt: OnCorrupt): AlertStore {
     },
     async create(alert) {
       try {
-        await alerts.insertOne(toAlertDoc(alert));
+        await alerts.insertOne(toAlertDoc(alert), WHOLE_DOCUMENT);
         return "ok";
       } catch (error) {
         if (isDuplicateKey(error)) return "conflict";
@@ -410,7 +411,11 @@ function alertStore(m: Models, onCorrupt: OnCorrupt): AlertStore {
     async update(alert, expectedRev) {
       // Agents act on an alert a few times in its life: a conditional replace is enough here (on MongoDB it is
       // atomic; on the embedded server two clicks in the same millisecond could both apply).
-      const result = await alerts.replaceOne({ _id: alert.id, rev: expectedRev }, toAlertDoc(alert));
+      const result = await alerts.replaceOne(
+        { _id: alert.id, rev: expectedRev },
+        toAlertDoc(alert),
+        WHOLE_DOCUMENT,
+      );
       return result.matchedCount === 1 ? "ok" : "conflict";
     },
     async openFor(key) {

@@ -393,6 +393,13 @@ describe("alerts", () => {
     expect(await stores.alerts.get(a.id)).toEqual(acknowledged);
   });
 
+  it("an optional field set to undefined is left out, not stored as null (which would not read back)", async () => {
+    const a: AlertRecord = { ...alert("alert-undefined"), route: undefined, post: undefined };
+    expect(await stores.alerts.create(a)).toBe("ok");
+    expect((await col("alerts").findOne({ _id: a.id }))?.alert).not.toHaveProperty("route");
+    expect(await stores.alerts.get(a.id)).toEqual(alert("alert-undefined"));
+  });
+
   it("a version-1 alert, whose title was the English string, migrates to a localized title", async () => {
     const a = alert("alert-old");
     await col("alerts").insertOne(legacyAlertDoc(a));
@@ -409,7 +416,7 @@ describe("alerts", () => {
     });
     const reports = await reportsDuring(async () => {
       const unposted = await stores.alerts.listUnposted(new Date("2026-12-02T00:00:00Z"), 10);
-      expect(unposted.map((x) => x.id).sort()).toEqual(["alert-current", "alert-old"]);
+      expect(unposted.map((x) => x.id).sort()).toEqual(["alert-current", "alert-old", "alert-undefined"]);
     });
     expect(reports.map((e) => e.id)).toEqual(["alert-bad"]);
   });
