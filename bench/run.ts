@@ -23,9 +23,14 @@ import { createRuleBasedSentimentAnalyzer } from "../core/sentiment/rule-based.t
 import { createSurveyService, type SurveyService } from "../core/service.ts";
 import { toRevision } from "../storage/conversation-store.ts";
 import { resolveMongo } from "../storage/embedded.ts";
-import type { ConversationHeadDoc, ConversationRevisionDoc, ResponseDoc } from "../storage/models.ts";
 import { raw } from "../storage/models.ts";
 import { type Database, openDatabase } from "../storage/mongo-stores.ts";
+import {
+  type ConversationHeadDoc,
+  type ConversationRevisionDoc,
+  type ResponseDoc,
+  STORED_VERSION,
+} from "../storage/schemas.ts";
 import { telegramEndToEnd } from "./telegram-e2e.ts";
 
 const root = resolve(import.meta.dirname, "..");
@@ -198,7 +203,7 @@ async function storageSections(makeRig: () => Rig, nps: Flow, db: Database, bare
         recentEventIds: [`m${i}`],
         transcript: [],
       };
-      headDocs.push({ _id: r.key, conversationId: r.state.id, startedAt: now });
+      headDocs.push({ _id: r.key, v: STORED_VERSION, conversationId: r.state.id, startedAt: now });
       revisionDocs.push(toRevision(r));
     }
     await revisions.insertMany(revisionDocs);

@@ -62,7 +62,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   let database: Database;
   try {
     // The embedded server is started by this process on its own locked data directory: the only writer.
-    database = await openDatabase(target.uri, options.dbName, { soleWriter: target.kind !== "external" });
+    database = await openDatabase(target.uri, options.dbName, {
+      soleWriter: target.kind !== "external",
+      onCorrupt: (e) =>
+        logger.error({ code: e.code, collection: e.collection, id: e.id, path: e.path }, e.message),
+    });
   } catch (error) {
     await target.stop();
     throw new CxError("STORE_UNAVAILABLE", `cannot connect to ${redactUri(target.uri)}`, { cause: error });

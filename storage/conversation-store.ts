@@ -1,14 +1,19 @@
+import { z } from "zod";
 import { BoundedMap } from "../core/bounded-map.ts";
-import type { ConversationState } from "../core/engine/state.ts";
-import type { ConversationRecord, ConversationStore, TranscriptEntry } from "../core/ports.ts";
+import type { ConversationRecord, ConversationStore } from "../core/ports.ts";
+import { isDuplicateKey, type Models, raw, unread, WHOLE_DOCUMENT } from "./models.ts";
 import {
   type ConversationHeadDoc,
   type ConversationRevisionDoc,
-  isDuplicateKey,
-  type Models,
+  conversationHeads,
+  conversationRevisions,
+  corruptionOf,
   type ResponseDoc,
-  raw,
-} from "./models.ts";
+  readStored,
+  reportCorrupt,
+  STORED_VERSION,
+  type StoreCorruptError,
+} from "./schemas.ts";
 
 /**
  * Conversations in progress as an append-only chain of revisions.
@@ -43,32 +48,31 @@ const ORPHAN_HEAD_MS = 30_000;
 const revisionId = (key: string, conversationId: string, rev: number): string =>
   `${key}#${conversationId}#${rev}`;
 
+/** The record a stored revision holds: every field but the revision's own bookkeeping. */
 function toRecord(doc: ConversationRevisionDoc): ConversationRecord {
-  return {
-    key: doc.key,
-    rev: doc.rev,
-    state: doc.state as unknown as ConversationState,
-    recentEventIds: doc.recentEventIds ?? [],
-    transcript: (doc.transcript ?? []) as unknown as TranscriptEntry[],
-    ...(doc.outbox ? { outbox: doc.outbox as unknown as NonNullable<ConversationRecord["outbox"]> } : {}),
-  };
+  const { _id, v, conversationId, status, updatedAt, ...record } = doc;
+  return record;
 }
 
 /** The stored form of one revision (exported for bulk loading in the benchmark). */
 export function toRevision(r: ConversationRecord): ConversationRevisionDoc {
   return {
+    ...r,
     _id: revisionId(r.key, r.state.id, r.rev),
-    key: r.key,
+    v: STORED_VERSION,
     conversationId: r.state.id,
-    rev: r.rev,
     status: r.state.status,
     updatedAt: new Date(r.state.updatedAt),
-    state: r.state as unknown as Record<string, unknown>,
-    recentEventIds: [...r.recentEventIds],
-    transcript: r.transcript as unknown as Record<string, unknown>[],
-    ...(r.outbox ? { outbox: r.outbox as unknown as Record<string, unknown> } : {}),
   };
 }
+
+/** What the idle sweep's scan projects from each revision. */
+const ZRevisionRef = z.object({
+  _id: z.string(),
+  key: z.string(),
+  conversationId: z.string(),
+  rev: z.number(),
+});
 
 export interface ConversationStoreOptions {
   readonly pointerLimit?: number;
@@ -78,6 +82,11 @@ export interface ConversationStoreOptions {
    * it with several processes on one database: a kept record could be behind another process's write.
    */
   readonly soleWriterCache?: number;
+  /**
+   * Told about every stored document that cannot be read (see storage/schemas.ts). A lookup then throws the
+   * same `STORE_CORRUPT` error; the idle sweep skips the document.
+   */
+  readonly onCorrupt?: (error: StoreCorruptError) => void;
 }
 
 export function createConversationStore(
@@ -86,6 +95,23 @@ export function createConversationStore(
 ): ConversationStore {
   const heads = raw<ConversationHeadDoc>(m.ConversationHead);
   const revisions = raw<ConversationRevisionDoc>(m.ConversationRevision);
+  // Reads go through the untyped collections: what they return is parsed, not trusted.
+  const storedHeads = unread(m.ConversationHead);
+  const storedRevisions = unread(m.ConversationRevision);
+  const onCorrupt = options.onCorrupt ?? reportCorrupt;
+  /** A stored revision as a record; an unreadable one is reported and thrown. */
+  const recordOf = (doc: unknown): ConversationRecord => {
+    const read = readStored(conversationRevisions, doc);
+    if (read.ok) return toRecord(read.value);
+    onCorrupt(read.error);
+    throw read.error;
+  };
+  const headOf = (doc: unknown): ConversationHeadDoc => {
+    const read = readStored(conversationHeads, doc);
+    if (read.ok) return read.value;
+    onCorrupt(read.error);
+    throw read.error;
+  };
   const compactEvery = options.compactEvery ?? 100;
   /** key → the newest revision this process saw: a hint (writes verify it), bounded, oldest evicted first. */
   const pointers = new BoundedMap<string, { conversationId: string; rev: number }>(
@@ -126,7 +152,7 @@ export function createConversationStore(
 
   const insert = async (doc: ConversationRevisionDoc): Promise<boolean> => {
     try {
-      await revisions.insertOne(doc);
+      await revisions.insertOne(doc, WHOLE_DOCUMENT);
       return true;
     } catch (error) {
       if (isDuplicateKey(error)) return false;
@@ -139,20 +165,21 @@ export function createConversationStore(
     key: string,
     conversationId: string,
     from: number,
-  ): Promise<ConversationRevisionDoc | null> => {
-    let found: ConversationRevisionDoc | null = null;
+  ): Promise<ConversationRecord | null> => {
+    let found: unknown = null;
     for (let rev = from; ; rev++) {
-      const doc = await revisions.findOne({ _id: revisionId(key, conversationId, rev) });
-      if (!doc) return found;
+      const doc = await storedRevisions.findOne({ _id: revisionId(key, conversationId, rev) });
+      if (!doc) return found === null ? null : recordOf(found);
       found = doc;
     }
   };
 
   /** Without a pointer: the head says which conversation; one query finds its newest revision. */
   const fromHead = async (key: string): Promise<ConversationRecord | null> => {
-    const head = await heads.findOne({ _id: key });
-    if (!head) return null;
-    const [newest] = await revisions
+    const found = await storedHeads.findOne({ _id: key });
+    if (!found) return null;
+    const head = headOf(found);
+    const [newest] = await storedRevisions
       .find({ key, conversationId: head.conversationId })
       .sort({ rev: -1 })
       .limit(1)
@@ -163,8 +190,9 @@ export function createConversationStore(
       }
       return null;
     }
-    point(key, newest.conversationId, newest.rev);
-    return toRecord(newest);
+    const record = recordOf(newest);
+    point(key, record.state.id, record.rev);
+    return record;
   };
 
   let compacting: Promise<number> | undefined;
@@ -210,20 +238,26 @@ export function createConversationStore(
       if (kept) return kept.record;
       const pointer = pointers.get(key);
       if (pointer) {
-        const doc = opts.fresh
-          ? await newestFrom(key, pointer.conversationId, pointer.rev)
-          : await revisions.findOne({ _id: revisionId(key, pointer.conversationId, pointer.rev) });
-        if (doc) {
+        let record: ConversationRecord | null;
+        if (opts.fresh) {
+          record = await newestFrom(key, pointer.conversationId, pointer.rev);
+        } else {
+          const doc = await storedRevisions.findOne({
+            _id: revisionId(key, pointer.conversationId, pointer.rev),
+          });
+          record = doc ? recordOf(doc) : null;
+        }
+        if (record) {
           if (opts.fresh) {
             // The conversation may have been archived by another process since.
-            const head = await heads.findOne({ _id: key });
-            if (head?.conversationId !== doc.conversationId) {
+            const head = await storedHeads.findOne({ _id: key });
+            if (!head || headOf(head).conversationId !== record.state.id) {
               pointers.delete(key);
               return fromHead(key);
             }
           }
-          point(key, doc.conversationId, doc.rev);
-          return toRecord(doc);
+          point(key, record.state.id, record.rev);
+          return record;
         }
         pointers.delete(key);
       }
@@ -238,6 +272,7 @@ export function createConversationStore(
       try {
         await heads.insertOne({
           _id: record.key,
+          v: STORED_VERSION,
           conversationId: record.state.id,
           startedAt: new Date(record.state.startedAt),
         });
@@ -270,22 +305,19 @@ export function createConversationStore(
       const s = record.state;
       forget(record.key);
       const doc: ResponseDoc = {
+        ...record,
         _id: s.id,
-        key: record.key,
-        rev: record.rev,
+        v: STORED_VERSION,
         flowKey: s.flowKey,
         flowVersion: s.flowVersion,
         status: s.status,
         channel: s.respondent.channel,
         startedAt: new Date(s.startedAt),
         endedAt: new Date(s.endedAt ?? s.updatedAt),
-        state: s as unknown as Record<string, unknown>,
-        recentEventIds: [...record.recentEventIds],
-        transcript: record.transcript as unknown as Record<string, unknown>[],
       };
       // An insert (O(1) as the archive grows); an ended conversation never changes, so a repeat is a no-op.
       try {
-        await raw<ResponseDoc>(m.Response).insertOne(doc);
+        await raw<ResponseDoc>(m.Response).insertOne(doc, WHOLE_DOCUMENT);
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
       }
@@ -296,12 +328,19 @@ export function createConversationStore(
 
     async listIdle(before, max, options) {
       // One scan of the revisions for the whole sweep, then one probe per candidate that it is the newest.
+      // An unreadable document is reported and skipped: one bad conversation never stops the sweep.
       const updatedAt = options?.after ? { $lt: before, $gt: options.after } : { $lt: before };
-      const stale = await revisions
+      const stale = await storedRevisions
         .find({ updatedAt }, { projection: { key: 1, conversationId: 1, rev: 1 } })
         .toArray();
       const newest = new Map<string, { key: string; conversationId: string; rev: number }>();
-      for (const d of stale) {
+      for (const found of stale) {
+        const parsed = ZRevisionRef.safeParse(found);
+        if (!parsed.success) {
+          onCorrupt(corruptionOf(conversationRevisions.collection, found, parsed.error));
+          continue;
+        }
+        const d = parsed.data;
         const id = `${d.key}#${d.conversationId}`;
         const seen = newest.get(id);
         if (!seen || seen.rev < d.rev)
@@ -310,18 +349,27 @@ export function createConversationStore(
       const out: ConversationRecord[] = [];
       for (const c of newest.values()) {
         if (out.length >= max) break;
-        const head = await heads.findOne({ _id: c.key });
-        if (head?.conversationId !== c.conversationId) continue;
+        const found = await storedHeads.findOne({ _id: c.key });
+        if (!found) continue;
+        const head = readStored(conversationHeads, found);
+        if (!head.ok) {
+          onCorrupt(head.error);
+          continue;
+        }
+        if (head.value.conversationId !== c.conversationId) continue;
         if (
-          await revisions.findOne(
+          await storedRevisions.findOne(
             { _id: revisionId(c.key, c.conversationId, c.rev + 1) },
             { projection: { _id: 1 } },
           )
         ) {
           continue;
         }
-        const doc = await revisions.findOne({ _id: revisionId(c.key, c.conversationId, c.rev) });
-        if (doc) out.push(toRecord(doc));
+        const doc = await storedRevisions.findOne({ _id: revisionId(c.key, c.conversationId, c.rev) });
+        if (!doc) continue;
+        const read = readStored(conversationRevisions, doc);
+        if (read.ok) out.push(toRecord(read.value));
+        else onCorrupt(read.error);
       }
       return out.sort((a, b) => (a.state.updatedAt < b.state.updatedAt ? -1 : 1));
     },

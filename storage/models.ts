@@ -1,4 +1,16 @@
-import { type Connection, type Model, type mongo, Schema } from "mongoose";
+import { type Connection, type mongo, Schema } from "mongoose";
+import type {
+  AlertDoc,
+  AlertPointerDoc,
+  AuditDoc,
+  ConversationHeadDoc,
+  ConversationRevisionDoc,
+  FlowDoc,
+  FlowHeadDoc,
+  ProcessedEventDoc,
+  RespondentDoc,
+  ResponseDoc,
+} from "./schemas.ts";
 
 /**
  * The collections. Hot-path lookups go by deterministic string `_id` (the respondent's key, the conversation
@@ -10,59 +22,7 @@ import { type Connection, type Model, type mongo, Schema } from "mongoose";
  * indexes, `$lookup`, `$facet`, `$avg`/`$push` accumulators, or keys containing `.` or starting with `$`.
  */
 
-/** One conversation in progress: `_id` is the respondent's key. Tiny; written only at start and end. */
-export interface ConversationHeadDoc {
-  _id: string;
-  conversationId: string;
-  startedAt: Date;
-}
-
-/** One revision of a conversation in progress, never changed once written: `_id` = `key#conversationId#rev`. */
-export interface ConversationRevisionDoc {
-  _id: string;
-  key: string;
-  conversationId: string;
-  rev: number;
-  status: string;
-  updatedAt: Date;
-  state: Record<string, unknown>;
-  recentEventIds: string[];
-  transcript: Record<string, unknown>[];
-  /** The reply owed for the last event, saved with it (see ConversationRecord.outbox). */
-  outbox?: Record<string, unknown>;
-}
-
-export interface ResponseDoc {
-  _id: string;
-  key: string;
-  rev: number;
-  flowKey: string;
-  flowVersion: number;
-  status: string;
-  channel: string;
-  startedAt: Date;
-  endedAt: Date;
-  state: Record<string, unknown>;
-  recentEventIds: string[];
-  transcript: Record<string, unknown>[];
-}
-
-export interface ProcessedEventDoc {
-  _id: string;
-  at: Date;
-}
-
-export interface RespondentDoc {
-  _id: string;
-  channel: string;
-  userId: string;
-  displayName?: string;
-  locale?: string;
-  lastLocale?: string;
-  optedOut: boolean;
-  lastSurveyedAt?: Date;
-}
-
+/** Score rollups (not versioned: their storage is reworked separately). */
 export interface RollupDoc {
   /** `flowKey|stepId|day`. */
   _id: string;
@@ -79,52 +39,12 @@ export interface RollupDoc {
   sum: number;
 }
 
-export interface FlowDoc {
-  _id: string;
-  key: string;
-  version: number;
-  hash: string;
-  definition: Record<string, unknown>;
-  publishedAt: Date;
-  publishedBy: string;
-}
-
-export interface FlowHeadDoc {
-  _id: string;
-  version: number;
-  hash: string;
-}
-
-export interface AuditDoc {
-  at: Date;
-  actor: string;
-  action: string;
-  target: string;
-  detail?: Record<string, string | number | boolean>;
-}
-
-/** A low-score alert (core's `AlertRecord`), `_id` = conversation id; `posted` says whether it is on Slack. */
-export interface AlertDoc {
-  _id: string;
-  rev: number;
-  status: string;
-  posted: boolean;
-  raisedAt: Date;
-  alert: Record<string, unknown>;
-}
-
-/** A respondent's open alert, `_id` = respondent key. */
-export interface AlertPointerDoc {
-  _id: string;
-  alertId: string;
-  at: Date;
-}
-
 const opts = { versionKey: false, minimize: false, strict: true } as const;
 
 const conversationHeadSchema = new Schema<ConversationHeadDoc>(
   {
     _id: String,
+    v: Number,
     conversationId: { type: String, required: true },
     startedAt: { type: Date, required: true },
   },
@@ -134,6 +54,7 @@ const conversationHeadSchema = new Schema<ConversationHeadDoc>(
 const conversationRevisionSchema = new Schema<ConversationRevisionDoc>(
   {
     _id: String,
+    v: Number,
     key: { type: String, required: true },
     conversationId: { type: String, required: true },
     rev: { type: Number, required: true },
@@ -151,6 +72,7 @@ conversationRevisionSchema.index({ updatedAt: 1 });
 const responseSchema = new Schema<ResponseDoc>(
   {
     _id: String,
+    v: Number,
     key: { type: String, required: true },
     rev: Number,
     flowKey: { type: String, required: true },
@@ -169,7 +91,7 @@ responseSchema.index({ flowKey: 1, endedAt: 1 });
 responseSchema.index({ key: 1, endedAt: -1 });
 
 const processedEventSchema = new Schema<ProcessedEventDoc>(
-  { _id: String, at: { type: Date, required: true } },
+  { _id: String, v: Number, at: { type: Date, required: true } },
   { ...opts, collection: "processed_events" },
 );
 processedEventSchema.index({ at: 1 });
@@ -177,6 +99,7 @@ processedEventSchema.index({ at: 1 });
 const respondentSchema = new Schema<RespondentDoc>(
   {
     _id: String,
+    v: Number,
     channel: { type: String, required: true },
     userId: { type: String, required: true },
     displayName: String,
@@ -207,6 +130,7 @@ rollupSchema.index({ flowKey: 1, day: 1 });
 const flowSchema = new Schema<FlowDoc>(
   {
     _id: String,
+    v: Number,
     key: { type: String, required: true },
     version: { type: Number, required: true },
     hash: { type: String, required: true },
@@ -219,12 +143,18 @@ const flowSchema = new Schema<FlowDoc>(
 flowSchema.index({ key: 1, version: -1 }, { unique: true });
 
 const flowHeadSchema = new Schema<FlowHeadDoc>(
-  { _id: String, version: { type: Number, required: true }, hash: { type: String, required: true } },
+  {
+    _id: String,
+    v: Number,
+    version: { type: Number, required: true },
+    hash: { type: String, required: true },
+  },
   { ...opts, collection: "flow_heads" },
 );
 
 const auditSchema = new Schema<AuditDoc>(
   {
+    v: Number,
     at: { type: Date, required: true },
     actor: { type: String, required: true },
     action: { type: String, required: true },
@@ -238,6 +168,7 @@ auditSchema.index({ at: -1 });
 const alertSchema = new Schema<AlertDoc>(
   {
     _id: String,
+    v: Number,
     rev: { type: Number, required: true },
     status: { type: String, required: true },
     posted: { type: Boolean, required: true },
@@ -249,7 +180,7 @@ const alertSchema = new Schema<AlertDoc>(
 alertSchema.index({ posted: 1, raisedAt: 1 });
 
 const alertPointerSchema = new Schema<AlertPointerDoc>(
-  { _id: String, alertId: { type: String, required: true }, at: { type: Date, required: true } },
+  { _id: String, v: Number, alertId: { type: String, required: true }, at: { type: Date, required: true } },
   { ...opts, collection: "open_alerts" },
 );
 
@@ -274,13 +205,33 @@ export type Models = ReturnType<typeof createModels>;
 
 /** Creates the declared indexes (idempotent). */
 export async function ensureIndexes(models: Models): Promise<void> {
-  for (const model of Object.values(models)) await (model as unknown as Model<unknown>).createIndexes();
+  for (const model of Object.values(models)) await model.createIndexes();
 }
 
 /** The driver collection behind a model, typed: single round trips without mongoose's document layer. */
-export function raw<T extends mongo.Document>(model: { readonly collection: unknown }): mongo.Collection<T> {
-  return model.collection as unknown as mongo.Collection<T>;
+export function raw<T extends mongo.Document>(model: {
+  readonly db: Connection;
+  readonly collection: { readonly collectionName: string };
+}): mongo.Collection<T> {
+  // The connection keeps one collection object per name: this is the model's own, typed.
+  return model.db.collection<T>(model.collection.collectionName);
 }
+
+/**
+ * Options for writing a whole document: a field set to `undefined` is left out, as the schemas' optional
+ * fields expect (the driver would store it as `null`).
+ */
+export const WHOLE_DOCUMENT = { ignoreUndefined: true } as const;
+
+/** A stored document before it is parsed (storage/schemas.ts): an id, and fields not yet checked. */
+export interface UnreadDoc {
+  _id: string;
+  [field: string]: unknown;
+}
+
+/** The driver collection behind a model, for reading: what it returns is parsed, not trusted. */
+export const unread = (model: Parameters<typeof raw>[0]): mongo.Collection<UnreadDoc> =>
+  raw<UnreadDoc>(model);
 
 /** MongoDB's duplicate-key error (E11000), on MongoDB and FerretDB alike. */
 export function isDuplicateKey(error: unknown): boolean {

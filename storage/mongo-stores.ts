@@ -1,7 +1,6 @@
 import mongoose, { type Connection } from "mongoose";
 import type { AlertRecord } from "../core/alerts/alert.ts";
-import type { ConversationState } from "../core/engine/state.ts";
-import type { Flow, FlowDefinition } from "../core/flow/schema.ts";
+import type { Flow } from "../core/flow/schema.ts";
 import type { Locale } from "../core/locale.ts";
 import type {
   AlertStore,
@@ -17,27 +16,42 @@ import type {
   RollupRow,
   RollupStore,
   SurveyStores,
-  TranscriptEntry,
 } from "../core/ports.ts";
 import { respondentKey } from "../core/service.ts";
 import type { Channel, RespondentRef } from "../core/types.ts";
 import { createConversationStore } from "./conversation-store.ts";
 import {
+  createModels,
+  ensureIndexes,
+  isDuplicateKey,
+  type Models,
+  type RollupDoc,
+  raw,
+  unread,
+  WHOLE_DOCUMENT,
+} from "./models.ts";
+import {
   type AlertDoc,
   type AlertPointerDoc,
   type AuditDoc,
-  createModels,
-  ensureIndexes,
+  alerts as alertDocs,
+  alertPointers,
+  auditEntries,
   type FlowDoc,
   type FlowHeadDoc,
-  isDuplicateKey,
-  type Models,
+  flows as flowDocs,
+  flowHeads,
   type ProcessedEventDoc,
   type RespondentDoc,
   type ResponseDoc,
-  type RollupDoc,
-  raw,
-} from "./models.ts";
+  readStored,
+  reportCorrupt,
+  respondents as respondentDocs,
+  responses as responseDocs,
+  STORED_VERSION,
+  type StoreCorruptError,
+  type StoredShape,
+} from "./schemas.ts";
 
 /** Retries an upsert that lost a race to create the same new `_id` (E11000 on concurrent upserts). */
 async function retryUpsert<T>(op: () => Promise<T>): Promise<T> {
@@ -50,25 +64,53 @@ async function retryUpsert<T>(op: () => Promise<T>): Promise<T> {
   }
 }
 
-const toRecord = (doc: ResponseDoc): ConversationRecord => ({
-  key: doc.key,
-  rev: doc.rev,
-  state: doc.state as unknown as ConversationState,
-  recentEventIds: doc.recentEventIds ?? [],
-  transcript: (doc.transcript ?? []) as unknown as TranscriptEntry[],
-});
+/** The record an archived response holds: every field but the archive's own. */
+function toRecord(doc: ResponseDoc): ConversationRecord {
+  const { _id, v, flowKey, flowVersion, status, channel, startedAt, endedAt, ...record } = doc;
+  return record;
+}
 
-function responseStore(m: Models): ResponseStore {
+/** Where a store reports the stored documents it cannot read. */
+type OnCorrupt = (error: StoreCorruptError) => void;
+
+/**
+ * Reads one document a caller asked for by id: an unreadable one is reported and thrown (`STORE_CORRUPT`),
+ * never passed on as if it were valid.
+ */
+function readOne<T>(stored: StoredShape<T>, doc: unknown, onCorrupt: OnCorrupt): T {
+  const read = readStored(stored, doc);
+  if (read.ok) return read.value;
+  onCorrupt(read.error);
+  throw read.error;
+}
+
+/** Reads the documents of a listing: an unreadable one is reported and skipped. */
+function readMany<T>(stored: StoredShape<T>, docs: readonly unknown[], onCorrupt: OnCorrupt): T[] {
+  const out: T[] = [];
+  for (const doc of docs) {
+    const read = readStored(stored, doc);
+    if (read.ok) out.push(read.value);
+    else onCorrupt(read.error);
+  }
+  return out;
+}
+
+function responseStore(m: Models, onCorrupt: OnCorrupt): ResponseStore {
+  const stored = unread(m.Response);
   return {
     async *list(filter) {
-      const cursor = m.Response.find(filter.flowKey === undefined ? {} : { flowKey: filter.flowKey })
-        .lean<ResponseDoc[]>()
-        .cursor({ batchSize: 500 });
-      for await (const doc of cursor) yield toRecord(doc as ResponseDoc);
+      const cursor = stored.find(filter.flowKey === undefined ? {} : { flowKey: filter.flowKey }, {
+        batchSize: 500,
+      });
+      for await (const doc of cursor) {
+        const read = readStored(responseDocs, doc);
+        if (read.ok) yield toRecord(read.value);
+        else onCorrupt(read.error);
+      }
     },
     async get(conversationId) {
-      const doc = await m.Response.findById(conversationId).lean<ResponseDoc>();
-      return doc ? toRecord(doc) : null;
+      const doc = await stored.findOne({ _id: conversationId });
+      return doc ? toRecord(readOne(responseDocs, doc, onCorrupt)) : null;
     },
     count: (filter) =>
       m.Response.countDocuments(filter.flowKey === undefined ? {} : { flowKey: filter.flowKey }),
@@ -86,7 +128,7 @@ function processedEventStore(m: Models): ProcessedEventStore {
   return {
     async claim(eventId, at) {
       try {
-        await raw<ProcessedEventDoc>(m.ProcessedEvent).insertOne({ _id: eventId, at });
+        await raw<ProcessedEventDoc>(m.ProcessedEvent).insertOne({ _id: eventId, v: STORED_VERSION, at });
         return true;
       } catch (error) {
         if (isDuplicateKey(error)) return false;
@@ -94,7 +136,8 @@ function processedEventStore(m: Models): ProcessedEventStore {
       }
     },
     async has(eventId) {
-      return (await m.ProcessedEvent.findById(eventId).lean()) !== null;
+      // Only whether it is there: no field of the document is read.
+      return (await unread(m.ProcessedEvent).findOne({ _id: eventId }, { projection: { _id: 1 } })) !== null;
     },
     async forget(eventId) {
       await raw<ProcessedEventDoc>(m.ProcessedEvent).deleteOne({ _id: eventId });
@@ -103,7 +146,7 @@ function processedEventStore(m: Models): ProcessedEventStore {
       if (eventIds.length === 0) return;
       try {
         await raw<ProcessedEventDoc>(m.ProcessedEvent).insertMany(
-          eventIds.map((id) => ({ _id: id, at })),
+          eventIds.map((id) => ({ _id: id, v: STORED_VERSION, at })),
           { ordered: false },
         );
       } catch (error) {
@@ -116,7 +159,7 @@ function processedEventStore(m: Models): ProcessedEventStore {
   };
 }
 
-function respondentStore(m: Models): RespondentStore {
+function respondentStore(m: Models, onCorrupt: OnCorrupt): RespondentStore {
   const upsert = (ref: RespondentRef, set: Record<string, unknown>) =>
     retryUpsert(() =>
       raw<RespondentDoc>(m.Respondent).updateOne(
@@ -128,23 +171,31 @@ function respondentStore(m: Models): RespondentStore {
             ...(ref.displayName === undefined ? {} : { displayName: ref.displayName }),
             ...set,
           },
-          $setOnInsert: { optedOut: false },
+          // An update never raises a document's version (see storage/schemas.ts).
+          $setOnInsert: { v: STORED_VERSION, optedOut: false },
         },
         { upsert: true },
       ),
     );
   return {
     async get(key): Promise<RespondentProfile | null> {
-      const doc = await m.Respondent.findById(key).lean();
-      if (!doc) return null;
+      const found = await unread(m.Respondent).findOne({ _id: key });
+      if (!found) return null;
+      // A profile only holds preferences: one that cannot be read is reported and the survey goes on without it.
+      const read = readStored(respondentDocs, found);
+      if (!read.ok) {
+        onCorrupt(read.error);
+        return null;
+      }
+      const doc = read.value;
       return {
         key,
-        channel: doc.channel as Channel,
+        channel: doc.channel,
         userId: doc.userId,
         ...(doc.displayName ? { displayName: doc.displayName } : {}),
-        ...(doc.locale ? { locale: doc.locale as Locale } : {}),
-        ...(doc.lastLocale ? { lastLocale: doc.lastLocale as Locale } : {}),
-        optedOut: doc.optedOut === true,
+        ...(doc.locale ? { locale: doc.locale } : {}),
+        ...(doc.lastLocale ? { lastLocale: doc.lastLocale } : {}),
+        optedOut: doc.optedOut,
         ...(doc.lastSurveyedAt ? { lastSurveyedAt: doc.lastSurveyedAt.toISOString() } : {}),
       };
     },
@@ -243,19 +294,21 @@ function rollupStore(m: Models): RollupStore {
   };
 }
 
-function flowStore(m: Models): FlowStore {
-  const toFlow = (doc: { definition: Record<string, unknown>; version: number }): Flow => ({
-    ...(doc.definition as unknown as FlowDefinition),
-    version: doc.version,
-  });
+function flowStore(m: Models, onCorrupt: OnCorrupt): FlowStore {
   const get = async (key: string, version: number): Promise<Flow | null> => {
-    const doc = await m.Flow.findById(`${key}@${version}`).lean();
-    return doc ? toFlow(doc) : null;
+    const found = await unread(m.Flow).findOne({ _id: `${key}@${version}` });
+    if (!found) return null;
+    const doc = readOne(flowDocs, found, onCorrupt);
+    return { ...doc.definition, version: doc.version };
+  };
+  const headOf = async (key: string): Promise<FlowHeadDoc | null> => {
+    const found = await unread(m.FlowHead).findOne({ _id: key });
+    return found ? readOne(flowHeads, found, onCorrupt) : null;
   };
   return {
     async publish(definition, hash, actor) {
       for (let i = 0; ; i++) {
-        const head = await m.FlowHead.findById(definition.key).lean();
+        const head = await headOf(definition.key);
         if (head && head.hash === hash) {
           const existing = await get(definition.key, head.version);
           if (existing) return { flow: existing, created: false };
@@ -264,10 +317,11 @@ function flowStore(m: Models): FlowStore {
         try {
           await raw<FlowDoc>(m.Flow).insertOne({
             _id: `${definition.key}@${version}`,
+            v: STORED_VERSION,
             key: definition.key,
             version,
             hash,
-            definition: definition as unknown as Record<string, unknown>,
+            definition,
             publishedAt: new Date(),
             publishedBy: actor,
           });
@@ -277,10 +331,11 @@ function flowStore(m: Models): FlowStore {
         }
         await raw<FlowHeadDoc>(m.FlowHead).replaceOne(
           { _id: definition.key },
-          { version, hash },
+          { v: STORED_VERSION, version, hash },
           { upsert: true },
         );
         await raw<AuditDoc>(m.Audit).insertOne({
+          v: STORED_VERSION,
           at: new Date(),
           actor,
           action: "flow.publish",
@@ -292,26 +347,29 @@ function flowStore(m: Models): FlowStore {
     },
     get,
     async latest(key) {
-      const head = await m.FlowHead.findById(key).lean();
+      const head = await headOf(key);
       return head ? get(key, head.version) : null;
     },
     async keys() {
-      return (await m.FlowHead.find({}, { _id: 1 }).lean()).map((d) => d._id).sort();
+      // Only the ids (the flow keys); a head that cannot be read is reported when its flow is.
+      const ids = await unread(m.FlowHead).distinct("_id");
+      return ids.filter((id): id is string => typeof id === "string").sort();
     },
   };
 }
 
-function auditLog(m: Models): AuditLog {
+function auditLog(m: Models, onCorrupt: OnCorrupt): AuditLog {
   return {
     async record(entry: AuditEntry) {
       await raw<AuditDoc>(m.Audit).insertOne({
         ...entry,
+        v: STORED_VERSION,
         ...(entry.detail ? { detail: { ...entry.detail } } : {}),
       });
     },
     async recent(limit) {
-      const docs = await m.Audit.find({}).sort({ at: -1 }).limit(limit).lean();
-      return docs.map((d) => ({
+      const docs = await unread(m.Audit).find({}).sort({ at: -1 }).limit(limit).toArray();
+      return readMany(auditEntries, docs, onCorrupt).map((d) => ({
         at: d.at,
         actor: d.actor,
         action: d.action,
@@ -324,26 +382,26 @@ function auditLog(m: Models): AuditLog {
 
 const toAlertDoc = (alert: AlertRecord): AlertDoc => ({
   _id: alert.id,
+  v: STORED_VERSION,
   rev: alert.rev,
   status: alert.status,
   posted: alert.post !== undefined,
   raisedAt: new Date(alert.raisedAt),
-  // A plain copy: the driver must not see class instances or shared references.
-  alert: JSON.parse(JSON.stringify(alert)) as Record<string, unknown>,
+  // A plain copy: the driver must not see class instances or shared references (written WHOLE_DOCUMENT).
+  alert: structuredClone(alert),
 });
-const fromAlertDoc = (doc: AlertDoc): AlertRecord => doc.alert as unknown as AlertRecord;
 
-function alertStore(m: Models): AlertStore {
+function alertStore(m: Models, onCorrupt: OnCorrupt): AlertStore {
   const alerts = raw<AlertDoc>(m.Alert);
   const pointers = raw<AlertPointerDoc>(m.AlertPointer);
   return {
     async get(id) {
-      const doc = await alerts.findOne({ _id: id });
-      return doc ? fromAlertDoc(doc) : null;
+      const doc = await unread(m.Alert).findOne({ _id: id });
+      return doc ? readOne(alertDocs, doc, onCorrupt).alert : null;
     },
     async create(alert) {
       try {
-        await alerts.insertOne(toAlertDoc(alert));
+        await alerts.insertOne(toAlertDoc(alert), WHOLE_DOCUMENT);
         return "ok";
       } catch (error) {
         if (isDuplicateKey(error)) return "conflict";
@@ -353,26 +411,49 @@ function alertStore(m: Models): AlertStore {
     async update(alert, expectedRev) {
       // Agents act on an alert a few times in its life: a conditional replace is enough here (on MongoDB it is
       // atomic; on the embedded server two clicks in the same millisecond could both apply).
-      const result = await alerts.replaceOne({ _id: alert.id, rev: expectedRev }, toAlertDoc(alert));
+      const result = await alerts.replaceOne(
+        { _id: alert.id, rev: expectedRev },
+        toAlertDoc(alert),
+        WHOLE_DOCUMENT,
+      );
       return result.matchedCount === 1 ? "ok" : "conflict";
     },
     async openFor(key) {
-      const doc = await pointers.findOne({ _id: key });
-      return doc ? { alertId: doc.alertId, at: doc.at } : null;
+      const found = await unread(m.AlertPointer).findOne({ _id: key });
+      if (!found) return null;
+      // A pointer is a hint for forwarding a customer's message: one that cannot be read is reported and
+      // treated as absent (the message is then answered as outside a survey, not lost in a crash).
+      const read = readStored(alertPointers, found);
+      if (!read.ok) {
+        onCorrupt(read.error);
+        return null;
+      }
+      return { alertId: read.value.alertId, at: read.value.at };
     },
     async setOpen(key, alertId, at) {
       if (alertId === null) await pointers.deleteOne({ _id: key });
-      else await pointers.replaceOne({ _id: key }, { alertId, at }, { upsert: true });
+      else await pointers.replaceOne({ _id: key }, { v: STORED_VERSION, alertId, at }, { upsert: true });
     },
     async listUnposted(before, limit) {
-      const docs = await alerts
+      const docs = await unread(m.Alert)
         .find({ posted: false, raisedAt: { $lt: before } })
         .sort({ raisedAt: 1 })
         .limit(limit)
         .toArray();
-      return docs.map(fromAlertDoc);
+      return readMany(alertDocs, docs, onCorrupt).map((d) => d.alert);
     },
   };
+}
+
+export interface MongoStoresOptions {
+  /** This process is the database's only writer (the embedded server it started): it may keep what it wrote. */
+  readonly soleWriter?: boolean;
+  /**
+   * Told about every stored document that cannot be read (default: a process warning). A lookup by id then
+   * throws the same `STORE_CORRUPT` error, except for respondent profiles and open-alert pointers, which read
+   * as absent; listings skip the document.
+   */
+  readonly onCorrupt?: (error: StoreCorruptError) => void;
 }
 
 /** Conversations kept in memory by a sole writer (about 2 kB each). */
@@ -384,22 +465,23 @@ const SOLE_WRITER_CACHE = 5_000;
  */
 export function createMongoStores(
   connection: Connection,
-  options: { soleWriter?: boolean } = {},
+  options: MongoStoresOptions = {},
 ): SurveyStores & { readonly models: Models } {
   const models = createModels(connection);
+  const onCorrupt = options.onCorrupt ?? reportCorrupt;
   return {
     models,
-    conversations: createConversationStore(
-      models,
-      options.soleWriter ? { soleWriterCache: SOLE_WRITER_CACHE } : {},
-    ),
-    responses: responseStore(models),
+    conversations: createConversationStore(models, {
+      onCorrupt,
+      ...(options.soleWriter ? { soleWriterCache: SOLE_WRITER_CACHE } : {}),
+    }),
+    responses: responseStore(models, onCorrupt),
     events: processedEventStore(models),
-    respondents: respondentStore(models),
+    respondents: respondentStore(models, onCorrupt),
     rollups: rollupStore(models),
-    flows: flowStore(models),
-    audit: auditLog(models),
-    alerts: alertStore(models),
+    flows: flowStore(models, onCorrupt),
+    audit: auditLog(models, onCorrupt),
+    alerts: alertStore(models, onCorrupt),
   };
 }
 
@@ -414,7 +496,7 @@ export interface Database {
 export async function openDatabase(
   uri: string,
   dbName?: string,
-  options: { soleWriter?: boolean } = {},
+  options: MongoStoresOptions = {},
 ): Promise<Database> {
   const connection = mongoose.createConnection(uri, {
     ...(dbName === undefined ? {} : { dbName }),

@@ -5,9 +5,13 @@ import type { Flow } from "../../core/flow/schema.ts";
 import type { ConversationRecord, RollupIncrement } from "../../core/ports.ts";
 import { RollupBuffer } from "../../core/rollups.ts";
 import { createConversationStore } from "../../storage/conversation-store.ts";
-import type { ConversationHeadDoc, ConversationRevisionDoc } from "../../storage/models.ts";
 import { ensureIndexes, raw } from "../../storage/models.ts";
 import { createMongoStores } from "../../storage/mongo-stores.ts";
+import {
+  type ConversationHeadDoc,
+  type ConversationRevisionDoc,
+  STORED_VERSION,
+} from "../../storage/schemas.ts";
 import { connectTestDb, type TestDb } from "../helpers/db.ts";
 
 let db: TestDb;
@@ -110,6 +114,7 @@ describe("conversation store", () => {
     const heads = raw<ConversationHeadDoc>(stores.models.ConversationHead);
     await heads.insertOne({
       _id: "telegram:orphan",
+      v: STORED_VERSION,
       conversationId: "gone",
       startedAt: new Date(Date.now() - 60_000),
     });
