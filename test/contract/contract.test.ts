@@ -321,6 +321,15 @@ describe.each(DRIVERS)("the platform contract on $name", ({ create }) => {
       const stored = await d.db.conversation(user);
       expect(answersOf(stored).map((a) => a.stepId)).toEqual(["score", "why-negative"]);
       expect(ratingOf(answersOf(stored)[0]?.answer)).toBe(2);
+      // The second tap found its question answered: the question still shows the answer, not a notice.
+      await until("the comment's question closed", () =>
+        d.messagesSince(user, mark).some((m) => m.text.includes("✓ It arrived late")),
+      );
+      const scoreQuestion = d
+        .messagesSince(user, { messages: 0, calls: 0 })
+        .find((m) => m.text.includes(stepText("csat", "score", "en")));
+      expect(scoreQuestion?.text).toContain("✓ 2");
+      expect(scoreQuestion?.text).not.toContain(t("en", "stale"));
       expect(
         d.messagesSince(user, mark).filter((m) => m.text.includes(stepText("csat", "why-negative", "en"))),
       ).toHaveLength(1);
