@@ -7,7 +7,7 @@ import {
   type PlatformDriver,
   type SeenMessage,
 } from "../driver.ts";
-import { SIGNING_SECRET, startContractCxbot } from "./cxbot.ts";
+import { SIGNING_SECRET, startContractCxbot, textDirection } from "./cxbot.ts";
 
 /**
  * Slack: the real bolt app in HTTP mode (SLACK_SIGNING_SECRET), the fake Slack sending signed events, slash
@@ -18,8 +18,8 @@ const capabilities: Capabilities = {
   platform: "slack",
   buttons: "native",
   edits: true,
-  // Slack lays messages and their buttons out left to right in every language.
-  rtlLayout: false,
+  // Slack's client lays buttons out left to right; cxbot orders each row right to left for fa/ar.
+  rtlLayout: true,
   deepLink: {
     form: "none in Slack: /feedback <flow> starts a flow by name, with no reference",
     carriesReference: false,
@@ -73,13 +73,16 @@ export async function createSlackDriver(): Promise<PlatformDriver> {
           .filter((e) => e.type === "button")
           .map((e) => e.text?.text ?? ""),
       );
-  const seen = (m: StoredSlackMessage): SeenMessage => ({
-    text: m.text ?? "",
-    // One actions block is one row, laid out left to right: reading order is array order.
-    rows: buttonsOf(m),
-    direction: "ltr",
-    edited: m.updatedCount > 0,
-  });
+  const seen = (m: StoredSlackMessage): SeenMessage => {
+    const direction = textDirection(m.text ?? "");
+    return {
+      text: m.text ?? "",
+      // One actions block is one row, laid out left to right; a right-to-left reader meets the rightmost first.
+      rows: buttonsOf(m).map((row) => (direction === "rtl" ? row.reverse() : row)),
+      direction,
+      edited: m.updatedCount > 0,
+    };
+  };
   const withButton = (user: ContractUser, label: string): StoredSlackMessage[] => {
     const found = fromBot(user).filter((m) => buttonsOf(m).flat().includes(label));
     if (found.length === 0) throw new Error(`slack: no button ${label} shown to ${user.name}`);
