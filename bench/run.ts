@@ -32,6 +32,7 @@ import {
   STORED_VERSION,
 } from "../storage/schemas.ts";
 import { telegramEndToEnd } from "./telegram-e2e.ts";
+import { textBench } from "./text.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const analyzer = createRuleBasedSentimentAnalyzer();
@@ -239,7 +240,10 @@ async function storageSections(makeRig: () => Rig, nps: Flow, db: Database, bare
 async function main(): Promise<void> {
   const flows = await loadFlows();
   const nps = flows.find((f) => f.key === "nps") as Flow;
-  if (!telegramOnly) coreThroughput(nps);
+  if (!telegramOnly) {
+    coreThroughput(nps);
+    textBench();
+  }
 
   const dataDir = await mkdtemp(join(tmpdir(), "cxbench-"));
   const target = await resolveMongo({

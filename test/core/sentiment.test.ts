@@ -299,11 +299,10 @@ describe("rule-based sentiment: totality", () => {
     }
   });
 
-  it("stays fast and bounded on a huge input", () => {
+  it("stays bounded on a huge input", () => {
     const huge = `${"خیلی خوب بود ولی دیر رسید ".repeat(4000)}${"x".repeat(100_000)}`;
-    const start = performance.now();
+    // Its speed is measured by npm run bench (section "text analysis").
     const r = analyzer.analyze(huge, "fa");
-    expect(performance.now() - start).toBeLessThan(200);
     expect(SENTIMENT_LABELS).toContain(r.label);
     expect(r.evidence.length).toBeLessThanOrEqual(64);
   });

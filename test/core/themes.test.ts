@@ -295,26 +295,12 @@ describe("themes: robustness", () => {
     expect(tagThemes("the delivery was late", "xx" as Locale)).toEqual(["delivery", "wait"]);
   });
 
-  it("stays fast and bounded on a 100 kB comment", () => {
+  it("stays bounded on a 100 kB comment", () => {
     const huge = `${"the courier was late again ".repeat(2000)}${"x".repeat(50_000)}`;
     expect(huge.length).toBeGreaterThan(100_000);
-    const start = performance.now();
+    // Its speed is measured by npm run bench (section "text analysis").
     const themes = tagThemes(huge, "en");
-    expect(performance.now() - start).toBeLessThan(200);
     expect(themes).toEqual(["delivery", "wait"]);
-  });
-
-  it("tags a 1,000-character comment in well under a millisecond", () => {
-    const text =
-      "پیک خیلی دیر رسید و برخورد بدی داشت. دو ساعت منتظر موندم، به پشتیبانی زنگ زدم جواب ندادن. اپلیکیشن موقع پرداخت هنگ کرد و قیمت‌ها هم گرونه. "
-        .repeat(8)
-        .slice(0, 1000);
-    for (let i = 0; i < 100; i++) tagThemes(text, "fa");
-    const n = 1000;
-    const start = performance.now();
-    for (let i = 0; i < n; i++) tagThemes(text, "fa");
-    const micros = ((performance.now() - start) * 1000) / n;
-    expect(micros).toBeLessThan(1000);
   });
 });
 

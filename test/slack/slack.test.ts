@@ -194,8 +194,10 @@ describe("surveys in Slack", () => {
       retryOf: sent.eventId,
     });
     expect(retried.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(fromBot()).toBe(repliesBefore);
+    // Observable instead of a pause: the customer's next message is answered after the retry was dealt with.
+    await slack.userSendsDm(user, "?");
+    await eventually(async () => (fromBot() > repliesBefore ? true : undefined));
+    expect(fromBot()).toBe(repliesBefore + 1);
     const id = await eventually(() => findArchived(`slack:${user.id}`, "csat"));
     const response = await app.database.stores.responses.get(id);
     expect(response?.state.flowKey).toBe("csat");

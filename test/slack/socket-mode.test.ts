@@ -191,7 +191,10 @@ describe("Slack in Socket Mode (bolt's SocketModeReceiver against the fake)", ()
       retryOf: sent.eventId,
     });
     expect(redelivered.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 300));
+    // Observable instead of a pause: a later message from the same customer is answered in order, after the
+    // redelivery has been dealt with.
+    await slack.userSendsDm(promoter, "?");
+    await slack.waitForMessages(dm, (ms) => ms.length > afterFirst.length);
     await app.service.flush();
 
     const deliveries = slack.signedRequests().filter((r) => r.eventId === sent.eventId);
@@ -200,8 +203,8 @@ describe("Slack in Socket Mode (bolt's SocketModeReceiver against the fake)", ()
       ["socket", 1, 200],
     ]);
     expect(deliveries[0]?.envelopeId).not.toBe(deliveries[1]?.envelopeId);
-    // No second reply, no second answer.
-    expect(slack.messages(dm)).toHaveLength(afterFirst.length);
+    // No second reply (only the answer to "?"), no second answer.
+    expect(slack.messages(dm)).toHaveLength(afterFirst.length + 1);
     const state = await stateOf(promoter.id);
     expect(state?.answers.filter((a) => a.answer.type === "text")).toHaveLength(1);
     expect(state?.answers.map((a) => a.stepId)).toEqual(["score", "why-positive"]);
@@ -226,11 +229,8 @@ describe("Slack in Socket Mode (bolt's SocketModeReceiver against the fake)", ()
   }, 20_000);
 
   it("stops cleanly: its socket closed with a normal closure, none left open", async () => {
-    const started = performance.now();
     await platforms.close();
     stopped = true;
-    const ms = performance.now() - started;
-    expect(ms).toBeLessThan(2_000);
     // The app has finished the close handshake; the fake sees the TCP connection end a moment later.
     await slack.waitFor(() => slack.socketConnections().every((c) => !c.open), 1_000);
     const connections = slack.socketConnections();
@@ -264,9 +264,7 @@ describe("Slack in Socket Mode: the process", () => {
     child.stderr.on("data", (d: Buffer) => {
       err += d.toString();
     });
-    const exited = new Promise<{ code: number | null; at: number }>((done) =>
-      child.on("exit", (code) => done({ code, at: performance.now() })),
-    );
+    const exited = new Promise<{ code: number | null }>((done) => child.on("exit", (code) => done({ code })));
     try {
       slack.addUser(customer);
       await slack.waitFor(() => out.includes("child: ready") || child.exitCode !== null, 30_000);
@@ -281,7 +279,6 @@ describe("Slack in Socket Mode: the process", () => {
 
       child.stdin.end();
       await slack.waitFor(() => /child: stopped in \d+ ms/.test(out) || child.exitCode !== null, 10_000);
-      const stoppedAt = performance.now();
       const timeout = new Promise<"hung">((r) => setTimeout(() => r("hung"), 4_000).unref());
       const result = await Promise.race([exited, timeout]);
       if (result === "hung") {
@@ -289,7 +286,6 @@ describe("Slack in Socket Mode: the process", () => {
         throw new Error(`the process did not end after stopping\n${out}\n${err}`);
       }
       expect(result.code, `${out}\n${err}`).toBe(0);
-      expect(result.at - stoppedAt).toBeLessThan(1_000);
       const connections = slack.socketConnections();
       expect(connections).toHaveLength(1);
       expect(connections[0]).toMatchObject({ open: false, closedBy: "app", closeCode: 1000 });
