@@ -2,7 +2,7 @@ import type { AlertRecord } from "./alerts/alert.ts";
 import type { ConversationState } from "./engine/state.ts";
 import type { Flow, FlowDefinition, ScaleName } from "./flow/schema.ts";
 import type { Locale } from "./locale.ts";
-import type { Channel, OutboundMessage, RespondentRef } from "./types.ts";
+import type { Channel, OutboundMessage, RespondentRef, TranscriptEntry } from "./types.ts";
 
 /**
  * What the core needs from storage. `storage/` implements these on MongoDB (through mongoose); the core never
@@ -10,15 +10,7 @@ import type { Channel, OutboundMessage, RespondentRef } from "./types.ts";
  * embedded server (which only pushes exact `_id` filters down) and on MongoDB alike.
  */
 
-/** One line of the conversation as it happened. */
-export interface TranscriptEntry {
-  readonly direction: "in" | "out";
-  readonly text: string;
-  /** ISO 8601 instant. */
-  readonly at: string;
-  /** The platform's id for the message, when it has one. */
-  readonly messageId?: string;
-}
+export type { TranscriptEntry } from "./types.ts";
 
 /**
  * A conversation as stored: its state plus the revision used for optimistic concurrency, the ids of the last

@@ -1,7 +1,6 @@
 import type { CommandName } from "./commands.ts";
 import type { Band, ScaleName } from "./flow/schema.ts";
 import type { Locale } from "./locale.ts";
-import type { TranscriptEntry } from "./ports.ts";
 import type { SentimentLabel, SentimentResult } from "./sentiment/types.ts";
 
 /**
@@ -91,6 +90,16 @@ export interface OutboundMessage {
   readonly stepId?: string;
   /** For a question just answered: what the respondent chose, so the adapter can edit the old question. */
   readonly answeredLabel?: string;
+}
+
+/** One line of the conversation as it happened. */
+export interface TranscriptEntry {
+  readonly direction: "in" | "out";
+  readonly text: string;
+  /** ISO 8601 instant. */
+  readonly at: string;
+  /** The platform's id for the message, when it has one. */
+  readonly messageId?: string;
 }
 
 /** A recorded answer to one step. */

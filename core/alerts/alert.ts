@@ -1,10 +1,9 @@
 import type { Band, Flow, LocalizedText, ScaleName } from "../flow/schema.ts";
 import type { Locale } from "../locale.ts";
 import { ratingRange } from "../parse/answer.ts";
-import type { TranscriptEntry } from "../ports.ts";
 import type { SentimentLabel } from "../sentiment/types.ts";
 import { type Theme, tagThemes } from "../themes/themes.ts";
-import type { AlertedConversation, Answer, RespondentRef } from "../types.ts";
+import type { AlertedConversation, Answer, RespondentRef, TranscriptEntry } from "../types.ts";
 
 /**
  * A low-score alert: what support needs to close the loop with one customer. One per conversation (its id
