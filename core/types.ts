@@ -174,17 +174,3 @@ export type DomainEvent =
       /** The conversation's last lines, attached by the survey service once the answer is saved. */
       readonly transcript?: readonly TranscriptEntry[];
     };
-
-/**
- * A platform adapter: it turns platform input into {@link InboundEvent}s for the survey service and renders
- * what comes back with the platform's native widgets. It holds no survey logic.
- */
-export interface ChannelAdapter {
-  readonly channel: Channel;
-  /** Starts receiving (polling, webhooks, a socket, a terminal). */
-  start(): Promise<void>;
-  /** Stops receiving new input; resolves once input in flight has been answered. */
-  stop(): Promise<void>;
-  /** Sends messages to a respondent outside a reply (a support agent's answer, a recovery question). */
-  send(to: RespondentRef, messages: readonly OutboundMessage[]): Promise<void>;
-}
