@@ -193,7 +193,25 @@ export const ZAlertRecord = z.object({
       }),
     ]),
   ),
-  post: z.object({ channel: z.string(), ts: z.string(), folded: z.boolean().optional() }).optional(),
+  post: z
+    .union([
+      z.object({
+        notifier: z.string(),
+        target: z.string(),
+        ref: z.string(),
+        folded: z.boolean().optional(),
+      }),
+      // Posted before notifiers were platform-neutral: always Slack, a channel and a message ts.
+      z
+        .object({ channel: z.string(), ts: z.string(), folded: z.boolean().optional() })
+        .transform(({ channel, ts, folded }) => ({
+          notifier: "slack",
+          target: channel,
+          ref: ts,
+          ...(folded === undefined ? {} : { folded }),
+        })),
+    ])
+    .optional(),
 });
 
 // ─── The stored documents, current version ─────────────────────────────────────────────────────────────────

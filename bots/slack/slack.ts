@@ -416,7 +416,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       const result = await alertService.act(id.data, actorOf(body.user), { type: "reply", text });
       if (!result.ok) {
         const alert = await alertService.get(id.data);
-        await tellUser(alert?.post?.channel, body.user.id, errorText(result.error));
+        await tellUser(alert?.post?.target, body.user.id, errorText(result.error));
       }
     });
   });
@@ -431,7 +431,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       const result = await alertService.act(id.data, actorOf(body.user), { type: "resolve", recovery });
       if (!result.ok) {
         const alert = await alertService.get(id.data);
-        await tellUser(alert?.post?.channel, body.user.id, errorText(result.error));
+        await tellUser(alert?.post?.target, body.user.id, errorText(result.error));
       }
     });
   });
@@ -497,6 +497,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     handleRequest,
 
     // ——— AlertNotifier ———
+    name: "slack",
     async post(channel, alert, options) {
       const posted = await client.chat.postMessage({
         channel,
@@ -504,16 +505,16 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
         blocks: alertBlocks(alert, staffLocale, { interactive: receiver !== undefined }),
         unfurl_links: false,
         unfurl_media: false,
-        ...(options?.threadTs ? { thread_ts: options.threadTs } : {}),
+        ...(options?.under ? { thread_ts: options.under.ref } : {}),
       });
       if (!posted.ts || !posted.channel) throw new Error("chat.postMessage returned no ts");
-      return { channel: posted.channel, ts: posted.ts };
+      return { notifier: "slack", target: posted.channel, ref: posted.ts };
     },
-    async update(alert) {
-      if (!alert.post || alert.post.folded) return;
+    async update(alert, post) {
+      if (post.folded) return;
       await client.chat.update({
-        channel: alert.post.channel,
-        ts: alert.post.ts,
+        channel: post.target,
+        ts: post.ref,
         text: alertFallback(alert, staffLocale),
         blocks: alertBlocks(alert, staffLocale, { interactive: receiver !== undefined }),
       });
@@ -525,13 +526,12 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
         blocks: summaryBlocks(list, staffLocale, { interactive: receiver !== undefined }),
       });
       if (!posted.ts) throw new Error("chat.postMessage returned no ts");
-      return posted.ts;
+      return { notifier: "slack", target: posted.channel ?? channel, ref: posted.ts };
     },
-    async postCustomerReply(alert, text) {
-      if (!alert.post) return;
+    async postCustomerReply(alert, post, text) {
       await client.chat.postMessage({
-        channel: alert.post.channel,
-        thread_ts: alert.post.ts,
+        channel: post.target,
+        thread_ts: post.ref,
         text: clip(escapeMrkdwn(text), SLACK_LIMITS.messageText),
         blocks: customerReplyBlocks(alert, text, staffLocale),
         unfurl_links: false,

@@ -61,10 +61,16 @@ export interface AlertComment {
   readonly themes: readonly Theme[];
 }
 
-/** Where the alert is shown (a Slack channel and message), once posted. */
+/**
+ * Where an alert is shown, once posted: opaque to the alert service, meaningful to the notifier that posted it.
+ */
 export interface AlertPost {
-  readonly channel: string;
-  readonly ts: string;
+  /** The notifier that posted it (`slack`). */
+  readonly notifier: string;
+  /** Where: a channel id of that platform. */
+  readonly target: string;
+  /** The notifier's handle on the message (a Slack ts); for a folded alert, the summary's. */
+  readonly ref: string;
   /** True when the alert is one line of a flood summary rather than a message of its own. */
   readonly folded?: boolean;
 }

@@ -24,18 +24,24 @@ import {
   recordAction,
 } from "./alert.ts";
 
-/** Where alerts are shown and worked on (Slack). The core decides what to say; the notifier renders it. */
+/**
+ * Where alerts are shown and worked on (Slack; a Discord channel next). The core decides what an alert says and
+ * when; the notifier renders it natively and hands back an opaque {@link AlertPost} the core stores and passes
+ * back. Targets are the notifier's own channel ids.
+ */
 export interface AlertNotifier {
-  /** Posts an alert as a message of its own (in a thread when `threadTs` is given); returns where. */
-  post(channel: string, alert: AlertRecord, options?: { threadTs?: string }): Promise<AlertPost>;
+  /** Which notifier this is; stored in every {@link AlertPost} it makes. */
+  readonly name: string;
+  /** Posts an alert as a message of its own (under `under`, in its thread, when given); returns where. */
+  post(target: string, alert: AlertRecord, options?: { under?: AlertPost }): Promise<AlertPost>;
   /** Re-renders a posted alert after it changed. */
-  update(alert: AlertRecord): Promise<void>;
-  /** One message standing for alerts that came too fast to post one by one; returns its ts. */
-  postSummary(channel: string, alerts: readonly AlertRecord[]): Promise<string>;
+  update(alert: AlertRecord, post: AlertPost): Promise<void>;
+  /** One message standing for alerts that came too fast to post one by one; returns where. */
+  postSummary(target: string, alerts: readonly AlertRecord[]): Promise<AlertPost>;
   /** Yesterday's scores. */
-  postDigest(channel: string, digest: Digest): Promise<void>;
+  postDigest(target: string, digest: Digest): Promise<void>;
   /** Something the customer wrote back, in the alert's thread. */
-  postCustomerReply(alert: AlertRecord, text: string): Promise<void>;
+  postCustomerReply(alert: AlertRecord, post: AlertPost, text: string): Promise<void>;
 }
 
 /** A day's scores per flow, beside the day before. */
@@ -133,7 +139,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     background(`update alert ${id}`, () =>
       renders.run(id, async () => {
         const latest = await store.get(id);
-        if (latest?.post && !latest.post.folded) await notifier.update(latest);
+        if (latest?.post && !latest.post.folded) await notifier.update(latest, latest.post);
       }),
     );
 
@@ -170,8 +176,8 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     );
     for (let i = 0; i < alerts.length; i += SUMMARY_SIZE) {
       const chunk = alerts.slice(i, i + SUMMARY_SIZE);
-      const ts = await notifier.postSummary(channel, chunk);
-      for (const a of chunk) await setPost(a.id, { channel, ts, folded: true });
+      const summary = await notifier.postSummary(channel, chunk);
+      for (const a of chunk) await setPost(a.id, { ...summary, folded: true });
     }
   };
 
@@ -379,7 +385,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       const alert = await store.get(id);
       if (!alert) return err("ALERT_NOT_FOUND");
       if (!alert.post?.folded) return ok(alert);
-      const post = await notifier.post(alert.post.channel, alert, { threadTs: alert.post.ts });
+      const post = await notifier.post(alert.post.target, alert, { under: alert.post });
       return save(id, (current) => ({ ...current, rev: current.rev + 1, post }));
     });
 
@@ -399,7 +405,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
         );
         if (!saved.ok) return;
         await deps.operations.appendTranscript(respondent, open.alertId, [{ direction: "in", text }]);
-        await notifier.postCustomerReply(saved.value, text);
+        if (saved.value.post) await notifier.postCustomerReply(saved.value, saved.value.post, text);
         render(open.alertId);
       }),
     );

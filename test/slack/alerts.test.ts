@@ -108,7 +108,7 @@ describe("alerts with Slack's buttons (HTTP mode)", () => {
     await rig.platforms.alerts?.retryUnposted();
     const posts = rig.slack.messages(ALERTS).filter((m) => blocksOf(m).includes(id));
     expect(posts).toHaveLength(1);
-    expect(posts[0]?.ts).toBe(alert.post?.ts);
+    expect(posts[0]?.ts).toBe(alert.post?.ref);
     expect(rig.slack.calls("chat.postMessage").some((c) => c.status === 429)).toBe(true);
   });
 
@@ -116,7 +116,7 @@ describe("alerts with Slack's buttons (HTTP mode)", () => {
     const long = `<!channel> ${"The courier never came and nobody answered the phone. ".repeat(70)}`;
     const id = await detractor(rig, "long-comment", long);
     const alert = await waitForAlert(rig, id, (a) => a.post !== undefined);
-    const card = rig.slack.messages(ALERTS).find((m) => m.ts === alert.post?.ts);
+    const card = rig.slack.messages(ALERTS).find((m) => m.ts === alert.post?.ref);
     const json = blocksOf(card);
     expect(json).toContain("&lt;!channel&gt;");
     expect(json).not.toContain("<!channel>");
@@ -133,9 +133,9 @@ describe("alerts with Slack's buttons (HTTP mode)", () => {
   it("tells the agent when the customer's platform cannot be reached, and keeps the reply", async () => {
     const id = await detractor(rig, "unreachable", "Terrible support, nobody called back.");
     const alert = await waitForAlert(rig, id, (a) => a.post !== undefined);
-    await rig.slack.clickButton(agent, ALERTS, alert.post?.ts ?? "", { text: "Acknowledge" });
+    await rig.slack.clickButton(agent, ALERTS, alert.post?.ref ?? "", { text: "Acknowledge" });
     await waitForAlert(rig, id, (a) => a.status === "acknowledged");
-    await rig.slack.clickButton(agent, ALERTS, alert.post?.ts ?? "", { text: "Reply to customer" });
+    await rig.slack.clickButton(agent, ALERTS, alert.post?.ref ?? "", { text: "Reply to customer" });
     const view = await rig.slack.waitFor(() =>
       rig.slack.views().find((v) => v.view.callback_id === "cx_reply" && v.view.private_metadata === id),
     );
@@ -151,9 +151,9 @@ describe("alerts with Slack's buttons (HTTP mode)", () => {
       rig.slack.ephemerals(ALERTS).find((e) => e.text?.includes("could not be delivered")),
     );
     const card = await rig.slack.waitForMessages(ALERTS, (ms) =>
-      blocksOf(ms.find((m) => m.ts === alert.post?.ts)).includes("could not be delivered"),
+      blocksOf(ms.find((m) => m.ts === alert.post?.ref)).includes("could not be delivered"),
     );
-    expect(blocksOf(card.find((m) => m.ts === alert.post?.ts))).not.toContain("cx_alert_ack");
+    expect(blocksOf(card.find((m) => m.ts === alert.post?.ref))).not.toContain("cx_alert_ack");
   });
 
   it("lets one of two agents resolving at the same moment win; the other is told it is already resolved", async () => {
@@ -211,14 +211,14 @@ describe("a flood of alerts", () => {
     const folded = await Promise.all(
       ids.map((id) => waitForAlert(flooded, id, (a) => a.post?.folded === true)),
     );
-    const summaryTs = folded[0]?.post?.ts;
-    expect(new Set(folded.map((a) => a.post?.ts)).size).toBe(1);
+    const summaryTs = folded[0]?.post?.ref;
+    expect(new Set(folded.map((a) => a.post?.ref)).size).toBe(1);
     const summary = flooded.slack.messages(ALERTS).find((m) => m.ts === summaryTs);
     expect(blocksOf(summary)).toContain("More alerts in the last minute: 4");
     for (const i of [0, 1, 2, 3]) expect(blocksOf(summary)).toContain(`Order ${i} arrived broken.`);
     await flooded.slack.clickButton(agent, ALERTS, summaryTs ?? "", { value: ids[2] });
     const expanded = await waitForAlert(flooded, ids[2] ?? "", (a) => a.post?.folded !== true);
-    const thread = flooded.slack.messages(ALERTS).find((m) => m.ts === expanded.post?.ts);
+    const thread = flooded.slack.messages(ALERTS).find((m) => m.ts === expanded.post?.ref);
     expect(thread?.thread_ts).toBe(summaryTs);
     expect(blocksOf(thread)).toContain("Order 2 arrived broken.");
   });
@@ -236,7 +236,7 @@ describe("alerts with only a bot token and a channel (no way for Slack to call b
   it("posts alerts, and has no Slack endpoint to forge requests against", async () => {
     const id = await detractor(rig, "send-only", "Waited an hour on the phone.");
     const alert = await waitForAlert(rig, id, (a) => a.post !== undefined);
-    expect(rig.slack.messages(ALERTS).some((m) => m.ts === alert.post?.ts)).toBe(true);
+    expect(rig.slack.messages(ALERTS).some((m) => m.ts === alert.post?.ref)).toBe(true);
     const res = await fetch(`http://127.0.0.1:${rig.platforms.http.port}/slack/events`, {
       method: "POST",
       body: "{}",

@@ -58,7 +58,7 @@ function extremeAlert(i = 0): AlertRecord {
         delivered: true,
       })),
     ],
-    post: { channel: "C1", ts: "1.1" },
+    post: { notifier: "slack", target: "C1", ref: "1.1" },
   };
 }
 

@@ -269,7 +269,7 @@ describe("alerts and closing the loop", () => {
     expect(alert.comments[0]?.sentiment).toBe("negative");
     expect(alert.comments[0]?.themes).toContain("delivery");
     const message = await alertMessage(
-      (m) => m.ts === alert.post?.ts && JSON.stringify(m.blocks).includes("پیک دو روز"),
+      (m) => m.ts === alert.post?.ref && JSON.stringify(m.blocks).includes("پیک دو روز"),
     );
     alertTs = message.ts;
     const card = JSON.stringify(message.blocks);

@@ -160,11 +160,11 @@ describe("Slack in Socket Mode (bolt's SocketModeReceiver against the fake)", ()
       score: { value: 2, max: 10, band: "detractor" },
       respondent: { channel: "slack", userId: customer.id },
     });
-    expect(alert.post?.channel).toBe(ALERTS);
+    expect(alert.post?.target).toBe(ALERTS);
     const card = await slack.waitForMessages(ALERTS, (ms) =>
-      blocksOf(ms.find((m) => m.ts === alert.post?.ts)).includes("The courier was two days late"),
+      blocksOf(ms.find((m) => m.ts === alert.post?.ref)).includes("The courier was two days late"),
     );
-    const alertTs = card.find((m) => m.ts === alert.post?.ts)?.ts ?? "";
+    const alertTs = card.find((m) => m.ts === alert.post?.ref)?.ts ?? "";
     expect(blocksOf(card.find((m) => m.ts === alertTs))).toContain("Assign to me");
 
     const assign = await slack.clickButton(agent, ALERTS, alertTs, { text: "Assign to me" });

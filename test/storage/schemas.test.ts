@@ -406,6 +406,22 @@ describe("alerts", () => {
     expect(await stores.alerts.get(a.id)).toEqual({ ...a, flowTitle: { en: "Net Promoter Score" } });
   });
 
+  it("an alert posted before notifiers were neutral (a Slack channel and ts) reads as an opaque post", async () => {
+    const a = alert("alert-slack-post");
+    await col("alerts").insertOne({
+      ...legacyAlertDoc(a),
+      v: STORED_VERSION,
+      posted: true,
+      alert: { ...a, post: { channel: "C0ALERTS", ts: "1700000000.000100", folded: true } },
+    });
+    expect((await stores.alerts.get(a.id))?.post).toEqual({
+      notifier: "slack",
+      target: "C0ALERTS",
+      ref: "1700000000.000100",
+      folded: true,
+    });
+  });
+
   it("an unreadable alert is a coded error by id, and skipped (and reported) by the unposted listing", async () => {
     const bad = { ...legacyAlertDoc(alert("alert-bad")), v: STORED_VERSION };
     await col("alerts").insertOne({ ...bad, alert: { ...alert("alert-bad"), status: "lost" } });
