@@ -10,6 +10,7 @@ import { type MongoTarget, resolveMongo } from "../storage/embedded.ts";
 import { type Database, openDatabase } from "../storage/mongo-stores.ts";
 import { redactUri } from "./config.ts";
 import type { Logger } from "./logger.ts";
+import { createRollupRepair } from "./rollup-repair.ts";
 
 /** The parts every channel shares: the database, the flows and the survey service. */
 export interface App {
@@ -60,10 +61,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   logger.info({ kind: target.kind, uri: redactUri(target.uri) }, "database resolved");
   let database: Database;
+  // The embedded server is started by this process on its own locked data directory: the only writer.
+  const soleWriter = target.kind !== "external";
   try {
-    // The embedded server is started by this process on its own locked data directory: the only writer.
     database = await openDatabase(target.uri, options.dbName, {
-      soleWriter: target.kind !== "external",
+      soleWriter,
       onCorrupt: (e) =>
         logger.error({ code: e.code, collection: e.collection, id: e.id, path: e.path }, e.message),
     });
@@ -87,6 +89,17 @@ export async function createApp(options: AppOptions): Promise<App> {
     throw new CxError("FLOW_INVALID", `no valid flow in ${options.flowsDir}`);
   }
 
+  // Before any answer is taken: rebuild the score days that a process stopped without a shutdown left behind.
+  const repairRollups = createRollupRepair({ stores: database.stores, flows, soleWriter });
+  const repair = async (): Promise<void> => {
+    const report = await repairRollups();
+    if (report.rebuiltDays.length + report.deferredDays.length > 0)
+      logger.warn({ code: "ROLLUPS_REPAIRED", ...report }, "score rollups rebuilt after an unclean stop");
+  };
+  await repair().catch((error: unknown) =>
+    logger.error({ err: error, code: "ROLLUP_REPAIR_FAILED" }, "could not repair the score rollups"),
+  );
+
   const service = createSurveyService({
     stores: database.stores,
     flows,
@@ -105,6 +118,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       const pruned = await database.stores.events.prune(new Date(Date.now() - EVENT_ID_RETENTION_MS));
       await database.stores.conversations.compact();
       if (expired + pruned > 0) logger.info({ expired, pruned }, "housekeeping");
+      // Another process on this database may have died since (or a deferred day may now be over).
+      await repair();
     })().catch((error: unknown) => logger.error({ err: error }, "housekeeping failed"));
   }, EXPIRY_SWEEP_MS);
   sweep.unref();

@@ -137,13 +137,58 @@ export interface RollupRow extends RollupBucket {
   readonly histogram: Readonly<Record<number, number>>;
 }
 
+/**
+ * A numbered batch of increments from one run of the rollup writer. Applying a batch is idempotent: repeating
+ * it (a retry after a lost acknowledgement) counts it once. A run applies its batches in order and retries a
+ * failed batch, unchanged, before the next.
+ */
+export interface RollupBatch {
+  readonly runId: string;
+  /** 1, 2, 3… within the run. */
+  readonly seq: number;
+  readonly increments: readonly RollupIncrement[];
+}
+
+/** A flow's calendar day (`YYYY-MM-DD` in the flow's zone): the unit a crash repair rebuilds. */
+export interface FlowDay {
+  readonly flowKey: string;
+  readonly day: string;
+}
+
+/**
+ * A run of the rollup writer (one per process) that has not been closed: live, or left behind by a crash.
+ * `touched` holds every flow-day it may have counted answers on, recorded before the first such answer was saved.
+ */
+export interface RollupRun {
+  readonly runId: string;
+  /** The host name and process id that own it, to tell a dead process on the same host. */
+  readonly host: string;
+  readonly pid: number;
+  readonly startedAt: Date;
+  /** Renewed by a live run now and then. */
+  readonly aliveAt: Date;
+  readonly touched: readonly FlowDay[];
+}
+
 export interface RollupStore {
-  /** Applies increments atomically per bucket (`$inc`), creating buckets as needed. */
-  apply(increments: readonly RollupIncrement[]): Promise<void>;
+  /** Applies a batch (per bucket, `$inc`), creating buckets as needed; a batch already applied changes nothing. */
+  apply(batch: RollupBatch): Promise<void>;
   /** Every bucket of a flow between two days, both inclusive. */
   read(flowKey: string, fromDay: string, toDay: string): Promise<RollupRow[]>;
   /** Removes every bucket of a flow (before a rebuild from the archive). */
   clear(flowKey: string): Promise<void>;
+  /** Makes `rows` (all of one flow and day) the whole of that day's buckets: a rebuild. */
+  replaceDay(day: FlowDay, rows: readonly RollupRow[]): Promise<void>;
+  /** Records a new run, owned by this process. */
+  openRun(runId: string, at: Date): Promise<void>;
+  /** Adds flow-days to a run's `touched` (idempotent). */
+  touch(runId: string, days: readonly FlowDay[]): Promise<void>;
+  /** Renews a run's `aliveAt`. */
+  heartbeat(runId: string, at: Date): Promise<void>;
+  /** Every run not closed. */
+  listRuns(): Promise<RollupRun[]>;
+  /** Forgets a run: after it flushed everything and stopped, or once a repair rebuilt its days. */
+  closeRun(runId: string): Promise<void>;
 }
 
 /** Versioned flow definitions. A version never changes once stored. */

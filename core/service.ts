@@ -240,8 +240,10 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
       endedAt: now.toISOString(),
     };
     const replaced = { ...record, rev: record.rev + 1, state };
+    const withdrawn = rollupIncrements(record.state, flow.timeZone, -1);
+    await rollups.prepare(withdrawn);
     await finish(replaced, record.rev);
-    rollups.add(rollupIncrements(record.state, flow.timeZone, -1));
+    rollups.add(withdrawn);
     emit(
       [{ type: "conversation.ended", conversationId: state.id, flowKey: state.flowKey, status: "replaced" }],
       replaced,
@@ -564,6 +566,11 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
       event.eventId,
       outcome.messages,
     );
+    const recorded = outcome.state.answers.slice(active.state.answers.length);
+    const increments =
+      recorded.length > 0 ? rollupIncrements({ ...outcome.state, answers: recorded }, flow.timeZone) : [];
+    // Before the save: once saved, the answers count, and a crash before their flush must be repaired.
+    await rollups.prepare(increments);
     if (outcome.state.status === "active") {
       if ((await stores.conversations.update(record, active.rev)) === "conflict") throw new Conflict();
     } else {
@@ -571,10 +578,7 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
     }
     if (outcome.state.locale !== active.state.locale)
       await stores.respondents.setLocale(event.respondent, outcome.state.locale);
-    const recorded = outcome.state.answers.slice(active.state.answers.length);
-    if (recorded.length > 0) {
-      rollups.add(rollupIncrements({ ...outcome.state, answers: recorded }, flow.timeZone));
-    }
+    if (increments.length > 0) rollups.add(increments);
     emit(outcome.events, record);
     return {
       status: "handled",

@@ -37,6 +37,26 @@ export interface RollupDoc {
   by: Record<string, Record<string, Record<string, number>>>;
   n: number;
   sum: number;
+  /** Per rollup run, the last batch applied here (`a.<runId>` = seq): a repeated batch is not applied again. */
+  a?: Record<string, number>;
+}
+
+/** A run of a process's rollup writer, until it closes cleanly (see core/rollups.ts `RollupBuffer`). */
+export interface RollupRunDoc {
+  /** The run id. */
+  _id: string;
+  host: string;
+  pid: number;
+  startedAt: Date;
+  aliveAt: Date;
+}
+
+/** A flow-day a run may count answers on: `_id` = `runId|flowKey|day`, inserted once, so recording it is idempotent. */
+export interface RollupTouchDoc {
+  _id: string;
+  runId: string;
+  flowKey: string;
+  day: string;
 }
 
 const opts = { versionKey: false, minimize: false, strict: true } as const;
@@ -122,10 +142,32 @@ const rollupSchema = new Schema<RollupDoc>(
     by: { type: Schema.Types.Mixed, default: {} },
     n: { type: Number, default: 0 },
     sum: { type: Number, default: 0 },
+    a: Schema.Types.Mixed,
   },
   { ...opts, collection: "score_rollups" },
 );
 rollupSchema.index({ flowKey: 1, day: 1 });
+
+const rollupRunSchema = new Schema<RollupRunDoc>(
+  {
+    _id: String,
+    host: { type: String, required: true },
+    pid: { type: Number, required: true },
+    startedAt: { type: Date, required: true },
+    aliveAt: { type: Date, required: true },
+  },
+  { ...opts, collection: "rollup_runs" },
+);
+
+const rollupTouchSchema = new Schema<RollupTouchDoc>(
+  {
+    _id: String,
+    runId: { type: String, required: true },
+    flowKey: { type: String, required: true },
+    day: { type: String, required: true },
+  },
+  { ...opts, collection: "rollup_touches" },
+);
 
 const flowSchema = new Schema<FlowDoc>(
   {
@@ -193,6 +235,8 @@ export function createModels(connection: Connection) {
     ProcessedEvent: connection.model("ProcessedEvent", processedEventSchema),
     Respondent: connection.model("Respondent", respondentSchema),
     Rollup: connection.model("Rollup", rollupSchema),
+    RollupRun: connection.model("RollupRun", rollupRunSchema),
+    RollupTouch: connection.model("RollupTouch", rollupTouchSchema),
     Flow: connection.model("Flow", flowSchema),
     FlowHead: connection.model("FlowHead", flowHeadSchema),
     Audit: connection.model("Audit", auditSchema),

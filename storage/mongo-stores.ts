@@ -1,7 +1,6 @@
 import mongoose, { type Connection } from "mongoose";
 import type { AlertRecord } from "../core/alerts/alert.ts";
 import type { Flow } from "../core/flow/schema.ts";
-import type { Locale } from "../core/locale.ts";
 import type {
   AlertStore,
   AuditEntry,
@@ -12,24 +11,21 @@ import type {
   RespondentProfile,
   RespondentStore,
   ResponseStore,
-  RollupIncrement,
-  RollupRow,
-  RollupStore,
   SurveyStores,
 } from "../core/ports.ts";
 import { respondentKey } from "../core/service.ts";
-import type { Channel, RespondentRef } from "../core/types.ts";
+import type { RespondentRef } from "../core/types.ts";
 import { createConversationStore } from "./conversation-store.ts";
 import {
   createModels,
   ensureIndexes,
   isDuplicateKey,
   type Models,
-  type RollupDoc,
   raw,
   unread,
   WHOLE_DOCUMENT,
 } from "./models.ts";
+import { createRollupStore } from "./rollup-store.ts";
 import {
   type AlertDoc,
   type AlertPointerDoc,
@@ -204,92 +200,6 @@ function respondentStore(m: Models, onCorrupt: OnCorrupt): RespondentStore {
     },
     async setLocale(ref, locale) {
       await upsert(ref, { locale });
-    },
-  };
-}
-
-/**
- * One document per flow, step and day (`nps|score|2026-11-24`): a year of a flow's score is 365 small
- * documents. The channel × locale breakdown lives inside it (`by.telegram.fa.v7`), since both are short enums.
- */
-export function rollupDocId(flowKey: string, stepId: string, day: string): string {
-  return `${flowKey}|${stepId}|${day}`;
-}
-
-function rollupStore(m: Models): RollupStore {
-  return {
-    async apply(increments: readonly RollupIncrement[]) {
-      const byDoc = new Map<string, { inc: Record<string, number>; first: RollupIncrement }>();
-      for (const i of increments) {
-        const id = rollupDocId(i.bucket.flowKey, i.bucket.stepId, i.bucket.day);
-        const entry = byDoc.get(id) ?? { inc: {}, first: i };
-        const add = (k: string, v: number) => {
-          entry.inc[k] = (entry.inc[k] ?? 0) + v;
-        };
-        add(`h.v${i.value}`, i.count);
-        add(`by.${i.bucket.channel}.${i.bucket.locale}.v${i.value}`, i.count);
-        add("n", i.count);
-        add("sum", i.count * i.value);
-        byDoc.set(id, entry);
-      }
-      if (byDoc.size === 0) return;
-      const ops = [...byDoc].map(([id, { inc, first }]) => ({
-        updateOne: {
-          filter: { _id: id },
-          update: {
-            $inc: inc,
-            $setOnInsert: {
-              flowKey: first.bucket.flowKey,
-              stepId: first.bucket.stepId,
-              scale: first.bucket.scale,
-              day: first.bucket.day,
-            },
-          },
-          upsert: true,
-        },
-      }));
-      // Ordered: when a concurrent upsert of a new day wins the race (E11000), the ops before it are applied
-      // and the retry resumes at the failed one, so nothing is counted twice.
-      let remaining = ops;
-      for (let attempt = 0; remaining.length > 0; attempt++) {
-        try {
-          await raw<RollupDoc>(m.Rollup).bulkWrite(remaining, { ordered: true });
-          remaining = [];
-        } catch (error) {
-          const index = (error as { writeErrors?: { index?: number }[] }).writeErrors?.[0]?.index;
-          if (!isDuplicateKey(error) || typeof index !== "number" || attempt >= 4) throw error;
-          remaining = remaining.slice(index);
-        }
-      }
-    },
-    async read(flowKey, fromDay, toDay): Promise<RollupRow[]> {
-      const docs = await m.Rollup.find({ flowKey, day: { $gte: fromDay, $lte: toDay } }).lean();
-      const rows: RollupRow[] = [];
-      for (const d of docs) {
-        for (const [channel, locales] of Object.entries(d.by ?? {})) {
-          for (const [locale, values] of Object.entries(locales)) {
-            const histogram = Object.fromEntries(
-              Object.entries(values)
-                .filter(([, v]) => v !== 0)
-                .map(([k, v]) => [Number(k.slice(1)), v]),
-            );
-            if (Object.keys(histogram).length === 0) continue;
-            rows.push({
-              flowKey: d.flowKey,
-              stepId: d.stepId,
-              scale: d.scale as RollupRow["scale"],
-              day: d.day,
-              channel: channel as Channel,
-              locale: locale as Locale,
-              histogram,
-            });
-          }
-        }
-      }
-      return rows;
-    },
-    async clear(flowKey) {
-      await m.Rollup.deleteMany({ flowKey });
     },
   };
 }
@@ -478,7 +388,7 @@ export function createMongoStores(
     responses: responseStore(models, onCorrupt),
     events: processedEventStore(models),
     respondents: respondentStore(models, onCorrupt),
-    rollups: rollupStore(models),
+    rollups: createRollupStore(models),
     flows: flowStore(models, onCorrupt),
     audit: auditLog(models, onCorrupt),
     alerts: alertStore(models, onCorrupt),

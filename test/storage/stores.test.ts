@@ -226,9 +226,12 @@ describe("rollups", () => {
   });
 
   it("count exactly per channel and locale, and take withdrawals", async () => {
+    const batch = (seq: number, increments: RollupIncrement[]) => ({ runId: "count", seq, increments });
     for (let i = 0; i < 12; i++)
-      await stores.rollups.apply([inc(i % 11, i % 2 ? "telegram" : "slack", i % 3 ? "fa" : "en")]);
-    await stores.rollups.apply([inc(10, "slack", "en", -1)]);
+      await stores.rollups.apply(
+        batch(i + 1, [inc(i % 11, i % 2 ? "telegram" : "slack", i % 3 ? "fa" : "en")]),
+      );
+    await stores.rollups.apply(batch(13, [inc(10, "slack", "en", -1)]));
     const rows = await stores.rollups.read("nps", "2026-01-01", "2026-01-31");
     const total = rows.reduce((n, r) => n + Object.values(r.histogram).reduce((a, b) => a + b, 0), 0);
     expect(total).toBe(11);
