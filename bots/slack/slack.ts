@@ -18,6 +18,7 @@ import { BoundedMap } from "../../core/bounded-map.ts";
 import { t } from "../../core/i18n/messages.ts";
 import type { Locale } from "../../core/locale.ts";
 import type { HandleResult, SurveyService } from "../../core/service.ts";
+import { cutText } from "../../core/text/cut.ts";
 import type { ChannelAdapter, InboundInput, OutboundMessage, RespondentRef } from "../../core/types.ts";
 import type { Logger } from "../logger.ts";
 import {
@@ -294,7 +295,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     const name = command.command.slice(1) as "skip" | "stop" | "language" | "help" | "restart";
     afterAck("slash command", async () => {
       const respondent = await respondentOf(command.user_id);
-      const argument = command.text.trim().slice(0, 40);
+      const argument = cutText(command.text.trim(), 40);
       const result = await handle(`${command.team_id}:cmd:${command.trigger_id}`, respondent, {
         type: "command",
         command: name,

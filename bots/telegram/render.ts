@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZFlowKey } from "../../core/flow/schema.ts";
+import { cutIndex, wellFormed } from "../../core/text/cut.ts";
 import type { OutboundMessage } from "../../core/types.ts";
 
 /** Telegram's limits (Bot API): message text, callback_data bytes, deep-link payload. */
@@ -40,14 +41,12 @@ export function keyboardRows(message: OutboundMessage): InlineButton[][] {
 /** Splits text into Telegram-sized parts (UTF-16 units, as Telegram counts), at a line or space when it can. */
 export function splitText(text: string, limit = TELEGRAM_TEXT_LIMIT): string[] {
   const parts: string[] = [];
-  let rest = text;
+  let rest = wellFormed(text);
   while (rest.length > limit) {
     let cut = rest.lastIndexOf("\n", limit);
     if (cut < limit / 2) cut = rest.lastIndexOf(" ", limit);
-    if (cut < limit / 2) cut = limit;
-    // Never split a surrogate pair.
-    const code = rest.charCodeAt(cut - 1);
-    if (code >= 0xd800 && code <= 0xdbff) cut--;
+    // No line or space in the second half: at the last whole grapheme (an emoji or a letter with its marks).
+    if (cut < limit / 2) cut = cutIndex(rest, limit);
     parts.push(rest.slice(0, cut));
     rest = rest.slice(cut).replace(/^[\n ]/, "");
   }

@@ -5,6 +5,7 @@ import { BoundedMap } from "../../core/bounded-map.ts";
 import { t } from "../../core/i18n/messages.ts";
 import { LOCALES, type Locale, matchLocale } from "../../core/locale.ts";
 import type { HandleResult, SurveyService } from "../../core/service.ts";
+import { cutText } from "../../core/text/cut.ts";
 import type {
   ChannelAdapter,
   CommandName,
@@ -142,7 +143,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
         chatId,
         shown.messageId,
         undefined,
-        `${shown.text}\n\n✓ ${answered.label}`.slice(0, 4096),
+        cutText(`${shown.text}\n\n✓ ${answered.label}`, 4096),
       ),
     ).catch((error: unknown) => logger.debug({ err: error }, "could not close the answered question"));
   };
@@ -258,7 +259,9 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     // The toast and the edit of the answered question go out together; the next question follows them.
     const answerQuery = answered
       ? Promise.resolve(true)
-      : deliver(logger, "answerCallbackQuery", () => ctx.answerCbQuery(notice?.slice(0, 200))).catch(
+      : deliver(logger, "answerCallbackQuery", () =>
+          ctx.answerCbQuery(notice === undefined ? undefined : cutText(notice, 200)),
+        ).catch(
           // Answering the query is cosmetic; the next question must still go out.
           (error: unknown) =>
             logger.warn({ err: error, code: "TELEGRAM_CALLBACK_ANSWER" }, "could not answer the callback"),
@@ -273,7 +276,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     const edit =
       label !== undefined && message && "text" in message
         ? deliver(logger, "editMessageText", () =>
-            ctx.editMessageText(`${message.text}\n\n✓ ${label}`.slice(0, 4096)),
+            ctx.editMessageText(cutText(`${message.text}\n\n✓ ${label}`, 4096)),
           ).catch((error: unknown) => logger.warn({ err: error }, "could not edit the answered question"))
         : undefined;
     await Promise.all([answerQuery, edit]);

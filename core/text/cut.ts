@@ -80,7 +80,8 @@ export function cutText(text: string, max: number, options: CutOptions = {}): st
   const unit = options.unit ?? "utf16";
   const clean = wellFormed(text);
   if (measure(clean, unit) <= max) return clean;
-  const ellipsis = options.ellipsis === true ? "…" : typeof options.ellipsis === "string" ? options.ellipsis : "";
+  const ellipsis =
+    options.ellipsis === true ? "…" : typeof options.ellipsis === "string" ? options.ellipsis : "";
   const room = max - measure(ellipsis, unit);
   if (room <= 0) return cutText(ellipsis, max, { unit });
   return `${clean.slice(0, cutIndex(clean, room, unit))}${ellipsis}`;
