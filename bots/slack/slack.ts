@@ -38,6 +38,8 @@ import {
   surveyBlocks,
   VIEW,
 } from "./blocks.ts";
+import { boltErrorHandlers, boltLogFields, socketModeErrorHandlers } from "./bolt-logging.ts";
+import { createSlackRequestGate, guardSocketMode } from "./inbound.ts";
 
 export interface SlackAdapterConfig {
   readonly token: string;
@@ -88,10 +90,10 @@ const ZAlertId = z.string().min(1).max(100);
 function boltLogger(logger: Logger): BoltLogger {
   let level = LogLevel.WARN;
   return {
-    debug: (...msg) => logger.debug({ slack: msg.map(String).join(" ") }, "bolt"),
-    info: (...msg) => logger.debug({ slack: msg.map(String).join(" ") }, "bolt"),
-    warn: (...msg) => logger.warn({ slack: msg.map(String).join(" ") }, "bolt"),
-    error: (...msg) => logger.error({ slack: msg.map(String).join(" "), code: "SLACK_BOLT" }, "bolt"),
+    debug: (...msg) => logger.debug(boltLogFields(msg), "bolt"),
+    info: (...msg) => logger.debug(boltLogFields(msg), "bolt"),
+    warn: (...msg) => logger.warn(boltLogFields(msg), "bolt"),
+    error: (...msg) => logger.error({ ...boltLogFields(msg), code: "SLACK_BOLT" }, "bolt"),
     setLevel: (l) => {
       level = l;
     },
@@ -115,6 +117,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
         logger: boltLog,
         // Its own WebClient opens the socket (apps.connections.open): same API root as the bot's.
         installerOptions: { clientOptions: { slackApiUrl: config.apiUrl } },
+        ...socketModeErrorHandlers(logger),
       })
     : config.signingSecret
       ? new HTTPReceiver({
@@ -123,6 +126,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
           // Answer Slack as soon as a handler acks (they ack first); the work runs after the answer.
           processBeforeResponse: false,
           logger: boltLog,
+          ...boltErrorHandlers(logger),
         })
       : undefined;
   const app = new App({
@@ -469,6 +473,11 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   });
 
   const httpReceiver = receiver instanceof HTTPReceiver ? receiver : undefined;
+  const gate =
+    httpReceiver && config.signingSecret
+      ? createSlackRequestGate({ signingSecret: config.signingSecret, logger })
+      : undefined;
+  if (receiver instanceof SocketModeReceiver) guardSocketMode(receiver.client, logger);
 
   return {
     channel: "slack",
@@ -503,11 +512,14 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       await send(to.chatId ?? (await dmOf(to.userId)), messages);
     },
     async handleRequest(req, res) {
-      if (!httpReceiver) {
+      if (!httpReceiver || !gate) {
         res.writeHead(404).end();
         return;
       }
-      httpReceiver.requestListener(req, res);
+      // Checked and validated before bolt sees it; bolt takes the body already read (and checks it again).
+      const rawBody = await gate(req, res);
+      if (rawBody === undefined) return;
+      httpReceiver.requestListener(Object.assign(req, { rawBody }), res);
       await new Promise<void>((resolve) => {
         if (res.writableEnded) resolve();
         else res.once("close", () => resolve());
