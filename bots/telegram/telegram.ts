@@ -14,6 +14,7 @@ import type {
   RespondentRef,
 } from "../../core/types.ts";
 import type { Logger } from "../logger.ts";
+import { admitTelegramUpdate } from "./inbound.ts";
 import { keyboardRows, parseStartPayload, splitText } from "./render.ts";
 
 export interface TelegramAdapterConfig {
@@ -387,6 +388,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
         res.writeHead(400).end();
         return;
       }
+      if (!admitTelegramUpdate(update, res, logger)) return;
       (req as IncomingMessage & { body?: unknown }).body = update;
       await webhookHandler(req, res);
     },
