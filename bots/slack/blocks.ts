@@ -6,7 +6,7 @@ import type { LocalizedText } from "../../core/flow/schema.ts";
 import { LANGUAGE_NAMES } from "../../core/i18n/messages.ts";
 import type { Locale } from "../../core/locale.ts";
 import type { ScoreSummary } from "../../core/scores.ts";
-import { cutText } from "../../core/text/cut.ts";
+import { chunkText, cutText } from "../../core/text/cut.ts";
 import { toLocaleDigits } from "../../core/text/digits.ts";
 import { themeLabel } from "../../core/themes/themes.ts";
 import type { OutboundMessage } from "../../core/types.ts";
@@ -71,14 +71,9 @@ function button(text: string, actionId: string, value: string, style?: "primary"
 
 /** Plain text as consecutive sections of at most 3000 characters, `room` sections at most. */
 function plainSections(text: string, room: number): Block[] {
-  const blocks: Block[] = [];
-  for (let i = 0; i < text.length && blocks.length < room; i += SLACK_LIMITS.sectionText) {
-    blocks.push({
-      type: "section",
-      text: { type: "plain_text", text: text.slice(i, i + SLACK_LIMITS.sectionText), emoji: true },
-    });
-  }
-  return blocks;
+  return chunkText(text, SLACK_LIMITS.sectionText)
+    .slice(0, room)
+    .map((part) => ({ type: "section", text: { type: "plain_text", text: part, emoji: true } }));
 }
 
 // ——— surveys ———

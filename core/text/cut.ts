@@ -61,9 +61,12 @@ function codePointEnd(text: string, max: number, unit: TextUnit): number {
 export function cutIndex(text: string, max: number, unit: TextUnit = "utf16"): number {
   if (max <= 0) return 0;
   if (measure(text, unit) <= max) return text.length;
+  // Segmenting copies the whole string: look only at a window a little past the limit (a grapheme cut short at
+  // the window's edge ends past the limit, so it is never counted as fitting).
+  const window = text.slice(0, (unit === "codePoint" ? 2 * max : max) + 16);
   let used = 0;
   let end = 0;
-  for (const { segment, index } of segmenter.segment(text)) {
+  for (const { segment, index } of segmenter.segment(window)) {
     const size = measure(segment, unit);
     if (used + size > max) break;
     used += size;
@@ -85,4 +88,16 @@ export function cutText(text: string, max: number, options: CutOptions = {}): st
   const room = max - measure(ellipsis, unit);
   if (room <= 0) return cutText(ellipsis, max, { unit });
   return `${clean.slice(0, cutIndex(clean, room, unit))}${ellipsis}`;
+}
+
+/** A well-formed `text` in consecutive parts of at most `max` (in `unit`), each ending at a grapheme boundary. */
+export function chunkText(text: string, max: number, unit: TextUnit = "utf16"): string[] {
+  const chunks: string[] = [];
+  let rest = wellFormed(text);
+  while (rest.length > 0) {
+    const end = Math.max(cutIndex(rest, max, unit), 1);
+    chunks.push(rest.slice(0, end));
+    rest = rest.slice(end);
+  }
+  return chunks;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cutIndex, cutText, measure, wellFormed } from "../../core/text/cut.ts";
+import { chunkText, cutIndex, cutText, measure, wellFormed } from "../../core/text/cut.ts";
 
 /** True when `text` has no lone surrogate (what `encodeURIComponent` and strict JSON encoders demand). */
 const isWellFormed = (text: string): boolean => {
@@ -79,11 +79,31 @@ describe("cutText", () => {
     expect(cut.startsWith("a\u0301")).toBe(true);
   });
 
+  it("cuts a megabyte quickly (segments only around the limit)", () => {
+    const huge = "😀 ".repeat(400_000);
+    const parts = chunkText(huge, 3000);
+    expect(parts.join("")).toBe(huge);
+    expect(cutText(huge, 4000, { unit: "codePoint" })).toHaveLength(6000);
+  });
+
   it("measures in code points and UTF-8 bytes when asked", () => {
     expect(measure("😀é", "codePoint")).toBe(2);
     expect(measure("😀é", "utf8")).toBe(6);
     expect(cutText("😀😀😀", 2, { unit: "codePoint" })).toBe("😀😀");
     expect(cutText("سلام", 5, { unit: "utf8" })).toBe("سل");
     expect(cutIndex("سلام", 5, "utf8")).toBe(2);
+  });
+});
+
+describe("chunkText", () => {
+  it("splits into well-formed parts at grapheme boundaries", () => {
+    const text = `${"a".repeat(2999)}😀${"b".repeat(10)}${FAMILY}`;
+    const parts = chunkText(text, 3000);
+    expect(parts.join("")).toBe(text);
+    expect(parts.map((p) => p.length)).toEqual([2999, 23]);
+    expect(chunkText(text, 12).at(-1)).toBe(FAMILY);
+    for (const p of parts) expect(p).toSatisfy(isWellFormed);
+    expect(chunkText("", 10)).toEqual([]);
+    expect(chunkText("\uD83Dx", 10)).toEqual(["\uFFFDx"]);
   });
 });
