@@ -39,6 +39,7 @@ import {
   VIEW,
 } from "./blocks.ts";
 import { boltErrorHandlers, boltLogFields, socketModeErrorHandlers } from "./bolt-logging.ts";
+import { plainFallbackText, postWithPlainFallback } from "./fallback.ts";
 import { createSlackRequestGate, guardSocketMode } from "./inbound.ts";
 
 export interface SlackAdapterConfig {
@@ -559,14 +560,20 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     },
     async postCustomerReply(alert, text) {
       if (!alert.post) return;
-      await client.chat.postMessage({
-        channel: alert.post.channel,
-        thread_ts: alert.post.ts,
-        text: clip(escapeMrkdwn(text), SLACK_LIMITS.messageText),
-        blocks: customerReplyBlocks(alert, text, staffLocale),
-        unfurl_links: false,
-        unfurl_media: false,
-      });
+      const { channel, ts } = alert.post;
+      await postWithPlainFallback(
+        logger,
+        () =>
+          client.chat.postMessage({
+            channel,
+            thread_ts: ts,
+            text: clip(escapeMrkdwn(text), SLACK_LIMITS.messageText),
+            blocks: customerReplyBlocks(alert, text, staffLocale),
+            unfurl_links: false,
+            unfurl_media: false,
+          }),
+        () => client.chat.postMessage({ channel, thread_ts: ts, text: plainFallbackText(text) }),
+      );
     },
     async postDigest(channel, digest) {
       await client.chat.postMessage({
