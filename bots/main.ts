@@ -9,6 +9,7 @@ import { type Config, loadConfig } from "./config.ts";
 import { type ConsoleAdapter, createConsoleAdapter } from "./console/console.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { appOptionsFrom, hasPlatform, startCxbot } from "./platforms.ts";
+import { installProcessGuard } from "./process-guard.ts";
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -65,6 +66,8 @@ async function main(): Promise<number> {
   const interactive = process.stdin.isTTY === true;
   // The console shares the terminal with the logs: keep them quiet there unless asked.
   const logger: Logger = createLogger(config.LOG_LEVEL ?? (hasPlatform(config) ? "info" : "warn"));
+  let stopForFatal: () => Promise<void> = async () => undefined;
+  const guard = installProcessGuard({ logger, onFatal: () => stopForFatal() });
 
   const status = (msg: string): void => {
     if (interactive) process.stderr.write(`${msg}\n`);
@@ -85,6 +88,8 @@ async function main(): Promise<number> {
       })();
       return shuttingDown;
     });
+    stopForFatal = () => running.close();
+    guard.started();
     await new Promise<void>(() => undefined);
     return 0;
   }
@@ -117,6 +122,8 @@ async function main(): Promise<number> {
   });
   adapters.push(consoleAdapter);
   await consoleAdapter.start();
+  stopForFatal = () => app.close();
+  guard.started();
   await consoleAdapter.finished;
   await shutdown("input ended");
   return 0;

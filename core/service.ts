@@ -23,6 +23,7 @@ import type { ConversationRecord, SurveyStores, TranscriptEntry } from "./ports.
 import { CxError } from "./result.ts";
 import { RollupBuffer, rollupIncrements } from "./rollups.ts";
 import type { SentimentAnalyzer } from "./sentiment/types.ts";
+import { cutText } from "./text/cut.ts";
 import type { Channel, DomainEvent, InboundEvent, OutboundMessage, RespondentRef } from "./types.ts";
 
 /** How the survey service is put together. */
@@ -124,7 +125,7 @@ const RECEIPT_FLUSH_MS = 250;
 export const OWED_GRACE_MS = 10_000;
 
 function entry(direction: "in" | "out", text: string, at: Date, messageId?: string): TranscriptEntry {
-  const capped = text.length > TRANSCRIPT_TEXT_LIMIT ? `${text.slice(0, TRANSCRIPT_TEXT_LIMIT)}…` : text;
+  const capped = cutText(text, TRANSCRIPT_TEXT_LIMIT, { ellipsis: true });
   return { direction, text: capped, at: at.toISOString(), ...(messageId === undefined ? {} : { messageId }) };
 }
 
@@ -302,7 +303,7 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
     if (!flow) {
       return {
         status: "handled",
-        messages: [notice(locale, t(locale, "unknownFlow", { flow: flowKey.slice(0, 40) }))],
+        messages: [notice(locale, t(locale, "unknownFlow", { flow: cutText(flowKey, 40) }))],
       };
     }
     if (active) {
@@ -379,7 +380,7 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
           };
         }
         // Platforms cap messages far below this; anything longer is hostile or broken input.
-        return { type: "text", text: event.input.text.slice(0, MAX_INBOUND_TEXT) };
+        return { type: "text", text: cutText(event.input.text, MAX_INBOUND_TEXT) };
       case "command":
         return {
           type: "command",
@@ -459,7 +460,7 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
       if (!(await stores.events.claim(event.eventId, now))) return { status: "duplicate", messages: [] };
       let forwarded: boolean;
       try {
-        forwarded = await deps.forward(event.respondent, input.text.slice(0, MAX_INBOUND_TEXT));
+        forwarded = await deps.forward(event.respondent, cutText(input.text, MAX_INBOUND_TEXT));
       } catch (error) {
         // Not handed on: a redelivery must be able to try again.
         await stores.events.forget(event.eventId);

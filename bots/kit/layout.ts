@@ -1,3 +1,4 @@
+import { cutIndex, wellFormed } from "../../core/text/cut.ts";
 import type { Choice, OutboundMessage } from "../../core/types.ts";
 
 /**
@@ -24,32 +25,19 @@ export function layoutRows(message: OutboundMessage, perRow: number): Choice[][]
   return rows;
 }
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
-
-/** The longest prefix of `text` of at most `limit` UTF-16 units that ends on a grapheme boundary. */
-function graphemePrefix(text: string, limit: number): number {
-  let end = 0;
-  for (const { index, segment } of segmenter.segment(text.slice(0, limit + 64))) {
-    if (index + segment.length > limit) break;
-    end = index + segment.length;
-  }
-  return end;
-}
-
 /**
  * Splits text into parts of at most `limit` UTF-16 units (as Telegram, Slack and Discord count), at a line break
  * or a space in the second half of a part when there is one, and never inside a grapheme (an emoji, a letter
- * with its marks).
+ * with its marks). Lone surrogates become U+FFFD first, so every part can be sent.
  */
 export function splitText(text: string, limit: number): string[] {
   const parts: string[] = [];
-  let rest = text;
+  let rest = wellFormed(text);
   while (rest.length > limit) {
-    const max = graphemePrefix(rest, limit);
-    let cut = rest.lastIndexOf("\n", max);
-    if (cut < max / 2) cut = rest.lastIndexOf(" ", max);
-    if (cut < max / 2) cut = max;
-    if (cut === 0) cut = max > 0 ? max : Math.min(rest.length, limit);
+    let cut = rest.lastIndexOf("\n", limit);
+    if (cut < limit / 2) cut = rest.lastIndexOf(" ", limit);
+    if (cut < limit / 2) cut = cutIndex(rest, limit);
+    if (cut <= 0) cut = Math.min(rest.length, limit);
     parts.push(rest.slice(0, cut));
     rest = rest.slice(cut).replace(/^[\n ]/, "");
   }

@@ -6,6 +6,7 @@ import type { LocalizedText } from "../../core/flow/schema.ts";
 import { LANGUAGE_NAMES } from "../../core/i18n/messages.ts";
 import type { Locale } from "../../core/locale.ts";
 import type { ScoreSummary } from "../../core/scores.ts";
+import { chunkText, cutText } from "../../core/text/cut.ts";
 import { toLocaleDigits } from "../../core/text/digits.ts";
 import { themeLabel } from "../../core/themes/themes.ts";
 import type { OutboundMessage } from "../../core/types.ts";
@@ -48,13 +49,9 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** Cuts text to `max` characters (never inside a surrogate pair), marking the cut with an ellipsis. */
+/** Cuts text to `max` UTF-16 units at a grapheme boundary (lone surrogates replaced), marking the cut with an ellipsis. */
 export function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = max - 1;
-  const code = text.charCodeAt(cut - 1);
-  if (code >= 0xd800 && code <= 0xdbff) cut--;
-  return `${text.slice(0, cut)}…`;
+  return cutText(text, max, { ellipsis: true });
 }
 
 const plain = (text: string, max: number) => ({
@@ -75,14 +72,9 @@ function button(text: string, actionId: string, value: string, style?: "primary"
 
 /** Plain text as consecutive sections of at most 3000 characters, `room` sections at most. */
 function plainSections(text: string, room: number): Block[] {
-  const blocks: Block[] = [];
-  for (let i = 0; i < text.length && blocks.length < room; i += SLACK_LIMITS.sectionText) {
-    blocks.push({
-      type: "section",
-      text: { type: "plain_text", text: text.slice(i, i + SLACK_LIMITS.sectionText), emoji: true },
-    });
-  }
-  return blocks;
+  return chunkText(text, SLACK_LIMITS.sectionText)
+    .slice(0, room)
+    .map((part) => ({ type: "section", text: { type: "plain_text", text: part, emoji: true } }));
 }
 
 // ——— surveys ———

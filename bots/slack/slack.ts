@@ -19,6 +19,7 @@ import { t } from "../../core/i18n/messages.ts";
 import type { Locale } from "../../core/locale.ts";
 import { CxError } from "../../core/result.ts";
 import type { SurveyService } from "../../core/service.ts";
+import { cutText } from "../../core/text/cut.ts";
 import type { InboundInput, RespondentRef } from "../../core/types.ts";
 import type { PlatformAdapter, PlatformCapabilities } from "../contract.ts";
 import { createResponder, type SurveySurface } from "../kit/responder.ts";
@@ -40,6 +41,9 @@ import {
   surveyBlocks,
   VIEW,
 } from "./blocks.ts";
+import { boltErrorHandlers, boltLogFields, socketModeErrorHandlers } from "./bolt-logging.ts";
+import { plainFallbackText, postWithPlainFallback } from "./fallback.ts";
+import { createSlackRequestGate, guardSocketMode } from "./inbound.ts";
 
 export interface SlackAdapterConfig {
   readonly token: string;
@@ -104,10 +108,10 @@ const ZAlertId = z.string().min(1).max(100);
 function boltLogger(logger: Logger): BoltLogger {
   let level = LogLevel.WARN;
   return {
-    debug: (...msg) => logger.debug({ slack: msg.map(String).join(" ") }, "bolt"),
-    info: (...msg) => logger.debug({ slack: msg.map(String).join(" ") }, "bolt"),
-    warn: (...msg) => logger.warn({ slack: msg.map(String).join(" ") }, "bolt"),
-    error: (...msg) => logger.error({ slack: msg.map(String).join(" "), code: "SLACK_BOLT" }, "bolt"),
+    debug: (...msg) => logger.debug(boltLogFields(msg), "bolt"),
+    info: (...msg) => logger.debug(boltLogFields(msg), "bolt"),
+    warn: (...msg) => logger.warn(boltLogFields(msg), "bolt"),
+    error: (...msg) => logger.error({ ...boltLogFields(msg), code: "SLACK_BOLT" }, "bolt"),
     setLevel: (l) => {
       level = l;
     },
@@ -131,6 +135,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
         logger: boltLog,
         // Its own WebClient opens the socket (apps.connections.open): same API root as the bot's.
         installerOptions: { clientOptions: { slackApiUrl: config.apiUrl } },
+        ...socketModeErrorHandlers(logger),
       })
     : config.signingSecret
       ? new HTTPReceiver({
@@ -139,6 +144,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
           // Answer Slack as soon as a handler acks (they ack first); the work runs after the answer.
           processBeforeResponse: false,
           logger: boltLog,
+          ...boltErrorHandlers(logger),
         })
       : undefined;
   const app = new App({
@@ -276,7 +282,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     afterAck("slash command", async () => {
       const respondent = await respondentOf(command.user_id);
       const dm = respondent.chatId ?? (await dmOf(command.user_id));
-      const line = `${command.command} ${command.text.slice(0, 200)}`.trim();
+      const line = `${command.command} ${cutText(command.text, 200)}`.trim();
       const result = await responder.respond(
         eventOf(`${command.team_id}:cmd:${command.trigger_id}`, respondent, { type: "text", text: line }),
         dm,
@@ -441,13 +447,21 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   });
 
   const httpReceiver = receiver instanceof HTTPReceiver ? receiver : undefined;
+  const gate =
+    httpReceiver && config.signingSecret
+      ? createSlackRequestGate({ signingSecret: config.signingSecret, logger })
+      : undefined;
+  if (receiver instanceof SocketModeReceiver) guardSocketMode(receiver.client, logger);
 
   const handleRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (!httpReceiver) {
+    if (!httpReceiver || !gate) {
       res.writeHead(404).end();
       return;
     }
-    httpReceiver.requestListener(req, res);
+    // Checked and validated before bolt sees it; bolt takes the body already read (and checks it again).
+    const rawBody = await gate(req, res);
+    if (rawBody === undefined) return;
+    httpReceiver.requestListener(Object.assign(req, { rawBody }), res);
     await new Promise<void>((resolve) => {
       if (res.writableEnded) resolve();
       else res.once("close", () => resolve());
@@ -529,14 +543,20 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       return { notifier: "slack", target: posted.channel ?? channel, ref: posted.ts };
     },
     async postCustomerReply(alert, post, text) {
-      await client.chat.postMessage({
-        channel: post.target,
-        thread_ts: post.ref,
-        text: clip(escapeMrkdwn(text), SLACK_LIMITS.messageText),
-        blocks: customerReplyBlocks(alert, text, staffLocale),
-        unfurl_links: false,
-        unfurl_media: false,
-      });
+      const { target: channel, ref: ts } = post;
+      await postWithPlainFallback(
+        logger,
+        () =>
+          client.chat.postMessage({
+            channel,
+            thread_ts: ts,
+            text: clip(escapeMrkdwn(text), SLACK_LIMITS.messageText),
+            blocks: customerReplyBlocks(alert, text, staffLocale),
+            unfurl_links: false,
+            unfurl_media: false,
+          }),
+        () => client.chat.postMessage({ channel, thread_ts: ts, text: plainFallbackText(text) }),
+      );
     },
     async postDigest(channel, digest) {
       await client.chat.postMessage({

@@ -4,11 +4,13 @@ import { parseText, SURVEY_COMMANDS, startPayload } from "../../core/commands.ts
 import { t } from "../../core/i18n/messages.ts";
 import { LOCALES, type Locale, matchLocale } from "../../core/locale.ts";
 import type { SurveyService } from "../../core/service.ts";
+import { cutText } from "../../core/text/cut.ts";
 import type { InboundInput, RespondentRef } from "../../core/types.ts";
 import { type PlatformAdapter, type PlatformCapabilities, PlatformError } from "../contract.ts";
 import { createResponder, type Press, type SurveySurface } from "../kit/responder.ts";
 import { type CallPolicy, callPlatform } from "../kit/retry.ts";
 import type { Logger } from "../logger.ts";
+import { admitTelegramUpdate } from "./inbound.ts";
 import { keyboardRows, splitText, TELEGRAM_CAPABILITIES_ROW, TELEGRAM_TEXT_LIMIT } from "./render.ts";
 
 export interface TelegramAdapterConfig {
@@ -143,7 +145,12 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     },
     async closeAnswered(chat, messageId, text, label) {
       await edit("editMessageText", () =>
-        bot.telegram.editMessageText(chat, messageId, undefined, `${text}\n\n✓ ${label}`.slice(0, 4096)),
+        bot.telegram.editMessageText(
+          chat,
+          messageId,
+          undefined,
+          cutText(`${text}\n\n✓ ${label}`, TELEGRAM_TEXT_LIMIT),
+        ),
       );
     },
     async closeStale(chat, messageId) {
@@ -233,9 +240,10 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     const answer = async (notice?: string): Promise<void> => {
       if (answered) return;
       answered = true;
-      await call("answerCallbackQuery", EDIT, () => ctx.answerCbQuery(notice?.slice(0, 200))).catch(
-        (error: unknown) =>
-          logger.warn({ err: error, code: "TELEGRAM_CALLBACK_ANSWER" }, "could not answer the callback"),
+      await call("answerCallbackQuery", EDIT, () =>
+        ctx.answerCbQuery(notice === undefined ? undefined : cutText(notice, 200)),
+      ).catch((error: unknown) =>
+        logger.warn({ err: error, code: "TELEGRAM_CALLBACK_ANSWER" }, "could not answer the callback"),
       );
     };
     const early = setTimeout(() => void answer(), CALLBACK_DEADLINE_MS);
@@ -318,6 +326,7 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
       res.writeHead(400).end();
       return;
     }
+    if (!admitTelegramUpdate(update, res, logger)) return;
     (req as IncomingMessage & { body?: unknown }).body = update;
     await webhookHandler(req, res);
   };

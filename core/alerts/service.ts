@@ -9,6 +9,7 @@ import { err, ok, type Result } from "../result.ts";
 import { type PeriodReport, periodReport } from "../rollups.ts";
 import { addDays, dayKey } from "../scores.ts";
 import { respondentKey } from "../service.ts";
+import { cutText } from "../text/cut.ts";
 import type { AlertedConversation, DomainEvent, OutboundMessage, RespondentRef } from "../types.ts";
 import {
   type Actor,
@@ -390,7 +391,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     });
 
   const forward = async (respondent: RespondentRef, raw: string): Promise<boolean> => {
-    const text = raw.trim().slice(0, FORWARD_MAX_LENGTH);
+    const text = cutText(raw.trim(), FORWARD_MAX_LENGTH);
     if (text === "") return false;
     const now = clock();
     const open = await store.openFor(respondentKey(respondent));

@@ -16,6 +16,7 @@ import { foldAnswer } from "../parse/fold.ts";
 import { type ButtonPayload, conversationTag, encodePayload } from "../payload.ts";
 import { bandOf, bandSentiment } from "../scores.ts";
 import type { SentimentAnalyzer, SentimentLabel } from "../sentiment/types.ts";
+import { cutText } from "../text/cut.ts";
 import { toLocaleDigits } from "../text/digits.ts";
 import type { Answer, Choice, CommandName, DomainEvent, OutboundMessage, RespondentRef } from "../types.ts";
 import { answerOf, type ConversationState, type RecordedAnswer } from "./state.ts";
@@ -309,8 +310,7 @@ function answerLabel(flow: Flow, step: QuestionStep, answer: Answer, locale: Loc
         .join(locale === "fa" || locale === "ar" ? "، " : ", ");
     }
     case "text": {
-      const chars = [...answer.text];
-      return chars.length > 200 ? `${chars.slice(0, 200).join("")}…` : answer.text;
+      return cutText(answer.text, 201, { ellipsis: true, unit: "codePoint" });
     }
     case "skipped":
       return t(locale, "skipped");
@@ -382,9 +382,8 @@ function textAnswer(
 ): Answer | undefined {
   const trimmed = raw.trim();
   if (trimmed === "") return undefined;
-  const chars = [...trimmed];
-  const original = chars.length > MAX_ORIGINAL_TEXT ? chars.slice(0, MAX_ORIGINAL_TEXT).join("") : trimmed;
-  const text = chars.length > step.maxLength ? chars.slice(0, step.maxLength).join("").trimEnd() : trimmed;
+  const original = cutText(trimmed, MAX_ORIGINAL_TEXT, { unit: "codePoint" });
+  const text = cutText(trimmed, step.maxLength, { unit: "codePoint" }).trimEnd();
   return {
     type: "text",
     text,
@@ -569,7 +568,7 @@ function onText(
       const { min, max } = ratingRange(step);
       const hint =
         parsed.error === "OUT_OF_RANGE"
-          ? t(state.locale, "outOfRange", { value: text.trim().slice(0, 12), min, max })
+          ? t(state.locale, "outOfRange", { value: cutText(text.trim(), 12), min, max })
           : t(state.locale, "reaskRating", { min, max });
       return reask(flow, state, step, hint);
     }
