@@ -234,8 +234,8 @@ export interface FakeTelegram {
   failNext(method: string, fault: Fault, times?: number): void;
   /** Calls `listener` after each API call has been answered (`ok` false for an error); returns an unsubscribe. */
   onCall(listener: (call: RecordedCall, ok: boolean) => void): () => void;
-  /** Delay every API answer by this many milliseconds. */
-  setLatency(ms: number): void;
+  /** Delay every API answer (or only those of `methods`) by this many milliseconds. */
+  setLatency(ms: number, methods?: readonly string[]): void;
   /** Moves the fake's clock (message dates, the callback-query window) forward. */
   advanceTime(ms: number): void;
   now(): number;
@@ -1012,6 +1012,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   let nextQueryId = 4_382_000_000_000_000_000n;
   let clockOffset = 0;
   let latency = 0;
+  let latencyMethods: ReadonlySet<string> | undefined;
   let allowedUpdates: string[] = [];
   let heldPoll: HeldPoll | undefined;
   let webhook:
@@ -1390,7 +1391,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     params: Record<string, unknown>,
     signal: AbortSignal,
   ): Promise<{ status: number; payload: Record<string, unknown> } | "network"> {
-    if (latency > 0) await sleep(latency);
+    if (latency > 0 && (latencyMethods === undefined || latencyMethods.has(name ?? ""))) await sleep(latency);
     const fault = name ? faults.get(name)?.shift() : undefined;
     if (fault === "network") return "network";
     try {
@@ -1747,8 +1748,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
         callListeners.delete(listener);
       };
     },
-    setLatency(ms) {
+    setLatency(ms, methods) {
       latency = ms;
+      latencyMethods = methods === undefined ? undefined : new Set(methods);
     },
     advanceTime(ms) {
       clockOffset += ms;
