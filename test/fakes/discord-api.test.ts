@@ -432,6 +432,44 @@ describe("fake Discord with the real discord.js client", () => {
     expect(f.resumes()).toEqual([]);
   });
 
+  it("op 9 INVALID_SESSION (resumable): the client resumes on the same connection", async () => {
+    const f = await start();
+    await login(f);
+    f.invalidateSession(true);
+    await f.waitForSession();
+    expect(f.resumes()).toEqual([expect.objectContaining({ connectionId: 1, replayed: 0 })]);
+    expect(f.connections()).toHaveLength(1);
+  });
+
+  it("unacknowledged heartbeats: discord.js drops the zombie connection and resumes", async () => {
+    const f = await start({ heartbeatIntervalMs: 200 });
+    await login(f);
+    f.setHeartbeatAcks(false);
+    await f.waitFor(() => f.resumes().length === 1, 5_000);
+    f.setHeartbeatAcks(true);
+    await f.waitForSession();
+    expect(f.connections()[0]?.closeCode).toBe(4200);
+    expect(f.identifies()).toHaveLength(1);
+  });
+
+  it("without partials: [Channel] discord.js drops a DM from a user whose DM channel it has not cached", async () => {
+    const f = await start();
+    const client = new Client({ intents: DEFAULT_INTENTS, rest: { api: f.apiBase } });
+    clients.push(client);
+    const ready = nextEvent(client, Events.ClientReady);
+    await client.login(f.token);
+    await ready;
+    const seen: string[] = [];
+    client.on(Events.MessageCreate, (m) => {
+      seen.push(m.content);
+    });
+    await f.userSendsDm(alice, "dropped");
+    await (await client.users.fetch(alice.id)).createDM();
+    await f.userSendsDm(alice, "arrives");
+    await f.waitFor(() => seen.includes("arrives"));
+    expect(seen).toEqual(["arrives"]);
+  });
+
   it("modal, select and autocomplete round trips", async () => {
     const f = await start();
     const client = await login(f);

@@ -1034,6 +1034,8 @@ interface Connection {
   session?: Session;
   deflate?: zlib.Deflate;
   sendChain: Promise<void>;
+  /** READY or RESUMED was sent on it and no RECONNECT since. */
+  ready: boolean;
 }
 
 interface Session {
@@ -1365,6 +1367,7 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
       _trace: ['["gateway-fake",{"micros":0}]'],
     });
     for (const g of guilds.values()) void sessionDispatch(session, "GUILD_CREATE", guildCreatePayload(g));
+    conn.ready = true;
   };
 
   const onResume = (conn: Connection, d: unknown) => {
@@ -1390,6 +1393,7 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
     record.replayed = missed.length;
     for (const p of missed) void sendRaw(conn, p as unknown as Json);
     void sessionDispatch(session, "RESUMED", { _trace: ['["gateway-fake",{"micros":0}]'] });
+    conn.ready = true;
   };
 
   const onGatewayMessage = (conn: Connection, raw: RawData, isBinary: boolean) => {
@@ -1428,7 +1432,7 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
       open: true,
       heartbeats: 0,
     };
-    const conn: Connection = { record, ws, sendChain: Promise.resolve() };
+    const conn: Connection = { record, ws, sendChain: Promise.resolve(), ready: false };
     connections.push(conn);
     ws.on("message", (data, isBinary) => onGatewayMessage(conn, data, isBinary));
     ws.on("error", () => undefined);
@@ -2285,15 +2289,14 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
     waitForSession(timeoutMs = 5_000) {
       return waitFor(() => {
         const s = currentSession;
-        return s?.alive && s.conn?.record.open && s.log.some((p) => p.t === "READY" || p.t === "RESUMED")
-          ? s.id
-          : undefined;
+        return s?.alive && s.conn?.record.open && s.conn.ready ? s.id : undefined;
       }, timeoutMs);
     },
     dispatch: (t, d) => sessionDispatch(liveSession(), t, d),
     requestReconnect() {
       const conn = currentSession?.conn;
       if (!conn?.record.open) return 0;
+      conn.ready = false;
       void sendRaw(conn, { op: Op.Reconnect, d: null });
       return 1;
     },
@@ -2302,6 +2305,7 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
       const conn = session?.conn;
       if (!session || !conn?.record.open) return 0;
       if (!resumable) session.alive = false;
+      conn.ready = false;
       void sendRaw(conn, { op: Op.InvalidSession, d: resumable });
       return 1;
     },
