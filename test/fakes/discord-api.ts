@@ -37,6 +37,15 @@
  * `userSendsDm` send realistic dispatches and throw when a real user could not do that (no such registered
  * command, no such button on the message, no modal open). Faults: `rateLimitNext` (429 with `Retry-After`,
  * `X-RateLimit-*`; discord.js waits and retries) and `failNext` (any status, or a dropped connection).
+ *
+ * What discord.js 14.28 does against it (worth knowing when writing an adapter or a test):
+ * - `login()` makes one REST call, `GET /gateway/bot`; `ready` fires after READY and every GUILD_CREATE.
+ * - Gateway compression is off unless the optional `zlib-sync` package is installed (it is not here).
+ * - A DM's MESSAGE_CREATE is dropped unless `partials: [Partials.Channel]` is set or the DM channel is cached.
+ * - After op 7 the client waits 500 ms, then RESUMEs at resume_gateway_url; after a non-resumable op 9 it
+ *   identifies again, which its identify throttle delays by up to 6.5 s.
+ * - A second `reply()` on the same interaction object throws locally (InteractionAlreadyReplied) without a REST
+ *   call; Discord's 40060 is what a second delivery of the interaction (`redeliver`) meets.
  */
 import { randomBytes } from "node:crypto";
 import http from "node:http";
@@ -1669,10 +1678,8 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
       const session = currentSession;
       const intent = g ? INTENT_GUILD_MESSAGES : INTENT_DIRECT_MESSAGES;
       if (session?.alive && (session.intents & intent) !== 0) {
+        // The bot always sees its own messages' content (MESSAGE_CONTENT does not apply to them).
         const d: Json = { ...structuredClone(message), channel_type: g ? 0 : 1 };
-        if (g && (session.intents & INTENT_MESSAGE_CONTENT) === 0) {
-          Object.assign(d, { content: "", embeds: [], components: [] });
-        }
         void sessionDispatch(session, "MESSAGE_CREATE", d);
       }
     }
