@@ -42,6 +42,7 @@ import {
   VIEW,
 } from "./blocks.ts";
 import { boltErrorHandlers, boltLogFields, socketModeErrorHandlers } from "./bolt-logging.ts";
+import { SLACK_CLIENT_RETRIES, withRetryPolicy } from "./errors.ts";
 import { plainFallbackText, postWithPlainFallback } from "./fallback.ts";
 import { createSlackRequestGate, guardSocketMode } from "./inbound.ts";
 
@@ -127,7 +128,8 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   const clientOptions: webApi.WebClientOptions = {
     slackApiUrl: config.apiUrl,
     logger: boltLog,
-    retryConfig: { retries: config.retries ?? 5, factor: 2, minTimeout: 200, maxTimeout: 10_000 },
+    // Retries and rate limits follow cxbot's one policy (bots/kit/retry.ts), applied to every call below.
+    ...SLACK_CLIENT_RETRIES,
   };
   const receiver: Receiver | undefined = config.appToken
     ? new SocketModeReceiver({
@@ -155,6 +157,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     deferInitialization: true,
   });
   const client = app.client;
+  withRetryPolicy(client, logger, (config.retries ?? 5) + 1);
   let alerts: AlertService | undefined;
   let ready = false;
 

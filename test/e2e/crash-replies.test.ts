@@ -11,8 +11,8 @@ import { connectTestDb, type TestDb } from "../helpers/db.ts";
 import { type CxbotProcess, spawnCxbot } from "../helpers/process.ts";
 
 /**
- * What cxbot owes a respondent survives a crash: the cxbot process (Telegram long polling against the fake Bot
- * API) is SIGKILLed after it saved a burst of answers but before the next questions reached Telegram (the fake
+ * What cxbot owes a respondent survives a crash: the cxbot process (Telegram webhooks from the fake Bot API, each
+ * update its own request, as Telegram sends them) is SIGKILLed after it saved a burst of answers but before the next questions reached Telegram (the fake
  * holds every reply meanwhile). Started again, it sends each respondent the question their answer owed them,
  * so nobody waits forever or has to send /start again.
  */
@@ -38,6 +38,10 @@ beforeAll(async () => {
     MONGODB_URI: url.toString(),
     TELEGRAM_BOT_TOKEN: telegram.token,
     TELEGRAM_API_ROOT: telegram.apiRoot,
+    TELEGRAM_WEBHOOK_DOMAIN: "bot.example.com",
+    TELEGRAM_WEBHOOK_SECRET: "crash-replies-secret-0123456789",
+    // Telegram may hold as many connections open as this: every respondent's press is in flight at once.
+    TELEGRAM_MAX_CONNECTIONS: String(RESPONDENTS * 2),
     DIGEST_AT: "off",
   };
 }, 30_000);
@@ -69,12 +73,17 @@ describe("replies after a crash", { timeout: 180_000 }, () => {
   it("every respondent whose answer was saved gets the next question after a SIGKILL before it was sent", async () => {
     const first = await spawnCxbot(env);
     processes.push(first);
+    telegram.routeWebhooks(`http://127.0.0.1:${first.port}`);
+    await until("the webhook is set", () => telegram.webhookInfo().url !== "");
     const users: FakeUser[] = Array.from({ length: RESPONDENTS }, (_, i) => ({
       id: 93_000 + i,
       first_name: `Respondent ${i}`,
       language_code: "en",
     }));
-    for (const u of users) telegram.userSendsText(u, "/start csat");
+    // Each update its own request, not awaited: Telegram does not wait for one answer before sending the next.
+    const send = (update: Parameters<FakeTelegram["deliver"]>[0]) =>
+      void telegram.deliver(update).catch(() => undefined);
+    for (const u of users) await telegram.deliver(telegram.userSendsText(u, "/start csat"));
     const shown = await Promise.all(
       users.map((u) => telegram.waitForMessages(u.id, (m) => m.length > 0, 60_000)),
     );
@@ -83,7 +92,7 @@ describe("replies after a crash", { timeout: 180_000 }, () => {
     telegram.setLatency(60_000, ["sendMessage", "editMessageText", "answerCallbackQuery"]);
     users.forEach((u, i) => {
       const score = button(shown[i] as ShownMessage[], String((i % 5) + 1));
-      telegram.userPressesButton(u, score.id, score.data);
+      send(telegram.userPressesButton(u, score.id, score.data));
     });
     const saved = async () => {
       for (const u of users) {
@@ -105,6 +114,13 @@ describe("replies after a crash", { timeout: 180_000 }, () => {
 
     const second = await spawnCxbot(env);
     processes.push(second);
+    telegram.routeWebhooks(`http://127.0.0.1:${second.port}`);
+    await until(
+      "cxbot is ready",
+      async () => (await fetch(`http://127.0.0.1:${second.port}/healthz`)).status === 200,
+    );
+    // Telegram sends the updates that were never answered again.
+    await telegram.deliverPending();
     const owed = new Map<number, string>();
     for (const u of users) {
       const record = await stores.conversations.getActive(`telegram:${u.id}`, { fresh: true });
@@ -122,7 +138,7 @@ describe("replies after a crash", { timeout: 180_000 }, () => {
       expect(telegram.messages(u.id).filter((m) => m.text === owed.get(u.id))).toHaveLength(1);
     // And the survey goes on from there.
     const u0 = users[0] as FakeUser;
-    telegram.userSendsText(u0, "Quick and friendly");
+    send(telegram.userSendsText(u0, "Quick and friendly"));
     await telegram.waitForMessages(u0.id, (m) => m.length > 2, 30_000);
     expect(second.stderr()).toContain('"code":"OUTBOX_RESENT"');
     expect(await second.stop()).toBe(0);
