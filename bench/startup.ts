@@ -14,7 +14,8 @@
  * it is steadier than the wall clock.
  *
  * `npm run bench:startup` (also the last part of `npm run bench`), or `node --import tsx bench/startup.ts`.
- * Flags: `--runs N` (default 7), `--configs console,telegram,all`, `--modes build,sources`.
+ * Flags: `--runs N` (default 7), `--configs console,telegram,all`, `--modes build,sources`, `--node "ARGS"`
+ * (Node options for the cxbot process, e.g. `--cpu-prof` or a heap setting to compare).
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -93,12 +94,17 @@ function stop(child: ChildProcess): Promise<void> {
 }
 
 /** Starts cxbot once and measures it at ready; `env` holds the configuration's variables. */
-async function startOnce(config: ConfigName, mode: Mode, env: Record<string, string>): Promise<Sample> {
+async function startOnce(
+  config: ConfigName,
+  mode: Mode,
+  env: Record<string, string>,
+  nodeArgs: readonly string[],
+): Promise<Sample> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    ["scripts/start.mjs", ...(config === "console" ? ["--flow", "nps", "--lang", "en"] : [])],
+    [...nodeArgs, "scripts/start.mjs", ...(config === "console" ? ["--flow", "nps", "--lang", "en"] : [])],
     {
       cwd: root,
       env: { ...process.env, ...env, PORT: String(port), CXBOT_RUN: mode },
@@ -144,11 +150,13 @@ async function main(): Promise<void> {
       runs: { type: "string", default: "7" },
       configs: { type: "string", default: CONFIGS.join(",") },
       modes: { type: "string", default: MODES.join(",") },
+      node: { type: "string", default: "" },
     },
   });
   const runs = Number(values.runs);
   const configs = values.configs.split(",") as ConfigName[];
   const modes = values.modes.split(",") as Mode[];
+  const nodeArgs = values.node.split(" ").filter((a) => a !== "");
   if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs must be a positive integer");
   for (const c of configs) if (!CONFIGS.includes(c)) throw new Error(`unknown configuration ${c}`);
   for (const m of modes) if (!MODES.includes(m)) throw new Error(`unknown mode ${m}`);
@@ -204,7 +212,8 @@ async function main(): Promise<void> {
   };
 
   console.log(
-    `\n## Start-up: spawn → ready, RSS at ready (median of ${runs}; ${target.kind} database already running)`,
+    `\n## Start-up: spawn → ready, RSS at ready (median of ${runs}; ${target.kind} database already running)` +
+      (nodeArgs.length > 0 ? `; node ${nodeArgs.join(" ")}` : ""),
   );
   console.log(`  ${"configuration".padEnd(15)}${modes.map((m) => m.padEnd(COLUMN)).join("")}`);
   const medians = new Map<string, Sample>();
@@ -212,9 +221,9 @@ async function main(): Promise<void> {
     for (const config of configs) {
       const cells: string[] = [];
       for (const mode of modes) {
-        await startOnce(config, mode, envOf(config)); // publishes the flows on the first run; warms caches
+        await startOnce(config, mode, envOf(config), nodeArgs); // publishes the flows on the first run; warms caches
         const samples: Sample[] = [];
-        for (let i = 0; i < runs; i++) samples.push(await startOnce(config, mode, envOf(config)));
+        for (let i = 0; i < runs; i++) samples.push(await startOnce(config, mode, envOf(config), nodeArgs));
         const m: Sample = {
           ms: median(samples.map((s) => s.ms)),
           rssMb: median(samples.map((s) => s.rssMb)),

@@ -4,8 +4,9 @@ import { type App, type AppOptions, createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import { type HttpServer, type Route, startHttpServer } from "./http.ts";
 import type { Logger } from "./logger.ts";
-import { createSlackAdapter, type SlackAdapter } from "./slack/slack.ts";
-import { createTelegramAdapter, type TelegramAdapter } from "./telegram/telegram.ts";
+// Type-only: each platform's module (and its SDK) is loaded only when that platform is configured.
+import type { SlackAdapter } from "./slack/slack.ts";
+import type { TelegramAdapter } from "./telegram/telegram.ts";
 
 /** The platforms whose credentials are set, running on one HTTP server, with alerts wired to Slack. */
 export interface Platforms {
@@ -54,6 +55,7 @@ export async function startPlatforms(
 
   let telegram: TelegramAdapter | undefined;
   if (config.TELEGRAM_BOT_TOKEN) {
+    const { createTelegramAdapter } = await import("./telegram/telegram.ts");
     telegram = createTelegramAdapter({
       token: config.TELEGRAM_BOT_TOKEN,
       apiRoot: config.TELEGRAM_API_ROOT,
@@ -78,6 +80,7 @@ export async function startPlatforms(
   let slack: SlackAdapter | undefined;
   let alerts: AlertService | undefined;
   if (config.SLACK_BOT_TOKEN) {
+    const { createSlackAdapter } = await import("./slack/slack.ts");
     slack = createSlackAdapter({
       token: config.SLACK_BOT_TOKEN,
       ...(config.SLACK_SIGNING_SECRET ? { signingSecret: config.SLACK_SIGNING_SECRET } : {}),
