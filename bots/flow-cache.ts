@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FlowFileError } from "../core/flow/load.ts";
@@ -18,9 +18,10 @@ interface CacheFile {
 }
 
 const FLOW_FILE = /\.(ya?ml|json)$/i;
+const STALE_CACHE_MS = 7 * 24 * 3600_000;
 
 /**
- * `loadFlowDirectory`, with the definitions that validated kept in `<projectRoot>/.cache/flows.json`: a file
+ * `loadFlowDirectory`, with the definitions that validated kept in `<projectRoot>/.cache/flows-*.json`: a file
  * whose bytes are unchanged since it last loaded, with the same core/ code and package-lock.json, is not
  * parsed or validated again, and when none changed the YAML parser is not even loaded (about 150 ms of CPU
  * at start-up). Rejected files are parsed every time, so their errors are always reported. A cache that
@@ -33,8 +34,9 @@ export async function loadFlowsCached(
   const names = (await readdir(dir)).filter((n) => FLOW_FILE.test(n)).sort();
   const sources = await Promise.all(names.map((n) => readFile(join(dir, n))));
   const cacheDir = join(projectRoot, ".cache");
-  const cacheFile = join(cacheDir, "flows.json");
   const loader = await loaderHash(projectRoot);
+  // One file per loader: the sources (tests, tsx) and the build (production) each keep their own.
+  const cacheFile = join(cacheDir, `flows-${loader.slice(0, 16)}.json`);
   const cached = await readCache(cacheFile, loader);
   const entries: CacheFile["entries"] = {};
   let load: typeof import("../core/flow/load.ts") | undefined;
@@ -116,5 +118,15 @@ async function writeCache(dir: string, file: string, cache: CacheFile): Promise<
     await rename(tmp, file);
   } catch {
     await rm(tmp, { force: true }).catch(() => {});
+  }
+  // Caches of code that has not run for a week (an older core/ or package-lock.json) are gone for good.
+  const weekAgo = Date.now() - STALE_CACHE_MS;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!/^flows-[0-9a-f]{16}\.json$/.test(name) || join(dir, name) === file) continue;
+    const at = await stat(join(dir, name)).then(
+      (s) => s.mtimeMs,
+      () => Date.now(),
+    );
+    if (at < weekAgo) await rm(join(dir, name), { force: true }).catch(() => {});
   }
 }

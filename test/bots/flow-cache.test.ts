@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -10,7 +10,11 @@ const shipped = resolve(import.meta.dirname, "../../flows");
 
 let root: string;
 let flowsDir: string;
-const cacheFile = () => join(root, ".cache", "flows.json");
+async function cacheFile(): Promise<string> {
+  const names = (await readdir(join(root, ".cache"))).filter((n) => /^flows-[0-9a-f]{16}\.json$/.test(n));
+  expect(names).toHaveLength(1);
+  return join(root, ".cache", names[0] as string);
+}
 
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), "cxflows-"));
@@ -36,10 +40,10 @@ describe("flows loaded through the cache", () => {
 
   it("reuses a definition while the file is unchanged, and parses the file again once it changes", async () => {
     await loadFlowsCached(flowsDir, root);
-    const cache = JSON.parse(await readFile(cacheFile(), "utf8"));
+    const cache = JSON.parse(await readFile(await cacheFile(), "utf8"));
     const npsFile = join(flowsDir, "nps.yaml");
     cache.entries[npsFile].definition.title.en = "From the cache";
-    await writeFile(cacheFile(), JSON.stringify(cache));
+    await writeFile(await cacheFile(), JSON.stringify(cache));
     const hit = await loadFlowsCached(flowsDir, root);
     expect(hit.flows.find((f) => f.key === "nps")?.title.en).toBe("From the cache");
 
@@ -60,14 +64,14 @@ describe("flows loaded through the cache", () => {
 
   it("ignores a cache it cannot read, and one written by other code", async () => {
     await loadFlowsCached(flowsDir, root);
-    const cache = JSON.parse(await readFile(cacheFile(), "utf8"));
+    const cache = JSON.parse(await readFile(await cacheFile(), "utf8"));
     cache.loader = "other";
     cache.entries[join(flowsDir, "nps.yaml")].definition.title.en = "Stale";
-    await writeFile(cacheFile(), JSON.stringify(cache));
+    await writeFile(await cacheFile(), JSON.stringify(cache));
     expect((await loadFlowsCached(flowsDir, root)).flows.find((f) => f.key === "nps")?.title.en).toBe(
       "Net Promoter Score (NPS)",
     );
-    await writeFile(cacheFile(), "{ not json");
+    await writeFile(await cacheFile(), "{ not json");
     expect((await loadFlowsCached(flowsDir, root)).flows).toHaveLength(4);
   });
 });
