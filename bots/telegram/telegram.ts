@@ -285,16 +285,19 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     logger.error({ err: error, update: ctx.update.update_id, code: "TELEGRAM_HANDLER" }, "update failed");
   });
 
+  // The languages' command lists at once: independent calls, and start-up waits for them.
   const registerCommands = async (): Promise<void> => {
-    for (const locale of [undefined, ...LOCALES] as const) {
-      const l: Locale = locale ?? config.defaultLocale;
-      await deliver(logger, "setMyCommands", () =>
-        bot.telegram.setMyCommands(
-          COMMANDS.map((c) => ({ command: c.command, description: t(l, c.key) })),
-          locale === undefined ? {} : { language_code: locale },
-        ),
-      );
-    }
+    await Promise.all(
+      ([undefined, ...LOCALES] as const).map((locale) => {
+        const l: Locale = locale ?? config.defaultLocale;
+        return deliver(logger, "setMyCommands", () =>
+          bot.telegram.setMyCommands(
+            COMMANDS.map((c) => ({ command: c.command, description: t(l, c.key) })),
+            locale === undefined ? {} : { language_code: locale },
+          ),
+        );
+      }),
+    );
   };
 
   const webhookHandler = config.webhook
@@ -308,10 +311,12 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
       return ready;
     },
     async start() {
-      const me = await deliver(logger, "getMe", () => bot.telegram.getMe());
+      const [me] = await Promise.all([
+        deliver(logger, "getMe", () => bot.telegram.getMe()),
+        registerCommands(),
+      ]);
       username = me.username;
       bot.botInfo = me;
-      await registerCommands();
       if (config.webhook) {
         await deliver(logger, "setWebhook", () =>
           bot.telegram.setWebhook(`https://${config.webhook?.domain}${webhookPath}`, {
