@@ -2,6 +2,7 @@
 // else the sources through tsx, as on a fresh clone. In this process (no second Node process, so stdin, the
 // TTY, signals and the exit code are cxbot's own). CXBOT_RUN=build or CXBOT_RUN=sources forces one.
 import { existsSync } from "node:fs";
+import module from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { BUILD_DIR, BUILT_MAIN, builtFrom, sourceHash } from "./build-stamp.mjs";
@@ -29,6 +30,9 @@ if (wanted === "auto") {
 }
 
 if (fromBuild) {
+  // Node ≥ 22.1 keeps V8's compiled code between starts (a fifth of the start-up CPU is compiling
+  // modules); Node 20 has no such cache, and this is a no-op there.
+  module.enableCompileCache?.(join(root, ".cache", "node-compile-cache"));
   await import(pathToFileURL(join(root, BUILT_MAIN)).href);
 } else {
   // tsx's loader for .ts files, registered in this process (`tsx bots/main.ts` would start a second one).
