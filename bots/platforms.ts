@@ -221,6 +221,9 @@ export async function startCxbot(
     Partial<Pick<AppOptions, "dbName" | "onStatus">> & { host?: string; alertFoldWindowMs?: number },
 ): Promise<RunningCxbot> {
   let platforms: Platforms | undefined;
+  // The platforms' modules load while the database connects (startPlatforms' import() then finds them loaded).
+  if (config.TELEGRAM_BOT_TOKEN) import("./telegram/telegram.ts").catch(() => {});
+  if (config.SLACK_BOT_TOKEN) import("./slack/slack.ts").catch(() => {});
   const app = await createApp(
     appOptionsFrom(config, {
       projectRoot: options.projectRoot,
