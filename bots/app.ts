@@ -1,5 +1,4 @@
 import { resolve } from "node:path";
-import { formatFlowFileError, loadFlowDirectory } from "../core/flow/load.ts";
 import { FlowRegistry } from "../core/flow/registry.ts";
 import type { Locale } from "../core/locale.ts";
 import { CxError } from "../core/result.ts";
@@ -9,6 +8,7 @@ import type { DomainEvent, RespondentRef } from "../core/types.ts";
 import { type MongoTarget, resolveMongo } from "../storage/embedded.ts";
 import { type Database, openDatabase } from "../storage/mongo-stores.ts";
 import { redactUri } from "./config.ts";
+import { loadFlowsCached } from "./flow-cache.ts";
 import type { Logger } from "./logger.ts";
 import { createRollupRepair } from "./rollup-repair.ts";
 
@@ -75,13 +75,13 @@ export async function createApp(options: AppOptions): Promise<App> {
   }
 
   const flows = new FlowRegistry(database.stores.flows);
-  const loaded = await loadFlowDirectory(resolve(options.projectRoot, options.flowsDir));
+  const loaded = await loadFlowsCached(resolve(options.projectRoot, options.flowsDir), options.projectRoot);
   for (const e of loaded.errors)
-    logger.error({ code: "FLOW_INVALID", file: e.file, path: e.path, line: e.line }, formatFlowFileError(e));
-  for (const definition of loaded.flows) {
-    const { flow, created } = await flows.publish(definition, "system:flows-dir");
+    logger.error({ code: "FLOW_INVALID", file: e.file, path: e.path, line: e.line }, e.message);
+  // Independent of each other, so at once: start-up waits for the slowest, not for their sum.
+  const published = await Promise.all(loaded.flows.map((d) => flows.publish(d, "system:flows-dir")));
+  for (const { flow, created } of published)
     logger.info({ flow: flow.key, version: flow.version, created }, "flow loaded");
-  }
   const flowKeys = loaded.flows.map((f) => f.key).sort();
   if (flowKeys.length === 0) {
     await database.close();

@@ -93,6 +93,8 @@ export interface PlatformModule {
   readonly channel: Channel;
   /** Whether the configuration turns this platform on (its token is set). */
   configured(config: Config): boolean;
+  /** Starts loading the platform's module and SDK (while the database connects); `create` then finds it loaded. */
+  preload(): Promise<unknown>;
   /** Loads the platform's SDK and builds its adapter. */
   create(deps: PlatformDeps): Promise<PlatformAdapter>;
 }

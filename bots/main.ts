@@ -1,6 +1,4 @@
 import { userInfo } from "node:os";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { isLocale } from "../core/locale.ts";
 import { CxError } from "../core/result.ts";
@@ -10,8 +8,9 @@ import { type ConsoleAdapter, createConsoleAdapter } from "./console/console.ts"
 import { createLogger, type Logger } from "./logger.ts";
 import { appOptionsFrom, hasPlatform, startCxbot } from "./platforms.ts";
 import { installProcessGuard } from "./process-guard.ts";
+import { findProjectRoot } from "./project-root.ts";
 
-const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const projectRoot = findProjectRoot(import.meta.dirname);
 
 const USAGE = `Usage: npm start -- [--flow nps|csat|ces] [--lang en|fa|ar|tr] [--ref ORDER-42] [--user NAME]
 

@@ -8,8 +8,10 @@ import type { Config } from "./config.ts";
 import type { PlatformAdapter, PlatformModule } from "./contract.ts";
 import { type HttpServer, type Route, startHttpServer } from "./http.ts";
 import type { Logger } from "./logger.ts";
+// Type-only: each platform's module (and its SDK) is loaded only when that platform is configured.
 import type { SlackAdapter } from "./slack/slack.ts";
 import type { TelegramAdapter } from "./telegram/telegram.ts";
+
 /** The configured platforms, running on one HTTP server, with alerts wired to the notifier that offers them. */
 export interface Platforms {
   readonly http: HttpServer;
@@ -36,6 +38,7 @@ export const PLATFORM_MODULES: readonly PlatformModule[] = [
   {
     channel: "telegram",
     configured: (config) => config.TELEGRAM_BOT_TOKEN !== undefined,
+    preload: () => import("./telegram/telegram.ts"),
     async create({ config, service, logger }) {
       const { createTelegramAdapter } = await import("./telegram/telegram.ts");
       return createTelegramAdapter({
@@ -59,6 +62,7 @@ export const PLATFORM_MODULES: readonly PlatformModule[] = [
   {
     channel: "slack",
     configured: (config) => config.SLACK_BOT_TOKEN !== undefined,
+    preload: () => import("./slack/slack.ts"),
     async create({ config, service, logger, staffLocale }) {
       const { createSlackAdapter } = await import("./slack/slack.ts");
       return createSlackAdapter({
@@ -277,6 +281,8 @@ export async function startCxbot(
     Partial<Pick<AppOptions, "dbName" | "onStatus">> & { host?: string; alertFoldWindowMs?: number },
 ): Promise<RunningCxbot> {
   let platforms: Platforms | undefined;
+  // The platforms' modules load while the database connects (startPlatforms' import() then finds them loaded).
+  for (const module of PLATFORM_MODULES) if (module.configured(config)) module.preload().catch(() => {});
   const app = await createApp(
     appOptionsFrom(config, {
       projectRoot: options.projectRoot,

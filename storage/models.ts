@@ -249,7 +249,8 @@ export type Models = ReturnType<typeof createModels>;
 
 /** Creates the declared indexes (idempotent). */
 export async function ensureIndexes(models: Models): Promise<void> {
-  for (const model of Object.values(models)) await model.createIndexes();
+  // Independent collections, so at once: start-up waits for the slowest, not for their sum.
+  await Promise.all(Object.values(models).map((model) => model.createIndexes()));
 }
 
 /** The driver collection behind a model, typed: single round trips without mongoose's document layer. */

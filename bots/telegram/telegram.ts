@@ -270,16 +270,19 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     logger.error({ err: error, update: ctx.update.update_id, code: "TELEGRAM_HANDLER" }, "update failed");
   });
 
+  // The languages' command lists at once: independent calls, and start-up waits for them.
   const registerCommands = async (): Promise<void> => {
-    for (const locale of [undefined, ...LOCALES] as const) {
-      const l: Locale = locale ?? config.defaultLocale;
-      await call("setMyCommands", EDIT, () =>
-        bot.telegram.setMyCommands(
-          SURVEY_COMMANDS.map((c) => ({ command: c, description: t(l, COMMAND_DESCRIPTIONS[c]) })),
-          locale === undefined ? {} : { language_code: locale },
-        ),
-      );
-    }
+    await Promise.all(
+      ([undefined, ...LOCALES] as const).map((locale) => {
+        const l: Locale = locale ?? config.defaultLocale;
+        return call("setMyCommands", EDIT, () =>
+          bot.telegram.setMyCommands(
+            SURVEY_COMMANDS.map((c) => ({ command: c, description: t(l, COMMAND_DESCRIPTIONS[c]) })),
+            locale === undefined ? {} : { language_code: locale },
+          ),
+        );
+      }),
+    );
   };
 
   const webhookHandler = config.webhook
@@ -340,10 +343,9 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
       return ready;
     },
     async start() {
-      const me = await call("getMe", EDIT, () => bot.telegram.getMe());
+      const [me] = await Promise.all([call("getMe", EDIT, () => bot.telegram.getMe()), registerCommands()]);
       username = me.username;
       bot.botInfo = me;
-      await registerCommands();
       if (config.webhook) {
         const webhook = config.webhook;
         await call("setWebhook", EDIT, () =>
