@@ -68,6 +68,46 @@ export const ZConfig = z.object({
     .string()
     .regex(/^[CGD][A-Z0-9]{2,20}$/, "must be a channel id such as C024BE91L")
     .optional(),
+  /** The bot token from the Discord developer portal; Discord runs when it is set (with the application id). */
+  DISCORD_BOT_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{20,200}$/, "must be a bot token from the developer portal")
+    .optional(),
+  DISCORD_APPLICATION_ID: z
+    .string()
+    .regex(/^\d{5,25}$/, "must be the application id (digits)")
+    .optional(),
+  /** Register the slash commands in this server only (instant, for development) instead of globally. */
+  DISCORD_GUILD_ID: z
+    .string()
+    .regex(/^\d{5,25}$/, "must be a server id (digits)")
+    .optional(),
+  /** REST base without a version (discord.js adds /v10); the gateway is discovered from /gateway/bot. */
+  DISCORD_API_URL: z.url({ protocol: /^https?$/ }).default("https://discord.com/api"),
+  /**
+   * Default survey language per server, for languages Discord's clients never report (Persian, Arabic):
+   * `guildId:fa,guildId:ar`. A member's own choice (/language) wins.
+   */
+  DISCORD_SERVER_LOCALES: z
+    .string()
+    .default("")
+    .transform((s) =>
+      s
+        .split(",")
+        .map((x) => x.trim())
+        .filter((x) => x !== ""),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^\d{5,25}:(en|fa|ar|tr)$/, "must be serverId:locale, e.g. 123456789012345678:fa")
+          .transform((x) => {
+            const [guild = "", locale = "en"] = x.split(":");
+            return { guild, locale: ZLocale.parse(locale) };
+          }),
+      ),
+    ),
   /** Alerts posted one by one per channel per minute; more are folded into one summary. */
   ALERT_FLOOD_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(10),
   /** The language of alerts, digests and their buttons (defaults to DEFAULT_LOCALE). */
@@ -99,6 +139,14 @@ function crossFieldProblems(input: Readonly<Record<string, string | undefined>>)
   }
   for (const key of ["SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_ALERT_CHANNEL"] as const) {
     if (input[key] && !input.SLACK_BOT_TOKEN) problems.push(`SLACK_BOT_TOKEN: is required with ${key}`);
+  }
+  if (input.DISCORD_BOT_TOKEN && !input.DISCORD_APPLICATION_ID) {
+    problems.push(
+      "DISCORD_APPLICATION_ID: is required with DISCORD_BOT_TOKEN (slash commands are registered under it)",
+    );
+  }
+  for (const key of ["DISCORD_APPLICATION_ID", "DISCORD_GUILD_ID", "DISCORD_SERVER_LOCALES"] as const) {
+    if (input[key] && !input.DISCORD_BOT_TOKEN) problems.push(`DISCORD_BOT_TOKEN: is required with ${key}`);
   }
   return problems;
 }

@@ -86,6 +86,9 @@ export interface PlatformDeps {
   readonly logger: Logger;
   /** The language of staff-facing texts (alerts, digests). */
   readonly staffLocale: Locale;
+  /** The flows respondents can start (keys and titles, for command menus). */
+  readonly flowKeys: readonly string[];
+  readonly flowTitles: Readonly<Record<string, string>>;
 }
 
 /** A platform as `bots/platforms.ts` sees it before its SDK is loaded. */

@@ -6,6 +6,7 @@ import type { Channel, DomainEvent } from "../core/types.ts";
 import { type App, type AppOptions, createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import type { PlatformAdapter, PlatformModule } from "./contract.ts";
+import type { DiscordAdapter } from "./discord/discord.ts";
 import { type HttpServer, type Route, startHttpServer } from "./http.ts";
 import type { Logger } from "./logger.ts";
 // Type-only: each platform's module (and its SDK) is loaded only when that platform is configured.
@@ -19,6 +20,7 @@ export interface Platforms {
   readonly adapters: readonly PlatformAdapter[];
   readonly telegram?: TelegramAdapter;
   readonly slack?: SlackAdapter;
+  readonly discord?: DiscordAdapter;
   readonly alerts?: AlertService;
   /** What cxbot does for respondents on its own initiative, on whichever platform they use. */
   readonly operations: Operations;
@@ -77,6 +79,26 @@ export const PLATFORM_MODULES: readonly PlatformModule[] = [
       });
     },
   },
+  {
+    channel: "discord",
+    configured: (config) => config.DISCORD_BOT_TOKEN !== undefined,
+    preload: () => import("./discord/discord.ts"),
+    async create({ config, service, logger, flowKeys, flowTitles }) {
+      const { createDiscordAdapter } = await import("./discord/discord.ts");
+      return createDiscordAdapter({
+        token: config.DISCORD_BOT_TOKEN ?? "",
+        applicationId: config.DISCORD_APPLICATION_ID ?? "",
+        ...(config.DISCORD_GUILD_ID ? { guildId: config.DISCORD_GUILD_ID } : {}),
+        apiUrl: config.DISCORD_API_URL,
+        service,
+        logger,
+        defaultLocale: config.DEFAULT_LOCALE,
+        flowKeys,
+        flowTitles,
+        serverLocales: new Map(config.DISCORD_SERVER_LOCALES.map((s) => [s.guild, s.locale])),
+      });
+    },
+  },
 ];
 
 /** True when at least one chat platform is configured (otherwise cxbot runs in the console). */
@@ -122,7 +144,16 @@ export async function startPlatforms(
   const adapters: PlatformAdapter[] = [];
   for (const module of PLATFORM_MODULES) {
     if (!module.configured(config)) continue;
-    adapters.push(await module.create({ config, service: app.service, logger, staffLocale }));
+    adapters.push(
+      await module.create({
+        config,
+        service: app.service,
+        logger,
+        staffLocale,
+        flowKeys: app.flowKeys,
+        flowTitles: app.flowTitles,
+      }),
+    );
   }
   const routes = new Map<string, Route>();
   for (const adapter of adapters)
@@ -138,6 +169,7 @@ export async function startPlatforms(
   const notifier = adapters.find((a) => a.notifier !== undefined)?.notifier;
   const slack = adapters.find((a): a is SlackAdapter => a.channel === "slack");
   const telegram = adapters.find((a): a is TelegramAdapter => a.channel === "telegram");
+  const discord = adapters.find((a): a is DiscordAdapter => a.channel === "discord");
   let alerts: AlertService | undefined;
   if (notifier) {
     const recoveryFlow = options.recoveryFlow ?? "recovery";
@@ -227,6 +259,7 @@ export async function startPlatforms(
     operations,
     ...(telegram ? { telegram } : {}),
     ...(slack ? { slack } : {}),
+    ...(discord ? { discord } : {}),
     ...(alerts ? { alerts } : {}),
     onEvents(events) {
       if (alerts) {

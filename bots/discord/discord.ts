@@ -1,0 +1,578 @@
+import {
+  type APIApplicationCommandOptionChoice,
+  type APIMessage,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  Client,
+  DiscordAPIError,
+  Events,
+  GatewayIntentBits,
+  HTTPError,
+  type Interaction,
+  type Message,
+  MessageFlags,
+  type ModalSubmitInteraction,
+  Partials,
+  type RESTPostAPIApplicationCommandsJSONBody,
+  Routes,
+  type StringSelectMenuInteraction,
+} from "discord.js";
+import { BoundedMap } from "../../core/bounded-map.ts";
+import { SURVEY_COMMANDS } from "../../core/commands.ts";
+import { LANGUAGE_NAMES, type MessageKey, t } from "../../core/i18n/messages.ts";
+import { LOCALES, type Locale, matchLocale } from "../../core/locale.ts";
+import type { SurveyService } from "../../core/service.ts";
+import { cutText } from "../../core/text/cut.ts";
+import type { InboundEvent, InboundInput, OutboundMessage, RespondentRef } from "../../core/types.ts";
+import { type PlatformAdapter, type PlatformCapabilities, PlatformError } from "../contract.ts";
+import { splitText } from "../kit/layout.ts";
+import { createResponder, type Press, type SurveySurface } from "../kit/responder.ts";
+import type { Logger } from "../logger.ts";
+import { answeredContent, CUSTOM_ID, components, DISCORD_LIMITS, ZCustomId } from "./render.ts";
+
+export interface DiscordAdapterConfig {
+  readonly token: string;
+  readonly applicationId: string;
+  /** Register the commands in this server only (instant) instead of globally. */
+  readonly guildId?: string;
+  /** REST base without a version (discord.js adds /v10). */
+  readonly apiUrl: string;
+  readonly service: SurveyService;
+  readonly logger: Logger;
+  readonly defaultLocale: Locale;
+  /** Flow keys and titles, for `/feedback`'s autocomplete. */
+  readonly flowKeys: readonly string[];
+  readonly flowTitles?: Readonly<Record<string, string>>;
+  /** A server's default survey language (Discord never reports Persian or Arabic). */
+  readonly serverLocales?: ReadonlyMap<string, Locale>;
+}
+
+export interface DiscordAdapter extends PlatformAdapter {
+  /** The discord.js client (for tests and the bench: its gateway status). */
+  readonly client: Client;
+}
+
+/** Discord: 5 buttons a row and 5 rows, 2,000 characters, custom_id ≤ 100; interactions answered within 3 s. */
+export const DISCORD_CAPABILITIES: PlatformCapabilities = {
+  buttons: true,
+  buttonsPerRow: DISCORD_LIMITS.buttonsPerRow,
+  maxButtons: DISCORD_LIMITS.rows * DISCORD_LIMITS.buttonsPerRow,
+  textLimit: DISCORD_LIMITS.content,
+  payloadBytes: DISCORD_LIMITS.customId,
+  edits: true,
+  modals: true,
+  threads: true,
+  deepLinks: false,
+  redelivery: true,
+};
+
+/** Discord's locales that have a cxbot language (no Persian or Arabic exists among Discord's locales). */
+const DISCORD_LOCALIZATIONS = { tr: "tr" } as const satisfies Partial<Record<Locale, string>>;
+
+const COMMAND_DESCRIPTIONS: Record<(typeof SURVEY_COMMANDS)[number], MessageKey> = {
+  feedback: "cmdFeedback",
+  skip: "cmdSkip",
+  stop: "cmdStop",
+  language: "cmdLanguage",
+  help: "cmdHelp",
+};
+
+const describe = (key: MessageKey, defaultLocale: Locale) => ({
+  description: cutText(t(defaultLocale, key), 100),
+  description_localizations: Object.fromEntries(
+    Object.entries(DISCORD_LOCALIZATIONS).map(([l, discord]) => [discord, cutText(t(l as Locale, key), 100)]),
+  ),
+});
+
+const languageChoices: APIApplicationCommandOptionChoice<string>[] = LOCALES.map((l) => ({
+  name: LANGUAGE_NAMES[l],
+  value: l,
+}));
+
+/** The slash commands, with descriptions in the default locale and localized where Discord has the locale. */
+export function discordCommands(defaultLocale: Locale): RESTPostAPIApplicationCommandsJSONBody[] {
+  const languageOption = {
+    type: 3,
+    name: "language",
+    ...describe("optLanguage", defaultLocale),
+    required: false,
+    choices: languageChoices,
+  };
+  const flowOption = {
+    type: 3,
+    name: "flow",
+    ...describe("optFlow", defaultLocale),
+    required: false,
+    autocomplete: true,
+  };
+  return [
+    ...SURVEY_COMMANDS.map((name) => ({
+      name,
+      ...describe(COMMAND_DESCRIPTIONS[name], defaultLocale),
+      ...(name === "feedback" ? { options: [flowOption, languageOption] } : {}),
+      ...(name === "language" ? { options: [languageOption] } : {}),
+    })),
+    {
+      name: "feedback-button",
+      ...describe("cmdFeedbackButton", defaultLocale),
+      options: [flowOption],
+      // Manage Server; not in DMs.
+      default_member_permissions: "32",
+      contexts: [0],
+    },
+  ];
+}
+
+/** What discord.js threw, as a {@link PlatformError}. discord.js itself waits out 429s (per bucket and global). */
+function classify(error: unknown, method: string): PlatformError {
+  if (error instanceof DiscordAPIError)
+    return new PlatformError("discord", method, error.status >= 500 ? "network" : "refused", error.message, {
+      cause: error,
+      code: `DISCORD_${error.code}`,
+    });
+  if (error instanceof HTTPError)
+    return new PlatformError("discord", method, "network", error.message, { cause: error });
+  return new PlatformError("discord", method, "bug", error instanceof Error ? error.message : String(error), {
+    cause: error,
+  });
+}
+
+const discordCode = (error: unknown): number | string | undefined => {
+  for (let e: unknown = error; e instanceof Error; e = e.cause)
+    if (e instanceof DiscordAPIError) return e.code;
+  return undefined;
+};
+
+/** Discord error codes: cannot DM this user; the interaction (or its token) is no longer valid; already acked. */
+const CANNOT_DM = 50007;
+const UNKNOWN_INTERACTION = 10062;
+const ALREADY_ACKNOWLEDGED = 40060;
+
+/** An "ephemeral" chat: the survey goes on in the channel, visible to the member only, through interactions. */
+const EPHEMERAL = "eph:";
+
+/**
+ * The Discord channel: slash commands in servers and DMs; the survey goes on in the member's DM with buttons (or,
+ * where their DMs are closed, in messages only they see), free text as a DM or through a text box.
+ */
+export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapter {
+  const { service, logger } = config;
+  const client = new Client({
+    // Guilds: without it discord.js waits for guilds at start-up and holds interactions meanwhile.
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages],
+    // DM channels arrive as partials; without this discord.js drops DMs from members it has not seen.
+    partials: [Partials.Channel],
+    rest: { api: config.apiUrl },
+  });
+  let ready = false;
+  let closing = false;
+
+  const dmChannels = new BoundedMap<string, string>(10_000);
+  /** The member's language as their Discord client last reported it (DMs carry none). */
+  const languageTags = new BoundedMap<string, string>(10_000);
+  /** The newest interaction of each member in an ephemeral chat: its token sends what comes next. */
+  const ephemeral = new BoundedMap<
+    string,
+    ButtonInteraction | StringSelectMenuInteraction | ModalSubmitInteraction | ChatInputCommandInteraction
+  >(10_000);
+  /** Interactions already taken: a redelivery after a resume is never acknowledged twice (40060). */
+  const seen = new BoundedMap<string, true>(10_000);
+  /** The interaction of a press, by the pressed message, so the answered question is shown through it. */
+  const pressedVia = new BoundedMap<string, ButtonInteraction | StringSelectMenuInteraction>(1_000);
+
+  const call = async <T>(method: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (error) {
+      throw classify(error, method);
+    }
+  };
+
+  const dmOf = async (userId: string): Promise<string> => {
+    const known = dmChannels.get(userId);
+    if (known) return known;
+    const channel = (await call("createDM", () =>
+      client.rest.post(Routes.userChannels(), { body: { recipient_id: userId } }),
+    )) as { id: string };
+    dmChannels.set(userId, channel.id);
+    return channel.id;
+  };
+
+  const body = (m: OutboundMessage, text: string, withComponents: boolean) => ({
+    content: text,
+    components: withComponents
+      ? components(
+          m,
+          m.expectsText && m.stepId !== undefined && !(m.choices ?? []).some((c) => c.role === "answer")
+            ? { stepId: m.stepId, label: t(m.locale, "writeAnswer") }
+            : undefined,
+        )
+      : [],
+    allowed_mentions: { parse: [] },
+  });
+
+  const surface: SurveySurface<string> = {
+    async post(chat, m) {
+      const parts = splitText(m.text, DISCORD_LIMITS.content);
+      const withButtons = (m.choices?.length ?? 0) > 0 || (chat.startsWith(EPHEMERAL) && m.expectsText);
+      let ref: string | undefined;
+      for (const [i, part] of parts.entries()) {
+        const last = i === parts.length - 1;
+        if (chat.startsWith(EPHEMERAL)) {
+          const via = ephemeral.get(chat.slice(EPHEMERAL.length));
+          if (!via)
+            throw new PlatformError("discord", "followUp", "refused", "no interaction to answer through");
+          // A text box button only where typed DMs cannot reach cxbot.
+          const payload = body(m, part, last && withButtons);
+          const sent = await call("followUp", () =>
+            via.followUp({ ...payload, flags: MessageFlags.Ephemeral }),
+          );
+          if (last && withButtons) ref = sent.id;
+        } else {
+          const payload = { ...body(m, part, last && (m.choices?.length ?? 0) > 0) };
+          const sent = (await call("createMessage", () =>
+            client.rest.post(Routes.channelMessages(chat), { body: payload }),
+          )) as APIMessage;
+          if (last && (m.choices?.length ?? 0) > 0) ref = sent.id;
+        }
+      }
+      return ref;
+    },
+    async closeAnswered(chat, ref, text, label) {
+      const content = answeredContent(text, label);
+      const via = pressedVia.get(ref);
+      if (via) {
+        await call("editReply", () => via.editReply({ content, components: [] }));
+        return;
+      }
+      if (chat.startsWith(EPHEMERAL)) return;
+      await call("editMessage", () =>
+        client.rest.patch(Routes.channelMessage(chat, ref), { body: { content, components: [] } }),
+      );
+    },
+    async closeStale(chat, ref) {
+      const via = pressedVia.get(ref);
+      if (via) {
+        await call("editReply", () => via.editReply({ components: [] }));
+        return;
+      }
+      if (chat.startsWith(EPHEMERAL)) return;
+      await call("editMessage", () =>
+        client.rest.patch(Routes.channelMessage(chat, ref), { body: { components: [] } }),
+      );
+    },
+  };
+  const responder = createResponder({
+    service,
+    surface,
+    logger,
+    defaultLocale: config.defaultLocale,
+    refKey: String,
+  });
+
+  const respondentOf = (
+    user: { id: string; username: string; globalName?: string | null },
+    chatId: string,
+    locale?: string,
+    guildId?: string | null,
+  ): RespondentRef => {
+    const serverLocale = guildId ? config.serverLocales?.get(guildId) : undefined;
+    const tag = serverLocale ?? (locale ? matchLocale(locale) : undefined) ?? languageTags.get(user.id);
+    if (tag) languageTags.set(user.id, tag);
+    return {
+      channel: "discord",
+      userId: user.id,
+      chatId,
+      displayName: user.globalName ?? user.username,
+      ...(tag ? { languageTag: tag } : {}),
+    };
+  };
+
+  const eventOf = (id: string, respondent: RespondentRef, input: InboundInput): InboundEvent => ({
+    eventId: `dc:${id}`,
+    respondent,
+    input,
+    receivedAt: new Date(),
+  });
+
+  /** Where the survey goes on: the member's DM, or (DMs closed) an ephemeral chat through this interaction. */
+  const chatFor = async (
+    interaction: ChatInputCommandInteraction | ButtonInteraction,
+    locale: Locale,
+  ): Promise<string> => {
+    if (!interaction.inGuild()) return interaction.channelId;
+    try {
+      const dm = await dmOf(interaction.user.id);
+      return dm;
+    } catch (error) {
+      logger.warn({ err: error, code: "DISCORD_DM_UNAVAILABLE" }, "no DM channel; continuing ephemerally");
+      ephemeral.set(interaction.user.id, interaction);
+      await interaction.followUp({ content: t(locale, "dmsClosed"), flags: MessageFlags.Ephemeral });
+      return `${EPHEMERAL}${interaction.user.id}`;
+    }
+  };
+
+  /** A start or a command, typed as a member would have typed it, answered in the DM (or ephemerally). */
+  const command = async (
+    interaction: ChatInputCommandInteraction | ButtonInteraction,
+    line: string,
+  ): Promise<void> => {
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const known = ephemeral.has(interaction.user.id) && interaction.inGuild();
+    const locale = matchLocale(interaction.locale) ?? config.defaultLocale;
+    let chat = known ? `${EPHEMERAL}${interaction.user.id}` : await chatFor(interaction, locale);
+    if (chat.startsWith(EPHEMERAL)) ephemeral.set(interaction.user.id, interaction);
+    const respondent = respondentOf(interaction.user, chat, interaction.locale, interaction.guildId);
+    const event = eventOf(interaction.id, respondent, { type: "text", text: line });
+    let result = await respondSafely(event, chat);
+    if (result === "cannot-dm") {
+      // The DM exists but Discord refuses messages in it: the member closed their DMs to server members.
+      dmChannels.delete(interaction.user.id);
+      ephemeral.set(interaction.user.id, interaction);
+      await interaction.followUp({ content: t(locale, "dmsClosed"), flags: MessageFlags.Ephemeral });
+      chat = `${EPHEMERAL}${interaction.user.id}`;
+      result = await respondSafely({ ...event, eventId: `${event.eventId}:eph` }, chat);
+    }
+    if (chat.startsWith(EPHEMERAL) || !interaction.inGuild()) {
+      await interaction.deleteReply().catch(() => undefined);
+    } else {
+      const l = (typeof result === "object" ? result?.locale : undefined) ?? locale;
+      await interaction.editReply({ content: t(l, "checkDm") });
+    }
+  };
+
+  const respondSafely = async (
+    event: InboundEvent,
+    chat: string,
+    press?: Press<string>,
+  ): Promise<Awaited<ReturnType<typeof responder.respond>> | "cannot-dm"> => {
+    try {
+      return await responder.respond(event, chat, press);
+    } catch (error) {
+      if (discordCode(error) === CANNOT_DM) return "cannot-dm";
+      throw error;
+    }
+  };
+
+  const onChatInput = async (interaction: ChatInputCommandInteraction): Promise<void> => {
+    const option = (name: string) => interaction.options.getString(name) ?? "";
+    switch (interaction.commandName) {
+      case "feedback":
+        return command(interaction, `/feedback ${option("flow")} ${option("language")}`.trim());
+      case "language":
+        return command(interaction, `/language ${option("language")}`.trim());
+      case "skip":
+      case "stop":
+      case "help":
+        return command(interaction, `/${interaction.commandName}`);
+      case "feedback-button": {
+        const locale = matchLocale(interaction.locale) ?? config.defaultLocale;
+        const flow = config.flowKeys.includes(option("flow")) ? option("flow") : "";
+        await interaction.reply({
+          content: t(locale, "buttonPosted"),
+          flags: MessageFlags.Ephemeral,
+        });
+        const guildLocale =
+          (interaction.guildId && config.serverLocales?.get(interaction.guildId)) || config.defaultLocale;
+        await call("createMessage", () =>
+          client.rest.post(Routes.channelMessages(interaction.channelId), {
+            body: {
+              content: t(guildLocale, "feedbackButtonText"),
+              components: [
+                {
+                  type: 1,
+                  components: [
+                    {
+                      type: 2,
+                      style: 1,
+                      label: t(guildLocale, "feedbackButton"),
+                      custom_id: ZCustomId.parse(`${CUSTOM_ID.start}${flow}`),
+                    },
+                  ],
+                },
+              ],
+              allowed_mentions: { parse: [] },
+            },
+          }),
+        );
+        return;
+      }
+      default:
+        await interaction.reply({ content: "?", flags: MessageFlags.Ephemeral });
+    }
+  };
+
+  const onAutocomplete = async (interaction: AutocompleteInteraction): Promise<void> => {
+    const typed = interaction.options.getFocused().toLowerCase();
+    await interaction.respond(
+      config.flowKeys
+        .filter((k) => k.includes(typed) || (config.flowTitles?.[k] ?? "").toLowerCase().includes(typed))
+        .slice(0, 25)
+        .map((k) => ({
+          name: cutText(config.flowTitles?.[k] ? `${k} — ${config.flowTitles[k]}` : k, 100),
+          value: k,
+        })),
+    );
+  };
+
+  /** A pressed survey button or a chosen menu option: acknowledged at once, then answered. */
+  const onChoice = async (
+    interaction: ButtonInteraction | StringSelectMenuInteraction,
+    payload: string,
+  ): Promise<void> => {
+    await interaction.deferUpdate();
+    const eph = interaction.message.flags.has(MessageFlags.Ephemeral);
+    if (eph) ephemeral.set(interaction.user.id, interaction);
+    const chat = eph ? `${EPHEMERAL}${interaction.user.id}` : interaction.channelId;
+    pressedVia.set(interaction.message.id, interaction);
+    const press: Press<string> = {
+      ref: interaction.message.id,
+      text: interaction.message.content,
+      // Discord has no toast: a notice goes to the member alone.
+      ack: async (notice) => {
+        if (notice) await interaction.followUp({ content: notice, flags: MessageFlags.Ephemeral });
+      },
+    };
+    await respondSafely(
+      eventOf(interaction.id, respondentOf(interaction.user, chat, interaction.locale, interaction.guildId), {
+        type: "choice",
+        payload,
+      }),
+      chat,
+      press,
+    );
+  };
+
+  const onInteraction = async (interaction: Interaction): Promise<void> => {
+    if (seen.has(interaction.id)) return;
+    seen.set(interaction.id, true);
+    if (interaction.isAutocomplete()) return onAutocomplete(interaction);
+    if (interaction.isChatInputCommand()) return onChatInput(interaction);
+    if (interaction.isButton()) {
+      const id = ZCustomId.safeParse(interaction.customId);
+      if (!id.success) return interaction.deferUpdate().then(() => undefined);
+      if (id.data.startsWith(CUSTOM_ID.start)) {
+        const flow = id.data.slice(CUSTOM_ID.start.length);
+        return command(interaction, `/feedback ${flow}`.trim());
+      }
+      if (id.data.startsWith(CUSTOM_ID.text)) {
+        const locale = matchLocale(interaction.locale) ?? config.defaultLocale;
+        ephemeral.set(interaction.user.id, interaction);
+        // A modal must be the first answer to the press.
+        return interaction.showModal({
+          title: cutText(t(locale, "writeAnswer"), DISCORD_LIMITS.modalTitle),
+          custom_id: `${CUSTOM_ID.modal}${id.data.slice(CUSTOM_ID.text.length)}`.slice(0, 100),
+          components: [
+            {
+              type: 1,
+              components: [
+                {
+                  type: 4,
+                  custom_id: "answer",
+                  label: cutText(t(locale, "yourAnswer"), DISCORD_LIMITS.textInputLabel),
+                  style: 2,
+                  required: true,
+                  max_length: DISCORD_LIMITS.textInputMax,
+                },
+              ],
+            },
+          ],
+        });
+      }
+      return onChoice(interaction, id.data);
+    }
+    if (interaction.isStringSelectMenu()) return onChoice(interaction, interaction.values[0] ?? "");
+    if (interaction.isModalSubmit()) {
+      await interaction.deferUpdate();
+      const text = interaction.fields.getTextInputValue("answer");
+      ephemeral.set(interaction.user.id, interaction);
+      const chat = interaction.inGuild()
+        ? `${EPHEMERAL}${interaction.user.id}`
+        : (interaction.channelId ?? "");
+      await respondSafely(
+        eventOf(
+          interaction.id,
+          respondentOf(interaction.user, chat, interaction.locale, interaction.guildId),
+          {
+            type: "text",
+            text,
+          },
+        ),
+        chat,
+      );
+      return;
+    }
+  };
+
+  client.on(Events.InteractionCreate, (interaction) => {
+    if (closing) return;
+    void onInteraction(interaction).catch((error: unknown) => {
+      const code = discordCode(error);
+      if (code === UNKNOWN_INTERACTION || code === ALREADY_ACKNOWLEDGED) {
+        // Too late (or already) acknowledged: nothing to answer through; the answer, if any, was recorded.
+        logger.warn({ err: error, code: `DISCORD_${code}` }, "interaction could not be acknowledged");
+        return;
+      }
+      logger.error({ err: error, code: "DISCORD_HANDLER" }, "interaction failed");
+    });
+  });
+
+  client.on(Events.MessageCreate, (message: Message) => {
+    if (closing || message.author.bot || message.guildId !== null || message.author.id === client.user?.id)
+      return;
+    void (async () => {
+      dmChannels.set(message.author.id, message.channelId);
+      const respondent = respondentOf(message.author, message.channelId);
+      await responder.respond(
+        eventOf(`m:${message.id}`, respondent, { type: "text", text: message.content }),
+        message.channelId,
+      );
+    })().catch((error: unknown) => logger.error({ err: error, code: "DISCORD_HANDLER" }, "DM failed"));
+  });
+
+  client.on(Events.Error, (error) =>
+    logger.error({ err: error, code: "DISCORD_CLIENT" }, "discord client error"),
+  );
+  client.on(Events.ShardDisconnect, (event, shard) =>
+    logger.warn({ code: "DISCORD_DISCONNECT", closeCode: event.code, shard }, "gateway disconnected"),
+  );
+
+  const registerCommands = async (): Promise<void> => {
+    const route = config.guildId
+      ? Routes.applicationGuildCommands(config.applicationId, config.guildId)
+      : Routes.applicationCommands(config.applicationId);
+    await call("registerCommands", () =>
+      client.rest.put(route, { body: discordCommands(config.defaultLocale) }),
+    );
+  };
+
+  return {
+    channel: "discord",
+    capabilities: DISCORD_CAPABILITIES,
+    routes: [],
+    client,
+    get ready() {
+      return ready && client.isReady();
+    },
+    async start() {
+      const readyEvent = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      await call("login", () => client.login(config.token));
+      await readyEvent;
+      await registerCommands();
+      ready = true;
+      logger.info(
+        { bot: client.user?.username, commands: config.guildId ? "guild" : "global" },
+        "discord ready",
+      );
+    },
+    async stop() {
+      ready = false;
+      closing = true;
+      await client.destroy();
+    },
+    async deliver(to, messages) {
+      await responder.deliver(to.chatId ?? (await dmOf(to.userId)), messages);
+    },
+  };
+}
