@@ -84,6 +84,11 @@ export const ZConfig = z.object({
     .optional(),
   /** REST base without a version (discord.js adds /v10); the gateway is discovered from /gateway/bot. */
   DISCORD_API_URL: z.url({ protocol: /^https?$/ }).default("https://discord.com/api"),
+  /** Channel id where alerts (with their buttons) and the daily digest also go, for teams working in Discord. */
+  DISCORD_ALERT_CHANNEL: z
+    .string()
+    .regex(/^\d{5,25}$/, "must be a channel id (digits)")
+    .optional(),
   /**
    * Default survey language per server, for languages Discord's clients never report (Persian, Arabic):
    * `guildId:fa,guildId:ar`. A member's own choice (/language) wins.
@@ -145,7 +150,12 @@ function crossFieldProblems(input: Readonly<Record<string, string | undefined>>)
       "DISCORD_APPLICATION_ID: is required with DISCORD_BOT_TOKEN (slash commands are registered under it)",
     );
   }
-  for (const key of ["DISCORD_APPLICATION_ID", "DISCORD_GUILD_ID", "DISCORD_SERVER_LOCALES"] as const) {
+  for (const key of [
+    "DISCORD_APPLICATION_ID",
+    "DISCORD_GUILD_ID",
+    "DISCORD_SERVER_LOCALES",
+    "DISCORD_ALERT_CHANNEL",
+  ] as const) {
     if (input[key] && !input.DISCORD_BOT_TOKEN) problems.push(`DISCORD_BOT_TOKEN: is required with ${key}`);
   }
   return problems;

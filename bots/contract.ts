@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AlertNotifier } from "../core/alerts/service.ts";
+import type { AlertNotifier, AlertService } from "../core/alerts/service.ts";
 import type { Locale } from "../core/locale.ts";
 import type { SurveyService } from "../core/service.ts";
 import type { Channel, OutboundMessage, RespondentRef } from "../core/types.ts";
@@ -75,8 +75,12 @@ export interface PlatformAdapter {
    * API, a reply owed after a crash. Rejects with a {@link PlatformError} when the platform refuses.
    */
   deliver(to: RespondentRef, messages: readonly OutboundMessage[]): Promise<void>;
-  /** The alert notifier this platform offers to support teams (Slack), if any. */
+  /** The alert notifier this platform offers to support teams (Slack, a Discord channel), if any. */
   readonly notifier?: AlertNotifier;
+  /** Where that notifier posts alerts and digests unless a rule routes elsewhere (its alert channel). */
+  readonly alertTarget?: string;
+  /** Hands the adapter the alert service its notifier's buttons act on (built after the adapters). */
+  attachAlerts?(alerts: AlertService): void;
 }
 
 /** What every adapter is built from. */

@@ -1,3 +1,4 @@
+import { createFanOutNotifier } from "../core/alerts/fanout.ts";
 import { type AlertService, createAlertService } from "../core/alerts/service.ts";
 import { createOperations, type Messenger, type Operations } from "../core/operations.ts";
 import { CxError } from "../core/result.ts";
@@ -72,6 +73,7 @@ export const PLATFORM_MODULES: readonly PlatformModule[] = [
         ...(config.SLACK_SIGNING_SECRET ? { signingSecret: config.SLACK_SIGNING_SECRET } : {}),
         ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
         apiUrl: config.SLACK_API_URL,
+        ...(config.SLACK_ALERT_CHANNEL ? { alertChannel: config.SLACK_ALERT_CHANNEL } : {}),
         service,
         logger,
         defaultLocale: config.DEFAULT_LOCALE,
@@ -83,7 +85,7 @@ export const PLATFORM_MODULES: readonly PlatformModule[] = [
     channel: "discord",
     configured: (config) => config.DISCORD_BOT_TOKEN !== undefined,
     preload: () => import("./discord/discord.ts"),
-    async create({ config, service, logger, flowKeys, flowTitles }) {
+    async create({ config, service, logger, flowKeys, flowTitles, staffLocale }) {
       const { createDiscordAdapter } = await import("./discord/discord.ts");
       return createDiscordAdapter({
         token: config.DISCORD_BOT_TOKEN ?? "",
@@ -96,6 +98,8 @@ export const PLATFORM_MODULES: readonly PlatformModule[] = [
         flowKeys,
         flowTitles,
         serverLocales: new Map(config.DISCORD_SERVER_LOCALES.map((s) => [s.guild, s.locale])),
+        staffLocale,
+        ...(config.DISCORD_ALERT_CHANNEL ? { alertChannel: config.DISCORD_ALERT_CHANNEL } : {}),
       });
     },
   },
@@ -166,7 +170,22 @@ export async function startPlatforms(
     messenger: messengerFor(new Map(adapters.map((a) => [a.channel, a]))),
   });
 
-  const notifier = adapters.find((a) => a.notifier !== undefined)?.notifier;
+  // Alerts go to every notifier the platforms offer: the first takes the rules' routes, each other one posts to
+  // its own alert channel (one opaque post stands for all of them).
+  const offering = adapters.flatMap((a) =>
+    a.notifier ? [{ notifier: a.notifier, target: a.alertTarget }] : [],
+  );
+  const [primary, ...others] = offering;
+  const mirrors = others.flatMap((o) => (o.target ? [{ notifier: o.notifier, target: o.target }] : []));
+  const onAlertError = (error: unknown, context: string) =>
+    logger.error({ err: error, context, code: "ALERT_FAILED" }, "alert work failed");
+  const notifier =
+    primary && mirrors.length > 0
+      ? createFanOutNotifier(
+          [{ notifier: primary.notifier, target: primary.target ?? "" }, ...mirrors],
+          onAlertError,
+        )
+      : primary?.notifier;
   const slack = adapters.find((a): a is SlackAdapter => a.channel === "slack");
   const telegram = adapters.find((a): a is TelegramAdapter => a.channel === "telegram");
   const discord = adapters.find((a): a is DiscordAdapter => a.channel === "discord");
@@ -180,14 +199,13 @@ export async function startPlatforms(
       flows: app.flows,
       operations,
       notifier,
-      ...(config.SLACK_ALERT_CHANNEL ? { defaultChannel: config.SLACK_ALERT_CHANNEL } : {}),
+      ...(primary?.target ? { defaultChannel: primary.target } : {}),
       floodPerMinute: config.ALERT_FLOOD_PER_MINUTE,
       ...(options.alertFoldWindowMs === undefined ? {} : { foldWindowMs: options.alertFoldWindowMs }),
       ...(app.flowKeys.includes(recoveryFlow) ? { recoveryFlow } : {}),
-      onError: (error, context) =>
-        logger.error({ err: error, context, code: "ALERT_FAILED" }, "alert work failed"),
+      onError: onAlertError,
     });
-    slack?.useAlerts(alerts);
+    for (const adapter of adapters) adapter.attachAlerts?.(alerts);
   }
 
   const http = await startHttpServer({

@@ -18,6 +18,9 @@ import {
   Routes,
   type StringSelectMenuInteraction,
 } from "discord.js";
+import type { Actor, AlertActionError } from "../../core/alerts/alert.ts";
+import { ACTION_ERROR_KEY, staffText } from "../../core/alerts/messages.ts";
+import type { AlertService } from "../../core/alerts/service.ts";
 import { BoundedMap } from "../../core/bounded-map.ts";
 import { SURVEY_COMMANDS } from "../../core/commands.ts";
 import { LANGUAGE_NAMES, type MessageKey, t } from "../../core/i18n/messages.ts";
@@ -29,6 +32,7 @@ import { type PlatformAdapter, type PlatformCapabilities, PlatformError } from "
 import { splitText } from "../kit/layout.ts";
 import { createResponder, type Press, type SurveySurface } from "../kit/responder.ts";
 import type { Logger } from "../logger.ts";
+import { createDiscordNotifier, parseAlertAction } from "./notifier.ts";
 import { answeredContent, CUSTOM_ID, components, DISCORD_LIMITS, ZCustomId } from "./render.ts";
 
 export interface DiscordAdapterConfig {
@@ -46,6 +50,10 @@ export interface DiscordAdapterConfig {
   readonly flowTitles?: Readonly<Record<string, string>>;
   /** A server's default survey language (Discord never reports Persian or Arabic). */
   readonly serverLocales?: ReadonlyMap<string, Locale>;
+  /** The language of alerts and digests. */
+  readonly staffLocale: Locale;
+  /** A channel for alerts with their buttons (`DISCORD_ALERT_CHANNEL`): the adapter is then a notifier too. */
+  readonly alertChannel?: string;
 }
 
 export interface DiscordAdapter extends PlatformAdapter {
@@ -444,9 +452,100 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
     );
   };
 
+  // ——— alerts in a Discord channel ———
+  let alerts: AlertService | undefined;
+  const notifier = config.alertChannel
+    ? createDiscordNotifier({
+        rest: client.rest,
+        staffLocale: config.staffLocale,
+        recovery: () => alerts?.recoveryAvailable ?? false,
+      })
+    : undefined;
+  const actorOf = (user: { id: string; username: string; globalName?: string | null }): Actor => ({
+    id: `discord:${user.id}`,
+    name: user.globalName ?? user.username,
+  });
+  const errorText = (code: AlertActionError): string =>
+    staffText(config.staffLocale, ACTION_ERROR_KEY[code], { max: DISCORD_LIMITS.textInputMax });
+  const REPLY_MODAL = "cx:alert-reply:";
+
+  /** An agent's press on an alert: acknowledged at once; the card re-renders once the action is saved. */
+  const onAlertAction = async (
+    interaction: ButtonInteraction,
+    action: NonNullable<ReturnType<typeof parseAlertAction>>,
+  ) => {
+    if (!alerts) {
+      await interaction.deferUpdate();
+      return;
+    }
+    if (action.action === "reply") {
+      const alert = await alerts.get(action.id);
+      if (!alert || alert.status === "resolved") {
+        await interaction.reply({
+          content: errorText(alert ? "ALERT_RESOLVED" : "ALERT_NOT_FOUND"),
+          flags: MessageFlags.Ephemeral,
+        });
+        return;
+      }
+      await interaction.showModal({
+        title: cutText(staffText(config.staffLocale, "replyTitle"), DISCORD_LIMITS.modalTitle),
+        custom_id: `${REPLY_MODAL}${action.id}`,
+        components: [
+          {
+            type: 1,
+            components: [
+              {
+                type: 4,
+                custom_id: "reply",
+                label: cutText(staffText(config.staffLocale, "replyLabel"), DISCORD_LIMITS.textInputLabel),
+                style: 2,
+                required: true,
+                max_length: DISCORD_LIMITS.textInputMax,
+              },
+            ],
+          },
+        ],
+      });
+      return;
+    }
+    await interaction.deferUpdate();
+    const actor = actorOf(interaction.user);
+    const result =
+      action.action === "open"
+        ? await alerts.expand(action.id)
+        : await alerts.act(
+            action.id,
+            actor,
+            action.action === "resolve-ask"
+              ? { type: "resolve", recovery: true }
+              : action.action === "resolve"
+                ? { type: "resolve", recovery: false }
+                : { type: action.action },
+          );
+    if (!result.ok)
+      await interaction.followUp({ content: errorText(result.error), flags: MessageFlags.Ephemeral });
+  };
+
+  const onAlertReply = async (interaction: ModalSubmitInteraction, id: string) => {
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const text = interaction.fields.getTextInputValue("reply");
+    const result = alerts
+      ? await alerts.act(id, actorOf(interaction.user), { type: "reply", text })
+      : undefined;
+    if (result && !result.ok) await interaction.editReply({ content: errorText(result.error) });
+    else await interaction.deleteReply().catch(() => undefined);
+  };
+
   const onInteraction = async (interaction: Interaction): Promise<void> => {
     if (seen.has(interaction.id)) return;
     seen.set(interaction.id, true);
+    if (interaction.isButton()) {
+      const action = parseAlertAction(interaction.customId);
+      if (action) return onAlertAction(interaction, action);
+    }
+    if (interaction.isModalSubmit() && interaction.customId.startsWith(REPLY_MODAL)) {
+      return onAlertReply(interaction, interaction.customId.slice(REPLY_MODAL.length));
+    }
     if (interaction.isAutocomplete()) return onAutocomplete(interaction);
     if (interaction.isChatInputCommand()) return onChatInput(interaction);
     if (interaction.isButton()) {
@@ -552,6 +651,10 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
     capabilities: DISCORD_CAPABILITIES,
     routes: [],
     client,
+    ...(notifier && config.alertChannel ? { notifier, alertTarget: config.alertChannel } : {}),
+    attachAlerts(service) {
+      alerts = service;
+    },
     get ready() {
       return ready && client.isReady();
     },

@@ -12,7 +12,7 @@ import {
 } from "@slack/bolt";
 import { z } from "zod";
 import type { Actor, AlertActionError } from "../../core/alerts/alert.ts";
-import { type StaffMessageKey, staffText } from "../../core/alerts/messages.ts";
+import { ACTION_ERROR_KEY, staffText } from "../../core/alerts/messages.ts";
 import type { AlertNotifier, AlertService } from "../../core/alerts/service.ts";
 import { BoundedMap } from "../../core/bounded-map.ts";
 import { t } from "../../core/i18n/messages.ts";
@@ -59,6 +59,8 @@ export interface SlackAdapterConfig {
   readonly defaultLocale: Locale;
   /** The language of alerts, digests and their buttons. */
   readonly staffLocale: Locale;
+  /** Where alerts and digests go unless a rule routes elsewhere (`SLACK_ALERT_CHANNEL`). */
+  readonly alertChannel?: string;
   /** Retries of a rate-limited or failed Web API call before giving up (Slack's `Retry-After` is honoured). */
   readonly retries?: number;
 }
@@ -83,7 +85,7 @@ export interface SlackAdapter extends PlatformAdapter, AlertNotifier {
   readonly eventsPath?: string;
   handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** Lets the alert buttons act (the alert service is built after the adapter it notifies through). */
-  useAlerts(alerts: AlertService): void;
+  attachAlerts(alerts: AlertService): void;
   readonly ready: boolean;
   /** Whether Slack can send cxbot requests (buttons, DMs, slash commands). */
   readonly receives: boolean;
@@ -326,15 +328,8 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     ...((user.name ?? user.username) ? { name: user.name ?? user.username } : {}),
   });
 
-  const ERROR_TEXT: Record<AlertActionError, StaffMessageKey> = {
-    ALERT_NOT_FOUND: "alertMissing",
-    ALERT_RESOLVED: "alreadyResolved",
-    REPLY_EMPTY: "replyEmpty",
-    REPLY_TOO_LONG: "replyTooLong",
-    DELIVERY_FAILED: "deliveryFailed",
-  };
   const errorText = (code: AlertActionError): string =>
-    staffText(staffLocale, ERROR_TEXT[code], { max: SLACK_LIMITS.inputMaxLength });
+    staffText(staffLocale, ACTION_ERROR_KEY[code], { max: SLACK_LIMITS.inputMaxLength });
 
   const tellUser = async (channel: string | undefined, user: string, text: string): Promise<void> => {
     if (!channel) return;
@@ -477,13 +472,14 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     get notifier() {
       return adapter;
     },
+    ...(config.alertChannel ? { alertTarget: config.alertChannel } : {}),
     routes: httpReceiver ? [{ path: EVENTS_PATH, handle: handleRequest }] : [],
     ...(httpReceiver ? { eventsPath: EVENTS_PATH } : {}),
     receives: receiver !== undefined,
     get ready() {
       return ready;
     },
-    useAlerts(service) {
+    attachAlerts(service) {
       alerts = service;
     },
     async start() {

@@ -1,5 +1,6 @@
 import { type CompleteLocales, fillTemplate } from "../i18n/messages.ts";
 import type { Locale } from "../locale.ts";
+import type { AlertActionError } from "./alert.ts";
 
 /**
  * What support agents read on alerts, digests and their buttons, in the support team's language
@@ -320,3 +321,12 @@ export function staffText(
 ): string {
   return fillTemplate(STAFF_MESSAGES[locale][key], locale, params);
 }
+
+/** The sentence an agent reads when their action on an alert could not be done. */
+export const ACTION_ERROR_KEY = {
+  ALERT_NOT_FOUND: "alertMissing",
+  ALERT_RESOLVED: "alreadyResolved",
+  REPLY_EMPTY: "replyEmpty",
+  REPLY_TOO_LONG: "replyTooLong",
+  DELIVERY_FAILED: "deliveryFailed",
+} as const satisfies Record<AlertActionError, StaffMessageKey>;
