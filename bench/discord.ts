@@ -121,6 +121,8 @@ export async function discordBench(): Promise<void> {
       ),
     );
     await waitFor(() => (users.every((u) => question(discord, dmOf(u))) ? true : undefined), 120_000, 20);
+    // …and every command's ephemeral reply edited to "check your DMs", so nothing of it is left queued.
+    await waitFor(() => (discord.calls("PATCH /webhooks/*").length >= n ? true : undefined), 60_000, 20);
     {
       const acks = acksById(discord);
       const ms = sorted(commands.map((id) => acks.get(id)?.ms ?? Number.NaN));
@@ -204,8 +206,16 @@ export async function discordBench(): Promise<void> {
     console.log(
       `  low score pressed → alert posted in the Slack channel: p50 ${f1(pct(l, 50))} ms, p99 ${f1(pct(l, 99))} ms (${m} in a row)`,
     );
-    const errors = running.stderr().match(/"level":(50|60)/g)?.length ?? 0;
-    if (errors > 0) console.log(`  cxbot logged ${errors} errors (see its log)`);
+    const problems = new Map<string, number>();
+    for (const line of running.stderr().split("\n")) {
+      if (!/"level":(40|50|60)/.test(line)) continue;
+      const code = /"code":"([^"]+)"/.exec(line)?.[1] ?? /"msg":"([^"]+)"/.exec(line)?.[1] ?? "?";
+      problems.set(code, (problems.get(code) ?? 0) + 1);
+    }
+    if (problems.size > 0)
+      console.log(
+        `  cxbot logged warnings or errors: ${[...problems].map(([c, k]) => `${c} × ${k}`).join(", ")}`,
+      );
   } finally {
     await cxbot?.stop();
     await discord.close();
