@@ -161,16 +161,16 @@ export function createResponder<Ref>(options: ResponderOptions<Ref>): Responder<
       }
       const answered = result.answered;
       const typed = press === undefined && answered ? shown.get(chat) : undefined;
-      const edits: Promise<void>[] = [];
-      if (press) {
-        edits.push(press.ack());
-        if (answered) edits.push(closeAnswered(chat, press.ref, press.text, answered.label));
-      } else if (answered && typed?.stepId === answered.stepId) {
-        edits.push(closeAnswered(chat, typed.ref, typed.text, answered.label));
-      }
       if (answered && shown.get(chat)?.stepId === answered.stepId) shown.delete(chat);
-      // The acknowledgement and the edit go out beside the next question, never in its way.
-      await Promise.all([...edits, post(chat, result.messages)]);
+      // In the order a platform that queues calls should serve them: the acknowledgement, the next question,
+      // then the cosmetic edit of the answered one — all at once, none in another's way.
+      const work: Promise<void>[] = [];
+      if (press) work.push(press.ack());
+      work.push(post(chat, result.messages));
+      if (press && answered) work.push(closeAnswered(chat, press.ref, press.text, answered.label));
+      else if (answered && typed?.stepId === answered.stepId)
+        work.push(closeAnswered(chat, typed.ref, typed.text, answered.label));
+      await Promise.all(work);
       if (result.receipt) service.delivered(result.receipt);
       return result;
     },

@@ -271,7 +271,7 @@ describe("the responder: what every adapter does with a survey event", () => {
     await responder.respond(event("kit-3", "k3-1", { type: "text", text: "/feedback nps" }), "c");
     calls.length = 0;
     await responder.respond(event("kit-3", "k3-2", { type: "text", text: "۹" }), "c");
-    expect(calls[0]).toBe("close 100: ✓ 9");
+    expect(calls).toContain("close 100: ✓ 9");
   });
 
   it("tells the respondent, in their language, to try again when their event cannot be handled", async () => {
