@@ -207,12 +207,19 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
     return channel.id;
   };
 
-  const body = (m: OutboundMessage, text: string, withComponents: boolean) => ({
+  /**
+   * A message as Discord takes it. `textBox`: the question also gets a button that opens a text box, for a chat
+   * where a typed message cannot reach cxbot (the ephemeral one, when the member's DMs are closed).
+   */
+  const body = (m: OutboundMessage, text: string, withComponents: boolean, textBox: boolean) => ({
     content: text,
     components: withComponents
       ? components(
           m,
-          m.expectsText && m.stepId !== undefined && !(m.choices ?? []).some((c) => c.role === "answer")
+          textBox &&
+            m.expectsText &&
+            m.stepId !== undefined &&
+            !(m.choices ?? []).some((c) => c.role === "answer")
             ? { stepId: m.stepId, label: t(m.locale, "writeAnswer") }
             : undefined,
         )
@@ -232,13 +239,13 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
           if (!via)
             throw new PlatformError("discord", "followUp", "refused", "no interaction to answer through");
           // A text box button only where typed DMs cannot reach cxbot.
-          const payload = body(m, part, last && withButtons);
+          const payload = body(m, part, last && withButtons, true);
           const sent = await call("followUp", () =>
             via.followUp({ ...payload, flags: MessageFlags.Ephemeral }),
           );
           if (last && withButtons) ref = sent.id;
         } else {
-          const payload = { ...body(m, part, last && (m.choices?.length ?? 0) > 0) };
+          const payload = body(m, part, last && (m.choices?.length ?? 0) > 0, false);
           const sent = (await call("createMessage", () =>
             client.rest.post(Routes.channelMessages(chat), { body: payload }),
           )) as APIMessage;

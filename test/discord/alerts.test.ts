@@ -13,7 +13,7 @@ import {
   type FakeDiscordUser,
 } from "../fakes/discord-api.ts";
 import { type FakeSlack, startFakeSlack } from "../fakes/slack-api.ts";
-import { waitForAlert } from "../helpers/alerts.ts";
+import { eventually, waitForAlert } from "../helpers/alerts.ts";
 
 /**
  * Alerts in a Discord channel (DISCORD_ALERT_CHANNEL) beside Slack's: the same alert on both, worked on from
@@ -108,7 +108,7 @@ describe("alerts in a Discord channel", { timeout: 60_000 }, () => {
     await discord.userPressesButton(customer, question, two?.custom_id ?? "");
     await discord.waitForMessages(dm(), (ms) => ms.filter((m) => m.author.bot).length >= 2);
     await discord.userSendsDm(customer, "Siparişim iki hafta gecikti ve kimse cevap vermedi");
-    const id = await discord.waitFor(
+    const id = await eventually(
       async () =>
         (await cxbot.app.database.stores.conversations.getActive(`discord:${customer.id}`, { fresh: true }))
           ?.state.id,

@@ -11,7 +11,7 @@ import {
   type FakeDiscordUser,
 } from "../fakes/discord-api.ts";
 import { type FakeSlack, startFakeSlack } from "../fakes/slack-api.ts";
-import { waitForAlert } from "../helpers/alerts.ts";
+import { eventually, waitForAlert } from "../helpers/alerts.ts";
 
 /**
  * Discord through the production wiring (`startCxbot` with DISCORD_BOT_TOKEN): the real discord.js client against
@@ -226,9 +226,9 @@ describe("Discord", { timeout: 60_000 }, () => {
     await discord.userPressesButton(u, textQuestion, write?.custom_id ?? "");
     const modal = await discord.waitFor(() => discord.openModal(u.id));
     await discord.userSubmitsModal(u, String(modal.custom_id), { answer: "The app crashed at checkout" });
-    await discord.waitFor(async () => {
+    await eventually(async () => {
       const r = await cxbot.app.database.stores.conversations.getActive(`discord:${u.id}`, { fresh: true });
-      return r === null || (r?.state.answers.some((a) => a.answer.type === "text") ?? false);
+      return r === null || r.state.answers.some((a) => a.answer.type === "text") ? true : undefined;
     });
   });
 
@@ -256,6 +256,81 @@ describe("Discord", { timeout: 60_000 }, () => {
     await discord.waitForMessages(dmOf(users.omar), (ms) =>
       /satisfied/.test(lastWithButtons(ms)?.content ?? ""),
     );
+  });
+
+  it.each([
+    ["en", "en-US", "satisfied"],
+    ["tr", "tr", "memnun"],
+    ["fa", "en-US", "راضی"],
+    ["ar", "en-GB", "راضٍ|راض"],
+  ] as const)(
+    "completes a CSAT survey in %s, from the command to the thank-you",
+    async (locale, discordLocale, prompt) => {
+      const u: FakeDiscordUser = {
+        id: `30000000000000${locale === "en" ? 11 : locale === "tr" ? 12 : locale === "fa" ? 13 : 14}00`,
+        username: `m-${locale}`,
+        locale: discordLocale,
+      };
+      discord.addUser(u);
+      await discord.userRunsCommand(
+        u,
+        "feedback",
+        { flow: "csat", language: locale },
+        { guildId: GUILD, channelId: GENERAL },
+      );
+      await discord.waitForMessages(dmOf(u), (ms) =>
+        new RegExp(prompt).test(lastWithButtons(ms)?.content ?? ""),
+      );
+      const question = lastWithButtons(discord.messages(dmOf(u))) as DiscordMessage;
+      const five = buttonsOf(question).flat()[locale === "fa" || locale === "ar" ? 0 : 4];
+      await discord.userPressesButton(u, question, five?.custom_id ?? "");
+      await discord.waitForMessages(dmOf(u), (ms) => ms.filter((m) => m.author.bot).length >= 2);
+      await discord.userSendsDm(
+        u,
+        locale === "fa"
+          ? "خیلی سریع و خوب بود"
+          : locale === "ar"
+            ? "خدمة ممتازة وسريعة"
+            : locale === "tr"
+              ? "Çok hızlı ve güzeldi"
+              : "Fast and friendly",
+      );
+      const key = `discord:${u.id}`;
+      await eventually(async () =>
+        (await cxbot.app.database.stores.conversations.getActive(key, { fresh: true })) === null
+          ? true
+          : undefined,
+      );
+      const archived = await lastArchived(key);
+      const record = archived ? await cxbot.app.database.stores.responses.get(archived) : null;
+      expect(record?.state.status).toBe("completed");
+      expect(record?.state.locale).toBe(locale);
+      const score = record?.state.answers.find((a) => a.stepId === "score")?.answer;
+      expect(score?.type === "rating" ? score.value : undefined).toBe(5);
+    },
+  );
+
+  it("loses no answer across a gateway reconnect mid-survey (the session resumes)", async () => {
+    const u: FakeDiscordUser = { id: "300000000000002000", username: "resumer", locale: "en-US" };
+    discord.addUser(u);
+    await discord.userRunsCommand(u, "feedback", { flow: "nps" }, { guildId: GUILD, channelId: GENERAL });
+    await discord.waitForMessages(dmOf(u), (ms) => lastWithButtons(ms) !== undefined);
+    const resumesBefore = discord.resumes().length;
+    expect(discord.requestReconnect()).toBe(1);
+    // Pressed while the client is reconnecting: the dispatch is replayed on RESUME.
+    const question = lastWithButtons(discord.messages(dmOf(u))) as DiscordMessage;
+    const eight = buttonsOf(question)
+      .flat()
+      .find((b) => b.label === "8");
+    await discord.userPressesButton(u, question, eight?.custom_id ?? "");
+    await discord.waitFor(() => discord.resumes().length > resumesBefore);
+    await discord.waitForMessages(dmOf(u), (ms) => ms.filter((m) => m.author.bot).length >= 2, 10_000);
+    const record = await cxbot.app.database.stores.conversations.getActive(`discord:${u.id}`, {
+      fresh: true,
+    });
+    const score = record?.state.answers.find((a) => a.stepId === "score")?.answer;
+    expect(score?.type === "rating" ? score.value : undefined).toBe(8);
+    expect(discord.lateOrDoubleAcks()).toEqual([]);
   });
 
   it("delivers support's reply from the Slack alert to the member's Discord DM", async () => {
