@@ -1,4 +1,4 @@
-import { Events, type Interaction } from "discord.js";
+import { Events, type Interaction, type Message } from "discord.js";
 import type { Locale } from "../../../core/locale.ts";
 import {
   createFakeDiscord,
@@ -23,7 +23,7 @@ import { startContractCxbot, textDirection } from "./cxbot.ts";
  * Discord: the real discord.js client (gateway and REST) against the fake Discord, as `npm start` runs it with
  * DISCORD_BOT_TOKEN. A survey starts with `/feedback` in a server channel and goes on in the member's DM; the
  * other commands are slash commands in the DM, `/restart` is typed there. The gateway has no answer to wait
- * for, so a press resolves once cxbot has acknowledged it and closed the pressed question.
+ * for: an input resolves once the client has emitted it and the adapter has answered everything it took.
  */
 const TEXT_LIMIT = 2000;
 const capabilities: Capabilities = {
@@ -116,17 +116,25 @@ export async function createDiscordDriver(): Promise<PlatformDriver> {
     await fake.close();
     throw error;
   });
-  const client = cx.running.platforms.discord?.client;
-  if (!client) {
+  const adapter = cx.running.platforms.discord;
+  if (!adapter) {
     await cx.close();
     await fake.close();
     throw new Error("discord: cxbot started without its Discord adapter");
   }
-  /** How often the client has emitted each interaction (after the adapter's own listener ran). */
+  /**
+   * How often the client has emitted each interaction and DM. The adapter listened first, so once one is
+   * emitted the adapter has taken it, and `settled()` then resolves once it has been answered.
+   */
   const emitted = new Map<string, number>();
-  client.on(Events.InteractionCreate, (interaction: Interaction) => {
-    emitted.set(interaction.id, (emitted.get(interaction.id) ?? 0) + 1);
-  });
+  const count = (id: string) => emitted.set(id, (emitted.get(id) ?? 0) + 1);
+  adapter.client.on(Events.InteractionCreate, (interaction: Interaction) => count(interaction.id));
+  adapter.client.on(Events.MessageCreate, (message: Message) => count(message.id));
+  /** Resolves once cxbot has answered the `times`-th delivery of the dispatch `id`. */
+  const answered = async (id: string, times = 1) => {
+    await fake.waitFor(() => (emitted.get(id) ?? 0) >= times, 10_000);
+    await adapter.settled();
+  };
 
   const users = new Map<string, UserState>();
   let nextId = 320_000_000_000_000_000n + BigInt(Math.floor(Math.random() * 1_000_000)) * 1_000n;
@@ -172,7 +180,8 @@ export async function createDiscordDriver(): Promise<PlatformDriver> {
   const hasLabel = (m: DiscordMessage, label: string) =>
     m.components.some((row) =>
       componentsOf(row).some(
-        (c) => (c.type === 2 && c.label === label) || (c.type === 3 && c.options?.some((o) => o.label === label)),
+        (c) =>
+          (c.type === 2 && c.label === label) || (c.type === 3 && c.options?.some((o) => o.label === label)),
       ),
     );
   /** The member's click on `label` in `m`: a button, or the option of a select menu. */
@@ -187,13 +196,12 @@ export async function createDiscordDriver(): Promise<PlatformDriver> {
     throw new Error(`discord: message ${m.id} shows no ${label}`);
   };
   const byId = (user: ContractUser, id: string | undefined) => chat(user).find((m) => m.id === id);
-  /** Waits until cxbot has acknowledged the press and closed the pressed question (what it does for any press). */
-  const settled = async (user: ContractUser, interaction: Json, messageId: string) => {
-    const id = String(interaction.id);
-    await fake.waitForResponse(id, 10_000);
-    await fake.waitFor(() => byId(user, messageId)?.components.length === 0, 10_000);
-  };
-  const slash = async (user: ContractUser, name: string, options: Record<string, string>, inServer: boolean) => {
+  const slash = async (
+    user: ContractUser,
+    name: string,
+    options: Record<string, string>,
+    inServer: boolean,
+  ) => {
     const state = of(user);
     state.last = { kind: "other" };
     const interaction = await fake.userRunsCommand(
@@ -202,7 +210,7 @@ export async function createDiscordDriver(): Promise<PlatformDriver> {
       options,
       inServer ? { guildId: GUILD, channelId: GENERAL } : {},
     );
-    await fake.waitForResponse(String(interaction.id), 10_000);
+    await answered(String(interaction.id));
   };
   /** `/feedback` in a server channel; Persian and Arabic members choose their language with its option. */
   const feedback = (user: ContractUser, flow: string | undefined) => {
@@ -240,20 +248,21 @@ export async function createDiscordDriver(): Promise<PlatformDriver> {
       state.answered = target.id;
       const interaction = await click(user, target, label);
       state.last = { kind: "press", interaction };
-      await settled(user, interaction, target.id);
+      await answered(String(interaction.id));
     },
     async type(user, text) {
       const state = of(user);
       state.answered = chat(user).at(-1)?.id;
       state.last = { kind: "other" };
-      for (const part of clientSplit(text)) await fake.userSendsDm(state.dc, part);
+      for (const part of clientSplit(text))
+        await answered((await fake.userSendsDm(state.dc, part)).message.id);
     },
     async command(user, name, argument) {
       switch (name) {
         case "restart": {
           const state = of(user);
           state.last = { kind: "other" };
-          await fake.userSendsDm(state.dc, "/restart");
+          await answered((await fake.userSendsDm(state.dc, "/restart")).message.id);
           return;
         }
         case "language":
@@ -266,10 +275,9 @@ export async function createDiscordDriver(): Promise<PlatformDriver> {
       const last = of(user).last;
       if (last?.kind !== "press") throw new NotApplicable("discord", "redelivering a message or a command");
       const id = String(last.interaction.id);
-      const before = emitted.get(id) ?? 0;
+      const times = (emitted.get(id) ?? 0) + 1;
       await fake.redeliver(last.interaction);
-      // The client has emitted it again, so the adapter's listener has run.
-      await fake.waitFor(() => (emitted.get(id) ?? 0) > before, 10_000);
+      await answered(id, times);
     },
     async pressStale(user, label) {
       const state = of(user);
@@ -281,7 +289,7 @@ export async function createDiscordDriver(): Promise<PlatformDriver> {
       state.stale = earlier.id;
       const interaction = await click(user, earlier, label);
       state.last = { kind: "press", interaction };
-      await fake.waitForResponse(String(interaction.id), 10_000);
+      await answered(String(interaction.id));
     },
     async pressTwice(user, label) {
       const state = of(user);
@@ -291,8 +299,8 @@ export async function createDiscordDriver(): Promise<PlatformDriver> {
       // Both clicks leave the client before Discord has heard back about the first.
       const [first, second] = await Promise.all([click(user, target, label), click(user, target, label)]);
       state.last = { kind: "press", interaction: second };
-      await fake.waitForResponse(String(second.id), 10_000);
-      await settled(user, first, target.id);
+      await answered(String(first.id));
+      await answered(String(second.id));
     },
     answeredQuestion(user) {
       const m = byId(user, of(user).answered);
