@@ -15,7 +15,8 @@ const MESSAGES = {
     cmdFeedbackButton: "Post a “Give feedback” button in this channel",
     feedbackButton: "Give feedback",
     feedbackButtonText: "Tell us how we’re doing — it takes less than a minute.",
-    dmsClosed: "I couldn’t send you a direct message, so we’ll continue here where only you can see it. To get surveys in your DMs, allow direct messages from this server’s members.",
+    dmsClosed:
+      "I couldn’t send you a direct message, so we’ll continue here where only you can see it. To get surveys in your DMs, allow direct messages from this server’s members.",
     buttonPosted: "The feedback button is posted.",
     writeAnswer: "Write your answer",
     yourAnswer: "Your answer",
@@ -62,7 +63,8 @@ const MESSAGES = {
     cmdFeedbackButton: "گذاشتن دکمهٔ «ثبت بازخورد» در این کانال",
     feedbackButton: "ثبت بازخورد",
     feedbackButtonText: "بگویید کار ما چطور است؛ کمتر از یک دقیقه وقت می‌گیرد.",
-    dmsClosed: "نتوانستم برایتان پیام خصوصی بفرستم، پس همین‌جا ادامه می‌دهیم؛ این پیام‌ها را فقط شما می‌بینید. برای دریافت نظرسنجی در پیام خصوصی، پیام خصوصی از اعضای این سرور را مجاز کنید.",
+    dmsClosed:
+      "نتوانستم برایتان پیام خصوصی بفرستم، پس همین‌جا ادامه می‌دهیم؛ این پیام‌ها را فقط شما می‌بینید. برای دریافت نظرسنجی در پیام خصوصی، پیام خصوصی از اعضای این سرور را مجاز کنید.",
     buttonPosted: "دکمهٔ بازخورد گذاشته شد.",
     writeAnswer: "نوشتن پاسخ",
     yourAnswer: "پاسخ شما",
@@ -108,7 +110,8 @@ const MESSAGES = {
     cmdFeedbackButton: "نشر زر «شاركنا رأيك» في هذه القناة",
     feedbackButton: "شاركنا رأيك",
     feedbackButtonText: "أخبرنا كيف نؤدي عملنا — لن يستغرق ذلك أكثر من دقيقة.",
-    dmsClosed: "لم أتمكن من إرسال رسالة خاصة إليك، لذا سنكمل هنا حيث لا يرى الرسائل أحد غيرك. لتصلك الاستبيانات في الرسائل الخاصة، اسمح بالرسائل المباشرة من أعضاء هذا الخادم.",
+    dmsClosed:
+      "لم أتمكن من إرسال رسالة خاصة إليك، لذا سنكمل هنا حيث لا يرى الرسائل أحد غيرك. لتصلك الاستبيانات في الرسائل الخاصة، اسمح بالرسائل المباشرة من أعضاء هذا الخادم.",
     buttonPosted: "تم نشر زر الملاحظات.",
     writeAnswer: "اكتب إجابتك",
     yourAnswer: "إجابتك",
@@ -153,7 +156,8 @@ const MESSAGES = {
     cmdFeedbackButton: "Bu kanala bir “Geri bildirim ver” düğmesi koy",
     feedbackButton: "Geri bildirim ver",
     feedbackButtonText: "Nasıl gittiğimizi bize anlatın; bir dakikadan kısa sürer.",
-    dmsClosed: "Size özel mesaj gönderemedim, bu yüzden burada devam edeceğiz; bu mesajları yalnızca siz görürsünüz. Anketleri özel mesajla almak için bu sunucunun üyelerinden gelen özel mesajlara izin verin.",
+    dmsClosed:
+      "Size özel mesaj gönderemedim, bu yüzden burada devam edeceğiz; bu mesajları yalnızca siz görürsünüz. Anketleri özel mesajla almak için bu sunucunun üyelerinden gelen özel mesajlara izin verin.",
     buttonPosted: "Geri bildirim düğmesi eklendi.",
     writeAnswer: "Yanıtını yaz",
     yourAnswer: "Yanıtınız",

@@ -90,12 +90,6 @@ const press = async (u: FakeDiscordUser, label: string) => {
   if (!m || !b) throw new Error(`no button ${label} in ${JSON.stringify(buttonsOf(m))}`);
   return discord.userPressesButton(u, m, b.custom_id);
 };
-const botTexts = (u: FakeDiscordUser) =>
-  discord
-    .messages(dmOf(u))
-    .filter((m) => m.author.bot)
-    .map((m) => m.content);
-
 describe("Discord", { timeout: 60_000 }, () => {
   it("registers the slash commands: flow autocomplete, languages as choices, descriptions localized for tr only", () => {
     const commands = discord.commands();
