@@ -59,6 +59,11 @@ export interface DiscordAdapterConfig {
 export interface DiscordAdapter extends PlatformAdapter {
   /** The discord.js client (for tests and the bench: its gateway status). */
   readonly client: Client;
+  /**
+   * Resolves once every interaction and DM the client has emitted so far has been answered (the gateway has no
+   * response to wait for; `stop` waits the same way, and tests wait on it to know a delivery caused nothing).
+   */
+  settled(): Promise<void>;
 }
 
 /** Discord: 5 buttons a row and 5 rows, 2,000 characters, custom_id ≤ 100; interactions answered within 3 s. */
@@ -188,6 +193,16 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
   const seen = new BoundedMap<string, true>(10_000);
   /** The interaction of a press, by the pressed message, so the answered question is shown through it. */
   const pressedVia = new BoundedMap<string, ButtonInteraction | StringSelectMenuInteraction>(1_000);
+
+  /** Handlers of the interactions and DMs received and not yet answered. */
+  const inFlight = new Set<Promise<void>>();
+  const track = (work: Promise<void>): void => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  };
+  const settled = async (): Promise<void> => {
+    while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+  };
 
   const call = async <T>(method: string, fn: () => Promise<T>): Promise<T> => {
     try {
@@ -613,28 +628,31 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
 
   client.on(Events.InteractionCreate, (interaction) => {
     if (closing) return;
-    void onInteraction(interaction).catch((error: unknown) => {
-      const code = discordCode(error);
-      if (code === UNKNOWN_INTERACTION || code === ALREADY_ACKNOWLEDGED) {
-        // Too late (or already) acknowledged: nothing to answer through; the answer, if any, was recorded.
-        logger.warn({ err: error, code: `DISCORD_${code}` }, "interaction could not be acknowledged");
-        return;
-      }
-      logger.error({ err: error, code: "DISCORD_HANDLER" }, "interaction failed");
-    });
+    track(
+      onInteraction(interaction).catch((error: unknown) => {
+        const code = discordCode(error);
+        if (code === UNKNOWN_INTERACTION || code === ALREADY_ACKNOWLEDGED) {
+          // Too late (or already) acknowledged: nothing to answer through; the answer, if any, was recorded.
+          logger.warn({ err: error, code: `DISCORD_${code}` }, "interaction could not be acknowledged");
+          return;
+        }
+        logger.error({ err: error, code: "DISCORD_HANDLER" }, "interaction failed");
+      }),
+    );
   });
 
   client.on(Events.MessageCreate, (message: Message) => {
     if (closing || message.author.bot || message.guildId !== null || message.author.id === client.user?.id)
       return;
-    void (async () => {
+    const work = (async () => {
       dmChannels.set(message.author.id, message.channelId);
       const respondent = respondentOf(message.author, message.channelId);
       await responder.respond(
         eventOf(`m:${message.id}`, respondent, { type: "text", text: message.content }),
         message.channelId,
       );
-    })().catch((error: unknown) => logger.error({ err: error, code: "DISCORD_HANDLER" }, "DM failed"));
+    })();
+    track(work.catch((error: unknown) => logger.error({ err: error, code: "DISCORD_HANDLER" }, "DM failed")));
   });
 
   client.on(Events.Error, (error) =>
@@ -662,6 +680,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
     attachAlerts(service) {
       alerts = service;
     },
+    settled,
     get ready() {
       return ready && client.isReady();
     },
@@ -679,6 +698,8 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
     async stop() {
       ready = false;
       closing = true;
+      // Input in flight is answered before the client goes (the contract's stop).
+      await settled();
       await client.destroy();
     },
     async deliver(to, messages) {

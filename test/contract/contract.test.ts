@@ -8,6 +8,7 @@ import { toLocaleDigits } from "../../core/text/digits.ts";
 import type { Answer } from "../../core/types.ts";
 import { type ContractUser, NotApplicable, type PlatformDriver, type SeenMessage } from "./driver.ts";
 import { createConsoleDriver } from "./drivers/console.ts";
+import { createDiscordDriver } from "./drivers/discord.ts";
 import { createSlackDriver } from "./drivers/slack.ts";
 import { createTelegramDriver } from "./drivers/telegram.ts";
 
@@ -21,6 +22,7 @@ const DRIVERS: readonly { readonly name: string; readonly create: () => Promise<
   { name: "console", create: createConsoleDriver },
   { name: "telegram", create: createTelegramDriver },
   { name: "slack", create: createSlackDriver },
+  { name: "discord", create: createDiscordDriver },
 ];
 
 let flows: readonly FlowDefinition[] = [];
@@ -427,7 +429,7 @@ describe.each(DRIVERS)("the platform contract on $name", ({ create }) => {
       expect(d.messagesSince(user, mark)).toHaveLength(1);
       const sends = d
         .callsSince(mark)
-        .filter((c) => c.method === "sendMessage" || c.method === "chat.postMessage");
+        .filter((c) => ["sendMessage", "chat.postMessage", "createMessage"].includes(c.method));
       expect(sends.map((c) => c.ok)).toEqual([false, true]);
       const all = await d.db.conversations(user);
       expect(all.map((c) => c.state.flowKey)).toEqual(["ces"]);
