@@ -2,12 +2,19 @@ import type { types } from "@slack/bolt";
 import type { AlertHistoryEntry, AlertRecord } from "../../core/alerts/alert.ts";
 import { type StaffMessageKey, staffText } from "../../core/alerts/messages.ts";
 import type { Digest } from "../../core/alerts/service.ts";
-import type { LocalizedText } from "../../core/flow/schema.ts";
+import {
+  alertTitle,
+  CHANNEL_KEY,
+  digestView,
+  RESOLVED_LINE,
+  SENTIMENT_KEY,
+  STATUS_KEY,
+  scoreText,
+  titleIn,
+} from "../../core/alerts/view.ts";
 import { LANGUAGE_NAMES } from "../../core/i18n/messages.ts";
 import type { Locale } from "../../core/locale.ts";
-import type { ScoreSummary } from "../../core/scores.ts";
 import { chunkText, cutText } from "../../core/text/cut.ts";
-import { toLocaleDigits } from "../../core/text/digits.ts";
 import { themeLabel } from "../../core/themes/themes.ts";
 import type { OutboundMessage } from "../../core/types.ts";
 import { layoutRows } from "../kit/layout.ts";
@@ -110,15 +117,12 @@ export function answeredBlocks(questionText: string, label: string): Block[] {
 
 // ——— alerts ———
 
-/** A flow title in the support team's language, else English, else whichever language it has. */
-export function titleIn(title: LocalizedText, locale: Locale): string {
-  return title[locale] ?? title.en ?? Object.values(title).find((v) => v !== undefined) ?? "";
-}
-
 /**
  * Customer text as a mrkdwn quote of at most `max` characters once escaped, never cutting inside an escape;
  * `cut` tells whether anything was left out and `shown` how many of the original characters are in.
  */
+export { titleIn };
+
 export function quoteMrkdwn(text: string, max: number): { text: string; cut: boolean; shown: number } {
   let out = "";
   let shown = 0;
@@ -141,22 +145,8 @@ const slackTime = (iso: string): string => {
   return `<!date^${seconds}^{date_short_pretty} {time}|${iso}>`;
 };
 
-const BAND_KEY = {
-  detractor: "band_detractor",
-  passive: "band_passive",
-  promoter: "band_promoter",
-  low: "band_low",
-  neutral: "band_neutral",
-  high: "band_high",
-} as const satisfies Record<string, StaffMessageKey>;
-
 /** "3/10 · detractor" in the staff locale's digits and words. */
-export function scoreLine(alert: AlertRecord, locale: Locale): string | undefined {
-  const s = alert.score;
-  if (!s) return undefined;
-  const band = s.band ? ` · ${staffText(locale, BAND_KEY[s.band])}` : "";
-  return `${toLocaleDigits(`${s.value}/${s.max}`, locale)}${band}`;
-}
+export const scoreLine = scoreText;
 
 function historyLine(entry: AlertHistoryEntry, locale: Locale): string | undefined {
   const time = slackTime(entry.at);
@@ -187,13 +177,6 @@ function historyLine(entry: AlertHistoryEntry, locale: Locale): string | undefin
   }
 }
 
-const RESOLVED_LINE = {
-  none: "historyResolved",
-  sent: "historyRecoverySent",
-  skipped: "historyRecoverySkipped",
-  failed: "historyRecoveryFailed",
-} as const satisfies Record<string, StaffMessageKey>;
-
 /** Comments shown on one alert card (a flow rarely has more than two free-text steps). */
 const MAX_COMMENTS_SHOWN = 8;
 
@@ -205,32 +188,8 @@ export interface AlertRenderOptions {
   readonly interactive: boolean;
 }
 
-const SENTIMENT_KEY = {
-  negative: "sentiment_negative",
-  neutral: "sentiment_neutral",
-  positive: "sentiment_positive",
-} as const satisfies Record<string, StaffMessageKey>;
-const CHANNEL_KEY = {
-  console: "channel_console",
-  telegram: "channel_telegram",
-  slack: "channel_slack",
-  discord: "channel_discord",
-} as const satisfies Record<string, StaffMessageKey>;
-const STATUS_KEY = {
-  open: "status_open",
-  acknowledged: "status_acknowledged",
-  assigned: "status_assigned",
-  resolved: "status_resolved",
-} as const satisfies Record<string, StaffMessageKey>;
-
 /** The card's headline: flow and score ("Net Promoter Score (NPS): 2/10 · detractor"). */
-export function alertFallback(alert: AlertRecord, locale: Locale): string {
-  const flow = titleIn(alert.flowTitle, locale);
-  const score = scoreLine(alert, locale);
-  return score
-    ? staffText(locale, "alertTitle", { flow, score })
-    : staffText(locale, "alertTitleNoScore", { flow });
-}
+export const alertFallback = alertTitle;
 
 /**
  * An alert as a Slack message: what happened, who the customer is, what they said (with sentiment and
@@ -350,13 +309,6 @@ export function summaryBlocks(
   return blocks;
 }
 
-function scoreValue(summary: ScoreSummary): string {
-  if (summary.value === null) return "—";
-  return summary.metric === "csat"
-    ? `${summary.value.toFixed(0)}%`
-    : summary.value.toFixed(summary.metric === "nps" ? 0 : 1);
-}
-
 /** Lines packed into as few sections as fit (3000 characters each), within a message's 50 blocks. */
 function sections(lines: readonly string[], room: number): Block[] {
   const out: Block[] = [];
@@ -375,51 +327,10 @@ function sections(lines: readonly string[], room: number): Block[] {
 
 /** Yesterday's scores per flow, with counts and the change from the day before. */
 export function digestBlocks(digest: Digest, locale: Locale): Block[] {
-  const lines: string[] = [];
-  for (const f of digest.flows) {
-    const title = escapeMrkdwn(titleIn(f.title, locale));
-    const current = f.report.current;
-    if (current.length === 0) {
-      lines.push(staffText(locale, "digestNoAnswers", { flow: title }));
-      continue;
-    }
-    for (const step of current) {
-      const before = f.report.previous.find((p) => p.stepId === step.stepId)?.overall;
-      const now = step.overall;
-      let change = staffText(locale, "digestNew");
-      if (before && before.value !== null && now.value !== null) {
-        const delta = now.value - before.value;
-        change =
-          Math.abs(delta) < 0.05
-            ? staffText(locale, "digestNoChange")
-            : staffText(locale, "digestChange", {
-                sign: delta > 0 ? "+" : "−",
-                delta: toLocaleDigits(
-                  Math.abs(delta).toFixed(now.metric === "ces" || now.metric === "mean" ? 1 : 0),
-                  locale,
-                ),
-              });
-      }
-      lines.push(
-        staffText(locale, "digestLine", {
-          flow: current.length > 1 ? `${title} (${step.stepId})` : title,
-          metric: now.metric.toUpperCase(),
-          value: toLocaleDigits(scoreValue(now), locale),
-          count: now.responses,
-          change,
-        }),
-      );
-    }
-  }
+  const view = digestView(digest, locale, escapeMrkdwn);
   return [
-    {
-      type: "header",
-      text: plain(staffText(locale, "digestTitle", { day: digest.day }), SLACK_LIMITS.headerText),
-    },
-    ...sections(
-      lines.length > 0 ? lines : [staffText(locale, "digestEmpty")],
-      SLACK_LIMITS.messageBlocks - 1,
-    ),
+    { type: "header", text: plain(view.title, SLACK_LIMITS.headerText) },
+    ...sections(view.lines, SLACK_LIMITS.messageBlocks - 1),
   ];
 }
 

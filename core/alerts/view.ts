@@ -42,7 +42,7 @@ export interface AlertView {
   readonly history: readonly string[];
 }
 
-const BAND_KEY = {
+export const BAND_KEY = {
   detractor: "band_detractor",
   passive: "band_passive",
   promoter: "band_promoter",
@@ -50,24 +50,24 @@ const BAND_KEY = {
   neutral: "band_neutral",
   high: "band_high",
 } as const satisfies Record<string, StaffMessageKey>;
-const SENTIMENT_KEY = {
+export const SENTIMENT_KEY = {
   negative: "sentiment_negative",
   neutral: "sentiment_neutral",
   positive: "sentiment_positive",
 } as const satisfies Record<string, StaffMessageKey>;
-const CHANNEL_KEY = {
+export const CHANNEL_KEY = {
   console: "channel_console",
   telegram: "channel_telegram",
   slack: "channel_slack",
   discord: "channel_discord",
 } as const satisfies Record<string, StaffMessageKey>;
-const STATUS_KEY = {
+export const STATUS_KEY = {
   open: "status_open",
   acknowledged: "status_acknowledged",
   assigned: "status_assigned",
   resolved: "status_resolved",
 } as const satisfies Record<string, StaffMessageKey>;
-const RESOLVED_LINE = {
+export const RESOLVED_LINE = {
   none: "historyResolved",
   sent: "historyRecoverySent",
   skipped: "historyRecoverySkipped",
@@ -174,10 +174,14 @@ export function alertView(alert: AlertRecord, locale: Locale, format: ViewFormat
 }
 
 /** A digest as lines: one per flow and scored step, with its count and the change from the day before. */
-export function digestView(digest: Digest, locale: Locale): { title: string; lines: string[] } {
+export function digestView(
+  digest: Digest,
+  locale: Locale,
+  escapeText: (text: string) => string = (text) => text,
+): { title: string; lines: string[] } {
   const lines: string[] = [];
   for (const f of digest.flows) {
-    const title = titleIn(f.title, locale);
+    const title = escapeText(titleIn(f.title, locale));
     const current = f.report.current;
     if (current.length === 0) {
       lines.push(staffText(locale, "digestNoAnswers", { flow: title }));
