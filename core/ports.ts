@@ -2,7 +2,7 @@ import type { AlertRecord } from "./alerts/alert.ts";
 import type { ConversationState } from "./engine/state.ts";
 import type { Flow, FlowDefinition, ScaleName } from "./flow/schema.ts";
 import type { Locale } from "./locale.ts";
-import type { Channel, OutboundMessage, RespondentRef, TranscriptEntry } from "./types.ts";
+import type { Channel, RespondentRef, TranscriptEntry } from "./types.ts";
 
 /**
  * What the core needs from storage. `storage/` implements these on MongoDB (through mongoose); the core never
@@ -25,17 +25,16 @@ export interface ConversationRecord {
   readonly recentEventIds: readonly string[];
   readonly transcript: readonly TranscriptEntry[];
   /**
-   * What cxbot owes the respondent for the last event applied (the next question), saved with the answer so a
-   * crash between saving and sending loses nothing: it is sent again when the platform redelivers that event,
-   * or at start, unless its delivery was confirmed.
+   * That cxbot owes the respondent a reply to the last event applied (the next question), saved with the answer
+   * so a crash between saving and sending loses nothing: the current question is sent again when the platform
+   * redelivers that event, or at start, unless its delivery was confirmed.
    */
   readonly outbox?: Outbox;
 }
 
-/** The reply owed for one event. */
+/** The reply owed for one event: the conversation's current question, until its delivery is confirmed. */
 export interface Outbox {
   readonly eventId: string;
-  readonly messages: readonly OutboundMessage[];
 }
 
 /** `conflict`: someone else wrote first (another worker, a retried webhook); re-read and try again. */

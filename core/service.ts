@@ -146,13 +146,16 @@ class Conflict extends Error {}
 /** The id under which the reply to an event is marked delivered. */
 const receiptOf = (conversationId: string, eventId: string): string => `sent:${conversationId}:${eventId}`;
 
-/** The record with the reply it owes for `eventId` (none when there is nothing to say). */
+/**
+ * The record with the reply it owes for `eventId`: only the event's id is stored (a few bytes in the insert that
+ * saves the answer); what is owed is the conversation's current question, rendered again when it is sent.
+ */
 function withOutbox(
   record: ConversationRecord,
   eventId: string,
   messages: readonly OutboundMessage[],
 ): ConversationRecord {
-  return messages.length === 0 ? record : { ...record, outbox: { eventId, messages } };
+  return messages.length === 0 ? record : { ...record, outbox: { eventId } };
 }
 
 function withContext(event: DomainEvent, record: ConversationRecord): DomainEvent {
@@ -280,9 +283,11 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
     if (young || confirmed.has(receipt) || (await stores.events.has(receipt))) {
       return { status: "duplicate", messages: [] };
     }
+    const question = currentQuestion(await flowOf(record.state), record.state);
+    if (!question) return { status: "duplicate", messages: [] };
     return {
       status: "owed",
-      messages: outbox.messages,
+      messages: [question],
       receipt,
       conversationId: record.state.id,
       locale: record.state.locale,
@@ -684,8 +689,10 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
       if (options.channels && !options.channels.includes(record.state.respondent.channel)) continue;
       const receipt = receiptOf(record.state.id, outbox.eventId);
       if (confirmed.has(receipt) || (await stores.events.has(receipt))) continue;
+      const question = currentQuestion(await flowOf(record.state), record.state);
+      if (!question) continue;
       try {
-        await deliver(record.state.respondent, outbox.messages);
+        await deliver(record.state.respondent, [question]);
       } catch (error) {
         deps.onError?.(error);
         continue;

@@ -98,28 +98,8 @@ export const ZTranscriptEntry = z.object({
   messageId: z.string().optional(),
 });
 
-const ZOutboundMessage = z.object({
-  kind: z.enum(["question", "info", "notice", "end"]),
-  text: z.string(),
-  locale: ZLocale,
-  rtl: z.boolean(),
-  choices: z
-    .array(
-      z.object({
-        payload: z.string(),
-        label: z.string(),
-        role: z.enum(["answer", "done", "skip", "language", "command"]),
-      }),
-    )
-    .optional(),
-  layout: z.enum(["scale", "list"]).optional(),
-  expectsText: z.boolean(),
-  stepId: z.string().optional(),
-  answeredLabel: z.string().optional(),
-});
-
 /** The reply owed for the last event (see ConversationRecord.outbox). */
-const ZOutbox = z.object({ eventId: z.string(), messages: z.array(ZOutboundMessage) });
+const ZOutbox = z.object({ eventId: z.string() });
 
 /**
  * A {@link ConversationRecord}'s fields, stored as they are in a revision and in the archive. A field added to

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { currentQuestion } from "../../core/engine/engine.ts";
+import { FlowRegistry } from "../../core/flow/registry.ts";
 import { ensureIndexes } from "../../storage/models.ts";
 import { createMongoStores } from "../../storage/mongo-stores.ts";
 import {
@@ -121,10 +123,12 @@ describe("replies after a crash", { timeout: 180_000 }, () => {
     );
     // Telegram sends the updates that were never answered again.
     await telegram.deliverPending();
+    const flows = new FlowRegistry(stores.flows);
     const owed = new Map<number, string>();
     for (const u of users) {
       const record = await stores.conversations.getActive(`telegram:${u.id}`, { fresh: true });
-      const text = record?.outbox?.messages.at(-1)?.text;
+      const flow = record ? await flows.get(record.state.flowKey, record.state.flowVersion) : null;
+      const text = record?.outbox && flow ? currentQuestion(flow, record.state)?.text : undefined;
       if (text === undefined) throw new Error(`no reply saved for ${u.id}`);
       owed.set(u.id, text);
     }
