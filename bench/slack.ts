@@ -10,6 +10,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { toLocaleDigits } from "../core/text/digits.ts";
 import { resolveMongo } from "../storage/embedded.ts";
 import { type FakeSlackUser, type StoredSlackMessage, startFakeSlack } from "../test/fakes/slack-api.ts";
 import { type CxbotProcess, spawnCxbot } from "../test/helpers/process.ts";
@@ -87,8 +88,10 @@ export async function slackBench(): Promise<void> {
         const question = slack.messages(dm).find(withButtons);
         const before = slack.messages(dm).length;
         const s = performance.now();
+        // By its label, as a person presses it (rows run right to left in fa and ar, so not by position).
+        const locale = (["en", "fa", "ar", "tr"] as const)[i % 4] ?? "en";
         const click = await slack.clickButton(u, dm, question?.ts ?? "", {
-          actionId: `cx_answer_${9 + (i % 2)}`,
+          text: toLocaleDigits(String(9 + (i % 2)), locale),
         });
         acks.push(click.ms);
         await waitFor(() => (slack.messages(dm).length > before ? true : undefined));
