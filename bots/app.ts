@@ -1,10 +1,11 @@
 import { resolve } from "node:path";
 import { FlowRegistry } from "../core/flow/registry.ts";
+import { createSurveyHub, type SurveyHub } from "../core/hub.ts";
 import type { Locale } from "../core/locale.ts";
 import { CxError } from "../core/result.ts";
 import { createRuleBasedSentimentAnalyzer } from "../core/sentiment/rule-based.ts";
 import { createSurveyService, type SurveyService } from "../core/service.ts";
-import type { DomainEvent, RespondentRef } from "../core/types.ts";
+import type { DomainEvent } from "../core/types.ts";
 import { type MongoTarget, resolveMongo } from "../storage/embedded.ts";
 import { type Database, openDatabase } from "../storage/mongo-stores.ts";
 import { redactUri } from "./config.ts";
@@ -15,6 +16,8 @@ import { createRollupRepair } from "./rollup-repair.ts";
 /** The parts every channel shares: the database, the flows and the survey service. */
 export interface App {
   readonly service: SurveyService;
+  /** The survey service's events and offered messages, for services built after it (alerts). */
+  readonly hub: SurveyHub;
   readonly flows: FlowRegistry;
   readonly database: Database;
   readonly target: MongoTarget;
@@ -37,9 +40,8 @@ export interface AppOptions {
   readonly maxConcurrency: number;
   readonly projectRoot: string;
   readonly logger: Logger;
+  /** Also told about every domain event (the hub's listeners are told too). */
   readonly onEvents?: (events: readonly DomainEvent[]) => void;
-  /** Offered text a customer sends with no survey in progress (support forwards it to an open alert). */
-  readonly forward?: (respondent: RespondentRef, text: string) => Promise<boolean>;
   /** Emitted while the embedded database is being built or started (shown to console users). */
   readonly onStatus?: (message: string) => void;
 }
@@ -100,6 +102,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     logger.error({ err: error, code: "ROLLUP_REPAIR_FAILED" }, "could not repair the score rollups"),
   );
 
+  // Services built after this one (alerts) subscribe here for its events and the messages it cannot handle.
+  const hub = createSurveyHub((error) =>
+    logger.error({ err: error, code: "EVENT_LISTENER_FAILED" }, "an event listener failed"),
+  );
   const service = createSurveyService({
     stores: database.stores,
     flows,
@@ -107,8 +113,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     defaultLocale: options.defaultLocale,
     defaultFlow: flowKeys.includes(options.defaultFlow) ? options.defaultFlow : (flowKeys[0] as string),
     maxConcurrency: options.maxConcurrency,
-    ...(options.onEvents ? { onEvents: options.onEvents } : {}),
-    ...(options.forward ? { forward: options.forward } : {}),
+    onEvents: (events) => {
+      options.onEvents?.(events);
+      hub.publish(events);
+    },
+    forward: (respondent, text) => hub.offer(respondent, text),
     onError: (error) => logger.error({ err: error, code: "SWEEP_FAILED" }, "could not expire a conversation"),
   });
 
@@ -127,6 +136,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   let closed: Promise<void> | undefined;
   return {
     service,
+    hub,
     flows,
     database,
     target,

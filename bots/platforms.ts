@@ -3,7 +3,7 @@ import { type AlertService, createAlertService } from "../core/alerts/service.ts
 import { createOperations, type Messenger, type Operations } from "../core/operations.ts";
 import { CxError } from "../core/result.ts";
 import { OWED_GRACE_MS } from "../core/service.ts";
-import type { Channel, DomainEvent } from "../core/types.ts";
+import type { Channel } from "../core/types.ts";
 import { type App, type AppOptions, createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import type { PlatformAdapter, PlatformModule } from "./contract.ts";
@@ -25,8 +25,6 @@ export interface Platforms {
   readonly alerts?: AlertService;
   /** What cxbot does for respondents on its own initiative, on whichever platform they use. */
   readonly operations: Operations;
-  /** Feeds the survey's domain events to the alert service (logged when there is none). */
-  onEvents(events: readonly DomainEvent[]): void;
   /** Stops input, finishes alert work, closes the HTTP server. */
   close(): Promise<void>;
 }
@@ -123,6 +121,13 @@ export function isPast(now: Date, at: string, timeZone: string): boolean {
   return `${parts[0]}:${parts[1]}` >= at;
 }
 
+/** Runs every undo function. */
+const combine =
+  (...undo: (() => unknown)[]) =>
+  (): void => {
+    for (const u of undo) u();
+  };
+
 /** A messenger that reaches each respondent through the adapter of their platform. */
 function messengerFor(adapters: ReadonlyMap<Channel, PlatformAdapter>): Messenger {
   return {
@@ -135,8 +140,8 @@ function messengerFor(adapters: ReadonlyMap<Channel, PlatformAdapter>): Messenge
 }
 
 /**
- * Starts every platform whose credentials are set. The survey service must send its events to
- * {@link Platforms.onEvents} (the app is created first, so events before this returns are only logged).
+ * Starts every platform whose credentials are set, and subscribes the alert service (when a platform offers a
+ * notifier) to the survey service's events and offered messages through the app's hub.
  */
 export async function startPlatforms(
   app: App,
@@ -207,6 +212,18 @@ export async function startPlatforms(
     });
     for (const adapter of adapters) adapter.attachAlerts?.(alerts);
   }
+  // The survey service's events and offered messages reach the alert service (or the log, without one).
+  const alertService = alerts;
+  const unsubscribe = alertService
+    ? combine(
+        app.hub.subscribe((events) => alertService.onEvents(events)),
+        app.hub.handleOffers((respondent, text) => alertService.forward(respondent, text)),
+      )
+    : app.hub.subscribe((events) => {
+        for (const e of events)
+          if (e.type === "alert.due")
+            logger.info({ alert: e.alertId, flow: e.flowKey, conversation: e.conversationId }, "alert due");
+      });
 
   const http = await startHttpServer({
     port: config.PORT,
@@ -279,17 +296,9 @@ export async function startPlatforms(
     ...(slack ? { slack } : {}),
     ...(discord ? { discord } : {}),
     ...(alerts ? { alerts } : {}),
-    onEvents(events) {
-      if (alerts) {
-        alerts.onEvents(events);
-        return;
-      }
-      for (const e of events)
-        if (e.type === "alert.due")
-          logger.info({ alert: e.alertId, flow: e.flowKey, conversation: e.conversationId }, "alert due");
-    },
     close() {
       closing ??= (async () => {
+        unsubscribe();
         if (housekeeping) clearInterval(housekeeping);
         clearTimeout(owedSweep);
         for (const a of started) await a.stop();
@@ -331,7 +340,7 @@ export async function startCxbot(
   options: Pick<AppOptions, "projectRoot" | "logger"> &
     Partial<Pick<AppOptions, "dbName" | "onStatus">> & { host?: string; alertFoldWindowMs?: number },
 ): Promise<RunningCxbot> {
-  let platforms: Platforms | undefined;
+  let platforms: Platforms;
   // The platforms' modules load while the database connects (startPlatforms' import() then finds them loaded).
   for (const module of PLATFORM_MODULES) if (module.configured(config)) module.preload().catch(() => {});
   const app = await createApp(
@@ -340,8 +349,6 @@ export async function startCxbot(
       logger: options.logger,
       ...(options.dbName === undefined ? {} : { dbName: options.dbName }),
       ...(options.onStatus === undefined ? {} : { onStatus: options.onStatus }),
-      onEvents: (events) => platforms?.onEvents(events),
-      forward: async (respondent, text) => (await platforms?.alerts?.forward(respondent, text)) ?? false,
     }),
   );
   try {
