@@ -215,9 +215,9 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
   const dmOf = async (userId: string): Promise<string> => {
     const known = dmChannels.get(userId);
     if (known) return known;
-    const channel = (await call("createDM", () =>
-      client.rest.post(Routes.userChannels(), { body: { recipient_id: userId } }),
-    )) as { id: string };
+    // Through discord.js, so the DM channel is in its cache: the member's DMs then reach messageCreate even from a
+    // gateway that does not say which kind of channel a message is in.
+    const channel = await call("createDM", () => client.users.createDM(userId));
     dmChannels.set(userId, channel.id);
     return channel.id;
   };
