@@ -384,6 +384,8 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
             ...(intent.argument === undefined ? {} : { argument: intent.argument }),
           };
         }
+        // An admin command is never an answer; until admin commands are served, the neutral reply is the help.
+        if (intent?.type === "admin") return { type: "command", command: "help" };
         // Platforms cap messages far below this; anything longer is hostile or broken input.
         return { type: "text", text: cutText(event.input.text, MAX_INBOUND_TEXT) };
       case "command":

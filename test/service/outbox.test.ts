@@ -127,3 +127,18 @@ describe("what cxbot owes a respondent survives a crash (the outbox)", () => {
     await worker.close();
   });
 });
+
+describe("admin commands are never answers", () => {
+  it("/cx in the middle of a survey records nothing and shows the help and the question again", async () => {
+    const r = new FakeRespondent(h.service, "admin-mid");
+    await r.start("csat");
+    await r.press("2");
+    const before = await h.stores.conversations.getActive("console:admin-mid", { fresh: true });
+    await r.send("/cx publish csat");
+    expect(r.last?.status).toBe("handled");
+    expect(r.lastTexts.length).toBe(2);
+    const after = await h.stores.conversations.getActive("console:admin-mid", { fresh: true });
+    expect(after?.rev).toBe(before?.rev);
+    expect(after?.state.answers).toEqual(before?.state.answers);
+  });
+});
