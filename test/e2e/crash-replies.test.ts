@@ -10,7 +10,8 @@ import {
   startFakeTelegram,
 } from "../fakes/telegram-api.ts";
 import { connectTestDb, type TestDb } from "../helpers/db.ts";
-import { type CxbotProcess, spawnCxbot } from "../helpers/process.ts";
+import { type CxbotProcess, exited, spawnCxbot, until } from "../helpers/process.ts";
+import { lastButton as button } from "../helpers/telegram.ts";
 
 /**
  * What cxbot owes a respondent survives a crash: the cxbot process (Telegram webhooks from the fake Bot API, each
@@ -55,22 +56,6 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-const button = (messages: ShownMessage[], label: string) => {
-  const m = messages.at(-1);
-  const b = m?.reply_markup?.inline_keyboard.flat().find((x) => x.text === label);
-  if (!m || !b || !("callback_data" in b) || typeof b.callback_data !== "string")
-    throw new Error(`no ${label} in ${JSON.stringify(m)}`);
-  return { id: m.message_id, data: b.callback_data };
-};
-
 describe("replies after a crash", { timeout: 180_000 }, () => {
   it("every respondent whose answer was saved gets the next question after a SIGKILL before it was sent", async () => {
     const first = await spawnCxbot(env);
@@ -105,11 +90,7 @@ describe("replies after a crash", { timeout: 180_000 }, () => {
     };
     await until("every answer is saved", saved);
     first.child.kill("SIGKILL");
-    await new Promise<void>((r) =>
-      first.child.exitCode !== null || first.child.signalCode !== null
-        ? r()
-        : first.child.once("exit", () => r()),
-    );
+    await exited(first);
     telegram.setLatency(0);
     // The crash lost the replies: nobody has seen their next question.
     expect(users.filter((u) => telegram.messages(u.id).length > 1)).toEqual([]);

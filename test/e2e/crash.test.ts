@@ -10,7 +10,8 @@ import {
   startFakeTelegram,
 } from "../fakes/telegram-api.ts";
 import { connectTestDb, type TestDb } from "../helpers/db.ts";
-import { type CxbotProcess, spawnCxbot } from "../helpers/process.ts";
+import { type CxbotProcess, exited, spawnCxbot, until } from "../helpers/process.ts";
+import { lastButton as button } from "../helpers/telegram.ts";
 
 /**
  * The cxbot process (`npm start`'s entry point, Telegram long polling against the fake Bot API) is SIGKILLed
@@ -79,28 +80,6 @@ async function rollupsAndTruth() {
 
 const countOf = (m: Map<string, Readonly<Record<number, number>>>) =>
   [...m.values()].reduce((n, h) => n + Object.values(h).reduce((a, b) => a + b, 0), 0);
-
-const button = (messages: ShownMessage[], label: string) => {
-  const m = messages.at(-1);
-  const b = m?.reply_markup?.inline_keyboard.flat().find((x) => x.text === label);
-  if (!m || !b || !("callback_data" in b) || typeof b.callback_data !== "string")
-    throw new Error(`no ${label} in ${JSON.stringify(m)}`);
-  return { id: m.message_id, data: b.callback_data };
-};
-
-async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-const exited = (p: CxbotProcess) =>
-  new Promise<void>((resolve) => {
-    if (p.child.exitCode !== null || p.child.signalCode !== null) resolve();
-    else p.child.once("exit", () => resolve());
-  });
 
 describe("scores after a crash", { timeout: 240_000 }, () => {
   it("equal a recomputation from the stored answers after a SIGKILL mid-burst, counting no answer twice", async () => {

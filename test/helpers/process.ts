@@ -47,3 +47,24 @@ export async function spawnCxbot(env: Record<string, string>, timeoutMs = 60_000
     },
   };
 }
+
+/** Resolves once the process has exited (at once if it already has). */
+export function exited(p: CxbotProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (p.child.exitCode !== null || p.child.signalCode !== null) resolve();
+    else p.child.once("exit", () => resolve());
+  });
+}
+
+/** Polls `condition` every 5 ms until it holds; fails naming `what` after `timeoutMs`. */
+export async function until(
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
