@@ -101,6 +101,21 @@ export function createFanOutNotifier(
         (m, t) => m.notifier.postDigest(t, digest),
       );
     },
+    async repair(alert, post) {
+      if (post.notifier !== FAN_OUT || post.folded) return undefined;
+      const parts = partsOf(post);
+      const missing = members.filter((m) => !parts.some((p) => p.notifier === m.notifier.name));
+      if (missing.length === 0) return undefined;
+      const added: AlertPost[] = [];
+      for (const m of missing) {
+        try {
+          added.push(await m.notifier.post(m === first ? post.target : m.target, alert));
+        } catch (error) {
+          onError(error, `post on ${m.notifier.name} (again)`);
+        }
+      }
+      return added.length === 0 ? undefined : wrap([...parts, ...added], post.target);
+    },
     async postCustomerReply(alert, post, text) {
       const parts = partsOf(post);
       const results = await Promise.allSettled(

@@ -43,6 +43,11 @@ export interface AlertNotifier {
   postDigest(target: string, digest: Digest): Promise<void>;
   /** Something the customer wrote back, in the alert's thread. */
   postCustomerReply(alert: AlertRecord, post: AlertPost, text: string): Promise<void>;
+  /**
+   * Posts what is missing from a post (a platform that failed when the alert was posted), if anything; returns the
+   * post that now stands for all of them, or undefined when nothing changed. Called when the alert is re-rendered.
+   */
+  repair?(alert: AlertRecord, post: AlertPost): Promise<AlertPost | undefined>;
 }
 
 /** A day's scores per flow, beside the day before. */
@@ -140,7 +145,17 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     background(`update alert ${id}`, () =>
       renders.run(id, async () => {
         const latest = await store.get(id);
-        if (latest?.post && !latest.post.folded) await notifier.update(latest, latest.post);
+        const post = latest?.post;
+        if (!latest || !post || post.folded) return;
+        await notifier.update(latest, post);
+        const repaired = await notifier.repair?.(latest, post);
+        if (repaired) {
+          await queue.run(id, () =>
+            save(id, (current) =>
+              current.post?.ref === post.ref ? { ...current, rev: current.rev + 1, post: repaired } : current,
+            ),
+          );
+        }
       }),
     );
 
