@@ -1,16 +1,16 @@
 import type { types } from "@slack/bolt";
-import type { AlertHistoryEntry, AlertRecord } from "../../core/alerts/alert.ts";
+import type { AlertRecord } from "../../core/alerts/alert.ts";
 import { type StaffMessageKey, staffText } from "../../core/alerts/messages.ts";
 import type { Digest } from "../../core/alerts/service.ts";
 import {
   alertTitle,
+  alertView,
   CHANNEL_KEY,
   digestView,
-  RESOLVED_LINE,
   SENTIMENT_KEY,
-  STATUS_KEY,
   scoreText,
   titleIn,
+  type ViewFormat,
 } from "../../core/alerts/view.ts";
 import { LANGUAGE_NAMES } from "../../core/i18n/messages.ts";
 import type { Locale } from "../../core/locale.ts";
@@ -148,34 +148,12 @@ const slackTime = (iso: string): string => {
 /** "3/10 · detractor" in the staff locale's digits and words. */
 export const scoreLine = scoreText;
 
-function historyLine(entry: AlertHistoryEntry, locale: Locale): string | undefined {
-  const time = slackTime(entry.at);
-  switch (entry.type) {
-    case "raised":
-      return undefined;
-    case "acknowledged":
-      return staffText(locale, "historyAcknowledged", { who: who(entry.actor), time });
-    case "assigned":
-      return staffText(locale, "historyAssigned", {
-        who: who(entry.actor),
-        assignee: who(entry.assignee),
-        time,
-      });
-    case "replied":
-      return `${staffText(locale, entry.delivered ? "historyReplied" : "historyReplyFailed", {
-        who: who(entry.actor),
-        time,
-      })}\n${quoteMrkdwn(entry.text, 300).text}`;
-    case "customer-replied":
-      return `${staffText(locale, "historyCustomerReplied", { time })}\n${quoteMrkdwn(entry.text, 300).text}`;
-    case "resolved":
-      return staffText(locale, RESOLVED_LINE[entry.recovery ?? "none"], { who: who(entry.actor), time });
-    default: {
-      const never: never = entry;
-      throw new Error(`unknown history entry ${JSON.stringify(never)}`);
-    }
-  }
-}
+/** How Slack writes people, times and quoted words on an alert card. */
+const SLACK_FORMAT: ViewFormat = {
+  who,
+  time: slackTime,
+  quote: (text) => `\n${quoteMrkdwn(text, 300).text}`,
+};
 
 /** Comments shown on one alert card (a flow rarely has more than two free-text steps). */
 const MAX_COMMENTS_SHOWN = 8;
@@ -253,13 +231,9 @@ export function alertBlocks(alert: AlertRecord, locale: Locale, options: AlertRe
       ],
     });
   }
-  const status = `${s("statusLine", { status: s(STATUS_KEY[alert.status]) })}${
-    alert.assignee && alert.status !== "resolved" ? ` · ${s("assignedTo", { who: who(alert.assignee) })}` : ""
-  }`;
-  const history = alert.history
-    .map((e) => historyLine(e, locale))
-    .filter((l): l is string => l !== undefined)
-    .slice(-(SLACK_LIMITS.contextElements - 1));
+  const view = alertView(alert, locale, SLACK_FORMAT);
+  const status = view.status;
+  const history = view.history.slice(-(SLACK_LIMITS.contextElements - 1));
   blocks.push({
     type: "context",
     block_id: "cx_alert_status",

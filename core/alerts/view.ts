@@ -19,6 +19,8 @@ export interface ViewFormat {
   readonly who: (actor: Actor) => string;
   /** An ISO instant as the platform shows times (a localized timestamp token, or the text itself). */
   readonly time: (iso: string) => string;
+  /** How customer or agent words follow a history line (default: `: “…”`). */
+  readonly quote?: (text: string) => string;
 }
 
 /** The actions an agent can take on an alert, in the order they are offered. */
@@ -102,6 +104,7 @@ export const platformName = (channel: AlertRecord["respondent"]["channel"], loca
 
 function historyLine(entry: AlertHistoryEntry, locale: Locale, format: ViewFormat): string | undefined {
   const time = format.time(entry.at);
+  const quote = format.quote ?? ((text: string) => `: “${text}”`);
   switch (entry.type) {
     case "raised":
       return undefined;
@@ -117,9 +120,9 @@ function historyLine(entry: AlertHistoryEntry, locale: Locale, format: ViewForma
       return `${staffText(locale, entry.delivered ? "historyReplied" : "historyReplyFailed", {
         who: format.who(entry.actor),
         time,
-      })}: “${entry.text}”`;
+      })}${quote(entry.text)}`;
     case "customer-replied":
-      return `${staffText(locale, "historyCustomerReplied", { time })}: “${entry.text}”`;
+      return `${staffText(locale, "historyCustomerReplied", { time })}${quote(entry.text)}`;
     case "resolved":
       return staffText(locale, RESOLVED_LINE[entry.recovery ?? "none"], {
         who: format.who(entry.actor),
