@@ -1,19 +1,11 @@
-import { randomBytes } from "node:crypto";
-import { resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { loadConfig } from "../../bots/config.ts";
-import { createLogger } from "../../bots/logger.ts";
-import { type RunningCxbot, startCxbot } from "../../bots/platforms.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningCxbot } from "../../bots/platforms.ts";
 import type { AlertRecord } from "../../core/alerts/alert.ts";
 import { partsOf } from "../../core/alerts/fanout.ts";
-import {
-  createFakeDiscord,
-  type DiscordMessage,
-  type FakeDiscord,
-  type FakeDiscordUser,
-} from "../fakes/discord-api.ts";
-import { type FakeSlack, startFakeSlack } from "../fakes/slack-api.ts";
+import type { DiscordMessage, FakeDiscord, FakeDiscordUser } from "../fakes/discord-api.ts";
+import type { FakeSlack } from "../fakes/slack-api.ts";
 import { eventually, waitForAlert } from "../helpers/alerts.ts";
+import { type DiscordRig, startDiscordRig } from "../helpers/discord.ts";
 
 /**
  * Alerts in a Discord channel (DISCORD_ALERT_CHANNEL) beside Slack's: the same alert on both, worked on from
@@ -23,7 +15,6 @@ import { eventually, waitForAlert } from "../helpers/alerts.ts";
 const GUILD = "410000000000000001";
 const SUPPORT = "410000000000000777";
 const ALERTS = "C0BOTHALERTS";
-const SIGNING_SECRET = "b0thsu1te5ign1ngs3cret0123456789ab";
 const customer: FakeDiscordUser = { id: "310000000000000001", username: "deniz", locale: "tr" };
 const agent: FakeDiscordUser = { id: "310000000000000099", username: "agent", global_name: "Ece" };
 
@@ -31,54 +22,31 @@ let discord: FakeDiscord;
 let slack: FakeSlack;
 let cxbot: RunningCxbot;
 
+let rig: DiscordRig;
+
 beforeAll(async () => {
-  discord = await createFakeDiscord({
-    heartbeatIntervalMs: 1_000,
-    users: [customer, agent],
-    guilds: [
-      {
-        id: GUILD,
-        name: "Shop",
-        channels: [
-          { id: `${GUILD}1`, name: "general" },
-          { id: SUPPORT, name: "support" },
-        ],
-      },
-    ],
-  });
-  slack = await startFakeSlack({ signingSecret: SIGNING_SECRET });
-  slack.addChannel(ALERTS, "cx-alerts");
-  cxbot = await startCxbot(
-    loadConfig({
-      MONGODB_URI: inject("mongoUri"),
-      PORT: "0",
-      DISCORD_BOT_TOKEN: discord.token,
-      DISCORD_APPLICATION_ID: discord.applicationId,
-      DISCORD_API_URL: discord.apiBase,
-      DISCORD_ALERT_CHANNEL: SUPPORT,
-      SLACK_BOT_TOKEN: slack.botToken,
-      SLACK_API_URL: slack.apiUrl,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_ALERT_CHANNEL: ALERTS,
-      DIGEST_AT: "off",
-      DEFAULT_LOCALE: "en",
-    }),
-    {
-      projectRoot: resolve(import.meta.dirname, "../.."),
-      logger: createLogger(process.env.TEST_LOG_LEVEL === "trace" ? "trace" : "silent"),
-      dbName: `cxtest_dalerts_${randomBytes(4).toString("hex")}`,
-      host: "127.0.0.1",
+  rig = await startDiscordRig({
+    fake: {
+      users: [customer, agent],
+      guilds: [
+        {
+          id: GUILD,
+          name: "Shop",
+          channels: [
+            { id: `${GUILD}1`, name: "general" },
+            { id: SUPPORT, name: "support" },
+          ],
+        },
+      ],
     },
-  );
-  slack.routeTo(`http://127.0.0.1:${cxbot.platforms.http.port}/slack/events`);
+    slackAlerts: ALERTS,
+    env: () => ({ DISCORD_ALERT_CHANNEL: SUPPORT }),
+  });
+  ({ discord, slack, cxbot } = rig);
 }, 60_000);
 
 afterAll(async () => {
-  await cxbot?.platforms.close();
-  await cxbot?.app.database.connection.dropDatabase().catch(() => undefined);
-  await cxbot?.close();
-  await discord?.close();
-  await slack?.close();
+  await rig?.close();
 });
 
 const dm = () => discord.dmChannelOf(customer.id);

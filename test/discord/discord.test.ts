@@ -1,17 +1,8 @@
-import { randomBytes } from "node:crypto";
-import { resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { loadConfig } from "../../bots/config.ts";
-import { createLogger } from "../../bots/logger.ts";
-import { type RunningCxbot, startCxbot } from "../../bots/platforms.ts";
-import {
-  createFakeDiscord,
-  type DiscordMessage,
-  type FakeDiscord,
-  type FakeDiscordUser,
-} from "../fakes/discord-api.ts";
-import { type FakeSlack, startFakeSlack } from "../fakes/slack-api.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningCxbot } from "../../bots/platforms.ts";
+import type { DiscordMessage, FakeDiscord, FakeDiscordUser } from "../fakes/discord-api.ts";
 import { eventually, waitForAlert } from "../helpers/alerts.ts";
+import { type DiscordRig, startDiscordRig } from "../helpers/discord.ts";
 
 /**
  * Discord through the production wiring (`startCxbot` with DISCORD_BOT_TOKEN): the real discord.js client against
@@ -21,7 +12,6 @@ import { eventually, waitForAlert } from "../helpers/alerts.ts";
 const GUILD = "400000000000000001";
 const GENERAL = `${GUILD}1`;
 const ALERTS = "C0DISCORDALERTS";
-const SIGNING_SECRET = "d1sc0rdsu1te5ign1ngs3cret01234567";
 const users = {
   ayse: { id: "300000000000000001", username: "ayse", global_name: "Ayşe", locale: "tr" },
   sara: { id: "300000000000000002", username: "sara", global_name: "Sara", locale: "en-US" },
@@ -31,45 +21,20 @@ const users = {
 } satisfies Record<string, FakeDiscordUser>;
 
 let discord: FakeDiscord;
-let slack: FakeSlack;
 let cxbot: RunningCxbot;
 
+let rig: DiscordRig;
+
 beforeAll(async () => {
-  discord = await createFakeDiscord({
-    heartbeatIntervalMs: 1_000,
-    users: Object.values(users),
-    guilds: [{ id: GUILD, name: "Shop", preferred_locale: "en-US" }],
+  rig = await startDiscordRig({
+    fake: { users: Object.values(users), guilds: [{ id: GUILD, name: "Shop", preferred_locale: "en-US" }] },
+    slackAlerts: ALERTS,
   });
-  slack = await startFakeSlack({ signingSecret: SIGNING_SECRET });
-  slack.addChannel(ALERTS, "cx-alerts");
-  const config = loadConfig({
-    MONGODB_URI: inject("mongoUri"),
-    PORT: "0",
-    DISCORD_BOT_TOKEN: discord.token,
-    DISCORD_APPLICATION_ID: discord.applicationId,
-    DISCORD_API_URL: discord.apiBase,
-    SLACK_BOT_TOKEN: slack.botToken,
-    SLACK_API_URL: slack.apiUrl,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_ALERT_CHANNEL: ALERTS,
-    DIGEST_AT: "off",
-    DEFAULT_LOCALE: "en",
-  });
-  cxbot = await startCxbot(config, {
-    projectRoot: resolve(import.meta.dirname, "../.."),
-    logger: createLogger(process.env.TEST_LOG_LEVEL === "trace" ? "trace" : "silent"),
-    dbName: `cxtest_discord_${randomBytes(4).toString("hex")}`,
-    host: "127.0.0.1",
-  });
-  slack.routeTo(`http://127.0.0.1:${cxbot.platforms.http.port}/slack/events`);
+  ({ discord, cxbot } = rig);
 }, 60_000);
 
 afterAll(async () => {
-  await cxbot?.platforms.close();
-  await cxbot?.app.database.connection.dropDatabase().catch(() => undefined);
-  await cxbot?.close();
-  await discord?.close();
-  await slack?.close();
+  await rig?.close();
 });
 
 const dmOf = (u: FakeDiscordUser) => discord.dmChannelOf(u.id);
