@@ -1,3 +1,4 @@
+import type { AdminStore } from "./admin/types.ts";
 import type { AlertRecord } from "./alerts/alert.ts";
 import type { ConversationState } from "./engine/state.ts";
 import type { Flow, FlowDefinition, ScaleName } from "./flow/schema.ts";
@@ -205,12 +206,16 @@ export interface AuditEntry {
   readonly actor: string;
   readonly action: string;
   readonly target: string;
+  /** The flow it concerns, when it concerns one (for `/cx audit <flow>`). */
+  readonly flow?: string;
+  /** Values shown to admins; `before`/`after` hold a change's two sides (capped in length). */
   readonly detail?: Readonly<Record<string, string | number | boolean>>;
 }
 
 export interface AuditLog {
   record(entry: AuditEntry): Promise<void>;
-  recent(limit: number): Promise<AuditEntry[]>;
+  /** The newest entries first, at most `limit`; only those of one flow with `flow`. */
+  recent(limit: number, filter?: { readonly flow?: string }): Promise<AuditEntry[]>;
 }
 
 /** Low-score alerts, one per conversation (`_id` = conversation id). */
@@ -241,4 +246,5 @@ export interface SurveyStores {
   readonly flows: FlowStore;
   readonly audit: AuditLog;
   readonly alerts: AlertStore;
+  readonly admin: AdminStore;
 }

@@ -1,0 +1,180 @@
+import type { FlowDefinition } from "../flow/schema.ts";
+import type { Locale } from "../locale.ts";
+import type { WriteResult } from "../ports.ts";
+import type { Channel } from "../types.ts";
+
+/**
+ * The admin side of cxbot, platform-neutral: who asks (an {@link AdminActor}), what they sent (an
+ * {@link AdminRequest}) and what they get back ({@link AdminMessage}s, rendered by each adapter). The state it
+ * keeps ({@link AdminStore}) lives in the database, so every cxbot process on it sees the same flows and admins.
+ */
+
+/** Who sent an admin command, as their platform identifies them. */
+export interface AdminActor {
+  readonly channel: Channel;
+  readonly userId: string;
+  readonly displayName?: string;
+  /** The platform's language tag for the user (`fa-IR`), for the reply's language. */
+  readonly languageTag?: string;
+}
+
+/** `telegram:12345`: how admins are listed (`CX_ADMINS`) and how changes are attributed. */
+export const actorId = (a: Pick<AdminActor, "channel" | "userId">): string => `${a.channel}:${a.userId}`;
+
+/** A file the admin attached to `/cx import` (a Telegram document, a Slack file, a Discord attachment). */
+export interface AdminAttachment {
+  readonly name: string;
+  /** As the platform reports it, before downloading. */
+  readonly size: number;
+  /** Downloads it (the adapter knows how); rejects when it cannot. */
+  read(): Promise<string>;
+}
+
+export type AdminInput =
+  /** `/cx …`: the text after `/cx` (a platform's slash command hands over its text the same way). */
+  | { readonly type: "command"; readonly text: string }
+  /** A pressed admin button: its payload, as it came back (untrusted). */
+  | { readonly type: "press"; readonly payload: string }
+  /** Plain text while a guided edit waits for it (see {@link AdminService.awaitsText}). */
+  | { readonly type: "text"; readonly text: string };
+
+export interface AdminRequest {
+  /** The platform's id for the event, so a redelivered command is not carried out twice. */
+  readonly eventId: string;
+  readonly actor: AdminActor;
+  readonly input: AdminInput;
+  readonly attachment?: AdminAttachment;
+  readonly receivedAt: Date;
+}
+
+/** An admin button: `payload` is ≤ 64 bytes (it fits Telegram's callback_data) and starts with `cx:`. */
+export interface AdminButton {
+  readonly label: string;
+  readonly payload: string;
+  readonly style?: "primary" | "danger";
+}
+
+/** One admin reply, already localized. Adapters render `text` (plain, with line breaks) and the buttons. */
+export interface AdminMessage {
+  readonly text: string;
+  readonly locale: Locale;
+  readonly rtl: boolean;
+  /** Rows of buttons, in reading order (adapters mirror nothing: admin rows are not scales). */
+  readonly buttons?: readonly (readonly AdminButton[])[];
+  /** A file to attach (an exported flow). */
+  readonly file?: { readonly name: string; readonly content: string; readonly mime: string };
+}
+
+/**
+ * What became of a request: `handled` (reply with `messages`), `refused` (not an admin: reply with the neutral
+ * `messages`, which never reveal that admin commands exist), `duplicate` (already handled: reply nothing).
+ */
+export type AdminOutcome =
+  | { readonly status: "handled" | "refused"; readonly messages: readonly AdminMessage[] }
+  | { readonly status: "duplicate" };
+
+/** What every adapter calls. */
+export interface AdminService {
+  handle(request: AdminRequest): Promise<AdminOutcome>;
+  /**
+   * True when this actor is an admin with a guided edit waiting for plain text: the adapter then hands their
+   * next plain message to {@link handle} as `text` instead of to the survey. Cheap for everyone else (no
+   * database read for a non-admin).
+   */
+  awaitsText(actor: AdminActor): Promise<boolean>;
+  /** Flow keys for pickers and autocomplete (every flow, live or not), sorted. */
+  flowKeys(): Promise<readonly string[]>;
+}
+
+/** Per-platform text limits an edit must fit, checked at edit time (never at send time). */
+export interface TextLimits {
+  /** The longest option label every enabled platform can show on a button (Slack 75, Discord 80). */
+  readonly buttonLabel: number;
+  /** The longest question or message text. */
+  readonly message: number;
+}
+
+// ─── Storage ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** An unpublished edit of a flow. */
+export interface FlowDraft {
+  readonly definition: FlowDefinition;
+  /** The live version it was started from; `diff` compares against it. */
+  readonly basedOn: number;
+  /** 1 for a fresh draft, +1 per edit: what a guided edit or an exported file names to detect a conflict. */
+  readonly edits: number;
+  readonly editedBy: string;
+  /** ISO 8601. */
+  readonly editedAt: string;
+}
+
+/**
+ * What admins control about a flow, as one revisioned record: which version is live, whether it can be
+ * started, and its draft. Every change is a compare-and-set on `rev`.
+ */
+export interface FlowControl {
+  readonly key: string;
+  /** 1 when created; every save names the revision it read. */
+  readonly rev: number;
+  /** The version new conversations start on. */
+  readonly live: number;
+  readonly enabled: boolean;
+  /** The content hash of the `flows/` file last seeded from, so an unchanged file is not published again. */
+  readonly seededHash?: string;
+  /** Set once an admin published, rolled back or imported: from then on the database wins over the file. */
+  readonly adminOwned: boolean;
+  readonly draft?: FlowDraft;
+  readonly updatedBy: string;
+  /** ISO 8601. */
+  readonly updatedAt: string;
+}
+
+/** An admin added with `/cx admins add`. */
+export interface AdminGrant {
+  /** `platform:userId`. */
+  readonly id: string;
+  readonly addedBy: string;
+  /** ISO 8601. */
+  readonly addedAt: string;
+}
+
+/** A guided edit waiting for the admin's next plain message. */
+export interface AdminSession {
+  /** `platform:userId`. */
+  readonly actor: string;
+  readonly kind: "text";
+  readonly flow: string;
+  /** Step id, `step.option` for an option label, or `title`. */
+  readonly target: string;
+  readonly locale: Locale;
+  /** The draft's `edits` when the edit began: a change since is a conflict. */
+  readonly edits: number;
+  /** ISO 8601; a session older than 15 minutes is ignored. */
+  readonly startedAt: string;
+}
+
+/** One published version, for `history`. */
+export interface FlowVersionInfo {
+  readonly version: number;
+  readonly hash: string;
+  /** ISO 8601. */
+  readonly publishedAt: string;
+  readonly publishedBy: string;
+}
+
+export interface AdminStore {
+  /** A flow's control record, newest revision (never a stale one), or null. */
+  control(key: string): Promise<FlowControl | null>;
+  /** Saves `next` (`rev` = `expectedRev + 1`; `expectedRev` 0 creates); `conflict` when someone saved first. */
+  saveControl(next: FlowControl, expectedRev: number): Promise<WriteResult>;
+  /** Keys of every flow with a control record, sorted. */
+  controlKeys(): Promise<string[]>;
+  /** Admins added by command, with the revision for {@link saveAdmins}. */
+  admins(): Promise<{ readonly rev: number; readonly grants: readonly AdminGrant[] }>;
+  saveAdmins(grants: readonly AdminGrant[], expectedRev: number): Promise<WriteResult>;
+  session(actor: string): Promise<AdminSession | null>;
+  /** Sets (or with `null` clears) an actor's session; last writer wins. */
+  setSession(actor: string, session: AdminSession | null): Promise<void>;
+  /** Published versions of a flow, newest first, at most `limit`. */
+  versions(key: string, limit: number): Promise<FlowVersionInfo[]>;
+}
