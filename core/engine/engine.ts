@@ -15,6 +15,7 @@ import { parseChoice, parseRating, ratingRange } from "../parse/answer.ts";
 import { foldAnswer } from "../parse/fold.ts";
 import { type ButtonPayload, conversationTag, encodePayload } from "../payload.ts";
 import { bandOf, bandSentiment } from "../scores.ts";
+import { tagThemes } from "../themes/themes.ts";
 import type { SentimentAnalyzer, SentimentLabel } from "../sentiment/types.ts";
 import { cutText } from "../text/cut.ts";
 import { toLocaleDigits } from "../text/digits.ts";
@@ -182,7 +183,8 @@ function sentimentOfAnswer(a: Answer | undefined): SentimentLabel | undefined {
 
 /** Whether a condition holds for the answers so far; `current` is the step whose rules are being evaluated. */
 export function conditionHolds(cond: Condition, state: ConversationState, current: string): boolean {
-  const recorded = answerOf(state, cond.step ?? current)?.answer;
+  const entry = answerOf(state, cond.step ?? current);
+  const recorded = entry?.answer;
   const given = recorded !== undefined && recorded.type !== "skipped";
   if (cond.answered !== undefined && cond.answered !== given) return false;
   if (cond.band !== undefined) {
@@ -202,6 +204,11 @@ export function conditionHolds(cond: Condition, state: ConversationState, curren
   if (cond.sentiment !== undefined) {
     const s = sentimentOfAnswer(recorded);
     if (s === undefined || ![cond.sentiment].flat().includes(s)) return false;
+  }
+  if (cond.theme !== undefined) {
+    if (recorded?.type !== "text" || entry === undefined) return false;
+    const themes = tagThemes(recorded.original ?? recorded.text, entry.locale);
+    if (![cond.theme].flat().some((t) => themes.includes(t))) return false;
   }
   return true;
 }

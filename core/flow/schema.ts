@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ZLocale } from "../locale.ts";
 import { SENTIMENT_LABELS } from "../sentiment/types.ts";
+import { THEMES } from "../themes/themes.ts";
 
 /**
  * Survey flows as data. A flow file (YAML or JSON in `flows/`) is parsed with {@link ZFlowDefinition};
@@ -43,6 +44,8 @@ const conditionFields = {
   step: ZStepId.optional(),
   band: oneOrMany(ZBand).optional(),
   sentiment: oneOrMany(ZSentimentLabel).optional(),
+  /** A free-text answer that talks about one of these themes (see core/themes). */
+  theme: oneOrMany(z.enum(THEMES)).optional(),
   choice: oneOrMany(ZOptionId).optional(),
   min: z.number().optional(),
   max: z.number().optional(),

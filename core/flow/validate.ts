@@ -82,6 +82,9 @@ export function validateFlow(flow: FlowDefinition): FlowProblem[] {
     if (cond.sentiment !== undefined && target.type !== "rating" && target.type !== "text") {
       problems.push({ path: [...path, "sentiment"], message: `sentiment needs a rating or text step` });
     }
+    if (cond.theme !== undefined && target.type !== "text") {
+      problems.push({ path: [...path, "theme"], message: `theme needs a text step` });
+    }
   };
 
   const checkTarget = (id: string, from: number, path: (string | number)[]): void => {
