@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { seedFlows } from "../core/admin/seed.ts";
 import { FlowRegistry } from "../core/flow/registry.ts";
 import { createSurveyHub, type SurveyHub } from "../core/hub.ts";
 import type { Locale } from "../core/locale.ts";
@@ -42,6 +43,10 @@ export interface AppOptions {
   readonly logger: Logger;
   /** Also told about every domain event (the hub's listeners are told too). */
   readonly onEvents?: (events: readonly DomainEvent[]) => void;
+  /** Flow keys whose `flows/` file wins over the database this once (`*`: all). */
+  readonly reseedFlows?: readonly string[];
+  /** How often the live versions are read again (another process may publish); default 2 s. */
+  readonly flowSyncMs?: number;
   /** Emitted while the embedded database is being built or started (shown to console users). */
   readonly onStatus?: (message: string) => void;
 }
@@ -76,16 +81,39 @@ export async function createApp(options: AppOptions): Promise<App> {
     throw new CxError("STORE_UNAVAILABLE", `cannot connect to ${redactUri(target.uri)}`, { cause: error });
   }
 
-  const flows = new FlowRegistry(database.stores.flows);
+  const flows = new FlowRegistry(database.stores.flows, database.stores.admin);
   const loaded = await loadFlowsCached(resolve(options.projectRoot, options.flowsDir), options.projectRoot);
   for (const e of loaded.errors)
     logger.error({ code: "FLOW_INVALID", file: e.file, path: e.path, line: e.line }, e.message);
   // Independent of each other, so at once: start-up waits for the slowest, not for their sum.
-  const published = await Promise.all(loaded.flows.map((d) => flows.publish(d, "system:flows-dir")));
-  for (const { flow, created } of published)
-    logger.info({ flow: flow.key, version: flow.version, created }, "flow loaded");
-  const flowKeys = loaded.flows.map((f) => f.key).sort();
+  const seeded = await seedFlows(loaded.flows, {
+    registry: flows,
+    admin: database.stores.admin,
+    audit: database.stores.audit,
+    reseed: options.reseedFlows ?? [],
+    now: () => new Date(),
+  });
+  for (const s of seeded) {
+    if (s.action === "kept-database")
+      logger.warn(
+        { code: "FLOW_FILE_IGNORED", flow: s.key, version: s.version },
+        "the flow file changed, but an admin has changed this flow since: the database's live version is kept (CX_RESEED_FLOWS to take the file)",
+      );
+    else
+      logger.info(
+        { flow: s.key, version: "flow" in s ? s.flow.version : s.version, action: s.action },
+        "flow loaded",
+      );
+  }
+  // Flows created by admins live only in the database.
+  await flows.sync();
+  flows.startSync(options.flowSyncMs ?? 2000, (error) =>
+    logger.warn({ err: error, code: "FLOW_SYNC_FAILED" }, "could not read the flows' live versions"),
+  );
+  const flowKeys = flows.loadedKeys();
+  const titled = await Promise.all(flowKeys.map((k) => flows.latest(k)));
   if (flowKeys.length === 0) {
+    flows.stopSync();
     await database.close();
     await target.stop();
     throw new CxError("FLOW_INVALID", `no valid flow in ${options.flowsDir}`);
@@ -142,14 +170,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     target,
     flowKeys,
     flowTitles: Object.fromEntries(
-      loaded.flows.map((f) => [
-        f.key,
-        f.title.en ?? Object.values(f.title).find((v) => v !== undefined) ?? f.key,
-      ]),
+      titled.flatMap((f) =>
+        f ? [[f.key, f.title.en ?? Object.values(f.title).find((v) => v !== undefined) ?? f.key]] : [],
+      ),
     ),
     close() {
       closed ??= (async () => {
         clearInterval(sweep);
+        flows.stopSync();
         await service.close();
         await database.stores.conversations.compact({ all: true });
         await database.close();

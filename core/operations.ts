@@ -23,6 +23,8 @@ export interface SurveyRequest {
   readonly requestId: string;
   /** Start only when the respondent has no survey in progress (a survey they did not ask for). */
   readonly onlyIfIdle?: boolean;
+  /** An admin's trial run: nothing counts in the scores, no alert (`/cx try`). */
+  readonly test?: boolean;
 }
 
 /** `sent`: started and delivered; `busy`: the respondent is in another survey; `undeliverable`: started, but
@@ -63,6 +65,7 @@ export function createOperations(deps: {
           ...(request.locale === undefined ? {} : { locale: request.locale }),
           ...(request.reference === undefined ? {} : { reference: request.reference }),
           ...(request.onlyIfIdle ? { onlyIfIdle: true } : {}),
+          ...(request.test ? { test: true } : {}),
         },
         receivedAt: clock(),
       });

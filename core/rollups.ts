@@ -29,6 +29,7 @@ export function rollupIncrements(
   sign: 1 | -1 = 1,
 ): RollupIncrement[] {
   const out: RollupIncrement[] = [];
+  if (state.test) return out;
   for (const a of state.answers) {
     if (a.answer.type !== "rating") continue;
     out.push({
@@ -47,9 +48,12 @@ export function rollupIncrements(
   return out;
 }
 
-/** Whether a conversation's answers count in the scores: everything but an attempt the respondent replaced. */
+/**
+ * Whether a conversation's answers count in the scores: everything but an attempt the respondent replaced and
+ * an admin's trial run.
+ */
 export function countsInScores(state: ConversationState): boolean {
-  return state.status !== "replaced";
+  return state.status !== "replaced" && state.test !== true;
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();

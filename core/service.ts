@@ -296,24 +296,30 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
 
   const start = async (
     event: InboundEvent,
-    input: { flowKey?: string; reference?: string; locale?: Locale; onlyIfIdle?: boolean },
+    input: { flowKey?: string; reference?: string; locale?: Locale; onlyIfIdle?: boolean; test?: boolean },
     active: ConversationRecord | null,
     now: Date,
   ): Promise<HandleResult> => {
     if (input.onlyIfIdle && active) return { status: "no-survey", messages: [] };
     const key = respondentKey(event.respondent);
     const flowKey = input.flowKey ?? deps.defaultFlow;
-    const flow = await flows.latest(flowKey);
+    // An admin may try a disabled flow; nobody else may start one.
+    const startable = input.test
+      ? await flows.latest(flowKey).then((f) => (f ? { flow: f } : { reason: "unknown" as const }))
+      : await flows.startable(flowKey);
     const locale = await localeFor(event.respondent, input.locale ?? active?.state.locale);
-    if (!flow) {
-      return {
-        status: "handled",
-        messages: [notice(locale, t(locale, "unknownFlow", { flow: cutText(flowKey, 40) }))],
-      };
+    if (!("flow" in startable)) {
+      const text =
+        startable.reason === "disabled"
+          ? t(locale, "flowPaused")
+          : t(locale, "unknownFlow", { flow: cutText(flowKey, 40) });
+      return { status: "handled", messages: [notice(locale, text)] };
     }
+    const { flow } = startable;
     if (active) {
       if (
         active.state.flowKey === flow.key &&
+        (active.state.test === true) === (input.test === true) &&
         (input.reference ?? active.state.reference) === active.state.reference &&
         (input.locale === undefined || input.locale === active.state.locale)
       ) {
@@ -342,6 +348,7 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
         locale,
         ...(input.reference === undefined ? {} : { reference: input.reference }),
         ...(event.sequence === undefined ? {} : { startSequence: event.sequence }),
+        ...(input.test ? { test: true } : {}),
       },
       now,
     );
@@ -363,7 +370,7 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
     emit(outcome.events, record);
     return {
       status: "handled",
-      messages: outcome.messages,
+      messages: input.test ? [notice(locale, t(locale, "testMode")), ...outcome.messages] : outcome.messages,
       conversationId: outcome.state.id,
       locale,
       ...(record.outbox ? { receipt: receiptOf(outcome.state.id, event.eventId) } : {}),

@@ -35,6 +35,8 @@ export type InboundInput =
       readonly locale?: Locale;
       /** Start only when the respondent has no survey in progress (a survey sent by support, not asked for). */
       readonly onlyIfIdle?: boolean;
+      /** An admin trying the flow (`/cx try`): nothing counts in the scores, no alert is raised. */
+      readonly test?: boolean;
     }
   /** A button press; `payload` is the raw, untrusted string the adapter got back from the platform. */
   | { readonly type: "choice"; readonly payload: string }

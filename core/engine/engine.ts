@@ -15,10 +15,10 @@ import { parseChoice, parseRating, ratingRange } from "../parse/answer.ts";
 import { foldAnswer } from "../parse/fold.ts";
 import { type ButtonPayload, conversationTag, encodePayload } from "../payload.ts";
 import { bandOf, bandSentiment } from "../scores.ts";
-import { tagThemes } from "../themes/themes.ts";
 import type { SentimentAnalyzer, SentimentLabel } from "../sentiment/types.ts";
 import { cutText } from "../text/cut.ts";
 import { toLocaleDigits } from "../text/digits.ts";
+import { tagThemes } from "../themes/themes.ts";
 import type { Answer, Choice, CommandName, DomainEvent, OutboundMessage, RespondentRef } from "../types.ts";
 import { answerOf, type ConversationState, type RecordedAnswer } from "./state.ts";
 
@@ -278,7 +278,14 @@ function enter(
 /** Starts a conversation on a flow: the first question (after any opening messages). */
 export function startConversation(
   flow: Flow,
-  init: { id: string; respondent: RespondentRef; locale: Locale; reference?: string; startSequence?: number },
+  init: {
+    id: string;
+    respondent: RespondentRef;
+    locale: Locale;
+    reference?: string;
+    startSequence?: number;
+    test?: boolean;
+  },
   now: Date,
 ): StepOutcome {
   const at = now.toISOString();
@@ -290,6 +297,7 @@ export function startConversation(
     locale: init.locale,
     ...(init.reference === undefined ? {} : { reference: init.reference }),
     ...(init.startSequence === undefined ? {} : { startSequence: init.startSequence }),
+    ...(init.test ? { test: true as const } : {}),
     status: "active",
     stepId: flow.steps[0]?.id ?? null,
     answers: [],
@@ -341,7 +349,8 @@ function record(
   const events: DomainEvent[] = [
     { type: "answer.recorded", conversationId: s.id, flowKey: s.flowKey, stepId: step.id, answer },
   ];
-  for (const rule of flow.alerts) {
+  // An admin's trial run raises no alert: support would chase a customer who is not one.
+  for (const rule of state.test ? [] : flow.alerts) {
     if (rule.when.step !== step.id || s.alertsFired.includes(rule.id)) continue;
     if (!conditionHolds(rule.when, s, step.id)) continue;
     s = { ...s, alertsFired: [...s.alertsFired, rule.id] };

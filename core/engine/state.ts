@@ -39,6 +39,8 @@ export interface ConversationState {
    * can then only be a leftover from an older survey. Conversations stored before the tags lack it.
    */
   readonly taggedButtons?: true;
+  /** An admin's trial run (`/cx try`): it counts in no score and raises no alert. */
+  readonly test?: true;
   /** Alert rules that have fired, so each fires at most once per conversation. */
   readonly alertsFired: readonly string[];
   readonly startedAt: string;
