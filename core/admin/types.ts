@@ -16,6 +16,8 @@ export interface AdminActor {
   readonly displayName?: string;
   /** The platform's language tag for the user (`fa-IR`), for the reply's language. */
   readonly languageTag?: string;
+  /** Where a survey they try is sent, when it differs from the user (a DM channel, a Telegram chat). */
+  readonly chatId?: string;
 }
 
 /** `telegram:12345`: how admins are listed (`CX_ADMINS`) and how changes are attributed. */
