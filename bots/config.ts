@@ -32,6 +32,19 @@ export const ZConfig = z.object({
     )
     .pipe(z.array(ZAdmin)),
   FLOWS_DIR: z.string().min(1).default("flows"),
+  /** Flow keys whose file in FLOWS_DIR wins over the database at this start (`*`: all), after admins changed them. */
+  CX_RESEED_FLOWS: z
+    .string()
+    .default("")
+    .transform((s) =>
+      s
+        .split(",")
+        .map((k) => k.trim())
+        .filter((k) => k !== ""),
+    )
+    .pipe(z.array(z.string().regex(/^(\*|[a-z0-9-]{1,32})$/, "must be flow keys or *"))),
+  /** How often each process reads which flow versions are live (a publish elsewhere shows within this). */
+  CX_FLOW_SYNC_MS: z.coerce.number().int().min(200).max(600_000).default(2000),
   DATA_DIR: z.string().min(1).default("data"),
   TELEGRAM_BOT_TOKEN: z
     .string()

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AdminService } from "../core/admin/types.ts";
 import type { AlertNotifier, AlertService } from "../core/alerts/service.ts";
 import type { Locale } from "../core/locale.ts";
 import type { SurveyService } from "../core/service.ts";
@@ -43,6 +44,8 @@ export interface PlatformCapabilities {
   readonly maxButtons: number;
   /** The longest message text, in UTF-16 code units as the platform counts; longer text is split. */
   readonly textLimit: number;
+  /** The longest button label, in characters, the platform shows whole (Slack 75, Discord 80). */
+  readonly labelLimit: number;
   /** The largest button payload in bytes (Telegram callback_data 64, Discord custom_id 100). */
   readonly payloadBytes: number;
   /** Sent messages can be edited: an answered question is shown closed, with its buttons removed. */
@@ -81,6 +84,8 @@ export interface PlatformAdapter {
   readonly alertTarget?: string;
   /** Hands the adapter the alert service its notifier's buttons act on (built after the adapters). */
   attachAlerts?(alerts: AlertService): void;
+  /** Hands the adapter the admin service `/cx` commands go to (built after the adapters). */
+  attachAdmin?(admin: AdminService): void;
 }
 
 /** What every adapter is built from. */

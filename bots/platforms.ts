@@ -1,3 +1,5 @@
+import { createAdminService } from "../core/admin/service.ts";
+import type { AdminService } from "../core/admin/types.ts";
 import { createFanOutNotifier } from "../core/alerts/fanout.ts";
 import { type AlertService, createAlertService } from "../core/alerts/service.ts";
 import { createOperations, type Messenger, type Operations } from "../core/operations.ts";
@@ -25,6 +27,8 @@ export interface Platforms {
   readonly alerts?: AlertService;
   /** What cxbot does for respondents on its own initiative, on whichever platform they use. */
   readonly operations: Operations;
+  /** `/cx` admin commands. */
+  readonly admin: AdminService;
   /** Stops input, finishes alert work, closes the HTTP server. */
   close(): Promise<void>;
 }
@@ -175,6 +179,27 @@ export async function startPlatforms(
     messenger: messengerFor(new Map(adapters.map((a) => [a.channel, a]))),
   });
 
+  // Admin commands (`/cx …`) from every platform, carried out once in core.
+  const admin = createAdminService({
+    stores: app.database.stores,
+    flows: app.flows,
+    operations,
+    admins: config.CX_ADMINS,
+    limits: {
+      buttonLabel: Math.min(200, ...adapters.map((a) => a.capabilities.labelLimit)),
+      message: Math.min(1500, ...adapters.map((a) => a.capabilities.textLimit)),
+    },
+    defaultLocale: config.DEFAULT_LOCALE,
+    onRefused: (actor, what) =>
+      logger.warn(
+        { code: "ADMIN_REFUSED", actor, what },
+        "an admin command from someone who is not an admin",
+      ),
+    onError: (error, what) =>
+      logger.error({ err: error, code: "ADMIN_FAILED", what }, "admin command failed"),
+  });
+  for (const adapter of adapters) adapter.attachAdmin?.(admin);
+
   // Alerts go to every notifier the platforms offer: the first takes the rules' routes, each other one posts to
   // its own alert channel (one opaque post stands for all of them).
   const offering = adapters.flatMap((a) =>
@@ -292,6 +317,7 @@ export async function startPlatforms(
     http,
     adapters,
     operations,
+    admin,
     ...(telegram ? { telegram } : {}),
     ...(slack ? { slack } : {}),
     ...(discord ? { discord } : {}),
@@ -322,6 +348,8 @@ export function appOptionsFrom(
     defaultLocale: config.DEFAULT_LOCALE,
     defaultFlow: config.DEFAULT_FLOW,
     maxConcurrency: config.CX_MAX_CONCURRENCY ?? (config.MONGODB_URI ? 8 : 2),
+    reseedFlows: config.CX_RESEED_FLOWS,
+    flowSyncMs: config.CX_FLOW_SYNC_MS,
     ...base,
   };
 }

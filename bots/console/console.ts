@@ -39,6 +39,7 @@ export const CONSOLE_CAPABILITIES: PlatformCapabilities = {
   buttons: false,
   buttonsPerRow: 11,
   maxButtons: 99,
+  labelLimit: 200,
   textLimit: Number.MAX_SAFE_INTEGER,
   payloadBytes: 64,
   edits: false,

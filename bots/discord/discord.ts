@@ -18,6 +18,7 @@ import {
   Routes,
   type StringSelectMenuInteraction,
 } from "discord.js";
+import type { AdminService } from "../../core/admin/types.ts";
 import type { Actor, AlertActionError } from "../../core/alerts/alert.ts";
 import { ACTION_ERROR_KEY, staffText } from "../../core/alerts/messages.ts";
 import type { AlertService } from "../../core/alerts/service.ts";
@@ -71,6 +72,8 @@ export const DISCORD_CAPABILITIES: PlatformCapabilities = {
   buttons: true,
   buttonsPerRow: DISCORD_LIMITS.buttonsPerRow,
   maxButtons: DISCORD_LIMITS.rows * DISCORD_LIMITS.buttonsPerRow,
+  // A button label is at most 80 characters (discord.com/developers/docs: Button Object).
+  labelLimit: 80,
   textLimit: DISCORD_LIMITS.content,
   payloadBytes: DISCORD_LIMITS.customId,
   edits: true,
@@ -293,12 +296,15 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
       );
     },
   };
+  /** The admin service, attached once the app has built it (`attachAdmin`). */
+  let adminService: AdminService | undefined;
   const responder = createResponder({
     service,
     surface,
     logger,
     defaultLocale: config.defaultLocale,
     refKey: String,
+    admin: () => adminService,
   });
 
   const respondentOf = (
@@ -679,6 +685,9 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
     ...(notifier && config.alertChannel ? { notifier, alertTarget: config.alertChannel } : {}),
     attachAlerts(service) {
       alerts = service;
+    },
+    attachAdmin(service) {
+      adminService = service;
     },
     settled,
     get ready() {

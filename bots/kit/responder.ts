@@ -1,3 +1,4 @@
+import type { AdminAttachment, AdminMessage, AdminRequest, AdminService } from "../../core/admin/types.ts";
 import { BoundedMap } from "../../core/bounded-map.ts";
 import { t } from "../../core/i18n/messages.ts";
 import { type Locale, matchLocale, RTL_LOCALES } from "../../core/locale.ts";
@@ -5,6 +6,7 @@ import { CxError } from "../../core/result.ts";
 import type { HandleResult, SurveyService } from "../../core/service.ts";
 import type { InboundEvent, OutboundMessage } from "../../core/types.ts";
 import type { Logger } from "../logger.ts";
+import { adminRequestOf, asOutbound } from "./admin.ts";
 
 /**
  * How a platform shows survey messages: the few native calls the {@link Responder} needs. `Ref` is the
@@ -20,6 +22,11 @@ export interface SurveySurface<Ref> {
   closeAnswered?(chat: string, ref: Ref, questionText: string, label: string): Promise<void>;
   /** Takes the buttons off a question pressed after it was answered. Absent: no edits. */
   closeStale?(chat: string, ref: Ref, questionText: string, notice: string): Promise<void>;
+  /**
+   * Sends an admin reply that carries a file (an exported flow) as the platform's attachment. Absent: the file's
+   * text follows the reply as a message.
+   */
+  postFile?(chat: string, message: AdminMessage, file: NonNullable<AdminMessage["file"]>): Promise<void>;
 }
 
 /** A button press as the adapter got it: where the pressed message is, and how to acknowledge the press. */
@@ -42,7 +49,12 @@ export interface Responder<Ref> {
    * question (pressed, or the last one shown when the answer was typed), sends the next messages and confirms
    * their delivery. When the event cannot be handled, the respondent is told, in their language, to try again.
    */
-  respond(event: InboundEvent, chat: string, press?: Press<Ref>): Promise<HandleResult | undefined>;
+  respond(
+    event: InboundEvent,
+    chat: string,
+    press?: Press<Ref>,
+    extra?: { readonly attachment?: AdminAttachment },
+  ): Promise<HandleResult | undefined>;
   /** Sends messages outside a reply (tracking the question they ask, so a typed answer can close it). */
   deliver(chat: string, messages: readonly OutboundMessage[]): Promise<void>;
 }
@@ -56,6 +68,8 @@ export interface ResponderOptions<Ref> {
   readonly refKey: (ref: Ref) => string;
   /** How many chats' last question and closed messages are remembered (a bounded cache). */
   readonly cacheLimit?: number;
+  /** The admin service, once the app has built it: `/cx …`, admin buttons and guided edits go there. */
+  readonly admin?: () => AdminService | undefined;
 }
 
 /** Builds the responder every adapter uses (see {@link Responder}). */
@@ -128,8 +142,40 @@ export function createResponder<Ref>(options: ResponderOptions<Ref>): Responder<
     }
   };
 
+  /** An admin request: carried out by the admin service, its replies posted like any notice. */
+  const answerAdmin = async (
+    request: AdminRequest,
+    admin: AdminService,
+    chat: string,
+    press?: Press<Ref>,
+  ) => {
+    const outcome = await admin.handle(request);
+    if (outcome.status === "duplicate") return;
+    await press?.ack();
+    for (const message of outcome.messages) {
+      if (message.file && surface.postFile) await surface.postFile(chat, message, message.file);
+      else {
+        await surface.post(chat, asOutbound(message));
+        if (message.file)
+          await surface.post(chat, asOutbound({ ...message, text: message.file.content, buttons: [] }));
+      }
+    }
+  };
+
   return {
-    async respond(event, chat, press) {
+    async respond(event, chat, press, extra) {
+      const admin = options.admin?.();
+      let request: AdminRequest | undefined;
+      try {
+        request = await adminRequestOf(admin, event, options.defaultLocale, extra?.attachment);
+        if (request && admin) {
+          await answerAdmin(request, admin, chat, press);
+          return undefined;
+        }
+      } catch (error) {
+        await failed(event, chat, error, press);
+        return undefined;
+      }
       let result: HandleResult;
       try {
         result = await service.handle(event);

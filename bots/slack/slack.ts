@@ -11,6 +11,7 @@ import {
   type webApi,
 } from "@slack/bolt";
 import { z } from "zod";
+import type { AdminService } from "../../core/admin/types.ts";
 import type { Actor, AlertActionError } from "../../core/alerts/alert.ts";
 import { ACTION_ERROR_KEY, staffText } from "../../core/alerts/messages.ts";
 import type { AlertNotifier, AlertService } from "../../core/alerts/service.ts";
@@ -71,6 +72,8 @@ export const SLACK_CAPABILITIES: PlatformCapabilities = {
   buttons: true,
   buttonsPerRow: 7,
   maxButtons: 25 * 50,
+  // A button's text is at most 75 characters (Block Kit: Button element).
+  labelLimit: 75,
   textLimit: 3000,
   payloadBytes: 2000,
   edits: true,
@@ -239,6 +242,8 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       });
     },
   };
+  /** The admin service, attached once the app has built it (`attachAdmin`). */
+  let adminService: AdminService | undefined;
   const responder = createResponder({
     service,
     surface,
@@ -246,6 +251,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     defaultLocale: config.defaultLocale,
     refKey: (ts: string) => ts,
     cacheLimit: CACHE_LIMIT,
+    admin: () => adminService,
   });
 
   const eventOf = (eventId: string, respondent: RespondentRef, input: InboundInput, messageId?: string) => ({
@@ -481,6 +487,9 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     },
     attachAlerts(service) {
       alerts = service;
+    },
+    attachAdmin(service) {
+      adminService = service;
     },
     async start() {
       await app.init();

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Telegraf, TelegramError } from "telegraf";
+import type { AdminService } from "../../core/admin/types.ts";
 import { parseText, SURVEY_COMMANDS, startPayload } from "../../core/commands.ts";
 import { t } from "../../core/i18n/messages.ts";
 import { LOCALES, type Locale, matchLocale } from "../../core/locale.ts";
@@ -44,6 +45,8 @@ export const TELEGRAM_CAPABILITIES: PlatformCapabilities = {
   buttons: true,
   buttonsPerRow: TELEGRAM_CAPABILITIES_ROW,
   maxButtons: 100,
+  // No documented maximum; longer labels are cut off on a phone's width, so 64 like callback_data.
+  labelLimit: 64,
   textLimit: TELEGRAM_TEXT_LIMIT,
   payloadBytes: 64,
   edits: true,
@@ -160,12 +163,15 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
       );
     },
   };
+  /** The admin service, attached once the app has built it (`attachAdmin`). */
+  let adminService: AdminService | undefined;
   const responder = createResponder({
     service,
     surface,
     logger,
     defaultLocale: config.defaultLocale,
     refKey: String,
+    admin: () => adminService,
   });
 
   const respondentOf = (
@@ -337,6 +343,9 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
   return {
     channel: "telegram",
     capabilities: TELEGRAM_CAPABILITIES,
+    attachAdmin(service) {
+      adminService = service;
+    },
     routes: webhookPath ? [{ path: webhookPath, handle: handleWebhook }] : [],
     ...(webhookPath ? { webhookPath } : {}),
     get ready() {
