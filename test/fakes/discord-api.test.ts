@@ -10,6 +10,7 @@ import {
   MessageFlags,
   Partials,
   RESTJSONErrorCodes,
+  Routes,
 } from "discord.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
@@ -553,6 +554,180 @@ describe("fake Discord with the real discord.js client", () => {
     );
     await f.userRunsCommand(alice, "feedback");
     expect(((await longTitle) as DiscordAPIError).message).toContain("data.title[BASE_TYPE_BAD_LENGTH]");
+  });
+
+  it("subcommands: registered only as Discord nests them, run by path, an attachment option downloadable from its url", async () => {
+    const f = await start({ guilds: [guild] });
+    const client = await login(f);
+    const mixed = await rejection(
+      client.application.commands.set([
+        {
+          name: "cx",
+          description: "Admin",
+          options: [
+            { type: 1, name: "flows", description: "List" },
+            { type: 3, name: "flow", description: "Which" },
+          ],
+        },
+      ]),
+    );
+    expect((mixed as DiscordAPIError).message).toContain(
+      "0.options[APPLICATION_COMMAND_OPTIONS_TYPE_INVALID]",
+    );
+    // Raw, since discord.js's types already refuse this shape.
+    const deep = await rejection(
+      client.rest.put(Routes.applicationCommands(f.applicationId), {
+        body: [
+          {
+            name: "cx",
+            description: "Admin",
+            options: [
+              { type: 1, name: "a", description: "A", options: [{ type: 1, name: "b", description: "B" }] },
+            ],
+          },
+        ],
+      }),
+    );
+    expect((deep as DiscordAPIError).message).toContain(
+      "0.options[0].options[0].type[APPLICATION_COMMAND_OPTIONS_TYPE_INVALID]",
+    );
+    const long = Array.from({ length: 25 }, (_, i) => ({
+      type: 1 as const,
+      name: `s${i}`,
+      description: "d".repeat(100),
+      description_localizations: { tr: "t".repeat(100) },
+      options: Array.from({ length: 3 }, (_, j) => ({
+        type: 3 as const,
+        name: `o${j}`,
+        description: "x".repeat(100),
+      })),
+    }));
+    const tooBig = await rejection(
+      client.application.commands.set([{ name: "big", description: "B", options: long }]),
+    );
+    expect((tooBig as DiscordAPIError).message).toContain("APPLICATION_COMMAND_TOO_LARGE");
+    expect(f.commands()).toEqual([]);
+
+    await client.application.commands.set([
+      {
+        name: "cx",
+        description: "Admin",
+        options: [
+          { type: 1, name: "flows", description: "List" },
+          {
+            type: 1,
+            name: "import",
+            description: "Import",
+            options: [
+              { type: 3, name: "flow", description: "Which", required: true, autocomplete: true },
+              { type: 11, name: "file", description: "YAML", required: true },
+            ],
+          },
+        ],
+      },
+    ]);
+    expect(() => f.userRunsCommand(alice, "cx", {})).toThrow(/needs a subcommand/);
+    expect(() => f.userRunsCommand(alice, "cx import", { flow: "csat" })).toThrow(/needs option file/);
+
+    const received = onNextInteraction(client, async (i) => {
+      if (!i.isChatInputCommand()) throw new Error("unexpected");
+      const file = i.options.getAttachment("file", true);
+      const text = await (await fetch(file.url)).text();
+      await i.reply({ content: "ok", flags: MessageFlags.Ephemeral });
+      return {
+        sub: i.options.getSubcommand(),
+        flow: i.options.getString("flow"),
+        name: file.name,
+        size: file.size,
+        text,
+      };
+    });
+    const sent = await f.userRunsCommand(
+      alice,
+      "cx import",
+      {
+        flow: "csat",
+        file: { filename: "csat.yaml", content: "key: csat\n", contentType: "application/yaml" },
+      },
+      { guildId: guild.id },
+    );
+    expect(await received).toEqual({
+      sub: "import",
+      flow: "csat",
+      name: "csat.yaml",
+      size: 10,
+      text: "key: csat\n",
+    });
+    const options = (sent.data as { options: { name: string; type: number; options: { type: number }[] }[] })
+      .options;
+    expect(options[0]).toMatchObject({ name: "import", type: 1 });
+    expect(options[0]?.options.map((o) => o.type)).toEqual([3, 11]);
+
+    const suggested = onNextInteraction(client, async (i) => {
+      if (!i.isAutocomplete()) throw new Error("unexpected");
+      await i.respond([{ name: i.options.getSubcommand(), value: i.options.getFocused() }]);
+    });
+    const auto = await f.userAutocompletes(alice, "cx import", "flow", { flow: "cs" });
+    await suggested;
+    expect((await f.waitForResponse(String(auto.id))).data).toEqual({
+      choices: [{ name: "import", value: "cs" }],
+    });
+  });
+
+  it("files: multipart replies, follow-ups and edits attach files (files[n] + attachments), at most 10, kept with their bytes", async () => {
+    const f = await start({ guilds: [guild] });
+    const client = await login(f);
+    await client.application.commands.set([feedbackCommand]);
+    const done = onNextInteraction(client, async (i) => {
+      if (!i.isChatInputCommand()) throw new Error("unexpected");
+      await i.deferReply({ flags: MessageFlags.Ephemeral });
+      await i.editReply({
+        content: "your export",
+        files: [{ attachment: Buffer.from("a: 1\n"), name: "flow.yaml" }],
+      });
+      await i.followUp({
+        flags: MessageFlags.Ephemeral,
+        files: [{ attachment: Buffer.from("only a file"), name: "notes.txt" }],
+      });
+      return rejection(
+        i.followUp({
+          files: Array.from({ length: 11 }, (_, n) => ({ attachment: Buffer.from("x"), name: `f${n}.txt` })),
+        }),
+      );
+    });
+    await f.userRunsCommand(bob, "feedback", {}, { guildId: guild.id });
+    const tooMany = (await done) as DiscordAPIError;
+    expect(tooMany.code).toBe(50035);
+    expect(tooMany.message).toContain("attachments[BASE_TYPE_MAX_LENGTH]");
+    const shown = await f.waitForMessages(`${guild.id}1`, (ms) => ms.length === 2);
+    const [reply, followUp] = shown;
+    expect(reply?.content).toBe("your export");
+    expect(reply?.attachments).toEqual([
+      expect.objectContaining({
+        filename: "flow.yaml",
+        size: 5,
+        ephemeral: true,
+      }),
+    ]);
+    const stored = f.attachment(String(reply?.attachments[0]?.id));
+    expect(stored?.bytes.toString()).toBe("a: 1\n");
+    expect(await (await fetch(String(reply?.attachments[0]?.url))).text()).toBe("a: 1\n");
+    expect(followUp?.content).toBe("");
+    expect(followUp?.attachments.map((a) => a.filename)).toEqual(["notes.txt"]);
+    expect(f.calls("PATCH /webhooks/:app/:token/messages/:msg")[0]?.files).toEqual([
+      { field: "files[0]", filename: "flow.yaml", size: 5, contentType: "application/octet-stream" },
+    ]);
+
+    // In a DM: a bot message with a file; an edit that lists no attachments removes them.
+    const user = await client.users.fetch(alice.id);
+    const dm = await user.createDM();
+    const sent = await dm.send({
+      content: "export",
+      files: [{ attachment: Buffer.from("k: v"), name: "k.yaml" }],
+    });
+    expect(f.messages(dm.id)[0]?.attachments.map((a) => a.filename)).toEqual(["k.yaml"]);
+    await sent.edit({ content: "gone", attachments: [] });
+    expect(f.messages(dm.id)[0]?.attachments).toEqual([]);
   });
 
   it("speaks zlib-stream to a client that asks for it", async () => {

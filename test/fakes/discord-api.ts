@@ -26,6 +26,15 @@
  *   author 256, 6000 in all; command names `^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$` in lower case,
  *   descriptions 1–100, ≤ 25 options and choices, localization keys only Discord's locales (`DISCORD_LOCALES`: no
  *   `fa`, no `ar`). Lengths are counted in code points. Error `code` strings marked "(approx.)" are our best guess.
+ * - Commands with subcommands (type 1) and groups (type 2): nested one level as Discord allows, never mixed with
+ *   other options on one level; choices and autocomplete on STRING / INTEGER / NUMBER only; 8000 characters of
+ *   names, descriptions and values per command (the longest localization of each counts).
+ * - Files (discord.com/developers/docs/reference#uploading-files): multipart bodies with `payload_json` and
+ *   `files[n]` on message creates and edits, interaction responses and follow-ups; the payload's `attachments`
+ *   name them by `id: n` (and, on an edit, the attachments to keep); ≤ 10 per message, each ≤ 10 MiB (else 413
+ *   code 40005). Stored files are served back at their `url` (as the CDN), and `attachment(id)` returns the bytes.
+ *   A user's ATTACHMENT option (type 11) arrives as Discord sends it: the option's value is the attachment id, the
+ *   attachment object is in `data.resolved.attachments`, its `url` downloadable.
  * - DMs: `POST /users/@me/channels` opens one DM channel per user; a user whose DMs are closed makes sends answer
  *   403 code 50007 "Cannot send messages to this user". A user's MESSAGE_CREATE carries `channel_type: 1`, as
  *   Discord's does — discord.js 14.28 needs it (or a cached channel) to build the DM channel; with neither, it
@@ -33,7 +42,7 @@
  *   MESSAGE_CONTENT intent does not apply to DMs). The bot's own non-ephemeral messages are echoed as
  *   MESSAGE_CREATE too (Discord does; adapters must ignore their own messages), unless `echoBotMessages: false`.
  *
- * The user side: `userRunsCommand`, `userAutocompletes`, `userPressesButton`, `userSelects`, `userSubmitsModal`,
+ * The user side: `userRunsCommand` (a subcommand by its path, `"cx export"`), `userAutocompletes`, `userPressesButton`, `userSelects`, `userSubmitsModal`,
  * `userSendsDm` send realistic dispatches and throw when a real user could not do that (no such registered
  * command, no such button on the message, no modal open). Faults: `rateLimitNext` (429 with `Retry-After`,
  * `X-RateLimit-*`; discord.js waits and retries) and `failNext` (any status, or a dropped connection).
@@ -144,6 +153,8 @@ export interface RecordedDiscordCall {
   code?: number;
   /** Fake-clock milliseconds. */
   at: number;
+  /** Files of a multipart request (`files[n]`), without their bytes (see `attachment`). */
+  files?: { field: string; filename: string; size: number; contentType: string }[];
 }
 
 export interface InteractionAck {
@@ -212,7 +223,22 @@ export interface InteractionPlace {
   channelId?: string;
 }
 
-export type CommandOptionValue = string | number | boolean;
+/** A file a user attaches to an ATTACHMENT option (type 11) of a slash command. */
+export interface FakeDiscordFile {
+  readonly filename: string;
+  readonly content: string | Uint8Array;
+  readonly contentType?: string;
+}
+
+export type CommandOptionValue = string | number | boolean | FakeDiscordFile;
+
+/** A file stored with a message or uploaded with a command, as the fake keeps it. */
+export interface StoredAttachment {
+  readonly id: string;
+  readonly filename: string;
+  readonly contentType: string;
+  readonly bytes: Buffer;
+}
 
 export type DiscordFault = { status: number; code?: number; message?: string } | "network";
 
@@ -243,6 +269,8 @@ export interface FakeDiscord {
   commands(where?: { guildId?: string }): Json[];
   /** Messages in a channel, oldest first, as shown now (edits applied, deletions gone), the user's included. */
   messages(channelId: string): DiscordMessage[];
+  /** A stored file by its attachment id (from a message's `attachments`, or a command's resolved attachments). */
+  attachment(id: string): StoredAttachment | undefined;
   waitForMessages(
     channelId: string,
     predicate: (messages: DiscordMessage[]) => boolean,
@@ -275,6 +303,11 @@ export interface FakeDiscord {
   setHeartbeatAcks(on: boolean): void;
 
   // --- the user side
+  /**
+   * A slash command as the user sends it. `name` is the command, or a path to a subcommand as the user sees it
+   * (`"cx export"`, `"perm user get"`); `options` are the leaf's options (a {@link FakeDiscordFile} for an
+   * ATTACHMENT option).
+   */
   userRunsCommand(
     user: FakeDiscordUser,
     name: string,
@@ -368,6 +401,9 @@ const PRIVILEGED_INTENTS = INTENT_GUILD_MEMBERS | INTENT_GUILD_PRESENCES | INTEN
 const ALL_INTENTS = (1 << 26) - 1;
 const FLAG_EPHEMERAL = 1 << 6;
 const FLAG_LOADING = 1 << 7;
+/** Files per message, and bytes per file without boosts (the interaction's `attachment_size_limit`). */
+const MAX_ATTACHMENTS = 10;
+const ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024;
 const APP_PERMISSIONS = "2248473465835073";
 
 enum Op {
@@ -494,7 +530,13 @@ const asArray = (v: unknown): unknown[] | undefined => (Array.isArray(v) ? v : u
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-const COMMAND_NAME = /^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+const COMMAND_NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+/** Option types: SUB_COMMAND, SUB_COMMAND_GROUP; STRING, INTEGER, NUMBER take choices and autocomplete. */
+const SUB_COMMAND = 1;
+const SUB_COMMAND_GROUP = 2;
+const CHOICE_TYPES: ReadonlySet<unknown> = new Set([3, 4, 10]);
+/** Name, description and value characters of a command, its options and choices (the longest localization counts). */
+const COMMAND_CHARACTERS = 8000;
 
 function validateLocalizations(
   issues: Issues,
@@ -576,22 +618,65 @@ function validateCommandOption(issues: Issues, path: (string | number)[], option
         issues.add([...p, "value"], "BASE_TYPE_REQUIRED", "This field is required");
     });
   }
+  if ((choices || option.autocomplete === true) && !CHOICE_TYPES.has(type)) {
+    issues.add(
+      [...path, choices ? "choices" : "autocomplete"],
+      "APPLICATION_COMMAND_OPTION_TYPE_INVALID",
+      "Only STRING, INTEGER and NUMBER options take choices or autocomplete (approx.)",
+    );
+  }
   const sub = asArray(option.options);
   if (sub) {
-    if (type !== 1 && type !== 2) {
+    if (type !== SUB_COMMAND && type !== SUB_COMMAND_GROUP) {
       issues.add(
         [...path, "options"],
         "APPLICATION_COMMAND_OPTIONS_TYPE_INVALID",
         "Options not allowed (approx.)",
       );
-    } else if (depth < 2) {
-      validateOptionList(issues, [...path, "options"], sub, depth + 1);
+    } else {
+      // One level of nesting: a group holds subcommands, a subcommand holds plain options.
+      sub.forEach((child, i) => {
+        const childType = isRecord(child) ? child.type : undefined;
+        const nested = childType === SUB_COMMAND || childType === SUB_COMMAND_GROUP;
+        if ((type === SUB_COMMAND_GROUP && childType !== SUB_COMMAND) || (type === SUB_COMMAND && nested)) {
+          issues.add(
+            [...path, "options", i, "type"],
+            "APPLICATION_COMMAND_OPTIONS_TYPE_INVALID",
+            "Invalid nesting of subcommands (approx.)",
+          );
+        }
+      });
+      if (depth < 2) validateOptionList(issues, [...path, "options"], sub, depth + 1);
     }
   }
 }
 
+/** Characters a command counts toward its 8000: names, descriptions and string values, the longest localization of each. */
+function commandCharacters(node: Json): number {
+  const longest = (value: unknown, localizations: unknown): number => {
+    const texts = [value, ...(isRecord(localizations) ? Object.values(localizations) : [])];
+    return Math.max(0, ...texts.map((t) => (typeof t === "string" ? chars(t) : 0)));
+  };
+  let total =
+    longest(node.name, node.name_localizations) + longest(node.description, node.description_localizations);
+  for (const choice of (asArray(node.choices) ?? []).filter(isRecord))
+    total += longest(choice.name, choice.name_localizations) + longest(choice.value, undefined);
+  for (const option of (asArray(node.options) ?? []).filter(isRecord)) total += commandCharacters(option);
+  return total;
+}
+
 function validateOptionList(issues: Issues, path: (string | number)[], options: unknown[], depth: number) {
   if (options.length > 25) issues.add(path, "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.");
+  const subcommands = options.filter(
+    (o) => isRecord(o) && (o.type === SUB_COMMAND || o.type === SUB_COMMAND_GROUP),
+  ).length;
+  if (subcommands > 0 && subcommands < options.length) {
+    issues.add(
+      path,
+      "APPLICATION_COMMAND_OPTIONS_TYPE_INVALID",
+      "Sub-command and sub-command group option types are mutually exclusive to all other types",
+    );
+  }
   const names = new Set<string>();
   let sawOptional = false;
   options.forEach((option, i) => {
@@ -648,6 +733,13 @@ function validateCommand(issues: Issues, path: (string | number)[], command: unk
   }
   const options = asArray(command.options);
   if (options) validateOptionList(issues, [...path, "options"], options, 0);
+  if (chatInput && commandCharacters(command) > COMMAND_CHARACTERS) {
+    issues.add(
+      path,
+      "APPLICATION_COMMAND_TOO_LARGE",
+      `Command exceeds maximum size (${COMMAND_CHARACTERS}) (approx.)`,
+    );
+  }
 }
 
 function validateEmoji(issues: Issues, path: (string | number)[], emoji: unknown) {
@@ -862,7 +954,12 @@ function validateEmbeds(issues: Issues, path: (string | number)[], embeds: unkno
 }
 
 /** A message body (create or edit). Throws 50035 for form errors, 50006 for an empty new message. */
-function validateMessageBody(body: unknown, prefix: (string | number)[], creating: boolean): Json {
+function validateMessageBody(
+  body: unknown,
+  prefix: (string | number)[],
+  creating: boolean,
+  withFiles = false,
+): Json {
   const issues = new Issues();
   if (!isRecord(body)) {
     issues.add([], "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType");
@@ -877,7 +974,8 @@ function validateMessageBody(body: unknown, prefix: (string | number)[], creatin
     validateMessageComponents(issues, ["components"], body.components);
   }
   issues.throwIfAny(prefix);
-  if (creating && isEmptyMessage(body)) throw new DiscordError(400, 50006, "Cannot send an empty message");
+  if (creating && !withFiles && isEmptyMessage(body))
+    throw new DiscordError(400, 50006, "Cannot send an empty message");
   return body;
 }
 
@@ -989,6 +1087,58 @@ function validateAutocompleteResult(data: unknown): Json {
   return isRecord(data) ? data : {};
 }
 
+/**
+ * A multipart body as Discord reads one (discord.com/developers/docs/reference#uploading-files): the JSON in a
+ * `payload_json` part (or, without it, the other text parts as fields), files as `files[n]` parts with their
+ * file names in Content-Disposition.
+ */
+async function readMultipart(
+  raw: Buffer,
+  contentType: string,
+): Promise<{ ok: true; body: Json; uploads: Upload[] } | { ok: false; error: DiscordError }> {
+  let form: FormData;
+  try {
+    form = await new Response(new Uint8Array(raw), { headers: { "content-type": contentType } }).formData();
+  } catch {
+    return { ok: false, error: new DiscordError(400, 50109, "The request body contains invalid JSON.") };
+  }
+  const issues = new Issues();
+  const fields: Json = {};
+  let payload: string | undefined;
+  const uploads: Upload[] = [];
+  for (const [field, value] of form) {
+    if (typeof value === "string") {
+      if (field === "payload_json") payload = value;
+      else fields[field] = value;
+      continue;
+    }
+    const n = /^files\[(\d{1,19})\]$/.exec(field)?.[1];
+    if (n === undefined) {
+      issues.add([field], "FILE_FIELD_INVALID", "Files are named files[n] (approx.)");
+      continue;
+    }
+    uploads.push({
+      field,
+      index: Number(n),
+      filename: value.name,
+      contentType: value.type || "application/octet-stream",
+      bytes: Buffer.from(await value.arrayBuffer()),
+    });
+  }
+  try {
+    issues.throwIfAny();
+  } catch (e) {
+    return { ok: false, error: e as DiscordError };
+  }
+  if (payload === undefined) return { ok: true, body: fields, uploads };
+  try {
+    const body: unknown = JSON.parse(payload);
+    return { ok: true, body: isRecord(body) ? body : {}, uploads };
+  } catch {
+    return { ok: false, error: new DiscordError(400, 50109, "The request body contains invalid JSON.") };
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Patterns
 
@@ -1056,11 +1206,20 @@ interface Session {
   alive: boolean;
 }
 
+/** A file of a multipart request: the `files[n]` part, `n` being the id the payload's `attachments` use. */
+interface Upload {
+  field: string;
+  index: number;
+  filename: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
 interface Route {
   method: string;
   pattern: RegExp;
   auth: boolean;
-  handle: (params: string[], body: unknown, query: URLSearchParams) => RouteResult;
+  handle: (params: string[], body: unknown, query: URLSearchParams, uploads: Upload[]) => RouteResult;
 }
 
 type RouteResult = { status: number; body?: unknown; headers?: Record<string, string> };
@@ -1113,6 +1272,7 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
   const interactionsByToken = new Map<string, InteractionRecord>();
   const openModals = new Map<string, { modal: Json; messageId?: string }>();
   const calls: RecordedDiscordCall[] = [];
+  const files = new Map<string, StoredAttachment>();
   const acks: InteractionAck[] = [];
   const rejected: RejectedAck[] = [];
   const faults: { pattern: RegExp; fault: DiscordFault | ({ rateLimit: number } & RateLimitOptions) }[] = [];
@@ -1493,7 +1653,7 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
       locale: user.locale ?? "en-US",
       app_permissions: APP_PERMISSIONS,
       entitlements: [],
-      attachment_size_limit: 10_485_760,
+      attachment_size_limit: ATTACHMENT_SIZE_LIMIT,
     };
     if (guildId !== undefined) {
       const g = guilds.get(guildId);
@@ -1571,31 +1731,58 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
     return found;
   };
 
+  /**
+   * A command's options as the user's client sends them: down the subcommand `path`, each value checked against
+   * its option (type, choices, ranges, lengths; a file against the upload limit), required ones present.
+   */
   const commandOptions = (
     command: Json,
+    path: readonly string[],
     values: Record<string, CommandOptionValue>,
     focused?: string,
   ): { options: Json[]; resolved?: Json } => {
-    const defs = (asArray(command.options) ?? []).filter(isRecord);
-    const options: Json[] = [];
+    const label = `/${[String(command.name), ...path].join(" ")}`;
+    let defs = (asArray(command.options) ?? []).filter(isRecord);
+    const trail: Json[] = [];
+    for (const step of path) {
+      const sub = defs.find(
+        (d) => d.name === step && (d.type === SUB_COMMAND || d.type === SUB_COMMAND_GROUP),
+      );
+      if (!sub) throw new Error(`fake discord: ${label} is not a command (no subcommand ${step})`);
+      trail.push(sub);
+      defs = (asArray(sub.options) ?? []).filter(isRecord);
+    }
+    if (defs.some((d) => d.type === SUB_COMMAND || d.type === SUB_COMMAND_GROUP))
+      throw new Error(`fake discord: ${label} needs a subcommand; it cannot be run alone`);
+    let options: Json[] = [];
     const resolvedUsers: Json = {};
+    const resolvedAttachments: Json = {};
     for (const [name, value] of Object.entries(values)) {
       const def = defs.find((d) => d.name === name);
-      if (!def) throw new Error(`fake discord: /${String(command.name)} has no option ${name}`);
+      if (!def) throw new Error(`fake discord: ${label} has no option ${name}`);
       const type = typeof def.type === "number" ? def.type : 3;
       if (name === focused) {
         if (def.autocomplete !== true) throw new Error(`fake discord: option ${name} has no autocomplete`);
         options.push({ name, type, value: String(value), focused: true });
         continue;
       }
-      const expected =
-        type === 4 || type === 10
-          ? "number"
-          : type === 5
-            ? "boolean"
-            : type === 1 || type === 2
-              ? "none"
-              : "string";
+      if (type === 11) {
+        if (typeof value !== "object")
+          throw new Error(`fake discord: option ${name} takes a file, not ${JSON.stringify(value)}`);
+        const bytes = Buffer.from(value.content);
+        if (bytes.length > ATTACHMENT_SIZE_LIMIT)
+          throw new Error(`fake discord: ${value.filename} is over the upload limit; the client refuses it`);
+        const attachment = keepFile(
+          "ephemeral-attachments",
+          applicationId,
+          { filename: value.filename, contentType: value.contentType ?? "application/octet-stream", bytes },
+          { ephemeral: true },
+        );
+        resolvedAttachments[String(attachment.id)] = attachment;
+        options.push({ name, type, value: attachment.id });
+        continue;
+      }
+      const expected = type === 4 || type === 10 ? "number" : type === 5 ? "boolean" : "string";
       if (typeof value !== expected) {
         throw new Error(
           `fake discord: option ${name} (type ${type}) takes a ${expected}, not ${JSON.stringify(value)}`,
@@ -1603,6 +1790,18 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
       }
       if (type === 4 && !Number.isInteger(value))
         throw new Error(`fake discord: option ${name} takes an integer`);
+      if (
+        typeof value === "number" &&
+        ((typeof def.min_value === "number" && value < def.min_value) ||
+          (typeof def.max_value === "number" && value > def.max_value))
+      )
+        throw new Error(`fake discord: ${value} is out of the range of option ${name}`);
+      if (
+        typeof value === "string" &&
+        (chars(value) > (typeof def.max_length === "number" ? def.max_length : 6000) ||
+          chars(value) < (typeof def.min_length === "number" ? def.min_length : 0))
+      )
+        throw new Error(`fake discord: option ${name} does not take ${chars(value)} characters`);
       const choices = asArray(def.choices)?.filter(isRecord);
       if (choices && choices.length > 0 && !choices.some((c) => c.value === value)) {
         throw new Error(`fake discord: ${JSON.stringify(value)} is not a choice of option ${name}`);
@@ -1616,13 +1815,17 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
     if (focused === undefined) {
       for (const d of defs) {
         if (d.required === true && typeof d.name === "string" && !(d.name in values)) {
-          throw new Error(`fake discord: /${String(command.name)} needs option ${d.name}`);
+          throw new Error(`fake discord: ${label} needs option ${d.name}`);
         }
       }
     } else if (!(focused in values))
       throw new Error(`fake discord: the focused option ${focused} needs a value`);
+    for (const sub of trail.reverse()) options = [{ name: sub.name, type: sub.type, options }];
     const out: { options: Json[]; resolved?: Json } = { options };
-    if (Object.keys(resolvedUsers).length > 0) out.resolved = { users: resolvedUsers };
+    const resolved: Json = {};
+    if (Object.keys(resolvedUsers).length > 0) resolved.users = resolvedUsers;
+    if (Object.keys(resolvedAttachments).length > 0) resolved.attachments = resolvedAttachments;
+    if (Object.keys(resolved).length > 0) out.resolved = resolved;
     return out;
   };
 
@@ -1642,6 +1845,109 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
     return stored;
   };
 
+  // --- files -------------------------------------------------------------------------------------------
+
+  /** Where a stored file is served, as Discord's CDN does (signed query parameters, not checked here). */
+  const fileUrl = (path: "attachments" | "ephemeral-attachments", scope: string, a: StoredAttachment) => {
+    const expires = Math.floor(now() / 1000 + 86_400).toString(16);
+    return (
+      `http://127.0.0.1:${port}/${path}/${scope}/${a.id}/${encodeURIComponent(a.filename)}` +
+      `?ex=${expires}&is=${Math.floor(now() / 1000).toString(16)}&hm=${randomBytes(8).toString("hex")}`
+    );
+  };
+
+  /** Keeps a file and describes it as Discord's attachment object. */
+  const keepFile = (
+    path: "attachments" | "ephemeral-attachments",
+    scope: string,
+    file: Omit<StoredAttachment, "id">,
+    extra: Json = {},
+  ): Json => {
+    const stored: StoredAttachment = { id: snowflake(), ...file };
+    files.set(stored.id, stored);
+    const url = fileUrl(path, scope, stored);
+    return {
+      id: stored.id,
+      filename: stored.filename,
+      size: stored.bytes.length,
+      url,
+      proxy_url: url,
+      content_type: stored.contentType,
+      ...extra,
+    };
+  };
+
+  /**
+   * A message's attachments after a create or an edit (discord.com/developers/docs/reference#uploading-files):
+   * each `files[n]` part is referenced from the payload's `attachments` by `id: n` (a file no entry names is
+   * dropped); without `attachments` every uploaded file is attached. On an edit, `attachments` lists the
+   * existing ones to keep by their ids. At most 10 per message; a file over the size limit is 413 code 40005.
+   */
+  const attachmentsOf = (
+    channelId: string,
+    body: Json,
+    uploads: Upload[],
+    existing: Json[],
+    ephemeral: boolean,
+    prefix: (string | number)[],
+  ): Json[] => {
+    const issues = new Issues();
+    const seen = new Set<number>();
+    for (const u of uploads) {
+      if (u.bytes.length > ATTACHMENT_SIZE_LIMIT)
+        throw new DiscordError(413, 40005, "Request entity too large");
+      if (seen.has(u.index))
+        issues.add([u.field], "FILE_DUPLICATED", "Each files[n] must be named once (approx.)");
+      seen.add(u.index);
+    }
+    const pending: { upload: Upload; entry?: Json }[] = [];
+    const kept: Json[] = [];
+    const listed = body.attachments;
+    if (listed === undefined || listed === null) {
+      kept.push(...existing);
+      for (const upload of uploads) pending.push({ upload });
+    } else if (!Array.isArray(listed)) {
+      issues.add(["attachments"], "BASE_TYPE_LIST", "Must be a list. (approx.)");
+    } else {
+      listed.forEach((entry: unknown, i) => {
+        const p = ["attachments", i];
+        if (!isRecord(entry)) {
+          issues.add(p, "MODEL_TYPE_CONVERT", "Only dictionaries may be used");
+          return;
+        }
+        issues.str([...p, "filename"], entry.filename, 1, 1024, false);
+        issues.str([...p, "description"], entry.description, 0, 1024, false);
+        const id = String(entry.id);
+        const upload = uploads.find((u) => String(u.index) === id);
+        const old = existing.find((a) => a.id === id);
+        if (upload) pending.push({ upload, entry });
+        else if (old) kept.push(old);
+        else issues.add([...p, "id"], "ATTACHMENT_NOT_FOUND", `Unknown attachment ${id} (approx.)`);
+      });
+    }
+    if (kept.length + pending.length > MAX_ATTACHMENTS)
+      issues.add(["attachments"], "BASE_TYPE_MAX_LENGTH", `Must be ${MAX_ATTACHMENTS} or fewer in length.`);
+    issues.throwIfAny(prefix);
+    return [
+      ...kept,
+      ...pending.map(({ upload, entry }) =>
+        keepFile(
+          "attachments",
+          channelId,
+          {
+            filename: str(entry?.filename) ?? upload.filename,
+            contentType: upload.contentType,
+            bytes: upload.bytes,
+          },
+          {
+            ...(typeof entry?.description === "string" && { description: entry.description }),
+            ...(ephemeral && { ephemeral: true }),
+          },
+        ),
+      ),
+    ];
+  };
+
   // --- message storage ---------------------------------------------------------------------------------
 
   const storeMessage = (
@@ -1649,7 +1955,10 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
     body: Json,
     extra: Partial<DiscordMessage> = {},
     visibleTo?: string,
+    uploads: Upload[] = [],
+    prefix: (string | number)[] = [],
   ): StoredMessage => {
+    const attachments = attachmentsOf(channelId, body, uploads, [], visibleTo !== undefined, prefix);
     const g = guildOfChannel(channelId);
     const message: DiscordMessage = {
       id: snowflake(),
@@ -1659,7 +1968,7 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
       content: str(body.content) ?? "",
       embeds: structuredClone((asArray(body.embeds) ?? []).filter(isRecord)),
       components: structuredClone((asArray(body.components) ?? []).filter(isRecord)),
-      attachments: [],
+      attachments,
       mentions: [],
       mention_roles: [],
       mention_everyone: false,
@@ -1686,8 +1995,17 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
     return stored;
   };
 
-  const editMessage = (stored: StoredMessage, body: Json): DiscordMessage => {
+  const editMessage = (
+    stored: StoredMessage,
+    body: Json,
+    uploads: Upload[] = [],
+    prefix: (string | number)[] = [],
+  ): DiscordMessage => {
     const m = stored.message;
+    if ("attachments" in body || uploads.length > 0) {
+      const eph = stored.visibleTo !== undefined;
+      m.attachments = attachmentsOf(m.channel_id, body, uploads, m.attachments, eph, prefix);
+    }
     if ("content" in body) m.content = str(body.content) ?? "";
     if ("embeds" in body) m.embeds = structuredClone((asArray(body.embeds) ?? []).filter(isRecord));
     if ("components" in body)
@@ -1724,7 +2042,13 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
     return meta;
   };
 
-  const responseMessage = (rec: InteractionRecord, body: Json, loading: boolean): StoredMessage => {
+  const responseMessage = (
+    rec: InteractionRecord,
+    body: Json,
+    loading: boolean,
+    uploads: Upload[] = [],
+    prefix: (string | number)[] = [],
+  ): StoredMessage => {
     const flags = typeof body.flags === "number" ? body.flags : 0;
     const ephemeral = (flags & FLAG_EPHEMERAL) !== 0;
     return storeMessage(
@@ -1737,10 +2061,17 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
         interaction_metadata: interactionMetadata(rec),
       },
       ephemeral ? rec.user.id : undefined,
+      uploads,
+      prefix,
     );
   };
 
-  const interactionCallback = (params: string[], body: unknown, query: URLSearchParams): RouteResult => {
+  const interactionCallback = (
+    params: string[],
+    body: unknown,
+    query: URLSearchParams,
+    uploads: Upload[],
+  ): RouteResult => {
     const [interactionId = "", interactionToken = ""] = params;
     const rec = interactions.get(interactionId);
     if (!rec || rec.token !== interactionToken) throw new DiscordError(404, 10062, "Unknown interaction");
@@ -1792,8 +2123,8 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
       case Callback.Pong:
         break;
       case Callback.ChannelMessage: {
-        validateMessageBody(data, ["data"], true);
-        const stored = responseMessage(rec, data, false);
+        validateMessageBody(data, ["data"], true, uploads.length > 0);
+        const stored = responseMessage(rec, data, false, uploads, ["data"]);
         rec.originalMessageId = stored.message.id;
         responseMessageId = stored.message.id;
         resource = { type, message: structuredClone(stored.message) };
@@ -1814,7 +2145,7 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
         validateMessageBody(data, ["data"], false);
         const target = rec.messageId === undefined ? undefined : findMessage(rec.messageId);
         if (!target) throw new DiscordError(404, 10008, "Unknown Message");
-        const edited = editMessage(target, data);
+        const edited = editMessage(target, data, uploads, ["data"]);
         rec.originalMessageId = target.message.id;
         responseMessageId = target.message.id;
         resource = { type, message: edited };
@@ -1986,9 +2317,9 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
     if (!channel) throw new DiscordError(404, 10003, "Unknown Channel");
     return ok(channel);
   });
-  route("POST", "/channels/:id/messages", true, ([id = ""], body) => {
+  route("POST", "/channels/:id/messages", true, ([id = ""], body, _q, uploads) => {
     if (!channelObject(id)) throw new DiscordError(404, 10003, "Unknown Channel");
-    const valid = validateMessageBody(body, [], true);
+    const valid = validateMessageBody(body, [], true, uploads.length > 0);
     if (typeof valid.flags === "number" && (valid.flags & FLAG_EPHEMERAL) !== 0) {
       const issues = new Issues();
       issues.add(
@@ -1999,7 +2330,7 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
       issues.throwIfAny();
     }
     canSendTo(id);
-    return ok(structuredClone(storeMessage(id, valid).message));
+    return ok(structuredClone(storeMessage(id, valid, {}, undefined, uploads).message));
   });
   route("GET", "/channels/:id/messages/:msg", true, ([id = "", msg = ""]) => {
     if (!channelObject(id)) throw new DiscordError(404, 10003, "Unknown Channel");
@@ -2009,7 +2340,7 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
     }
     return ok(structuredClone(stored.message));
   });
-  route("PATCH", "/channels/:id/messages/:msg", true, ([id = "", msg = ""], body) => {
+  route("PATCH", "/channels/:id/messages/:msg", true, ([id = "", msg = ""], body, _q, uploads) => {
     if (!channelObject(id)) throw new DiscordError(404, 10003, "Unknown Channel");
     const stored = messagesIn(id).get(msg);
     if (!stored || stored.deleted || stored.visibleTo !== undefined) {
@@ -2019,7 +2350,7 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
     if (stored.message.author.id !== bot.id) {
       throw new DiscordError(403, 50005, "Cannot edit a message authored by another user");
     }
-    return ok(editMessage(stored, valid));
+    return ok(editMessage(stored, valid, uploads));
   });
   route("DELETE", "/channels/:id/messages/:msg", true, ([id = "", msg = ""]) => {
     const stored = messagesIn(id).get(msg);
@@ -2057,21 +2388,26 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
     return ok(registerCommands(body, guild));
   });
   route("POST", "/interactions/:id/:token/callback", false, interactionCallback);
-  route("POST", "/webhooks/:app/:token", false, ([app = "", tok = ""], body) => {
+  route("POST", "/webhooks/:app/:token", false, ([app = "", tok = ""], body, _q, uploads) => {
     const rec = webhookInteraction(app, tok);
-    const valid = validateMessageBody(body, [], true);
-    const stored = responseMessage(rec, valid, false);
+    const valid = validateMessageBody(body, [], true, uploads.length > 0);
+    const stored = responseMessage(rec, valid, false, uploads);
     return ok(structuredClone(stored.message));
   });
   route("GET", "/webhooks/:app/:token/messages/:msg", false, ([app = "", tok = "", msg = ""]) => {
     const rec = webhookInteraction(app, tok);
     return ok(structuredClone(webhookMessage(rec, msg).message));
   });
-  route("PATCH", "/webhooks/:app/:token/messages/:msg", false, ([app = "", tok = "", msg = ""], body) => {
-    const rec = webhookInteraction(app, tok);
-    const stored = webhookMessage(rec, msg);
-    return ok(editMessage(stored, validateMessageBody(body, [], false)));
-  });
+  route(
+    "PATCH",
+    "/webhooks/:app/:token/messages/:msg",
+    false,
+    ([app = "", tok = "", msg = ""], body, _q, uploads) => {
+      const rec = webhookInteraction(app, tok);
+      const stored = webhookMessage(rec, msg);
+      return ok(editMessage(stored, validateMessageBody(body, [], false), uploads));
+    },
+  );
   route("DELETE", "/webhooks/:app/:token/messages/:msg", false, ([app = "", tok = "", msg = ""]) => {
     const rec = webhookInteraction(app, tok);
     webhookMessage(rec, msg).deleted = true;
@@ -2101,7 +2437,7 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
     const method = (req.method ?? "GET").toUpperCase();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString("utf8");
+    const raw = Buffer.concat(chunks);
     const path = url.pathname.replace(/^\/api\/v10(?=\/)/, "");
     const call: RecordedDiscordCall = {
       method,
@@ -2125,19 +2461,40 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
         body: { message: e.message, code: e.code, ...(e.errors !== undefined && { errors: e.errors }) },
       });
     try {
+      // The CDN: stored files by `/<attachments|ephemeral-attachments>/<scope>/<id>/<filename>`.
+      const cdn = /^\/(?:ephemeral-)?attachments\/\d+\/(\d+)\/[^/]+$/.exec(url.pathname);
+      if (method === "GET" && cdn) {
+        const file = files.get(cdn[1] ?? "");
+        if (!file) return answer({ status: 404, body: { message: "404: Not Found", code: 0 } });
+        call.status = 200;
+        res
+          .writeHead(200, { "Content-Type": file.contentType, "Content-Length": String(file.bytes.length) })
+          .end(file.bytes);
+        return;
+      }
       if (!url.pathname.startsWith("/api/v10/")) {
         return answer({ status: 404, body: { message: "404: Not Found", code: 0 } });
       }
       const contentType = req.headers["content-type"] ?? "";
-      if (raw !== "") {
-        if (contentType.startsWith("multipart/")) {
-          call.body = raw.length > 2000 ? `${raw.slice(0, 2000)}…` : raw;
-          return answer({ status: 400, body: { message: "The fake takes no file uploads", code: 50035 } });
-        }
-        try {
-          call.body = JSON.parse(raw) as unknown;
-        } catch {
-          return answer({ status: 400, body: { message: "400: Bad Request", code: 50109 } });
+      const uploads: Upload[] = [];
+      if (raw.length > 0) {
+        if (contentType.startsWith("multipart/form-data")) {
+          const form = await readMultipart(raw, contentType);
+          if (!form.ok) return fail(form.error);
+          call.body = form.body;
+          uploads.push(...form.uploads);
+          call.files = uploads.map((u) => ({
+            field: u.field,
+            filename: u.filename,
+            size: u.bytes.length,
+            contentType: u.contentType,
+          }));
+        } else {
+          try {
+            call.body = JSON.parse(raw.toString("utf8")) as unknown;
+          } catch {
+            return answer({ status: 400, body: { message: "400: Bad Request", code: 50109 } });
+          }
         }
       }
       const line = `${method} ${path}`;
@@ -2184,7 +2541,7 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
         if (r.auth && req.headers.authorization !== `Bot ${token}`) {
           return answer({ status: 401, body: { message: "401: Unauthorized", code: 0 } });
         }
-        return answer(r.handle(m.slice(1).map(decodeURIComponent), call.body, url.searchParams));
+        return answer(r.handle(m.slice(1).map(decodeURIComponent), call.body, url.searchParams, uploads));
       }
       const known = routes.some((r) => r.pattern.test(path));
       return answer(
@@ -2263,6 +2620,10 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
       return commandRecords.filter((r) => r.guildId === where.guildId).map((r) => structuredClone(r.command));
     },
     messages: shown,
+    attachment: (id) => {
+      const file = files.get(id);
+      return file ? { ...file, bytes: Buffer.from(file.bytes) } : undefined;
+    },
     async waitForMessages(channelId, predicate, timeoutMs = 2_000) {
       try {
         return await waitFor(() => {
@@ -2320,18 +2681,20 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
       heartbeatAcks = on;
     },
 
-    userRunsCommand(user, name, values = {}, where = {}) {
+    userRunsCommand(user, typed, values = {}, where = {}) {
+      const [name = "", ...path] = typed.trim().split(/\s+/);
       const found = findCommand(name, where);
-      const { options, resolved } = commandOptions(found.command, values);
+      const { options, resolved } = commandOptions(found.command, path, values);
       const data: Json = { id: found.command.id, name, type: found.command.type ?? 1 };
       if (options.length > 0) data.options = options;
       if (resolved) data.resolved = resolved;
       if (found.guildId !== undefined) data.guild_id = found.guildId;
       return sendInteraction(baseInteraction(user, InteractionType.ApplicationCommand, data, where));
     },
-    userAutocompletes(user, name, focused, values, where = {}) {
+    userAutocompletes(user, typed, focused, values, where = {}) {
+      const [name = "", ...path] = typed.trim().split(/\s+/);
       const found = findCommand(name, where);
-      const { options } = commandOptions(found.command, values, focused);
+      const { options } = commandOptions(found.command, path, values, focused);
       const data: Json = { id: found.command.id, name, type: found.command.type ?? 1, options };
       if (found.guildId !== undefined) data.guild_id = found.guildId;
       return sendInteraction(baseInteraction(user, InteractionType.Autocomplete, data, where));
