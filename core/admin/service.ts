@@ -956,5 +956,6 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
     async flowKeys() {
       return stores.admin.controlKeys();
     },
+    isAdmin,
   };
 }

@@ -86,6 +86,11 @@ export interface AdminService {
   awaitsText(actor: AdminActor): Promise<boolean>;
   /** Flow keys for pickers and autocomplete (every flow, live or not), sorted. */
   flowKeys(): Promise<readonly string[]>;
+  /**
+   * Whether this actor may use admin commands (CX_ADMINS or added by command), for what a platform shows before
+   * any command runs (Discord's autocomplete), so nothing about the flows reaches anyone else.
+   */
+  isAdmin(actor: AdminActor): Promise<boolean>;
 }
 
 /** Per-platform text limits an edit must fit, checked at edit time (never at send time). */
