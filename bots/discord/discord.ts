@@ -18,7 +18,8 @@ import {
   Routes,
   type StringSelectMenuInteraction,
 } from "discord.js";
-import type { AdminService } from "../../core/admin/types.ts";
+import { isAdminPayload } from "../../core/admin/service.ts";
+import type { AdminMessage, AdminService } from "../../core/admin/types.ts";
 import type { Actor, AlertActionError } from "../../core/alerts/alert.ts";
 import { ACTION_ERROR_KEY, staffText } from "../../core/alerts/messages.ts";
 import type { AlertService } from "../../core/alerts/service.ts";
@@ -33,6 +34,8 @@ import { type PlatformAdapter, type PlatformCapabilities, PlatformError } from "
 import { splitText } from "../kit/layout.ts";
 import { createResponder, type Press, type SurveySurface } from "../kit/responder.ts";
 import type { Logger } from "../logger.ts";
+import { ADMIN_MENU_PREFIX, adminComponents, discordAdminCommand, WRITE_TEXT_ID } from "./admin.ts";
+import { adminAttachmentOf, createDiscordAdmin } from "./admin-interactions.ts";
 import { createDiscordNotifier, parseAlertAction } from "./notifier.ts";
 import { answeredContent, CUSTOM_ID, components, DISCORD_LIMITS, ZCustomId } from "./render.ts";
 
@@ -106,7 +109,10 @@ const languageChoices: APIApplicationCommandOptionChoice<string>[] = LOCALES.map
   value: l,
 }));
 
-/** The slash commands, with descriptions in the default locale and localized where Discord has the locale. */
+/**
+ * The slash commands, with descriptions in the default locale and localized where Discord has the locale: the
+ * survey's, and `/cx` for admins (its subcommands and options in `./admin.ts`).
+ */
 export function discordCommands(defaultLocale: Locale): RESTPostAPIApplicationCommandsJSONBody[] {
   const languageOption = {
     type: 3,
@@ -137,6 +143,7 @@ export function discordCommands(defaultLocale: Locale): RESTPostAPIApplicationCo
       default_member_permissions: "32",
       contexts: [0],
     },
+    discordAdminCommand(defaultLocale),
   ];
 }
 
@@ -284,6 +291,9 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
         client.rest.patch(Routes.channelMessage(chat, ref), { body: { content, components: [] } }),
       );
     },
+    async postFile(chat, message, file) {
+      await postAdminFile(chat, message, file);
+    },
     async closeStale(chat, ref) {
       const via = pressedVia.get(ref);
       if (via) {
@@ -296,8 +306,52 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
       );
     },
   };
+  /** An admin reply with a file (typed `/cx export` in a DM): the text, then the file with the buttons. */
+  const postAdminFile = async (
+    chat: string,
+    message: AdminMessage,
+    file: NonNullable<AdminMessage["file"]>,
+  ): Promise<void> => {
+    const parts = splitText(message.text, DISCORD_LIMITS.content);
+    for (const [i, content] of parts.entries()) {
+      const last = i === parts.length - 1;
+      const body = {
+        content,
+        components: last ? adminComponents(message.buttons) : [],
+        allowed_mentions: { parse: [] },
+      };
+      const data = Buffer.from(file.content, "utf8");
+      if (chat.startsWith(EPHEMERAL)) {
+        const via = ephemeral.get(chat.slice(EPHEMERAL.length));
+        if (!via)
+          throw new PlatformError("discord", "followUp", "refused", "no interaction to answer through");
+        await call("followUp", () =>
+          via.followUp({
+            content: body.content,
+            components: body.components,
+            allowedMentions: { parse: [] },
+            flags: MessageFlags.Ephemeral,
+            ...(last ? { files: [{ attachment: data, name: file.name }] } : {}),
+          }),
+        );
+      } else {
+        await call("createMessage", () =>
+          client.rest.post(Routes.channelMessages(chat), {
+            body: last ? { ...body, attachments: [{ id: "0", filename: file.name }] } : body,
+            ...(last ? { files: [{ name: file.name, data, contentType: file.mime }] } : {}),
+          }),
+        );
+      }
+    }
+  };
+
   /** The admin service, attached once the app has built it (`attachAdmin`). */
   let adminService: AdminService | undefined;
+  const adminUi = createDiscordAdmin({
+    admin: () => adminService,
+    defaultLocale: config.defaultLocale,
+    logger,
+  });
   const responder = createResponder({
     service,
     surface,
@@ -402,6 +456,8 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
       case "stop":
       case "help":
         return command(interaction, `/${interaction.commandName}`);
+      case "cx":
+        return adminUi.command(interaction);
       case "feedback-button": {
         const locale = matchLocale(interaction.locale) ?? config.defaultLocale;
         const flow = config.flowKeys.includes(option("flow")) ? option("flow") : "";
@@ -440,6 +496,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
   };
 
   const onAutocomplete = async (interaction: AutocompleteInteraction): Promise<void> => {
+    if (interaction.commandName === "cx") return adminUi.autocomplete(interaction);
     const typed = interaction.options.getFocused().toLowerCase();
     await interaction.respond(
       config.flowKeys
@@ -574,6 +631,8 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
     if (interaction.isModalSubmit() && interaction.customId.startsWith(REPLY_MODAL)) {
       return onAlertReply(interaction, interaction.customId.slice(REPLY_MODAL.length));
     }
+    if (interaction.isModalSubmit() && interaction.customId === WRITE_TEXT_ID)
+      return adminUi.submitText(interaction);
     if (interaction.isAutocomplete()) return onAutocomplete(interaction);
     if (interaction.isChatInputCommand()) return onChatInput(interaction);
     if (interaction.isButton()) {
@@ -607,8 +666,13 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
           ],
         });
       }
+      if (id.data === WRITE_TEXT_ID) return adminUi.openTextBox(interaction);
+      // cxbot's own custom_ids are taken above: any other `cx:` one is an admin button.
+      if (isAdminPayload(id.data)) return adminUi.press(interaction, id.data);
       return onChoice(interaction, id.data);
     }
+    if (interaction.isStringSelectMenu() && interaction.customId.startsWith(ADMIN_MENU_PREFIX))
+      return adminUi.press(interaction, interaction.values[0] ?? "");
     if (interaction.isStringSelectMenu()) return onChoice(interaction, interaction.values[0] ?? "");
     if (interaction.isModalSubmit()) {
       await interaction.deferUpdate();
@@ -653,9 +717,13 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
     const work = (async () => {
       dmChannels.set(message.author.id, message.channelId);
       const respondent = respondentOf(message.author, message.channelId);
+      // A file sent with a typed `/cx import <flow>`.
+      const attachment = adminAttachmentOf(message.attachments.first());
       await responder.respond(
         eventOf(`m:${message.id}`, respondent, { type: "text", text: message.content }),
         message.channelId,
+        undefined,
+        attachment ? { attachment } : undefined,
       );
     })();
     track(work.catch((error: unknown) => logger.error({ err: error, code: "DISCORD_HANDLER" }, "DM failed")));

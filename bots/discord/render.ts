@@ -64,6 +64,17 @@ export function components(message: OutboundMessage, textButton?: { stepId: stri
     return laid.map((row) => ({ type: ComponentType.ActionRow, components: row.map(button) }));
   }
   const answers = choices.filter((c) => c.role === "answer" || c.role === "language");
+  if (answers.length === 0) {
+    // Only commands (an admin reply's buttons in a DM): packed 5 a row, at most 25.
+    const all = [...choices, ...extra].slice(0, DISCORD_LIMITS.rows * DISCORD_LIMITS.buttonsPerRow);
+    const rows: Row[] = [];
+    for (let i = 0; i < all.length; i += DISCORD_LIMITS.buttonsPerRow)
+      rows.push({
+        type: ComponentType.ActionRow,
+        components: all.slice(i, i + DISCORD_LIMITS.buttonsPerRow).map(button),
+      });
+    return rows;
+  }
   const others = [...choices.filter((c) => c.role !== "answer" && c.role !== "language"), ...extra];
   const select: APIStringSelectComponent = {
     type: ComponentType.StringSelect,
