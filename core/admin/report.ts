@@ -91,6 +91,10 @@ export async function buildReport(
   const from = addDays(to, -(days - 1));
   const period = await periodReport(sources.rollups, flow.key, from, to);
 
+  const inPeriod = (state: ConversationState): boolean => {
+    const day = dayKey(new Date(state.startedAt), flow.timeZone);
+    return day >= from && day <= to && countsInScores(state);
+  };
   const states = new Map<string, ConversationState>();
   // In progress first, then the archive: a conversation archived by a process that died before it freed the
   // respondent's key is in both, and its archived state is the final one. A conversation started in the
@@ -99,10 +103,12 @@ export async function buildReport(
   for (const record of await sources.conversations.listIdle(END_OF_TIME, Number.MAX_SAFE_INTEGER, {
     after: since,
   })) {
-    if (record.state.flowKey === flow.key) states.set(record.state.id, record.state);
+    if (record.state.flowKey === flow.key && inPeriod(record.state))
+      states.set(record.state.id, record.state);
   }
   for await (const record of sources.responses.list({ flowKey: flow.key })) {
-    states.set(record.state.id, record.state);
+    if (inPeriod(record.state)) states.set(record.state.id, record.state);
+    else states.delete(record.state.id);
   }
 
   const sentiment: Record<SentimentLabel, number> = { positive: 0, neutral: 0, negative: 0 };
@@ -110,9 +116,6 @@ export async function buildReport(
   let started = 0;
   let responded = 0;
   for (const state of states.values()) {
-    if (!countsInScores(state)) continue;
-    const day = dayKey(new Date(state.startedAt), flow.timeZone);
-    if (day < from || day > to) continue;
     started++;
     if (state.answers.some((a) => a.answer.type !== "skipped")) responded++;
     for (const { answer, locale } of state.answers) {
