@@ -20,7 +20,6 @@ import {
   type AdminActor,
   type AdminButton,
   type AdminMessage,
-  type AdminOutcome,
   type AdminRequest,
   type AdminService,
   type AdminSession,
