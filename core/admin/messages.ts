@@ -383,3 +383,102 @@ export function at(
 ) {
   return fillTemplate(ADMIN_MESSAGES[locale][key], locale, params);
 }
+
+/** The parts of a command, as named in "missing"/"bad argument" replies. */
+const ARGUMENTS = {
+  en: {
+    flow: "the flow",
+    step: "the step",
+    locale: "the language",
+    text: "the new text",
+    rule: "a rule",
+    channel: "the channel",
+    template: "the template",
+    version: "the version",
+    admin: "the admin (platform:userId)",
+  },
+  fa: {
+    flow: "نام نظرسنجی",
+    step: "شناسهٔ مرحله",
+    locale: "زبان",
+    text: "متن تازه",
+    rule: "یک قاعده",
+    channel: "کانال",
+    template: "الگو",
+    version: "شمارهٔ نسخه",
+    admin: "مدیر (platform:userId)",
+  },
+  ar: {
+    flow: "اسم الاستبيان",
+    step: "معرّف الخطوة",
+    locale: "اللغة",
+    text: "النص الجديد",
+    rule: "قاعدة",
+    channel: "القناة",
+    template: "القالب",
+    version: "رقم النسخة",
+    admin: "المشرف (platform:userId)",
+  },
+  tr: {
+    flow: "anket adı",
+    step: "adım kimliği",
+    locale: "dil",
+    text: "yeni metin",
+    rule: "bir kural",
+    channel: "kanal",
+    template: "şablon",
+    version: "sürüm numarası",
+    admin: "yönetici (platform:userId)",
+  },
+} as const satisfies Record<Locale, Record<string, string>>;
+
+/** What a bad argument should have been, by the grammar's (English) description. */
+const EXPECTED = {
+  en: {},
+  fa: {
+    "7d, 30d or 90d": "7d، 30d یا 90d",
+    "a channel id": "شناسهٔ یک کانال",
+    "a flow key: a-z, 0-9 and -": "نام نظرسنجی: a-z، 0-9 و -",
+    "a step id": "شناسهٔ یک مرحله",
+    "a version number": "شمارهٔ نسخه",
+    "add or remove": "add یا remove",
+    "en, fa, ar or tr": "en، fa، ar یا tr",
+    "max=N, min=N, band=…, sentiment=… or theme=…": "max=N، min=N، band=…، sentiment=… یا theme=…",
+    "nps, csat or ces": "nps، csat یا ces",
+    "platform:userId, e.g. telegram:12345": "platform:userId، مثلاً telegram:12345",
+  },
+  ar: {
+    "7d, 30d or 90d": "7d أو 30d أو 90d",
+    "a channel id": "معرّف قناة",
+    "a flow key: a-z, 0-9 and -": "اسم استبيان: a-z و0-9 و-",
+    "a step id": "معرّف خطوة",
+    "a version number": "رقم نسخة",
+    "add or remove": "add أو remove",
+    "en, fa, ar or tr": "en أو fa أو ar أو tr",
+    "max=N, min=N, band=…, sentiment=… or theme=…": "max=N أو min=N أو band=… أو sentiment=… أو theme=…",
+    "nps, csat or ces": "nps أو csat أو ces",
+    "platform:userId, e.g. telegram:12345": "platform:userId، مثل telegram:12345",
+  },
+  tr: {
+    "7d, 30d or 90d": "7d, 30d ya da 90d",
+    "a channel id": "bir kanal kimliği",
+    "a flow key: a-z, 0-9 and -": "bir anket adı: a-z, 0-9 ve -",
+    "a step id": "bir adım kimliği",
+    "a version number": "bir sürüm numarası",
+    "add or remove": "add ya da remove",
+    "en, fa, ar or tr": "en, fa, ar ya da tr",
+    "max=N, min=N, band=…, sentiment=… or theme=…": "max=N, min=N, band=…, sentiment=… ya da theme=…",
+    "nps, csat or ces": "nps, csat ya da ces",
+    "platform:userId, e.g. telegram:12345": "platform:userId, örneğin telegram:12345",
+  },
+} as const satisfies Record<Locale, Record<string, string>>;
+
+export function argumentName(locale: Locale, name: string): string {
+  const table: Readonly<Record<string, string>> = ARGUMENTS[locale];
+  return table[name] ?? name;
+}
+
+export function expectedText(locale: Locale, english: string): string {
+  const table: Readonly<Record<string, string>> = EXPECTED[locale];
+  return table[english] ?? english;
+}

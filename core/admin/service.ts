@@ -13,7 +13,7 @@ import { toLocaleDigits } from "../text/digits.ts";
 import { diffFlows } from "./diff.ts";
 import { type EditError, fromTemplate, setAlertRules, setRoute, setText, textTargets } from "./edit.ts";
 import { type AdminCommand, type AdminParseError, parseAdminCommand } from "./grammar.ts";
-import { type AdminMessageKey, at } from "./messages.ts";
+import { type AdminMessageKey, argumentName, at, expectedText } from "./messages.ts";
 import { outlineFlow } from "./outline.ts";
 import { buildReport, renderReport } from "./report.ts";
 import {
@@ -147,7 +147,7 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
         items.length > shown.length ? [say("diffMore", { count: items.length - shown.length })] : [];
       return [head, ...shown, ...more].join("\n");
     };
-    return { msg, say, button, when, lines };
+    return { locale, msg, say, button, when, lines };
   };
   type Replies = ReturnType<typeof replies>;
 
@@ -767,7 +767,12 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
       case "ADMIN_UNKNOWN_COMMAND":
         return r.msg(r.say("unknownCommand", { word: e.argument ?? "" }));
       case "ADMIN_MISSING_ARGUMENT":
-        return r.msg(r.say("missingArgument", { command: e.subcommand ?? "", argument: e.argument ?? "" }));
+        return r.msg(
+          r.say("missingArgument", {
+            command: e.subcommand ?? "",
+            argument: argumentName(r.locale, e.argument ?? ""),
+          }),
+        );
       case "ADMIN_BAD_ARGUMENT":
         return r.msg(
           r.say("badArgument", {
