@@ -50,6 +50,7 @@ const EN = {
   importTooBig: "The file is too large ({size} KB); the limit is {limit} KB. Nothing changed.",
   importUnreadable: "The file could not be downloaded. Nothing changed; please send it again.",
   importErrors: "Nothing changed. Problems in the file: {count}",
+  importProblem: "• {path} (line {line}): {reason}",
   importStale:
     "Nothing changed: the file was exported from version {version} (edit {edits}), but {flow} has changed since. Export it again and redo your edits.",
   importSaved: "The file is now the draft of {flow}.",
@@ -143,6 +144,7 @@ const FA = {
     "فایل بیش از حد بزرگ است ({size} کیلوبایت)؛ حداکثر اندازهٔ مجاز {limit} کیلوبایت است. چیزی تغییر نکرد.",
   importUnreadable: "دریافت فایل ممکن نشد. چیزی تغییر نکرد؛ لطفاً دوباره بفرستید.",
   importErrors: "چیزی تغییر نکرد. مشکلات فایل: {count}",
+  importProblem: "• {path} (خط {line}): {reason}",
   importStale:
     "چیزی تغییر نکرد: این فایل از نسخهٔ {version} (ویرایش {edits}) گرفته شده، اما {flow} از آن زمان تغییر کرده است. دوباره خروجی بگیرید و تغییراتتان را از نو اعمال کنید.",
   importSaved: "این فایل اکنون پیش‌نویس {flow} است.",
@@ -233,6 +235,7 @@ const AR = {
   importTooBig: "الملف كبير جدًا ({size} كيلوبايت)، والحد الأقصى {limit} كيلوبايت. لم يتغيّر شيء.",
   importUnreadable: "تعذّر تنزيل الملف. لم يتغيّر شيء؛ يُرجى إرساله مرة أخرى.",
   importErrors: "لم يتغيّر شيء. المشكلات في الملف: {count}",
+  importProblem: "• {path} (السطر {line}): {reason}",
   importStale:
     "لم يتغيّر شيء: صُدِّر الملف من النسخة {version} (التعديل {edits})، لكن الاستبيان {flow} تغيّر منذ ذلك الحين. صدّره مرة أخرى وأعد إجراء تعديلاتك.",
   importSaved: "أصبح الملف الآن مسودة الاستبيان {flow}.",
@@ -323,6 +326,7 @@ const TR = {
   importTooBig: "Dosya çok büyük ({size} KB); sınır {limit} KB. Hiçbir şey değişmedi.",
   importUnreadable: "Dosya indirilemedi. Hiçbir şey değişmedi; lütfen yeniden gönderin.",
   importErrors: "Hiçbir şey değişmedi. Dosyadaki sorunlar: {count}",
+  importProblem: "• {path} (satır {line}): {reason}",
   importStale:
     "Hiçbir şey değişmedi: dosya sürüm {version} (düzenleme {edits}) üzerinden dışa aktarılmış, ancak {flow} anketi o zamandan beri değişti. Yeniden dışa aktarın ve düzenlemelerinizi tekrar yapın.",
   importSaved: "Dosya artık {flow} anketinin taslağı.",

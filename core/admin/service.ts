@@ -646,9 +646,10 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
       ];
     const parsed = importFlowYaml(source, cutText(file.name, 80), key);
     if (!parsed.ok) {
-      const problems = parsed.error.map(
-        (e) =>
-          `• ${e.path}${e.line === undefined ? "" : ` (${toLocaleDigits(`line ${e.line}`, r.msg("").locale)})`}: ${e.reason}`,
+      const problems = parsed.error.map((e) =>
+        e.line === undefined
+          ? `• ${e.path}: ${e.reason}`
+          : r.say("importProblem", { path: e.path, line: e.line, reason: e.reason }),
       );
       return [r.msg(r.lines(r.say("importErrors", { count: parsed.error.length }), problems))];
     }
