@@ -201,11 +201,13 @@ const auditSchema = new Schema<AuditDoc>(
     actor: { type: String, required: true },
     action: { type: String, required: true },
     target: { type: String, required: true },
+    flow: String,
     detail: Schema.Types.Mixed,
   },
   { versionKey: false, minimize: false, collection: "audit_log" },
 );
 auditSchema.index({ at: -1 });
+auditSchema.index({ flow: 1, at: -1 });
 
 const alertSchema = new Schema<AlertDoc>(
   {

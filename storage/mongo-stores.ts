@@ -250,6 +250,7 @@ function flowStore(m: Models, onCorrupt: OnCorrupt): FlowStore {
           actor,
           action: "flow.publish",
           target: `${definition.key}@${version}`,
+          flow: definition.key,
           detail: { hash },
         });
         return { flow: { ...definition, version }, created: true };
@@ -277,13 +278,18 @@ function auditLog(m: Models, onCorrupt: OnCorrupt): AuditLog {
         ...(entry.detail ? { detail: { ...entry.detail } } : {}),
       });
     },
-    async recent(limit) {
-      const docs = await unread(m.Audit).find({}).sort({ at: -1 }).limit(limit).toArray();
+    async recent(limit, filter = {}) {
+      const docs = await unread(m.Audit)
+        .find(filter.flow === undefined ? {} : { flow: filter.flow })
+        .sort({ at: -1 })
+        .limit(limit)
+        .toArray();
       return readMany(auditEntries, docs, onCorrupt).map((d) => ({
         at: d.at,
         actor: d.actor,
         action: d.action,
         target: d.target,
+        ...(d.flow === undefined ? {} : { flow: d.flow }),
         ...(d.detail ? { detail: d.detail } : {}),
       }));
     },

@@ -265,6 +265,8 @@ export const ZAuditDoc = z.object({
   actor: z.string(),
   action: z.string(),
   target: z.string(),
+  /** The flow the entry concerns; absent on entries from before entries named it. */
+  flow: z.string().optional(),
   detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 
