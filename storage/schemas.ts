@@ -86,6 +86,7 @@ export const ZConversationState = z.object({
   failures: z.number().int(),
   selection: z.array(z.string()),
   taggedButtons: z.literal(true).optional(),
+  test: z.literal(true).optional(),
   alertsFired: z.array(z.string()),
   startedAt: ZIsoInstant,
   updatedAt: ZIsoInstant,
