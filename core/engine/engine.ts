@@ -15,10 +15,10 @@ import { parseChoice, parseRating, ratingRange } from "../parse/answer.ts";
 import { foldAnswer } from "../parse/fold.ts";
 import { type ButtonPayload, conversationTag, encodePayload } from "../payload.ts";
 import { bandOf, bandSentiment } from "../scores.ts";
-import { tagThemes } from "../themes/themes.ts";
 import type { SentimentAnalyzer, SentimentLabel } from "../sentiment/types.ts";
 import { cutText } from "../text/cut.ts";
 import { toLocaleDigits } from "../text/digits.ts";
+import { tagThemes } from "../themes/themes.ts";
 import type { Answer, Choice, CommandName, DomainEvent, OutboundMessage, RespondentRef } from "../types.ts";
 import { answerOf, type ConversationState, type RecordedAnswer } from "./state.ts";
 
