@@ -4,12 +4,12 @@ import {
   type FlowDefinition,
   type LocalizedText,
   type RatingStep,
-  SCALES,
   type Step,
   ZFlowDefinition,
 } from "../flow/schema.ts";
 import { formatPath, validateFlow } from "../flow/validate.ts";
 import type { Locale } from "../locale.ts";
+import { ratingRange } from "../parse/answer.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { SentimentLabel } from "../sentiment/types.ts";
 import { wellFormed } from "../text/cut.ts";
@@ -276,11 +276,6 @@ const pushNew = <T>(list: T[], value: T): void => {
   if (!list.includes(value)) list.push(value);
 };
 
-/** The rating range of a step: its scale's, or a custom scale's own min and max. */
-function range(step: RatingStep): { readonly min: number; readonly max: number } {
-  return step.scale === "custom" ? { min: step.min ?? 0, max: step.max ?? 10 } : SCALES[step.scale];
-}
-
 /** A rule id for `comment-<stepId>` that fits ZStepId's 24 characters and is not `taken`. */
 function commentRuleId(stepId: string, taken: ReadonlySet<string>): string {
   const base = `comment-${stepId}`.slice(0, MAX_RULE_ID);
@@ -388,7 +383,7 @@ export function setAlertRules(
     alerts = replaceRules(alerts, onRating, [rule]);
 
     const at = `alerts[${alerts.indexOf(rule)}].when`;
-    const scale = range(rating);
+    const scale = ratingRange(rating);
     const scaleName = `${rating.scale} scale (${scale.min}–${scale.max})`;
     const [again] = twice;
     if (again !== undefined) return err({ path: `${at}.${again}`, reason: `${again} is given twice` });
