@@ -294,9 +294,8 @@ function replaceRules(
 ): AlertRule[] {
   const at = rules.findIndex(replaced);
   const kept = rules.filter((r) => !replaced(r));
-  if (at < 0) return [...kept, ...added];
-  const before = rules.slice(0, at).filter((r) => !replaced(r)).length;
-  return [...kept.slice(0, before), ...added, ...kept.slice(before)];
+  // Nothing before `at` is replaced, so `at` is also where the added rules go among the kept ones.
+  return at < 0 ? [...kept, ...added] : [...kept.slice(0, at), ...added, ...kept.slice(at)];
 }
 
 /**
