@@ -76,13 +76,36 @@ async function startProcess(db: TestDb, definitions: readonly FlowDefinition[], 
       ...extra,
     });
   const press = (actor: AdminActor, payload: string) =>
-    admin.handle({ eventId: `p${++n}-${Math.random()}`, actor, input: { type: "press", payload }, receivedAt: new Date() });
+    admin.handle({
+      eventId: `p${++n}-${Math.random()}`,
+      actor,
+      input: { type: "press", payload },
+      receivedAt: new Date(),
+    });
   const type = (actor: AdminActor, text: string) =>
-    admin.handle({ eventId: `t${++n}-${Math.random()}`, actor, input: { type: "text", text }, receivedAt: new Date() });
-  return { stores, flows, service, admin, events, delivered, seeded, run, press, type, close: () => service.close() };
+    admin.handle({
+      eventId: `t${++n}-${Math.random()}`,
+      actor,
+      input: { type: "text", text },
+      receivedAt: new Date(),
+    });
+  return {
+    stores,
+    flows,
+    service,
+    admin,
+    events,
+    delivered,
+    seeded,
+    run,
+    press,
+    type,
+    close: () => service.close(),
+  };
 }
 
-const texts = (o: AdminOutcome): string => (o.status === "duplicate" ? "" : o.messages.map((m) => m.text).join("\n"));
+const texts = (o: AdminOutcome): string =>
+  o.status === "duplicate" ? "" : o.messages.map((m) => m.text).join("\n");
 const buttons = (o: AdminOutcome): { label: string; payload: string }[] =>
   o.status === "duplicate" ? [] : o.messages.flatMap((m: AdminMessage) => (m.buttons ?? []).flat());
 const button = (o: AdminOutcome, label: string | RegExp): string => {
@@ -239,13 +262,22 @@ describe("admin service", () => {
     const file = exported.status === "duplicate" ? undefined : exported.messages[0]?.file;
     expect(file?.name).toBe("csat.yaml");
     const source = file?.content ?? "";
-    const broken = source.replace("goto: thanks-contact", "goto: nowhere").replace(/(\n\s+en: )How satisfied[^\n]*/, "$1\"\"");
+    // Cross-reference errors are all reported together (after the schema checks pass) …
+    const broken = source
+      .replace("goto: thanks-contact", "goto: nowhere")
+      .replace("goto: why-neutral", "goto: elsewhere");
     const refused = await p.run(ADMIN, "import csat", {
       attachment: { name: "csat.yaml", size: broken.length, read: async () => broken },
     });
     expect(texts(refused)).toContain("Nothing changed");
-    expect(texts(refused)).toMatch(/nowhere/);
-    expect(texts(refused)).toMatch(/must not be empty/);
+    expect(texts(refused)).toMatch(/steps\[\d\]\.next\[\d\]\.goto \(line \d+\): .*nowhere/);
+    expect(texts(refused)).toMatch(/elsewhere/);
+    // … and so are schema errors.
+    const empty = source.replace(/(\n\s+en: )How satisfied[^\n]*/, '$1""');
+    const refusedToo = await p.run(ADMIN, "import csat", {
+      attachment: { name: "csat.yaml", size: empty.length, read: async () => empty },
+    });
+    expect(texts(refusedToo)).toMatch(/steps\[0\]\.prompt\.en \(line \d+\): must not be empty/);
     expect((await p.stores.admin.control("csat"))?.draft).toBeUndefined();
 
     await p.run(OTHER_ADMIN, "text csat thanks en Cheers!");
