@@ -144,6 +144,12 @@ async function liveVersion(flow: string): Promise<number> {
   return control.live;
 }
 
+/** The version the next publish of a changed draft gets (after a rollback, not live + 1). */
+async function nextVersion(flow: string): Promise<number> {
+  const [newest] = await stores().admin.versions(flow, 1);
+  return (newest?.version ?? 0) + 1;
+}
+
 /** Starts csat as a respondent; returns the score question. */
 async function startCsat(user: FakeUser): Promise<ShownMessage> {
   const shown = await say(user, "/feedback csat");
@@ -177,7 +183,7 @@ describe("Telegram admin commands", { timeout: 60_000 }, () => {
   });
 
   it("edits a text with buttons, shows the diff, publishes by button; a new survey shows the new text", async () => {
-    const before = await liveVersion("csat");
+    const next = await nextVersion("csat");
     expect(textOf(await say(ADMIN, "/cx text csat"))).toContain("Which text of csat");
     const pickLocale = await press(ADMIN, "score");
     expect(pickLocale.answered).toBe(true);
@@ -201,10 +207,10 @@ describe("Telegram admin commands", { timeout: 60_000 }, () => {
 
     const published = await press(ADMIN, "Publish");
     expect(published.answered).toBe(true);
-    expect(textOf(published.replies)).toContain(`csat version ${before + 1} is live`);
-    expect(await liveVersion("csat")).toBe(before + 1);
+    expect(textOf(published.replies)).toContain(`csat version ${next} is live`);
+    expect(await liveVersion("csat")).toBe(next);
     const question = await startCsat({ id: 9101, first_name: "Omid", language_code: "en" });
-    expect(question.text).toBe("How happy are you with us today?");
+    expect(question.text.split("\n")[0]).toBe("How happy are you with us today?");
   });
 
   it("an import with errors lists each with its path and line and changes nothing; a valid edit imports and publishes", async () => {
@@ -221,12 +227,17 @@ describe("Telegram admin commands", { timeout: 60_000 }, () => {
     expect(refused).toContain("Nothing changed");
     const problems = refused.split("\n").filter((l) => l.startsWith("•"));
     expect(problems).toHaveLength(2);
-    expect(problems.find((p) => p.includes("nowhere"))).toMatch(/steps.*\d/);
-    expect(problems.find((p) => p.includes("empty"))).toMatch(/why-negative.*\d/);
-    for (const p of problems) expect(p).toMatch(/\(.*\d+\)/);
+    // Each names where it is: the path in the flow and the line in the file.
+    const lineOf = (needle: string) => broken.split("\n").findIndex((l) => l.includes(needle)) + 1;
+    expect(problems.find((p) => p.includes("nowhere"))).toMatch(
+      new RegExp(`^• steps\\[\\d+\\]\\.next\\S* \\(line ${lineOf("goto: nowhere")}\\): `),
+    );
+    expect(problems.find((p) => p.includes("empty"))).toMatch(
+      new RegExp(`^• steps\\[1\\]\\.prompt\\.en \\(line ${lineOf('en: ""')}\\): `),
+    );
     expect(textOf(await say(ADMIN, "/cx diff csat"))).toContain("csat has no draft");
 
-    const before = await liveVersion("csat");
+    const next = await nextVersion("csat");
     const edited = yaml.replace("How happy are you with us today?", "How was it, honestly?");
     expect(edited).not.toBe(yaml);
     const imported = textOf(
@@ -234,10 +245,9 @@ describe("Telegram admin commands", { timeout: 60_000 }, () => {
     );
     expect(imported).toContain("The file is now the draft of csat");
     expect(imported).toContain("How was it, honestly?");
-    expect(textOf((await press(ADMIN, "Publish")).replies)).toContain(`csat version ${before + 1} is live`);
-    expect((await startCsat({ id: 9102, first_name: "Lale", language_code: "en" })).text).toBe(
-      "How was it, honestly?",
-    );
+    expect(textOf((await press(ADMIN, "Publish")).replies)).toContain(`csat version ${next} is live`);
+    const question = await startCsat({ id: 9102, first_name: "Lale", language_code: "en" });
+    expect(question.text.split("\n")[0]).toBe("How was it, honestly?");
   });
 
   it("refuses an import too large before downloading it, cuts a download at the limit, and rejects a file that is not text", async () => {
@@ -264,13 +274,14 @@ describe("Telegram admin commands", { timeout: 60_000 }, () => {
 
   it("a rollback while respondents are mid-survey: each finishes on the version they started with", async () => {
     const original = await liveVersion("csat");
+    const next = await nextVersion("csat");
     const first: FakeUser = { id: 9201, first_name: "Aziz", language_code: "en" };
     const second: FakeUser = { id: 9202, first_name: "Berk", language_code: "en" };
     await startCsat(first);
     expect(textOf(await say(ADMIN, "/cx text csat why-positive en What made you smile?"))).toContain(
       "Saved in the draft",
     );
-    expect(textOf(await say(ADMIN, "/cx publish csat"))).toContain(`csat version ${original + 1} is live`);
+    expect(textOf(await say(ADMIN, "/cx publish csat"))).toContain(`csat version ${next} is live`);
     await startCsat(second);
     expect(textOf(await say(ADMIN, `/cx rollback csat ${original}`))).toContain(
       `csat is back on version ${original}`,
@@ -288,7 +299,7 @@ describe("Telegram admin commands", { timeout: 60_000 }, () => {
     await startCsat(third);
     expect(textOf(await score(third, "4"))).toContain("What did you like most?");
 
-    expect((await archived(second.id, "csat")).map((r) => r.state.flowVersion)).toEqual([original + 1]);
+    expect((await archived(second.id, "csat")).map((r) => r.state.flowVersion)).toEqual([next]);
     expect((await archived(first.id, "csat")).map((r) => r.state.flowVersion)).toEqual([original]);
     const active = await stores().conversations.getActive(`telegram:${third.id}`, { fresh: true });
     expect(active?.state.flowVersion).toBe(original);
@@ -340,7 +351,7 @@ describe("Telegram admin commands in a group", { timeout: 60_000 }, () => {
       // `try` starts the survey in the admin's private chat, not in the group.
       const tried = await say(ADMIN, "/cx try csat", GROUP);
       expect(textOf(tried)).toContain("Started csat for you in test mode");
-      expect(tried.at(-1)?.reply_markup?.inline_keyboard.flat().length).toBe(5);
+      expect(tried.some((m) => m.reply_markup?.inline_keyboard.flat().length === 5)).toBe(true);
     });
     expect(inGroup).toEqual([]);
     // Group chatter is no business of the bot's, even from an admin.
@@ -369,9 +380,9 @@ describe("Telegram admin commands in a group", { timeout: 60_000 }, () => {
       deliver(fake.userRepliesText(SHY_ADMIN, prompt, "Thanks a lot, see you soon!", GROUP)),
     );
     expect(textOf(saved)).toContain("Saved in the draft of csat: thanks (English)");
-    const before = await liveVersion("csat");
+    const next = await nextVersion("csat");
     expect(textOf((await press(SHY_ADMIN, "Publish", GROUP, GROUP.id)).replies)).toContain(
-      `csat version ${before + 1} is live`,
+      `csat version ${next} is live`,
     );
     const control = await stores().admin.control("csat");
     expect(control?.updatedBy).toBe(`telegram:${SHY_ADMIN.id}`);
