@@ -216,25 +216,50 @@ describe("Telegram admin commands", { timeout: 60_000 }, () => {
   it("an import with errors lists each with its path and line and changes nothing; a valid edit imports and publishes", async () => {
     const { message, yaml } = await exportFlow("csat");
     expect(message.document?.file_name).toBe("csat.yaml");
-    const broken = yaml
-      .replace("goto: thanks-contact", "goto: nowhere")
-      .replace(/(\n\s+en: )["']?We.re sorry your experience[^\n]*/, '$1""');
-    expect(broken).not.toBe(yaml);
     const calls = fake.callsTo("getFile").length;
-    const refused = textOf(await sendFile(ADMIN, { name: "csat.yaml", content: broken }, "/cx import csat"));
-    // The document was downloaded the documented way: getFile, then the file link.
-    expect(fake.callsTo("getFile").length).toBe(calls + 1);
-    expect(refused).toContain("Nothing changed");
-    const problems = refused.split("\n").filter((l) => l.startsWith("•"));
-    expect(problems).toHaveLength(2);
-    // Each names where it is: the path in the flow and the line in the file.
-    const lineOf = (needle: string) => broken.split("\n").findIndex((l) => l.includes(needle)) + 1;
-    expect(problems.find((p) => p.includes("nowhere"))).toMatch(
-      new RegExp(`^• steps\\[\\d+\\]\\.next\\S* \\(line ${lineOf("goto: nowhere")}\\): `),
+    /** Imports `source`; returns the problems listed (one line each, `• path (line n): reason`). */
+    const problems = async (source: string): Promise<string[]> => {
+      expect(source).not.toBe(yaml);
+      const refused = textOf(
+        await sendFile(ADMIN, { name: "csat.yaml", content: source }, "/cx import csat"),
+      );
+      expect(refused).toContain("Nothing changed");
+      return refused.split("\n").filter((l) => l.startsWith("•"));
+    };
+    const lineOf = (source: string, needle: string) =>
+      source.split("\n").findIndex((l) => l.includes(needle)) + 1;
+
+    // The core validates a file's shape first, then its cross-references: a file wrong in both ways lists its
+    // shape errors (an empty prompt), every one of them, each with its path and line.
+    const shapeless = yaml
+      .replace("goto: thanks-contact", "goto: nowhere")
+      .replace(/(\n\s+en: )["']?We.re sorry your experience[^\n]*/, '$1""')
+      .replace(/(\n\s+en: )["']?What would have made[^\n]*/, '$1""');
+    const empty = await problems(shapeless);
+    expect(empty).toHaveLength(2);
+    const [firstEmpty, secondEmpty] = shapeless
+      .split("\n")
+      .flatMap((l, i) => (l.trim() === 'en: ""' ? [i + 1] : []));
+    expect(empty[0]).toMatch(
+      new RegExp(`^• steps\\[1\\]\\.prompt\\.en \\(line ${firstEmpty}\\): must not be empty`),
     );
-    expect(problems.find((p) => p.includes("empty"))).toMatch(
-      new RegExp(`^• steps\\[1\\]\\.prompt\\.en \\(line ${lineOf('en: ""')}\\): `),
+    expect(empty[1]).toMatch(
+      new RegExp(`^• steps\\[2\\]\\.prompt\\.en \\(line ${secondEmpty}\\): must not be empty`),
     );
+    // Once the shape is right, every unknown goto target.
+    const misrouted = yaml
+      .replace("goto: thanks-contact", "goto: nowhere")
+      .replace("goto: why-neutral", "goto: elsewhere");
+    const unknown = await problems(misrouted);
+    expect(unknown).toHaveLength(2);
+    for (const target of ["nowhere", "elsewhere"])
+      expect(unknown.find((p) => p.includes(target))).toMatch(
+        new RegExp(
+          `^• steps\\[\\d+\\]\\.next\\[\\d+\\]\\.goto \\(line ${lineOf(misrouted, `goto: ${target}`)}\\): `,
+        ),
+      );
+    // Each document was downloaded the documented way: getFile, then the file link.
+    expect(fake.callsTo("getFile").length).toBe(calls + 2);
     expect(textOf(await say(ADMIN, "/cx diff csat"))).toContain("csat has no draft");
 
     const next = await nextVersion("csat");
