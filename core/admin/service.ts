@@ -791,7 +791,7 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
           r.say("badArgument", {
             command: e.subcommand ?? "",
             value: e.argument ?? "",
-            expected: e.expected ?? "",
+            expected: expectedText(r.locale, e.expected ?? ""),
           }),
         );
       default: {
