@@ -59,6 +59,21 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
+/**
+ * What a person typed, from Slack's encoding of it (message events and slash commands): `&amp;`, `&lt;` and
+ * `&gt;` decoded, and links Slack marked up (`<https://example.com|example.com>`, `<mailto:a@b.c>`) as their
+ * label, or their address when they have none. Mentions (`<@U…>`, `<#C…>`) are kept as they came.
+ */
+export function typedText(text: string): string {
+  return text
+    .replace(/<((?:https?|mailto):[^|>\s]+)(?:\|([^>]*))?>/g, (_, url: string, label?: string) =>
+      label === undefined || label === "" ? url : label,
+    )
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+}
+
 /** Cuts text to `max` UTF-16 units at a grapheme boundary (lone surrogates replaced), marking the cut with an ellipsis. */
 export function clip(text: string, max: number): string {
   return cutText(text, max, { ellipsis: true });

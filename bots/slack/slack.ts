@@ -45,6 +45,7 @@ import {
   SLACK_LIMITS,
   summaryBlocks,
   surveyBlocks,
+  typedText,
   VIEW,
 } from "./blocks.ts";
 import { boltErrorHandlers, boltLogFields, socketModeErrorHandlers } from "./bolt-logging.ts";
@@ -108,7 +109,8 @@ const ZDmMessage = z.object({
   channel: z.string().min(1),
   channel_type: z.literal("im"),
   user: z.string().min(1),
-  text: z.string().max(40_000).default(""),
+  /** As typed (Slack encodes `&`, `<`, `>` and marks up links). */
+  text: z.string().max(40_000).default("").transform(typedText),
   ts: z.string(),
   /** Edits, joins and the bot's own posts carry a subtype or a bot id: not answers. */
   subtype: z.string().optional(),
@@ -404,7 +406,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       answerAdmin(
         `${command.team_id}:cx:${command.trigger_id}`,
         command.user_id,
-        { type: "command", text: command.text },
+        { type: "command", text: typedText(command.text) },
         respond,
       ),
     );
@@ -439,7 +441,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     afterAck("slash command", async () => {
       const respondent = await respondentOf(command.user_id);
       const dm = respondent.chatId ?? (await dmOf(command.user_id));
-      const line = `${command.command} ${cutText(command.text, 200)}`.trim();
+      const line = `${command.command} ${cutText(typedText(command.text), 200)}`.trim();
       const result = await responder.respond(
         eventOf(`${command.team_id}:cmd:${command.trigger_id}`, respondent, { type: "text", text: line }),
         dm,

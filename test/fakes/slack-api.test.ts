@@ -878,6 +878,24 @@ describe("a real bolt App (HTTPReceiver) against the fake", () => {
     await expect(f.clickButton(alice, dm, posted.ts!, { actionId: "nps_9" })).rejects.toThrow(/no button/);
   });
 
+  it("sends what users type as Slack encodes it: &, < and > as entities in events and slash commands", async () => {
+    const f = await start();
+    const texts: string[] = [];
+    await startBolt(f, (app) => {
+      app.command("/cx", async ({ ack, command }) => {
+        texts.push(command.text);
+        await ack();
+      });
+      app.event("message", async ({ event }) => {
+        texts.push("text" in event ? String(event.text) : "");
+      });
+    });
+    await f.sendSlashCommand(alice, "/cx", "text csat score en Fast & <fair>");
+    await f.userSendsDm(alice, "R&D <3");
+    await f.waitFor(() => texts.length === 2);
+    expect(texts).toEqual(["text csat score en Fast &amp; &lt;fair&gt;", "R&amp;D &lt;3"]);
+  });
+
   it("delivers a click on an ephemeral message: no message in the payload; its response_url replaces it", async () => {
     const f = await start();
     f.addChannel("C0GENERAL", "general");

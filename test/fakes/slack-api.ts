@@ -34,6 +34,9 @@
  * `file_share` and `files[]` (`url_private`, `url_private_download`, `size`, `mimetype` …); those URLs serve the
  * bytes to `Authorization: Bearer <bot token>` only, and redirect anyone else to a sign-in page, as Slack does.
  *
+ * What users type reaches the app as Slack encodes it (docs: formatting-message-text#escaping): `&`, `<` and `>`
+ * in a message event's or a slash command's `text` arrive as `&amp;`, `&lt;`, `&gt;` (rich_text blocks keep them).
+ *
  * Error codes are Slack's: message surfaces answer `invalid_blocks` (with `errors` and
  * `response_metadata.messages` of the form `[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]`),
  * unparseable blocks `invalid_blocks_format`; views.open / views.update answer `invalid_arguments` for anything
@@ -465,6 +468,10 @@ function jsonParam(params: Record<string, unknown>, name: string): { present: bo
 }
 
 const clone = <T>(v: T): T => structuredClone(v);
+
+/** What a user typed as Slack sends it to apps (message events, slash commands): `&`, `<`, `>` as entities. */
+const encoded = (text: string): string =>
+  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /** The media type Slack reports for a file name (approx.: Slack sniffs content too). */
 function mimeOf(name: string): string {
@@ -2211,13 +2218,19 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const user = userOf(u);
       const channel = imChannel(user.id);
       const ts = nextTs();
-      channelMessages(channel.id).push({ channel: channel.id, ts, text, user: user.id, updatedCount: 0 });
+      channelMessages(channel.id).push({
+        channel: channel.id,
+        ts,
+        text: encoded(text),
+        user: user.id,
+        updatedCount: 0,
+      });
       const event = {
         user: user.id,
         type: "message",
         ts,
         client_msg_id: randomUUID(),
-        text,
+        text: encoded(text),
         team: teamId,
         blocks: [
           {
@@ -2252,7 +2265,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         user_id: user.id,
         user_name: user.name,
         command,
-        text,
+        text: encoded(text),
         api_app_id: apiAppId,
         is_enterprise_install: "false",
         response_url: issueResponseUrl({ kind: "command", channel: channel.id, user: user.id }),
@@ -2397,7 +2410,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       channelMessages(channel.id).push({
         channel: channel.id,
         ts,
-        text,
+        text: encoded(text),
         user: user.id,
         updatedCount: 0,
         files: [{ id, name: record.name, title: record.title }],
@@ -2405,7 +2418,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const event = {
         type: "message",
         subtype: "file_share",
-        text,
+        text: encoded(text),
         files: [fileJson(record)],
         upload: false,
         user: user.id,
