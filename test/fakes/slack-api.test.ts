@@ -711,7 +711,7 @@ describe("files", () => {
       ts: sent.ts,
       files: [{ id: sent.fileId, name: "csat.yaml", size: 10, mimetype: "text/yaml", user: alice.id }],
     });
-    const file = (event?.files as Record<string, string>[])[0]!;
+    const file = ((event?.files ?? []) as Record<string, string>[])[0]!;
     expect(file.url_private_download).toMatch(/\/files-pri\/T0FAKE-F[A-Z0-9]+\/download\/csat\.yaml$/);
     const authorized = await fetch(file.url_private_download!, {
       headers: { authorization: `Bearer ${f.botToken}` },
