@@ -680,6 +680,12 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
     locale: Locale | undefined,
   ): Promise<AdminMessage[]> => {
     const { chatId } = request.actor;
+    const control = await stores.admin.control(key);
+    if (!control) return [r.msg(r.say("unknownFlow", { flow: key }))];
+    // With a draft, the admin tries the draft: stored as a version (immutable, as any) but not made live.
+    const version = control.draft
+      ? (await flows.store(control.draft.definition, actorId(request.actor))).flow.version
+      : undefined;
     const result = await deps.operations.startSurvey(
       {
         channel: request.actor.channel,
@@ -688,11 +694,17 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
         ...(request.actor.displayName === undefined ? {} : { displayName: request.actor.displayName }),
         ...(request.actor.languageTag === undefined ? {} : { languageTag: request.actor.languageTag }),
       },
-      { flowKey: key, requestId: `try:${request.eventId}`, test: true, ...(locale ? { locale } : {}) },
+      {
+        flowKey: key,
+        requestId: `try:${request.eventId}`,
+        test: true,
+        ...(version === undefined ? {} : { version }),
+        ...(locale ? { locale } : {}),
+      },
     );
     if (result.status === "unknown-flow") return [r.msg(r.say("unknownFlow", { flow: key }))];
     if (result.status === "sent" || result.status === "duplicate")
-      return [r.msg(r.say("tryStarted", { flow: key }))];
+      return [r.msg(r.say(version === undefined ? "tryStarted" : "tryDraft", { flow: key }))];
     return [r.msg(r.say("tryFailed", { flow: key }))];
   };
 

@@ -244,6 +244,17 @@ describe("admin service", () => {
     expect(rows).toEqual([]);
   });
 
+  it("try on a flow with a draft runs the draft, and leaves the live version live", async () => {
+    const p = await start();
+    await p.run(ADMIN, "text csat score en Draft question for trying?");
+    const out = await p.run(ADMIN, "try csat en");
+    expect(texts(out)).toContain("draft of csat");
+    expect(p.delivered[0]?.messages.map((m) => m.text).join("\n")).toContain("Draft question for trying?");
+    const customer = new FakeRespondent(p.service, "customer");
+    await customer.start("csat");
+    expect(customer.lastTexts.join("\n")).toContain("How satisfied were you");
+  });
+
   it("new from a template builds a draft that publishes as a live flow", async () => {
     const p = await start();
     const created = await p.run(ADMIN, "new onboarding from ces");
