@@ -106,7 +106,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       );
   }
   // Flows created by admins live only in the database.
-  await flows.sync();
+  await flows.syncMissing();
   flows.startSync(options.flowSyncMs ?? 2000, (error) =>
     logger.warn({ err: error, code: "FLOW_SYNC_FAILED" }, "could not read the flows' live versions"),
   );

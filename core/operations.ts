@@ -25,6 +25,8 @@ export interface SurveyRequest {
   readonly onlyIfIdle?: boolean;
   /** An admin's trial run: nothing counts in the scores, no alert (`/cx try`). */
   readonly test?: boolean;
+  /** With `test`: a stored version other than the live one (the admin's draft). */
+  readonly version?: number;
 }
 
 /** `sent`: started and delivered; `busy`: the respondent is in another survey; `undeliverable`: started, but
@@ -66,6 +68,7 @@ export function createOperations(deps: {
           ...(request.reference === undefined ? {} : { reference: request.reference }),
           ...(request.onlyIfIdle ? { onlyIfIdle: true } : {}),
           ...(request.test ? { test: true } : {}),
+          ...(request.test && request.version !== undefined ? { version: request.version } : {}),
         },
         receivedAt: clock(),
       });

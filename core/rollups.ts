@@ -12,7 +12,7 @@ import type {
   RollupRun,
   RollupStore,
 } from "./ports.ts";
-import { addDays, dayKey, daySpan, type ScoreSummary, summarize } from "./scores.ts";
+import { addDays, dayKey, daySpan, type Histogram, type ScoreSummary, summarize } from "./scores.ts";
 
 /** The id of a rollup bucket: deterministic, so an increment is one `$inc` upsert on `_id`. */
 export function bucketId(b: RollupBucket): string {
@@ -364,6 +364,8 @@ export interface StepScores {
   readonly stepId: string;
   readonly scale: ScaleName | "custom";
   readonly overall: ScoreSummary;
+  /** The answers behind `overall`, by value: what a significance test of a change needs. */
+  readonly histogram: Histogram;
   readonly byChannel: Readonly<Record<string, ScoreSummary>>;
   readonly byLocale: Readonly<Record<string, ScoreSummary>>;
 }
@@ -414,6 +416,7 @@ export function scoresFromRows(rows: readonly RollupRow[]): StepScores[] {
       stepId,
       scale: s.scale,
       overall: summarize(s.scale, s.all),
+      histogram: s.all,
       byChannel: Object.fromEntries([...s.channel].map(([k, h]) => [k, summarize(s.scale, h)])),
       byLocale: Object.fromEntries([...s.locale].map(([k, h]) => [k, summarize(s.scale, h)])),
     }));

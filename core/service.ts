@@ -296,7 +296,14 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
 
   const start = async (
     event: InboundEvent,
-    input: { flowKey?: string; reference?: string; locale?: Locale; onlyIfIdle?: boolean; test?: boolean },
+    input: {
+      flowKey?: string;
+      reference?: string;
+      locale?: Locale;
+      onlyIfIdle?: boolean;
+      test?: boolean;
+      version?: number;
+    },
     active: ConversationRecord | null,
     now: Date,
   ): Promise<HandleResult> => {
@@ -305,7 +312,9 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
     const flowKey = input.flowKey ?? deps.defaultFlow;
     // An admin may try a disabled flow; nobody else may start one.
     const startable = input.test
-      ? await flows.latest(flowKey).then((f) => (f ? { flow: f } : { reason: "unknown" as const }))
+      ? await (input.version === undefined ? flows.latest(flowKey) : flows.get(flowKey, input.version)).then(
+          (f) => (f ? { flow: f } : { reason: "unknown" as const }),
+        )
       : await flows.startable(flowKey);
     const locale = await localeFor(event.respondent, input.locale ?? active?.state.locale);
     if (!("flow" in startable)) {

@@ -37,6 +37,8 @@ export type InboundInput =
       readonly onlyIfIdle?: boolean;
       /** An admin trying the flow (`/cx try`): nothing counts in the scores, no alert is raised. */
       readonly test?: boolean;
+      /** With `test`: this stored version instead of the live one (an admin trying their draft). */
+      readonly version?: number;
     }
   /** A button press; `payload` is the raw, untrusted string the adapter got back from the platform. */
   | { readonly type: "choice"; readonly payload: string }

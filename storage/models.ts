@@ -1,15 +1,19 @@
 import { type Connection, type mongo, Schema } from "mongoose";
 import type {
+  AdminGrantsDoc,
+  AdminSessionDoc,
   AlertDoc,
   AlertPointerDoc,
   AuditDoc,
   ConversationHeadDoc,
   ConversationRevisionDoc,
+  FlowControlDoc,
   FlowDoc,
   FlowHeadDoc,
   ProcessedEventDoc,
   RespondentDoc,
   ResponseDoc,
+  RevisionHeadDoc,
 } from "./schemas.ts";
 
 /**
@@ -201,11 +205,13 @@ const auditSchema = new Schema<AuditDoc>(
     actor: { type: String, required: true },
     action: { type: String, required: true },
     target: { type: String, required: true },
+    flow: String,
     detail: Schema.Types.Mixed,
   },
   { versionKey: false, minimize: false, collection: "audit_log" },
 );
 auditSchema.index({ at: -1 });
+auditSchema.index({ flow: 1, at: -1 });
 
 const alertSchema = new Schema<AlertDoc>(
   {
@@ -226,6 +232,60 @@ const alertPointerSchema = new Schema<AlertPointerDoc>(
   { ...opts, collection: "open_alerts" },
 );
 
+const flowControlSchema = new Schema<FlowControlDoc>(
+  {
+    _id: String,
+    v: Number,
+    key: { type: String, required: true },
+    rev: { type: Number, required: true },
+    live: { type: Number, required: true },
+    enabled: { type: Boolean, required: true },
+    seededHash: String,
+    adminOwned: { type: Boolean, required: true },
+    draft: { type: Schema.Types.Mixed, required: false },
+    updatedBy: { type: String, required: true },
+    updatedAt: { type: String, required: true },
+  },
+  { ...opts, collection: "flow_controls" },
+);
+flowControlSchema.index({ key: 1, rev: -1 });
+
+const adminGrantsSchema = new Schema<AdminGrantsDoc>(
+  {
+    _id: String,
+    v: Number,
+    key: { type: String, required: true },
+    rev: { type: Number, required: true },
+    grants: [Schema.Types.Mixed],
+  },
+  { ...opts, collection: "admin_grants" },
+);
+adminGrantsSchema.index({ key: 1, rev: -1 });
+
+/** The head of each record in a collection of revisions (`flow_controls`, `admin_grants`). */
+const revisionHeadSchema = (collection: string) =>
+  new Schema<RevisionHeadDoc>(
+    { _id: String, v: Number, rev: { type: Number, required: true } },
+    { ...opts, collection },
+  );
+// Built once: a connection compiles a model again only from the very same schema (stores made twice on one).
+const flowControlHeadSchema = revisionHeadSchema("flow_control_heads");
+const adminGrantsHeadSchema = revisionHeadSchema("admin_grant_heads");
+
+const adminSessionSchema = new Schema<AdminSessionDoc>(
+  {
+    _id: String,
+    v: Number,
+    kind: { type: String, required: true },
+    flow: { type: String, required: true },
+    target: { type: String, required: true },
+    locale: { type: String, required: true },
+    edits: { type: Number, required: true },
+    startedAt: { type: String, required: true },
+  },
+  { ...opts, collection: "admin_sessions" },
+);
+
 /** Binds the models to one connection (tests use one connection per throwaway database). */
 export function createModels(connection: Connection) {
   return {
@@ -242,6 +302,11 @@ export function createModels(connection: Connection) {
     Audit: connection.model("Audit", auditSchema),
     Alert: connection.model("Alert", alertSchema),
     AlertPointer: connection.model("AlertPointer", alertPointerSchema),
+    FlowControl: connection.model("FlowControl", flowControlSchema),
+    FlowControlHead: connection.model("FlowControlHead", flowControlHeadSchema),
+    AdminGrants: connection.model("AdminGrants", adminGrantsSchema),
+    AdminGrantsHead: connection.model("AdminGrantsHead", adminGrantsHeadSchema),
+    AdminSession: connection.model("AdminSession", adminSessionSchema),
   };
 }
 

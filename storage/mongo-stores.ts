@@ -1,4 +1,5 @@
 import mongoose, { type Connection } from "mongoose";
+import type { AdminStore } from "../core/admin/types.ts";
 import type { AlertRecord } from "../core/alerts/alert.ts";
 import type { Flow } from "../core/flow/schema.ts";
 import type {
@@ -12,7 +13,9 @@ import type {
   RespondentStore,
   ResponseStore,
   SurveyStores,
+  WriteResult,
 } from "../core/ports.ts";
+import { CxError } from "../core/result.ts";
 import { respondentKey } from "../core/service.ts";
 import type { RespondentRef } from "../core/types.ts";
 import { createConversationStore } from "./conversation-store.ts";
@@ -22,24 +25,35 @@ import {
   isDuplicateKey,
   type Models,
   raw,
+  type UnreadDoc,
   unread,
   WHOLE_DOCUMENT,
 } from "./models.ts";
 import { createRollupStore } from "./rollup-store.ts";
 import {
+  type AdminGrantsDoc,
+  type AdminSessionDoc,
   type AlertDoc,
   type AlertPointerDoc,
   type AuditDoc,
+  adminGrantHeads,
+  adminGrants,
+  adminSessions,
   alerts as alertDocs,
   alertPointers,
   auditEntries,
+  type FlowControlDoc,
   type FlowDoc,
   type FlowHeadDoc,
+  flowControlHeads,
+  flowControls,
   flows as flowDocs,
   flowHeads,
+  flowVersions,
   type ProcessedEventDoc,
   type RespondentDoc,
   type ResponseDoc,
+  type RevisionHeadDoc,
   readStored,
   reportCorrupt,
   respondents as respondentDocs,
@@ -250,6 +264,7 @@ function flowStore(m: Models, onCorrupt: OnCorrupt): FlowStore {
           actor,
           action: "flow.publish",
           target: `${definition.key}@${version}`,
+          flow: definition.key,
           detail: { hash },
         });
         return { flow: { ...definition, version }, created: true };
@@ -277,13 +292,18 @@ function auditLog(m: Models, onCorrupt: OnCorrupt): AuditLog {
         ...(entry.detail ? { detail: { ...entry.detail } } : {}),
       });
     },
-    async recent(limit) {
-      const docs = await unread(m.Audit).find({}).sort({ at: -1 }).limit(limit).toArray();
+    async recent(limit, filter = {}) {
+      const docs = await unread(m.Audit)
+        .find(filter.flow === undefined ? {} : { flow: filter.flow })
+        .sort({ at: -1 })
+        .limit(limit)
+        .toArray();
       return readMany(auditEntries, docs, onCorrupt).map((d) => ({
         at: d.at,
         actor: d.actor,
         action: d.action,
         target: d.target,
+        ...(d.flow === undefined ? {} : { flow: d.flow }),
         ...(d.detail ? { detail: d.detail } : {}),
       }));
     },
@@ -355,13 +375,246 @@ function alertStore(m: Models, onCorrupt: OnCorrupt): AlertStore {
   };
 }
 
+// ─── Admin state ────────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * How long a superseded revision is kept before it is deleted: far longer than one save (read, decide, insert)
+ * takes. Deleting revision `n` frees its `_id`, and a writer still holding `n - 1` must find it taken.
+ */
+const REVISION_GRACE_MS = 60_000;
+
+/** A collection of revision documents, or of their heads. */
+type RevisionCollection = Parameters<typeof raw>[0];
+
+/** A revisioned record: its newest revision, and saving the next one as a compare-and-set. */
+interface RevisionChain<T> {
+  /** The newest revision of `key` (never a stale one), or null. */
+  newest(key: string): Promise<T | null>;
+  /** Stores revision `rev` of `key` with `insert`; `conflict` when that revision is already stored. */
+  append(key: string, rev: number, insert: () => Promise<unknown>): Promise<WriteResult>;
+}
+
+/**
+ * A revisioned record (a flow's control record, the admins added by command), kept as conversations are
+ * (storage/conversation-store.ts) and for the same reasons: revision `rev` of the record `key` is its own
+ * document, `key#rev`, so a save is an insert and the unique `_id` is its compare-and-set, atomic on MongoDB
+ * and on the embedded server alike. A head document (`_id` = `key`) names a revision already stored, raised
+ * after each save: a read starts there and reads forward by exact `_id` to the first revision missing, so a
+ * head that lags (a crash between the two writes, a slower writer) costs a read, never a stale answer. The
+ * embedded server scans for every lookup, even by `_id` (a miss reads the whole collection), so a revision
+ * this process superseded is deleted by its first save after {@link REVISION_GRACE_MS}: the collection keeps a
+ * few documents per record, not one per admin action ever taken.
+ */
+function revisionChain<T extends { readonly rev: number }>(
+  revisions: RevisionCollection,
+  heads: RevisionCollection,
+  stored: { readonly revisions: StoredShape<T>; readonly heads: StoredShape<RevisionHeadDoc> },
+  onCorrupt: OnCorrupt,
+): RevisionChain<T> {
+  const storedRevisions = unread(revisions);
+  const read = (key: string, rev: number) => storedRevisions.findOne({ _id: `${key}#${rev}` });
+  /** Superseded revisions, oldest first, with when they were superseded. */
+  let garbage: { id: string; at: number }[] = [];
+
+  /** Raises the head to `rev`: best effort, as reads survive a head that lags. */
+  const raise = async (key: string, rev: number): Promise<void> => {
+    try {
+      await raw<RevisionHeadDoc>(heads).updateOne(
+        { _id: key, rev: { $lt: rev } },
+        { $set: { rev }, $setOnInsert: { v: STORED_VERSION } },
+        { upsert: true },
+      );
+    } catch {
+      // E11000: the head is at `rev` or beyond already. Anything else: it lags, which the next read repairs.
+    }
+  };
+
+  /**
+   * The newest revision from `rev` (stored as `doc`) on: one lookup per revision ahead, plus one that misses.
+   * Raises the head when it named an older revision (`headRev`; 0 when there is none).
+   */
+  const forward = async (key: string, rev: number, doc: UnreadDoc, headRev: number): Promise<T> => {
+    let newest = { rev, doc };
+    for (let next = await read(key, rev + 1); next; next = await read(key, newest.rev + 1)) {
+      newest = { rev: newest.rev + 1, doc: next };
+    }
+    if (newest.rev > headRev) await raise(key, newest.rev);
+    return readOne(stored.revisions, newest.doc, onCorrupt);
+  };
+
+  const prune = async (): Promise<void> => {
+    const cutoff = Date.now() - REVISION_GRACE_MS;
+    const aged = garbage.filter((g) => g.at <= cutoff);
+    if (aged.length === 0) return;
+    garbage = garbage.filter((g) => g.at > cutoff);
+    try {
+      await storedRevisions.deleteMany({ _id: { $in: aged.map((g) => g.id) } });
+    } catch {
+      garbage = [...aged, ...garbage];
+    }
+  };
+
+  return {
+    async newest(key) {
+      const found = await unread(heads).findOne({ _id: key });
+      // A head is a hint: one that cannot be read is reported and the record is looked up by key instead.
+      const head = found ? readStored(stored.heads, found) : null;
+      if (head && !head.ok) onCorrupt(head.error);
+      const hint = head?.ok ? head.value.rev : 0;
+      if (hint > 0) {
+        const [atHint, ahead] = await Promise.all([read(key, hint), read(key, hint + 1)]);
+        if (ahead) return forward(key, hint + 1, ahead, hint);
+        if (atHint) return readOne(stored.revisions, atHint, onCorrupt);
+      }
+      // No head (none saved, or a crash before the first was written), or one naming a revision no longer
+      // stored: the newest by key, a scan of a collection kept small.
+      const [newest] = await storedRevisions.find({ key }).sort({ rev: -1 }).limit(1).toArray();
+      if (!newest) return null;
+      const { rev } = readOne(stored.revisions, newest, onCorrupt);
+      return forward(key, rev, newest, hint);
+    },
+    async append(key, rev, insert) {
+      try {
+        await insert();
+      } catch (error) {
+        if (isDuplicateKey(error)) return "conflict";
+        throw error;
+      }
+      await raise(key, rev);
+      if (rev > 1) garbage.push({ id: `${key}#${rev - 1}`, at: Date.now() });
+      await prune();
+      return "ok";
+    },
+  };
+}
+
+/** The record key of the admins added by command (their revisions are `admins#rev`). */
+const ADMINS = "admins";
+
+/** The fields `versions` reads of a published flow (not its definition). */
+const VERSION_FIELDS = { _id: 1, v: 1, key: 1, version: 1, hash: 1, publishedAt: 1, publishedBy: 1 } as const;
+/** How many versions `versions` looks up at once. */
+const VERSIONS_AT_ONCE = 10;
+
+/**
+ * Saving a revision that does not follow the one named is a bug in the caller, not a conflict to retry: it
+ * throws `STORE_CONFLICT`.
+ */
+function checkFollows(rev: number, expectedRev: number): void {
+  if (!Number.isInteger(expectedRev) || expectedRev < 0 || rev !== expectedRev + 1) {
+    throw new CxError("STORE_CONFLICT", `revision ${rev} does not follow revision ${expectedRev}`);
+  }
+}
+
+function adminStore(m: Models, onCorrupt: OnCorrupt): AdminStore {
+  const controls = revisionChain(
+    m.FlowControl,
+    m.FlowControlHead,
+    { revisions: flowControls, heads: flowControlHeads },
+    onCorrupt,
+  );
+  const admins = revisionChain(
+    m.AdminGrants,
+    m.AdminGrantsHead,
+    { revisions: adminGrants, heads: adminGrantHeads },
+    onCorrupt,
+  );
+  return {
+    async control(key) {
+      const doc = await controls.newest(key);
+      if (!doc) return null;
+      const { _id, v, ...control } = doc;
+      return control;
+    },
+    async saveControl(next, expectedRev) {
+      checkFollows(next.rev, expectedRev);
+      return controls.append(next.key, next.rev, () =>
+        raw<FlowControlDoc>(m.FlowControl).insertOne(
+          { ...next, _id: `${next.key}#${next.rev}`, v: STORED_VERSION },
+          WHOLE_DOCUMENT,
+        ),
+      );
+    },
+    async controlKeys() {
+      // Only the ids (the flow keys); a head that cannot be read is reported when its record is read.
+      const ids = await unread(m.FlowControlHead).distinct("_id");
+      return ids.filter((id): id is string => typeof id === "string").sort();
+    },
+    async admins() {
+      const doc = await admins.newest(ADMINS);
+      return doc ? { rev: doc.rev, grants: doc.grants } : { rev: 0, grants: [] };
+    },
+    async saveAdmins(grants, expectedRev) {
+      const rev = expectedRev + 1;
+      checkFollows(rev, expectedRev);
+      return admins.append(ADMINS, rev, () =>
+        raw<AdminGrantsDoc>(m.AdminGrants).insertOne({
+          _id: `${ADMINS}#${rev}`,
+          v: STORED_VERSION,
+          key: ADMINS,
+          rev,
+          grants: grants.map((g) => ({ id: g.id, addedBy: g.addedBy, addedAt: g.addedAt })),
+        }),
+      );
+    },
+    async session(actor) {
+      const found = await unread(m.AdminSession).findOne({ _id: actor });
+      if (!found) return null;
+      // A session only spares the admin a command: one that cannot be read is reported and treated as absent.
+      const read = readStored(adminSessions, found);
+      if (!read.ok) {
+        onCorrupt(read.error);
+        return null;
+      }
+      const { _id, v, ...session } = read.value;
+      return { actor: _id, ...session };
+    },
+    async setSession(actor, session) {
+      const sessions = raw<AdminSessionDoc>(m.AdminSession);
+      if (session === null) {
+        await sessions.deleteOne({ _id: actor });
+        return;
+      }
+      const { actor: _, ...fields } = session;
+      await retryUpsert(() =>
+        sessions.replaceOne({ _id: actor }, { ...fields, v: STORED_VERSION }, { upsert: true }),
+      );
+    },
+    async versions(key, limit) {
+      const found = await unread(m.FlowHead).findOne({ _id: key });
+      if (!found || limit < 1) return [];
+      const newest = readOne(flowHeads, found, onCorrupt).version;
+      // Exact lookups down from the head, a few at once (a query by key would scan every definition on the
+      // embedded server); a version published since the head was read is not listed.
+      const docs: UnreadDoc[] = [];
+      for (let top = newest; top >= 1 && docs.length < limit; ) {
+        const from = top;
+        const batch = await Promise.all(
+          Array.from({ length: Math.min(VERSIONS_AT_ONCE, from, limit - docs.length) }, (_, i) =>
+            unread(m.Flow).findOne({ _id: `${key}@${from - i}` }, { projection: VERSION_FIELDS }),
+          ),
+        );
+        top -= batch.length;
+        for (const doc of batch) if (doc) docs.push(doc);
+      }
+      return readMany(flowVersions, docs, onCorrupt).map((d) => ({
+        version: d.version,
+        hash: d.hash,
+        publishedAt: d.publishedAt.toISOString(),
+        publishedBy: d.publishedBy,
+      }));
+    },
+  };
+}
+
 export interface MongoStoresOptions {
   /** This process is the database's only writer (the embedded server it started): it may keep what it wrote. */
   readonly soleWriter?: boolean;
   /**
    * Told about every stored document that cannot be read (default: a process warning). A lookup by id then
-   * throws the same `STORE_CORRUPT` error, except for respondent profiles and open-alert pointers, which read
-   * as absent; listings skip the document.
+   * throws the same `STORE_CORRUPT` error, except for respondent profiles, open-alert pointers and admin sessions,
+   * which read as absent (as do the heads of revisioned records, which are then looked up by key); listings
+   * skip the document.
    */
   readonly onCorrupt?: (error: StoreCorruptError) => void;
 }
@@ -392,6 +645,7 @@ export function createMongoStores(
     flows: flowStore(models, onCorrupt),
     audit: auditLog(models, onCorrupt),
     alerts: alertStore(models, onCorrupt),
+    admin: adminStore(models, onCorrupt),
   };
 }
 

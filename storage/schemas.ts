@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { AdminGrant, AdminSession, FlowControl } from "../core/admin/types.ts";
 import type { AlertRecord } from "../core/alerts/alert.ts";
 import type { ConversationState } from "../core/engine/state.ts";
 import { ZBand, ZFlowDefinition, ZLocalizedText, ZSentimentLabel } from "../core/flow/schema.ts";
@@ -85,6 +86,7 @@ export const ZConversationState = z.object({
   failures: z.number().int(),
   selection: z.array(z.string()),
   taggedButtons: z.literal(true).optional(),
+  test: z.literal(true).optional(),
   alertsFired: z.array(z.string()),
   startedAt: ZIsoInstant,
   updatedAt: ZIsoInstant,
@@ -194,6 +196,40 @@ export const ZAlertRecord = z.object({
     .optional(),
 });
 
+/** Core's `FlowDraft`; its definition is read like a published one (see {@link ZFlowDoc}). */
+const ZFlowDraft = z.object({
+  definition: z.object(ZFlowDefinition.shape),
+  basedOn: z.number().int(),
+  edits: z.number().int(),
+  editedBy: z.string(),
+  editedAt: ZIsoInstant,
+});
+
+/** Core's `FlowControl`, stored as it is in each of its revisions. */
+const flowControlFields = {
+  key: z.string(),
+  rev: z.number().int(),
+  live: z.number().int(),
+  enabled: z.boolean(),
+  seededHash: z.string().optional(),
+  adminOwned: z.boolean(),
+  draft: ZFlowDraft.optional(),
+  updatedBy: z.string(),
+  updatedAt: ZIsoInstant,
+};
+
+export const ZAdminGrant = z.object({ id: z.string(), addedBy: z.string(), addedAt: ZIsoInstant });
+
+export const ZAdminSession = z.object({
+  actor: z.string(),
+  kind: z.literal("text"),
+  flow: z.string(),
+  target: z.string(),
+  locale: ZLocale,
+  edits: z.number().int(),
+  startedAt: ZIsoInstant,
+});
+
 // ─── The stored documents, current version ─────────────────────────────────────────────────────────────────
 
 /** One conversation in progress: `_id` is the respondent's key. Tiny; written only at start and end. */
@@ -265,6 +301,8 @@ export const ZAuditDoc = z.object({
   actor: z.string(),
   action: z.string(),
   target: z.string(),
+  /** The flow the entry concerns; absent on entries from before entries named it. */
+  flow: z.string().optional(),
   detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 
@@ -281,6 +319,33 @@ export const ZAlertDoc = z.object({
 
 /** A respondent's open alert, `_id` = respondent key. */
 export const ZAlertPointerDoc = z.object({ _id: z.string(), v: ZV, alertId: z.string(), at: z.date() });
+
+/** What `versions` reads of a published flow: all but its definition. */
+export const ZFlowVersionDoc = ZFlowDoc.omit({ definition: true });
+
+/**
+ * One revision of a flow's control record, never changed once written: `_id` = `key#rev` (see the admin store
+ * in storage/mongo-stores.ts).
+ */
+export const ZFlowControlDoc = z.object({ _id: z.string(), v: ZV, ...flowControlFields });
+
+/** One revision of the admins added by command, never changed once written: `_id` = `admins#rev`. */
+export const ZAdminGrantsDoc = z.object({
+  _id: z.string(),
+  v: ZV,
+  key: z.string(),
+  rev: z.number().int(),
+  grants: z.array(ZAdminGrant),
+});
+
+/**
+ * The head of a revisioned record (`_id` = its key): a revision already stored, raised after each save. A hint
+ * that may lag behind the newest revision, never run ahead of it.
+ */
+export const ZRevisionHeadDoc = z.object({ _id: z.string(), v: ZV, rev: z.number().int() });
+
+/** An admin's guided edit waiting for text, `_id` = the admin (`platform:userId`). */
+export const ZAdminSessionDoc = ZAdminSession.omit({ actor: true }).extend({ _id: z.string(), v: ZV });
 
 /**
  * A stored document's type: what its schema yields, deeply read-only so core's (read-only) values can be
@@ -305,6 +370,10 @@ export type FlowHeadDoc = Stored<typeof ZFlowHeadDoc>;
 export type AuditDoc = Stored<typeof ZAuditDoc>;
 export type AlertDoc = Stored<typeof ZAlertDoc>;
 export type AlertPointerDoc = Stored<typeof ZAlertPointerDoc>;
+export type FlowControlDoc = Stored<typeof ZFlowControlDoc>;
+export type AdminGrantsDoc = Stored<typeof ZAdminGrantsDoc>;
+export type RevisionHeadDoc = Stored<typeof ZRevisionHeadDoc>;
+export type AdminSessionDoc = Stored<typeof ZAdminSessionDoc>;
 
 // ─── Version 1 (no `v`): what differs, and how it becomes the current shape ─────────────────────────────────
 
@@ -420,6 +489,21 @@ export const alertPointers = shape<Out<typeof ZAlertPointerDoc>>("open_alerts", 
   1: unchangedSince1(ZAlertPointerDoc),
   2: ZAlertPointerDoc,
 });
+export const flowVersions = shape<Out<typeof ZFlowVersionDoc>>("flows", {
+  1: unchangedSince1(ZFlowVersionDoc),
+  2: ZFlowVersionDoc,
+});
+
+// Collections added in version 2: no document of theirs was ever stored without `v`.
+export const flowControls = shape<Out<typeof ZFlowControlDoc>>("flow_controls", { 2: ZFlowControlDoc });
+export const flowControlHeads = shape<Out<typeof ZRevisionHeadDoc>>("flow_control_heads", {
+  2: ZRevisionHeadDoc,
+});
+export const adminGrants = shape<Out<typeof ZAdminGrantsDoc>>("admin_grants", { 2: ZAdminGrantsDoc });
+export const adminGrantHeads = shape<Out<typeof ZRevisionHeadDoc>>("admin_grant_heads", {
+  2: ZRevisionHeadDoc,
+});
+export const adminSessions = shape<Out<typeof ZAdminSessionDoc>>("admin_sessions", { 2: ZAdminSessionDoc });
 
 /**
  * A stored document that cannot be read: not the shape its version says, or a version this build does not
@@ -499,5 +583,8 @@ export type StoredShapesMatchCore = [
   Assert<Same<z.output<typeof ZChannel>, Channel>>,
   Assert<Same<z.output<typeof ZAlertRecord>, AlertRecord>>,
   Assert<Same<Omit<z.output<typeof ZAuditDoc>, "v">, AuditEntry>>,
+  Assert<Same<Omit<z.output<typeof ZFlowControlDoc>, "_id" | "v">, FlowControl>>,
+  Assert<Same<z.output<typeof ZAdminGrant>, AdminGrant>>,
+  Assert<Same<z.output<typeof ZAdminSession>, AdminSession>>,
   Assert<Same<z.output<typeof ZRespondentDoc>["locale"], RespondentProfile["locale"]>>,
 ];

@@ -1,4 +1,5 @@
 import type { types } from "@slack/bolt";
+import type { AdminMessage } from "../../core/admin/types.ts";
 import type { AlertRecord } from "../../core/alerts/alert.ts";
 import { type StaffMessageKey, staffText } from "../../core/alerts/messages.ts";
 import type { Digest } from "../../core/alerts/service.ts";
@@ -14,7 +15,7 @@ import {
 } from "../../core/alerts/view.ts";
 import { LANGUAGE_NAMES } from "../../core/i18n/messages.ts";
 import type { Locale } from "../../core/locale.ts";
-import { chunkText, cutText } from "../../core/text/cut.ts";
+import { chunkText, cutText, wellFormed } from "../../core/text/cut.ts";
 import { themeLabel } from "../../core/themes/themes.ts";
 import type { OutboundMessage } from "../../core/types.ts";
 import { layoutRows } from "../kit/layout.ts";
@@ -48,12 +49,29 @@ export const ACTION = {
   resolve: "cx_alert_resolve",
   fullComment: "cx_alert_full",
   open: "cx_alert_open",
+  /** Admin buttons (`cx_admin_<n>`): the button's value is the admin payload (`cx:…`). */
+  admin: "cx_admin",
 } as const;
 export const VIEW = { reply: "cx_reply", resolve: "cx_resolve" } as const;
 
 /** Escapes text for mrkdwn, so customer text can never mention `@channel` or forge a link. */
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/**
+ * What a person typed, from Slack's encoding of it (message events and slash commands): `&amp;`, `&lt;` and
+ * `&gt;` decoded, and links Slack marked up (`<https://example.com|example.com>`, `<mailto:a@b.c>`) as their
+ * label, or their address when they have none. Mentions (`<@U…>`, `<#C…>`) are kept as they came.
+ */
+export function typedText(text: string): string {
+  return text
+    .replace(/<((?:https?|mailto):[^|>\s]+)(?:\|([^>]*))?>/g, (_, url: string, label?: string) =>
+      label === undefined || label === "" ? url : label,
+    )
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 }
 
 /** Cuts text to `max` UTF-16 units at a grapheme boundary (lone surrogates replaced), marking the cut with an ellipsis. */
@@ -387,4 +405,78 @@ export function fullCommentModal(text: string, locale: Locale): types.ModalView 
     close: plain(staffText(locale, "close"), SLACK_LIMITS.modalTitle),
     blocks: plainSections(text, SLACK_LIMITS.modalBlocks),
   };
+}
+
+// ——— admin replies ———
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/**
+ * Text as escaped mrkdwn in consecutive pieces of at most `max` characters once escaped (Slack counts the
+ * entities), broken between lines where possible and never inside an entity or a grapheme.
+ */
+export function escapedPieces(text: string, max: number): string[] {
+  const pieces: string[] = [];
+  let current = "";
+  const flush = () => {
+    if (current !== "") pieces.push(current);
+    current = "";
+  };
+  for (const [i, line] of wellFormed(text).split("\n").entries()) {
+    const escaped = escapeMrkdwn(line);
+    const joiner = i === 0 ? "" : "\n";
+    if (current.length + joiner.length + escaped.length <= max) {
+      current += joiner + escaped;
+      continue;
+    }
+    flush();
+    if (escaped.length <= max) {
+      current = escaped;
+      continue;
+    }
+    for (const { segment } of graphemes.segment(line)) {
+      const piece = escapeMrkdwn(segment);
+      if (current.length + piece.length > max) flush();
+      current += piece;
+    }
+  }
+  flush();
+  return pieces;
+}
+
+/** One Slack message of an admin reply: its notification text and blocks. */
+export interface SlackMessageParts {
+  readonly text: string;
+  readonly blocks: Block[];
+}
+
+/**
+ * An admin reply as Slack messages: its text as mrkdwn sections (escaped, so `<flow>` is shown, never read as
+ * a link or a mention; at most 3000 characters a section), then one actions block per row of buttons (at most
+ * 25 a block) with their style. Usually one message; a text longer than a message's 50 blocks goes on in
+ * more, the buttons under the last. Each button's value is the admin payload, its action id `cx_admin_<n>`.
+ */
+export function adminMessageParts(message: AdminMessage): SlackMessageParts[] {
+  const actions: Block[] = [];
+  let index = 0;
+  for (const row of message.buttons ?? []) {
+    for (let i = 0; i < row.length; i += SLACK_LIMITS.actionsElements) {
+      const elements = row
+        .slice(i, i + SLACK_LIMITS.actionsElements)
+        .map((b) => button(b.label, `${ACTION.admin}_${index++}`, b.payload, b.style));
+      actions.push({ type: "actions", block_id: `cx_admin_row_${actions.length}`, elements });
+    }
+  }
+  const sections: Block[] = escapedPieces(message.text, SLACK_LIMITS.sectionText).map((text) => ({
+    type: "section",
+    text: { type: "mrkdwn", text, verbatim: true },
+  }));
+  const room = SLACK_LIMITS.messageBlocks;
+  const parts: Block[][] = [];
+  for (let i = 0; i < sections.length; i += room) parts.push(sections.slice(i, i + room));
+  const last = parts.at(-1);
+  if (last && last.length + actions.length <= room) last.push(...actions.slice(0, room));
+  else if (actions.length > 0) parts.push(actions.slice(0, room));
+  const fallback = escapedPieces(message.text, SLACK_LIMITS.sectionText)[0] ?? "";
+  return parts.map((blocks) => ({ text: fallback, blocks }));
 }

@@ -8,6 +8,8 @@ const IDEMPOTENT = new Set([
   "auth.test",
   "chat.update",
   "conversations.open",
+  // Only hands out an upload URL; an unused one expires.
+  "files.getUploadURLExternal",
   "users.info",
   "views.open",
   "views.update",
@@ -55,6 +57,12 @@ export function withRetryPolicy(client: webApi.WebClient, logger: Logger, attemp
   client.chat.update = wrap("chat.update", client.chat.update);
   client.conversations.open = wrap("conversations.open", client.conversations.open);
   client.users.info = wrap("users.info", client.users.info);
+  // files.uploadV2 calls these two by name (the bytes go to the URL the first one returns).
+  client.files.getUploadURLExternal = wrap("files.getUploadURLExternal", client.files.getUploadURLExternal);
+  client.files.completeUploadExternal = wrap(
+    "files.completeUploadExternal",
+    client.files.completeUploadExternal,
+  );
   client.views.open = wrap("views.open", client.views.open);
 }
 

@@ -281,11 +281,11 @@ export function parseSlackBody(
 /** The action ids, view callback ids and slash commands cxbot's listeners in slack.ts answer. */
 export const SLACK_LISTENS = {
   action: (id: string): boolean =>
-    new RegExp(`^${ACTION.answer}_\\d+$`).test(id) ||
-    (Object.values(ACTION) as string[]).some((a) => a !== ACTION.answer && a === id),
+    new RegExp(`^(${ACTION.answer}|${ACTION.admin})_\\d+$`).test(id) ||
+    (Object.values(ACTION) as string[]).some((a) => a !== ACTION.answer && a !== ACTION.admin && a === id),
   view: (callbackId: string): boolean => (Object.values(VIEW) as string[]).includes(callbackId),
   command: (command: string): boolean =>
-    /^\/(feedback|survey|skip|stop|language|help|restart)$/.test(command),
+    /^\/(feedback|survey|skip|stop|language|help|restart|cx)$/.test(command),
 } as const;
 
 /**

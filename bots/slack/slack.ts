@@ -7,15 +7,18 @@ import {
   HTTPReceiver,
   LogLevel,
   type Receiver,
+  type RespondFn,
   SocketModeReceiver,
   type webApi,
 } from "@slack/bolt";
 import { z } from "zod";
-import type { AdminService } from "../../core/admin/types.ts";
+import { isAdminPayload } from "../../core/admin/service.ts";
+import type { AdminActor, AdminInput, AdminMessage, AdminService } from "../../core/admin/types.ts";
 import type { Actor, AlertActionError } from "../../core/alerts/alert.ts";
 import { ACTION_ERROR_KEY, staffText } from "../../core/alerts/messages.ts";
 import type { AlertNotifier, AlertService } from "../../core/alerts/service.ts";
 import { BoundedMap } from "../../core/bounded-map.ts";
+import { parseText } from "../../core/commands.ts";
 import { t } from "../../core/i18n/messages.ts";
 import type { Locale } from "../../core/locale.ts";
 import { CxError } from "../../core/result.ts";
@@ -25,8 +28,10 @@ import type { InboundInput, RespondentRef } from "../../core/types.ts";
 import type { PlatformAdapter, PlatformCapabilities } from "../contract.ts";
 import { createResponder, type SurveySurface } from "../kit/responder.ts";
 import type { Logger } from "../logger.ts";
+import { slackAttachment, uploadFile, ZSlackFile } from "./admin.ts";
 import {
   ACTION,
+  adminMessageParts,
   alertBlocks,
   alertFallback,
   answeredBlocks,
@@ -40,6 +45,7 @@ import {
   SLACK_LIMITS,
   summaryBlocks,
   surveyBlocks,
+  typedText,
   VIEW,
 } from "./blocks.ts";
 import { boltErrorHandlers, boltLogFields, socketModeErrorHandlers } from "./bolt-logging.ts";
@@ -103,11 +109,17 @@ const ZDmMessage = z.object({
   channel: z.string().min(1),
   channel_type: z.literal("im"),
   user: z.string().min(1),
-  text: z.string().max(40_000).default(""),
+  /** As typed (Slack encodes `&`, `<`, `>` and marks up links). */
+  text: z.string().max(40_000).default("").transform(typedText),
   ts: z.string(),
   /** Edits, joins and the bot's own posts carry a subtype or a bot id: not answers. */
   subtype: z.string().optional(),
   bot_id: z.string().optional(),
+});
+/** A file shared in the DM: the only message with a subtype cxbot reads (an admin's `/cx import` file). */
+const ZFileShare = ZDmMessage.extend({
+  subtype: z.literal("file_share"),
+  files: z.array(ZSlackFile).min(1).max(20),
 });
 const ZAlertId = z.string().min(1).max(100);
 
@@ -241,6 +253,24 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
         blocks: answeredBlocks(text, notice),
       });
     },
+    async postFile(channel, message, file) {
+      // A file carries a caption but no buttons: a reply with buttons goes first as its own message.
+      const withButtons = (message.buttons ?? []).some((row) => row.length > 0);
+      if (withButtons) await postAdmin(channel, message);
+      await uploadFile(client, channel, file, withButtons ? undefined : message.text);
+    },
+  };
+
+  /** An admin reply as a message in a conversation (the admin's DM with the app). */
+  const postAdmin = async (channel: string, message: AdminMessage): Promise<void> => {
+    for (const part of adminMessageParts(message))
+      await client.chat.postMessage({
+        channel,
+        text: part.text,
+        blocks: part.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+      });
   };
   /** The admin service, attached once the app has built it (`attachAdmin`). */
   let adminService: AdminService | undefined;
@@ -277,13 +307,131 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       return;
     }
     const m = parsed.data;
-    if (m.subtype !== undefined || m.bot_id !== undefined) return;
+    if (m.bot_id !== undefined) return;
     const eventId = `${body.team_id}:${body.event_id}`;
+    if (m.subtype === "file_share") {
+      onFileShare(event, eventId);
+      return;
+    }
+    if (m.subtype !== undefined) return;
     afterAck("dm", async () => {
       const respondent = await respondentOf(m.user, m.channel);
       await responder.respond(eventOf(eventId, respondent, { type: "text", text: m.text }, m.ts), m.channel);
     });
   });
+
+  /**
+   * A file shared in the DM with `/cx import <flow>` as its message: handed on with the file as the request's
+   * attachment (the responder routes it to the admin service). Other shared files are not answers: ignored.
+   */
+  const onFileShare = (event: unknown, eventId: string): void => {
+    const parsed = ZFileShare.safeParse(event);
+    if (!parsed.success) {
+      logger.debug({ issues: parsed.error.issues.map((i) => i.path.join(".")) }, "slack file share ignored");
+      return;
+    }
+    const m = parsed.data;
+    const [file] = m.files;
+    if (!file || parseText(m.text, config.defaultLocale).type !== "admin") return;
+    const attachment = slackAttachment(file, { token: config.token, apiUrl: config.apiUrl });
+    afterAck("admin file", async () => {
+      const respondent = await respondentOf(m.user, m.channel);
+      const event = eventOf(eventId, respondent, { type: "text", text: m.text }, m.ts);
+      await responder.respond(event, m.channel, undefined, { attachment });
+    });
+  };
+
+  // ——— admin commands ———
+
+  /** The admin who ran `/cx` or pressed an admin button; their DM is where a survey they try goes. */
+  const adminActorOf = async (userId: string): Promise<AdminActor> => {
+    const r = await respondentOf(userId);
+    return {
+      channel: "slack",
+      userId,
+      ...(r.chatId === undefined ? {} : { chatId: r.chatId }),
+      ...(r.displayName === undefined ? {} : { displayName: r.displayName }),
+      ...(r.languageTag === undefined ? {} : { languageTag: r.languageTag }),
+    };
+  };
+
+  /**
+   * Carries out a `/cx` command or an admin button press and answers privately: ephemerally, through the
+   * request's response_url; an exported flow is uploaded into the admin's DM. When a pressed button leaves a
+   * guided edit waiting for the admin's next message, the reply goes to the DM instead: plain messages reach
+   * the app only there.
+   */
+  const answerAdmin = async (
+    eventId: string,
+    userId: string,
+    input: AdminInput,
+    respond: RespondFn | undefined,
+  ): Promise<void> => {
+    const admin = adminService;
+    if (!admin) {
+      logger.warn({ code: "SLACK_NO_ADMIN" }, "an admin request before the admin service was attached");
+      return;
+    }
+    const actor = await adminActorOf(userId);
+    const outcome = await admin.handle({
+      eventId: `slack:${eventId}`,
+      actor,
+      input,
+      receivedAt: new Date(),
+    });
+    if (outcome.status === "duplicate") return;
+    const dm = actor.chatId ?? (await dmOf(userId));
+    const toDm =
+      respond === undefined ||
+      (outcome.status === "handled" && input.type === "press" && (await admin.awaitsText(actor)));
+    for (const message of outcome.messages) {
+      if (toDm) await postAdmin(dm, message);
+      else
+        for (const part of adminMessageParts(message))
+          await respond({
+            response_type: "ephemeral",
+            replace_original: false,
+            text: part.text,
+            blocks: part.blocks,
+          });
+      if (message.file) await uploadFile(client, dm, message.file, message.text);
+    }
+  };
+
+  // `/cx <subcommand>` anywhere (docs/slack-app-manifest.yaml). A slash command has no event id: its trigger id
+  // names this one invocation.
+  app.command("/cx", async ({ command, ack, respond }) => {
+    await ack();
+    afterAck("admin command", () =>
+      answerAdmin(
+        `${command.team_id}:cx:${command.trigger_id}`,
+        command.user_id,
+        { type: "command", text: typedText(command.text) },
+        respond,
+      ),
+    );
+  });
+
+  /** An admin button: its value is the admin payload (`cx:…`), as it came back (the service checks it). */
+  const onAdminPress = (body: BlockAction<ButtonAction>, action: ButtonAction, respond: RespondFn): void => {
+    afterAck("admin button", () =>
+      answerAdmin(
+        `${body.team?.id ?? "-"}:act:${body.user.id}:${action.action_ts}`,
+        body.user.id,
+        { type: "press", payload: action.value ?? "" },
+        // bolt gives respond() only with a response_url (every message has one).
+        body.response_url === undefined ? undefined : respond,
+      ),
+    );
+  };
+
+  app.action<BlockAction<ButtonAction>>(
+    new RegExp(`^${ACTION.admin}_\\d+$`),
+    async ({ ack, body, action, respond }) => {
+      await ack();
+      onAdminPress(body, action, respond);
+    },
+  );
 
   // `/feedback [flow] [lang]` anywhere (or `/survey`, where a workspace already uses /feedback), and `/skip`,
   // `/stop`, `/language fa`, `/help`, `/restart` (see docs/slack-app-manifest.yaml): handed to the core as the
@@ -293,7 +441,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     afterAck("slash command", async () => {
       const respondent = await respondentOf(command.user_id);
       const dm = respondent.chatId ?? (await dmOf(command.user_id));
-      const line = `${command.command} ${cutText(command.text, 200)}`.trim();
+      const line = `${command.command} ${cutText(typedText(command.text), 200)}`.trim();
       const result = await responder.respond(
         eventOf(`${command.team_id}:cmd:${command.trigger_id}`, respondent, { type: "text", text: line }),
         dm,
@@ -307,8 +455,13 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   // Surveys: a pressed answer button. Slack's acknowledgement is the HTTP answer bolt gives at once.
   app.action<BlockAction<ButtonAction>>(
     new RegExp(`^${ACTION.answer}_\\d+$`),
-    async ({ ack, body, action }) => {
+    async ({ ack, body, action, respond }) => {
       await ack();
+      // An admin reply the survey responder posted in a DM (its buttons are command choices).
+      if (isAdminPayload(action.value ?? "")) {
+        onAdminPress(body, action, respond);
+        return;
+      }
       const channel = body.channel?.id ?? body.container.channel_id;
       const messageTs = body.message?.ts ?? body.container.message_ts;
       if (typeof channel !== "string") return;

@@ -26,6 +26,19 @@ const ZChat = z.object({
   type: z.enum(["private", "group", "supergroup", "channel"]),
 });
 
+/**
+ * A general file (core.telegram.org/bots/api#document): what an admin attaches to `/cx import`. `file_size` can
+ * exceed 2^31 but has at most 52 significant bits (the Bot API's words), so a safe integer.
+ */
+export const ZDocument = z.object({
+  file_id: z.string().min(1).max(512),
+  file_unique_id: z.string().min(1).max(512),
+  file_name: z.string().max(1024).optional(),
+  mime_type: z.string().max(255).optional(),
+  file_size: z.number().int().nonnegative().safe().optional(),
+});
+export type TelegramDocument = z.infer<typeof ZDocument>;
+
 const ZMessage = z.object({
   message_id: z.number().int().safe(),
   date: z.number().int(),
@@ -33,6 +46,11 @@ const ZMessage = z.object({
   /** Absent only in channel posts, which arrive as `channel_post`, never as `message`. */
   from: ZUser,
   text: z.string().max(65_536).optional(),
+  /** A file, with its `caption` (where an admin types `/cx import <flow>`). */
+  document: ZDocument.optional(),
+  caption: z.string().max(65_536).optional(),
+  /** Only who wrote the message replied to: a group message replying to the bot may be an admin's text. */
+  reply_to_message: z.object({ message_id: z.number().int().safe(), from: ZUser.optional() }).optional(),
 });
 
 const ZCallbackQuery = z.object({

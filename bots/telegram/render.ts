@@ -4,6 +4,8 @@ import { layoutRows, splitText as splitAt } from "../kit/layout.ts";
 /** Telegram's limits (Bot API): message text, callback_data bytes, deep-link payload. */
 export const TELEGRAM_TEXT_LIMIT = 4096;
 export const CALLBACK_DATA_MAX_BYTES = 64;
+/** A media caption: 0–1024 characters after entities parsing (sendDocument). */
+export const TELEGRAM_CAPTION_LIMIT = 1024;
 /** Scale buttons a row: NPS 0–10 as 6 + 5, CES 1–7 on one row (Telegram allows 8). */
 export const TELEGRAM_CAPABILITIES_ROW = 7;
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Telegraf, TelegramError } from "telegraf";
-import type { AdminService } from "../../core/admin/types.ts";
+import { isAdminPayload } from "../../core/admin/service.ts";
+import type { AdminActor, AdminAttachment, AdminService } from "../../core/admin/types.ts";
 import { parseText, SURVEY_COMMANDS, startPayload } from "../../core/commands.ts";
 import { t } from "../../core/i18n/messages.ts";
 import { LOCALES, type Locale, matchLocale } from "../../core/locale.ts";
@@ -8,11 +9,18 @@ import type { SurveyService } from "../../core/service.ts";
 import { cutText } from "../../core/text/cut.ts";
 import type { InboundInput, RespondentRef } from "../../core/types.ts";
 import { type PlatformAdapter, type PlatformCapabilities, PlatformError } from "../contract.ts";
+import { asOutbound } from "../kit/admin.ts";
 import { createResponder, type Press, type SurveySurface } from "../kit/responder.ts";
 import { type CallPolicy, callPlatform } from "../kit/retry.ts";
 import type { Logger } from "../logger.ts";
-import { admitTelegramUpdate } from "./inbound.ts";
-import { keyboardRows, splitText, TELEGRAM_CAPABILITIES_ROW, TELEGRAM_TEXT_LIMIT } from "./render.ts";
+import { admitTelegramUpdate, type TelegramDocument, ZDocument } from "./inbound.ts";
+import {
+  keyboardRows,
+  splitText,
+  TELEGRAM_CAPABILITIES_ROW,
+  TELEGRAM_CAPTION_LIMIT,
+  TELEGRAM_TEXT_LIMIT,
+} from "./render.ts";
 
 export interface TelegramAdapterConfig {
   readonly token: string;
@@ -68,6 +76,29 @@ const MAX_WEBHOOK_BODY = 1_000_000;
 
 /** Answering a callback query within Telegram's window: a plain answer after this long if the work is slow. */
 const CALLBACK_DEADLINE_MS = 2000;
+
+/**
+ * The largest file `/cx import` downloads (the admin service's limit; Telegram's getFile serves up to 20 MB). A
+ * document whose `file_size` says more is not downloaded at all; a download is cut after one byte more.
+ */
+const IMPORT_MAX_BYTES = 256 * 1024;
+const DOWNLOAD_TIMEOUT_MS = 30_000;
+
+/**
+ * Where a reply goes: a chat id, or `<userId>|<groupId>` for an admin's reply to something done in a group —
+ * their private chat when the bot may write there (they started it), else the group.
+ */
+const privatelyElse = (userId: number, groupId: number): string => `${userId}|${groupId}`;
+const routeOf = (address: string): { readonly chat: string; readonly fallback?: string } => {
+  const [chat = address, fallback] = address.split("|");
+  return fallback === undefined ? { chat } : { chat, fallback };
+};
+
+/** The bot may not write to this chat: the user never started it (403), blocked it (403), or it is unknown. */
+const unreachable = (error: unknown): boolean =>
+  error instanceof PlatformError &&
+  error.kind === "refused" &&
+  (error.code === "TELEGRAM_403" || /chat not found/i.test(error.message));
 
 /** What the Bot API said, as a {@link PlatformError}: 429 waits, 5xx and the network retry, the rest refuse. */
 function classify(error: unknown, method: string): PlatformError {
@@ -130,37 +161,87 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     }
   };
 
+  /**
+   * Sends the first call of a reply to the address's chat, or, when that is an admin's private chat the bot may
+   * not write to, to the group they wrote in; returns the chat that took it (the rest of the reply goes there).
+   */
+  const reach = async (address: string, first: (chat: string) => Promise<void>): Promise<string> => {
+    const { chat, fallback } = routeOf(address);
+    try {
+      await first(chat);
+      return chat;
+    } catch (error) {
+      if (fallback === undefined || !unreachable(error)) throw error;
+      logger.info({ code: "TELEGRAM_ADMIN_IN_GROUP" }, "admin reply sent in the group: no private chat");
+      await first(fallback);
+      return fallback;
+    }
+  };
+
   const surface: SurveySurface<number> = {
-    async post(chat, message) {
+    async post(address, message) {
       const parts = splitText(message.text);
       const rows = keyboardRows(message);
       let ref: number | undefined;
-      for (const [i, part] of parts.entries()) {
+      const send = async (chat: string, i: number): Promise<void> => {
         const last = i === parts.length - 1;
         const sent = await call("sendMessage", SEND, () =>
-          bot.telegram.sendMessage(chat, part, {
+          bot.telegram.sendMessage(chat, parts[i] ?? "", {
             ...(last && rows.length > 0 ? { reply_markup: { inline_keyboard: rows } } : {}),
           }),
         );
         if (last && rows.length > 0) ref = sent.message_id;
-      }
+      };
+      const chat = await reach(address, (c) => send(c, 0));
+      for (let i = 1; i < parts.length; i++) await send(chat, i);
       return ref;
     },
-    async closeAnswered(chat, messageId, text, label) {
+    // Edits are of survey questions, which are only in private chats (a plain chat id).
+    async closeAnswered(address, messageId, text, label) {
       await edit("editMessageText", () =>
         bot.telegram.editMessageText(
-          chat,
+          routeOf(address).chat,
           messageId,
           undefined,
           cutText(`${text}\n\n✓ ${label}`, TELEGRAM_TEXT_LIMIT),
         ),
       );
     },
-    async closeStale(chat, messageId) {
+    async closeStale(address, messageId) {
       // The toast says it; only the buttons go, so they are not pressed again.
       await edit("editMessageReplyMarkup", () =>
-        bot.telegram.editMessageReplyMarkup(chat, messageId, undefined, undefined),
+        bot.telegram.editMessageReplyMarkup(routeOf(address).chat, messageId, undefined, undefined),
       );
+    },
+    /**
+     * An exported flow: the file uploaded as a document (multipart), the reply as its caption with the buttons.
+     * A reply longer than a caption (1024 characters) goes first as a message of its own.
+     */
+    async postFile(address, message, file) {
+      const rows = keyboardRows(asOutbound(message));
+      const text = message.text.trim();
+      const captioned = text.length <= TELEGRAM_CAPTION_LIMIT;
+      const upload = async (chat: string): Promise<void> => {
+        await call("sendDocument", SEND, () =>
+          bot.telegram.sendDocument(
+            chat,
+            { source: Buffer.from(file.content, "utf8"), filename: file.name },
+            {
+              ...(captioned && text !== "" ? { caption: text } : {}),
+              ...(rows.length > 0 ? { reply_markup: { inline_keyboard: rows } } : {}),
+            },
+          ),
+        );
+      };
+      if (captioned) {
+        await reach(address, upload);
+        return;
+      }
+      const { buttons: _onTheFile, ...bare } = message;
+      const chat = await reach(address, async (c) => {
+        await surface.post(c, asOutbound(bare));
+      });
+      await upload(chat);
     },
   };
   /** The admin service, attached once the app has built it (`attachAdmin`). */
@@ -213,23 +294,124 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
     );
   };
 
+  /** Downloads a document (getFile, then the file link), at most {@link IMPORT_MAX_BYTES} and one byte. */
+  const download = async (document: TelegramDocument): Promise<string> => {
+    const refuse = (message: string, code: string) =>
+      new PlatformError("telegram", "getFile", "refused", message, { code });
+    if ((document.file_size ?? 0) > IMPORT_MAX_BYTES)
+      throw refuse("the file is over the import limit", "TELEGRAM_FILE_TOO_BIG");
+    const file = await call("getFile", EDIT, () => bot.telegram.getFile(document.file_id));
+    // Without a path Telegram will not serve the file (over 20 MB).
+    if (file.file_path === undefined) throw refuse("no file_path to download", "TELEGRAM_FILE_TOO_BIG");
+    const link = await bot.telegram.getFileLink(file);
+    // A local Bot API server (--local) answers with a path on its own disk, which this process cannot read.
+    if (link.protocol === "file:") throw refuse("a local Bot API file path", "TELEGRAM_FILE_LOCAL");
+    const bytes = await call("file download", EDIT, async () => {
+      let res: Response;
+      try {
+        res = await fetch(link, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+      } catch (error) {
+        // The link holds the token: the error names the host only.
+        throw new PlatformError("telegram", "file download", "network", `cannot reach ${link.host}`, {
+          cause: error,
+        });
+      }
+      if (!res.ok || !res.body) {
+        await res.body?.cancel();
+        const kind = res.status >= 500 || res.status === 429 ? "network" : "refused";
+        throw new PlatformError("telegram", "file download", kind, `HTTP ${res.status}`, {
+          code: `TELEGRAM_FILE_${res.status}`,
+        });
+      }
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      for await (const chunk of res.body) {
+        chunks.push(chunk);
+        size += chunk.byteLength;
+        if (size > IMPORT_MAX_BYTES) break;
+      }
+      return Buffer.concat(chunks).subarray(0, IMPORT_MAX_BYTES + 1);
+    });
+    // A file over the limit is returned cut (the admin service refuses it by its size); one that is not UTF-8
+    // cannot be a flow.
+    if (bytes.length > IMPORT_MAX_BYTES) return bytes.toString("latin1");
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch (error) {
+      throw refuse(`not UTF-8 text (${String(error)})`, "TELEGRAM_FILE_NOT_TEXT");
+    }
+  };
+
+  /** A document as `/cx import` takes it: downloaded only when the admin service asks. */
+  const attachmentOf = (raw: unknown): AdminAttachment | undefined => {
+    const parsed = ZDocument.safeParse(raw);
+    if (!parsed.success) {
+      logger.warn({ code: "TELEGRAM_BAD_DOCUMENT" }, "a document telegram does not send");
+      return undefined;
+    }
+    const document = parsed.data;
+    return {
+      name: document.file_name ?? document.file_unique_id,
+      size: document.file_size ?? 0,
+      read: () => download(document),
+    };
+  };
+
+  /** `/cx …` (or `/cx@thisbot …`; a command for another bot in a group is not ours). */
+  const isAdminCommand = (text: string): boolean => {
+    if (parseText(text, config.defaultLocale).type !== "admin") return false;
+    const mention = /^\s*\/\w+@(\w+)/.exec(text)?.[1];
+    return mention === undefined || mention.toLowerCase() === username.toLowerCase();
+  };
+
+  const actorOf = (from: { id: number }): AdminActor => ({ channel: "telegram", userId: String(from.id) });
+
   bot.on("message", async (ctx) => {
     const msg = ctx.message;
     const from = msg.from;
+    const text = "text" in msg ? msg.text : undefined;
+    // A document's caption is where an admin types `/cx import <flow>`; other captions are not read.
+    const caption = "document" in msg ? msg.caption : undefined;
+    const said = text ?? caption;
+    if (said === undefined) return;
+    const adminCommand = isAdminCommand(said);
+    const attachment = "document" in msg && adminCommand ? attachmentOf(msg.document) : undefined;
+    const extra = attachment ? { attachment } : undefined;
     if (ctx.chat.type !== "private") {
-      if ("text" in msg && /^\/(?:start|feedback)(?:@\w+)?(?=\s|$)/.test(msg.text))
-        await privateOnly(ctx.chat.id, from.language_code, msg.text);
+      // In a group only an admin is answered (in their private chat if the bot may write there, else in the
+      // group): `/cx …`, or text replying to the bot while a guided edit waits for it. Surveys are private.
+      const admin = adminService;
+      const replyToBot = "reply_to_message" in msg && String(msg.reply_to_message?.from?.id ?? "") === botId;
+      if (
+        admin &&
+        (adminCommand ||
+          (text !== undefined &&
+            caption === undefined &&
+            replyToBot &&
+            (await admin.awaitsText(actorOf(from)))))
+      ) {
+        const event = eventOf(
+          ctx.update.update_id,
+          respondentOf(from, from.id),
+          { type: "text", text: said },
+          msg.message_id,
+        );
+        await responder.respond(event, privatelyElse(from.id, ctx.chat.id), undefined, extra);
+        return;
+      }
+      if (text !== undefined && /^\/(?:start|feedback)(?:@\w+)?(?=\s|$)/.test(text))
+        await privateOnly(ctx.chat.id, from.language_code, text);
       return;
     }
-    if (!("text" in msg)) return;
+    if (text === undefined && !adminCommand) return;
     // Commands, deep links (`/start nps__order42`) and answers are all read by the core's one grammar.
     const event = eventOf(
       ctx.update.update_id,
       respondentOf(from, ctx.chat.id),
-      { type: "text", text: msg.text },
+      { type: "text", text: said },
       msg.message_id,
     );
-    await responder.respond(event, String(ctx.chat.id));
+    await responder.respond(event, String(ctx.chat.id), undefined, extra);
   });
 
   bot.on("callback_query", async (ctx) => {
@@ -258,13 +440,16 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
       text: "text" in message ? message.text : "",
       ack: answer,
     };
+    // An admin button in a group (where the admin's replies went when the bot could not write to them): the
+    // next reply again goes to them privately if it can.
+    const inGroup = message.chat.type !== "private" && isAdminPayload(data);
     try {
       await responder.respond(
-        eventOf(ctx.update.update_id, respondentOf(query.from, message.chat.id), {
+        eventOf(ctx.update.update_id, respondentOf(query.from, inGroup ? query.from.id : message.chat.id), {
           type: "choice",
           payload: data,
         }),
-        String(message.chat.id),
+        inGroup ? privatelyElse(query.from.id, message.chat.id) : String(message.chat.id),
         press,
       );
     } finally {

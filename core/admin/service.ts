@@ -13,14 +13,13 @@ import { toLocaleDigits } from "../text/digits.ts";
 import { diffFlows } from "./diff.ts";
 import { type EditError, fromTemplate, setAlertRules, setRoute, setText, textTargets } from "./edit.ts";
 import { type AdminCommand, type AdminParseError, parseAdminCommand } from "./grammar.ts";
-import { type AdminMessageKey, at } from "./messages.ts";
+import { type AdminMessageKey, argumentName, at, expectedText } from "./messages.ts";
 import { outlineFlow } from "./outline.ts";
 import { buildReport, renderReport } from "./report.ts";
 import {
   type AdminActor,
   type AdminButton,
   type AdminMessage,
-  type AdminOutcome,
   type AdminRequest,
   type AdminService,
   type AdminSession,
@@ -148,7 +147,7 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
         items.length > shown.length ? [say("diffMore", { count: items.length - shown.length })] : [];
       return [head, ...shown, ...more].join("\n");
     };
-    return { msg, say, button, when, lines };
+    return { locale, msg, say, button, when, lines };
   };
   type Replies = ReturnType<typeof replies>;
 
@@ -647,9 +646,10 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
       ];
     const parsed = importFlowYaml(source, cutText(file.name, 80), key);
     if (!parsed.ok) {
-      const problems = parsed.error.map(
-        (e) =>
-          `• ${e.path}${e.line === undefined ? "" : ` (${toLocaleDigits(`line ${e.line}`, r.msg("").locale)})`}: ${e.reason}`,
+      const problems = parsed.error.map((e) =>
+        e.line === undefined
+          ? `• ${e.path}: ${e.reason}`
+          : r.say("importProblem", { path: e.path, line: e.line, reason: e.reason }),
       );
       return [r.msg(r.lines(r.say("importErrors", { count: parsed.error.length }), problems))];
     }
@@ -680,6 +680,12 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
     locale: Locale | undefined,
   ): Promise<AdminMessage[]> => {
     const { chatId } = request.actor;
+    const control = await stores.admin.control(key);
+    if (!control) return [r.msg(r.say("unknownFlow", { flow: key }))];
+    // With a draft, the admin tries the draft: stored as a version (immutable, as any) but not made live.
+    const version = control.draft
+      ? (await flows.store(control.draft.definition, actorId(request.actor))).flow.version
+      : undefined;
     const result = await deps.operations.startSurvey(
       {
         channel: request.actor.channel,
@@ -688,11 +694,17 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
         ...(request.actor.displayName === undefined ? {} : { displayName: request.actor.displayName }),
         ...(request.actor.languageTag === undefined ? {} : { languageTag: request.actor.languageTag }),
       },
-      { flowKey: key, requestId: `try:${request.eventId}`, test: true, ...(locale ? { locale } : {}) },
+      {
+        flowKey: key,
+        requestId: `try:${request.eventId}`,
+        test: true,
+        ...(version === undefined ? {} : { version }),
+        ...(locale ? { locale } : {}),
+      },
     );
     if (result.status === "unknown-flow") return [r.msg(r.say("unknownFlow", { flow: key }))];
     if (result.status === "sent" || result.status === "duplicate")
-      return [r.msg(r.say("tryStarted", { flow: key }))];
+      return [r.msg(r.say(version === undefined ? "tryStarted" : "tryDraft", { flow: key }))];
     return [r.msg(r.say("tryFailed", { flow: key }))];
   };
 
@@ -768,13 +780,18 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
       case "ADMIN_UNKNOWN_COMMAND":
         return r.msg(r.say("unknownCommand", { word: e.argument ?? "" }));
       case "ADMIN_MISSING_ARGUMENT":
-        return r.msg(r.say("missingArgument", { command: e.subcommand ?? "", argument: e.argument ?? "" }));
+        return r.msg(
+          r.say("missingArgument", {
+            command: e.subcommand ?? "",
+            argument: argumentName(r.locale, e.argument ?? ""),
+          }),
+        );
       case "ADMIN_BAD_ARGUMENT":
         return r.msg(
           r.say("badArgument", {
             command: e.subcommand ?? "",
             value: e.argument ?? "",
-            expected: e.expected ?? "",
+            expected: expectedText(r.locale, e.expected ?? ""),
           }),
         );
       default: {

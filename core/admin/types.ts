@@ -1,6 +1,4 @@
-import type { FlowDefinition } from "../flow/schema.ts";
 import type { Locale } from "../locale.ts";
-import type { WriteResult } from "../ports.ts";
 import type { Channel } from "../types.ts";
 
 /**
@@ -101,87 +99,13 @@ export interface TextLimits {
   readonly message: number;
 }
 
-// ─── Storage ─────────────────────────────────────────────────────────────────────────────────────────────────
+// ─── Storage (declared with the other storage ports, re-exported here) ──────────────────────────────────────
 
-/** An unpublished edit of a flow. */
-export interface FlowDraft {
-  readonly definition: FlowDefinition;
-  /** The live version it was started from; `diff` compares against it. */
-  readonly basedOn: number;
-  /** 1 for a fresh draft, +1 per edit: what a guided edit or an exported file names to detect a conflict. */
-  readonly edits: number;
-  readonly editedBy: string;
-  /** ISO 8601. */
-  readonly editedAt: string;
-}
-
-/**
- * What admins control about a flow, as one revisioned record: which version is live, whether it can be
- * started, and its draft. Every change is a compare-and-set on `rev`.
- */
-export interface FlowControl {
-  readonly key: string;
-  /** 1 when created; every save names the revision it read. */
-  readonly rev: number;
-  /** The version new conversations start on. */
-  readonly live: number;
-  readonly enabled: boolean;
-  /** The content hash of the `flows/` file last seeded from, so an unchanged file is not published again. */
-  readonly seededHash?: string;
-  /** Set once an admin published, rolled back or imported: from then on the database wins over the file. */
-  readonly adminOwned: boolean;
-  readonly draft?: FlowDraft;
-  readonly updatedBy: string;
-  /** ISO 8601. */
-  readonly updatedAt: string;
-}
-
-/** An admin added with `/cx admins add`. */
-export interface AdminGrant {
-  /** `platform:userId`. */
-  readonly id: string;
-  readonly addedBy: string;
-  /** ISO 8601. */
-  readonly addedAt: string;
-}
-
-/** A guided edit waiting for the admin's next plain message. */
-export interface AdminSession {
-  /** `platform:userId`. */
-  readonly actor: string;
-  readonly kind: "text";
-  readonly flow: string;
-  /** Step id, `step.option` for an option label, or `title`. */
-  readonly target: string;
-  readonly locale: Locale;
-  /** The draft's `edits` when the edit began: a change since is a conflict. */
-  readonly edits: number;
-  /** ISO 8601; a session older than 15 minutes is ignored. */
-  readonly startedAt: string;
-}
-
-/** One published version, for `history`. */
-export interface FlowVersionInfo {
-  readonly version: number;
-  readonly hash: string;
-  /** ISO 8601. */
-  readonly publishedAt: string;
-  readonly publishedBy: string;
-}
-
-export interface AdminStore {
-  /** A flow's control record, newest revision (never a stale one), or null. */
-  control(key: string): Promise<FlowControl | null>;
-  /** Saves `next` (`rev` = `expectedRev + 1`; `expectedRev` 0 creates); `conflict` when someone saved first. */
-  saveControl(next: FlowControl, expectedRev: number): Promise<WriteResult>;
-  /** Keys of every flow with a control record, sorted. */
-  controlKeys(): Promise<string[]>;
-  /** Admins added by command, with the revision for {@link saveAdmins}. */
-  admins(): Promise<{ readonly rev: number; readonly grants: readonly AdminGrant[] }>;
-  saveAdmins(grants: readonly AdminGrant[], expectedRev: number): Promise<WriteResult>;
-  session(actor: string): Promise<AdminSession | null>;
-  /** Sets (or with `null` clears) an actor's session; last writer wins. */
-  setSession(actor: string, session: AdminSession | null): Promise<void>;
-  /** Published versions of a flow, newest first, at most `limit`. */
-  versions(key: string, limit: number): Promise<FlowVersionInfo[]>;
-}
+export type {
+  AdminGrant,
+  AdminSession,
+  AdminStore,
+  FlowControl,
+  FlowDraft,
+  FlowVersionInfo,
+} from "../ports.ts";

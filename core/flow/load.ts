@@ -22,11 +22,26 @@ export function formatFlowFileError(e: FlowFileError): string {
 
 const MAX_FLOW_FILE_BYTES = 512 * 1024;
 
+/** How {@link parseFlowSource} checks a file beyond the schema. */
+export interface ParseFlowOptions {
+  /**
+   * The key the flow must have. Default: the file's name when it looks like a key (`flows/nps.yaml` → `nps`);
+   * an admin's upload passes the key of the flow it replaces, whatever the attachment is called.
+   */
+  readonly expectedKey?: string;
+  /** The yaml package's `maxAliasCount` when aliases are resolved (its default, 100, when not given). */
+  readonly maxAliasCount?: number;
+}
+
 /**
  * Parses and validates one flow file's text (YAML, of which JSON is a subset). All-or-nothing:
  * either a complete, cross-checked definition or every problem found.
  */
-export function parseFlowSource(source: string, file: string): Result<FlowDefinition, FlowFileError[]> {
+export function parseFlowSource(
+  source: string,
+  file: string,
+  options: ParseFlowOptions = {},
+): Result<FlowDefinition, FlowFileError[]> {
   if (Buffer.byteLength(source) > MAX_FLOW_FILE_BYTES) {
     return err([{ file, path: "(root)", reason: `file is larger than ${MAX_FLOW_FILE_BYTES / 1024} KiB` }]);
   }
@@ -55,7 +70,15 @@ export function parseFlowSource(source: string, file: string): Result<FlowDefini
     }
     return undefined;
   };
-  const parsed = ZFlowDefinition.safeParse(doc.toJS());
+  let data: unknown;
+  try {
+    data = doc.toJS(options.maxAliasCount === undefined ? {} : { maxAliasCount: options.maxAliasCount });
+  } catch (e) {
+    // The yaml package refuses to expand an alias bomb ("billion laughs") with a ReferenceError.
+    if (!(e instanceof ReferenceError)) throw e;
+    return err([{ file, path: "(root)", reason: `too many YAML aliases: ${e.message}` }]);
+  }
+  const parsed = ZFlowDefinition.safeParse(data);
   if (!parsed.success) {
     return err(
       parsed.error.issues.map((issue) => ({
@@ -72,14 +95,24 @@ export function parseFlowSource(source: string, file: string): Result<FlowDefini
       problems.map((p) => ({ file, path: formatPath(p.path), line: lineOf(p.path), reason: p.message })),
     );
   }
-  const expectedKey = basename(file, extname(file));
-  if (/^[a-z0-9-]+$/.test(expectedKey) && expectedKey !== parsed.data.key) {
+  const fileKey = basename(file, extname(file));
+  if (options.expectedKey !== undefined && options.expectedKey !== parsed.data.key) {
     return err([
       {
         file,
         path: "key",
         line: lineOf(["key"]),
-        reason: `key "${parsed.data.key}" must match the file name "${expectedKey}"`,
+        reason: `key "${parsed.data.key}" must be "${options.expectedKey}", the flow this file replaces`,
+      },
+    ]);
+  }
+  if (options.expectedKey === undefined && /^[a-z0-9-]+$/.test(fileKey) && fileKey !== parsed.data.key) {
+    return err([
+      {
+        file,
+        path: "key",
+        line: lineOf(["key"]),
+        reason: `key "${parsed.data.key}" must match the file name "${fileKey}"`,
       },
     ]);
   }

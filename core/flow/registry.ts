@@ -96,6 +96,15 @@ export class FlowRegistry {
     this.#live.set(control.key, { version: control.live, enabled: control.enabled });
   }
 
+  /** Reads the control records of flows this registry has not seen yet (those created by admins), at start. */
+  async syncMissing(): Promise<void> {
+    const controls = this.#controls;
+    if (!controls) return this.sync();
+    const missing = (await controls.controlKeys()).filter((k) => !this.#live.has(k));
+    for (const c of await Promise.all(missing.map((k) => controls.control(k))))
+      if (c) this.#live.set(c.key, { version: c.live, enabled: c.enabled });
+  }
+
   /** Reads every control record again (another process may have published, rolled back or disabled). */
   async sync(): Promise<void> {
     const controls = this.#controls;

@@ -615,6 +615,128 @@ async function startBolt(
   return { app, logs, url: served.url };
 }
 
+describe("files", () => {
+  it("files.uploadV2: an upload URL, the bytes (multipart), then the share in the DM with its comment", async () => {
+    const f = await start();
+    const client = clientFor(f);
+    const dm = f.dmChannelOf(alice.id);
+    const content = "key: csat\ntitle:\n  en: Ünïcode ✓\n";
+    const result = await client.files.uploadV2({
+      channel_id: dm,
+      content,
+      filename: "csat.yaml",
+      title: "csat.yaml",
+      initial_comment: "csat, version 1",
+    });
+    expect(result.ok).toBe(true);
+    expect(f.calls().map((c) => c.method)).toEqual([
+      "files.getUploadURLExternal",
+      "upload_url",
+      "files.completeUploadExternal",
+    ]);
+    expect(f.calls("files.getUploadURLExternal")[0]?.params).toMatchObject({
+      filename: "csat.yaml",
+      length: String(Buffer.byteLength(content)),
+    });
+    const [upload] = f.uploads();
+    expect(upload).toMatchObject({
+      name: "csat.yaml",
+      title: "csat.yaml",
+      user: "U0BOT",
+      length: Buffer.byteLength(content),
+      channels: [dm],
+      initialComment: "csat, version 1",
+      completed: true,
+      mimetype: "text/yaml",
+    });
+    expect(upload?.bytes?.toString("utf8")).toBe(content);
+    expect(f.messages(dm)).toMatchObject([
+      { user: "U0BOT", text: "csat, version 1", files: [{ id: upload?.id, name: "csat.yaml" }] },
+    ]);
+    // The docs' missing_argument: "typically only occurs when the length provided is 0".
+    expect(await errorCode(client.files.getUploadURLExternal({ filename: "x.txt", length: 0 }))).toBe(
+      "missing_argument",
+    );
+  });
+
+  it("completing an upload whose bytes never came, or an unknown one, fails; the upload URL is single-use", async () => {
+    const f = await start();
+    const client = clientFor(f);
+    const dm = f.dmChannelOf(alice.id);
+    const url = await client.files.getUploadURLExternal({ filename: "a.yaml", length: 3 });
+    expect(url.upload_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/upload\/v1\//);
+    expect(
+      await errorCode(client.files.completeUploadExternal({ files: [{ id: url.file_id! }], channel_id: dm })),
+    ).toBe("file_not_found");
+    const first = await fetch(url.upload_url!, { method: "POST", body: "abc" });
+    expect([first.status, await first.text()]).toEqual([200, "OK - 3"]);
+    expect((await fetch(url.upload_url!, { method: "POST", body: "abc" })).status).toBe(404);
+    expect(
+      await errorCode(client.files.completeUploadExternal({ files: [{ id: "F0NOPE" }], channel_id: dm })),
+    ).toBe("file_not_found");
+    expect(
+      await errorCode(
+        client.files.completeUploadExternal({ files: [{ id: url.file_id! }], channel_id: "C0NONE" }),
+      ),
+    ).toBe("channel_not_found");
+    const done = await client.files.completeUploadExternal({ files: [{ id: url.file_id! }], channel_id: dm });
+    expect(done.files?.[0]).toMatchObject({ id: url.file_id, name: "a.yaml", size: 3 });
+    expect(f.uploads()[0]?.bytes?.toString()).toBe("abc");
+  });
+
+  it("a user's file share reaches the app as message/file_share; its URLs serve the bytes to the bot token only", async () => {
+    const f = await start();
+    const events: Record<string, unknown>[] = [];
+    await startBolt(f, (app) => {
+      app.event("message", async ({ event }) => {
+        events.push(event as unknown as Record<string, unknown>);
+      });
+    });
+    const dm = f.dmChannelOf(alice.id);
+    const sent = await f.userSharesFile(
+      alice,
+      { name: "csat.yaml", content: "key: csat\n" },
+      "/cx import csat",
+    );
+    expect(sent.status).toBe(200);
+    await f.waitFor(() => events.length === 1);
+    const [event] = events;
+    expect(event).toMatchObject({
+      type: "message",
+      subtype: "file_share",
+      text: "/cx import csat",
+      user: alice.id,
+      channel: dm,
+      channel_type: "im",
+      ts: sent.ts,
+      files: [{ id: sent.fileId, name: "csat.yaml", size: 10, mimetype: "text/yaml", user: alice.id }],
+    });
+    const file = ((event?.files ?? []) as Record<string, string>[])[0]!;
+    expect(file.url_private_download).toMatch(/\/files-pri\/T0FAKE-F[A-Z0-9]+\/download\/csat\.yaml$/);
+    const authorized = await fetch(file.url_private_download!, {
+      headers: { authorization: `Bearer ${f.botToken}` },
+    });
+    expect([authorized.status, await authorized.text()]).toEqual([200, "key: csat\n"]);
+    const viewed = await fetch(file.url_private!, { headers: { authorization: `Bearer ${f.botToken}` } });
+    expect(viewed.status).toBe(200);
+    const anonymous = await fetch(file.url_private_download!, { redirect: "manual" });
+    expect(anonymous.status).toBe(302);
+    const followed = await fetch(file.url_private_download!, {
+      headers: { authorization: "Bearer xoxb-someone-else" },
+    });
+    expect(followed.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(f.fileDownloads()).toEqual([
+      { fileId: sent.fileId, authorized: true, status: 200 },
+      { fileId: sent.fileId, authorized: true, status: 200 },
+      { fileId: sent.fileId, authorized: false, status: 302 },
+      { fileId: sent.fileId, authorized: false, status: 302 },
+    ]);
+    expect(f.messages(dm)).toMatchObject([
+      { user: alice.id, text: "/cx import csat", files: [{ id: sent.fileId }] },
+    ]);
+  });
+});
+
 describe("a real bolt App (HTTPReceiver) against the fake", () => {
   it("receives a signed DM event and replies; a retried event carries X-Slack-Retry-Num", async () => {
     const f = await start();
@@ -754,6 +876,69 @@ describe("a real bolt App (HTTPReceiver) against the fake", () => {
     expect(f.ephemerals(dm)).toMatchObject([{ user: alice.id, text: "Thanks!", via: "response_url" }]);
     // The button is gone after the update.
     await expect(f.clickButton(alice, dm, posted.ts!, { actionId: "nps_9" })).rejects.toThrow(/no button/);
+  });
+
+  it("sends what users type as Slack encodes it: &, < and > as entities in events and slash commands", async () => {
+    const f = await start();
+    const texts: string[] = [];
+    await startBolt(f, (app) => {
+      app.command("/cx", async ({ ack, command }) => {
+        texts.push(command.text);
+        await ack();
+      });
+      app.event("message", async ({ event }) => {
+        texts.push("text" in event ? String(event.text) : "");
+      });
+    });
+    await f.sendSlashCommand(alice, "/cx", "text csat score en Fast & <fair>");
+    await f.userSendsDm(alice, "R&D <3");
+    await f.waitFor(() => texts.length === 2);
+    expect(texts).toEqual(["text csat score en Fast &amp; &lt;fair&gt;", "R&amp;D &lt;3"]);
+  });
+
+  it("delivers a click on an ephemeral message: no message in the payload; its response_url replaces it", async () => {
+    const f = await start();
+    f.addChannel("C0GENERAL", "general");
+    const bodies: Record<string, unknown>[] = [];
+    await startBolt(f, (a) => {
+      a.command("/cx", async ({ ack, respond }) => {
+        await ack();
+        await respond({
+          response_type: "ephemeral",
+          text: "Pick one",
+          blocks: [
+            section("Pick one"),
+            { type: "actions", elements: [button("Publish", "cx_admin_0", "cx:p")] },
+          ],
+        });
+      });
+      a.action("cx_admin_0", async ({ ack, body, respond }) => {
+        await ack();
+        bodies.push(body as unknown as Record<string, unknown>);
+        await respond({ response_type: "ephemeral", replace_original: false, text: "Published" });
+        await respond({ replace_original: true, text: "Done" });
+      });
+    });
+    await f.sendSlashCommand(alice, "/cx", "flows", { channelId: "C0GENERAL" });
+    const [shown] = await f.waitFor(
+      () => f.ephemerals("C0GENERAL").length === 1 && f.ephemerals("C0GENERAL"),
+    );
+    await expect(f.clickEphemeralButton(bob, shown!.ts, { text: "Publish" })).rejects.toThrow(/no ephemeral/);
+    const click = await f.clickEphemeralButton(alice, shown!.ts, { text: "Publish" });
+    expect(click.status).toBe(200);
+    await f.waitFor(() => f.ephemerals("C0GENERAL").length === 2 && f.ephemerals("C0GENERAL")[0]?.replaced);
+    expect(bodies[0]).toMatchObject({
+      type: "block_actions",
+      container: { type: "message", message_ts: shown!.ts, channel_id: "C0GENERAL", is_ephemeral: true },
+      channel: { id: "C0GENERAL" },
+      actions: [{ action_id: "cx_admin_0", value: "cx:p" }],
+    });
+    expect(bodies[0]?.message).toBeUndefined();
+    expect(f.ephemerals("C0GENERAL")).toMatchObject([
+      { user: alice.id, text: "Done", replaced: 1 },
+      { user: alice.id, text: "Published", via: "response_url" },
+    ]);
+    expect(f.messages("C0GENERAL")).toEqual([]);
   });
 
   it("delivers view_submission: errors keep the modal open, a plain ack closes it", async () => {

@@ -26,6 +26,17 @@
  * value 150; modal title / submit / close 24, private_metadata 3000, callback_id 255; message text 40,000.
  * Lengths are counted in Unicode code points.
  *
+ * Files (docs.slack.dev/messaging/working-with-files): the app uploads with files.getUploadURLExternal (`filename`,
+ * `length` > 0) → a POST of the bytes (raw, or multipart form-data as @slack/web-api's files.uploadV2 sends them) to
+ * the returned `upload_url`, answered `OK - <bytes>` → files.completeUploadExternal (`files` [{id, title}],
+ * `channel_id`, `initial_comment`), which shares the file in that conversation as a message. `uploads()` lists
+ * them with their bytes. A user shares a file in their DM with `userSharesFile`: a `message` event with subtype
+ * `file_share` and `files[]` (`url_private`, `url_private_download`, `size`, `mimetype` …); those URLs serve the
+ * bytes to `Authorization: Bearer <bot token>` only, and redirect anyone else to a sign-in page, as Slack does.
+ *
+ * What users type reaches the app as Slack encodes it (docs: formatting-message-text#escaping): `&`, `<` and `>`
+ * in a message event's or a slash command's `text` arrive as `&amp;`, `&lt;`, `&gt;` (rich_text blocks keep them).
+ *
  * Error codes are Slack's: message surfaces answer `invalid_blocks` (with `errors` and
  * `response_metadata.messages` of the form `[ERROR] must be less than 3001 characters [json-pointer:/blocks/0/text/text]`),
  * unparseable blocks `invalid_blocks_format`; views.open / views.update answer `invalid_arguments` for anything
@@ -69,6 +80,28 @@ export interface StoredSlackMessage {
   user?: string;
   /** How many times chat.update (or a response_url replace_original) changed it. */
   updatedCount: number;
+  /** Files shared with it (files.completeUploadExternal, or a user's file share). */
+  files?: { id: string; name: string; title: string }[];
+}
+
+/** A file in the fake: uploaded by the app, or shared by a user. */
+export interface SlackFileRecord {
+  id: string;
+  name: string;
+  title: string;
+  /** The bot's user id for the app's uploads. */
+  user: string;
+  /** What files.getUploadURLExternal was told (uploads) or the real size (user files). */
+  length: number;
+  /** The bytes received at the upload URL (uploads), or the user's file. */
+  bytes?: Buffer;
+  mimetype: string;
+  /** The conversations it is shared in. */
+  channels: string[];
+  /** files.completeUploadExternal's `initial_comment`. */
+  initialComment?: string;
+  /** True once files.completeUploadExternal finished it (always for user files). */
+  completed: boolean;
 }
 
 export interface OpenedView {
@@ -118,6 +151,9 @@ export interface EphemeralMessage {
   text?: string;
   blocks?: SlackBlock[];
   via: "chat.postEphemeral" | "response_url" | "command_ack";
+  /** Set when a response_url `replace_original` / `delete_original` changed it. */
+  replaced?: number;
+  deleted?: boolean;
 }
 
 export type SignedRequestKind = "event" | "command" | "block_actions" | "view_submission";
@@ -234,6 +270,30 @@ export interface FakeSlack {
     match: { actionId?: string; text?: string; value?: string },
     options?: { signature?: "forged" | "stale" },
   ): Promise<SignedResponse & { triggerId: string }>;
+  /**
+   * Clicks a button on an ephemeral message shown to `user`: `block_actions` with `container.is_ephemeral` and no
+   * `message` (Slack does not send ephemeral messages back); its response_url can replace or delete it.
+   */
+  clickEphemeralButton(
+    user: FakeSlackUser | string,
+    messageTs: string,
+    match: { actionId?: string; text?: string; value?: string },
+    options?: { signature?: "forged" | "stale" },
+  ): Promise<SignedResponse & { triggerId: string }>;
+  /**
+   * The user shares a file in their DM with the app, with `text` as its message: the app gets a `message` event
+   * with subtype `file_share` (over HTTP or Socket Mode).
+   */
+  userSharesFile(
+    user: FakeSlackUser | string,
+    file: { name: string; content: string | Buffer; mimetype?: string },
+    text: string,
+    options?: { signature?: "forged" | "stale" },
+  ): Promise<SignedResponse & { eventId: string; ts: string; fileId: string }>;
+  /** Files the app uploaded (files.getUploadURLExternal), oldest first, unfinished ones included. */
+  uploads(): SlackFileRecord[];
+  /** Requests for a file's url_private(_download): which file, and whether the bot token came with it. */
+  fileDownloads(): { fileId: string; authorized: boolean; status: number }[];
   submitView(
     user: FakeSlackUser | string,
     viewId: string,
@@ -306,6 +366,8 @@ const METHODS = [
   "chat.postEphemeral",
   "chat.getPermalink",
   "conversations.open",
+  "files.getUploadURLExternal",
+  "files.completeUploadExternal",
   "users.info",
   "views.open",
   "views.update",
@@ -406,6 +468,62 @@ function jsonParam(params: Record<string, unknown>, name: string): { present: bo
 }
 
 const clone = <T>(v: T): T => structuredClone(v);
+
+/** What a user typed as Slack sends it to apps (message events, slash commands): `&`, `<`, `>` as entities. */
+const encoded = (text: string): string =>
+  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/** The media type Slack reports for a file name (approx.: Slack sniffs content too). */
+function mimeOf(name: string): string {
+  const extension = /\.([A-Za-z0-9]{1,10})$/.exec(name)?.[1]?.toLowerCase() ?? "";
+  const known: Record<string, string> = {
+    yaml: "text/yaml",
+    yml: "text/yaml",
+    txt: "text/plain",
+    json: "application/json",
+    csv: "text/csv",
+    png: "image/png",
+    jpg: "image/jpeg",
+    pdf: "application/pdf",
+  };
+  return known[extension] ?? "application/octet-stream";
+}
+
+type ButtonMatch = { actionId?: string; text?: string; value?: string };
+
+/** The button matching `match` in `blocks` (an actions block's elements, or a section's accessory). */
+function findButton(
+  blocks: SlackBlock[] | undefined,
+  match: ButtonMatch,
+  where: string,
+): { block: SlackBlock; el: Record<string, unknown> } {
+  const buttons: { block: SlackBlock; el: Record<string, unknown> }[] = [];
+  for (const block of blocks ?? []) {
+    const candidates = block.type === "actions" && Array.isArray(block.elements) ? block.elements : [];
+    for (const el of [...candidates, block.type === "section" ? block.accessory : undefined]) {
+      if (isRecord(el) && el.type === "button") buttons.push({ block, el });
+    }
+  }
+  const found = buttons.find(({ el }) => {
+    const text = isRecord(el.text) ? el.text.text : undefined;
+    return (
+      (match.actionId === undefined || el.action_id === match.actionId) &&
+      (match.text === undefined || text === match.text) &&
+      (match.value === undefined || el.value === match.value)
+    );
+  });
+  if (!found) {
+    const shown = buttons.map(({ el }) => ({
+      action_id: el.action_id,
+      text: isRecord(el.text) ? el.text.text : undefined,
+      value: el.value,
+    }));
+    throw new Error(
+      `fake slack: no button matching ${JSON.stringify(match)} in ${where}; buttons: ${JSON.stringify(shown)}`,
+    );
+  }
+  return found;
+}
 
 function tzOffsetSeconds(tz: string): number {
   try {
@@ -759,6 +877,8 @@ interface ResponseUrlState {
   channel: string;
   user: string;
   messageTs?: string;
+  /** The pressed message is an ephemeral one (replace / delete act on it). */
+  ephemeral?: boolean;
   uses: number;
   issuedAt: number;
 }
@@ -820,6 +940,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const triggers = new Map<string, TriggerState>();
   const responseUrls = new Map<string, ResponseUrlState>();
   const sentEvents = new Map<string, SentEvent>();
+  const files = new Map<string, SlackFileRecord>();
+  /** Upload URL keys (single-use) → the file they fill. */
+  const uploadUrls = new Map<string, string>();
+  const downloads: { fileId: string; authorized: boolean; status: number }[] = [];
   const calls: RecordedSlackCall[] = [];
   const faults = new Map<string, SlackFailure[]>();
   const signed: SignedRequestRecord[] = [];
@@ -948,6 +1072,41 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     return content;
   }
 
+  /** A file object as Slack's events and files.* methods show it (the fields apps read, and a few more). */
+  const fileJson = (f: SlackFileRecord): Record<string, unknown> => {
+    const base = `${origin}/files-pri/${teamId}-${f.id}`;
+    const name = encodeURIComponent(f.name);
+    const extension = /\.([A-Za-z0-9]{1,10})$/.exec(f.name)?.[1]?.toLowerCase() ?? "";
+    const created = Math.floor(now() / 1000);
+    return {
+      id: f.id,
+      created,
+      timestamp: created,
+      name: f.name,
+      title: f.title,
+      mimetype: f.mimetype,
+      filetype: extension || "binary",
+      pretty_type: extension ? extension.toUpperCase() : "Binary",
+      user: f.user,
+      user_team: teamId,
+      editable: f.mimetype.startsWith("text/"),
+      size: f.bytes?.length ?? f.length,
+      mode: "hosted",
+      is_external: false,
+      external_type: "",
+      is_public: false,
+      public_url_shared: false,
+      display_as_bot: false,
+      username: "",
+      url_private: `${base}/${name}`,
+      url_private_download: `${base}/download/${name}`,
+      permalink: `https://${teamDomain}.slack.com/files/${f.user}/${f.id}/${name}`,
+      is_starred: false,
+      has_rich_preview: false,
+      file_access: "visible",
+    };
+  };
+
   const messageJson = (m: StoredSlackMessage): Record<string, unknown> => {
     const out: Record<string, unknown> = { type: "message", user: m.user, ts: m.ts, text: m.text ?? "" };
     if (m.user === botUserId) {
@@ -957,6 +1116,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       out.bot_profile = { id: botId, app_id: apiAppId, name: "cxbot", team_id: teamId, deleted: false };
     }
     if (m.blocks) out.blocks = clone(m.blocks);
+    if (m.files) {
+      out.files = m.files.flatMap((f) => {
+        const record = files.get(f.id);
+        return record ? [fileJson(record)] : [];
+      });
+      out.upload = false;
+    }
     if (m.thread_ts) out.thread_ts = m.thread_ts;
     if (m.updatedCount > 0) out.edited = { user: botUserId, ts: m.ts };
     return out;
@@ -1223,6 +1389,90 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return { view: clone(opened.view) };
     },
 
+    "files.getUploadURLExternal": (params) => {
+      const filename = strParam(params, "filename");
+      const rawLength = strParam(params, "length");
+      if (!filename) throw withMessages("invalid_arguments", ["missing required field: filename"]);
+      if (rawLength === undefined)
+        throw withMessages("invalid_arguments", ["missing required field: length"]);
+      const length = Number(rawLength);
+      if (!/^\d+$/.test(rawLength) || !Number.isSafeInteger(length)) {
+        throw withMessages("invalid_arguments", ["must be an integer [json-pointer:/length]"]); // (approx.)
+      }
+      // The docs: missing_argument "typically only occurs when the length provided is 0".
+      if (length === 0) throw new SlackApiError("missing_argument");
+      const alt = strParam(params, "alt_txt") ?? strParam(params, "alt_text");
+      if (alt !== undefined && chars(alt) > 1000) throw new SlackApiError("alt_txt_too_large");
+      const id = nextId("F");
+      files.set(id, {
+        id,
+        name: filename,
+        title: filename,
+        user: botUserId,
+        length,
+        mimetype: mimeOf(filename),
+        channels: [],
+        completed: false,
+      });
+      const key = randomBytes(16).toString("hex");
+      uploadUrls.set(key, id);
+      return { upload_url: `${origin}/upload/v1/${key}`, file_id: id };
+    },
+
+    "files.completeUploadExternal": (params) => {
+      const raw = jsonParam(params, "files");
+      if (!raw.present) throw withMessages("invalid_arguments", ["missing required field: files"]);
+      if (!Array.isArray(raw.value) || raw.value.length === 0) {
+        throw withMessages("invalid_arguments", ["must provide at least 1 items [json-pointer:/files]"]);
+      }
+      const entries = raw.value.map((entry, i) => {
+        if (!isRecord(entry) || typeof entry.id !== "string") {
+          throw withMessages("invalid_arguments", [`missing required field: id [json-pointer:/files/${i}]`]);
+        }
+        return { id: entry.id, title: typeof entry.title === "string" ? entry.title : undefined };
+      });
+      const channelId = strParam(params, "channel_id") || undefined;
+      const channelList = (strParam(params, "channels") ?? "")
+        .split(",")
+        .map((c) => c.trim())
+        .filter((c) => c !== "");
+      const targets = [
+        ...(channelId ? [resolveChannel(channelId, false)] : []),
+        ...channelList.map((c) => resolveChannel(c, true)),
+      ];
+      const threadTs = strParam(params, "thread_ts") || undefined;
+      if (threadTs && targets.length !== 1)
+        throw withMessages("invalid_arguments", ["thread_ts needs one channel"]); // (approx.)
+      const comment = strParam(params, "initial_comment");
+      if (comment !== undefined && chars(comment) > 40_000) throw new SlackApiError("msg_too_long"); // (approx.)
+      const records = entries.map(({ id, title }) => {
+        const record = files.get(id);
+        // (approx.) Slack's code for an unknown upload, one whose bytes never came, or one finished already.
+        if (!record || record.user !== botUserId || !record.bytes || record.completed)
+          throw new SlackApiError("file_not_found");
+        return { record, title };
+      });
+      for (const { record, title } of records) {
+        record.completed = true;
+        record.title = title ?? record.name;
+        if (comment !== undefined) record.initialComment = comment;
+        for (const c of targets) if (!record.channels.includes(c.id)) record.channels.push(c.id);
+      }
+      for (const c of targets) {
+        const message: StoredSlackMessage = {
+          channel: c.id,
+          ts: nextTs(),
+          user: botUserId,
+          text: comment ?? "",
+          updatedCount: 0,
+          files: records.map(({ record }) => ({ id: record.id, name: record.name, title: record.title })),
+        };
+        if (threadTs) message.thread_ts = threadTs;
+        channelMessages(c.id).push(message);
+      }
+      return { files: records.map(({ record }) => fileJson(record)) };
+    },
+
     "views.update": (params) => {
       const viewId = strParam(params, "view_id");
       const externalId = strParam(params, "external_id");
@@ -1294,6 +1544,87 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   }
 
   // --- HTTP --------------------------------------------------------------------------------------------
+
+  const readBytes = async (req: http.IncomingMessage): Promise<Buffer> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  };
+
+  /** The upload URL: the file's bytes, raw or as the file part of a multipart form (both documented). */
+  async function handleUpload(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    key: string,
+  ): Promise<void> {
+    const raw = await readBytes(req);
+    const fileId = uploadUrls.get(key);
+    const call: RecordedSlackCall = {
+      method: "upload_url",
+      params: { file_id: fileId ?? null, bytes: raw.length },
+      at: now(),
+      status: 200,
+    };
+    calls.push(call);
+    const answer = (status: number, text: string) => {
+      call.status = status;
+      if (status !== 200) call.error = text;
+      res.writeHead(status, { "content-type": "text/plain; charset=utf-8" });
+      res.end(text);
+    };
+    const record = fileId ? files.get(fileId) : undefined;
+    if (!fileId || !record) return answer(404, "Not Found"); // (approx.)
+    let bytes = raw;
+    const contentType = req.headers["content-type"] ?? "";
+    if (contentType.toLowerCase().startsWith("multipart/form-data")) {
+      let form: FormData;
+      try {
+        form = await new Response(new Uint8Array(raw), {
+          headers: { "content-type": contentType },
+        }).formData();
+      } catch {
+        return answer(400, "Bad Request"); // (approx.)
+      }
+      const part = [...form.values()].find((v) => typeof v !== "string");
+      if (part === undefined || typeof part === "string") return answer(400, "Bad Request"); // (approx.)
+      bytes = Buffer.from(await part.arrayBuffer());
+    }
+    uploadUrls.delete(key);
+    record.bytes = bytes;
+    answer(200, `OK - ${bytes.length}`);
+  }
+
+  /** url_private / url_private_download: the bytes for the bot token; a redirect to sign in for anyone else. */
+  function handleFileGet(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    fileId: string,
+    download: boolean,
+  ) {
+    const auth = req.headers.authorization;
+    const authorized = auth === `Bearer ${botToken}`;
+    const record = files.get(fileId);
+    const status = !authorized ? 302 : record?.bytes && record.completed ? 200 : 404;
+    downloads.push({ fileId, authorized, status });
+    if (status === 302) {
+      res.writeHead(302, { location: `${origin}/signin?redir=${encodeURIComponent(req.url ?? "/")}` });
+      res.end();
+      return;
+    }
+    if (status === 404 || !record?.bytes) {
+      res.writeHead(404, { "content-type": "text/html; charset=utf-8" });
+      res.end("<!DOCTYPE html><html><body>File not found</body></html>");
+      return;
+    }
+    res.writeHead(200, {
+      "content-type": record.mimetype,
+      "content-length": String(record.bytes.length),
+      ...(download
+        ? { "content-disposition": `attachment; filename="${encodeURIComponent(record.name)}"` }
+        : {}),
+    });
+    res.end(record.bytes);
+  }
 
   const readBody = async (req: http.IncomingMessage): Promise<string> => {
     const chunks: Buffer[] = [];
@@ -1419,7 +1750,21 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     }
     state.uses++;
     const channel = channels.get(state.channel);
-    if (body.delete_original === true || body.replace_original === true) {
+    if ((body.delete_original === true || body.replace_original === true) && state.ephemeral) {
+      const shown = ephemeralList.find(
+        (e) => e.ts === state.messageTs && e.user === state.user && !e.deleted,
+      );
+      if (!shown) return fail(404, "message_not_found");
+      if (body.delete_original === true) shown.deleted = true;
+      else {
+        if (content?.text !== undefined) shown.text = content.text;
+        if (content?.blocksGiven) {
+          if (content.blocks && content.blocks.length > 0) shown.blocks = content.blocks;
+          else delete shown.blocks;
+        }
+        shown.replaced = (shown.replaced ?? 0) + 1;
+      }
+    } else if (body.delete_original === true || body.replace_original === true) {
       const list = messages.get(state.channel) ?? [];
       const index = state.messageTs ? list.findIndex((m) => m.ts === state.messageTs) : -1;
       if (index === -1) return fail(404, "message_not_found");
@@ -1446,11 +1791,25 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const api = /^\/api\/([A-Za-z0-9_.]+)$/.exec(url.pathname);
     const hook = /^\/hooks\/(?:commands|actions)\/[^/]+\/(.+)$/.exec(url.pathname);
+    const upload = /^\/upload\/v1\/([0-9a-f]+)$/.exec(url.pathname);
+    const file = /^\/files-pri\/[A-Z0-9]+-(F[A-Z0-9]+)\/(download\/)?[^/]+$/.exec(url.pathname);
     const work = api
       ? handleApi(req, res, api[1]!)
       : hook && req.method === "POST"
         ? handleResponseUrl(req, res, hook[1]!)
-        : Promise.resolve(sendJson(res, { status: 404, payload: { ok: false, error: "not_found" } }));
+        : upload && req.method === "POST"
+          ? handleUpload(req, res, upload[1]!)
+          : file && req.method === "GET"
+            ? Promise.resolve(handleFileGet(req, res, file[1]!, file[2] !== undefined))
+            : url.pathname === "/signin" && req.method === "GET"
+              ? Promise.resolve(
+                  void res
+                    .writeHead(200, { "content-type": "text/html; charset=utf-8" })
+                    .end(
+                      "<!DOCTYPE html><html><head><title>Sign in | Slack</title></head><body></body></html>",
+                    ),
+                )
+              : Promise.resolve(sendJson(res, { status: 404, payload: { ok: false, error: "not_found" } }));
     work.catch((error: unknown) => {
       sendJson(res, { status: 500, payload: { ok: false, error: "fatal_error", detail: String(error) } });
     });
@@ -1735,6 +2094,23 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
 
   const channelName = (c: ChannelState) => (c.kind === "im" ? "directmessage" : c.name);
 
+  /** The `actions[]` entry of a pressed button, as Slack sends it. */
+  const buttonAction = (found: {
+    block: SlackBlock;
+    el: Record<string, unknown>;
+  }): Record<string, unknown> => {
+    const action: Record<string, unknown> = {
+      action_id: found.el.action_id,
+      block_id: found.block.block_id,
+      text: clone(found.el.text),
+      type: "button",
+      action_ts: nextTs(),
+    };
+    if (found.el.value !== undefined) action.value = found.el.value;
+    if (found.el.style !== undefined) action.style = found.el.style;
+    return action;
+  };
+
   // --- the fake's API ----------------------------------------------------------------------------------
 
   const fake: FakeSlack = {
@@ -1842,13 +2218,19 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const user = userOf(u);
       const channel = imChannel(user.id);
       const ts = nextTs();
-      channelMessages(channel.id).push({ channel: channel.id, ts, text, user: user.id, updatedCount: 0 });
+      channelMessages(channel.id).push({
+        channel: channel.id,
+        ts,
+        text: encoded(text),
+        user: user.id,
+        updatedCount: 0,
+      });
       const event = {
         user: user.id,
         type: "message",
         ts,
         client_msg_id: randomUUID(),
-        text,
+        text: encoded(text),
         team: teamId,
         blocks: [
           {
@@ -1883,7 +2265,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         user_id: user.id,
         user_name: user.name,
         command,
-        text,
+        text: encoded(text),
         api_app_id: apiAppId,
         is_enterprise_install: "false",
         response_url: issueResponseUrl({ kind: "command", channel: channel.id, user: user.id }),
@@ -1932,41 +2314,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const channel = resolveChannel(channelId, true);
       const message = messages.get(channel.id)?.find((m) => m.ts === messageTs);
       if (!message) throw new Error(`fake slack: no message ${messageTs} in ${channel.id}`);
-      const buttons: { block: SlackBlock; el: Record<string, unknown> }[] = [];
-      for (const block of message.blocks ?? []) {
-        const candidates = block.type === "actions" && Array.isArray(block.elements) ? block.elements : [];
-        for (const el of [...candidates, block.type === "section" ? block.accessory : undefined]) {
-          if (isRecord(el) && el.type === "button") buttons.push({ block, el });
-        }
-      }
-      const found = buttons.find(({ el }) => {
-        const text = isRecord(el.text) ? el.text.text : undefined;
-        return (
-          (match.actionId === undefined || el.action_id === match.actionId) &&
-          (match.text === undefined || text === match.text) &&
-          (match.value === undefined || el.value === match.value)
-        );
-      });
-      if (!found) {
-        const shown = buttons.map(({ el }) => ({
-          action_id: el.action_id,
-          text: isRecord(el.text) ? el.text.text : undefined,
-          value: el.value,
-        }));
-        throw new Error(
-          `fake slack: no button matching ${JSON.stringify(match)} in message ${messageTs}; buttons: ${JSON.stringify(shown)}`,
-        );
-      }
+      const found = findButton(message.blocks, match, `message ${messageTs}`);
       const triggerId = issueTrigger(user.id);
-      const action: Record<string, unknown> = {
-        action_id: found.el.action_id,
-        block_id: found.block.block_id,
-        text: clone(found.el.text),
-        type: "button",
-        action_ts: nextTs(),
-      };
-      if (found.el.value !== undefined) action.value = found.el.value;
-      if (found.el.style !== undefined) action.style = found.el.style;
+      const action = buttonAction(found);
       const payload = {
         type: "block_actions",
         user: slackUserJson(user),
@@ -1998,6 +2348,114 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       );
       return { ...response, triggerId };
     },
+
+    async clickEphemeralButton(u, messageTs, match, opts = {}) {
+      const user = userOf(u);
+      const shown = ephemeralList.find((e) => e.ts === messageTs && e.user === user.id && !e.deleted);
+      if (!shown) throw new Error(`fake slack: no ephemeral message ${messageTs} shown to ${user.id}`);
+      const channel = resolveChannel(shown.channel, false);
+      const found = findButton(shown.blocks, match, `ephemeral message ${messageTs}`);
+      const triggerId = issueTrigger(user.id);
+      const payload = {
+        type: "block_actions",
+        user: slackUserJson(user),
+        api_app_id: apiAppId,
+        token: verificationToken,
+        container: { type: "message", message_ts: shown.ts, channel_id: channel.id, is_ephemeral: true },
+        trigger_id: triggerId,
+        team: { id: teamId, domain: teamDomain },
+        enterprise: null,
+        is_enterprise_install: false,
+        channel: { id: channel.id, name: channelName(channel) },
+        state: { values: {} },
+        response_url: issueResponseUrl({
+          kind: "action",
+          channel: channel.id,
+          user: user.id,
+          messageTs: shown.ts,
+          ephemeral: true,
+        }),
+        actions: [buttonAction(found)],
+      };
+      const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+      const response = await deliver(
+        "block_actions",
+        { body, contentType: "application/x-www-form-urlencoded" },
+        { type: "interactive", payload, acceptsResponsePayload: true },
+        signatureOf(opts.signature),
+        { triggerId },
+      );
+      return { ...response, triggerId };
+    },
+
+    async userSharesFile(u, file, text, opts = {}) {
+      const user = userOf(u);
+      const channel = imChannel(user.id);
+      const bytes =
+        typeof file.content === "string" ? Buffer.from(file.content, "utf8") : Buffer.from(file.content);
+      const id = nextId("F");
+      const record: SlackFileRecord = {
+        id,
+        name: file.name,
+        title: file.name,
+        user: user.id,
+        length: bytes.length,
+        bytes,
+        mimetype: file.mimetype ?? mimeOf(file.name),
+        channels: [channel.id],
+        completed: true,
+      };
+      files.set(id, record);
+      const ts = nextTs();
+      channelMessages(channel.id).push({
+        channel: channel.id,
+        ts,
+        text: encoded(text),
+        user: user.id,
+        updatedCount: 0,
+        files: [{ id, name: record.name, title: record.title }],
+      });
+      const event = {
+        type: "message",
+        subtype: "file_share",
+        text: encoded(text),
+        files: [fileJson(record)],
+        upload: false,
+        user: user.id,
+        display_as_bot: false,
+        ts,
+        client_msg_id: randomUUID(),
+        ...(text === ""
+          ? {}
+          : {
+              blocks: [
+                {
+                  type: "rich_text",
+                  block_id: shortId(),
+                  elements: [{ type: "rich_text_section", elements: [{ type: "text", text }] }],
+                },
+              ],
+            }),
+        channel: channel.id,
+        event_ts: ts,
+        channel_type: "im",
+      };
+      const eventId = nextId("Ev0");
+      const sent: SentEvent = { envelope: envelopeFor(event, eventId), retries: 0, ts };
+      sentEvents.set(eventId, sent);
+      const response = await deliverEvent(sent, eventId, undefined, undefined, signatureOf(opts.signature));
+      return { ...response, eventId, ts, fileId: id };
+    },
+
+    uploads: () =>
+      [...files.values()]
+        .filter((f) => f.user === botUserId)
+        .map((f) => ({
+          ...f,
+          channels: [...f.channels],
+          ...(f.bytes ? { bytes: Buffer.from(f.bytes) } : {}),
+        })),
+    fileDownloads: () => downloads.map((d) => ({ ...d })),
 
     async submitView(u, viewId, values, opts = {}) {
       const user = userOf(u);

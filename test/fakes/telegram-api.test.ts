@@ -80,7 +80,7 @@ describe("fake Telegram Bot API: protocol", () => {
     expect(f.callsTo("getMe")).toHaveLength(2);
   });
 
-  it("takes urlencoded and query-string parameters and refuses multipart uploads", async () => {
+  it("takes urlencoded and query-string parameters, and refuses a malformed multipart body", async () => {
     const f = await start();
     f.addPrivateChat(alice);
     const form = await raw(f, "sendMessage", {
@@ -299,6 +299,125 @@ describe("fake Telegram Bot API: sending through telegraf", () => {
     f.addPrivateChat(alice);
     expect(await bot.telegram.sendChatAction(alice.id, "typing")).toBe(true);
     expect((await rejection(bot.telegram.sendChatAction(alice.id, "dancing" as never))).code).toBe(400);
+  });
+});
+
+describe("fake Telegram Bot API: files", () => {
+  it("uploads a document by multipart with a caption and buttons, and serves it back through getFile", async () => {
+    const f = await start();
+    const bot = telegrafFor(f);
+    f.addPrivateChat(alice);
+    const yaml = "key: csat\ntitle:\n  fa: رضایت\n";
+    const sent = await bot.telegram.sendDocument(
+      alice.id,
+      { source: Buffer.from(yaml, "utf8"), filename: "csat.yaml" },
+      {
+        caption: "  csat v3  ",
+        ...Markup.inlineKeyboard([[Markup.button.callback("Publish", "cx:p:csat:1")]]),
+      },
+    );
+    expect(sent).toMatchObject({
+      chat: { id: alice.id },
+      caption: "csat v3",
+      document: {
+        file_name: "csat.yaml",
+        mime_type: "application/x-yaml",
+        file_size: Buffer.byteLength(yaml),
+      },
+    });
+    expect("text" in sent).toBe(false);
+    const shown = f.messages(alice.id).at(-1);
+    expect(shown?.caption).toBe("csat v3");
+    expect(shown?.reply_markup?.inline_keyboard[0]?.[0]?.text).toBe("Publish");
+    const fileId = shown?.document?.file_id ?? "";
+    expect(f.file(fileId)?.bytes.toString("utf8")).toBe(yaml);
+
+    const link = await bot.telegram.getFileLink(fileId);
+    expect(link.href).toBe(`${f.apiRoot}/file/bot${f.token}/${f.file(fileId)?.path}`);
+    const download = await fetch(link);
+    expect(download.status).toBe(200);
+    expect(await download.text()).toBe(yaml);
+    expect((await fetch(`${f.apiRoot}/file/bot1:wrong/${f.file(fileId)?.path}`)).status).toBe(401);
+    expect((await fetch(`${f.apiRoot}/file/bot${f.token}/documents/nope.yaml`)).status).toBe(404);
+    // The same file again by its file_id: no upload, the same file.
+    const again = await bot.telegram.sendDocument(alice.id, fileId);
+    expect(again.document.file_id).toBe(fileId);
+    expect((await rejection(bot.telegram.getFile("no-such-file"))).description).toBe(
+      "Bad Request: invalid file_id",
+    );
+  });
+
+  it("holds documents to Telegram's limits: a caption of 1024 characters, a non-empty file, a known file_id", async () => {
+    const f = await start();
+    const bot = telegrafFor(f);
+    f.addPrivateChat(alice);
+    const file = () => ({ source: Buffer.from("a: 1\n"), filename: "a.yaml" });
+    const long = await rejection(bot.telegram.sendDocument(alice.id, file(), { caption: "x".repeat(1025) }));
+    expect(long.description).toBe("Bad Request: message caption is too long");
+    // Counted after entity parsing: markup does not count.
+    await bot.telegram.sendDocument(alice.id, file(), {
+      caption: `<b>${"x".repeat(1024)}</b>`,
+      parse_mode: "HTML",
+    });
+    const empty = await rejection(
+      bot.telegram.sendDocument(alice.id, { source: Buffer.alloc(0), filename: "e.yaml" }),
+    );
+    expect(empty.description).toBe("Bad Request: file must be non-empty");
+    const unknown = await rejection(bot.telegram.sendDocument(alice.id, "BQACAgIAAxkBAAIunknown"));
+    expect(unknown.description).toBe("Bad Request: wrong file identifier/HTTP URL specified");
+    const missing = await raw(f, "sendDocument", { body: JSON.stringify({ chat_id: alice.id }) });
+    expect(missing.json.description).toBe("Bad Request: there is no document in the request");
+    // An attach:// reference to a part of the same request.
+    const form = new FormData();
+    form.set("chat_id", String(alice.id));
+    form.set("document", "attach://flow");
+    form.set("flow", new Blob(["k: v\n"]), "flow.yml");
+    const res = await fetch(`${f.apiRoot}/bot${f.token}/sendDocument`, { method: "POST", body: form });
+    expect(
+      ((await res.json()) as { result: { document: { file_name: string } } }).result.document,
+    ).toMatchObject({ file_name: "flow.yml" });
+    // A document has no text to edit.
+    const doc = f.messages(alice.id).at(-1);
+    const edit = await rejection(bot.telegram.editMessageText(alice.id, doc?.message_id, undefined, "x"));
+    expect(edit.description).toBe("Bad Request: there is no text in the message to edit");
+  });
+
+  it("delivers a user's document with its caption and bot_command entity; its file can be fetched", async () => {
+    const f = await start();
+    const bot = telegrafFor(f);
+    const update = f.userSendsDocument(
+      alice,
+      { name: "csat.yaml", content: "key: csat\n" },
+      "/cx import csat",
+    );
+    const message = update.message;
+    expect(message?.caption).toBe("/cx import csat");
+    expect(message?.caption_entities).toEqual([{ type: "bot_command", offset: 0, length: 3 }]);
+    expect(message?.document).toMatchObject({
+      file_name: "csat.yaml",
+      mime_type: "application/x-yaml",
+      file_size: 10,
+    });
+    const got = await bot.telegram.getFile(message?.document?.file_id ?? "");
+    const body = await fetch(`${f.apiRoot}/file/bot${f.token}/${got.file_path}`);
+    expect(await body.text()).toBe("key: csat\n");
+  });
+
+  it("cannot write first to a user who never started the bot (403), and knows no unseen chat (400)", async () => {
+    const f = await start();
+    const bot = telegrafFor(f);
+    const group = { id: -4242, type: "group" as const, title: "Team" };
+    f.userSendsText(bob, "/cx flows", group);
+    const err = await rejection(bot.telegram.sendMessage(bob.id, "hi"));
+    expect(err.code).toBe(403);
+    expect(err.description).toBe("Forbidden: bot can't initiate conversation with a user");
+    expect((await rejection(bot.telegram.sendMessage(777, "hi"))).description).toBe(
+      "Bad Request: chat not found",
+    );
+    f.userSendsText(bob, "/start");
+    await bot.telegram.sendMessage(bob.id, "hi");
+    const reply = f.userRepliesText(bob, 1, "a reply", group);
+    expect(reply.message?.reply_to_message?.text).toBe("/cx flows");
   });
 });
 

@@ -2,8 +2,13 @@
  * A fake Telegram Bot API server on 127.0.0.1 for driving a real Bot API client (telegraf) in tests.
  *
  * It follows https://core.telegram.org/bots/api for the methods a survey bot uses, with Telegram's limits:
- * - `POST|GET /bot<token>/<method>` (method names case-insensitive), JSON, urlencoded or query-string params;
- *   multipart (file uploads) is refused with 400. Wrong token → 401 "Unauthorized", unknown method → 404.
+ * - `POST|GET /bot<token>/<method>` (method names case-insensitive), JSON, urlencoded, multipart/form-data or
+ *   query-string params. Wrong token → 401 "Unauthorized", unknown method → 404.
+ * - Files: `sendDocument` takes an upload (multipart, ≤ 50 MB, not empty; or `attach://<part>`) or a known
+ *   file_id, with a caption of 0–1024 characters after entity parsing; `getFile` answers a `file_path` for files up
+ *   to 20 MB, served at `GET /file/bot<token>/<file_path>`. Users send documents too (`userSendsDocument`).
+ * - A user the bot has seen (in a group) but who never started it cannot be written to privately: 403
+ *   "Forbidden: bot can't initiate conversation with a user"; an unknown chat is 400 "chat not found".
  * - Replies are `{ ok: true, result }` or `{ ok: false, error_code, description, parameters? }` with the HTTP
  *   status equal to `error_code`.
  * - Message text: 1–4096 UTF-16 code units after entity parsing (leading/trailing whitespace stripped),
@@ -68,6 +73,23 @@ export interface TgInlineKeyboardMarkup {
   inline_keyboard: TgInlineKeyboardButton[][];
 }
 
+/** A general file (core.telegram.org/bots/api#document). */
+export interface TgDocument {
+  file_id: string;
+  file_unique_id: string;
+  file_name?: string;
+  mime_type?: string;
+  file_size?: number;
+}
+
+/** What getFile answers (core.telegram.org/bots/api#file). */
+export interface TgFile {
+  file_id: string;
+  file_unique_id: string;
+  file_size?: number;
+  file_path?: string;
+}
+
 export interface TgMessage {
   message_id: number;
   from?: TgUser;
@@ -76,6 +98,10 @@ export interface TgMessage {
   edit_date?: number;
   text?: string;
   entities?: TgMessageEntity[];
+  document?: TgDocument;
+  caption?: string;
+  caption_entities?: TgMessageEntity[];
+  reply_to_message?: TgMessage;
   reply_markup?: TgInlineKeyboardMarkup;
 }
 
@@ -141,10 +167,23 @@ export interface RecordedCall {
 
 export interface ShownMessage {
   message_id: number;
+  /** "" for a document (see `caption`). */
   text: string;
   entities?: TgMessageEntity[];
+  document?: TgDocument;
+  caption?: string;
   reply_markup?: TgInlineKeyboardMarkup;
   edited: boolean;
+}
+
+/** A file the fake holds (uploaded by the bot or sent by a user). */
+export interface StoredFile {
+  readonly file_id: string;
+  readonly file_unique_id: string;
+  readonly name: string;
+  readonly mime: string;
+  readonly bytes: Buffer;
+  readonly path: string;
 }
 
 export interface TranscriptEntry extends ShownMessage {
@@ -212,6 +251,20 @@ export interface FakeTelegram {
   pushUpdate(update: Omit<TgUpdate, "update_id"> & { update_id?: number }): TgUpdate;
   /** Queues a private-chat text message from the user (bot_command entity for a leading /command). */
   userSendsText(user: FakeUser, text: string, chat?: TgChat): TgUpdate;
+  /**
+   * Queues a message with a document from the user (the file stored, as Telegram holds it), with a caption
+   * (bot_command entity for a leading /command). `size` overrides the reported `file_size` (a lying client).
+   */
+  userSendsDocument(
+    user: FakeUser,
+    file: { name: string; content: string | Buffer; mime?: string; size?: number },
+    caption?: string,
+    chat?: TgChat,
+  ): TgUpdate;
+  /** Queues a text message replying to message `replyTo` of the chat (a bot's message, in a group). */
+  userRepliesText(user: FakeUser, replyTo: number, text: string, chat?: TgChat): TgUpdate;
+  /** A file by its file_id (documents the bot uploaded, files users sent). */
+  file(fileId: string): StoredFile | undefined;
   /** Queues a callback_query for a button on a bot message; throws if no such button is shown. */
   userPressesButton(user: FakeUser, messageId: number, callbackData: string, chat?: TgChat): TgUpdate;
   /** Updates not yet confirmed (by a getUpdates offset or a 2xx webhook answer). */
@@ -296,6 +349,8 @@ const REQUIRED_MESSAGES: Record<string, string> = {
   action: "wrong parameter action in request",
   commands: 'parameter "commands" is required',
   url: 'parameter "url" is required',
+  document: "there is no document in the request",
+  file_id: "invalid file_id",
 };
 
 function parseParams<T extends z.ZodType>(schema: T, params: Record<string, unknown>): z.infer<T> {
@@ -696,6 +751,31 @@ export function parseMessageText(
   parseMode: string | undefined,
   explicitEntities?: TgMessageEntity[],
 ): ParsedText {
+  const parsed = parseFormatted(text, parseMode, explicitEntities);
+  if (parsed.text.length === 0) throw badRequest("message text is empty");
+  // String length is in UTF-16 code units, as Telegram counts.
+  if (parsed.text.length > 4096) throw badRequest("message is too long");
+  return parsed;
+}
+
+/** A media caption: 0–1024 characters after entity parsing; an empty one is no caption. */
+export function parseCaption(
+  caption: string | undefined,
+  parseMode: string | undefined,
+  explicitEntities?: TgMessageEntity[],
+): ParsedText | undefined {
+  if (caption === undefined) return undefined;
+  const parsed = parseFormatted(caption, parseMode, explicitEntities);
+  if (parsed.text.length > 1024) throw badRequest("message caption is too long");
+  return parsed.text.length === 0 ? undefined : parsed;
+}
+
+/** Text with its markup parsed into entities, trimmed as Telegram trims it. */
+function parseFormatted(
+  text: string,
+  parseMode: string | undefined,
+  explicitEntities?: TgMessageEntity[],
+): ParsedText {
   let parsed: ParsedText;
   const mode = parseMode?.toLowerCase() ?? "";
   if (mode === "html") parsed = parseHtml(text);
@@ -713,9 +793,6 @@ export function parseMessageText(
       return { ...e, offset: start, length: end - start };
     })
     .filter((e) => e.length > 0);
-  if (trimmed.length === 0) throw badRequest("message text is empty");
-  // String length is in UTF-16 code units, as Telegram counts.
-  if (trimmed.length > 4096) throw badRequest("message is too long");
   return { text: trimmed, entities };
 }
 
@@ -860,6 +937,33 @@ const CHAT_ACTIONS = new Set([
 
 const CALLBACK_WINDOW_MS = 15_000;
 
+/** Bots upload files of up to 50 MB and download (getFile) up to 20 MB. */
+const UPLOAD_MAX_BYTES = 50 * 1024 * 1024;
+const DOWNLOAD_MAX_BYTES = 20 * 1024 * 1024;
+
+/** A file part of a multipart/form-data request, as the method handlers see it. */
+class Upload {
+  constructor(
+    readonly name: string,
+    readonly type: string,
+    readonly bytes: Buffer,
+  ) {}
+}
+
+/** Telegram's MIME type for a document: from the file's extension (approx.), else what the upload declared. */
+const MIME_BY_EXTENSION: Record<string, string> = {
+  yaml: "application/x-yaml",
+  yml: "application/x-yaml",
+  json: "application/json",
+  txt: "text/plain",
+  csv: "text/csv",
+  pdf: "application/pdf",
+};
+const mimeOf = (name: string, declared: string | undefined): string => {
+  const ext = /\.([A-Za-z0-9]{1,10})$/.exec(name)?.[1]?.toLowerCase() ?? "";
+  return MIME_BY_EXTENSION[ext] ?? (declared && declared !== "" ? declared : "application/octet-stream");
+};
+
 const commandScopeSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("default") }),
   z.object({ type: z.literal("all_private_chats") }),
@@ -943,6 +1047,17 @@ const methodParams = {
   getMyCommands: commandsQuery,
   deleteMyCommands: commandsQuery,
   sendChatAction: z.object({ chat_id: chatIdParam, action: strParam }),
+  sendDocument: z.object({
+    chat_id: chatIdParam,
+    document: z.union([z.instanceof(Upload), strParam]),
+    caption: strParam.optional(),
+    parse_mode: strParam.optional(),
+    caption_entities: jsonParam(z.array(entitySchema)).optional(),
+    reply_markup: replyMarkupParam.optional(),
+    disable_notification: boolParam.optional(),
+    protect_content: boolParam.optional(),
+  }),
+  getFile: z.object({ file_id: strParam }),
   deleteMessage: z.object({ chat_id: chatIdParam, message_id: intParam }),
 };
 
@@ -1008,6 +1123,10 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const faults = new Map<string, Fault[]>();
   const callbackQueries = new Map<string, { issuedAt: number; answer?: CallbackAnswer }>();
   const commandLists = new Map<string, TgBotCommand[]>();
+  /** Users who appeared in an update: the bot knows them, but may write to them only once they started it. */
+  const seenUsers = new Set<number>();
+  const files = new Map<string, StoredFile>();
+  let nextFile = 1;
   let nextUpdateId = 730_000_001;
   let nextQueryId = 4_382_000_000_000_000_000n;
   let clockOffset = 0;
@@ -1038,7 +1157,12 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       return found;
     }
     const state = chats.get(chatId);
-    if (!state) throw badRequest("chat not found");
+    if (!state) {
+      // A user's private chat exists once they started the bot.
+      if (seenUsers.has(chatId))
+        throw new ApiError(403, "Forbidden: bot can't initiate conversation with a user");
+      throw badRequest("chat not found");
+    }
     return state;
   };
   const writableChat = (chatId: number | string): ChatState => {
@@ -1060,7 +1184,73 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     if (user.username !== undefined) chat.username = user.username;
     return chat;
   };
-  const asTgUser = (user: FakeUser): TgUser => ({ is_bot: false, ...user });
+  const asTgUser = (user: FakeUser): TgUser => {
+    seenUsers.add(user.id);
+    return { is_bot: false, ...user };
+  };
+
+  const storeFile = (name: string, bytes: Buffer, declared?: string): StoredFile => {
+    const n = nextFile++;
+    const ext = /\.([A-Za-z0-9]{1,10})$/.exec(name)?.[1]?.toLowerCase();
+    const file: StoredFile = {
+      file_id: `BQACAgIAAxkBAAI${n.toString(36).padStart(5, "0")}_${bot.id.toString(36)}`,
+      file_unique_id: `AgAD${n.toString(36)}`,
+      name,
+      mime: mimeOf(name, declared),
+      bytes,
+      path: `documents/file_${n}${ext ? `.${ext}` : ""}`,
+    };
+    files.set(file.file_id, file);
+    return file;
+  };
+  const documentOf = (f: StoredFile): TgDocument => ({
+    file_id: f.file_id,
+    file_unique_id: f.file_unique_id,
+    file_name: f.name,
+    mime_type: f.mime,
+    file_size: f.bytes.length,
+  });
+
+  /** A message from the user, stored in the chat and queued as an update. */
+  const userMessage = (
+    user: FakeUser,
+    chat: TgChat | undefined,
+    content: Pick<TgMessage, "text" | "document" | "caption" | "reply_to_message">,
+  ): TgUpdate => {
+    const state = ensureChat(chat ?? privateChatOf(user));
+    const message: TgMessage = {
+      message_id: state.nextMessageId++,
+      from: asTgUser(user),
+      chat: { ...state.chat },
+      date: unixNow(),
+      ...content,
+    };
+    const said = content.text ?? content.caption ?? "";
+    const command = /^\/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{3,32})?(?=\s|$)/.exec(said);
+    const entities: TgMessageEntity[] = command
+      ? [{ type: "bot_command", offset: 0, length: command[0].length }]
+      : [];
+    if (entities.length > 0) {
+      if (content.text !== undefined) message.entities = entities;
+      else message.caption_entities = entities;
+    }
+    state.messages.set(message.message_id, { message, fromBot: false, edited: false });
+    return pushUpdate({ message: structuredClone(message) });
+  };
+
+  /** The file a sendDocument names: an upload (or `attach://<part>`), or a file_id the fake holds. */
+  const inputFile = (document: Upload | string, params: Record<string, unknown>): StoredFile => {
+    const attached = typeof document === "string" ? /^attach:\/\/(.+)$/.exec(document)?.[1] : undefined;
+    const upload = typeof document === "string" ? (attached ? params[attached] : undefined) : document;
+    if (upload instanceof Upload) {
+      if (upload.bytes.length === 0) throw badRequest("file must be non-empty");
+      if (upload.bytes.length > UPLOAD_MAX_BYTES) throw badRequest("file is too big");
+      return storeFile(upload.name, upload.bytes, upload.type);
+    }
+    const known = typeof document === "string" ? files.get(document) : undefined;
+    if (!known) throw badRequest("wrong file identifier/HTTP URL specified");
+    return known;
+  };
 
   // --- update queue and long polling ---------------------------------------------------------------------
 
@@ -1103,7 +1293,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
 
   const storeBotMessage = (
     state: ChatState,
-    parsed: ParsedText,
+    content: { readonly text: ParsedText } | { readonly document: TgDocument; readonly caption?: ParsedText },
     markup?: TgInlineKeyboardMarkup,
   ): TgMessage => {
     const message: TgMessage = {
@@ -1111,9 +1301,17 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       from: botAsUser,
       chat: { ...state.chat },
       date: unixNow(),
-      text: parsed.text,
     };
-    if (parsed.entities.length > 0) message.entities = parsed.entities;
+    if ("text" in content) {
+      message.text = content.text.text;
+      if (content.text.entities.length > 0) message.entities = content.text.entities;
+    } else {
+      message.document = content.document;
+      if (content.caption) {
+        message.caption = content.caption.text;
+        if (content.caption.entities.length > 0) message.caption_entities = content.caption.entities;
+      }
+    }
     if (markup) message.reply_markup = markup;
     state.messages.set(message.message_id, { message, fromBot: true, edited: false });
     return structuredClone(message);
@@ -1232,7 +1430,30 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       if (replyTo !== undefined && !state.messages.has(replyTo) && !p.allow_sending_without_reply) {
         throw badRequest("message to be replied not found");
       }
-      return storeBotMessage(state, parsed, markup);
+      return storeBotMessage(state, { text: parsed }, markup);
+    },
+
+    sendDocument: (params) => {
+      const p = parseParams(methodParams.sendDocument, params);
+      const state = writableChat(p.chat_id);
+      const caption = parseCaption(p.caption, p.parse_mode, p.caption_entities);
+      const markup = checkReplyMarkup(p.reply_markup, false);
+      const file = inputFile(p.document, params);
+      return storeBotMessage(state, { document: documentOf(file), ...(caption ? { caption } : {}) }, markup);
+    },
+
+    getFile: (params) => {
+      const p = parseParams(methodParams.getFile, params);
+      const file = files.get(p.file_id);
+      if (!file) throw badRequest("invalid file_id");
+      if (file.bytes.length > DOWNLOAD_MAX_BYTES) throw badRequest("file is too big");
+      const result: TgFile = {
+        file_id: file.file_id,
+        file_unique_id: file.file_unique_id,
+        file_size: file.bytes.length,
+        file_path: file.path,
+      };
+      return result;
     },
 
     editMessageText: (params) => {
@@ -1241,6 +1462,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       const markup = checkReplyMarkup(p.reply_markup, true);
       const stored = resolveEditTarget(p);
       const m = stored.message;
+      if (m.text === undefined) throw badRequest("there is no text in the message to edit");
       if (
         m.text === parsed.text &&
         sameJson(m.entities ?? [], parsed.entities) &&
@@ -1445,6 +1667,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       res.writeHead(status, { "content-type": "application/json" });
       res.end(JSON.stringify(payload));
     };
+    const download = /^\/file\/bot([^/]*)\/(.+)$/.exec(url.pathname);
+    if (download) return serveFile(req, res, download[1] ?? "", download[2] ?? "");
     const match = /^\/bot([^/]*)\/([^/]*)$/.exec(url.pathname);
     if (!match) return send(404, { ok: false, error_code: 404, description: "Not Found" });
     const [, reqToken, method] = match;
@@ -1457,13 +1681,23 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     const contentType = (req.headers["content-type"] ?? "").toLowerCase();
     if (raw.length > 0) {
       if (contentType.startsWith("multipart/form-data")) {
-        return send(400, {
-          ok: false,
-          error_code: 400,
-          description: "Bad Request: multipart/form-data (file uploads) is not supported by the fake",
-        });
-      }
-      if (contentType.startsWith("application/x-www-form-urlencoded")) {
+        let form: FormData;
+        try {
+          form = await new Response(raw, { headers: { "content-type": contentType } }).formData();
+        } catch {
+          return send(400, {
+            ok: false,
+            error_code: 400,
+            description: "Bad Request: can't parse multipart/form-data (approx.)",
+          });
+        }
+        for (const [name, value] of form) {
+          params[name] =
+            typeof value === "string"
+              ? value
+              : new Upload(value.name, value.type, Buffer.from(await value.arrayBuffer()));
+        }
+      } else if (contentType.startsWith("application/x-www-form-urlencoded")) {
         Object.assign(params, Object.fromEntries(new URLSearchParams(raw.toString("utf8"))));
       } else {
         let body: unknown;
@@ -1493,6 +1727,33 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       return;
     }
     send(outcome.status, outcome.payload);
+  }
+
+  /** `GET /file/bot<token>/<file_path>`: a file's bytes, as getFile's path promises. */
+  async function serveFile(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    reqToken: string,
+    path: string,
+  ): Promise<void> {
+    await readBody(req);
+    const file = [...files.values()].find((f) => f.path === decodeURIComponent(path));
+    const refusal: [number, string] | undefined =
+      reqToken !== token
+        ? [401, "Unauthorized"]
+        : req.method !== "GET" && req.method !== "HEAD"
+          ? [405, "Method Not Allowed"]
+          : file
+            ? undefined
+            : [404, "Not Found"];
+    if (refusal || !file) {
+      const [status, description] = refusal ?? [404, "Not Found"];
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify({ ok: false, error_code: status, description }));
+      return;
+    }
+    res.writeHead(200, { "content-type": "application/octet-stream", "content-length": file.bytes.length });
+    res.end(req.method === "HEAD" ? undefined : file.bytes);
   }
 
   async function readBody(req: http.IncomingMessage): Promise<Buffer> {
@@ -1623,6 +1884,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       edited: s.edited,
     };
     if (s.message.entities) m.entities = structuredClone(s.message.entities);
+    if (s.message.document) m.document = structuredClone(s.message.document);
+    if (s.message.caption !== undefined) m.caption = s.message.caption;
     if (s.message.reply_markup) m.reply_markup = structuredClone(s.message.reply_markup);
     return m;
   };
@@ -1672,20 +1935,20 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     },
 
     pushUpdate,
-    userSendsText(user, text, chat) {
-      const state = ensureChat(chat ?? privateChatOf(user));
-      const message: TgMessage = {
-        message_id: state.nextMessageId++,
-        from: asTgUser(user),
-        chat: { ...state.chat },
-        date: unixNow(),
-        text,
-      };
-      const command = /^\/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{3,32})?(?=\s|$)/.exec(text);
-      if (command) message.entities = [{ type: "bot_command", offset: 0, length: command[0].length }];
-      state.messages.set(message.message_id, { message, fromBot: false, edited: false });
-      return pushUpdate({ message: structuredClone(message) });
+    userSendsText: (user, text, chat) => userMessage(user, chat, { text }),
+    userSendsDocument(user, file, caption, chat) {
+      const bytes = typeof file.content === "string" ? Buffer.from(file.content, "utf8") : file.content;
+      const document = documentOf(storeFile(file.name, bytes, file.mime));
+      if (file.size !== undefined) document.file_size = file.size;
+      return userMessage(user, chat, { document, ...(caption === undefined ? {} : { caption }) });
     },
+    userRepliesText(user, replyTo, text, chat) {
+      const original = chats.get(chat?.id ?? user.id)?.messages.get(replyTo)?.message;
+      if (!original) throw new Error(`fake telegram: no message ${replyTo} to reply to`);
+      const { reply_to_message: _nested, ...quoted } = structuredClone(original);
+      return userMessage(user, chat, { text, reply_to_message: quoted });
+    },
+    file: (fileId) => files.get(fileId),
     userPressesButton(user, messageId, callbackData, chat) {
       const chatId = chat?.id ?? user.id;
       const stored = chats.get(chatId)?.messages.get(messageId);

@@ -1,0 +1,554 @@
+import type { ConversationState } from "../engine/state.ts";
+import type { Flow, FlowDefinition, LocalizedText, ScaleName } from "../flow/schema.ts";
+import type { Locale } from "../locale.ts";
+import type { ConversationStore, ResponseStore, RollupStore } from "../ports.ts";
+import { countsInScores, periodReport, type StepScores } from "../rollups.ts";
+import { addDays, dayKey, type Histogram, type ScoreSummary, summarize } from "../scores.ts";
+import type { SentimentLabel } from "../sentiment/types.ts";
+import { toLocaleDigits } from "../text/digits.ts";
+import { THEMES, type Theme, tagThemes, themeLabel } from "../themes/themes.ts";
+
+/**
+ * `/cx report <flow> [7d|30d|90d]`: a flow's scores over the last 7, 30 or 90 days beside the period before,
+ * whether the change is more than noise, what the comments felt and talked about, and how many of the
+ * conversations started got an answer.
+ */
+
+/** What `/cx report` shows, before it is put into words. */
+export interface FlowReport {
+  readonly flowKey: string;
+  readonly days: 7 | 30 | 90;
+  /** `YYYY-MM-DD` in the flow's time zone, inclusive; `to` is today. */
+  readonly from: string;
+  readonly to: string;
+  /** One per rating step with answers in either period (from the rollups), in the flow's step order. */
+  readonly scores: readonly ReportScore[];
+  /** The free-text comments of the conversations started in the period, by their sentiment. */
+  readonly sentiment: { readonly positive: number; readonly neutral: number; readonly negative: number };
+  /** The themes those comments talk about: the top 5, most first. */
+  readonly themes: readonly { readonly theme: Theme; readonly count: number }[];
+  /** Conversations started in the period (archived and in progress). */
+  readonly started: number;
+  /** Of those, how many recorded at least one answer that was not a skip. */
+  readonly responded: number;
+}
+
+/** One rating step's score in the period beside the period before. */
+export interface ReportScore {
+  readonly stepId: string;
+  readonly scale: ScaleName | "custom";
+  readonly current: ScoreSummary;
+  readonly previous: ScoreSummary;
+  /** current score − previous score; undefined when either period has too few answers to call a change. */
+  readonly change?: number;
+  /**
+   * `up` / `down`: a change beyond noise (two-sided test at 95 % on the headline score: NPS with the standard
+   * error from the promoter and detractor shares, CSAT from the top-box share, CES and custom scales from the
+   * mean); `no-change`: the two scores are equal; `not-significant`: they differ within noise;
+   * `small-sample`: fewer than {@link MIN_SAMPLE} answers in either period.
+   */
+  readonly verdict: "up" | "down" | "no-change" | "small-sample" | "not-significant";
+}
+
+export type ReportVerdict = ReportScore["verdict"];
+
+/** Answers each period needs before a change is called. */
+export const MIN_SAMPLE = 30;
+
+/** Where a report reads from. */
+export interface ReportSources {
+  readonly rollups: RollupStore;
+  readonly responses: ResponseStore;
+  readonly conversations: ConversationStore;
+}
+
+/** How many themes a report lists. */
+const TOP_THEMES = 5;
+/** The two-sided 95 % critical value of the normal distribution. */
+const Z_95 = 1.959963984540054;
+/** Far enough ahead that every conversation in progress was updated before it. */
+const END_OF_TIME = new Date(8.64e15);
+/** The widest offset of any time zone ahead of UTC (UTC+14), with an hour to spare. */
+const MAX_ZONE_AHEAD_MS = 15 * 3_600_000;
+
+/**
+ * The report of a flow over the last `days` days, today included, in the flow's time zone.
+ *
+ * Scores come from the rollups, where each rating counts on the day it was given. Everything else (comment
+ * sentiment and themes, started and responded) is counted per conversation, for the conversations *started*
+ * in the period: the archived responses plus those still in progress (the active conversations updated since
+ * the period began: `listIdle` with `after`, a range on the revisions' `updatedAt`). `ResponseStore.list`
+ * has no date filter, so the flow's whole archive is read and filtered here: the cost grows with the archive.
+ * Every number counts only the conversations {@link countsInScores} counts, as the rollups do.
+ */
+export async function buildReport(
+  sources: ReportSources,
+  flow: Flow,
+  days: 7 | 30 | 90,
+  now: Date,
+): Promise<FlowReport> {
+  const to = dayKey(now, flow.timeZone);
+  const from = addDays(to, -(days - 1));
+  const period = await periodReport(sources.rollups, flow.key, from, to);
+
+  const inPeriod = (state: ConversationState): boolean => {
+    const day = dayKey(new Date(state.startedAt), flow.timeZone);
+    return day >= from && day <= to && countsInScores(state);
+  };
+  const states = new Map<string, ConversationState>();
+  // In progress first, then the archive: a conversation archived by a process that died before it freed the
+  // respondent's key is in both, and its archived state is the final one. A conversation started in the
+  // period was last updated after the period began, wherever the zone is.
+  const since = new Date(Date.parse(`${from}T00:00:00Z`) - MAX_ZONE_AHEAD_MS);
+  for (const record of await sources.conversations.listIdle(END_OF_TIME, Number.MAX_SAFE_INTEGER, {
+    after: since,
+  })) {
+    if (record.state.flowKey === flow.key && inPeriod(record.state))
+      states.set(record.state.id, record.state);
+  }
+  for await (const record of sources.responses.list({ flowKey: flow.key })) {
+    if (inPeriod(record.state)) states.set(record.state.id, record.state);
+    else states.delete(record.state.id);
+  }
+
+  const sentiment: Record<SentimentLabel, number> = { positive: 0, neutral: 0, negative: 0 };
+  const themeCounts = new Map<Theme, number>();
+  let started = 0;
+  let responded = 0;
+  for (const state of states.values()) {
+    started++;
+    if (state.answers.some((a) => a.answer.type !== "skipped")) responded++;
+    for (const { answer, locale } of state.answers) {
+      if (answer.type !== "text") continue;
+      sentiment[answer.sentiment.label]++;
+      for (const theme of tagThemes(answer.original ?? answer.text, locale)) {
+        themeCounts.set(theme, (themeCounts.get(theme) ?? 0) + 1);
+      }
+    }
+  }
+  const themes = [...themeCounts]
+    .map(([theme, count]) => ({ theme, count }))
+    .sort((a, b) => b.count - a.count || THEMES.indexOf(a.theme) - THEMES.indexOf(b.theme))
+    .slice(0, TOP_THEMES);
+
+  return {
+    flowKey: flow.key,
+    days,
+    from,
+    to,
+    scores: reportScores(flow, period.current, period.previous),
+    sentiment,
+    themes,
+    started,
+    responded,
+  };
+}
+
+/** The rating steps with answers in either period, in the flow's order (steps no longer in it last). */
+function reportScores(
+  flow: FlowDefinition,
+  current: readonly StepScores[],
+  previous: readonly StepScores[],
+): ReportScore[] {
+  const order = new Map(flow.steps.map((s, i) => [s.id, i]));
+  const ids = [...new Set([...current, ...previous].map((s) => s.stepId))].sort(
+    (a, b) =>
+      (order.get(a) ?? Number.MAX_SAFE_INTEGER) - (order.get(b) ?? Number.MAX_SAFE_INTEGER) ||
+      (a < b ? -1 : a > b ? 1 : 0),
+  );
+  return ids.map((stepId) => {
+    const now = current.find((s) => s.stepId === stepId);
+    const before = previous.find((s) => s.stepId === stepId);
+    const scale = now?.scale ?? before?.scale ?? "custom";
+    return compareScores(stepId, scale, now?.histogram ?? {}, before?.histogram ?? {});
+  });
+}
+
+/** A step's two periods and the verdict on the change between them. */
+export function compareScores(
+  stepId: string,
+  scale: ScaleName | "custom",
+  current: Histogram,
+  previous: Histogram,
+): ReportScore {
+  const now = summarize(scale, current);
+  const before = summarize(scale, previous);
+  const base = { stepId, scale, current: now, previous: before };
+  if (now.value === null || before.value === null) return { ...base, verdict: "small-sample" };
+  if (now.responses < MIN_SAMPLE || before.responses < MIN_SAMPLE)
+    return { ...base, verdict: "small-sample" };
+  const change = Math.round((now.value - before.value) * 100) / 100;
+  if (change === 0) return { ...base, change: 0, verdict: "no-change" };
+  const a = estimate(scale, current);
+  const b = estimate(scale, previous);
+  const se = Math.sqrt(a.variance + b.variance);
+  const significant = se === 0 || Math.abs(a.value - b.value) / se > Z_95;
+  return { ...base, change, verdict: significant ? (change > 0 ? "up" : "down") : "not-significant" };
+}
+
+/**
+ * The headline score of a histogram, unrounded, on the scale `summarize` reports it in, and the variance of
+ * that estimate: NPS points from the per-answer +1/0/−1 (promoter/passive/detractor) variance, CSAT percent
+ * from the top-box share, CES and custom scales from the sample variance of the mean.
+ */
+function estimate(scale: ScaleName | "custom", histogram: Histogram): { value: number; variance: number } {
+  let n = 0;
+  let sum = 0;
+  let squares = 0;
+  let high = 0;
+  let low = 0;
+  for (const [key, count] of Object.entries(histogram)) {
+    const v = Number(key);
+    n += count;
+    sum += v * count;
+    squares += v * v * count;
+    if (scale === "nps" ? v >= 9 : v >= 4) high += count;
+    if (v <= 6) low += count;
+  }
+  switch (scale) {
+    case "nps": {
+      const p = high / n;
+      const d = low / n;
+      return { value: 100 * (p - d), variance: (10_000 * (p + d - (p - d) ** 2)) / n };
+    }
+    case "csat": {
+      const p = high / n;
+      return { value: 100 * p, variance: (10_000 * p * (1 - p)) / n };
+    }
+    case "ces":
+    case "custom": {
+      const mean = sum / n;
+      const sampleVariance = n > 1 ? (squares - n * mean * mean) / (n - 1) : 0;
+      return { value: mean, variance: Math.max(0, sampleVariance) / n };
+    }
+    default: {
+      const never: never = scale;
+      throw new Error(`unknown scale ${String(never)}`);
+    }
+  }
+}
+
+// ─── Words ───────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** A count: the number, for grammar, and how it is written in the locale's digits. */
+interface Count {
+  readonly n: number;
+  readonly text: string;
+}
+
+interface ReportWords {
+  heading(flow: string, days: Count): string;
+  period(from: string, to: string, days: Count): string;
+  score(metric: string, value: string, answers: Count, previous: string, previousAnswers: Count): string;
+  scoreNoPrevious(metric: string, value: string, answers: Count): string;
+  /** The verdict, with the signed change where there is one. */
+  verdict(verdict: ReportVerdict, change: string): string;
+  noScores: string;
+  comments(total: Count, positive: string, neutral: string, negative: string): string;
+  noComments: string;
+  themes(list: string): string;
+  noThemes: string;
+  listSeparator: string;
+  responseRate(rate: string, started: Count, responded: Count): string;
+  noConversations: string;
+  /**
+   * A score's name from its acronym (NPS, CSAT and CES keep their Latin acronyms in every language; fa and ar
+   * put a word before one, so a line still starts right-to-left).
+   */
+  metric(acronym: string): string;
+  /** The name of a custom scale's score. */
+  mean: string;
+}
+
+/**
+ * Arabic counted nouns: one and two have their own words, 3–10 (and 103–110…) take the plural, the rest the
+ * singular (accusative after 11–99).
+ */
+function arabicCount(c: Count, one: string, two: string, plural: string, singular: string): string {
+  if (c.n === 1) return one;
+  if (c.n === 2) return two;
+  const rest = c.n % 100;
+  if (rest >= 3 && rest <= 10) return `${c.text} ${plural}`;
+  return `${c.text} ${singular}`;
+}
+
+const WORDS = {
+  en: {
+    heading: (flow, days) => `${flow} — report for the last ${days.text} days`,
+    period: (from, to, days) => `${from} – ${to}, compared with the ${days.text} days before`,
+    score: (metric, value, answers, previous, previousAnswers) =>
+      `${metric}: ${value} (${enAnswers(answers)}) · previous period: ${previous} (${enAnswers(previousAnswers)})`,
+    scoreNoPrevious: (metric, value, answers) =>
+      `${metric}: ${value} (${enAnswers(answers)}) · previous period: no answers`,
+    verdict: (verdict, change) => {
+      switch (verdict) {
+        case "up":
+          return `${change}, a significant rise`;
+        case "down":
+          return `${change}, a significant drop`;
+        case "not-significant":
+          return `${change}, no significant change`;
+        case "no-change":
+          return "no change";
+        case "small-sample":
+          return "too few answers to call a change";
+      }
+    },
+    noScores: "No ratings in this period.",
+    comments: (total, positive, neutral, negative) =>
+      `Comments: ${total.text} — positive ${positive}, neutral ${neutral}, negative ${negative}`,
+    noComments: "No comments in this period.",
+    themes: (list) => `Top themes: ${list}`,
+    noThemes: "No recognisable themes in the comments.",
+    listSeparator: ", ",
+    responseRate: (rate, started, responded) =>
+      `Response rate: ${rate} — ${responded.text} of ${started.text} ${started.n === 1 ? "conversation" : "conversations"} started got at least one answer`,
+    noConversations: "No conversations were started in this period.",
+    metric: (acronym) => acronym,
+    mean: "Average",
+  },
+  fa: {
+    heading: (flow, days) => `گزارش ${flow} — ${days.text} روز گذشته`,
+    period: (from, to, days) => `از ${from} تا ${to}، در مقایسه با ${days.text} روز پیش از آن`,
+    score: (metric, value, answers, previous, previousAnswers) =>
+      `${metric}: ${value} (${answers.text} پاسخ) · دورهٔ قبل: ${previous} (${previousAnswers.text} پاسخ)`,
+    scoreNoPrevious: (metric, value, answers) =>
+      `${metric}: ${value} (${answers.text} پاسخ) · در دورهٔ قبل پاسخی ثبت نشد`,
+    verdict: (verdict, change) => {
+      switch (verdict) {
+        case "up":
+          return `${change}، افزایش معنادار`;
+        case "down":
+          return `${change}، کاهش معنادار`;
+        case "not-significant":
+          return `${change}، تغییر معناداری نیست`;
+        case "no-change":
+          return "بدون تغییر";
+        case "small-sample":
+          return "پاسخ‌ها برای قضاوت دربارهٔ تغییر کافی نیست";
+      }
+    },
+    noScores: "در این دوره امتیازی ثبت نشد.",
+    comments: (total, positive, neutral, negative) =>
+      `نظرها: ${total.text} — مثبت ${positive}، خنثی ${neutral}، منفی ${negative}`,
+    noComments: "در این دوره نظری نوشته نشد.",
+    themes: (list) => `موضوع‌های پرتکرار: ${list}`,
+    noThemes: "موضوع مشخصی در نظرها پیدا نشد.",
+    listSeparator: "، ",
+    responseRate: (rate, started, responded) =>
+      `نرخ پاسخ: ${rate} — در ${responded.text} گفت‌وگو از ${started.text} گفت‌وگوی آغازشده دست‌کم یک پاسخ ثبت شد`,
+    noConversations: "در این دوره هیچ گفت‌وگویی آغاز نشد.",
+    metric: (acronym) => `امتیاز ${acronym}`,
+    mean: "میانگین",
+  },
+  ar: {
+    heading: (flow, days) => `تقرير ${flow} — آخر ${arabicCount(days, "يوم", "يومين", "أيام", "يومًا")}`,
+    period: (from, to) => `من ${from} إلى ${to}، مقارنةً بالفترة السابقة ذات الطول نفسه`,
+    score: (metric, value, answers, previous, previousAnswers) =>
+      `${metric}: ${value} (${arAnswers(answers)}) · الفترة السابقة: ${previous} (${arAnswers(previousAnswers)})`,
+    scoreNoPrevious: (metric, value, answers) =>
+      `${metric}: ${value} (${arAnswers(answers)}) · لا إجابات في الفترة السابقة`,
+    verdict: (verdict, change) => {
+      switch (verdict) {
+        case "up":
+          return `${change}، ارتفاع ذو دلالة إحصائية`;
+        case "down":
+          return `${change}، انخفاض ذو دلالة إحصائية`;
+        case "not-significant":
+          return `${change}، وهو تغيّر غير دالّ إحصائيًا`;
+        case "no-change":
+          return "دون تغيّر";
+        case "small-sample":
+          return "عدد الإجابات غير كافٍ للحكم على التغيّر";
+      }
+    },
+    noScores: "لا توجد تقييمات في هذه الفترة.",
+    comments: (total, positive, neutral, negative) =>
+      `التعليقات: ${total.text} — إيجابية ${positive}، محايدة ${neutral}، سلبية ${negative}`,
+    noComments: "لا توجد تعليقات في هذه الفترة.",
+    themes: (list) => `أبرز المواضيع: ${list}`,
+    noThemes: "لم تُرصد مواضيع محددة في التعليقات.",
+    listSeparator: "، ",
+    responseRate: (rate, started, responded) =>
+      `معدل الاستجابة: ${rate} — بدأت ${arabicCount(started, "محادثة واحدة", "محادثتان", "محادثات", "محادثة")} في هذه الفترة، وفي ${responded.text} منها إجابة واحدة على الأقل`,
+    noConversations: "لم تبدأ أي محادثة في هذه الفترة.",
+    metric: (acronym) => `مؤشر ${acronym}`,
+    mean: "المتوسط",
+  },
+  tr: {
+    heading: (flow, days) => `${flow} raporu — son ${days.text} gün`,
+    period: (from, to, days) => `${from} – ${to}, önceki ${days.text} günle karşılaştırmalı`,
+    score: (metric, value, answers, previous, previousAnswers) =>
+      `${metric}: ${value} (${answers.text} yanıt) · önceki dönem: ${previous} (${previousAnswers.text} yanıt)`,
+    scoreNoPrevious: (metric, value, answers) =>
+      `${metric}: ${value} (${answers.text} yanıt) · önceki dönemde yanıt yok`,
+    verdict: (verdict, change) => {
+      switch (verdict) {
+        case "up":
+          return `${change}, anlamlı bir artış`;
+        case "down":
+          return `${change}, anlamlı bir düşüş`;
+        case "not-significant":
+          return `${change}, istatistiksel olarak anlamlı bir değişim değil`;
+        case "no-change":
+          return "değişim yok";
+        case "small-sample":
+          return "değişimi değerlendirmek için yanıt sayısı yetersiz";
+      }
+    },
+    noScores: "Bu dönemde puan verilmedi.",
+    comments: (total, positive, neutral, negative) =>
+      `Yorumlar: ${total.text} — olumlu ${positive}, nötr ${neutral}, olumsuz ${negative}`,
+    noComments: "Bu dönemde yorum yazılmadı.",
+    themes: (list) => `En sık konular: ${list}`,
+    noThemes: "Yorumlarda belirgin bir konu bulunamadı.",
+    listSeparator: ", ",
+    responseRate: (rate, started, responded) =>
+      `Yanıt oranı: ${rate} — başlayan görüşme: ${started.text}, en az bir yanıt alınan: ${responded.text}`,
+    noConversations: "Bu dönemde hiç görüşme başlamadı.",
+    metric: (acronym) => acronym,
+    mean: "Ortalama",
+  },
+} satisfies Record<Locale, ReportWords>;
+
+function enAnswers(c: Count): string {
+  return `${c.text} ${c.n === 1 ? "answer" : "answers"}`;
+}
+
+function arAnswers(c: Count): string {
+  if (c.n === 0) return "لا إجابات";
+  return arabicCount(c, "إجابة واحدة", "إجابتان", "إجابات", "إجابة");
+}
+
+// ─── Numbers and dates ───────────────────────────────────────────────────────────────────────────────────────
+
+interface NumberStyle {
+  readonly decimal: string;
+  /** Written before a sign, so a right-to-left line keeps the sign with its number (as CLDR does). */
+  readonly signMark: string;
+  readonly percent: (n: string) => string;
+  /** Intl locale for dates: the Persian calendar for fa, Gregorian with Arabic-Indic digits for ar. */
+  readonly dateLocale: string;
+}
+
+const NUMBERS = {
+  en: { decimal: ".", signMark: "", percent: (n) => `${n}%`, dateLocale: "en-GB" },
+  fa: {
+    decimal: "٫",
+    signMark: "\u200e",
+    percent: (n) => `${n}٪`,
+    dateLocale: "fa-IR-u-ca-persian-nu-arabext",
+  },
+  ar: { decimal: "٫", signMark: "\u061c", percent: (n) => `${n}٪`, dateLocale: "ar-u-ca-gregory-nu-arab" },
+  tr: { decimal: ",", signMark: "", percent: (n) => `%${n}`, dateLocale: "tr-TR" },
+} satisfies Record<Locale, NumberStyle>;
+
+const MINUS = "−";
+
+function formatNumber(value: number, decimals: number, locale: Locale, signed = false): string {
+  const digits = Math.abs(value).toFixed(decimals);
+  const zero = Number(digits) === 0;
+  const sign = zero ? "" : value < 0 ? MINUS : signed ? "+" : "";
+  const text = digits.replace(".", NUMBERS[locale].decimal);
+  return toLocaleDigits(`${sign === "" ? "" : NUMBERS[locale].signMark}${sign}${text}`, locale);
+}
+
+const count = (n: number, locale: Locale): Count => ({ n, text: toLocaleDigits(String(n), locale) });
+
+const percentOf = (part: number, whole: number, locale: Locale): string =>
+  NUMBERS[locale].percent(formatNumber(whole === 0 ? 0 : (part / whole) * 100, 0, locale));
+
+/** Places after the decimal point a score is shown with: whole points for NPS and CSAT. */
+const decimalsOf = (summary: ScoreSummary): number =>
+  summary.metric === "nps" || summary.metric === "csat" ? 0 : 2;
+
+function scoreValue(summary: ScoreSummary, locale: Locale): string {
+  if (summary.value === null) return "—";
+  const text = formatNumber(summary.value, decimalsOf(summary), locale);
+  return summary.metric === "csat" ? NUMBERS[locale].percent(text) : text;
+}
+
+const DATE_FORMATS = new Map<Locale, Intl.DateTimeFormat>();
+
+/** A `YYYY-MM-DD` day as the locale writes a date ("24 November 2026", "۳ آذر ۱۴۰۵"). */
+function formatDay(day: string, locale: Locale): string {
+  let format = DATE_FORMATS.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(NUMBERS[locale].dateLocale, {
+      timeZone: "UTC",
+      day: "numeric",
+      month: "long",
+      year: "numeric",
+    });
+    DATE_FORMATS.set(locale, format);
+  }
+  return toLocaleDigits(format.format(new Date(`${day}T12:00:00Z`)), locale);
+}
+
+function titleOf(title: LocalizedText, flow: FlowDefinition, locale: Locale): string {
+  const found = title[locale] ?? flow.fallback.map((l) => title[l]).find((t) => t !== undefined);
+  return found ?? Object.values(title).find((t) => t !== undefined) ?? flow.key;
+}
+
+const METRIC_NAMES = { nps: "NPS", csat: "CSAT", ces: "CES" } as const;
+
+/**
+ * The report as plain-text lines for an admin, in `locale`: the heading and period, one line per scored step
+ * (score, answers, the previous period and the verdict on the change), the comments' sentiment split, the top
+ * themes and the response rate. Numbers, percentages and dates are written as the locale writes them.
+ */
+export function renderReport(report: FlowReport, flow: FlowDefinition, locale: Locale): string[] {
+  const w: ReportWords = WORDS[locale];
+  const days = count(report.days, locale);
+  const lines = [
+    w.heading(titleOf(flow.title, flow, locale), days),
+    w.period(formatDay(report.from, locale), formatDay(report.to, locale), days),
+  ];
+
+  if (report.scores.length === 0) lines.push(w.noScores);
+  for (const s of report.scores) {
+    const name = s.current.metric === "mean" ? w.mean : w.metric(METRIC_NAMES[s.current.metric]);
+    const metric = report.scores.length > 1 ? `${name} (${s.stepId})` : name;
+    const value = scoreValue(s.current, locale);
+    const line =
+      s.previous.responses === 0
+        ? w.scoreNoPrevious(metric, value, count(s.current.responses, locale))
+        : w.score(
+            metric,
+            value,
+            count(s.current.responses, locale),
+            scoreValue(s.previous, locale),
+            count(s.previous.responses, locale),
+          );
+    const change = s.change === undefined ? "" : formatNumber(s.change, decimalsOf(s.current), locale, true);
+    lines.push(`${line} — ${w.verdict(s.verdict, change)}`);
+  }
+
+  const { positive, neutral, negative } = report.sentiment;
+  const comments = positive + neutral + negative;
+  if (comments === 0) lines.push(w.noComments);
+  else {
+    const part = (n: number) => `${count(n, locale).text} (${percentOf(n, comments, locale)})`;
+    lines.push(w.comments(count(comments, locale), part(positive), part(neutral), part(negative)));
+    lines.push(
+      report.themes.length === 0
+        ? w.noThemes
+        : w.themes(
+            report.themes
+              .map((t) => `${themeLabel(t.theme, locale)} (${count(t.count, locale).text})`)
+              .join(w.listSeparator),
+          ),
+    );
+  }
+
+  lines.push(
+    report.started === 0
+      ? w.noConversations
+      : w.responseRate(
+          percentOf(report.responded, report.started, locale),
+          count(report.started, locale),
+          count(report.responded, locale),
+        ),
+  );
+  return lines;
+}
