@@ -51,6 +51,7 @@ beforeAll(async () => {
     },
     awaitsText: async () => false,
     flowKeys: async () => ["csat"],
+    isAdmin: async () => true,
   };
   adapter.attachAdmin?.(admin);
   await adapter.start();
