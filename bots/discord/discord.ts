@@ -5,6 +5,7 @@ import {
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   Client,
+  DefaultRestOptions,
   DiscordAPIError,
   Events,
   GatewayIntentBits,
@@ -14,6 +15,7 @@ import {
   MessageFlags,
   type ModalSubmitInteraction,
   Partials,
+  type RESTOptions,
   type RESTPostAPIApplicationCommandsJSONBody,
   Routes,
   type StringSelectMenuInteraction,
@@ -147,6 +149,15 @@ export function discordCommands(defaultLocale: Locale): RESTPostAPIApplicationCo
   ];
 }
 
+/**
+ * discord.js's REST requests, with a file upload sent by Node's fetch. Its own undici `request` hands the
+ * multipart `FormData` to the process-wide undici dispatcher, which whichever undici loaded first installed: when
+ * Slack runs too, @slack/socket-mode's undici 7 may have, and it cannot read that FormData ("action is not a
+ * function"), so every upload would fail. fetch encodes the body itself first.
+ */
+const sendRequest: RESTOptions["makeRequest"] = (url, init) =>
+  init.body instanceof FormData ? fetch(url, init as RequestInit) : DefaultRestOptions.makeRequest(url, init);
+
 /** What discord.js threw, as a {@link PlatformError}. discord.js itself waits out 429s (per bucket and global). */
 function classify(error: unknown, method: string): PlatformError {
   if (error instanceof DiscordAPIError)
@@ -186,7 +197,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages],
     // DM channels arrive as partials; without this discord.js drops DMs from members it has not seen.
     partials: [Partials.Channel],
-    rest: { api: config.apiUrl },
+    rest: { api: config.apiUrl, makeRequest: sendRequest },
   });
   let ready = false;
   let closing = false;

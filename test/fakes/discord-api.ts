@@ -329,8 +329,15 @@ export interface FakeDiscord {
     values: string[],
   ): Promise<Json>;
   userSubmitsModal(user: FakeDiscordUser, customId: string, fields: Record<string, string>): Promise<Json>;
-  /** A DM from the user; `delivered` is false when the session lacks the DIRECT_MESSAGES intent. */
-  userSendsDm(user: FakeDiscordUser, text: string): Promise<{ message: DiscordMessage; delivered: boolean }>;
+  /**
+   * A DM from the user, with files attached if given (≤ 10, each within the upload limit); `delivered` is false
+   * when the session lacks the DIRECT_MESSAGES intent.
+   */
+  userSendsDm(
+    user: FakeDiscordUser,
+    text: string,
+    files?: readonly FakeDiscordFile[],
+  ): Promise<{ message: DiscordMessage; delivered: boolean }>;
   /** The same INTERACTION_CREATE again (same id and token), as after a resume. */
   redeliver(interaction: Json): Promise<GatewayDispatch>;
 
@@ -2767,10 +2774,16 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
       const data = { custom_id: customIdValue, components };
       return sendInteraction(baseInteraction(user, InteractionType.ModalSubmit, data, {}, stored));
     },
-    async userSendsDm(user, text) {
+    async userSendsDm(user, text, attached = []) {
       users.set(user.id, { ...(users.get(user.id) ?? {}), ...user });
       const channelId = dmChannelOf(user.id);
       const session = liveSession();
+      if (attached.length > MAX_ATTACHMENTS)
+        throw new Error("fake discord: a message takes at most 10 files");
+      for (const f of attached)
+        if (Buffer.from(f.content).length > ATTACHMENT_SIZE_LIMIT)
+          throw new Error(`fake discord: ${f.filename} is over the upload limit; the client refuses it`);
+      if (text.trim() === "" && attached.length === 0) throw new Error("fake discord: an empty message");
       const message: DiscordMessage = {
         id: snowflake(),
         channel_id: channelId,
@@ -2779,7 +2792,13 @@ export async function createFakeDiscord(options: FakeDiscordOptions = {}): Promi
         content: text,
         embeds: [],
         components: [],
-        attachments: [],
+        attachments: attached.map((f) =>
+          keepFile("attachments", channelId, {
+            filename: f.filename,
+            contentType: f.contentType ?? "application/octet-stream",
+            bytes: Buffer.from(f.content),
+          }),
+        ),
         mentions: [],
         mention_roles: [],
         mention_everyone: false,
