@@ -88,16 +88,17 @@ type Deferred =
   | ModalSubmitInteraction;
 
 /** One Discord message of an admin reply: text within 2,000 characters, buttons and the file on the last part. */
-interface Body {
+export interface AdminReplyBody {
   readonly content: string;
   readonly components?: ReturnType<typeof adminComponents>;
   readonly files?: { readonly attachment: Buffer; readonly name: string }[];
   readonly allowedMentions: { readonly parse: [] };
 }
 
-function bodiesOf(message: AdminMessage): Body[] {
+/** An admin reply as the Discord messages that show it, in order. */
+export function adminReplyBodies(message: AdminMessage): AdminReplyBody[] {
   const parts = splitText(message.text, DISCORD_LIMITS.content);
-  return parts.map((content, i): Body => {
+  return parts.map((content, i): AdminReplyBody => {
     if (i < parts.length - 1) return { content, allowedMentions: { parse: [] } };
     return {
       content,
@@ -131,7 +132,7 @@ export function createDiscordAdmin(deps: DiscordAdminDeps) {
 
   /** Sends the replies through the deferred interaction: the first edits it, the others follow, all ephemeral. */
   const send = async (interaction: Deferred, messages: readonly AdminMessage[]): Promise<void> => {
-    const bodies = messages.flatMap(bodiesOf);
+    const bodies = messages.flatMap(adminReplyBodies);
     if (bodies.length === 0) {
       await interaction.deleteReply().catch(() => undefined);
       return;
