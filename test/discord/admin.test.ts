@@ -444,6 +444,24 @@ describe("/cx on Discord", { timeout: 60_000 }, () => {
     expect(fileOf(file).content).toContain("key: pulse");
   });
 
+  it("/cx try in a server: the admin takes the survey in test mode in their DM, not in the channel", async () => {
+    const before = botMessages(dmOf(admin)).length;
+    const inChannel = botMessages(GENERAL).filter((m) => (m.flags & EPHEMERAL) === 0).length;
+    expect(text(await cx("try", { flow: "ces" }))).toContain("Started ces for you in test mode");
+    const question = await discord.waitFor(
+      () =>
+        botMessages(dmOf(admin))
+          .slice(before)
+          .find((m) => m.components.length > 0),
+      10_000,
+    );
+    expect(question.content).toContain("How easy was it to get what you needed from us today?");
+    expect(botMessages(GENERAL).filter((m) => (m.flags & EPHEMERAL) === 0)).toHaveLength(inChannel);
+    const trial = await stores().conversations.getActive(`discord:${admin.id}`, { fresh: true });
+    expect(trial?.state).toMatchObject({ flowKey: "ces", test: true });
+    expect(await say(admin, "/stop")).not.toBe("");
+  });
+
   it("a non-admin's /cx flows gets the survey help, changes nothing, and is audited", async () => {
     const control = await stores().admin.control("csat");
     const [reply] = await cx("flows", {}, { user: stranger });
