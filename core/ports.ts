@@ -71,8 +71,8 @@ export interface ConversationStore {
 
 /** Ended conversations: the complete or partial responses. */
 export interface ResponseStore {
-  /** All archived responses of a flow (every flow when omitted), in batches. */
-  list(filter: { flowKey?: string }): AsyncIterable<ConversationRecord>;
+  /** All archived responses of a flow (every flow when omitted; only those started since a time), in batches. */
+  list(filter: { flowKey?: string; startedSince?: Date }): AsyncIterable<ConversationRecord>;
   get(conversationId: string): Promise<ConversationRecord | null>;
   count(filter: { flowKey?: string }): Promise<number>;
   /** Adds lines to an archived conversation's transcript (a support reply after the survey ended). */

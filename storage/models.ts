@@ -113,6 +113,7 @@ const responseSchema = new Schema<ResponseDoc>(
 );
 responseSchema.index({ flowKey: 1, endedAt: 1 });
 responseSchema.index({ key: 1, endedAt: -1 });
+responseSchema.index({ flowKey: 1, startedAt: -1 });
 
 const processedEventSchema = new Schema<ProcessedEventDoc>(
   { _id: String, v: Number, at: { type: Date, required: true } },

@@ -109,9 +109,13 @@ function responseStore(m: Models, onCorrupt: OnCorrupt): ResponseStore {
   const stored = unread(m.Response);
   return {
     async *list(filter) {
-      const cursor = stored.find(filter.flowKey === undefined ? {} : { flowKey: filter.flowKey }, {
-        batchSize: 500,
-      });
+      const cursor = stored.find(
+        {
+          ...(filter.flowKey === undefined ? {} : { flowKey: filter.flowKey }),
+          ...(filter.startedSince === undefined ? {} : { startedAt: { $gte: filter.startedSince } }),
+        },
+        { batchSize: 500 },
+      );
       for await (const doc of cursor) {
         const read = readStored(responseDocs, doc);
         if (read.ok) yield toRecord(read.value);

@@ -106,7 +106,7 @@ export async function buildReport(
     if (record.state.flowKey === flow.key && inPeriod(record.state))
       states.set(record.state.id, record.state);
   }
-  for await (const record of sources.responses.list({ flowKey: flow.key })) {
+  for await (const record of sources.responses.list({ flowKey: flow.key, startedSince: since })) {
     if (inPeriod(record.state)) states.set(record.state.id, record.state);
     else states.delete(record.state.id);
   }

@@ -3,7 +3,7 @@ import { basename, extname, join } from "node:path";
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
 import { err, ok, type Result } from "../result.ts";
 import { type FlowDefinition, ZFlowDefinition } from "./schema.ts";
-import { formatPath, validateFlow } from "./validate.ts";
+import { formatPath, referenceProblems, validateFlow } from "./validate.ts";
 
 /** Why a flow file was rejected: which file, where inside it, and what is wrong. */
 export interface FlowFileError {
@@ -80,14 +80,18 @@ export function parseFlowSource(
   }
   const parsed = ZFlowDefinition.safeParse(data);
   if (!parsed.success) {
-    return err(
-      parsed.error.issues.map((issue) => ({
-        file,
-        path: formatPath(issue.path),
-        line: lineOf(issue.path),
-        reason: issue.message,
-      })),
-    );
+    const shape = parsed.error.issues.map((issue) => ({
+      file,
+      path: formatPath(issue.path),
+      line: lineOf(issue.path),
+      reason: issue.message,
+    }));
+    // Broken references too, so one round of fixes is enough (when the schema did not already flag that spot).
+    const flagged = new Set(shape.map((e) => e.path));
+    const references = referenceProblems(data)
+      .map((p) => ({ file, path: formatPath(p.path), line: lineOf(p.path), reason: p.message }))
+      .filter((e) => !flagged.has(e.path));
+    return err([...shape, ...references]);
   }
   const problems = validateFlow(parsed.data);
   if (problems.length > 0) {

@@ -193,3 +193,47 @@ export function formatPath(path: readonly (string | number | symbol)[]): string 
   }
   return out === "" ? "(root)" : out;
 }
+
+/**
+ * The step references of a document that did not pass the schema, read as far as its shape allows: unknown
+ * `goto`, `next`, `followUp` and alert `when.step` targets. Reported beside the schema's problems, so one
+ * round of fixing a file is enough (the full cross-checks need a definition that passed the schema).
+ */
+export function referenceProblems(raw: unknown): FlowProblem[] {
+  const problems: FlowProblem[] = [];
+  const record = (v: unknown): Readonly<Record<string, unknown>> | undefined =>
+    v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  const doc = record(raw);
+  const steps = Array.isArray(doc?.steps) ? (doc.steps as unknown[]) : [];
+  const index = new Map<string, number>();
+  steps.forEach((s, i) => {
+    const id = record(s)?.id;
+    if (typeof id === "string" && !index.has(id)) index.set(id, i);
+  });
+  const target = (id: unknown, from: number, path: (string | number)[]): void => {
+    if (typeof id !== "string") return;
+    const to = index.get(id);
+    if (to === undefined) problems.push({ path, message: `unknown step "${id}"` });
+    else if (to <= from)
+      problems.push({ path, message: `"${id}" does not come after this step (flows only move forward)` });
+  };
+  steps.forEach((s, i) => {
+    const next = record(s)?.next;
+    if (typeof next === "string") target(next, i, ["steps", i, "next"]);
+    if (!Array.isArray(next)) return;
+    next.forEach((rule: unknown, r) => {
+      const rp = ["steps", i, "next", r];
+      const fields = record(rule);
+      target(fields?.goto, i, [...rp, "goto"]);
+      if (Array.isArray(fields?.followUp))
+        (fields.followUp as unknown[]).forEach((id, f) => target(id, i, [...rp, "followUp", f]));
+    });
+  });
+  const alerts = Array.isArray(doc?.alerts) ? (doc.alerts as unknown[]) : [];
+  alerts.forEach((a, j) => {
+    const step = record(record(a)?.when)?.step;
+    if (typeof step === "string" && !index.has(step))
+      problems.push({ path: ["alerts", j, "when", "step"], message: `unknown step "${step}"` });
+  });
+  return problems;
+}

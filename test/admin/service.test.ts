@@ -289,6 +289,14 @@ describe("admin service", () => {
       attachment: { name: "csat.yaml", size: empty.length, read: async () => empty },
     });
     expect(texts(refusedToo)).toMatch(/steps\[0\]\.prompt\.en \(line \d+\): must not be empty/);
+    // … and both kinds at once, in one reply.
+    const both = broken.replace(/(\n\s+en: )How satisfied[^\n]*/, '$1""');
+    const refusedBoth = await p.run(ADMIN, "import csat", {
+      attachment: { name: "csat.yaml", size: both.length, read: async () => both },
+    });
+    expect(texts(refusedBoth)).toMatch(/must not be empty/);
+    expect(texts(refusedBoth)).toMatch(/nowhere/);
+    expect(texts(refusedBoth)).toMatch(/elsewhere/);
     expect((await p.stores.admin.control("csat"))?.draft).toBeUndefined();
 
     await p.run(OTHER_ADMIN, "text csat thanks en Cheers!");

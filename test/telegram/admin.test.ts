@@ -229,14 +229,19 @@ describe("Telegram admin commands", { timeout: 60_000 }, () => {
     const lineOf = (source: string, needle: string) =>
       source.split("\n").findIndex((l) => l.includes(needle)) + 1;
 
-    // The core validates a file's shape first, then its cross-references: a file wrong in both ways lists its
-    // shape errors (an empty prompt), every one of them, each with its path and line.
+    // A file wrong in both ways lists every shape error (an empty prompt) and every broken reference, each with
+    // its path and line.
     const shapeless = yaml
       .replace("goto: thanks-contact", "goto: nowhere")
       .replace(/(\n\s+en: )["']?We.re sorry your experience[^\n]*/, '$1""')
       .replace(/(\n\s+en: )["']?What would have made[^\n]*/, '$1""');
     const empty = await problems(shapeless);
-    expect(empty).toHaveLength(2);
+    expect(empty).toHaveLength(3);
+    expect(empty[2]).toMatch(
+      new RegExp(
+        `^• steps\\[\\d+\\]\\.next\\[\\d+\\]\\.goto \\(line ${lineOf(shapeless, "goto: nowhere")}\\): unknown step "nowhere"`,
+      ),
+    );
     const [firstEmpty, secondEmpty] = shapeless
       .split("\n")
       .flatMap((l, i) => (l.trim() === 'en: ""' ? [i + 1] : []));
