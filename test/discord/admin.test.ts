@@ -342,29 +342,37 @@ describe("/cx on Discord", { timeout: 60_000 }, () => {
         .some((c) => c.files?.[0]?.filename === "csat.yaml" && c.status === 200),
     ).toBe(true);
 
+    const lineOf = (source: string, needle: string) =>
+      source.split("\n").findIndex((l) => l.includes(needle)) + 1;
+    // An unknown goto target and an empty prompt in one file: both listed, each with its path and line.
+    const broken = exported.content
+      .replace("- goto: thanks-contact", "- goto: nowhere")
+      .replace(/(\n\s+en: )We're sorry your experience wasn't better\. What went wrong\?/, '$1""');
     const dangling = exported.content
       .replace("- goto: why-neutral", "- goto: nowhere")
       .replace("- goto: thanks-contact", "- goto: elsewhere");
-    const empty = exported.content
-      .replace(/(\n\s+en: )What one thing would have made it better\?/, '$1""')
-      .replace(/(\n\s+en: )We're sorry your experience wasn't better\. What went wrong\?/, '$1""');
-    for (const broken of [dangling, empty]) expect(broken).not.toBe(exported.content);
+    for (const file of [broken, dangling]) expect(file).not.toBe(exported.content);
 
     const problems = text(
-      await cx("import", { flow: "csat", file: { filename: "csat.yaml", content: dangling } }),
+      await cx("import", { flow: "csat", file: { filename: "csat.yaml", content: broken } }),
     );
     expect(problems).toContain("Nothing changed. Problems in the file: 2");
-    expect(problems).toMatch(/steps\[0\]\.next\[1\]\.goto \(line \d+\): .*nowhere/);
-    expect(problems).toMatch(/steps\[\d\]\.next\[\d\]\.goto \(line \d+\): .*elsewhere/);
+    const emptyLine = broken.split("\n").findIndex((l) => l.trim() === 'en: ""') + 1;
+    expect(problems).toContain(`• steps[1].prompt.en (line ${emptyLine}): must not be empty`);
+    expect(problems).toMatch(
+      new RegExp(
+        `• steps\\[\\d+\\]\\.next\\[\\d+\\]\\.goto \\(line ${lineOf(broken, "goto: nowhere")}\\): unknown step "nowhere"`,
+      ),
+    );
     // Downloaded from the attachment's url.
     expect(discord.calls(/^GET \/ephemeral-attachments\//).map((c) => c.status)).toEqual([200]);
 
     // Typed in the DM with the file attached: the same checks, answered in the DM.
     const before = botMessages(dmOf(admin)).length;
-    await discord.userSendsDm(admin, "/cx import csat", [{ filename: "csat.yaml", content: empty }]);
-    const emptyProblems = (await botMessage(dmOf(admin), before, "Problems in the file: 2")).content;
-    expect(emptyProblems).toMatch(/steps\[1\]\.prompt\.en \(line \d+\): must not be empty/);
-    expect(emptyProblems).toMatch(/steps\[2\]\.prompt\.en \(line \d+\): must not be empty/);
+    await discord.userSendsDm(admin, "/cx import csat", [{ filename: "csat.yaml", content: dangling }]);
+    const danglingProblems = (await botMessage(dmOf(admin), before, "Problems in the file: 2")).content;
+    expect(danglingProblems).toMatch(/steps\[0\]\.next\[1\]\.goto \(line \d+\): .*nowhere/);
+    expect(danglingProblems).toMatch(/steps\[\d\]\.next\[\d\]\.goto \(line \d+\): .*elsewhere/);
     expect((await stores().admin.control("csat"))?.draft).toBeUndefined();
     expect(text(await cx("diff", { flow: "csat" }))).toContain("csat has no draft");
 
@@ -374,18 +382,17 @@ describe("/cx on Discord", { timeout: 60_000 }, () => {
     const typedExport = await botMessage(dmOf(admin), typedAt, "send it back attached to /cx import csat");
     expect(fileOf(typedExport)).toEqual(exported);
 
-    const edited = exported.content.replace(
-      "What one thing would have made it better?",
-      "What one thing should we fix?",
-    );
+    const sorry = "We're sorry your experience wasn't better. What went wrong?";
+    const edited = exported.content.replace(sorry, "What one thing should we fix?");
+    expect(edited).not.toBe(exported.content);
     const imported = text(
       await cx("import", { flow: "csat", file: { filename: "csat-edited.yaml", content: edited } }),
     );
     expect(imported).toContain("The file is now the draft of csat");
-    expect(imported).toContain("What one thing should we fix?");
+    expect(imported).toContain(`${sorry} → What one thing should we fix?`);
     expect(text(await cx("publish", { flow: "csat" }))).toMatch(/csat version \d+ is live/);
     const dora: FakeDiscordUser = { id: "320000000000000002", username: "dora" };
-    expect(await answer(dora, await startSurvey(dora), "3")).toContain("What one thing should we fix?");
+    expect(await answer(dora, await startSurvey(dora), "1")).toContain("What one thing should we fix?");
   });
 
   it("a rollback while respondents are mid-survey: each finishes on the version they started with", async () => {
@@ -431,6 +438,8 @@ describe("/cx on Discord", { timeout: 60_000 }, () => {
       [{ id: "320000000000000023", username: "p3" }, "1"],
     ];
     for (const [user, score] of scores) await answer(user, await startSurvey(user, "pulse"), score);
+    const eda: FakeDiscordUser = { id: "320000000000000024", username: "eda" };
+    await answer(eda, await startSurvey(eda, "csat"), "4");
     await cxbot.app.service.flush();
     const report = text(await cx("report", { flow: "pulse" }));
     expect(report).toContain("report for the last 7 days");
@@ -481,18 +490,18 @@ describe("/cx on Discord", { timeout: 60_000 }, () => {
     const sent = await discord.userRunsCommand(
       admin,
       "cx disable",
-      { flow: "pulse" },
+      { flow: "nps" },
       { guildId: GUILD, channelId: GENERAL },
     );
-    expect(text(await repliesTo(sent, GENERAL))).toContain("pulse is off");
+    expect(text(await repliesTo(sent, GENERAL))).toContain("nps is off");
     await discord.redeliver(sent);
     await new Promise((r) => setTimeout(r, 200));
     await cxbot.platforms.discord?.settled();
     expect(discord.lateOrDoubleAcks()).toEqual([]);
-    const disables = (await stores().audit.recent(50, { flow: "pulse" })).filter(
+    const disables = (await stores().audit.recent(50, { flow: "nps" })).filter(
       (e) => e.action === "flow.disable",
     );
     expect(disables).toHaveLength(1);
-    expect(text(await cx("enable", { flow: "pulse" }))).toContain("pulse is on");
+    expect(text(await cx("enable", { flow: "nps" }))).toContain("nps is on");
   });
 });
