@@ -426,10 +426,14 @@ describe("fake Discord with the real discord.js client", () => {
   // @discordjs/ws throttles identifies to one per 5 s (plus up to 1.5 s of jitter) per max_concurrency bucket.
   it("op 9 INVALID_SESSION (not resumable): the client identifies again", { timeout: 15_000 }, async () => {
     const f = await start();
-    await login(f);
+    const client = await login(f);
+    // The client's own ready, not only the fake's: destroyed while it still waits for READY, discord.js
+    // reconnects, and its destroy() then waits out another identify throttle.
+    const readyAgain = nextEvent(client, Events.ShardReady, 12_000);
     f.invalidateSession(false);
     await f.waitFor(() => f.identifies().length === 2, 10_000);
     await f.waitForSession();
+    await readyAgain;
     expect(f.resumes()).toEqual([]);
   });
 
