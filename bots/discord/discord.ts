@@ -324,6 +324,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
     file: NonNullable<AdminMessage["file"]>,
   ): Promise<void> => {
     const parts = splitText(message.text, DISCORD_LIMITS.content);
+    const data = Buffer.from(file.content, "utf8");
     for (const [i, content] of parts.entries()) {
       const last = i === parts.length - 1;
       const body = {
@@ -331,7 +332,6 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
         components: last ? adminComponents(message.buttons) : [],
         allowed_mentions: { parse: [] },
       };
-      const data = Buffer.from(file.content, "utf8");
       if (chat.startsWith(EPHEMERAL)) {
         const via = ephemeral.get(chat.slice(EPHEMERAL.length));
         if (!via)

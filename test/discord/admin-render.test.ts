@@ -9,6 +9,8 @@ import {
 } from "../../bots/discord/admin.ts";
 import { adminReplyBodies } from "../../bots/discord/admin-interactions.ts";
 import { discordCommands } from "../../bots/discord/discord.ts";
+import { components } from "../../bots/discord/render.ts";
+import { asOutbound } from "../../bots/kit/admin.ts";
 import { parseAdminCommand } from "../../core/admin/grammar.ts";
 import type { AdminButton } from "../../core/admin/types.ts";
 import { LOCALES } from "../../core/locale.ts";
@@ -174,6 +176,18 @@ describe("admin replies as Discord messages", () => {
     const label =
       row?.components[0]?.type === 2 && "label" in row.components[0] ? row.components[0].label : "";
     expect([...(label ?? "")].length).toBeLessThanOrEqual(80);
+  });
+
+  it("in a DM (through the survey responder) more than 5 command buttons are packed 5 a row, no empty menu", () => {
+    const targets = Array.from({ length: 24 }, (_, i) => [b(`target ${i}`, `cx:t:csat:${i}:0`)]);
+    const rows = components(asOutbound({ text: "Which text?", locale: "en", rtl: false, buttons: targets }));
+    expect(rows.map((r) => r.components.map((c) => c.type))).toEqual([
+      [2, 2, 2, 2, 2],
+      [2, 2, 2, 2, 2],
+      [2, 2, 2, 2, 2],
+      [2, 2, 2, 2, 2],
+      [2, 2, 2, 2],
+    ]);
   });
 
   it("splits text over 2,000 characters; buttons and the file go on the last part", () => {
