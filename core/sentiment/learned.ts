@@ -1,0 +1,385 @@
+/**
+ * A sentiment model learned from a deployment's own responses: each completed response pairs a free-text
+ * comment with the band of the score the same customer gave, which is a label for free.
+ *
+ * The model is a per-locale multinomial naive Bayes over hashed features of the normalized text (word unigrams
+ * and bigrams, character 3–5-grams inside words, Turkish folded to ASCII). Hashing into a fixed number of
+ * buckets (2^bits) keeps the model the same size however many comments it has seen, and naive Bayes keeps only
+ * counts, so training is one pass and adding more examples is addition. It is blended with the rule-based
+ * analyzer by {@link createBlendedAnalyzer}; below a minimum number of examples the rules answer alone.
+ */
+import { Buffer } from "node:buffer";
+import type { Locale } from "../locale.ts";
+import type { ConversationRecord } from "../ports.ts";
+import { bandSentiment } from "../scores.ts";
+import { foldTurkish, normalizeText, tokenizeNormalized } from "../text/normalize.ts";
+import {
+  SENTIMENT_LABELS,
+  type SentimentAnalyzer,
+  type SentimentLabel,
+  type SentimentResult,
+} from "./types.ts";
+
+/** One training example: a comment and the sentiment its customer's score carries. */
+export interface LabelledText {
+  readonly text: string;
+  readonly locale: Locale;
+  readonly label: SentimentLabel;
+}
+
+/**
+ * What was learned for one locale. `counts` holds, per label, the hashed feature counts as a base64
+ * little-endian Float32Array of 2^bits cells, so its size is fixed by `bits`, never by the amount of traffic.
+ */
+export interface LocaleModel {
+  /** Training comments seen (after skipping empty ones). */
+  readonly examples: number;
+  /** Training comments per label. */
+  readonly docs: Readonly<Record<SentimentLabel, number>>;
+  /** Feature occurrences per label. */
+  readonly totals: Readonly<Record<SentimentLabel, number>>;
+  /** Per label: base64 of a little-endian Float32Array of length 2^bits. */
+  readonly counts: Readonly<Record<SentimentLabel, string>>;
+}
+
+/**
+ * A trained model, as plain JSON-serializable data (store it as is; `JSON.parse(JSON.stringify(m))` predicts
+ * the same). One {@link LocaleModel} per locale that had examples.
+ */
+export interface LearnedModel {
+  readonly kind: "naive-bayes";
+  readonly version: 1;
+  /** log2 of the number of feature buckets. */
+  readonly bits: number;
+  readonly locales: Readonly<Partial<Record<Locale, LocaleModel>>>;
+}
+
+/** Training comments the model has for a locale (0 when none). */
+export function examplesFor(model: LearnedModel | undefined, locale: Locale): number {
+  return model?.locales[locale]?.examples ?? 0;
+}
+
+export interface TrainOptions {
+  /** log2 of the number of feature buckets; 18 (262,144 buckets, 1 MiB per label) by default. */
+  readonly bits?: number;
+}
+
+/** The model's reading of one text. */
+export interface LearnedPrediction {
+  readonly label: SentimentLabel;
+  /** Posterior probability of `label`, in [0, 1] (tempered: see {@link PREDICT_TEMPERATURE}). */
+  readonly confidence: number;
+  /** Posterior probability of each label. */
+  readonly probabilities: Readonly<Record<SentimentLabel, number>>;
+}
+
+const DEFAULT_BITS = 18;
+const MIN_BITS = 4;
+const MAX_BITS = 24;
+/** Additive smoothing per bucket. */
+const ALPHA = 0.1;
+/**
+ * Naive Bayes adds one log-likelihood per feature as if features were independent; character n-grams of the
+ * same word are not, so raw posteriors are near 0 or 1. Dividing the log-likelihood by this many features per
+ * "independent observation" gives confidences that mean something when blended with the rules.
+ */
+const PREDICT_TEMPERATURE = 8;
+/** Words and characters looked at per text, so a 100 kB paste costs no more than a long comment. */
+const MAX_TOKENS = 256;
+const MAX_WORD_LENGTH = 40;
+
+// ---------- features ----------
+
+const WORD_RE = /^[\p{L}\p{N}]/u;
+const SEED_WORD = 0x9e3779b1;
+const SEED_BIGRAM = 0x85ebca6b;
+const SEED_CHAR = 0xc2b2ae35;
+
+function fnv(text: string, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function mix(a: number, b: number): number {
+  let h = Math.imul(a ^ (b >>> 16), 0x7feb352d) ^ b;
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * Calls `emit` with the hashed bucket of every feature of a text: each word or emoji, each pair of adjacent
+ * words within a clause, and the character 3-, 4- and 5-grams of each word padded with a boundary mark.
+ */
+function forEachFeature(text: string, locale: Locale, mask: number, emit: (bucket: number) => void): void {
+  let normalized = normalizeText(text, locale);
+  if (locale === "tr") normalized = foldTurkish(normalized);
+  const tokens = tokenizeNormalized(normalized, locale);
+  const n = Math.min(tokens.length, MAX_TOKENS);
+  let previous = -1;
+  for (let t = 0; t < n; t++) {
+    const token = tokens[t] ?? "";
+    if (!WORD_RE.test(token)) {
+      // Clause punctuation ends a bigram run; "!" and "?" are features themselves.
+      if (token.includes("!") || token.includes("?")) emit(fnv(token.slice(0, 1), SEED_WORD) & mask);
+      else if (token.length > 0 && !/^[.,;]/.test(token)) emit(fnv(token, SEED_WORD) & mask);
+      previous = -1;
+      continue;
+    }
+    const word = token.length > MAX_WORD_LENGTH ? token.slice(0, MAX_WORD_LENGTH) : token;
+    const h = fnv(word, SEED_WORD);
+    emit(h & mask);
+    if (previous >= 0) emit(mix(previous, h ^ SEED_BIGRAM) & mask);
+    previous = h;
+    charGrams(word, mask, emit);
+  }
+}
+
+/** Character 3–5-grams of " word " without building substrings (an FNV hash rolled forward from each start). */
+function charGrams(word: string, mask: number, emit: (bucket: number) => void): void {
+  const len = word.length + 2;
+  const at = (i: number): number => (i === 0 || i === len - 1 ? 32 : word.charCodeAt(i - 1));
+  for (let start = 0; start + 3 <= len; start++) {
+    let h = (0x811c9dc5 ^ SEED_CHAR) >>> 0;
+    for (let k = 0; k < 5 && start + k < len; k++) {
+      h = Math.imul(h ^ at(start + k), 0x01000193);
+      if (k >= 2) emit((h >>> 0) & mask);
+    }
+  }
+}
+
+// ---------- training ----------
+
+function emptyRecord<T>(make: () => T): Record<SentimentLabel, T> {
+  return { negative: make(), neutral: make(), positive: make() };
+}
+
+function encode(cells: Float32Array): string {
+  return Buffer.from(cells.buffer, cells.byteOffset, cells.byteLength).toString("base64");
+}
+
+function decode(base64: string, size: number): Float32Array {
+  const bytes = Buffer.from(base64, "base64");
+  const cells = new Float32Array(size);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = Math.min(size, Math.floor(bytes.byteLength / 4));
+  for (let i = 0; i < n; i++) cells[i] = view.getFloat32(i * 4, true);
+  return cells;
+}
+
+/**
+ * Trains one model per locale from labelled comments (empty comments are skipped). Deterministic: the same
+ * examples in any order give the same model.
+ */
+export function train(examples: Iterable<LabelledText>, options: TrainOptions = {}): LearnedModel {
+  const bits = Math.max(MIN_BITS, Math.min(MAX_BITS, Math.round(options.bits ?? DEFAULT_BITS)));
+  const size = 1 << bits;
+  const mask = size - 1;
+  interface Acc {
+    examples: number;
+    docs: Record<SentimentLabel, number>;
+    totals: Record<SentimentLabel, number>;
+    counts: Record<SentimentLabel, Float32Array>;
+  }
+  const byLocale = new Map<Locale, Acc>();
+  for (const example of examples) {
+    if (example.text.trim() === "") continue;
+    let acc = byLocale.get(example.locale);
+    if (!acc) {
+      acc = {
+        examples: 0,
+        docs: emptyRecord(() => 0),
+        totals: emptyRecord(() => 0),
+        counts: emptyRecord(() => new Float32Array(size)),
+      };
+      byLocale.set(example.locale, acc);
+    }
+    const cells = acc.counts[example.label];
+    let seen = 0;
+    forEachFeature(example.text, example.locale, mask, (bucket) => {
+      cells[bucket] = (cells[bucket] ?? 0) + 1;
+      seen++;
+    });
+    acc.examples++;
+    acc.docs[example.label]++;
+    acc.totals[example.label] += seen;
+  }
+  const locales: Partial<Record<Locale, LocaleModel>> = {};
+  for (const [locale, acc] of byLocale) {
+    locales[locale] = {
+      examples: acc.examples,
+      docs: acc.docs,
+      totals: acc.totals,
+      counts: {
+        negative: encode(acc.counts.negative),
+        neutral: encode(acc.counts.neutral),
+        positive: encode(acc.counts.positive),
+      },
+    };
+  }
+  return { kind: "naive-bayes", version: 1, bits, locales };
+}
+
+// ---------- prediction ----------
+
+/** A model decoded for prediction: log-likelihood per label and bucket, and the log prior per label. */
+interface Compiled {
+  readonly mask: number;
+  readonly labels: readonly SentimentLabel[];
+  readonly logPrior: readonly number[];
+  readonly logLikelihood: readonly Float32Array[];
+}
+
+const compiledCache = new WeakMap<LocaleModel, Compiled>();
+
+function compile(model: LocaleModel, bits: number): Compiled {
+  const cached = compiledCache.get(model);
+  if (cached) return cached;
+  const size = 1 << bits;
+  const labels = SENTIMENT_LABELS.filter((l) => model.docs[l] > 0);
+  const cells = labels.map((l) => decode(model.counts[l], size));
+  // Smoothing spreads over the buckets any label used, not all 2^bits, so few examples are not drowned.
+  let used = 0;
+  for (let i = 0; i < size; i++) if (cells.some((c) => (c[i] ?? 0) > 0)) used++;
+  const vocabulary = Math.max(1, used);
+  const logLikelihood = labels.map((label, k) => {
+    const counts = cells[k] ?? new Float32Array(size);
+    const denominator = Math.log(model.totals[label] + ALPHA * vocabulary);
+    const out = new Float32Array(size);
+    for (let i = 0; i < size; i++) out[i] = Math.log((counts[i] ?? 0) + ALPHA) - denominator;
+    return out;
+  });
+  const logPrior = labels.map((l) => Math.log(model.docs[l] / model.examples));
+  const compiled: Compiled = { mask: size - 1, labels, logPrior, logLikelihood };
+  compiledCache.set(model, compiled);
+  return compiled;
+}
+
+const UNIFORM: Readonly<Record<SentimentLabel, number>> = {
+  negative: 1 / 3,
+  neutral: 1 / 3,
+  positive: 1 / 3,
+};
+
+/**
+ * The model's label for a text, with its confidence. A locale the model has no examples for answers "neutral" with
+ * the confidence of a guess; so does a text with no features (no letters or emoji). Pure and total.
+ */
+export function predict(model: LearnedModel, text: string, locale: Locale): LearnedPrediction {
+  const own = model.locales[locale];
+  if (!own || own.examples === 0) return { label: "neutral", confidence: 1 / 3, probabilities: UNIFORM };
+  const c = compile(own, model.bits);
+  const k = c.labels.length;
+  const sums = new Float64Array(k);
+  let features = 0;
+  forEachFeature(text, locale, c.mask, (bucket) => {
+    for (let j = 0; j < k; j++) sums[j] = (sums[j] ?? 0) + (c.logLikelihood[j]?.[bucket] ?? 0);
+    features++;
+  });
+  let best = 0;
+  let max = Number.NEGATIVE_INFINITY;
+  const scaled = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    scaled[j] = (c.logPrior[j] ?? 0) + (sums[j] ?? 0) / PREDICT_TEMPERATURE;
+    if ((scaled[j] ?? 0) > max) {
+      max = scaled[j] ?? 0;
+      best = j;
+    }
+  }
+  let z = 0;
+  for (let j = 0; j < k; j++) z += Math.exp((scaled[j] ?? 0) - max);
+  const probabilities = { negative: 0, neutral: 0, positive: 0 };
+  for (let j = 0; j < k; j++) probabilities[c.labels[j] ?? "neutral"] = Math.exp((scaled[j] ?? 0) - max) / z;
+  const label = features === 0 ? "neutral" : (c.labels[best] ?? "neutral");
+  return { label, confidence: probabilities[label], probabilities };
+}
+
+// ---------- training data from responses ----------
+
+/**
+ * Pairs every free-text comment of the deployment's responses with the sentiment of the score the same
+ * customer gave in the same conversation (detractor/low → negative, passive/neutral → neutral, promoter/high
+ * → positive): the last rating answered before the comment, else the first one after it. Conversations
+ * without a rating, admins' trial runs and attempts the respondent replaced give no examples.
+ */
+export function* examplesFromResponses(records: Iterable<ConversationRecord>): Generator<LabelledText> {
+  for (const record of records) {
+    const state = record.state;
+    if (state.test === true || state.status === "replaced") continue;
+    const answers = state.answers;
+    for (let i = 0; i < answers.length; i++) {
+      const entry = answers[i];
+      if (entry?.answer.type !== "text") continue;
+      const text = entry.answer.original ?? entry.answer.text;
+      if (text.trim() === "") continue;
+      const label = ratingSentimentNear(answers, i);
+      if (label) yield { text, locale: entry.locale, label };
+    }
+  }
+}
+
+function ratingSentimentNear(
+  answers: ConversationRecord["state"]["answers"],
+  at: number,
+): SentimentLabel | undefined {
+  for (let i = at - 1; i >= 0; i--) {
+    const a = answers[i]?.answer;
+    if (a?.type === "rating") return a.band ? bandSentiment(a.band) : a.sentiment;
+  }
+  for (let i = at + 1; i < answers.length; i++) {
+    const a = answers[i]?.answer;
+    if (a?.type === "rating") return a.band ? bandSentiment(a.band) : a.sentiment;
+  }
+  return undefined;
+}
+
+// ---------- blending ----------
+
+export interface BlendOptions {
+  /** Examples a locale's model needs before it is used; below it the rules answer alone (cold start). 200. */
+  readonly minExamples?: number;
+  /** Weight of the model's polarity against the rules' score when both have evidence, 0..1. 0.5. */
+  readonly modelWeight?: number;
+  /** Blended polarity at or beyond which a text is positive or negative. 0.15. */
+  readonly threshold?: number;
+}
+
+/**
+ * The rules and a learned model together, implementing {@link SentimentAnalyzer}:
+ * - no model for the locale, or fewer than `minExamples` examples: the rules' result, unchanged;
+ * - the rules found no evidence (no lexicon word, emoji or idiom matched): the model decides, with the
+ *   polarity P(positive) − P(negative) as the score;
+ * - both have evidence: a weighted vote of the two polarities,
+ *   `score = (1 − modelWeight) · rulesScore + modelWeight · (P(positive) − P(negative))`, and the label by
+ *   `threshold` (neutral in between).
+ * The rules' evidence is kept as is, so callers can still show what was matched.
+ */
+export function createBlendedAnalyzer(
+  rules: SentimentAnalyzer,
+  model: LearnedModel | undefined,
+  options: BlendOptions = {},
+): SentimentAnalyzer {
+  const minExamples = options.minExamples ?? 200;
+  const weight = Math.max(0, Math.min(1, options.modelWeight ?? 0.5));
+  const threshold = options.threshold ?? 0.15;
+  return {
+    analyze(text: string, locale: Locale): SentimentResult {
+      const ruled = rules.analyze(text, locale);
+      if (!model || examplesFor(model, locale) < minExamples) return ruled;
+      const learned = predict(model, text, locale);
+      const polarity = learned.probabilities.positive - learned.probabilities.negative;
+      if (ruled.evidence.length === 0) {
+        return { label: learned.label, score: round(polarity), evidence: ruled.evidence };
+      }
+      const score = (1 - weight) * ruled.score + weight * polarity;
+      const label: SentimentLabel =
+        score >= threshold ? "positive" : score <= -threshold ? "negative" : "neutral";
+      return { label, score: round(score), evidence: ruled.evidence };
+    },
+  };
+}
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;
