@@ -401,8 +401,11 @@ function simulateLearning(p: Part, dev: readonly Row[], test: readonly Row[], ar
   let pool = dev;
   let heldOut = test;
   if (args.split === "dev") {
-    pool = dev.filter((r) => hash(dedupeKey(r.text, p.locale), DEV_HALF_SEED) % 2 === 0);
-    heldOut = dev.filter((r) => hash(dedupeKey(r.text, p.locale), DEV_HALF_SEED) % 2 === 1);
+    // A high bit: FNV-1a's lowest bit is the parity of the characters' low bits whatever the seed, so it
+    // would put every dev row (chosen by that bit) in the same half.
+    const half = (r: Row): number => (hash(dedupeKey(r.text, p.locale), DEV_HALF_SEED) >>> 16) & 1;
+    pool = dev.filter((r) => half(r) === 0);
+    heldOut = dev.filter((r) => half(r) === 1);
   }
   const collected = shuffled(pool, LEARN_SEED);
   const sizes: number[] = LEARN_SIZES.filter((n) => n <= collected.length);
