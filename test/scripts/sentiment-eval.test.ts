@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -161,5 +162,42 @@ describe("sentiment metrics", () => {
       ["negative", "positive"],
     );
     expect(perfect.polarAccuracy).toEqual([1, 1]);
+  });
+});
+
+describe("eval:sentiment --json", () => {
+  it("prints one object with exactly the documented keys per file and language", () => {
+    const root = join(import.meta.dirname, "../..");
+    const out = execFileSync(
+      process.execPath,
+      ["--import", "tsx", "scripts/eval-sentiment.ts", "test/fixtures/sentiment/tiny.jsonl", "--json"],
+      { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+    );
+    const parsed = JSON.parse(out) as { files: Record<string, unknown>[] };
+    expect(parsed.files.map((f) => [f.file, f.lang])).toEqual([
+      ["tiny.jsonl", "en"],
+      ["tiny.jsonl", "tr"],
+      ["tiny.jsonl", "fa"],
+    ]);
+    for (const f of parsed.files) {
+      expect(Object.keys(f)).toEqual([
+        "file",
+        "lang",
+        "rows",
+        "polarAccuracy",
+        "macroF1",
+        "negativeRecall",
+        "negativePrecision",
+        "positivesCalledNegative",
+        "coverage",
+        "textsPerSecond",
+      ]);
+      for (const k of ["polarAccuracy", "macroF1", "negativeRecall", "coverage"]) {
+        const v = f[k];
+        if (v === null) continue;
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(v).toBeLessThanOrEqual(1);
+      }
+    }
   });
 });
