@@ -71,6 +71,8 @@ export interface LearnedPrediction {
   readonly confidence: number;
   /** Posterior probability of each label. */
   readonly probabilities: Readonly<Record<SentimentLabel, number>>;
+  /** Features the text had (words, n-grams, emoji); 0 means the model saw nothing and only guessed. */
+  readonly features: number;
 }
 
 const DEFAULT_BITS = 18;
@@ -91,6 +93,8 @@ const MAX_WORD_LENGTH = 40;
 // ---------- features ----------
 
 const WORD_RE = /^[\p{L}\p{N}]/u;
+/** Clause punctuation without "!" or "?" (which are features); ";)" is an emoticon, not a pause. */
+const PAUSE_RE = /^[.,;]+$/;
 const SEED_WORD = 0x9e3779b1;
 const SEED_BIGRAM = 0x85ebca6b;
 const SEED_CHAR = 0xc2b2ae35;
@@ -141,8 +145,7 @@ function features(text: string, locale: Locale, mask: number): number {
       // Clause punctuation ends a bigram run; "!" and "?" are features themselves, as are emoji.
       const first = token.charCodeAt(0);
       if (first === 33 || first === 63) count = push(count, fnv(token.slice(0, 1), SEED_WORD) & mask);
-      else if (first !== 46 && first !== 44 && first !== 59)
-        count = push(count, fnv(token, SEED_WORD) & mask);
+      else if (!PAUSE_RE.test(token)) count = push(count, fnv(token, SEED_WORD) & mask);
       previous = -1;
       continue;
     }
@@ -275,10 +278,11 @@ function compile(model: LocaleModel, bits: number): Compiled {
   return compiled;
 }
 
-const UNIFORM: Readonly<Record<SentimentLabel, number>> = {
-  negative: 1 / 3,
-  neutral: 1 / 3,
-  positive: 1 / 3,
+const GUESS: LearnedPrediction = {
+  label: "neutral",
+  confidence: 1 / 3,
+  probabilities: { negative: 1 / 3, neutral: 1 / 3, positive: 1 / 3 },
+  features: 0,
 };
 
 /**
@@ -287,11 +291,12 @@ const UNIFORM: Readonly<Record<SentimentLabel, number>> = {
  */
 export function predict(model: LearnedModel, text: string, locale: Locale): LearnedPrediction {
   const own = model.locales[locale];
-  if (!own || own.examples === 0) return { label: "neutral", confidence: 1 / 3, probabilities: UNIFORM };
+  if (!own || own.examples === 0) return GUESS;
   const c = compile(own, model.bits);
   const k = c.labels.length;
   const sums = new Float64Array(k);
   const count = features(text, locale, c.mask);
+  if (count === 0) return GUESS;
   const table = c.logLikelihood;
   for (let i = 0; i < count; i++) {
     const base = (scratch[i] ?? 0) * k;
@@ -311,8 +316,8 @@ export function predict(model: LearnedModel, text: string, locale: Locale): Lear
   for (let j = 0; j < k; j++) z += Math.exp((scaled[j] ?? 0) - max);
   const probabilities = { negative: 0, neutral: 0, positive: 0 };
   for (let j = 0; j < k; j++) probabilities[c.labels[j] ?? "neutral"] = Math.exp((scaled[j] ?? 0) - max) / z;
-  const label = count === 0 ? "neutral" : (c.labels[best] ?? "neutral");
-  return { label, confidence: probabilities[label], probabilities };
+  const label = c.labels[best] ?? "neutral";
+  return { label, confidence: probabilities[label], probabilities, features: count };
 }
 
 // ---------- training data from responses ----------
@@ -374,6 +379,7 @@ export interface BlendOptions {
 /**
  * The rules and a learned model together, implementing {@link SentimentAnalyzer}:
  * - no model for the locale, or fewer than `minExamples` examples: the rules' result, unchanged (cold start);
+ *   likewise for a text the model has no features for (no letters, digits or emoji);
  * - the rules found no evidence (no lexicon word, emoji or idiom matched): the model decides;
  * - both have evidence: a weighted vote in log-odds, `log P(positive) + w·s` and `log P(negative) − w·s` with
  *   `s` the rules' score and `w` = `rulesWeight`, neutral unchanged; the most probable label wins. So a strong
@@ -393,7 +399,9 @@ export function createBlendedAnalyzer(
     analyze(text: string, locale: Locale): SentimentResult {
       const ruled = rules.analyze(text, locale);
       if (!model || examplesFor(model, locale) < minExamples) return ruled;
-      const p = predict(model, text, locale).probabilities;
+      const learned = predict(model, text, locale);
+      if (learned.features === 0) return ruled;
+      const p = learned.probabilities;
       const shift = ruled.evidence.length === 0 ? 0 : weight * ruled.score;
       const logit = (x: number): number => Math.log(Math.max(x, 1e-9));
       const negative = logit(p.negative) - shift;

@@ -144,6 +144,14 @@ describe("blended analyzer", () => {
     expect(blended.analyze("kargo çok geç geldi", "tr").label).toBe("neutral");
   });
 
+  it("keeps the rules' reading of a text the model has no features for", () => {
+    const blended = createBlendedAnalyzer(rules, model, { minExamples: 10 });
+    for (const text of ["", "...", " , ; "])
+      expect(blended.analyze(text, "en")).toEqual(rules.analyze(text, "en"));
+    expect(predict(model, "...", "en").features).toBe(0);
+    expect(predict(model, ";)", "en").features).toBeGreaterThan(0);
+  });
+
   it("votes where both have evidence: a confident model beats a weak rule hit, a strong rule verdict wins", () => {
     const blended = createBlendedAnalyzer(rules, model, { minExamples: 10 });
     const weak = blended.analyze("the app keeps crashing, fine", "en");
