@@ -6,7 +6,9 @@
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse/sync";
-import type { Locale } from "../core/locale.ts";
+import { z } from "zod";
+import { type Locale, ZLocale } from "../core/locale.ts";
+import { SENTIMENT_LABELS } from "../core/sentiment/types.ts";
 import { normalizeText } from "../core/text/normalize.ts";
 
 export type Split = "dev" | "test";
@@ -61,4 +63,59 @@ export function splitOf(key: string): Split {
 export function dataDir(): string {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
   return process.env.CX_SENTIMENT_DATA ?? resolve(root, "../shared/datasets/sentiment");
+}
+
+/** One line of a generic labelled JSONL file: `{"lang", "text", "label", "themes"?}`. */
+export const ZGenericRow = z.object({
+  lang: ZLocale,
+  text: z.string(),
+  label: z.enum(SENTIMENT_LABELS),
+  themes: z.array(z.string()).optional(),
+});
+export type GenericRow = z.infer<typeof ZGenericRow>;
+
+/** The rows of a generic JSONL file, and the 1-based numbers of the lines that are not such a row. */
+export interface GenericJsonl {
+  readonly rows: GenericRow[];
+  readonly rejected: number[];
+}
+
+/**
+ * Reads a generic labelled JSONL file, so anyone can measure cxbot on their own data: one
+ * `{"lang": "fa|ar|tr|en", "text": "…", "label": "negative|neutral|positive", "themes": ["price", …]}` per line
+ * (`themes` optional, extra keys ignored). Blank lines are skipped; lines that are not valid JSON or not such an
+ * object are counted in `rejected`, never fatal.
+ */
+export function readGenericJsonl(raw: string): GenericJsonl {
+  const rows: GenericRow[] = [];
+  const rejected: number[] = [];
+  const lines = raw.replace(/^\uFEFF/, "").split(/\r?\n/);
+  lines.forEach((line, i) => {
+    if (line.trim() === "") return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      rejected.push(i + 1);
+      return;
+    }
+    const parsed = ZGenericRow.safeParse(value);
+    if (parsed.success && parsed.data.text.trim() !== "") rows.push(parsed.data);
+    else rejected.push(i + 1);
+  });
+  return { rows, rejected };
+}
+
+/** Whether a JSONL file is in the generic format: its first non-blank line is a generic row. */
+export function isGenericJsonl(raw: string): boolean {
+  const first = raw
+    .replace(/^\uFEFF/, "")
+    .split(/\r?\n/)
+    .find((l) => l.trim() !== "");
+  if (first === undefined) return false;
+  try {
+    return ZGenericRow.safeParse(JSON.parse(first)).success;
+  } catch {
+    return false;
+  }
 }
