@@ -1,6 +1,8 @@
 import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
+import { createAdminService } from "../core/admin/service.ts";
 import { isLocale } from "../core/locale.ts";
+import { createOperations } from "../core/operations.ts";
 import { CxError } from "../core/result.ts";
 import { createApp } from "./app.ts";
 import { type Config, loadConfig } from "./config.ts";
@@ -120,6 +122,24 @@ async function main(): Promise<number> {
     interactive,
   });
   adapters.push(consoleAdapter);
+  consoleAdapter.attachAdmin?.(
+    createAdminService({
+      stores: app.database.stores,
+      flows: app.flows,
+      operations: createOperations({ survey: app.service, messenger: consoleAdapter }),
+      admins: config.CX_ADMINS,
+      // Labels edited here may be shown on any platform later: the strictest one's limit (Telegram's).
+      limits: { buttonLabel: 64, message: 1500 },
+      defaultLocale: config.DEFAULT_LOCALE,
+      onRefused: (actor, what) =>
+        logger.warn(
+          { code: "ADMIN_REFUSED", actor, what },
+          "an admin command from someone who is not an admin",
+        ),
+      onError: (error, what) =>
+        logger.error({ err: error, code: "ADMIN_FAILED", what }, "admin command failed"),
+    }),
+  );
   await consoleAdapter.start();
   stopForFatal = () => app.close();
   guard.started();

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
+import type { AdminService } from "../../core/admin/types.ts";
 import { LANGUAGE_NAMES } from "../../core/i18n/messages.ts";
 import { LOCALES, type Locale } from "../../core/locale.ts";
 import type { SurveyService } from "../../core/service.ts";
@@ -97,6 +98,8 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
     }
   };
 
+  /** `/cx` admin commands work here too, for admins listed as `console:<user>` (attached by the app). */
+  let adminService: AdminService | undefined;
   const responder = createResponder<never>({
     service,
     surface: {
@@ -108,6 +111,7 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
     logger: config.logger ?? silentLogger,
     defaultLocale: config.locale ?? "en",
     refKey: String,
+    admin: () => adminService,
   });
 
   const send = async (input: InboundInput): Promise<void> => {
@@ -182,7 +186,10 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
     for (let next = await lines.next(); !next.done; next = await lines.next()) {
       const line: string = next.value;
       if (stopping) break;
-      if (flow === undefined) {
+      if (/^\/cx(\s|$)/i.test(line.trim())) {
+        // An admin command can be typed at any time, before a survey is picked too.
+        await onLine(line);
+      } else if (flow === undefined) {
         flow = pick("Please type one of the numbers above.", config.flowKeys, (k) => k, line);
         if (flow !== undefined && locale === undefined) askLocale();
         else if (flow !== undefined) await begin();
@@ -224,6 +231,9 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
       stopping = true;
       reader?.close();
       await running;
+    },
+    attachAdmin(service) {
+      adminService = service;
     },
     async deliver(_to, messages) {
       await responder.deliver("console", messages);

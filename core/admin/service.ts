@@ -27,7 +27,6 @@ import {
   type FlowControl,
   type TextLimits,
 } from "./types.ts";
-import { exportFlowYaml, importFlowYaml } from "./yaml.ts";
 
 /**
  * The admin service: `/cx` commands from any platform, carried out once here. Who may use it is decided
@@ -94,6 +93,9 @@ function readPress(payload: string): Press | undefined {
   const parsed = ZPress.safeParse(raw);
   return parsed.success ? parsed.data : undefined;
 }
+
+/** The YAML code (and the yaml package) loads on the first export or import, not at every start-up. */
+const yamlModule = (): Promise<typeof import("./yaml.ts")> => import("./yaml.ts");
 
 export const isAdminPayload = (payload: string): boolean => payload.startsWith("cx:");
 
@@ -169,6 +171,12 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
       ...(flow === undefined ? {} : { flow }),
       detail: { platform: actor.channel, ...capped },
     });
+  };
+
+  /** The scale of a flow's first rating step: what its score is. */
+  const scaleOf = (flow: Flow | null): string | undefined => {
+    const step = flow?.steps.find((st) => st.type === "rating");
+    return step?.type === "rating" ? (step.scale === "custom" ? "mean" : step.scale) : undefined;
   };
 
   const definitionOf = (flow: Flow): FlowDefinition => {
@@ -320,7 +328,7 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
           status: `${status}${c.draft ? r.say("draftPending") : ""}`,
           version: c.live,
           today: rowsToday[0]?.overall.responses ?? 0,
-          metric: (first?.overall.metric ?? "nps").toUpperCase(),
+          metric: (first?.overall.metric ?? scaleOf(live) ?? "nps").toUpperCase(),
           score:
             first?.overall.value === null || first === undefined ? r.say("noScore") : first.overall.value,
         }),
@@ -345,7 +353,8 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
     const head = r.say("showHeader", { title, flow: key, version: control.live });
     const note = control.draft ? [r.say("showDraftNote", { flow: key })] : [];
     return [
-      r.msg([head, ...outlineFlow(shown, locale), ...note].join("\n"), {
+      // The outline opens with the title, which the header already gives (with the live version).
+      r.msg([head, ...outlineFlow(shown, locale).slice(1), ...note].join("\n"), {
         buttons: [
           [
             r.button(r.say("buttonEdit"), `cx:c:text ${key}`),
@@ -608,6 +617,7 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
     const definition = control ? await workingCopy(control) : undefined;
     if (!control || !definition) return [r.msg(r.say("unknownFlow", { flow: key }))];
     const edits = control.draft?.edits ?? 0;
+    const { exportFlowYaml } = await yamlModule();
     const content = exportFlowYaml(definition, { version: control.live, edits });
     return [
       r.msg(
@@ -644,6 +654,7 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
           }),
         ),
       ];
+    const { importFlowYaml } = await yamlModule();
     const parsed = importFlowYaml(source, cutText(file.name, 80), key);
     if (!parsed.ok) {
       const problems = parsed.error.map((e) =>

@@ -78,6 +78,39 @@ describe("npm start (console channel)", { timeout: 90_000 }, () => {
     }
   });
 
+  it("takes /cx admin commands from an admin listed as console:<user>, and refuses everyone else", async () => {
+    const uri = inject("mongoUri");
+    const url = new URL(uri);
+    const dbName = `cxtest_e2e_${Date.now().toString(36)}adm`;
+    url.pathname = `/${dbName}`;
+    const env = { MONGODB_URI: url.toString(), LOG_LEVEL: "warn", CX_ADMINS: "console:e2e-admin" };
+    const admin = await runStart(
+      ["--user", "e2e-admin"],
+      ["/cx text ces score en How easy was that, really?", "/cx publish ces", "/cx flows", ""].join("\n"),
+      env,
+    );
+    expect(admin.code).toBe(0);
+    expect(admin.stdout).toContain("Saved in the draft of ces");
+    expect(admin.stdout).toContain("ces version 2 is live");
+    expect(admin.stdout).toMatch(/ces — live · version 2/);
+    const stranger = await runStart(
+      ["--user", "e2e-stranger", "--flow", "ces", "--lang", "en"],
+      ["/cx disable ces", ""].join("\n"),
+      env,
+    );
+    expect(stranger.code).toBe(0);
+    expect(stranger.stdout).toContain("How easy was that, really?");
+    expect(stranger.stdout).not.toContain("ces is off");
+    const conn = await mongoose.createConnection(uri, { dbName }).asPromise();
+    try {
+      const refused = await conn.collection("audit_log").find({ action: "admin.refused" }).toArray();
+      expect(refused.map((e) => e.actor)).toEqual(["console:e2e-stranger"]);
+    } finally {
+      await conn.dropDatabase();
+      await conn.close();
+    }
+  });
+
   it("lets the user pick the flow and language, and re-asks nonsense", async () => {
     const uri = inject("mongoUri");
     const url = new URL(uri);
