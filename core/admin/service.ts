@@ -967,6 +967,20 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
         if (flowForGuide !== undefined)
           return { status: "handled", messages: await pickTarget(r, flowForGuide) };
         const parsed = parseAdminCommand(text);
+        if (
+          !parsed.ok &&
+          parsed.error.code === "ADMIN_MISSING_ARGUMENT" &&
+          parsed.error.argument === "flow"
+        ) {
+          // `/cx show` without a flow: pick one with a button instead of typing the command again.
+          const subcommand = parsed.error.subcommand ?? "show";
+          const keys = (await stores.admin.controlKeys()).slice(0, 24);
+          const buttons = keys
+            .map((k) => r.button(k, `cx:c:${subcommand} ${k}`))
+            .filter((b) => Buffer.byteLength(b.payload) <= 64)
+            .map((b) => [b]);
+          return { status: "handled", messages: [{ ...parseErrorReply(r, parsed.error), buttons }] };
+        }
         if (!parsed.ok) return { status: "handled", messages: [parseErrorReply(r, parsed.error)] };
         return { status: "handled", messages: await run(r, locale, request, parsed.value) };
       } catch (error) {

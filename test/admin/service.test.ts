@@ -336,6 +336,14 @@ describe("admin service", () => {
     expect(fourth.seeded.find((s) => s.key === "csat")?.action).toBe("unchanged");
   });
 
+  it("a command without its flow offers the flows as buttons", async () => {
+    const p = await start();
+    const out = await p.run(ADMIN, "history");
+    expect(buttons(out).map((b) => b.label)).toEqual(["ces", "csat", "nps", "recovery"]);
+    const picked = await p.press(ADMIN, button(out, "csat"));
+    expect(texts(picked)).toContain("Versions of csat");
+  });
+
   it("a redelivered command is carried out once", async () => {
     const p = await start();
     const request = {
