@@ -4,6 +4,7 @@ import { FlowRegistry } from "../core/flow/registry.ts";
 import { createSurveyHub, type SurveyHub } from "../core/hub.ts";
 import type { Locale } from "../core/locale.ts";
 import { CxError } from "../core/result.ts";
+import { createLiveSentiment, type LiveSentiment } from "../core/sentiment/live.ts";
 import { createRuleBasedSentimentAnalyzer } from "../core/sentiment/rule-based.ts";
 import { createSurveyService, type SurveyService } from "../core/service.ts";
 import type { DomainEvent } from "../core/types.ts";
@@ -20,6 +21,8 @@ export interface App {
   /** The survey service's events and offered messages, for services built after it (alerts). */
   readonly hub: SurveyHub;
   readonly flows: FlowRegistry;
+  /** The sentiment analyzer in use, and learning from the responses (`/cx learn`). */
+  readonly sentiment: LiveSentiment;
   readonly database: Database;
   readonly target: MongoTarget;
   /** Flow keys that loaded, sorted. */
@@ -45,6 +48,10 @@ export interface AppOptions {
   readonly onEvents?: (events: readonly DomainEvent[]) => void;
   /** Flow keys whose `flows/` file wins over the database this once (`*`: all). */
   readonly reseedFlows?: readonly string[];
+  /** Comments a language needs before its learned model is used (default 300). */
+  readonly learnMinExamples?: number;
+  /** Hours between retrainings of the sentiment model; 0: only by `/cx learn`. Default 24. */
+  readonly retrainHours?: number;
   /** How often the live versions are read again (another process may publish); default 2 s. */
   readonly flowSyncMs?: number;
   /** Emitted while the embedded database is being built or started (shown to console users). */
@@ -52,6 +59,7 @@ export interface AppOptions {
 }
 
 const EXPIRY_SWEEP_MS = 60_000;
+const MODEL_RELOAD_MS = 10 * 60_000;
 const EVENT_ID_RETENTION_MS = 7 * 24 * 3600_000;
 
 /** Connects the database, loads and publishes the flows, and starts the survey service. */
@@ -134,10 +142,22 @@ export async function createApp(options: AppOptions): Promise<App> {
   const hub = createSurveyHub((error) =>
     logger.error({ err: error, code: "EVENT_LISTENER_FAILED" }, "an event listener failed"),
   );
+  // The rules, blended with what was learned from this deployment's responses once there are enough.
+  const sentiment = createLiveSentiment(createRuleBasedSentimentAnalyzer(), database.stores.sentimentModels, {
+    ...(options.learnMinExamples === undefined ? {} : { minExamples: options.learnMinExamples }),
+  });
+  await sentiment
+    .reload()
+    .catch((error: unknown) =>
+      logger.warn(
+        { err: error, code: "SENTIMENT_MODEL_UNREADABLE" },
+        "could not load the learned sentiment model",
+      ),
+    );
   const service = createSurveyService({
     stores: database.stores,
     flows,
-    analyzer: createRuleBasedSentimentAnalyzer(),
+    analyzer: sentiment.analyzer,
     defaultLocale: options.defaultLocale,
     defaultFlow: flowKeys.includes(options.defaultFlow) ? options.defaultFlow : (flowKeys[0] as string),
     maxConcurrency: options.maxConcurrency,
@@ -160,12 +180,43 @@ export async function createApp(options: AppOptions): Promise<App> {
     })().catch((error: unknown) => logger.error({ err: error }, "housekeeping failed"));
   }, EXPIRY_SWEEP_MS);
   sweep.unref();
+  // Another process may have retrained; and now and then this one retrains from the responses since.
+  const modelReload = setInterval(() => {
+    sentiment
+      .reload()
+      .catch((error: unknown) =>
+        logger.warn(
+          { err: error, code: "SENTIMENT_MODEL_UNREADABLE" },
+          "could not load the learned sentiment model",
+        ),
+      );
+  }, MODEL_RELOAD_MS);
+  modelReload.unref();
+  const retrainEvery = options.retrainHours ?? 24;
+  const retrain =
+    retrainEvery > 0
+      ? setInterval(() => {
+          sentiment
+            .retrain(database.stores.responses)
+            .then((status) =>
+              logger.info({ ...status, code: "SENTIMENT_RETRAINED" }, "sentiment model retrained"),
+            )
+            .catch((error: unknown) =>
+              logger.error(
+                { err: error, code: "SENTIMENT_RETRAIN_FAILED" },
+                "could not retrain the sentiment model",
+              ),
+            );
+        }, retrainEvery * 3_600_000)
+      : undefined;
+  retrain?.unref();
 
   let closed: Promise<void> | undefined;
   return {
     service,
     hub,
     flows,
+    sentiment,
     database,
     target,
     flowKeys,
@@ -177,6 +228,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     close() {
       closed ??= (async () => {
         clearInterval(sweep);
+        clearInterval(modelReload);
+        if (retrain) clearInterval(retrain);
         flows.stopSync();
         await service.close();
         await database.stores.conversations.compact({ all: true });

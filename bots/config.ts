@@ -43,6 +43,14 @@ export const ZConfig = z.object({
         .filter((k) => k !== ""),
     )
     .pipe(z.array(z.string().regex(/^(\*|[a-z0-9-]{1,32})$/, "must be flow keys or *"))),
+  /** Comments a language needs before the model learned from the responses is used beside the rules. */
+  CX_LEARN_MIN_EXAMPLES: z.coerce.number().int().min(1).max(1_000_000).default(300),
+  /** Hours between retrainings of the learned sentiment model (0: only by `/cx learn`). */
+  CX_RETRAIN_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 365)
+    .default(24),
   /** How often each process reads which flow versions are live (a publish elsewhere shows within this). */
   CX_FLOW_SYNC_MS: z.coerce.number().int().min(200).max(600_000).default(2000),
   DATA_DIR: z.string().min(1).default("data"),

@@ -128,6 +128,10 @@ async function main(): Promise<number> {
       flows: app.flows,
       operations: createOperations({ survey: app.service, messenger: consoleAdapter }),
       admins: config.CX_ADMINS,
+      learning: {
+        status: () => app.sentiment.status(),
+        retrain: () => app.sentiment.retrain(app.database.stores.responses),
+      },
       // Labels edited here may be shown on any platform later: the strictest one's limit (Telegram's).
       limits: { buttonLabel: 64, message: 1500 },
       defaultLocale: config.DEFAULT_LOCALE,

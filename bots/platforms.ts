@@ -185,6 +185,10 @@ export async function startPlatforms(
     flows: app.flows,
     operations,
     admins: config.CX_ADMINS,
+    learning: {
+      status: () => app.sentiment.status(),
+      retrain: () => app.sentiment.retrain(app.database.stores.responses),
+    },
     limits: {
       buttonLabel: Math.min(200, ...adapters.map((a) => a.capabilities.labelLimit)),
       message: Math.min(1500, ...adapters.map((a) => a.capabilities.textLimit)),
@@ -350,6 +354,8 @@ export function appOptionsFrom(
     maxConcurrency: config.CX_MAX_CONCURRENCY ?? (config.MONGODB_URI ? 8 : 2),
     reseedFlows: config.CX_RESEED_FLOWS,
     flowSyncMs: config.CX_FLOW_SYNC_MS,
+    learnMinExamples: config.CX_LEARN_MIN_EXAMPLES,
+    retrainHours: config.CX_RETRAIN_HOURS,
     ...base,
   };
 }

@@ -2,6 +2,7 @@ import type { AlertRecord } from "./alerts/alert.ts";
 import type { ConversationState } from "./engine/state.ts";
 import type { Flow, FlowDefinition, ScaleName } from "./flow/schema.ts";
 import type { Locale } from "./locale.ts";
+import type { LearnedModel } from "./sentiment/learned.ts";
 import type { Channel, RespondentRef, TranscriptEntry } from "./types.ts";
 
 /**
@@ -246,6 +247,7 @@ export interface SurveyStores {
   readonly audit: AuditLog;
   readonly alerts: AlertStore;
   readonly admin: AdminStore;
+  readonly sentimentModels: SentimentModelStore;
 }
 
 // ─── Admin state (see core/admin) ─────────────────────────────────────────────────────────────────────────
@@ -331,4 +333,16 @@ export interface AdminStore {
   setSession(actor: string, session: AdminSession | null): Promise<void>;
   /** Published versions of a flow, newest first, at most `limit`. */
   versions(key: string, limit: number): Promise<FlowVersionInfo[]>;
+}
+
+// ─── Learned sentiment (see core/sentiment/learned.ts) ──────────────────────────────────────────────────────
+
+/** The sentiment model learned from the deployment's own responses: one per deployment, replaced on retraining. */
+export interface SentimentModelStore {
+  /** The newest complete model, or null before the first training. */
+  load(): Promise<{ readonly model: LearnedModel; readonly trainedAt: string } | null>;
+  /** When the stored model was trained (ISO 8601), without loading it; null when there is none. */
+  trainedAt(): Promise<string | null>;
+  /** Replaces the model (its locales first, then the record that points at them: a reader never sees half). */
+  save(model: LearnedModel, trainedAt: string): Promise<void>;
 }

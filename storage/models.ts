@@ -14,6 +14,8 @@ import type {
   RespondentDoc,
   ResponseDoc,
   RevisionHeadDoc,
+  SentimentLocaleDoc,
+  SentimentModelDoc,
 } from "./schemas.ts";
 
 /**
@@ -273,6 +275,12 @@ const revisionHeadSchema = (collection: string) =>
 const flowControlHeadSchema = revisionHeadSchema("flow_control_heads");
 const adminGrantsHeadSchema = revisionHeadSchema("admin_grant_heads");
 
+/** The learned sentiment model: a "current" record and one document per locale and training (both shapes). */
+const sentimentModelSchema = new Schema<SentimentModelDoc | SentimentLocaleDoc>(
+  { _id: String, v: Number },
+  { ...opts, strict: false, collection: "sentiment_models" },
+);
+
 const adminSessionSchema = new Schema<AdminSessionDoc>(
   {
     _id: String,
@@ -308,6 +316,7 @@ export function createModels(connection: Connection) {
     AdminGrants: connection.model("AdminGrants", adminGrantsSchema),
     AdminGrantsHead: connection.model("AdminGrantsHead", adminGrantsHeadSchema),
     AdminSession: connection.model("AdminSession", adminSessionSchema),
+    SentimentModel: connection.model("SentimentModel", sentimentModelSchema),
   };
 }
 

@@ -2,6 +2,7 @@ import mongoose, { type Connection } from "mongoose";
 import type { AdminStore } from "../core/admin/types.ts";
 import type { AlertRecord } from "../core/alerts/alert.ts";
 import type { Flow } from "../core/flow/schema.ts";
+import { isLocale, type Locale } from "../core/locale.ts";
 import type {
   AlertStore,
   AuditEntry,
@@ -12,10 +13,12 @@ import type {
   RespondentProfile,
   RespondentStore,
   ResponseStore,
+  SentimentModelStore,
   SurveyStores,
   WriteResult,
 } from "../core/ports.ts";
 import { CxError } from "../core/result.ts";
+import type { LearnedModel, LocaleModel } from "../core/sentiment/learned.ts";
 import { respondentKey } from "../core/service.ts";
 import type { RespondentRef } from "../core/types.ts";
 import { createConversationStore } from "./conversation-store.ts";
@@ -58,9 +61,13 @@ import {
   reportCorrupt,
   respondents as respondentDocs,
   responses as responseDocs,
+  type SentimentLocaleDoc,
+  type SentimentModelDoc,
   STORED_VERSION,
   type StoreCorruptError,
   type StoredShape,
+  sentimentLocales,
+  sentimentModels,
 } from "./schemas.ts";
 
 /** Retries an upsert that lost a race to create the same new `_id` (E11000 on concurrent upserts). */
@@ -510,6 +517,59 @@ function checkFollows(rev: number, expectedRev: number): void {
   }
 }
 
+const CURRENT_MODEL = "current";
+const localeDocId = (trainedAt: string, locale: string): string => `${trainedAt}|${locale}`;
+
+function sentimentModelStore(m: Models, onCorrupt: OnCorrupt): SentimentModelStore {
+  const current = async (): Promise<SentimentModelDoc | null> => {
+    const found = await unread(m.SentimentModel).findOne({ _id: CURRENT_MODEL });
+    return found ? readOne(sentimentModels, found, onCorrupt) : null;
+  };
+  return {
+    async trainedAt() {
+      return (await current())?.trainedAt ?? null;
+    },
+    async load() {
+      const record = await current();
+      if (!record) return null;
+      const locales: Partial<Record<Locale, LocaleModel>> = {};
+      for (const locale of record.locales) {
+        const found = await unread(m.SentimentModel).findOne({ _id: localeDocId(record.trainedAt, locale) });
+        if (!found) return null;
+        const { _id, v, ...model } = readOne(sentimentLocales, found, onCorrupt);
+        locales[locale] = model;
+      }
+      const model: LearnedModel = { kind: record.kind, version: record.version, bits: record.bits, locales };
+      return { model, trainedAt: record.trainedAt };
+    },
+    async save(model, trainedAt) {
+      const previous = await current();
+      const locales = Object.keys(model.locales).filter(isLocale);
+      for (const locale of locales) {
+        const localeModel = model.locales[locale];
+        if (!localeModel) continue;
+        await raw<SentimentLocaleDoc>(m.SentimentModel).replaceOne(
+          { _id: localeDocId(trainedAt, locale) },
+          { v: STORED_VERSION, ...localeModel },
+          { upsert: true },
+        );
+      }
+      await raw<SentimentModelDoc>(m.SentimentModel).replaceOne(
+        { _id: CURRENT_MODEL },
+        { v: STORED_VERSION, trainedAt, kind: model.kind, version: model.version, bits: model.bits, locales },
+        { upsert: true },
+      );
+      // The previous training's locales are no longer pointed at (a reader that had just read the old record
+      // and finds its locale gone gets null and keeps the model it has).
+      if (previous && previous.trainedAt !== trainedAt)
+        for (const locale of previous.locales)
+          await raw<SentimentLocaleDoc>(m.SentimentModel).deleteOne({
+            _id: localeDocId(previous.trainedAt, locale),
+          });
+    },
+  };
+}
+
 function adminStore(m: Models, onCorrupt: OnCorrupt): AdminStore {
   const controls = revisionChain(
     m.FlowControl,
@@ -650,6 +710,7 @@ export function createMongoStores(
     audit: auditLog(models, onCorrupt),
     alerts: alertStore(models, onCorrupt),
     admin: adminStore(models, onCorrupt),
+    sentimentModels: sentimentModelStore(models, onCorrupt),
   };
 }
 

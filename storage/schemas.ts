@@ -306,6 +306,29 @@ export const ZAuditDoc = z.object({
   detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 
+/** The learned sentiment model's record (`_id` "current"): which training is complete, and its locales. */
+export const ZSentimentModelDoc = z.object({
+  _id: z.string(),
+  v: ZV,
+  trainedAt: ZIsoInstant,
+  kind: z.literal("naive-bayes"),
+  version: z.literal(1),
+  bits: z.number().int().min(8).max(24),
+  locales: z.array(ZLocale),
+});
+
+const ZLabelNumbers = z.object({ negative: z.number(), neutral: z.number(), positive: z.number() });
+
+/** One locale of a training (`_id` = `<trainedAt>|<locale>`): written before the record that points at it. */
+export const ZSentimentLocaleDoc = z.object({
+  _id: z.string(),
+  v: ZV,
+  examples: z.number().int().min(0),
+  docs: ZLabelNumbers,
+  totals: ZLabelNumbers,
+  counts: z.object({ negative: z.string(), neutral: z.string(), positive: z.string() }),
+});
+
 /** A low-score alert (core's `AlertRecord`), `_id` = conversation id; `posted` says whether it is on Slack. */
 export const ZAlertDoc = z.object({
   _id: z.string(),
@@ -374,6 +397,8 @@ export type FlowControlDoc = Stored<typeof ZFlowControlDoc>;
 export type AdminGrantsDoc = Stored<typeof ZAdminGrantsDoc>;
 export type RevisionHeadDoc = Stored<typeof ZRevisionHeadDoc>;
 export type AdminSessionDoc = Stored<typeof ZAdminSessionDoc>;
+export type SentimentModelDoc = Stored<typeof ZSentimentModelDoc>;
+export type SentimentLocaleDoc = Stored<typeof ZSentimentLocaleDoc>;
 
 // ─── Version 1 (no `v`): what differs, and how it becomes the current shape ─────────────────────────────────
 
@@ -504,6 +529,12 @@ export const adminGrantHeads = shape<Out<typeof ZRevisionHeadDoc>>("admin_grant_
   2: ZRevisionHeadDoc,
 });
 export const adminSessions = shape<Out<typeof ZAdminSessionDoc>>("admin_sessions", { 2: ZAdminSessionDoc });
+export const sentimentModels = shape<Out<typeof ZSentimentModelDoc>>("sentiment_models", {
+  2: ZSentimentModelDoc,
+});
+export const sentimentLocales = shape<Out<typeof ZSentimentLocaleDoc>>("sentiment_models", {
+  2: ZSentimentLocaleDoc,
+});
 
 /**
  * A stored document that cannot be read: not the shape its version says, or a version this build does not

@@ -83,6 +83,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       report: "Scores and answers over 7, 30 or 90 days",
       admins: "List, add or remove admins",
       audit: "The latest admin changes",
+      learn: "Learn sentiment again from the comments",
     },
     options: {
       flow: "The flow's key",
@@ -126,6 +127,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       report: "امتیازها و پاسخ‌ها در ۷، ۳۰ یا ۹۰ روز",
       admins: "فهرست، افزودن یا حذف مدیران",
       audit: "آخرین تغییرات مدیران",
+      learn: "یادگیری دوبارهٔ احساس از نظرها",
     },
     options: {
       flow: "کلید نظرسنجی",
@@ -169,6 +171,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       report: "النتائج والإجابات خلال ٧ أو ٣٠ أو ٩٠ يومًا",
       admins: "عرض المشرفين أو إضافتهم أو إزالتهم",
       audit: "آخر تغييرات المشرفين",
+      learn: "تعلّم المشاعر من جديد من التعليقات",
     },
     options: {
       flow: "مفتاح الاستبيان",
@@ -212,6 +215,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       report: "7, 30 veya 90 günlük puanlar ve yanıtlar",
       admins: "Yöneticileri listele, ekle ya da çıkar",
       audit: "Son yönetici değişiklikleri",
+      learn: "Duyguyu yorumlardan yeniden öğren",
     },
     options: {
       flow: "Anketin anahtarı",
@@ -336,6 +340,7 @@ function optionOf(
 const OPTIONS: Readonly<Record<AdminSubcommand, readonly (readonly [OptionName, boolean])[]>> = {
   help: [],
   flows: [],
+  learn: [],
   show: [
     ["flow", true],
     ["language", false],

@@ -33,6 +33,7 @@ export const ADMIN_SUBCOMMANDS = [
   "report",
   "admins",
   "audit",
+  "learn",
 ] as const;
 export type AdminSubcommand = (typeof ADMIN_SUBCOMMANDS)[number];
 
@@ -47,7 +48,7 @@ export type AlertCondition =
   | { readonly kind: "theme"; readonly value: string };
 
 export type AdminCommand =
-  | { readonly name: "help" | "flows" }
+  | { readonly name: "help" | "flows" | "learn" }
   | { readonly name: "show"; readonly flow: string; readonly locale?: Locale }
   | {
       readonly name: "text";
@@ -101,6 +102,7 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     report: ["گزارش"],
     admins: ["مدیران"],
     audit: ["ممیزی"],
+    learn: ["یادگیری"],
   },
   ar: {
     help: ["مساعدة"],
@@ -122,6 +124,7 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     report: ["تقرير"],
     admins: ["المشرفون"],
     audit: ["التدقيق"],
+    learn: ["تعلم", "تعلّم"],
   },
   tr: {
     help: ["yardım"],
@@ -143,6 +146,7 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     report: ["rapor"],
     admins: ["yöneticiler"],
     audit: ["denetim"],
+    learn: ["öğren"],
   },
 };
 
@@ -229,6 +233,7 @@ export function parseAdminCommand(argument: string): Result<AdminCommand, AdminP
   switch (name) {
     case "help":
     case "flows":
+    case "learn":
       return ok({ name });
     case "audit": {
       if (rest[0] === undefined) return ok({ name });

@@ -6,7 +6,7 @@ import type { Locale } from "../locale.ts";
  * digits by `fillTemplate`. Wording needs no plural agreement (counts come after a colon or a noun).
  */
 const EN = {
-  help: "Admin commands (/cx …):\nflows — every flow and its state\nshow <flow> [language] — the flow's outline\ntext <flow> <step> <language> <new text> — change a text (or: text <flow>, then pick)\nalert <flow> max=6 | band=detractor | sentiment=negative | theme=delivery — alert thresholds\nroute <flow> <channel> — where its alerts go\nenable / disable <flow>\nnew <flow> from nps|csat|ces\nexport <flow> — the flow as a YAML file; import <flow> — send the edited file with the command\ndiff <flow> · publish <flow> · history <flow> · rollback <flow> <version>\ntry <flow> [language] — take the survey yourself in test mode\nreport <flow> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [flow]",
+  help: "Admin commands (/cx …):\nflows — every flow and its state\nshow <flow> [language] — the flow's outline\ntext <flow> <step> <language> <new text> — change a text (or: text <flow>, then pick)\nalert <flow> max=6 | band=detractor | sentiment=negative | theme=delivery — alert thresholds\nroute <flow> <channel> — where its alerts go\nenable / disable <flow>\nnew <flow> from nps|csat|ces\nexport <flow> — the flow as a YAML file; import <flow> — send the edited file with the command\ndiff <flow> · publish <flow> · history <flow> · rollback <flow> <version>\ntry <flow> [language] — take the survey yourself in test mode\nreport <flow> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [flow]\nlearn — learn sentiment again from the comments that came with a score",
   unknownCommand: "There is no admin command “{word}”. Send /cx help for the list.",
   missingArgument: "“{command}” needs {argument}. Send /cx help for the list.",
   badArgument: "“{value}” is not right for {command}: expected {expected}.",
@@ -70,6 +70,10 @@ const EN = {
   noSuchVersion: "{flow} has no version {version}.",
   tryStarted: "Started {flow} for you in test mode.",
   tryDraft: "Started the draft of {flow} for you in test mode.",
+  learnDone: "The sentiment model learned again from every comment that came with a score:",
+  learnInUse: "{language}: {count} comments, in use beside the rules",
+  learnWaiting: "{language}: {count} comments; the rules decide alone until there are {needed}",
+  learnUnavailable: "Learning is not available in this process.",
   tryFailed: "Could not start {flow} for you here.",
   adminsHeader: "Admins:",
   adminFromEnv: "{who} (CX_ADMINS)",
@@ -98,7 +102,7 @@ const EN = {
 type AdminMessages = Readonly<Record<keyof typeof EN, string>>;
 
 const FA = {
-  help: "دستورهای مدیریت (/cx …):\nflows — همهٔ نظرسنجی‌ها و وضعیت هر کدام\nshow <نظرسنجی> [زبان] — طرح کلی نظرسنجی\ntext <نظرسنجی> <مرحله> <زبان> <متن جدید> — تغییر یک متن (یا: text <نظرسنجی> و سپس انتخاب از فهرست)\nalert <نظرسنجی> max=6 | band=detractor | sentiment=negative | theme=delivery — آستانه‌های هشدار\nroute <نظرسنجی> <کانال> — مقصد هشدارهای نظرسنجی\nenable / disable <نظرسنجی>\nnew <نظرسنجی> from nps|csat|ces\nexport <نظرسنجی> — دریافت نظرسنجی به‌صورت فایل YAML؛ import <نظرسنجی> — فایل ویرایش‌شده را همراه همین دستور بفرستید\ndiff <نظرسنجی> · publish <نظرسنجی> · history <نظرسنجی> · rollback <نظرسنجی> <نسخه>\ntry <نظرسنجی> [زبان] — نظرسنجی را خودتان در حالت آزمایشی پر کنید\nreport <نظرسنجی> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [نظرسنجی]",
+  help: "دستورهای مدیریت (/cx …):\nflows — همهٔ نظرسنجی‌ها و وضعیت هر کدام\nshow <نظرسنجی> [زبان] — طرح کلی نظرسنجی\ntext <نظرسنجی> <مرحله> <زبان> <متن جدید> — تغییر یک متن (یا: text <نظرسنجی> و سپس انتخاب از فهرست)\nalert <نظرسنجی> max=6 | band=detractor | sentiment=negative | theme=delivery — آستانه‌های هشدار\nroute <نظرسنجی> <کانال> — مقصد هشدارهای نظرسنجی\nenable / disable <نظرسنجی>\nnew <نظرسنجی> from nps|csat|ces\nexport <نظرسنجی> — دریافت نظرسنجی به‌صورت فایل YAML؛ import <نظرسنجی> — فایل ویرایش‌شده را همراه همین دستور بفرستید\ndiff <نظرسنجی> · publish <نظرسنجی> · history <نظرسنجی> · rollback <نظرسنجی> <نسخه>\ntry <نظرسنجی> [زبان] — نظرسنجی را خودتان در حالت آزمایشی پر کنید\nreport <نظرسنجی> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [نظرسنجی]\nlearn — یادگیری دوبارهٔ احساس از نظرهایی که همراه امتیاز آمده‌اند",
   unknownCommand: "دستور مدیریتی «{word}» وجود ندارد. برای دیدن فهرست دستورها، /cx help را بفرستید.",
   missingArgument:
     "دستور «{command}» کامل نیست؛ این بخش را کم دارد: {argument}. برای دیدن فهرست دستورها، /cx help را بفرستید.",
@@ -166,6 +170,10 @@ const FA = {
   noSuchVersion: "{flow} نسخهٔ {version} ندارد.",
   tryStarted: "{flow} را در حالت آزمایشی برایتان شروع کردم.",
   tryDraft: "پیش‌نویس {flow} را در حالت آزمایشی برایتان شروع کردم.",
+  learnDone: "مدل احساس دوباره از همهٔ نظرهایی که همراه امتیاز آمده بودند یاد گرفت:",
+  learnInUse: "{language}: {count} نظر؛ در کنار قاعده‌ها به کار می‌رود",
+  learnWaiting: "{language}: {count} نظر؛ تا رسیدن به {needed} نظر، فقط قاعده‌ها تصمیم می‌گیرند",
+  learnUnavailable: "یادگیری در این پردازش در دسترس نیست.",
   tryFailed: "نتوانستم {flow} را اینجا برایتان شروع کنم.",
   adminsHeader: "مدیران:",
   adminFromEnv: "{who} (CX_ADMINS)",
@@ -192,7 +200,7 @@ const FA = {
 } as const satisfies AdminMessages;
 
 const AR = {
-  help: "أوامر الإشراف (/cx …):\nflows — جميع الاستبيانات وحالة كل منها\nshow <الاستبيان> [اللغة] — مخطط الاستبيان\ntext <الاستبيان> <الخطوة> <اللغة> <النص الجديد> — تغيير نص (أو: text <الاستبيان> ثم الاختيار من القائمة)\nalert <الاستبيان> max=6 | band=detractor | sentiment=negative | theme=delivery — حدود التنبيه\nroute <الاستبيان> <القناة> — وجهة تنبيهات الاستبيان\nenable / disable <الاستبيان>\nnew <الاستبيان> from nps|csat|ces\nexport <الاستبيان> — الاستبيان في ملف بصيغة YAML؛ import <الاستبيان> — أرسل الملف المعدَّل مرفقًا بالأمر\ndiff <الاستبيان> · publish <الاستبيان> · history <الاستبيان> · rollback <الاستبيان> <النسخة>\ntry <الاستبيان> [اللغة] — أجب عن الاستبيان بنفسك في وضع التجربة\nreport <الاستبيان> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [الاستبيان]",
+  help: "أوامر الإشراف (/cx …):\nflows — جميع الاستبيانات وحالة كل منها\nshow <الاستبيان> [اللغة] — مخطط الاستبيان\ntext <الاستبيان> <الخطوة> <اللغة> <النص الجديد> — تغيير نص (أو: text <الاستبيان> ثم الاختيار من القائمة)\nalert <الاستبيان> max=6 | band=detractor | sentiment=negative | theme=delivery — حدود التنبيه\nroute <الاستبيان> <القناة> — وجهة تنبيهات الاستبيان\nenable / disable <الاستبيان>\nnew <الاستبيان> from nps|csat|ces\nexport <الاستبيان> — الاستبيان في ملف بصيغة YAML؛ import <الاستبيان> — أرسل الملف المعدَّل مرفقًا بالأمر\ndiff <الاستبيان> · publish <الاستبيان> · history <الاستبيان> · rollback <الاستبيان> <النسخة>\ntry <الاستبيان> [اللغة] — أجب عن الاستبيان بنفسك في وضع التجربة\nreport <الاستبيان> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [الاستبيان]\nlearn — تعلّم المشاعر من جديد من التعليقات التي جاءت مع تقييم",
   unknownCommand: "لا يوجد أمر إشراف باسم «{word}». أرسل /cx help لعرض قائمة الأوامر.",
   missingArgument: "الأمر «{command}» ينقصه: {argument}. أرسل /cx help لعرض قائمة الأوامر.",
   badArgument: "القيمة «{value}» غير صالحة للأمر {command}. المتوقع: {expected}.",
@@ -257,6 +265,10 @@ const AR = {
   noSuchVersion: "لا توجد النسخة {version} في الاستبيان {flow}.",
   tryStarted: "بدأتُ لك الاستبيان {flow} في وضع التجربة.",
   tryDraft: "بدأتُ لك مسودة الاستبيان {flow} في وضع التجربة.",
+  learnDone: "تعلّم نموذج المشاعر من جديد من كل تعليق جاء مع تقييم:",
+  learnInUse: "{language}: عدد التعليقات {count}، ويُستخدم إلى جانب القواعد",
+  learnWaiting: "{language}: عدد التعليقات {count}؛ تحكم القواعد وحدها حتى يبلغ العدد {needed}",
+  learnUnavailable: "التعلّم غير متاح في هذه العملية.",
   tryFailed: "تعذّر بدء الاستبيان {flow} لك هنا.",
   adminsHeader: "المشرفون:",
   adminFromEnv: "{who} (CX_ADMINS)",
@@ -283,7 +295,7 @@ const AR = {
 } as const satisfies AdminMessages;
 
 const TR = {
-  help: "Yönetici komutları (/cx …):\nflows — tüm anketler ve durumları\nshow <anket> [dil] — anketin ana hatları\ntext <anket> <adım> <dil> <yeni metin> — bir metni değiştirin (ya da: text <anket> yazıp listeden seçin)\nalert <anket> max=6 | band=detractor | sentiment=negative | theme=delivery — uyarı eşikleri\nroute <anket> <kanal> — uyarıların gönderileceği kanal\nenable / disable <anket>\nnew <anket> from nps|csat|ces\nexport <anket> — anketi YAML dosyası olarak alın; import <anket> — düzenlediğiniz dosyayı komutla birlikte gönderin\ndiff <anket> · publish <anket> · history <anket> · rollback <anket> <sürüm>\ntry <anket> [dil] — anketi deneme modunda kendiniz yanıtlayın\nreport <anket> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [anket]",
+  help: "Yönetici komutları (/cx …):\nflows — tüm anketler ve durumları\nshow <anket> [dil] — anketin ana hatları\ntext <anket> <adım> <dil> <yeni metin> — bir metni değiştirin (ya da: text <anket> yazıp listeden seçin)\nalert <anket> max=6 | band=detractor | sentiment=negative | theme=delivery — uyarı eşikleri\nroute <anket> <kanal> — uyarıların gönderileceği kanal\nenable / disable <anket>\nnew <anket> from nps|csat|ces\nexport <anket> — anketi YAML dosyası olarak alın; import <anket> — düzenlediğiniz dosyayı komutla birlikte gönderin\ndiff <anket> · publish <anket> · history <anket> · rollback <anket> <sürüm>\ntry <anket> [dil] — anketi deneme modunda kendiniz yanıtlayın\nreport <anket> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [anket]\nlearn — puanla birlikte gelen yorumlardan duyguyu yeniden öğrenin",
   unknownCommand: "“{word}” adında bir yönetici komutu yok. Komut listesi için /cx help yazın.",
   missingArgument: "“{command}” komutunda eksik bilgi var: {argument}. Komut listesi için /cx help yazın.",
   badArgument: "“{value}”, {command} komutu için geçerli değil. Beklenen: {expected}.",
@@ -350,6 +362,10 @@ const TR = {
   noSuchVersion: "{flow} anketinde sürüm {version} yok.",
   tryStarted: "{flow} anketini deneme modunda sizin için başlattım.",
   tryDraft: "{flow} anketinin taslağını deneme modunda sizin için başlattım.",
+  learnDone: "Duygu modeli, puanla birlikte gelen tüm yorumlardan yeniden öğrendi:",
+  learnInUse: "{language}: {count} yorum; kurallarla birlikte kullanılıyor",
+  learnWaiting: "{language}: {count} yorum; sayı {needed} olana kadar yalnızca kurallar karar veriyor",
+  learnUnavailable: "Öğrenme bu süreçte kullanılamıyor.",
   tryFailed: "{flow} anketini burada sizin için başlatamadım.",
   adminsHeader: "Yöneticiler:",
   adminFromEnv: "{who} (CX_ADMINS)",

@@ -8,6 +8,7 @@ import type { SurveyStores } from "../ports.ts";
 import { err, ok, type Result } from "../result.ts";
 import { scoresFromRows } from "../rollups.ts";
 import { addDays, dayKey } from "../scores.ts";
+import type { LearningStatus } from "../sentiment/live.ts";
 import { cutText } from "../text/cut.ts";
 import { toLocaleDigits } from "../text/digits.ts";
 import { diffFlows } from "./diff.ts";
@@ -42,6 +43,11 @@ export interface AdminServiceDeps {
   /** `platform:userId` from CX_ADMINS. */
   readonly admins: readonly string[];
   readonly limits: TextLimits;
+  /** Learning sentiment from the responses (`/cx learn`); absent: the command says it is unavailable. */
+  readonly learning?: {
+    status(): LearningStatus;
+    retrain(): Promise<LearningStatus>;
+  };
   readonly defaultLocale: Locale;
   readonly clock?: () => Date;
   /** Told about refused attempts and failures (the app logs them). */
@@ -786,6 +792,25 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
     return [r.msg(r.lines(r.say("auditHeader"), lines))];
   };
 
+  const learn = async (r: Replies, actor: AdminActor): Promise<AdminMessage[]> => {
+    if (!deps.learning) return [r.msg(r.say("learnUnavailable"))];
+    const before = deps.learning.status();
+    const status = await deps.learning.retrain();
+    const lines = LOCALES.map((l) => {
+      const n = status.examples[l] ?? 0;
+      return r.say(n >= status.minExamples ? "learnInUse" : "learnWaiting", {
+        language: LANGUAGE_NAMES[l],
+        count: n,
+        needed: status.minExamples,
+      });
+    });
+    await audit(actor, "sentiment.retrain", "sentiment", undefined, {
+      before: JSON.stringify(before.examples),
+      after: JSON.stringify(status.examples),
+    });
+    return [r.msg(r.lines(r.say("learnDone"), lines))];
+  };
+
   const parseErrorReply = (r: Replies, e: AdminParseError): AdminMessage => {
     switch (e.code) {
       case "ADMIN_UNKNOWN_COMMAND":
@@ -884,6 +909,8 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
         return admins(r, actor, command.change);
       case "audit":
         return auditLog(r, command.flow);
+      case "learn":
+        return learn(r, actor);
       default: {
         const never: never = command;
         throw new Error(`unhandled command ${JSON.stringify(never)}`);

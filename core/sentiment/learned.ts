@@ -9,8 +9,8 @@
  * analyzer by {@link createBlendedAnalyzer}; below a minimum number of examples the rules answer alone.
  */
 import { Buffer } from "node:buffer";
+import type { ConversationState } from "../engine/state.ts";
 import type { Locale } from "../locale.ts";
-import type { ConversationRecord } from "../ports.ts";
 import { bandSentiment } from "../scores.ts";
 import { foldTurkish, normalizeText, tokenizeNormalized } from "../text/normalize.ts";
 import {
@@ -328,7 +328,9 @@ export function predict(model: LearnedModel, text: string, locale: Locale): Lear
  * → positive): the last rating answered before the comment, else the first one after it. Conversations
  * without a rating, admins' trial runs and attempts the respondent replaced give no examples.
  */
-export function* examplesFromResponses(records: Iterable<ConversationRecord>): Generator<LabelledText> {
+export function* examplesFromResponses(
+  records: Iterable<{ readonly state: Pick<ConversationState, "test" | "status" | "answers"> }>,
+): Generator<LabelledText> {
   for (const record of records) {
     const state = record.state;
     if (state.test === true || state.status === "replaced") continue;
@@ -344,10 +346,7 @@ export function* examplesFromResponses(records: Iterable<ConversationRecord>): G
   }
 }
 
-function ratingSentimentNear(
-  answers: ConversationRecord["state"]["answers"],
-  at: number,
-): SentimentLabel | undefined {
+function ratingSentimentNear(answers: ConversationState["answers"], at: number): SentimentLabel | undefined {
   for (let i = at - 1; i >= 0; i--) {
     const a = answers[i]?.answer;
     if (a?.type === "rating") return a.band ? bandSentiment(a.band) : a.sentiment;
