@@ -221,6 +221,7 @@ describe("/cx on Discord", { timeout: 60_000 }, () => {
       "report",
       "admins",
       "audit",
+      "learn",
     ]);
     const sub = (name: string) => cxCommand.options.find((o) => o.name === name)?.options ?? [];
     expect(sub("text").map((o) => [o.name, o.type, o.required])).toEqual([
