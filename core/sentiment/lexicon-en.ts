@@ -547,5 +547,6 @@ export const LEXICON_EN: LanguageLexicon = {
     "wtf",
     "smh",
   ],
+  courtesies: ["thank*", "thx", "ty", "appreciat*", "grateful", "thankful", "kudos", "cheers"],
   contrasts: ["but", "however", "nevertheless", "nonetheless", "except"],
 };

@@ -290,5 +290,6 @@ export const LEXICON_TR: LanguageLexicon = {
     kısmen: 0.6,
   },
   unnegatable: ["maalesef", "malesef", "keşke", "teşekkürler", "teşekkür", "yazık"],
+  courtesies: ["teşekkür*", "tesekkur*", "sağol*", "sagol*", "eyvallah"],
   contrasts: ["ama", "fakat", "ancak", "lakin", "yalnız"],
 };

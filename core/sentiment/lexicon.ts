@@ -32,6 +32,8 @@ export interface LanguageLexicon {
   readonly contrasts: readonly string[];
   /** Persian light verbs and copulas whose negated form ("نبود", "نداشتم") negates a preceding term. */
   readonly lightVerbs?: readonly string[];
+  /** Thanks and courtesies ("thanks", "ممنون", "شكرا", "teşekkür*"); "*" marks a stem. Muted inside a complaint. */
+  readonly courtesies?: readonly string[];
   /** Sentence adverbs that no negator flips ("unfortunately", "متاسفانه", "maalesef"). */
   readonly unnegatable?: readonly string[];
 }
@@ -61,8 +63,23 @@ export interface CompiledLexicon {
   readonly lightVerbs: ReadonlySet<string>;
   /** Every single-token key the lexicon knows (terms, phrase words, light verbs), for negation stripping. */
   readonly knownForms: ReadonlySet<string>;
+  /** Match keys of thanks and courtesies (exact words and stems). */
+  readonly courtesies: CourtesySet;
   /** Keys no negator may flip: sentence adverbs and negative entries that already contain a negation. */
   readonly locked: ReadonlySet<string>;
+}
+
+/** Thanks words: exact keys and stems. */
+export class CourtesySet {
+  private readonly exact: ReadonlySet<string>;
+  private readonly stems: readonly string[];
+  constructor(exact: ReadonlySet<string>, stems: readonly string[]) {
+    this.exact = exact;
+    this.stems = stems;
+  }
+  has(key: string): boolean {
+    return this.exact.has(key) || this.stems.some((s) => key.startsWith(s));
+  }
 }
 
 /** The key a normalized token is matched by: Turkish is additionally folded to ASCII. */
@@ -165,5 +182,17 @@ export function compileLexicon(lexicon: LanguageLexicon, locale: Locale): Compil
     lightVerbs,
     knownForms,
     locked,
+    courtesies: new CourtesySet(
+      keySet(
+        (lexicon.courtesies ?? []).filter((w) => !w.endsWith("*")),
+        locale,
+      ),
+      [
+        ...keySet(
+          (lexicon.courtesies ?? []).filter((w) => w.endsWith("*")).map((w) => w.slice(0, -1)),
+          locale,
+        ),
+      ],
+    ),
   };
 }

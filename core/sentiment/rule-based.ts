@@ -12,6 +12,7 @@ import {
   lookupTerm,
   persianPositiveForm,
 } from "./morphology.ts";
+import { findPatterns, type PatternMatch } from "./patterns.ts";
 import type { SentimentAnalyzer, SentimentEvidence, SentimentLabel, SentimentResult } from "./types.ts";
 
 /** Tunable knobs of the rule-based analyzer; every field has a default. */
@@ -43,6 +44,9 @@ const NEGATED_POSITIVE_FACTOR = -0.7;
 const NEGATED_NEGATIVE_FACTOR = -0.45;
 const BEFORE_CONTRAST_FACTOR = 0.5;
 const AFTER_CONTRAST_FACTOR = 1.3;
+/** Negative evidence at or below this sum makes thanks count only this much. */
+const COMPLAINT_FOR_MUTING = -0.3;
+const COURTESY_IN_COMPLAINT_FACTOR = 0.15;
 const EXCLAMATION_STEP = 0.1;
 const MAX_EXCLAMATIONS = 3;
 /** Squash constant: score = total / sqrt(total² + SQUASH_ALPHA). */
@@ -128,6 +132,8 @@ interface Pending {
   readonly clause: number;
   readonly word: number;
   readonly negatable: boolean;
+  /** Thanks or a courtesy ("thank you", "ممنون", "شكرا", "teşekkürler"): muted inside a complaint. */
+  readonly courtesy: boolean;
 }
 
 /** The mutable walk over one text's tokens. */
@@ -137,6 +143,8 @@ interface Walk {
   readonly keys: readonly string[];
   readonly items: Pending[];
   readonly bareNegativeVerbWeight: number;
+  /** Multi-word patterns by the index of the token they start at. */
+  readonly patterns: ReadonlyMap<number, PatternMatch>;
   clause: number;
   word: number;
   negateUntil: number;
@@ -167,7 +175,14 @@ function endClause(walk: Walk): void {
   walk.boostUntil = -1;
 }
 
-function pushTerm(walk: Walk, term: string, base: number, negated: boolean, negatable: boolean): void {
+function pushTerm(
+  walk: Walk,
+  term: string,
+  base: number,
+  negated: boolean,
+  negatable: boolean,
+  courtesy = false,
+): void {
   const preNegated = negatable && walk.word <= walk.negateUntil;
   // In fa, ar and tr a negator governs the next term only ("غير جيدة ورديئة": the second stays negative).
   if (preNegated && walk.lex.locale !== "en") walk.negateUntil = -1;
@@ -181,6 +196,7 @@ function pushTerm(walk: Walk, term: string, base: number, negated: boolean, nega
     clause: walk.clause,
     word: walk.word,
     negatable,
+    courtesy,
   });
 }
 
@@ -243,6 +259,11 @@ function matchPhrase(walk: Walk, i: number): number {
 }
 
 function stepWord(walk: Walk, i: number): number {
+  const pattern = walk.patterns.get(i);
+  if (pattern) {
+    pushTerm(walk, pattern.text, pattern.weight, false, false);
+    return pattern.length;
+  }
   const used = matchPhrase(walk, i);
   if (used > 0) return used;
   const key = walk.keys[i] ?? "";
@@ -250,7 +271,7 @@ function stepWord(walk: Walk, i: number): number {
   const cls = classify(key, walk.lex);
   switch (cls.kind) {
     case "term":
-      pushTerm(walk, token, cls.weight, cls.negated, !cls.locked);
+      pushTerm(walk, token, cls.weight, cls.negated, !cls.locked, walk.lex.courtesies.has(key));
       break;
     case "negator":
       walk.negateUntil = walk.word + NEGATION_SCOPE;
@@ -299,6 +320,17 @@ function contribution(item: Pending): number {
   return round(signed * item.boost * item.factor);
 }
 
+/** Thanks inside a complaint ("the agent was nice, thanks, but my refund never came") is politeness, not praise. */
+function muteCourtesies(items: readonly Pending[]): void {
+  let negative = 0;
+  for (const item of items) {
+    const c = contribution(item);
+    if (c < 0 && !item.courtesy) negative += c;
+  }
+  if (negative > COMPLAINT_FOR_MUTING) return;
+  for (const item of items) if (item.courtesy && !item.negated) item.factor *= COURTESY_IN_COMPLAINT_FACTOR;
+}
+
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
@@ -322,10 +354,14 @@ function analyzeText(
     lex.locale,
   );
   if (tokens.length === 0) return NEUTRAL;
+  const keys = tokens.map((t) => matchKey(t, lex.locale));
+  const patterns = new Map<number, PatternMatch>();
+  for (const m of findPatterns(keys, lex.locale)) patterns.set(m.start, m);
   const walk: Walk = {
     lex,
     tokens,
-    keys: tokens.map((t) => matchKey(t, lex.locale)),
+    keys,
+    patterns,
     items: [],
     bareNegativeVerbWeight: options.bareNegativeVerbWeight,
     clause: 0,
@@ -338,6 +374,7 @@ function analyzeText(
   };
   for (let i = 0; i < tokens.length; ) i += step(walk, i);
   if (walk.items.length === 0) return NEUTRAL;
+  muteCourtesies(walk.items);
   const evidence: SentimentEvidence[] = walk.items
     .slice(0, MAX_EVIDENCE)
     .map((item) => ({ term: item.term, weight: contribution(item), negated: item.negated }));
