@@ -46,7 +46,8 @@ const BEFORE_CONTRAST_FACTOR = 0.5;
 const AFTER_CONTRAST_FACTOR = 1.3;
 /** Negative evidence at or below this sum makes thanks count only this much. */
 const COMPLAINT_FOR_MUTING = -0.3;
-const COURTESY_IN_COMPLAINT_FACTOR = 0.15;
+const COURTESY_IN_COMPLAINT_FACTOR = 0.3;
+const STRONG_NEGATIVE_BASE = -0.5;
 const EXCLAMATION_STEP = 0.1;
 const MAX_EXCLAMATIONS = 3;
 /** Squash constant: score = total / sqrt(total² + SQUASH_ALPHA). */
@@ -324,8 +325,9 @@ function contribution(item: Pending): number {
 function muteCourtesies(items: readonly Pending[]): void {
   let negative = 0;
   for (const item of items) {
+    // Only a real complaint counts, not circumstances the staff helped with ("delay", "issue").
     const c = contribution(item);
-    if (c < 0 && !item.courtesy) negative += c;
+    if (c < 0 && item.base <= STRONG_NEGATIVE_BASE) negative += c;
   }
   if (negative > COMPLAINT_FOR_MUTING) return;
   for (const item of items) if (item.courtesy && !item.negated) item.factor *= COURTESY_IN_COMPLAINT_FACTOR;
