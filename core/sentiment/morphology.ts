@@ -154,8 +154,22 @@ function arabicStem(key: string, lex: CompiledLexicon): number | undefined {
   return undefined;
 }
 
+/**
+ * An Arabic elative (أفعل, "اجمل", "انظف", "افشل") read through its adjective: فعيل ("جميل") or فاعل ("فاشل").
+ * Only three-letter roots, so ordinary four-letter words starting with ا are not guessed at.
+ */
+function arabicElative(key: string, lex: CompiledLexicon): number | undefined {
+  const word = key.startsWith("ال") && key.length === 6 ? key.slice(2) : key;
+  if (word.length !== 4 || !word.startsWith("ا")) return undefined;
+  const [r1, r2, r3] = [word[1], word[2], word[3]];
+  const weight = lex.exact.get(`${r1}${r2}ي${r3}`) ?? lex.exact.get(`${r1}ا${r2}${r3}`);
+  return weight === undefined ? undefined : Math.max(-1, Math.min(1, weight * ELATIVE_FACTOR));
+}
+
+const ELATIVE_FACTOR = 1.2;
+
 function arabicTerm(key: string, lex: CompiledLexicon): TermMatch | undefined {
-  const direct = arabicStem(key, lex);
+  const direct = arabicStem(key, lex) ?? arabicElative(key, lex);
   if (direct !== undefined) return { weight: direct, negated: false };
   for (const neg of AR_FUSED_NEGATORS) {
     if (key.length - neg.length < 3 || !key.startsWith(neg)) continue;

@@ -262,7 +262,8 @@ function matchPhrase(walk: Walk, i: number): number {
 function stepWord(walk: Walk, i: number): number {
   const pattern = walk.patterns.get(i);
   if (pattern) {
-    pushTerm(walk, pattern.text, pattern.weight, false, false);
+    // A praising idiom can still be negated ("ولا انصح به", "not highly recommended"); a complaint can't.
+    pushTerm(walk, pattern.text, pattern.weight, false, pattern.weight > 0);
     return pattern.length;
   }
   const used = matchPhrase(walk, i);
