@@ -32,6 +32,8 @@ export interface LanguageLexicon {
   readonly contrasts: readonly string[];
   /** Persian light verbs and copulas whose negated form ("نبود", "نداشتم") negates a preceding term. */
   readonly lightVerbs?: readonly string[];
+  /** Verbs of opinion that carry a negation over their whole clause ("I don't think it was good"). */
+  readonly raisers?: readonly string[];
   /** Thanks and courtesies ("thanks", "ممنون", "شكرا", "teşekkür*"); "*" marks a stem. Muted inside a complaint. */
   readonly courtesies?: readonly string[];
   /** Sentence adverbs that no negator flips ("unfortunately", "متاسفانه", "maalesef"). */
@@ -63,6 +65,8 @@ export interface CompiledLexicon {
   readonly lightVerbs: ReadonlySet<string>;
   /** Every single-token key the lexicon knows (terms, phrase words, light verbs), for negation stripping. */
   readonly knownForms: ReadonlySet<string>;
+  /** Match keys of opinion verbs that widen a negation's scope to the clause. */
+  readonly raisers: ReadonlySet<string>;
   /** Match keys of thanks and courtesies (exact words and stems). */
   readonly courtesies: CourtesySet;
   /** Keys no negator may flip: sentence adverbs and negative entries that already contain a negation. */
@@ -182,6 +186,7 @@ export function compileLexicon(lexicon: LanguageLexicon, locale: Locale): Compil
     lightVerbs,
     knownForms,
     locked,
+    raisers: keySet(lexicon.raisers ?? [], locale),
     courtesies: new CourtesySet(
       keySet(
         (lexicon.courtesies ?? []).filter((w) => !w.endsWith("*")),

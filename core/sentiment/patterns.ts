@@ -72,11 +72,19 @@ const EN: readonly PatternSpec[] = [
   ],
   // complaints told as events
   [
+    "(?:don't|dont|do not|never|wouldn't|would not) (?:ever )?(?:buy|order|purchase|book|use|trust|go|eat|stay|fly|shop)(?: (?:this|it|here|there|them|from|with|at))?(?![^ ])|(?:buyer|customers?) beware|be (?:very )?careful|save (?:your|yourself|ur) (?:money|time|the trouble)|(?:sending|send|sent|returning|returned|return|took|taking|bring|brought) (?:it|them|this|these|everything|the \\S+) back|(?:threw|throwing|throw|thrown|flushed) (?:my|your|our|the) money|money down the drain|down the drain|(?:i|we) regret (?:buying|ordering|booking|it|this|choosing|going|coming|staying)|(?:expected|expect|deserve|deserved|could do|can do|could be|could have been|should be|should have been) (?:a lot |much |far |way )?(?:better|more)",
+    -0.65,
+  ],
+  [
+    "(?:only|barely) (?:worked|works|lasted|lasts)|(?:worked|lasted) (?:for )?(?:about |only |just |maybe )?(?:a|an|one|two|three|few|\\d+) (?:\\S+ )?(?:days?|weeks?|months?|hours?|uses|times)|(?:stopped|quit|stops|quits|ceased) (?:working|charging|responding|functioning|loading|syncing|holding)|(?:broke|died|failed|stopped|fell apart|cracked) (?:after|within|in) (?:about |only |just )?(?:a|an|one|two|three|few|\\d+)|fell apart|gave up on (?:me|us)|(?:won't|wont|doesn't|doesnt|didn't|didnt|does not|did not) (?:hold|holds|keep|take) (?:a |the |its |my )?(?:charge|charges)",
+    -0.6,
+  ],
+  [
     "still (?:waiting|waitin|not|no|haven't|havent|hasn't|hasnt|nothing|broken|can't|cant|cannot|doesn't|doesnt|don't|dont|isn't|isnt|pending|on hold|unresolved|unanswered|hasn't been|have not|has not|no word|no response|no reply|no refund|no sign)",
     -0.6,
   ],
   [
-    `(?:keeps|keep|kept|keep on|constantly|always|continually|repeatedly) (?:on )?(?:crashing|crash|crashes|failing|fails|freezing|freezes|dropping|drops|disconnecting|disconnects|logging (?:me|us) out|breaking|lagging|glitching|stalling|hanging|rebooting|restarting|charging (?:me|us)|cancelling|canceling|delaying|losing|getting (?:worse|cancelled|canceled|delayed)|asking|sending (?:me|us) (?:to|back)|transferring|hanging up|happening|going down|shutting down|turning off|dying|not working)`,
+    `(?:keeps|keep|kept|keep on|constantly|always|continually|repeatedly) (?:on )?(?:crashing|crash|crashes|failing|fails|freezing|freezes|dropping|drops|disconnecting|disconnects|logging (?:me|us) out|breaking|falling (?:out|off|apart)|coming (?:off|loose|apart)|lagging|glitching|stalling|hanging|rebooting|restarting|charging (?:me|us)|cancelling|canceling|delaying|losing|getting (?:worse|cancelled|canceled|delayed)|asking|sending (?:me|us) (?:to|back)|transferring|hanging up|happening|going down|shutting down|turning off|dying|not working)`,
     -0.6,
   ],
   [

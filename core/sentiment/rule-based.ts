@@ -38,6 +38,8 @@ export const DEFAULT_SENTIMENT_OPTIONS: Required<RuleBasedSentimentOptions> = {
 /** How far (in words) a negator before a term reaches, and how far back a negator after one reaches. */
 const NEGATION_SCOPE = 3;
 const POST_NEGATION_SCOPE = 3;
+/** How far a negation reaches after a verb of opinion ("don't think", "فکر نمی‌کنم", "ما اظن"). */
+const RAISED_SCOPE = 8;
 const INTENSIFIER_SCOPE = 2;
 /** A negated positive term flips and weakens ("not good"); a negated negative weakens more ("not bad"). */
 const NEGATED_POSITIVE_FACTOR = -0.7;
@@ -293,6 +295,9 @@ function stepWord(walk: Walk, i: number): number {
       applyContrast(walk);
       break;
     case "other":
+      // Negation raising: "I don't think it was helpful" negates the clause, not just three words.
+      if (walk.word <= walk.negateUntil && walk.lex.raisers.has(key))
+        walk.negateUntil = walk.word + RAISED_SCOPE;
       break;
   }
   return 1;
