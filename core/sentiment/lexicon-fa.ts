@@ -341,6 +341,7 @@ export const LEXICON_FA: LanguageLexicon = {
     "نیستند",
     "نیستن",
     "نیس",
+    "نی",
     "نیومد",
     "نیامد",
     "نیومده",
