@@ -65,6 +65,11 @@ export interface CompiledLexicon {
   readonly lightVerbs: ReadonlySet<string>;
   /** Every single-token key the lexicon knows (terms, phrase words, light verbs), for negation stripping. */
   readonly knownForms: ReadonlySet<string>;
+  /**
+   * Single-letter deletions (never of the first letter) of the exact terms of at least {@link FUZZY_MIN_TERM}
+   * letters, mapped to the term's weight; NaN where two terms of different sign share a deletion.
+   */
+  readonly deletions: ReadonlyMap<string, number>;
   /** Match keys of opinion verbs that widen a negation's scope to the clause. */
   readonly raisers: ReadonlySet<string>;
   /** Match keys of thanks and courtesies (exact words and stems). */
@@ -84,6 +89,32 @@ export class CourtesySet {
   has(key: string): boolean {
     return this.exact.has(key) || this.stems.some((s) => key.startsWith(s));
   }
+}
+
+/** Shortest lexicon term that tolerant matching considers. */
+export const FUZZY_MIN_TERM = 6;
+/** Weakest lexicon term that tolerant matching considers: mild words are not worth a guess. */
+const FUZZY_MIN_WEIGHT = 0.3;
+
+/**
+ * Every deletion of one inner letter from a key, keeping its first and last letters: a changed ending is
+ * usually another word or form ("please" / "pleased"), a changed middle a typo ("dissapointed").
+ */
+export function* deletionsOf(key: string): Generator<string> {
+  for (let i = 1; i < key.length - 1; i++) yield key.slice(0, i) + key.slice(i + 1);
+}
+
+function compileDeletions(exact: ReadonlyMap<string, number>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [key, weight] of exact) {
+    if (key.length < FUZZY_MIN_TERM || Math.abs(weight) < FUZZY_MIN_WEIGHT) continue;
+    for (const variant of deletionsOf(key)) {
+      if (exact.has(variant)) continue;
+      const seen = out.get(variant);
+      out.set(variant, seen === undefined || Math.sign(seen) === Math.sign(weight) ? weight : Number.NaN);
+    }
+  }
+  return out;
 }
 
 /** The key a normalized token is matched by: Turkish is additionally folded to ASCII. */
@@ -186,6 +217,7 @@ export function compileLexicon(lexicon: LanguageLexicon, locale: Locale): Compil
     lightVerbs,
     knownForms,
     locked,
+    deletions: compileDeletions(exact),
     raisers: keySet(lexicon.raisers ?? [], locale),
     courtesies: new CourtesySet(
       keySet(

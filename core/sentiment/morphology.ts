@@ -1,4 +1,4 @@
-import type { CompiledLexicon } from "./lexicon.ts";
+import { type CompiledLexicon, deletionsOf, FUZZY_MIN_TERM } from "./lexicon.ts";
 
 /** A lexicon term found in one token, possibly negated by the token's own morphology. */
 export interface TermMatch {
@@ -214,4 +214,30 @@ export function persianPositiveForm(key: string, lex: CompiledLexicon): string |
   if (key.length < 3 || !key.startsWith("ن")) return undefined;
   const rest = key.slice(1);
   return lex.knownForms.has(rest) ? rest : undefined;
+}
+
+/** Shortest word that tolerant matching is tried on, per locale (Arabic-script words are denser). */
+const FUZZY_MIN_WORD: Readonly<Record<CompiledLexicon["locale"], number>> = { en: 8, tr: 9, fa: 7, ar: 7 };
+
+/**
+ * A lexicon term one edit away from a word the lexicon does not know ("dissapointed", "exellent",
+ * "ممتاازه"): one letter added, dropped or replaced, never the first or last letter, only for words
+ * of at least eight letters (Turkish nine, Arabic script seven) and terms of at least six, and only when every candidate agrees
+ * in sign. Tried only on lexicon misses.
+ */
+export function fuzzyTerm(key: string, lex: CompiledLexicon): number | undefined {
+  if (key.length < FUZZY_MIN_WORD[lex.locale] || key.length < FUZZY_MIN_TERM + 1) return undefined;
+  let found: number | undefined = lex.deletions.get(key);
+  const agree = (w: number | undefined): boolean => {
+    if (w === undefined) return true;
+    if (Number.isNaN(w)) return false;
+    if (found !== undefined && (Number.isNaN(found) || Math.sign(found) !== Math.sign(w))) return false;
+    found ??= w;
+    return true;
+  };
+  if (found !== undefined && Number.isNaN(found)) return undefined;
+  for (const variant of deletionsOf(key)) {
+    if (!agree(lex.exact.get(variant)) || !agree(lex.deletions.get(variant))) return undefined;
+  }
+  return found;
 }

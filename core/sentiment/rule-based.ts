@@ -7,6 +7,7 @@ import { LEXICON_EN } from "./lexicon-en.ts";
 import { LEXICON_FA } from "./lexicon-fa.ts";
 import { LEXICON_TR } from "./lexicon-tr.ts";
 import {
+  fuzzyTerm,
   isPersianNegatedLightVerb,
   isTurkishNegativeVerb,
   lookupTerm,
@@ -38,6 +39,8 @@ export const DEFAULT_SENTIMENT_OPTIONS: Required<RuleBasedSentimentOptions> = {
 /** How far (in words) a negator before a term reaches, and how far back a negator after one reaches. */
 const NEGATION_SCOPE = 3;
 const POST_NEGATION_SCOPE = 3;
+/** A term found one edit away counts this much of its weight. */
+const FUZZY_FACTOR = 0.8;
 /** How far a negation reaches after a verb of opinion ("don't think", "فکر نمی‌کنم", "ما اظن"). */
 const RAISED_SCOPE = 8;
 const INTENSIFIER_SCOPE = 2;
@@ -112,6 +115,8 @@ function classifyUncached(key: string, lex: CompiledLexicon): TokenClass {
   }
   if (lex.locale === "fa" && isPersianNegatedLightVerb(key, lex)) return POST_NEGATOR;
   if (lex.locale === "tr" && isTurkishNegativeVerb(key)) return NEGATIVE_VERB;
+  const near = fuzzyTerm(key, lex);
+  if (near !== undefined) return { kind: "term", weight: near * FUZZY_FACTOR, negated: false, locked: false };
   return OTHER;
 }
 
