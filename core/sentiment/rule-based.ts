@@ -354,6 +354,23 @@ function labelOf(score: number, options: Required<RuleBasedSentimentOptions>): S
   return "neutral";
 }
 
+const ARABIC_LETTER_RE = /[\u0620-\u064A\u066E-\u06D3\u06FA-\u06FF]/;
+const PERSIAN_LETTER_RE = /[\u067E\u0686\u0698\u06AF\u06CC\u06A9]/;
+const LATIN_LETTER_RE = /[A-Za-z]/;
+
+/**
+ * The locale whose lexicon can read the text: a comment in Latin letters sent to an Arabic or Persian
+ * survey is read as English ("not good" in a Gulf survey), one in Arabic script sent to an English or
+ * Turkish survey as Arabic or Persian. Text mixing scripts stays with the survey's locale.
+ */
+function scriptLocale(text: string, locale: Locale): Locale {
+  const sample = text.length > 200 ? text.slice(0, 200) : text;
+  const arabic = ARABIC_LETTER_RE.test(sample);
+  if (locale === "ar" || locale === "fa") return !arabic && LATIN_LETTER_RE.test(sample) ? "en" : locale;
+  if (!arabic || LATIN_LETTER_RE.test(sample)) return locale;
+  return PERSIAN_LETTER_RE.test(sample) ? "fa" : "ar";
+}
+
 const NEUTRAL: SentimentResult = { label: "neutral", score: 0, evidence: [] };
 
 function analyzeText(
@@ -361,7 +378,7 @@ function analyzeText(
   locale: Locale,
   options: Required<RuleBasedSentimentOptions>,
 ): SentimentResult {
-  const lex = LEXICONS[locale] ?? LEXICONS.en;
+  const lex = LEXICONS[scriptLocale(text, locale)] ?? LEXICONS.en;
   const tokens = tokenize(
     text.length > options.maxChars ? text.slice(0, options.maxChars) : text,
     lex.locale,
