@@ -589,6 +589,7 @@ export const LEXICON_EN: LanguageLexicon = {
     "found",
     "felt",
   ],
+  speeds: ["quick", "quickly", "quicker", "fast", "faster", "rapidly", "soon", "easily"],
   courtesies: ["thank*", "thx", "ty", "appreciat*", "grateful", "thankful", "kudos", "cheers"],
   contrasts: ["but", "however", "nevertheless", "nonetheless", "except"],
 };

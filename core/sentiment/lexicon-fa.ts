@@ -376,6 +376,7 @@ export const LEXICON_FA: LanguageLexicon = {
     چندان: 0.7,
     زیاد: { factor: 1.2, position: "any" },
   },
+  speeds: ["سریع", "زود", "سریعا", "خیلی زود", "به سرعت", "بسرعت"],
   courtesies: [
     "ممنون",
     "ممنونم",

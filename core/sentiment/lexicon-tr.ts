@@ -261,7 +261,7 @@ export const LEXICON_TR: LanguageLexicon = {
     cevapsız: -0.5,
   },
   negators: ["hiç", "hiçbir", "asla", "hiçbiri"],
-  postNegators: ["değil*", "deyil*", "yok*"],
+  postNegators: ["değil*", "deyil*", "yok*", "olsaydı*", "olurdu", "olabilirdi", "olmalıydı"],
   intensifiers: {
     çok: 1.4,
     cok: 1.4,
@@ -290,6 +290,7 @@ export const LEXICON_TR: LanguageLexicon = {
     kısmen: 0.6,
   },
   unnegatable: ["maalesef", "malesef", "keşke", "teşekkürler", "teşekkür", "yazık"],
+  speeds: ["çabuk*", "hızlı*", "hemen", "çok çabuk"],
   courtesies: ["teşekkür*", "tesekkur*", "sağol*", "sagol*", "eyvallah"],
   contrasts: ["ama", "fakat", "ancak", "lakin", "yalnız"],
 };

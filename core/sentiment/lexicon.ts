@@ -32,6 +32,11 @@ export interface LanguageLexicon {
   readonly contrasts: readonly string[];
   /** Persian light verbs and copulas whose negated form ("نبود", "نداشتم") negates a preceding term. */
   readonly lightVerbs?: readonly string[];
+  /**
+   * Words of speed ("quickly", "بسرعه", "çabuk") that praise only on their own: beside a complaint they
+   * measure it ("the battery drains quickly", "çabuk ısınıyor"). "*" marks a stem.
+   */
+  readonly speeds?: readonly string[];
   /** Verbs of opinion that carry a negation over their whole clause ("I don't think it was good"). */
   readonly raisers?: readonly string[];
   /** Thanks and courtesies ("thanks", "ممنون", "شكرا", "teşekkür*"); "*" marks a stem. Muted inside a complaint. */
@@ -70,16 +75,18 @@ export interface CompiledLexicon {
    * letters, mapped to the term's weight; NaN where two terms of different sign share a deletion.
    */
   readonly deletions: ReadonlyMap<string, number>;
+  /** Match keys of speed words (exact words and stems). */
+  readonly speeds: WordSet;
   /** Match keys of opinion verbs that widen a negation's scope to the clause. */
   readonly raisers: ReadonlySet<string>;
   /** Match keys of thanks and courtesies (exact words and stems). */
-  readonly courtesies: CourtesySet;
+  readonly courtesies: WordSet;
   /** Keys no negator may flip: sentence adverbs and negative entries that already contain a negation. */
   readonly locked: ReadonlySet<string>;
 }
 
-/** Thanks words: exact keys and stems. */
-export class CourtesySet {
+/** A word list matched by exact key or by stem (thanks words, speed words). */
+export class WordSet {
   private readonly exact: ReadonlySet<string>;
   private readonly stems: readonly string[];
   constructor(exact: ReadonlySet<string>, stems: readonly string[]) {
@@ -188,6 +195,18 @@ function keySet(words: readonly string[], locale: Locale): Set<string> {
   return out;
 }
 
+function wordSet(words: readonly string[], locale: Locale): WordSet {
+  const exact = keySet(
+    words.filter((w) => !w.endsWith("*")),
+    locale,
+  );
+  const stems = keySet(
+    words.filter((w) => w.endsWith("*")).map((w) => w.slice(0, -1)),
+    locale,
+  );
+  return new WordSet(exact, [...stems]);
+}
+
 /** Normalizes an authored lexicon into match-key maps. Runs once per locale at module load. */
 export function compileLexicon(lexicon: LanguageLexicon, locale: Locale): CompiledLexicon {
   const { exact, stems, phrases, locked } = compileTerms(lexicon, locale);
@@ -219,17 +238,7 @@ export function compileLexicon(lexicon: LanguageLexicon, locale: Locale): Compil
     locked,
     deletions: compileDeletions(exact),
     raisers: keySet(lexicon.raisers ?? [], locale),
-    courtesies: new CourtesySet(
-      keySet(
-        (lexicon.courtesies ?? []).filter((w) => !w.endsWith("*")),
-        locale,
-      ),
-      [
-        ...keySet(
-          (lexicon.courtesies ?? []).filter((w) => w.endsWith("*")).map((w) => w.slice(0, -1)),
-          locale,
-        ),
-      ],
-    ),
+    speeds: wordSet(lexicon.speeds ?? [], locale),
+    courtesies: wordSet(lexicon.courtesies ?? [], locale),
   };
 }

@@ -41,7 +41,7 @@ const EN: readonly PatternSpec[] = [
     0.6,
   ],
   [
-    "(?:keeps|keep) getting better|kept (?:me|us) (?:informed|updated|posted)|keep (?:it|up the good work|up)",
+    "(?:keeps|keep|kept) (?:on )?(?:working|going|improving|running|getting better|me (?:warm|dry|cool|safe|busy|coming back|informed|updated))|kept (?:me|us) (?:informed|updated|posted)|keep (?:it|up the good work|up)",
     0.5,
   ],
   [
@@ -255,11 +255,15 @@ const TR_PATRON =
   "(?:almam|almayacagim|almayacam|almicam|almam artik|siparis vermem|siparis vermeyecegim|kullanmam|kullanmayacagim|gitmem|gitmeyecegim|tercih etmem|tercih etmeyecegim|gelmem|alisveris yapmam|alisveris yapmayacagim|ugramam|ucmam|kalmam|kalmayacagim|yemem|denemem|calismam|calismayacagim)";
 const TR: readonly PatternSpec[] = [
   [
+    "daha (?:iyi|guzel|kaliteli|saglam) (?:\\S+ )?(?:olabilirdi|olabilir|olsaydi|olmaliydi|olmali|bekliyordum|beklerdim|yapilabilirdi)|daha iyile?ri(?: \\S+)? (?:alinabilir|var|mevcut)|daha iyisi(?: \\S+)? (?:alinabilir|var|mevcut)|almasin|almasinlar|uzak durulmasi|uzak durulmali|uzak durulacak|kesinlikle olmaz|hic olmaz",
+    -0.55,
+  ],
+  [
     "(?:gec|kirik|hasarli|eksik|bozuk|yanlis|soguk|ezik|hic gec)(?: \\S+)? (?:gelmedi|gelmemis|gelmiyor|ulasmadi|olmadi|cikmadi)",
     0.4,
   ],
   [
-    "(?:tavsiye ederim|tavsiye ediyorum|tavsiye edirem|tavsiye edilir|siddetle tavsiye|herkese tavsiye|kesinlikle tavsiye|gonul rahatligiyla|gozu kapali|gozunuz kapali|gozu kapali alin|alin derim|alinir|alinabilir|kesinlikle alin|kesinlikle alinmali|hic dusunmeden alin|dusunmeden alin|pisman olmazsiniz|pisman olmayacaksiniz|paha bicilemez|fiyat performans urunu|bu fiyata (?:\\S+ )?(?:harika|super|mukemmel|muazzam|iyi|kacmaz)|beklentimin (?:cok )?(?:uzerinde|ustunde)|bekledigimden (?:cok |daha )?(?:iyi|guzel|kaliteli|hizli|kullanisli)|ellerinize saglik|elinize saglik|emeginize saglik|on numara|10 numara|bir numara|efsane|bayildim)",
+    "(?:tavsiye ederim|tavsiye ediyorum|tavsiye edirem|tavsiye edilir|siddetle tavsiye|herkese tavsiye|kesinlikle tavsiye|gonul rahatligiyla|gozu kapali|gozunuz kapali|gozu kapali alin|alin derim|kesinlikle alin|kesinlikle alinmali|hic dusunmeden alin|dusunmeden alin|pisman olmazsiniz|pisman olmayacaksiniz|paha bicilemez|fiyat performans urunu|bu fiyata (?:\\S+ )?(?:harika|super|mukemmel|muazzam|iyi|kacmaz)|beklentimin (?:cok )?(?:uzerinde|ustunde)|bekledigimden (?:cok |daha )?(?:iyi|guzel|kaliteli|hizli|kullanisli)|ellerinize saglik|elinize saglik|emeginize saglik|on numara|10 numara|bir numara|efsane|bayildim)",
     0.75,
   ],
   [

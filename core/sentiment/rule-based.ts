@@ -39,6 +39,8 @@ export const DEFAULT_SENTIMENT_OPTIONS: Required<RuleBasedSentimentOptions> = {
 /** How far (in words) a negator before a term reaches, and how far back a negator after one reaches. */
 const NEGATION_SCOPE = 3;
 const POST_NEGATION_SCOPE = 3;
+/** Weight of a post-negator that negates no term, in the clause after a contrast. */
+const BARE_DENIAL_WEIGHT = -0.3;
 /** A term found one edit away counts this much of its weight. */
 const FUZZY_FACTOR = 0.8;
 /** How far a negation reaches after a verb of opinion ("don't think", "فکر نمی‌کنم", "ما اظن"). */
@@ -142,6 +144,8 @@ interface Pending {
   readonly negatable: boolean;
   /** Thanks or a courtesy ("thank you", "ممنون", "شكرا", "teşekkürler"): muted inside a complaint. */
   readonly courtesy: boolean;
+  /** A word of speed ("quickly", "çabuk"): praise alone, a measure of the complaint beside it. */
+  readonly speed: boolean;
 }
 
 /** The mutable walk over one text's tokens. */
@@ -190,6 +194,7 @@ function pushTerm(
   negated: boolean,
   negatable: boolean,
   courtesy = false,
+  speed = false,
 ): void {
   const preNegated = negatable && walk.word <= walk.negateUntil;
   // In fa, ar and tr a negator governs the next term only ("غير جيدة ورديئة": the second stays negative).
@@ -205,6 +210,7 @@ function pushTerm(
     word: walk.word,
     negatable,
     courtesy,
+    speed,
   });
 }
 
@@ -280,13 +286,23 @@ function stepWord(walk: Walk, i: number): number {
   const cls = classify(key, walk.lex);
   switch (cls.kind) {
     case "term":
-      pushTerm(walk, token, cls.weight, cls.negated, !cls.locked, walk.lex.courtesies.has(key));
+      pushTerm(
+        walk,
+        token,
+        cls.weight,
+        cls.negated,
+        !cls.locked,
+        walk.lex.courtesies.has(key),
+        cls.weight > 0 && walk.lex.speeds.has(key),
+      );
       break;
     case "negator":
       walk.negateUntil = walk.word + NEGATION_SCOPE;
       break;
     case "postNegator":
-      applyPostNegation(walk);
+      // "iyi ama saç için değil", "خوبه ولی برای بچه‌ها نیست": a bare denial after a contrast is the complaint.
+      if (!applyPostNegation(walk) && walk.afterContrast > 1)
+        pushTerm(walk, token, BARE_DENIAL_WEIGHT, false, false);
       break;
     case "negativeVerb":
       if (!applyPostNegation(walk) && walk.bareNegativeVerbWeight !== 0) {
@@ -342,6 +358,14 @@ function muteCourtesies(items: readonly Pending[]): void {
   }
   if (negative > COMPLAINT_FOR_MUTING) return;
   for (const item of items) if (item.courtesy && !item.negated) item.factor *= COURTESY_IN_COMPLAINT_FACTOR;
+}
+
+/** "Drains quickly", "çabuk ısınıyor", "خرب بسرعه": speed beside a complaint in its clause is no praise. */
+function muteSpeeds(items: readonly Pending[]): void {
+  for (const item of items) {
+    if (!item.speed || item.negated) continue;
+    if (items.some((o) => o !== item && o.clause === item.clause && contribution(o) < 0)) item.factor = 0;
+  }
 }
 
 function round(x: number): number {
@@ -405,6 +429,7 @@ function analyzeText(
   for (let i = 0; i < tokens.length; ) i += step(walk, i);
   if (walk.items.length === 0) return NEUTRAL;
   muteCourtesies(walk.items);
+  muteSpeeds(walk.items);
   const evidence: SentimentEvidence[] = walk.items
     .slice(0, MAX_EVIDENCE)
     .map((item) => ({ term: item.term, weight: contribution(item), negated: item.negated }));
