@@ -39,6 +39,8 @@ export const DEFAULT_SENTIMENT_OPTIONS: Required<RuleBasedSentimentOptions> = {
 /** How far (in words) a negator before a term reaches, and how far back a negator after one reaches. */
 const NEGATION_SCOPE = 3;
 const POST_NEGATION_SCOPE = 3;
+/** A closing complaint after earlier praise counts this much more. */
+const CLOSING_COMPLAINT_FACTOR = 1.25;
 /** Weight of a post-negator that negates no term, in the clause after a contrast. */
 const BARE_DENIAL_WEIGHT = -0.3;
 /** A term found one edit away counts this much of its weight. */
@@ -368,6 +370,20 @@ function muteSpeeds(items: readonly Pending[]): void {
   }
 }
 
+/** "Great phone. The battery died after a week." A closing complaint outweighs the praise before it. */
+function weighClosingComplaint(items: readonly Pending[]): void {
+  const last = items[items.length - 1];
+  if (!last) return;
+  let closing = 0;
+  let before = 0;
+  for (const item of items) {
+    if (item.clause === last.clause) closing += contribution(item);
+    else before += contribution(item);
+  }
+  if (closing >= 0 || before <= 0) return;
+  for (const item of items) if (item.clause === last.clause) item.factor *= CLOSING_COMPLAINT_FACTOR;
+}
+
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
@@ -430,6 +446,7 @@ function analyzeText(
   if (walk.items.length === 0) return NEUTRAL;
   muteCourtesies(walk.items);
   muteSpeeds(walk.items);
+  weighClosingComplaint(walk.items);
   const evidence: SentimentEvidence[] = walk.items
     .slice(0, MAX_EVIDENCE)
     .map((item) => ({ term: item.term, weight: contribution(item), negated: item.negated }));
