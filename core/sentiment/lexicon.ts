@@ -37,6 +37,11 @@ export interface LanguageLexicon {
    * measure it ("the battery drains quickly", "çabuk ısınıyor"). "*" marks a stem.
    */
   readonly speeds?: readonly string[];
+  /**
+   * Negatives whose negation is praise (litotes: "not bad", "no problems", "fena değil", "بد نبود", "مو سيء").
+   * Any other negated negative ("not rude") only leans positive. "*" marks a stem.
+   */
+  readonly litotes?: readonly string[];
   /** Verbs of opinion that carry a negation over their whole clause ("I don't think it was good"). */
   readonly raisers?: readonly string[];
   /** Thanks and courtesies ("thanks", "ممنون", "شكرا", "teşekkür*"); "*" marks a stem. Muted inside a complaint. */
@@ -75,6 +80,8 @@ export interface CompiledLexicon {
    * letters, mapped to the term's weight; NaN where two terms of different sign share a deletion.
    */
   readonly deletions: ReadonlyMap<string, number>;
+  /** Match keys of litotes negatives. */
+  readonly litotes: WordSet;
   /** Match keys of speed words (exact words and stems). */
   readonly speeds: WordSet;
   /** Match keys of opinion verbs that widen a negation's scope to the clause. */
@@ -239,6 +246,7 @@ export function compileLexicon(lexicon: LanguageLexicon, locale: Locale): Compil
     deletions: compileDeletions(exact),
     raisers: keySet(lexicon.raisers ?? [], locale),
     speeds: wordSet(lexicon.speeds ?? [], locale),
+    litotes: wordSet(lexicon.litotes ?? [], locale),
     courtesies: wordSet(lexicon.courtesies ?? [], locale),
   };
 }

@@ -33,7 +33,7 @@ const EN: readonly PatternSpec[] = [
     0.6,
   ],
   [
-    "never (?:had|have|has|experienced|encountered) (?:a |any |an |one )?(?:single )?(?:problem|problems|issue|issues|complaint|complaints|bad|trouble|complain)",
+    "(?:never|nothing|not anything|no reason|not a thing|didn't have anything|haven't had anything)(?: \\S+)?(?: \\S+)? to complain(?: about)?|never (?:had|have|has|experienced|encountered) (?:a |any |an |one )?(?:single )?(?:problem|problems|issue|issues|complaint|complaints|bad|trouble|complain)",
     0.7,
   ],
   [
@@ -180,7 +180,7 @@ const FA: readonly PatternSpec[] = [
     -0.5,
   ],
   [
-    "(?:دوبار|دو بار|دو مرتبه) (?:\\S+ )?(?:کسر|کم|برداشت|پرداخت|شارژ) (?:شد|کردن|کردند|شده)|(?:پول|مبلغ|وجه|پولم)(?: \\S+)? (?:برنگشت|برنگشته|برنگردوندن|واریز نشد|عودت نشد)|کسر شد ولی|کسر شده ولی",
+    "(?:دوبار|دو بار|دو مرتبه) (?:\\S+ )?(?:\\S+ )?(?:کسر|کم|برداشت|پرداخت|شارژ) (?:شد|کردن|کردند|شده)|(?:پول|مبلغ|وجه|پولم)(?: \\S+)? (?:برنگشت|برنگشته|برنگردوندن|واریز نشد|عودت نشد)|کسر شد ولی|کسر شده ولی",
     -0.6,
   ],
   [

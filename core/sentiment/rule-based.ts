@@ -51,6 +51,8 @@ const INTENSIFIER_SCOPE = 2;
 /** A negated positive term flips and weakens ("not good"); a negated negative weakens more ("not bad"). */
 const NEGATED_POSITIVE_FACTOR = -0.7;
 const NEGATED_NEGATIVE_FACTOR = -0.45;
+/** Any other negated negative is no praise ("not rude", "kirli değil"): it only leans positive. */
+const NEGATED_OTHER_NEGATIVE_FACTOR = -0.1;
 const BEFORE_CONTRAST_FACTOR = 0.5;
 const AFTER_CONTRAST_FACTOR = 1.3;
 /** Negative evidence at or below this sum makes thanks count only this much. */
@@ -148,6 +150,8 @@ interface Pending {
   readonly courtesy: boolean;
   /** A word of speed ("quickly", "çabuk"): praise alone, a measure of the complaint beside it. */
   readonly speed: boolean;
+  /** Litotes: negating this negative is praise ("not bad", "no problems", "fena değil", "بد نبود"). */
+  readonly litotes: boolean;
 }
 
 /** The mutable walk over one text's tokens. */
@@ -197,6 +201,7 @@ function pushTerm(
   negatable: boolean,
   courtesy = false,
   speed = false,
+  litotes = true,
 ): void {
   const preNegated = negatable && walk.word <= walk.negateUntil;
   // In fa, ar and tr a negator governs the next term only ("غير جيدة ورديئة": the second stays negative).
@@ -213,6 +218,7 @@ function pushTerm(
     negatable,
     courtesy,
     speed,
+    litotes,
   });
 }
 
@@ -296,6 +302,7 @@ function stepWord(walk: Walk, i: number): number {
         !cls.locked,
         walk.lex.courtesies.has(key),
         cls.weight > 0 && walk.lex.speeds.has(key),
+        cls.weight > 0 || walk.lex.litotes.has(key),
       );
       break;
     case "negator":
@@ -345,7 +352,12 @@ function step(walk: Walk, i: number): number {
 
 function contribution(item: Pending): number {
   const signed = item.negated
-    ? item.base * (item.base > 0 ? NEGATED_POSITIVE_FACTOR : NEGATED_NEGATIVE_FACTOR)
+    ? item.base *
+      (item.base > 0
+        ? NEGATED_POSITIVE_FACTOR
+        : item.litotes
+          ? NEGATED_NEGATIVE_FACTOR
+          : NEGATED_OTHER_NEGATIVE_FACTOR)
     : item.base;
   return round(signed * item.boost * item.factor);
 }
