@@ -314,7 +314,7 @@ function compile(specs: readonly PatternSpec[]): CompiledPatterns {
       throw new Error(`capturing group in pattern: ${source}`);
   }
   const body = specs.map(([source]) => `(${source})`).join("|");
-  return { regex: new RegExp(`(?<![^ ])(?:${body})(?![^ ])`, "g"), weights: specs.map(([, w]) => w) };
+  return { regex: new RegExp(`(?:${body})(?![^ ])`, "y"), weights: specs.map(([, w]) => w) };
 }
 
 /** Each locale's patterns, compiled once at module load. */
@@ -336,26 +336,28 @@ export interface PatternMatch {
 /** Finds the non-overlapping patterns in a text's match keys, leftmost first. */
 export function findPatterns(keys: readonly string[], locale: Locale): PatternMatch[] {
   const compiled = PATTERNS[locale];
-  const joined = keys.join(" ");
   const out: PatternMatch[] = [];
-  if (joined.length === 0) return out;
-  // Character offset of each token start, to map a match back to token indexes.
-  const starts = new Map<number, number>();
+  if (keys.length === 0) return out;
+  const joined = keys.join(" ");
+  const regex = compiled.regex;
+  // A sticky match tried at each token start only: far cheaper than scanning every character.
   let offset = 0;
-  for (let i = 0; i < keys.length; i++) {
-    starts.set(offset, i);
-    offset += (keys[i] ?? "").length + 1;
-  }
-  compiled.regex.lastIndex = 0;
-  for (const m of joined.matchAll(compiled.regex)) {
-    const start = starts.get(m.index ?? -1);
-    if (start === undefined) continue;
+  for (let i = 0; i < keys.length; ) {
+    regex.lastIndex = offset;
+    const m = regex.exec(joined);
+    if (m === null) {
+      offset += (keys[i] ?? "").length + 1;
+      i++;
+      continue;
+    }
     let which = 1;
     while (which < m.length && m[which] === undefined) which++;
     const text = m[0];
     let length = 1;
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 0x20) length++;
-    out.push({ start, length, weight: compiled.weights[which - 1] ?? 0, text });
+    for (let c = 0; c < text.length; c++) if (text.charCodeAt(c) === 0x20) length++;
+    out.push({ start: i, length, weight: compiled.weights[which - 1] ?? 0, text });
+    for (let k = 0; k < length; k++) offset += (keys[i + k] ?? "").length + 1;
+    i += length;
   }
   return out;
 }
