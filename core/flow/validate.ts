@@ -226,7 +226,9 @@ export function referenceProblems(raw: unknown): FlowProblem[] {
       const fields = record(rule);
       target(fields?.goto, i, [...rp, "goto"]);
       if (Array.isArray(fields?.followUp))
-        (fields.followUp as unknown[]).forEach((id, f) => target(id, i, [...rp, "followUp", f]));
+        (fields.followUp as unknown[]).forEach((id, f) => {
+          target(id, i, [...rp, "followUp", f]);
+        });
     });
   });
   const alerts = Array.isArray(doc?.alerts) ? (doc.alerts as unknown[]) : [];
