@@ -84,7 +84,7 @@ const EN: readonly PatternSpec[] = [
     -0.6,
   ],
   [
-    `(?:keeps|keep|kept|keep on|constantly|always|continually|repeatedly) (?:on )?(?:crashing|crash|crashes|failing|fails|freezing|freezes|dropping|drops|disconnecting|disconnects|logging (?:me|us) out|breaking|falling (?:out|off|apart)|coming (?:off|loose|apart)|lagging|glitching|stalling|hanging|rebooting|restarting|charging (?:me|us)|cancelling|canceling|delaying|losing|getting (?:worse|cancelled|canceled|delayed)|asking|sending (?:me|us) (?:to|back)|transferring|hanging up|happening|going down|shutting down|turning off|dying|not working)`,
+    `(?:keeps|keep|kept|keep on|constantly|always|continually|repeatedly) (?:on )?(?:crashing|crash|crashes|failing|fails|freezing|freezes|dropping|drops|disconnecting|disconnects|logging (?:me|us) out|breaking|falling (?:out|off|apart)|coming (?:off|loose|apart)|lagging|glitching|stalling|hanging|rebooting|restarting|charging (?:me|us)|cancelling|canceling|delaying|losing|getting (?:worse|cancelled|canceled|delayed)|asking|sending (?:me|us) (?:to|back)|transferring|hanging up|happening|going down|shutting down|turning off|dying|not working|\\S+ing)`,
     -0.6,
   ],
   [
@@ -121,7 +121,7 @@ const EN: readonly PatternSpec[] = [
     -0.6,
   ],
   [
-    "no (?:response|reply|replies|answer|help|call back|callback|refund|solution|update|updates|word|explanation|apology|compensation|follow up|follow-up|one (?:answered|came|called|helped|cared))|not (?:even )?(?:a|one|single) (?:call|email|reply|response|word|apology|sorry)|(?:where is|where's|wheres) (?:my|our|the) (?:order|refund|package|money|bag|bags|parcel|delivery|food|luggage|item)|(?:want|need|demand|demanding|requesting|request) (?:a |my |our |full )?(?:refund|money back)|money back|(?:asked|requested|begged) (?:for )?(?:a |the |my )?(?:refund|manager|supervisor)",
+    "no (?:response|reply|replies|answer|help|call back|callback|refund|solution|update|updates|word|explanation|apology|compensation|follow up|follow-up|one (?:answered|came|called|helped|cared))|not (?:even )?(?:a|an|one|single) (?:call|email|reply|response|word|apology|sorry)|(?:wouldn't|would not|didn't|did not|won't|will not|wont|refused to|refuse to|refuses to) let (?:me|us|my|our)|(?:don't|dont|doesn't|doesnt|do not|does not|didn't|didnt|couldn't|couldnt|could not|never) (?:\\S+ )?give (?:a|one|2|two) (?:damn|shit|shits|crap|fuck|hoot)|(?:where is|where's|wheres) (?:my|our|the) (?:\\S+ )?(?:order|refund|package|money|bag|bags|parcel|delivery|food|luggage|item)|(?:want|need|demand|demanding|requesting|request) (?:a |my |our |full )?(?:refund|money back)|money back|(?:asked|requested|begged) (?:for )?(?:a |the |my )?(?:refund|manager|supervisor)",
     -0.5,
   ],
   [
