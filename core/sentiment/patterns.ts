@@ -271,6 +271,10 @@ const TR_PATRON =
   "(?:almam|almayacagim|almayacam|almicam|almam artik|siparis vermem|siparis vermeyecegim|kullanmam|kullanmayacagim|gitmem|gitmeyecegim|tercih etmem|tercih etmeyecegim|gelmem|alisveris yapmam|alisveris yapmayacagim|ugramam|ucmam|kalmam|kalmayacagim|yemem|denemem|calismam|calismayacagim)";
 const TR: readonly PatternSpec[] = [
   [
+    "(?:kalite|kalitesi|kaliteside|kalitesi de)(?: cok| biraz| oldukca| gercekten)? (?:dusuk|kotu|berbat|sifir|vasat)|(?:dusuk|sifir|0|berbat) kalite|(?:gorundugunden|resimdekinden|fotograftakinden|gorseldekinden)(?: \\S+)? (?:kucuk|ufak|kotu|farkli|basit|kalitesiz|ince|dar)|(?:resimdeki|fotograftaki|gorseldeki|gorundugu|anlatildigi|aciklamadaki) gibi (?:degil|gelmedi|cikmadi)|saka gibi|yildiz bile fazla|(?:alinmamasi|alinmamali|alinmayacak) (?:gereken|bir)|(?:paraya|parama|paramiza|verdigim paraya)(?: \\S+)? (?:acidim|yazik|aciyorum)|almasaydim\\S*|(?:geri|iade) (?:gonderdim|gonderdik|gonderecegim|gondericem|ettim|ettik|edecegim|edicem|edeceğim|etmek zorunda)|(?:catlak|catlamis|kirik|kirilmis|yirtik|cizik) (?:\\S+ )?(?:geldi|gelmis|cikti|ulasti)",
+    -0.65,
+  ],
+  [
     "daha (?:iyi|guzel|kaliteli|saglam) (?:\\S+ )?(?:olabilirdi|olabilir|olsaydi|olmaliydi|olmali|bekliyordum|beklerdim|yapilabilirdi)|daha iyile?ri(?: \\S+)? (?:alinabilir|var|mevcut)|daha iyisi(?: \\S+)? (?:alinabilir|var|mevcut)|almasin|almasinlar|uzak durulmasi|uzak durulmali|uzak durulacak|kesinlikle olmaz|hic olmaz",
     -0.55,
   ],
