@@ -25,7 +25,7 @@ const EN_NUM =
 const EN: readonly PatternSpec[] = [
   // exceptions first: positive idioms built from negative-looking words
   [
-    "(?:can't|cant|cannot|couldn't|couldnt) (?:say enough|recommend (?:\\S+ )?enough|praise (?:\\S+ )?enough|fault|complain|beat|go wrong|ask for (?:more|better|anything more)|be happier|wait|believe how good)",
+    "(?:can't|cant|cannot|couldn't|couldnt|could not) (?:have )?(?:be|been) (?:any |much )?(?:more )?(?:happier|better|easier|simpler|smoother|more (?:happy|pleased|satisfied))|(?:can't|cant|cannot|couldn't|couldnt) (?:say enough|recommend (?:\\S+ )?enough|praise (?:\\S+ )?enough|fault|complain|beat|go wrong|ask for (?:more|better|anything more)|be happier|wait|believe how good)",
     0.8,
   ],
   [
@@ -48,6 +48,10 @@ const EN: readonly PatternSpec[] = [
     "(?:highly|strongly|totally|definitely|100%|would|will|i) recommend(?:ed)?|must (?:try|have|buy|visit)|to die for|worth (?:every|the) (?:penny|cent|dollar|money|wait|price)|money well spent|exceeded (?:my|our|all) expectations|above and beyond|second to none|hands down|five stars|5 stars|10/10|a\\+",
     0.8,
   ],
+  [
+    "(?:nothing|none|no \\S+) (?:is |are |works |sounds |comes )?(?:better|close)|(?:exactly|just|precisely) what (?:i|we) (?:wanted|needed|ordered|expected|was looking for|were looking for|asked for)|(?:well|nicely|beautifully|solidly) (?:made|built|designed|packed|packaged|organized|done|priced|maintained|worth)|(?:works|worked|fits|fit|held up|kept up|holds up|performs|performed|runs|ran) (?:very |really |so |extremely |pretty |perfectly )?well|(?:wise|good|great|best|smart) (?:decision|choice|purchase|buy|investment)|without (?:any |a )?(?:effort|hassle|hitch|fuss|problem|problems|issue|issues|complaint|complaints)|does (?:everything|all) (?:it|i) (?:should|needs?|wanted|promised|says)",
+    0.6,
+  ],
   // refusals to recommend and never-again
   [`(?:${EN_NOT}|${EN_CANT}|wouldn't|would never) (?:\\S+ )?recommend(?:ed|ing)?`, -0.8],
   [
@@ -57,6 +61,10 @@ const EN: readonly PatternSpec[] = [
   [
     "never again|never ever again|not again|last time (?:i|we) (?:\\S+ )?(?:order|ordered|buy|bought|use|used|fly|flew|stay|stayed|shop|shopped|come|came)|won't be back|wont be back|not coming back|not going back|won't go back|wont go back|won't return|will not return",
     -0.8,
+  ],
+  [
+    "(?:will|would|i'll|we'll|i'd|we'd|definitely|gonna|going to|can't wait to|cant wait to) (?:definitely |certainly |surely |happily |gladly )?(?:buy|order|purchase|come|go|stay|use|book|fly|shop|eat|return|visit|recommend)(?: \\S+)?(?: \\S+)? again|(?:will|i'll|we'll|would) (?:definitely |certainly |surely )?be (?:back|returning|coming back)|as (?:described|advertised|expected|pictured|promised)",
+    0.6,
   ],
   [
     "(?:don't|dont|do not|never) (?:waste|bother)|waste of (?:\\S+ )?(?:time|money|space)|wasted (?:\\S+ )?(?:time|money|hours|day|evening|trip|afternoon|morning|effort)|wasting (?:my|our|your) (?:time|money)|(?:stay|keep) away|steer clear|avoid (?:at all costs|like the plague|this|them|it)|run away|thanks for nothing",
@@ -72,7 +80,7 @@ const EN: readonly PatternSpec[] = [
   ],
   // complaints told as events
   [
-    "(?:don't|dont|do not|never|wouldn't|would not) (?:ever )?(?:buy|order|purchase|book|use|trust|go|eat|stay|fly|shop)(?: (?:this|it|here|there|them|from|with|at))?(?![^ ])|(?:buyer|customers?) beware|be (?:very )?careful|save (?:your|yourself|ur) (?:money|time|the trouble)|(?:sending|send|sent|returning|returned|return|took|taking|bring|brought) (?:it|them|this|these|everything|the \\S+) back|(?:threw|throwing|throw|thrown|flushed) (?:my|your|our|the) money|money down the drain|down the drain|(?:i|we) regret (?:buying|ordering|booking|it|this|choosing|going|coming|staying)|(?:expected|expect|deserve|deserved|could do|can do|could be|could have been|should be|should have been) (?:a lot |much |far |way )?(?:better|more)",
+    "(?:don't|dont|do not|never|wouldn't|would not) (?:ever )?(?:buy|order|purchase|book|use|trust|go|eat|stay|fly|shop)(?: (?:this|it|here|there|them|from|with|at))?(?![^ ])|(?:buyer|customers?) beware|be (?:very )?careful|save (?:your|yourself|ur) (?:money|time|the trouble)|(?:sending|send|sent|returning|returned|return|took|taking|bring|brought) (?:it|them|this|these|everything|the \\S+) back|(?:threw|throwing|throw|thrown|flushed) (?:my|your|our|the) money|money down the drain|down the drain|(?:i|we) regret (?:buying|ordering|booking|it|this|choosing|going|coming|staying)|(?:expected|expect|deserve|deserved|could do|can do|could be|could have been|should be|should have been) (?:a lot |much |far |way |a )?(?:better|more)|better than (?:this|these|that one|this one|it)(?![^ ])|defeats the (?:whole )?purpose|(?:is|are|was|were) (?:sorely |seriously |severely )?lacking|(?:runs|ran|run|drains|drained|dies|died|wears|wore|breaks|broke) (?:down |out |off )?(?:very |so |too |really )?(?:quickly|fast|soon|rapidly|easily)",
     -0.65,
   ],
   [
