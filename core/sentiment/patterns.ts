@@ -25,7 +25,7 @@ const EN_NUM =
 const EN: readonly PatternSpec[] = [
   // exceptions first: positive idioms built from negative-looking words
   [
-    "(?:can't|cant|cannot|couldn't|couldnt|could not) (?:have )?(?:be|been) (?:any |much )?(?:more )?(?:happier|better|easier|simpler|smoother|more (?:happy|pleased|satisfied))|(?:can't|cant|cannot|couldn't|couldnt) (?:say enough|recommend (?:\\S+ )?enough|praise (?:\\S+ )?enough|fault|complain|beat|go wrong|ask for (?:more|better|anything more)|be happier|wait|believe how good)",
+    "(?:can't|cant|cannot|couldn't|couldnt|could not) (?:have )?(?:be|been) (?:any |much )?(?:more )?(?:happier|better|easier|simpler|smoother|more (?:happy|pleased|satisfied|thankful|grateful|impressed))|(?:can't|cant|cannot|couldn't|couldnt) (?:say enough|recommend (?:\\S+ )?enough|praise (?:\\S+ )?enough|fault|complain|beat|go wrong|ask for (?:more|better|anything more)|be happier|wait|believe how good)",
     0.8,
   ],
   [
@@ -79,6 +79,10 @@ const EN: readonly PatternSpec[] = [
     -0.7,
   ],
   // complaints told as events
+  [
+    "(?:thanks|thank you|thx|ty) (?:so much |a lot |again )?for (?:nothing|ruining|wasting|losing|ignoring|cancelling|canceling|delaying|stranding|charging|the (?:vague|canned|standard|generic|automated|useless|copy|same|robotic|non|lack|delay|wait)|your (?:vague|canned|standard|generic|automated|useless|copy|same|robotic|non|lack)|(?:not|never) )|(?:need|needs|needed) (?:a |some |serious |major )?(?:better|work|improvement|improving|to improve|to be fixed|fixing)",
+    -0.45,
+  ],
   [
     "(?:don't|dont|do not|never|wouldn't|would not) (?:ever )?(?:buy|order|purchase|book|use|trust|go|eat|stay|fly|shop)(?: (?:this|it|here|there|them|from|with|at))?(?![^ ])|(?:buyer|customers?) beware|be (?:very )?careful|save (?:your|yourself|ur) (?:money|time|the trouble)|(?:sending|send|sent|returning|returned|return|took|taking|bring|brought) (?:it|them|this|these|everything|the \\S+) back|(?:threw|throwing|throw|thrown|flushed) (?:my|your|our|the) money|money down the drain|down the drain|(?:i|we) regret (?:buying|ordering|booking|it|this|choosing|going|coming|staying)|(?:expected|expect|deserve|deserved|could do|can do|could be|could have been|should be|should have been) (?:a lot |much |far |way |a )?(?:better|more)|better than (?:this|these|that one|this one|it)(?![^ ])|defeats the (?:whole )?purpose|(?:is|are|was|were) (?:sorely |seriously |severely )?lacking|(?:runs|ran|run|drains|drained|dies|died|wears|wore|breaks|broke) (?:down |out |off )?(?:very |so |too |really )?(?:quickly|fast|soon|rapidly|easily)",
     -0.65,

@@ -164,6 +164,8 @@ interface Walk {
   /** Multi-word patterns by the index of the token they start at. */
   readonly patterns: ReadonlyMap<number, PatternMatch>;
   clause: number;
+  /** The word index each clause starts at, by clause number. */
+  readonly clauseStarts: number[];
   word: number;
   negateUntil: number;
   boost: number;
@@ -189,6 +191,7 @@ function countExclamations(token: string): number {
 
 function endClause(walk: Walk): void {
   walk.clause++;
+  walk.clauseStarts[walk.clause] = walk.word;
   walk.negateUntil = -1;
   walk.boostUntil = -1;
 }
@@ -362,6 +365,21 @@ function contribution(item: Pending): number {
   return round(signed * item.boost * item.factor);
 }
 
+/**
+ * Sarcasm: "they never came. Awesome!" A lone word of praise standing as its own clause, in a text with a
+ * strong complaint elsewhere, is read as irony and turned against the service.
+ */
+function markSarcasm(walk: Walk): void {
+  const items = walk.items;
+  if (!items.some((o) => o.base <= STRONG_NEGATIVE_BASE && !o.negated)) return;
+  for (const item of items) {
+    if (item.base <= 0 || item.negated || item.courtesy || !item.negatable) continue;
+    const start = walk.clauseStarts[item.clause] ?? 0;
+    const end = walk.clauseStarts[item.clause + 1] ?? walk.word;
+    if (end - start === 1) item.negated = true;
+  }
+}
+
 /** Thanks inside a complaint ("the agent was nice, thanks, but my refund never came") is politeness, not praise. */
 function muteCourtesies(items: readonly Pending[]): void {
   let negative = 0;
@@ -447,6 +465,7 @@ function analyzeText(
     items: [],
     bareNegativeVerbWeight: options.bareNegativeVerbWeight,
     clause: 0,
+    clauseStarts: [0],
     word: 0,
     negateUntil: -1,
     boost: 1,
@@ -456,6 +475,7 @@ function analyzeText(
   };
   for (let i = 0; i < tokens.length; ) i += step(walk, i);
   if (walk.items.length === 0) return NEUTRAL;
+  markSarcasm(walk);
   muteCourtesies(walk.items);
   muteSpeeds(walk.items);
   weighClosingComplaint(walk.items);

@@ -195,6 +195,30 @@ describe("thanks inside a complaint", () => {
   });
 });
 
+describe("sarcasm", () => {
+  it("a lone word of praise after a strong complaint is irony", () => {
+    expectLabels("en", [["They never came. Awesome!", "negative"]]);
+    expectLabels("fa", [["سفارشم نرسید. عالیه!", "negative"]]);
+    expectLabels("ar", [["الطلب ما وصل. رائع!", "negative"]]);
+    expectLabels("tr", [["sipariş gelmedi. harika!", "negative"]]);
+  });
+
+  it("but not after praise or a mild remark", () => {
+    expectLabels("en", [
+      ["Great staff. Awesome!", "positive"],
+      ["The room was fine. Awesome!", "positive"],
+    ]);
+  });
+
+  it("reads sarcastic thanks and calls for improvement (en)", () => {
+    expectLabels("en", [
+      ["Thanks for the canned response", "negative"],
+      ["the app needs serious work", "negative"],
+      ["Will order from them again!", "positive"],
+    ]);
+  });
+});
+
 describe("Arabic dialects and superlatives", () => {
   it("reads أفعل superlatives, listed or derived from the adjective", () => {
     expectLabels("ar", [
