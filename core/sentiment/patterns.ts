@@ -78,6 +78,10 @@ const EN: readonly PatternSpec[] = [
     "not worth (?:it|the|a|your|my|our|\\S+ (?:money|price|time|wait))|not what (?:i|we) (?:expected|ordered|asked for|paid for|wanted)|not as (?:described|advertised|pictured|expected|promised|shown)",
     -0.7,
   ],
+  [
+    "(?:used to be|was once) (?:\\S+ )?(?:good|great|better|nice|decent|amazing|excellent|my favorite|my favourite)|(?:not|isn't|isnt|wasn't|wasnt) (?:what|as good as) it used to be|(?:has|have) gone (?:way )?downhill|went downhill|going downhill",
+    -0.6,
+  ],
   // complaints told as events
   [
     "(?:thanks|thank you|thx|ty) (?:so much |a lot |again )?for (?:nothing|ruining|wasting|losing|ignoring|cancelling|canceling|delaying|stranding|charging|the (?:vague|canned|standard|generic|automated|useless|copy|same|robotic|non|lack|delay|wait)|your (?:vague|canned|standard|generic|automated|useless|copy|same|robotic|non|lack)|(?:not|never) )|(?:need|needs|needed) (?:a |some |serious |major )?(?:better|work|improvement|improving|to improve|to be fixed|fixing)",
@@ -151,6 +155,10 @@ const FA_NEG_VERB =
   "(?:نمیخرم|نمیخرم|نخرید|نخرین|نخرید|نگیرید|نگیرین|نخرم|نمیگیرم|سفارش نمیدم|سفارش نمیدهم|خرید نمیکنم|استفاده نمیکنم|نمیام|نمیایم|نمیرم|نمیروم)";
 const FA: readonly PatternSpec[] = [
   [
+    "قبلا(?: \\S+){0,4}? (?:بهتر|بهتری|بهتره|خوشمزه تر|خوشمزهتر|بهتر بود)|(?:بهتره|بهتر است|بهتر بود|بهترن) (?:ازش|از این|از اون)|(?:ازش|از این|از اون) (?:\\S+ )?(?:بهتر|بهتره|بهتری)|نا (?:مناسب|مرغوب|خوشایند|کافی|راضی|امن|سالم|مطلوب)|(?:انتظارم|توقعم|انتظار|توقع)(?: \\S+)?(?: \\S+)? (?:بیشتر|بالاتر) بود",
+    -0.6,
+  ],
+  [
     "(?:سایر|بقیه|دیگه|دیگر|مشابه|قبلی|قبلا|قبلیا)(?: \\S+)?(?: \\S+)? (?:بهتر|بهتره|بهتری|بهترن|بهترند|بهتر است|بهتر بود|بهتر بودن|بهتر بودند)|(?:کیفیت|طعم|مزه|کارایی|دوام|کیفیتی|طعمی|مزهای) (?:\\S+ )?(?:نداشت|نداره|ندارد|نداشتن|نداشتند)|(?:نمیپسندم|نمیپسندیم|نپسندیدم|نپسندیدیم|نمپسندیم|نپسندید|نپسندیدن)|مورد پسند (?:\\S+ )?(?:نبود|نیست|نشد|واقع نشد)|(?:عکس|تصویر|توضیحات|سایت)(?: \\S+)?(?: \\S+)?(?: \\S+)? (?:متفاوت|متفاوته|متفاوت است|متفاوت بود|فرق میکنه|فرق داره|فرق داشت|مطابقت نداشت|مطابقت نداره|همخوانی نداشت|همخوانی نداره|مطابق نبود|مطابق نیست)|منصرف (?:میشید|میشین|شدم|میشوید)|حال (?:به ?هم|بهم) (?:زن|زنه|زن بود)|حالبهمزن|چندش|پولم (?:به )?(?:حدر|هدر)|خرید نکنم|خرید نمیکنم",
     -0.6,
   ],
@@ -211,6 +219,10 @@ const AR_NOT =
 const AR_OUTCOME =
   "(?:رد|ردو|ردوا|يرد|يردون|يردو|ترد|وصل|وصلت|وصلني|وصلتني|يوصل|توصل|يصل|تصل|وصلنا|اشتغل|اشتغلت|يشتغل|تشتغل|اتصل|اتصلوا|اتصلو|يتصل|جاء|جا|جاني|جات|يجي|تجي|يعمل|تعمل|عمل|يفتح|تفتح|فتح|يستجيب|استجاب|تواصل|تواصلوا|تواصلو|يتواصل|حلوا|حلو المشكله|انحلت|يرجع|رجع|رجعوا|رجعو|ارجعوا|استلم|استلمت|يشحن|شحن|شحنوا|سلموا|سلمو|يسلم|ضبط|يضبط|زبط|تجاوب|تجاوبوا|اهتموا|يهتمون|يحلون|صلحوا|صلحو|يصلح|يصلحون|ارسلوا|ارسلو|يوصلني|يعوضون|عوضوني)";
 const AR: readonly PatternSpec[] = [
+  [
+    "(?:كان|كانت) (?:\\S+ )?(?:احسن|افضل|اجود) (?:قبل|سابقا|من قبل)|(?:سابقا|قبل|في السابق) كان (?:\\S+ )?(?:احسن|افضل|اجود)",
+    -0.6,
+  ],
   [
     "(?:تفرغ|يفرغ|يخلص|تخلص|يفقد|تفقد|يخرب|تخرب|بيخرب|بتخرب|يتلف|تتلف|يتكسر|تتكسر|ينكسر|تنكسر|يتقطع|تتفكك|يتفكك|يبرد|تبرد|يسخن|تسخن|يصدي|يتقشر|تتقشر|يبهت|تبهت)(?: \\S+)? (?:بسرعه|سريع|سريعا|بسهوله|على طول|علطول)|(?:لا|ما|لم) (?:تناسب|يناسب)|(?:لاتناسب|لايناسب|ماتناسب|مايناسب)|(?:لم يكن|لم تكن|ليس|ليست|مو|مش|ما كان|ماكان|ما كانت|ماكانت) (?:ك|كما|مثل|زي|على) ?(?:كنت |ما )?(?:امله|امل|اتوقع|اتمنى|توقعت|انتظر|اريد|ابغى|ابي|متوقع|توقعي|قد)|(?:توقعت|توقعتها|توقعته|كنت اتوقع|كنت متوقع|كنت متوقعه|انتظرت|كنت اتمنى|كنت امل) (?:\\S+ )?(?:افضل|احسن|اعلى|اكثر|اكبر|اجمل|اقوى)",
     -0.6,
@@ -286,6 +298,10 @@ const AR: readonly PatternSpec[] = [
 const TR_PATRON =
   "(?:almam|almayacagim|almayacam|almicam|almam artik|siparis vermem|siparis vermeyecegim|kullanmam|kullanmayacagim|gitmem|gitmeyecegim|tercih etmem|tercih etmeyecegim|gelmem|alisveris yapmam|alisveris yapmayacagim|ugramam|ucmam|kalmam|kalmayacagim|yemem|denemem|calismam|calismayacagim)";
 const TR: readonly PatternSpec[] = [
+  [
+    "eskiden (?:\\S+ )?(?:daha )?(?:iyi|iyiydi|guzel|guzeldi|kaliteli|kaliteliydi)|eskisi (?:gibi|kadar) (?:\\S+ )?(?:degil|olmamis|yok)",
+    -0.6,
+  ],
   [
     "(?:kalite|kalitesi|kaliteside|kalitesi de)(?: cok| biraz| oldukca| gercekten)? (?:dusuk|kotu|berbat|sifir|vasat)|(?:dusuk|sifir|0|berbat) kalite|(?:gorundugunden|resimdekinden|fotograftakinden|gorseldekinden)(?: \\S+)? (?:kucuk|ufak|kotu|farkli|basit|kalitesiz|ince|dar)|(?:resimdeki|fotograftaki|gorseldeki|gorundugu|anlatildigi|aciklamadaki) gibi (?:degil|gelmedi|cikmadi)|saka gibi|yildiz bile fazla|(?:alinmamasi|alinmamali|alinmayacak) (?:gereken|bir)|(?:paraya|parama|paramiza|verdigim paraya)(?: \\S+)? (?:acidim|yazik|aciyorum)|almasaydim\\S*|(?:geri|iade) (?:gonderdim|gonderdik|gonderecegim|gondericem|ettim|ettik|edecegim|edicem|edeceğim|etmek zorunda)|(?:catlak|catlamis|kirik|kirilmis|yirtik|cizik) (?:\\S+ )?(?:geldi|gelmis|cikti|ulasti)",
     -0.65,

@@ -195,6 +195,22 @@ describe("thanks inside a complaint", () => {
   });
 });
 
+describe("decline and comparison", () => {
+  it("it used to be better", () => {
+    expectLabels("en", [["the food used to be great", "negative"]]);
+    expectLabels("fa", [["قبلا کیفیتش خیلی بهتر بود", "negative"]]);
+    expectLabels("ar", [["كان افضل من قبل", "negative"]]);
+    expectLabels("tr", [["eskiden daha iyiydi", "negative"]]);
+  });
+
+  it("the competitor is better", () => {
+    expectLabels("en", [["my old phone was better than this", "negative"]]);
+    expectLabels("fa", [["سایر برندها بهتر هستند", "negative"]]);
+    expectLabels("ar", [["توقعت افضل", "negative"]]);
+    expectLabels("tr", [["daha iyisi alınabilir", "negative"]]);
+  });
+});
+
 describe("sarcasm", () => {
   it("a lone word of praise after a strong complaint is irony", () => {
     expectLabels("en", [["They never came. Awesome!", "negative"]]);
