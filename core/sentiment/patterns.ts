@@ -15,7 +15,7 @@ const EN_NOT =
   "(?:didn't|didnt|did not|doesn't|doesnt|does not|don't|dont|do not|haven't|havent|have not|hasn't|hasnt|has not|hadn't|hadnt|had not|won't|wont|will not|wouldn't|wouldnt|would not|isn't|isnt|is not|wasn't|wasnt|was not|weren't|werent|aren't|arent|never|not)";
 const EN_CANT = "(?:can't|cant|cannot|can not|couldn't|couldnt|could not|unable to|not able to)";
 const EN_OUTCOME =
-  "(?:answer|answered|answering|arrive|arrived|work|worked|working|works|respond|responded|responding|reply|replied|fix|fixed|call|called|show|showed|shown|show up|showed up|come|came|deliver|delivered|receive|received|get back|got back|load|loaded|loads|open|opens|opened|start|starts|resolve|resolved|refund|refunded|help|helped|helps|return|returned|connect|connects|pick up|picked up|turn up|turned up|turn on|update|exist|exists|care|cares|cared|bother|bothered|listen|listened|honor|honour|honored|honoured|solve|solved|send|sent|ship|shipped|process|processed|arrive yet|charge|sync|install|fit|fits|last|lasted)";
+  "(?:arrives|answers|responds|replies|shows up|comes|delivers|loads|starts|register|registered|registers|calls back|call back|called back|get through|got through|pay out|paid out|credit|credited|reimburse|reimbursed|answer|answered|answering|arrive|arrived|work|worked|working|works|respond|responded|responding|reply|replied|fix|fixed|call|called|show|showed|shown|show up|showed up|come|came|deliver|delivered|receive|received|get back|got back|load|loaded|loads|open|opens|opened|start|starts|resolve|resolved|refund|refunded|help|helped|helps|return|returned|connect|connects|pick up|picked up|turn up|turned up|turn on|update|exist|exists|care|cares|cared|bother|bothered|listen|listened|honor|honour|honored|honoured|solve|solved|send|sent|ship|shipped|process|processed|arrive yet|charge|sync|install|fit|fits|last|lasted)";
 const EN_AGAIN = "(?:again|anymore|any more|back|ever again)";
 const EN_PATRON =
   "(?:buy|buying|order|ordering|use|using|fly|flying|shop|shopping|come|coming|go|going|stay|staying|eat|eating|return|returning|be back|be coming back|be returning|book|booking|visit|visiting|deal|dealing|purchase|purchasing|recommend|use them|choose|choosing|trust)";
@@ -80,6 +80,10 @@ const EN: readonly PatternSpec[] = [
   ],
   [
     "(?:used to be|was once) (?:\\S+ )?(?:good|great|better|nice|decent|amazing|excellent|my favorite|my favourite)|(?:not|isn't|isnt|wasn't|wasnt) (?:what|as good as) it used to be|(?:has|have) gone (?:way )?downhill|went downhill|going downhill",
+    -0.6,
+  ],
+  [
+    "(?:site|website|app|application|system|server|servers|network|internet|wifi|wi-fi|connection|signal|phone lines?|portal|page|checkout|payment|atm|card) (?:is |was |are |were |has been |have been |keeps |kept |always |still )?(?:going |being )?(?:down|not working|broken|crashing|crashed|unavailable|offline|glitching|unusable|dead|frozen|freezing|timing out)|(?:was|were|got|being|am|are|is|felt) (?:\\S+ )?(?:forced|made|pressured) to|lost (?:my|our|his|her|the) (?:bag|bags|luggage|order|package|parcel|reservation|booking|data|files|money|deposit|card|suitcase|items?)",
     -0.6,
   ],
   // complaints told as events
@@ -155,6 +159,10 @@ const FA_NEG_VERB =
   "(?:نمیخرم|نمیخرم|نخرید|نخرین|نخرید|نگیرید|نگیرین|نخرم|نمیگیرم|سفارش نمیدم|سفارش نمیدهم|خرید نمیکنم|استفاده نمیکنم|نمیام|نمیایم|نمیرم|نمیروم)";
 const FA: readonly PatternSpec[] = [
   [
+    "(?:سایت|اپ|اپلیکیشن|برنامه|سیستم|اینترنت|نت|شبکه|آنتن|انتن|درگاه|پرداخت)(?: \\S+)? (?:بالا نمیاد|بالا نمیآید|باز نمیشه|باز نمیشود|قطعه|قطع بود|قطع شد|قطع میشه|خرابه|خراب بود|خراب شد|از دسترس خارج|ارور میده|خطا میده|هنگه|هنگ کرد|کار نمیکنه|کار نمیکرد|وصل نمیشه)",
+    -0.6,
+  ],
+  [
     "قبلا(?: \\S+){0,4}? (?:بهتر|بهتری|بهتره|خوشمزه تر|خوشمزهتر|بهتر بود)|(?:بهتره|بهتر است|بهتر بود|بهترن) (?:ازش|از این|از اون)|(?:ازش|از این|از اون) (?:\\S+ )?(?:بهتر|بهتره|بهتری)|نا (?:مناسب|مرغوب|خوشایند|کافی|راضی|امن|سالم|مطلوب)|(?:انتظارم|توقعم|انتظار|توقع)(?: \\S+)?(?: \\S+)? (?:بیشتر|بالاتر) بود",
     -0.6,
   ],
@@ -219,6 +227,10 @@ const AR_NOT =
 const AR_OUTCOME =
   "(?:رد|ردو|ردوا|يرد|يردون|يردو|ترد|وصل|وصلت|وصلني|وصلتني|يوصل|توصل|يصل|تصل|وصلنا|اشتغل|اشتغلت|يشتغل|تشتغل|اتصل|اتصلوا|اتصلو|يتصل|جاء|جا|جاني|جات|يجي|تجي|يعمل|تعمل|عمل|يفتح|تفتح|فتح|يستجيب|استجاب|تواصل|تواصلوا|تواصلو|يتواصل|حلوا|حلو المشكله|انحلت|يرجع|رجع|رجعوا|رجعو|ارجعوا|استلم|استلمت|يشحن|شحن|شحنوا|سلموا|سلمو|يسلم|ضبط|يضبط|زبط|تجاوب|تجاوبوا|اهتموا|يهتمون|يحلون|صلحوا|صلحو|يصلح|يصلحون|ارسلوا|ارسلو|يوصلني|يعوضون|عوضوني)";
 const AR: readonly PatternSpec[] = [
+  [
+    "(?:الموقع|التطبيق|البرنامج|النظام|الشبكه|النت|الانترنت|الخط|الابلكيشن|الدفع|الصراف)(?: \\S+)? (?:واقف|عطلان|معطل|متوقف|مايفتح|ما يفتح|لا يفتح|طايح|يعلق|فاصل|مقطوع|ضعيف|خربان|مايشتغل|ما يشتغل|لا يعمل)",
+    -0.6,
+  ],
   [
     "(?:كان|كانت) (?:\\S+ )?(?:احسن|افضل|اجود) (?:قبل|سابقا|من قبل)|(?:سابقا|قبل|في السابق) كان (?:\\S+ )?(?:احسن|افضل|اجود)",
     -0.6,
@@ -298,6 +310,10 @@ const AR: readonly PatternSpec[] = [
 const TR_PATRON =
   "(?:almam|almayacagim|almayacam|almicam|almam artik|siparis vermem|siparis vermeyecegim|kullanmam|kullanmayacagim|gitmem|gitmeyecegim|tercih etmem|tercih etmeyecegim|gelmem|alisveris yapmam|alisveris yapmayacagim|ugramam|ucmam|kalmam|kalmayacagim|yemem|denemem|calismam|calismayacagim)";
 const TR: readonly PatternSpec[] = [
+  [
+    "(?:site|sitesi|uygulama|uygulamasi|sistem|sistemi|internet|interneti|baglanti|hat|hatti|sebeke|program|programi)(?: \\S+)? (?:coktu|cokuyor|cokmus|acilmiyor|acilmadi|calismiyor|calismadi|yok|gitti|kesildi|kesiliyor|kopuyor|dondu|donuyor)",
+    -0.6,
+  ],
   [
     "eskiden (?:\\S+ )?(?:daha )?(?:iyi|iyiydi|guzel|guzeldi|kaliteli|kaliteliydi)|eskisi (?:gibi|kadar) (?:\\S+ )?(?:degil|olmamis|yok)",
     -0.6,

@@ -68,6 +68,13 @@ describe("complaints told as events, with no sentiment word", () => {
     ]);
   });
 
+  it("a service that is down", () => {
+    expectLabels("en", [["the website is down again", "negative"]]);
+    expectLabels("fa", [["سایت بالا نمیاد", "negative"]]);
+    expectLabels("ar", [["التطبيق واقف من امس", "negative"]]);
+    expectLabels("tr", [["uygulama çöktü", "negative"]]);
+  });
+
   it("does not read a denied complaint as one", () => {
     expect(analyzer.analyze("geç gelmedi", "tr").label).not.toBe("negative");
     expect(analyzer.analyze("the app keeps working fine", "en").label).not.toBe("negative");
