@@ -311,6 +311,10 @@ const TR_PATRON =
   "(?:almam|almayacagim|almayacam|almicam|almam artik|siparis vermem|siparis vermeyecegim|kullanmam|kullanmayacagim|gitmem|gitmeyecegim|tercih etmem|tercih etmeyecegim|gelmem|alisveris yapmam|alisveris yapmayacagim|ugramam|ucmam|kalmam|kalmayacagim|yemem|denemem|calismam|calismayacagim)";
 const TR: readonly PatternSpec[] = [
   [
+    "(?:cabuk|cok cabuk|hemen|kisa surede|hemencecik|bir haftada|bir ayda|ilk gunden)(?: \\S+)? (?:dagildi|bozuldu|kirildi|yirtildi|soldu|eskidi|koptu|patladi|yipranmis|saliyor|bozuluyor|kiriliyor|dagiliyor|soluyor|eskiyor|kopuyor|isiniyor|bitiyor|bitti|paslandi|cizildi|catladi)|(?:problem|problemi|problemler|sorun|sorunu|sorunlar|sikinti|sikintisi|hata|hatasi|ariza|arizasi|kusur|kusuru|eksigi|eksikler) (?:var|vardi|vardir|mevcut|cikti|yasadim|yasadik|oldu|yasiyorum|cikardi)|(?:daha )?(?:iyi|yuksek|fazla|tam|5|bes) (?:puan|yildiz) (?:verirdim|verecektim|verebilirdim)",
+    -0.55,
+  ],
+  [
     "(?:site|sitesi|uygulama|uygulamasi|sistem|sistemi|internet|interneti|baglanti|hat|hatti|sebeke|program|programi)(?: \\S+)? (?:coktu|cokuyor|cokmus|acilmiyor|acilmadi|calismiyor|calismadi|yok|gitti|kesildi|kesiliyor|kopuyor|dondu|donuyor)",
     -0.6,
   ],
