@@ -86,6 +86,10 @@ const EN: readonly PatternSpec[] = [
     "(?:site|website|app|application|system|server|servers|network|internet|wifi|wi-fi|connection|signal|phone lines?|portal|page|checkout|payment|atm|card) (?:is |was |are |were |has been |have been |keeps |kept |always |still )?(?:going |being )?(?:down|not working|broken|crashing|crashed|unavailable|offline|glitching|unusable|dead|frozen|freezing|timing out)|(?:was|were|got|being|am|are|is|felt) (?:\\S+ )?(?:forced|made|pressured) to|lost (?:my|our|his|her|the) (?:bag|bags|luggage|order|package|parcel|reservation|booking|data|files|money|deposit|card|suitcase|items?)",
     -0.6,
   ],
+  [
+    "never (?:got|get|received|saw|heard) (?:my|our|the|a|any|an|back|anything|it|them)|(?:found|there was|there were|had) (?:a |an |some |two |several )?(?:hair|hairs|bug|bugs|cockroach|cockroaches|roach|roaches|insect|insects|fly|flies|worm|glass|plastic|mold|mould|stain|stains|blood)|bed ?bugs|(?:forgot|forgotten|forget|lost|messed up|mixed up|got) (?:about )?(?:my|our|the) (?:order|drink|drinks|food|appetizer|dessert|request|reservation|booking|room|name)(?: wrong)?|wrong (?:order|item|items|size|dish|room|bill|amount|charge)|(?:smelled|smells|smelt|stank|stinks|reeked|reeks) (?:like|of|bad|awful|terrible)|(?:dropped|dropping|drops) (?:calls|my calls|the call|connection)|no (?:signal|service|reception|coverage|hot water|wifi|wi-fi|internet)|(?:paper|really|very|so) thin walls",
+    -0.6,
+  ],
   // complaints told as events
   [
     "(?:thanks|thank you|thx|ty) (?:so much |a lot |again )?for (?:nothing|ruining|wasting|losing|ignoring|cancelling|canceling|delaying|stranding|charging|the (?:vague|canned|standard|generic|automated|useless|copy|same|robotic|non|lack|delay|wait)|your (?:vague|canned|standard|generic|automated|useless|copy|same|robotic|non|lack)|(?:not|never) )|(?:need|needs|needed) (?:a |some |serious |major )?(?:better|work|improvement|improving|to improve|to be fixed|fixing)",
@@ -137,7 +141,7 @@ const EN: readonly PatternSpec[] = [
     -0.6,
   ],
   [
-    `(?:arrived|came|served|delivered|showed up|got here|was|were|is|are|turned up|received it)(?: completely| totally| very| super| already| stone| ice| a bit| all)? (?:cold|late|broken|damaged|stale|missing|wrong|dirty|soggy|opened|leaking|cracked|incomplete|expired|used|melted|raw|burnt|burned|undercooked|overcooked|lukewarm|smashed|crushed|torn|spoiled|rotten|moldy|mouldy|defective|faulty|dead|empty|half empty)`,
+    `(?:arrived|came|served|delivered|showed up|got here|was|were|is|are|turned up|received it)(?: out| back| in)?(?: completely| totally| very| super| already| stone| ice| a bit| all)? (?:cold|late|broken|damaged|stale|missing|wrong|dirty|soggy|opened|leaking|cracked|incomplete|expired|used|melted|raw|burnt|burned|undercooked|overcooked|lukewarm|smashed|crushed|torn|spoiled|rotten|moldy|mouldy|defective|faulty|dead|empty|half empty)`,
     -0.6,
   ],
   [

@@ -27,6 +27,10 @@ describe("complaints told as events, with no sentiment word", () => {
       ["I had to call them 5 times", "negative"],
       ["I can't log in to the app", "negative"],
       ["the charger stopped working after a week", "negative"],
+      ["the food came out cold", "negative"],
+      ["found a hair in my soup", "negative"],
+      ["they got my order wrong", "negative"],
+      ["no hot water in the room", "negative"],
     ]);
   });
 
@@ -93,6 +97,8 @@ describe("idioms", () => {
       ["highly recommend", "positive"],
       ["I can't recommend them enough", "positive"],
       ["never disappoints", "positive"],
+      ["will definitely be back", "positive"],
+      ["can't wait to come back", "positive"],
     ]);
   });
 
