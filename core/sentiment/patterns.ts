@@ -1,11 +1,13 @@
 import type { Locale } from "../locale.ts";
+import { normalizeText } from "../text/normalize.ts";
+import { matchKey } from "./lexicon.ts";
 
 /**
  * Multi-word customer-experience patterns: complaints told as events ("support didn't answer", "still
  * waiting for my refund", "charged twice") and idioms ("won't go back", "to die for", "paha biçilemez",
  * "لا أنصح"). Each is a regular expression over the text's match keys joined by single spaces (so written
- * in normalized form: lowercase; Turkish folded to ASCII; Arabic أ/إ/آ→ا, ة→ه, ى→ي; Persian ي→ی, ك→ک,
- * no ZWNJ). A pattern only matches whole tokens; at one position the first pattern listed wins, so
+ * in lowercase, Turkish in ASCII-folded form; the letters of Arabic and Persian are canonicalized at load, as
+ * user text is). A pattern only matches whole tokens; at one position the first pattern listed wins, so
  * exceptions ("can't wait") come before the rule they escape ("can't …"). Write only non-capturing groups.
  */
 export type PatternSpec = readonly [source: string, weight: number];
@@ -163,6 +165,10 @@ const FA_NEG_VERB =
   "(?:نمیخرم|نمیخرم|نخرید|نخرین|نخرید|نگیرید|نگیرین|نخرم|نمیگیرم|سفارش نمیدم|سفارش نمیدهم|خرید نمیکنم|استفاده نمیکنم|نمیام|نمیایم|نمیرم|نمیروم)";
 const FA: readonly PatternSpec[] = [
   [
+    "(?:مو|سوسک|حشره|مگس|کرم|شیشه) (?:\\S+ )?(?:توی|تو|داخل|لای) (?:غذا|غذام|غذامون|سالاد|سوپ|نوشیدنی|اتاق)|(?:اب|آب) گرم (?:\\S+ )?(?:نداشت|نبود|نداره|قطع)|بوی (?:سیگار|نم|بد|گند|تعفن|کپک)|سفارش(?:م|مون|ها)? (?:\\S+ )?(?:اشتباه|اشتباهی|ناقص) (?:اومد|آوردن|اوردن|ارسال|بود|رسید)",
+    -0.65,
+  ],
+  [
     "(?:سایت|اپ|اپلیکیشن|برنامه|سیستم|اینترنت|نت|شبکه|آنتن|انتن|درگاه|پرداخت)(?: \\S+)? (?:بالا نمیاد|بالا نمیآید|باز نمیشه|باز نمیشود|قطعه|قطع بود|قطع شد|قطع میشه|خرابه|خراب بود|خراب شد|از دسترس خارج|ارور میده|خطا میده|هنگه|هنگ کرد|کار نمیکنه|کار نمیکرد|وصل نمیشه)",
     -0.6,
   ],
@@ -231,6 +237,10 @@ const AR_NOT =
 const AR_OUTCOME =
   "(?:رد|ردو|ردوا|يرد|يردون|يردو|ترد|وصل|وصلت|وصلني|وصلتني|يوصل|توصل|يصل|تصل|وصلنا|اشتغل|اشتغلت|يشتغل|تشتغل|اتصل|اتصلوا|اتصلو|يتصل|جاء|جا|جاني|جات|يجي|تجي|يعمل|تعمل|عمل|يفتح|تفتح|فتح|يستجيب|استجاب|تواصل|تواصلوا|تواصلو|يتواصل|حلوا|حلو المشكله|انحلت|يرجع|رجع|رجعوا|رجعو|ارجعوا|استلم|استلمت|يشحن|شحن|شحنوا|سلموا|سلمو|يسلم|ضبط|يضبط|زبط|تجاوب|تجاوبوا|اهتموا|يهتمون|يحلون|صلحوا|صلحو|يصلح|يصلحون|ارسلوا|ارسلو|يوصلني|يعوضون|عوضوني)";
 const AR: readonly PatternSpec[] = [
+  [
+    "(?:شعره|شعر|حشره|صرصور|صراصير|ذبانه|ذباب|دود|قزاز) (?:\\S+ )?(?:في|بال|داخل)|(?:ما في|مافي|ما فيه|مافيه|لا يوجد|بدون) (?:ماي|ماء|موية|مويه) (?:حار|ساخن|حاره)|(?:ريحه|رائحه|ريحة) (?:\\S+ )?(?:كريهه|خايسه|سيئه|دخان|عفن|رطوبه|مو حلوه|مش حلوه)|(?:الطلب|طلبي|طلبنا|الاوردر) (?:\\S+ )?(?:غلط|خطا|ناقص|بالغلط)|(?:نسوا|نسيو|نسي) (?:\\S+ )?(?:الطلب|طلبي|طلبنا|الاوردر)",
+    -0.65,
+  ],
   [
     "(?:الموقع|التطبيق|البرنامج|النظام|الشبكه|النت|الانترنت|الخط|الابلكيشن|الدفع|الصراف)(?: \\S+)? (?:واقف|عطلان|معطل|متوقف|مايفتح|ما يفتح|لا يفتح|طايح|يعلق|فاصل|مقطوع|ضعيف|خربان|مايشتغل|ما يشتغل|لا يعمل)",
     -0.6,
@@ -315,6 +325,10 @@ const TR_PATRON =
   "(?:almam|almayacagim|almayacam|almicam|almam artik|siparis vermem|siparis vermeyecegim|kullanmam|kullanmayacagim|gitmem|gitmeyecegim|tercih etmem|tercih etmeyecegim|gelmem|alisveris yapmam|alisveris yapmayacagim|ugramam|ucmam|kalmam|kalmayacagim|yemem|denemem|calismam|calismayacagim)";
 const TR: readonly PatternSpec[] = [
   [
+    "(?:sac|kil|bocek|hamam bocegi|sinek|kurt|cam parcasi|plastik parcasi)(?: \\S+)? (?:cikti|vardi|var|bulduk|buldum)|sicak su (?:yoktu|yok|gelmedi|akmiyordu|akmiyor)|(?:kotu|pis|agir|igrenc|sigara|rutubet|kuf) (?:bir )?koku|kokuyordu|(?:siparisi?|siparisimi|siparisimizi|yemegi) (?:\\S+ )?(?:yanlis|eksik|unuttular|unutmuslar)",
+    -0.65,
+  ],
+  [
     "(?:cabuk|cok cabuk|hemen|kisa surede|hemencecik|bir haftada|bir ayda|ilk gunden)(?: \\S+)? (?:dagildi|bozuldu|kirildi|yirtildi|soldu|eskidi|koptu|patladi|yipranmis|saliyor|bozuluyor|kiriliyor|dagiliyor|soluyor|eskiyor|kopuyor|isiniyor|bitiyor|bitti|paslandi|cizildi|catladi)|(?:problem|problemi|problemler|sorun|sorunu|sorunlar|sikinti|sikintisi|hata|hatasi|ariza|arizasi|kusur|kusuru|eksigi|eksikler) (?:var|vardi|vardir|mevcut|cikti|yasadim|yasadik|oldu|yasiyorum|cikardi)|(?:daha )?(?:iyi|yuksek|fazla|tam|5|bes) (?:puan|yildiz) (?:verirdim|verecektim|verebilirdim)",
     -0.55,
   ],
@@ -384,7 +398,13 @@ export interface CompiledPatterns {
   readonly weights: readonly number[];
 }
 
-function compile(specs: readonly PatternSpec[]): CompiledPatterns {
+/** Canonicalizes the letters of a pattern (never its ASCII regex syntax) the way user text is. */
+function canonical(source: string, locale: Locale): string {
+  return source.replace(/[^\x00-\x7F]+/g, (run) => matchKey(normalizeText(run, locale), locale));
+}
+
+function compile(raw: readonly PatternSpec[], locale: Locale): CompiledPatterns {
+  const specs = raw.map(([source, weight]): PatternSpec => [canonical(source, locale), weight]);
   for (const [source] of specs) {
     if (/\((?!\?)/.test(source.replace(/\\\(/g, "")))
       throw new Error(`capturing group in pattern: ${source}`);
@@ -395,10 +415,10 @@ function compile(specs: readonly PatternSpec[]): CompiledPatterns {
 
 /** Each locale's patterns, compiled once at module load. */
 export const PATTERNS: Readonly<Record<Locale, CompiledPatterns>> = {
-  en: compile(SOURCES.en),
-  fa: compile(SOURCES.fa),
-  ar: compile(SOURCES.ar),
-  tr: compile(SOURCES.tr),
+  en: compile(SOURCES.en, "en"),
+  fa: compile(SOURCES.fa, "fa"),
+  ar: compile(SOURCES.ar, "ar"),
+  tr: compile(SOURCES.tr, "tr"),
 };
 
 /** A pattern found in a text: it starts at token `start`, spans `length` tokens and weighs `weight`. */

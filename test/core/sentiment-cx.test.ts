@@ -44,6 +44,8 @@ describe("complaints told as events, with no sentiment word", () => {
       ["دوبار از حسابم کسر شد", "negative"],
       ["برنامه مدام هنگ می‌کنه", "negative"],
       ["اپلیکیشن کار نمی‌کنه", "negative"],
+      ["مو توی غذام بود", "negative"],
+      ["اتاق آب گرم نداشت", "negative"],
     ]);
   });
 
@@ -57,6 +59,8 @@ describe("complaints told as events, with no sentiment word", () => {
       ["اتصلت عشر مرات", "negative"],
       ["انسحب المبلغ مرتين", "negative"],
       ["لم استلم الطلب", "negative"],
+      ["لقيت شعره في الاكل", "negative"],
+      ["الطلب جا غلط", "negative"],
     ]);
   });
 
@@ -69,6 +73,8 @@ describe("complaints told as events, with no sentiment word", () => {
       ["hala iade bekliyorum", "negative"],
       ["kimse geri dönmedi", "negative"],
       ["iki kez ücret çekildi", "negative"],
+      ["yemekten saç çıktı", "negative"],
+      ["odada sıcak su yoktu", "negative"],
     ]);
   });
 
