@@ -92,6 +92,10 @@ const EN: readonly PatternSpec[] = [
     "never (?:got|get|received|saw|heard) (?:my|our|the|a|any|an|back|anything|it|them)|(?:found|there was|there were|had) (?:a |an |some |two |several )?(?:hair|hairs|bug|bugs|cockroach|cockroaches|roach|roaches|insect|insects|fly|flies|worm|glass|plastic|mold|mould|stain|stains|blood)|bed ?bugs|(?:forgot|forgotten|forget|lost|messed up|mixed up|got) (?:about )?(?:my|our|the) (?:order|drink|drinks|food|appetizer|dessert|request|reservation|booking|room|name)(?: wrong)?|wrong (?:order|item|items|size|dish|room|bill|amount|charge)|(?:smelled|smells|smelt|stank|stinks|reeked|reeks) (?:like|of|bad|awful|terrible)|(?:dropped|dropping|drops) (?:calls|my calls|the call|connection)|no (?:signal|service|reception|coverage|hot water|wifi|wi-fi|internet)|(?:paper|really|very|so) thin walls",
     -0.6,
   ],
+  [
+    "(?:does|do|did|doing|done) (?:absolutely |literally |practically |basically )?nothing|(?:not|isn't|wasn't|nothing) like (?:what )?(?:it|they|the \\S+|you)(?: \\S+)? (?:said|says|mentioned|described|advertised|promised|showed|shown|pictured)",
+    -0.5,
+  ],
   // complaints told as events
   [
     "(?:thanks|thank you|thx|ty) (?:so much |a lot |again )?for (?:nothing|ruining|wasting|losing|ignoring|cancelling|canceling|delaying|stranding|charging|the (?:vague|canned|standard|generic|automated|useless|copy|same|robotic|non|lack|delay|wait)|your (?:vague|canned|standard|generic|automated|useless|copy|same|robotic|non|lack)|(?:not|never) )|(?:need|needs|needed) (?:a |some |serious |major )?(?:better|work|improvement|improving|to improve|to be fixed|fixing)",
