@@ -404,7 +404,7 @@ export interface CompiledPatterns {
 
 /** Canonicalizes the letters of a pattern (never its ASCII regex syntax) the way user text is. */
 function canonical(source: string, locale: Locale): string {
-  return source.replace(/[^\x00-\x7F]+/g, (run) => matchKey(normalizeText(run, locale), locale));
+  return source.replace(/[^ -~]+/g, (run) => matchKey(normalizeText(run, locale), locale));
 }
 
 function compile(raw: readonly PatternSpec[], locale: Locale): CompiledPatterns {
