@@ -32,6 +32,20 @@ export interface LanguageLexicon {
   readonly contrasts: readonly string[];
   /** Persian light verbs and copulas whose negated form ("نبود", "نداشتم") negates a preceding term. */
   readonly lightVerbs?: readonly string[];
+  /**
+   * Words of speed ("quickly", "بسرعه", "çabuk") that praise only on their own: beside a complaint they
+   * measure it ("the battery drains quickly", "çabuk ısınıyor"). "*" marks a stem.
+   */
+  readonly speeds?: readonly string[];
+  /**
+   * Negatives whose negation is praise (litotes: "not bad", "no problems", "fena değil", "بد نبود", "مو سيء").
+   * Any other negated negative ("not rude") only leans positive. "*" marks a stem.
+   */
+  readonly litotes?: readonly string[];
+  /** Verbs of opinion that carry a negation over their whole clause ("I don't think it was good"). */
+  readonly raisers?: readonly string[];
+  /** Thanks and courtesies ("thanks", "ممنون", "شكرا", "teşekkür*"); "*" marks a stem. Muted inside a complaint. */
+  readonly courtesies?: readonly string[];
   /** Sentence adverbs that no negator flips ("unfortunately", "متاسفانه", "maalesef"). */
   readonly unnegatable?: readonly string[];
 }
@@ -61,8 +75,60 @@ export interface CompiledLexicon {
   readonly lightVerbs: ReadonlySet<string>;
   /** Every single-token key the lexicon knows (terms, phrase words, light verbs), for negation stripping. */
   readonly knownForms: ReadonlySet<string>;
+  /**
+   * Single-letter deletions (never of the first letter) of the exact terms of at least {@link FUZZY_MIN_TERM}
+   * letters, mapped to the term's weight; NaN where two terms of different sign share a deletion.
+   */
+  readonly deletions: ReadonlyMap<string, number>;
+  /** Match keys of litotes negatives. */
+  readonly litotes: WordSet;
+  /** Match keys of speed words (exact words and stems). */
+  readonly speeds: WordSet;
+  /** Match keys of opinion verbs that widen a negation's scope to the clause. */
+  readonly raisers: ReadonlySet<string>;
+  /** Match keys of thanks and courtesies (exact words and stems). */
+  readonly courtesies: WordSet;
   /** Keys no negator may flip: sentence adverbs and negative entries that already contain a negation. */
   readonly locked: ReadonlySet<string>;
+}
+
+/** A word list matched by exact key or by stem (thanks words, speed words). */
+export class WordSet {
+  private readonly exact: ReadonlySet<string>;
+  private readonly stems: readonly string[];
+  constructor(exact: ReadonlySet<string>, stems: readonly string[]) {
+    this.exact = exact;
+    this.stems = stems;
+  }
+  has(key: string): boolean {
+    return this.exact.has(key) || this.stems.some((s) => key.startsWith(s));
+  }
+}
+
+/** Shortest lexicon term that tolerant matching considers. */
+export const FUZZY_MIN_TERM = 6;
+/** Weakest lexicon term that tolerant matching considers: mild words are not worth a guess. */
+const FUZZY_MIN_WEIGHT = 0.3;
+
+/**
+ * Every deletion of one inner letter from a key, keeping its first and last letters: a changed ending is
+ * usually another word or form ("please" / "pleased"), a changed middle a typo ("dissapointed").
+ */
+export function* deletionsOf(key: string): Generator<string> {
+  for (let i = 1; i < key.length - 1; i++) yield key.slice(0, i) + key.slice(i + 1);
+}
+
+function compileDeletions(exact: ReadonlyMap<string, number>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [key, weight] of exact) {
+    if (key.length < FUZZY_MIN_TERM || Math.abs(weight) < FUZZY_MIN_WEIGHT) continue;
+    for (const variant of deletionsOf(key)) {
+      if (exact.has(variant)) continue;
+      const seen = out.get(variant);
+      out.set(variant, seen === undefined || Math.sign(seen) === Math.sign(weight) ? weight : Number.NaN);
+    }
+  }
+  return out;
 }
 
 /** The key a normalized token is matched by: Turkish is additionally folded to ASCII. */
@@ -136,6 +202,18 @@ function keySet(words: readonly string[], locale: Locale): Set<string> {
   return out;
 }
 
+function wordSet(words: readonly string[], locale: Locale): WordSet {
+  const exact = keySet(
+    words.filter((w) => !w.endsWith("*")),
+    locale,
+  );
+  const stems = keySet(
+    words.filter((w) => w.endsWith("*")).map((w) => w.slice(0, -1)),
+    locale,
+  );
+  return new WordSet(exact, [...stems]);
+}
+
 /** Normalizes an authored lexicon into match-key maps. Runs once per locale at module load. */
 export function compileLexicon(lexicon: LanguageLexicon, locale: Locale): CompiledLexicon {
   const { exact, stems, phrases, locked } = compileTerms(lexicon, locale);
@@ -165,5 +243,10 @@ export function compileLexicon(lexicon: LanguageLexicon, locale: Locale): Compil
     lightVerbs,
     knownForms,
     locked,
+    deletions: compileDeletions(exact),
+    raisers: keySet(lexicon.raisers ?? [], locale),
+    speeds: wordSet(lexicon.speeds ?? [], locale),
+    litotes: wordSet(lexicon.litotes ?? [], locale),
+    courtesies: wordSet(lexicon.courtesies ?? [], locale),
   };
 }

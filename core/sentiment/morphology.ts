@@ -1,4 +1,4 @@
-import type { CompiledLexicon } from "./lexicon.ts";
+import { type CompiledLexicon, deletionsOf, FUZZY_MIN_TERM } from "./lexicon.ts";
 
 /** A lexicon term found in one token, possibly negated by the token's own morphology. */
 export interface TermMatch {
@@ -154,8 +154,22 @@ function arabicStem(key: string, lex: CompiledLexicon): number | undefined {
   return undefined;
 }
 
+/**
+ * An Arabic elative (أفعل, "اجمل", "انظف", "افشل") read through its adjective: فعيل ("جميل") or فاعل ("فاشل").
+ * Only three-letter roots, so ordinary four-letter words starting with ا are not guessed at.
+ */
+function arabicElative(key: string, lex: CompiledLexicon): number | undefined {
+  const word = key.startsWith("ال") && key.length === 6 ? key.slice(2) : key;
+  if (word.length !== 4 || !word.startsWith("ا")) return undefined;
+  const [r1, r2, r3] = [word[1], word[2], word[3]];
+  const weight = lex.exact.get(`${r1}${r2}ي${r3}`) ?? lex.exact.get(`${r1}ا${r2}${r3}`);
+  return weight === undefined ? undefined : Math.max(-1, Math.min(1, weight * ELATIVE_FACTOR));
+}
+
+const ELATIVE_FACTOR = 1.2;
+
 function arabicTerm(key: string, lex: CompiledLexicon): TermMatch | undefined {
-  const direct = arabicStem(key, lex);
+  const direct = arabicStem(key, lex) ?? arabicElative(key, lex);
   if (direct !== undefined) return { weight: direct, negated: false };
   for (const neg of AR_FUSED_NEGATORS) {
     if (key.length - neg.length < 3 || !key.startsWith(neg)) continue;
@@ -200,4 +214,30 @@ export function persianPositiveForm(key: string, lex: CompiledLexicon): string |
   if (key.length < 3 || !key.startsWith("ن")) return undefined;
   const rest = key.slice(1);
   return lex.knownForms.has(rest) ? rest : undefined;
+}
+
+/** Shortest word that tolerant matching is tried on, per locale (Arabic-script words are denser). */
+const FUZZY_MIN_WORD: Readonly<Record<CompiledLexicon["locale"], number>> = { en: 8, tr: 9, fa: 7, ar: 7 };
+
+/**
+ * A lexicon term one edit away from a word the lexicon does not know ("dissapointed", "exellent",
+ * "ممتاازه"): one letter added, dropped or replaced, never the first or last letter, only for words
+ * of at least eight letters (Turkish nine, Arabic script seven) and terms of at least six, and only when every candidate agrees
+ * in sign. Tried only on lexicon misses.
+ */
+export function fuzzyTerm(key: string, lex: CompiledLexicon): number | undefined {
+  if (key.length < FUZZY_MIN_WORD[lex.locale] || key.length < FUZZY_MIN_TERM + 1) return undefined;
+  let found: number | undefined = lex.deletions.get(key);
+  const agree = (w: number | undefined): boolean => {
+    if (w === undefined) return true;
+    if (Number.isNaN(w)) return false;
+    if (found !== undefined && (Number.isNaN(found) || Math.sign(found) !== Math.sign(w))) return false;
+    found ??= w;
+    return true;
+  };
+  if (found !== undefined && Number.isNaN(found)) return undefined;
+  for (const variant of deletionsOf(key)) {
+    if (!agree(lex.exact.get(variant)) || !agree(lex.deletions.get(variant))) return undefined;
+  }
+  return found;
 }

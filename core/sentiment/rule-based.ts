@@ -7,11 +7,13 @@ import { LEXICON_EN } from "./lexicon-en.ts";
 import { LEXICON_FA } from "./lexicon-fa.ts";
 import { LEXICON_TR } from "./lexicon-tr.ts";
 import {
+  fuzzyTerm,
   isPersianNegatedLightVerb,
   isTurkishNegativeVerb,
   lookupTerm,
   persianPositiveForm,
 } from "./morphology.ts";
+import { findPatterns, type PatternMatch } from "./patterns.ts";
 import type { SentimentAnalyzer, SentimentEvidence, SentimentLabel, SentimentResult } from "./types.ts";
 
 /** Tunable knobs of the rule-based analyzer; every field has a default. */
@@ -37,12 +39,26 @@ export const DEFAULT_SENTIMENT_OPTIONS: Required<RuleBasedSentimentOptions> = {
 /** How far (in words) a negator before a term reaches, and how far back a negator after one reaches. */
 const NEGATION_SCOPE = 3;
 const POST_NEGATION_SCOPE = 3;
+/** A closing complaint after earlier praise counts this much more. */
+const CLOSING_COMPLAINT_FACTOR = 1.25;
+/** Weight of a post-negator that negates no term, in the clause after a contrast. */
+const BARE_DENIAL_WEIGHT = -0.3;
+/** A term found one edit away counts this much of its weight. */
+const FUZZY_FACTOR = 0.8;
+/** How far a negation reaches after a verb of opinion ("don't think", "فکر نمی‌کنم", "ما اظن"). */
+const RAISED_SCOPE = 8;
 const INTENSIFIER_SCOPE = 2;
 /** A negated positive term flips and weakens ("not good"); a negated negative weakens more ("not bad"). */
 const NEGATED_POSITIVE_FACTOR = -0.7;
 const NEGATED_NEGATIVE_FACTOR = -0.45;
+/** Any other negated negative is no praise ("not rude", "kirli değil"): it only leans positive. */
+const NEGATED_OTHER_NEGATIVE_FACTOR = -0.1;
 const BEFORE_CONTRAST_FACTOR = 0.5;
 const AFTER_CONTRAST_FACTOR = 1.3;
+/** Negative evidence at or below this sum makes thanks count only this much. */
+const COMPLAINT_FOR_MUTING = -0.3;
+const COURTESY_IN_COMPLAINT_FACTOR = 0.3;
+const STRONG_NEGATIVE_BASE = -0.5;
 const EXCLAMATION_STEP = 0.1;
 const MAX_EXCLAMATIONS = 3;
 /** Squash constant: score = total / sqrt(total² + SQUASH_ALPHA). */
@@ -105,6 +121,8 @@ function classifyUncached(key: string, lex: CompiledLexicon): TokenClass {
   }
   if (lex.locale === "fa" && isPersianNegatedLightVerb(key, lex)) return POST_NEGATOR;
   if (lex.locale === "tr" && isTurkishNegativeVerb(key)) return NEGATIVE_VERB;
+  const near = fuzzyTerm(key, lex);
+  if (near !== undefined) return { kind: "term", weight: near * FUZZY_FACTOR, negated: false, locked: false };
   return OTHER;
 }
 
@@ -128,6 +146,12 @@ interface Pending {
   readonly clause: number;
   readonly word: number;
   readonly negatable: boolean;
+  /** Thanks or a courtesy ("thank you", "ممنون", "شكرا", "teşekkürler"): muted inside a complaint. */
+  readonly courtesy: boolean;
+  /** A word of speed ("quickly", "çabuk"): praise alone, a measure of the complaint beside it. */
+  readonly speed: boolean;
+  /** Litotes: negating this negative is praise ("not bad", "no problems", "fena değil", "بد نبود"). */
+  readonly litotes: boolean;
 }
 
 /** The mutable walk over one text's tokens. */
@@ -137,7 +161,11 @@ interface Walk {
   readonly keys: readonly string[];
   readonly items: Pending[];
   readonly bareNegativeVerbWeight: number;
+  /** Multi-word patterns by the index of the token they start at. */
+  readonly patterns: ReadonlyMap<number, PatternMatch>;
   clause: number;
+  /** The word index each clause starts at, by clause number. */
+  readonly clauseStarts: number[];
   word: number;
   negateUntil: number;
   boost: number;
@@ -163,11 +191,21 @@ function countExclamations(token: string): number {
 
 function endClause(walk: Walk): void {
   walk.clause++;
+  walk.clauseStarts[walk.clause] = walk.word;
   walk.negateUntil = -1;
   walk.boostUntil = -1;
 }
 
-function pushTerm(walk: Walk, term: string, base: number, negated: boolean, negatable: boolean): void {
+function pushTerm(
+  walk: Walk,
+  term: string,
+  base: number,
+  negated: boolean,
+  negatable: boolean,
+  courtesy = false,
+  speed = false,
+  litotes = true,
+): void {
   const preNegated = negatable && walk.word <= walk.negateUntil;
   // In fa, ar and tr a negator governs the next term only ("غير جيدة ورديئة": the second stays negative).
   if (preNegated && walk.lex.locale !== "en") walk.negateUntil = -1;
@@ -181,6 +219,9 @@ function pushTerm(walk: Walk, term: string, base: number, negated: boolean, nega
     clause: walk.clause,
     word: walk.word,
     negatable,
+    courtesy,
+    speed,
+    litotes,
   });
 }
 
@@ -243,6 +284,12 @@ function matchPhrase(walk: Walk, i: number): number {
 }
 
 function stepWord(walk: Walk, i: number): number {
+  const pattern = walk.patterns.get(i);
+  if (pattern) {
+    // A praising idiom can still be negated ("ولا انصح به", "not highly recommended"); a complaint can't.
+    pushTerm(walk, pattern.text, pattern.weight, false, pattern.weight > 0);
+    return pattern.length;
+  }
   const used = matchPhrase(walk, i);
   if (used > 0) return used;
   const key = walk.keys[i] ?? "";
@@ -250,13 +297,24 @@ function stepWord(walk: Walk, i: number): number {
   const cls = classify(key, walk.lex);
   switch (cls.kind) {
     case "term":
-      pushTerm(walk, token, cls.weight, cls.negated, !cls.locked);
+      pushTerm(
+        walk,
+        token,
+        cls.weight,
+        cls.negated,
+        !cls.locked,
+        walk.lex.courtesies.has(key),
+        cls.weight > 0 && walk.lex.speeds.has(key),
+        cls.weight > 0 || walk.lex.litotes.has(key),
+      );
       break;
     case "negator":
       walk.negateUntil = walk.word + NEGATION_SCOPE;
       break;
     case "postNegator":
-      applyPostNegation(walk);
+      // "iyi ama saç için değil", "خوبه ولی برای بچه‌ها نیست": a bare denial after a contrast is the complaint.
+      if (!applyPostNegation(walk) && walk.afterContrast > 1)
+        pushTerm(walk, token, BARE_DENIAL_WEIGHT, false, false);
       break;
     case "negativeVerb":
       if (!applyPostNegation(walk) && walk.bareNegativeVerbWeight !== 0) {
@@ -270,6 +328,9 @@ function stepWord(walk: Walk, i: number): number {
       applyContrast(walk);
       break;
     case "other":
+      // Negation raising: "I don't think it was helpful" negates the clause, not just three words.
+      if (walk.word <= walk.negateUntil && walk.lex.raisers.has(key))
+        walk.negateUntil = walk.word + RAISED_SCOPE;
       break;
   }
   return 1;
@@ -294,9 +355,63 @@ function step(walk: Walk, i: number): number {
 
 function contribution(item: Pending): number {
   const signed = item.negated
-    ? item.base * (item.base > 0 ? NEGATED_POSITIVE_FACTOR : NEGATED_NEGATIVE_FACTOR)
+    ? item.base *
+      (item.base > 0
+        ? NEGATED_POSITIVE_FACTOR
+        : item.litotes
+          ? NEGATED_NEGATIVE_FACTOR
+          : NEGATED_OTHER_NEGATIVE_FACTOR)
     : item.base;
   return round(signed * item.boost * item.factor);
+}
+
+/**
+ * Sarcasm: "they never came. Awesome!" A lone word of praise standing as its own clause, in a text with a
+ * strong complaint elsewhere, is read as irony and turned against the service.
+ */
+function markSarcasm(walk: Walk): void {
+  const items = walk.items;
+  if (!items.some((o) => o.base <= STRONG_NEGATIVE_BASE && !o.negated)) return;
+  for (const item of items) {
+    if (item.base <= 0 || item.negated || item.courtesy || !item.negatable) continue;
+    const start = walk.clauseStarts[item.clause] ?? 0;
+    const end = walk.clauseStarts[item.clause + 1] ?? walk.word;
+    if (end - start === 1) item.negated = true;
+  }
+}
+
+/** Thanks inside a complaint ("the agent was nice, thanks, but my refund never came") is politeness, not praise. */
+function muteCourtesies(items: readonly Pending[]): void {
+  let negative = 0;
+  for (const item of items) {
+    // Only a real complaint counts, not circumstances the staff helped with ("delay", "issue").
+    const c = contribution(item);
+    if (c < 0 && item.base <= STRONG_NEGATIVE_BASE) negative += c;
+  }
+  if (negative > COMPLAINT_FOR_MUTING) return;
+  for (const item of items) if (item.courtesy && !item.negated) item.factor *= COURTESY_IN_COMPLAINT_FACTOR;
+}
+
+/** "Drains quickly", "çabuk ısınıyor", "خرب بسرعه": speed beside a complaint in its clause is no praise. */
+function muteSpeeds(items: readonly Pending[]): void {
+  for (const item of items) {
+    if (!item.speed || item.negated) continue;
+    if (items.some((o) => o !== item && o.clause === item.clause && contribution(o) < 0)) item.factor = 0;
+  }
+}
+
+/** "Great phone. The battery died after a week." A closing complaint outweighs the praise before it. */
+function weighClosingComplaint(items: readonly Pending[]): void {
+  const last = items[items.length - 1];
+  if (!last) return;
+  let closing = 0;
+  let before = 0;
+  for (const item of items) {
+    if (item.clause === last.clause) closing += contribution(item);
+    else before += contribution(item);
+  }
+  if (closing >= 0 || before <= 0) return;
+  for (const item of items) if (item.clause === last.clause) item.factor *= CLOSING_COMPLAINT_FACTOR;
 }
 
 function round(x: number): number {
@@ -309,6 +424,23 @@ function labelOf(score: number, options: Required<RuleBasedSentimentOptions>): S
   return "neutral";
 }
 
+const ARABIC_LETTER_RE = /[\u0620-\u064A\u066E-\u06D3\u06FA-\u06FF]/;
+const PERSIAN_LETTER_RE = /[\u067E\u0686\u0698\u06AF\u06CC\u06A9]/;
+const LATIN_LETTER_RE = /[A-Za-z]/;
+
+/**
+ * The locale whose lexicon can read the text: a comment in Latin letters sent to an Arabic or Persian
+ * survey is read as English ("not good" in a Gulf survey), one in Arabic script sent to an English or
+ * Turkish survey as Arabic or Persian. Text mixing scripts stays with the survey's locale.
+ */
+function scriptLocale(text: string, locale: Locale): Locale {
+  const sample = text.length > 200 ? text.slice(0, 200) : text;
+  const arabic = ARABIC_LETTER_RE.test(sample);
+  if (locale === "ar" || locale === "fa") return !arabic && LATIN_LETTER_RE.test(sample) ? "en" : locale;
+  if (!arabic || LATIN_LETTER_RE.test(sample)) return locale;
+  return PERSIAN_LETTER_RE.test(sample) ? "fa" : "ar";
+}
+
 const NEUTRAL: SentimentResult = { label: "neutral", score: 0, evidence: [] };
 
 function analyzeText(
@@ -316,19 +448,24 @@ function analyzeText(
   locale: Locale,
   options: Required<RuleBasedSentimentOptions>,
 ): SentimentResult {
-  const lex = LEXICONS[locale] ?? LEXICONS.en;
+  const lex = LEXICONS[scriptLocale(text, locale)] ?? LEXICONS.en;
   const tokens = tokenize(
     text.length > options.maxChars ? text.slice(0, options.maxChars) : text,
     lex.locale,
   );
   if (tokens.length === 0) return NEUTRAL;
+  const keys = tokens.map((t) => matchKey(t, lex.locale));
+  const patterns = new Map<number, PatternMatch>();
+  for (const m of findPatterns(keys, lex.locale)) patterns.set(m.start, m);
   const walk: Walk = {
     lex,
     tokens,
-    keys: tokens.map((t) => matchKey(t, lex.locale)),
+    keys,
+    patterns,
     items: [],
     bareNegativeVerbWeight: options.bareNegativeVerbWeight,
     clause: 0,
+    clauseStarts: [0],
     word: 0,
     negateUntil: -1,
     boost: 1,
@@ -338,6 +475,10 @@ function analyzeText(
   };
   for (let i = 0; i < tokens.length; ) i += step(walk, i);
   if (walk.items.length === 0) return NEUTRAL;
+  markSarcasm(walk);
+  muteCourtesies(walk.items);
+  muteSpeeds(walk.items);
+  weighClosingComplaint(walk.items);
   const evidence: SentimentEvidence[] = walk.items
     .slice(0, MAX_EVIDENCE)
     .map((item) => ({ term: item.term, weight: contribution(item), negated: item.negated }));

@@ -1,0 +1,463 @@
+import type { Locale } from "../locale.ts";
+import { normalizeText } from "../text/normalize.ts";
+import { matchKey } from "./lexicon.ts";
+
+/**
+ * Multi-word customer-experience patterns: complaints told as events ("support didn't answer", "still
+ * waiting for my refund", "charged twice") and idioms ("won't go back", "to die for", "paha biçilemez",
+ * "لا أنصح"). Each is a regular expression over the text's match keys joined by single spaces (so written
+ * in lowercase, Turkish in ASCII-folded form; the letters of Arabic and Persian are canonicalized at load, as
+ * user text is). A pattern only matches whole tokens; at one position the first pattern listed wins, so
+ * exceptions ("can't wait") come before the rule they escape ("can't …"). Write only non-capturing groups.
+ */
+export type PatternSpec = readonly [source: string, weight: number];
+
+/** English helpers. */
+const EN_NOT =
+  "(?:didn't|didnt|did not|doesn't|doesnt|does not|don't|dont|do not|haven't|havent|have not|hasn't|hasnt|has not|hadn't|hadnt|had not|won't|wont|will not|wouldn't|wouldnt|would not|isn't|isnt|is not|wasn't|wasnt|was not|weren't|werent|aren't|arent|never|not)";
+const EN_CANT = "(?:can't|cant|cannot|can not|couldn't|couldnt|could not|unable to|not able to)";
+const EN_OUTCOME =
+  "(?:arrives|answers|responds|replies|shows up|comes|delivers|loads|starts|register|registered|registers|calls back|call back|called back|get through|got through|pay out|paid out|credit|credited|reimburse|reimbursed|answer|answered|answering|arrive|arrived|work|worked|working|works|respond|responded|responding|reply|replied|fix|fixed|call|called|show|showed|shown|show up|showed up|come|came|deliver|delivered|receive|received|get back|got back|load|loaded|loads|open|opens|opened|start|starts|resolve|resolved|refund|refunded|help|helped|helps|return|returned|connect|connects|pick up|picked up|turn up|turned up|turn on|update|exist|exists|care|cares|cared|bother|bothered|listen|listened|honor|honour|honored|honoured|solve|solved|send|sent|ship|shipped|process|processed|arrive yet|charge|sync|install|fit|fits|last|lasted)";
+const EN_AGAIN = "(?:again|anymore|any more|back|ever again)";
+const EN_PATRON =
+  "(?:buy|buying|order|ordering|use|using|fly|flying|shop|shopping|come|coming|go|going|stay|staying|eat|eating|return|returning|be back|be coming back|be returning|book|booking|visit|visiting|deal|dealing|purchase|purchasing|recommend|use them|choose|choosing|trust)";
+const EN_NUM =
+  "(?:\\d+|two|three|four|five|six|seven|eight|nine|ten|several|multiple|many|numerous|countless|a dozen|dozens of)";
+
+const EN: readonly PatternSpec[] = [
+  // exceptions first: positive idioms built from negative-looking words
+  [
+    "(?:can't|cant|cannot|couldn't|couldnt|could not) (?:have )?(?:be|been) (?:any |much )?(?:more )?(?:happier|better|easier|simpler|smoother|more (?:happy|pleased|satisfied|thankful|grateful|impressed))|(?:can't|cant|cannot|couldn't|couldnt) (?:say enough|recommend (?:\\S+ )?enough|praise (?:\\S+ )?enough|fault|complain|beat|go wrong|ask for (?:more|better|anything more)|be happier|wait|believe how good)",
+    0.8,
+  ],
+  [
+    "(?:never|didn't|didnt|don't|dont|doesn't|doesnt|won't|wont|not) (?:disappoint|disappoints|disappointed|fails|fail to|let (?:me|us) down)",
+    0.6,
+  ],
+  [
+    "(?:never|nothing|not anything|no reason|not a thing|didn't have anything|haven't had anything)(?: \\S+)?(?: \\S+)? to complain(?: about)?|never (?:had|have|has|experienced|encountered) (?:a |any |an |one )?(?:single )?(?:problem|problems|issue|issues|complaint|complaints|bad|trouble|complain)",
+    0.7,
+  ],
+  [
+    "(?:nothing|no reason|not a thing) to complain about|no complaints|no complaint|not a single complaint|nothing bad to say",
+    0.6,
+  ],
+  [
+    "(?:keeps|keep|kept) (?:on )?(?:working|going|improving|running|getting better|me (?:warm|dry|cool|safe|busy|coming back|informed|updated))|kept (?:me|us) (?:informed|updated|posted)|keep (?:it|up the good work|up)",
+    0.5,
+  ],
+  [
+    "(?:highly|strongly|totally|definitely|100%|would|will|i) recommend(?:ed)?|must (?:try|have|buy|visit)|to die for|worth (?:every|the) (?:penny|cent|dollar|money|wait|price)|money well spent|exceeded (?:my|our|all) expectations|above and beyond|second to none|hands down|five stars|5 stars|10/10|a\\+",
+    0.8,
+  ],
+  [
+    "(?:nothing|none|no \\S+) (?:is |are |works |sounds |comes )?(?:better|close)|(?:exactly|just|precisely) what (?:i|we) (?:wanted|needed|ordered|expected|was looking for|were looking for|asked for)|(?:well|nicely|beautifully|solidly) (?:made|built|designed|packed|packaged|organized|done|priced|maintained|worth)|(?:works|worked|fits|fit|held up|kept up|holds up|performs|performed|runs|ran) (?:very |really |so |extremely |pretty |perfectly )?well|(?:wise|good|great|best|smart) (?:decision|choice|purchase|buy|investment)|without (?:any |a )?(?:effort|hassle|hitch|fuss|problem|problems|issue|issues|complaint|complaints)|does (?:everything|all) (?:it|i) (?:should|needs?|wanted|promised|says)",
+    0.6,
+  ],
+  // refusals to recommend and never-again
+  [`(?:${EN_NOT}|${EN_CANT}|wouldn't|would never) (?:\\S+ )?recommend(?:ed|ing)?`, -0.8],
+  [
+    `(?:${EN_NOT}|will never|would never|not going to|never going to|ain't|no way i'll|no way i will) (?:\\S+ )?${EN_PATRON}(?: \\S+)?(?: \\S+)? ${EN_AGAIN}`,
+    -0.8,
+  ],
+  [
+    "never again|never ever again|not again|last time (?:i|we) (?:\\S+ )?(?:order|ordered|buy|bought|use|used|fly|flew|stay|stayed|shop|shopped|come|came)|won't be back|wont be back|not coming back|not going back|won't go back|wont go back|won't return|will not return",
+    -0.8,
+  ],
+  [
+    "(?:will|would|i'll|we'll|i'd|we'd|definitely|gonna|going to|can't wait to|cant wait to) (?:definitely |certainly |surely |happily |gladly )?(?:buy|order|purchase|come|go|stay|use|book|fly|shop|eat|return|visit|recommend)(?: \\S+)?(?: \\S+)? again|(?:will|i'll|we'll|would) (?:definitely |certainly |surely )?be (?:back|returning|coming back)|as (?:described|advertised|expected|pictured|promised)",
+    0.6,
+  ],
+  [
+    "(?:don't|dont|do not|never) (?:waste|bother)|waste of (?:\\S+ )?(?:time|money|space)|wasted (?:\\S+ )?(?:time|money|hours|day|evening|trip|afternoon|morning|effort)|wasting (?:my|our|your) (?:time|money)|(?:stay|keep) away|steer clear|avoid (?:at all costs|like the plague|this|them|it)|run away|thanks for nothing",
+    -0.8,
+  ],
+  [
+    "(?:zero|0|no|one|1) stars?|(?:0|1)/(?:5|10)|(?:ok|okay|decent|average|fine|good|mediocre|passable|acceptable|edible|so-so|meh) at best|far from (?:\\S+ )?(?:good|great|perfect|ideal|acceptable|it)",
+    -0.6,
+  ],
+  [
+    "not worth (?:it|the|a|your|my|our|\\S+ (?:money|price|time|wait))|not what (?:i|we) (?:expected|ordered|asked for|paid for|wanted)|not as (?:described|advertised|pictured|expected|promised|shown)",
+    -0.7,
+  ],
+  [
+    "(?:used to be|was once) (?:\\S+ )?(?:good|great|better|nice|decent|amazing|excellent|my favorite|my favourite)|(?:not|isn't|isnt|wasn't|wasnt) (?:what|as good as) it used to be|(?:has|have) gone (?:way )?downhill|went downhill|going downhill",
+    -0.6,
+  ],
+  [
+    "(?:site|website|app|application|system|server|servers|network|internet|wifi|wi-fi|connection|signal|phone lines?|portal|page|checkout|payment|atm|card) (?:is |was |are |were |has been |have been |keeps |kept |always |still )?(?:going |being )?(?:down|not working|broken|crashing|crashed|unavailable|offline|glitching|unusable|dead|frozen|freezing|timing out)|(?:was|were|got|being|am|are|is|felt) (?:\\S+ )?(?:forced|made|pressured) to|lost (?:my|our|his|her|the) (?:bag|bags|luggage|order|package|parcel|reservation|booking|data|files|money|deposit|card|suitcase|items?)",
+    -0.6,
+  ],
+  [
+    "never (?:got|get|received|saw|heard) (?:my|our|the|a|any|an|back|anything|it|them)|(?:found|there was|there were|had) (?:a |an |some |two |several )?(?:hair|hairs|bug|bugs|cockroach|cockroaches|roach|roaches|insect|insects|fly|flies|worm|glass|plastic|mold|mould|stain|stains|blood)|bed ?bugs|(?:forgot|forgotten|forget|lost|messed up|mixed up|got) (?:about )?(?:my|our|the) (?:order|drink|drinks|food|appetizer|dessert|request|reservation|booking|room|name)(?: wrong)?|wrong (?:order|item|items|size|dish|room|bill|amount|charge)|(?:smelled|smells|smelt|stank|stinks|reeked|reeks) (?:like|of|bad|awful|terrible)|(?:dropped|dropping|drops) (?:calls|my calls|the call|connection)|no (?:signal|service|reception|coverage|hot water|wifi|wi-fi|internet)|(?:paper|really|very|so) thin walls",
+    -0.6,
+  ],
+  [
+    "(?:does|do|did|doing|done) (?:absolutely |literally |practically |basically )?nothing|(?:not|isn't|wasn't|nothing) like (?:what )?(?:it|they|the \\S+|you)(?: \\S+)? (?:said|says|mentioned|described|advertised|promised|showed|shown|pictured)",
+    -0.5,
+  ],
+  // complaints told as events
+  [
+    "(?:thanks|thank you|thx|ty) (?:so much |a lot |again )?for (?:nothing|ruining|wasting|losing|ignoring|cancelling|canceling|delaying|stranding|charging|the (?:vague|canned|standard|generic|automated|useless|copy|same|robotic|non|lack|delay|wait)|your (?:vague|canned|standard|generic|automated|useless|copy|same|robotic|non|lack)|(?:not|never) )|(?:need|needs|needed) (?:a |some |serious |major )?(?:better|work|improvement|improving|to improve|to be fixed|fixing)",
+    -0.45,
+  ],
+  [
+    "(?:don't|dont|do not|never|wouldn't|would not) (?:ever )?(?:buy|order|purchase|book|use|trust|go|eat|stay|fly|shop)(?: (?:this|it|here|there|them|from|with|at))?(?![^ ])|(?:buyer|customers?) beware|be (?:very )?careful|save (?:your|yourself|ur) (?:money|time|the trouble)|(?:sending|send|sent|returning|returned|return|took|taking|bring|brought) (?:it|them|this|these|everything|the \\S+) back|(?:threw|throwing|throw|thrown|flushed) (?:my|your|our|the) money|money down the drain|down the drain|(?:i|we) regret (?:buying|ordering|booking|it|this|choosing|going|coming|staying)|(?:expected|expect|deserve|deserved|could do|can do|could be|could have been|should be|should have been) (?:a lot |much |far |way |a )?(?:better|more)|better than (?:this|these|that one|this one|it)(?![^ ])|defeats the (?:whole )?purpose|(?:is|are|was|were) (?:sorely |seriously |severely )?lacking|(?:runs|ran|run|drains|drained|dies|died|wears|wore|breaks|broke) (?:down |out |off )?(?:very |so |too |really )?(?:quickly|fast|soon|rapidly|easily)",
+    -0.65,
+  ],
+  [
+    "(?:only|barely) (?:worked|works|lasted|lasts)|(?:worked|lasted) (?:for )?(?:about |only |just |maybe )?(?:a|an|one|two|three|few|\\d+) (?:\\S+ )?(?:days?|weeks?|months?|hours?|uses|times)|(?:stopped|quit|stops|quits|ceased) (?:working|charging|responding|functioning|loading|syncing|holding)|(?:broke|died|failed|stopped|fell apart|cracked) (?:after|within|in) (?:about |only |just )?(?:a|an|one|two|three|few|\\d+)|fell apart|gave up on (?:me|us)|(?:won't|wont|doesn't|doesnt|didn't|didnt|does not|did not) (?:hold|holds|keep|take) (?:a |the |its |my )?(?:charge|charges)",
+    -0.6,
+  ],
+  [
+    "still (?:waiting|waitin|not|no|haven't|havent|hasn't|hasnt|nothing|broken|can't|cant|cannot|doesn't|doesnt|don't|dont|isn't|isnt|pending|on hold|unresolved|unanswered|hasn't been|have not|has not|no word|no response|no reply|no refund|no sign)",
+    -0.6,
+  ],
+  [
+    `(?:keeps|keep|kept|keep on|constantly|always|continually|repeatedly) (?:on )?(?:crashing|crash|crashes|failing|fails|freezing|freezes|dropping|drops|disconnecting|disconnects|logging (?:me|us) out|breaking|falling (?:out|off|apart)|coming (?:off|loose|apart)|lagging|glitching|stalling|hanging|rebooting|restarting|charging (?:me|us)|cancelling|canceling|delaying|losing|getting (?:worse|cancelled|canceled|delayed)|asking|sending (?:me|us) (?:to|back)|transferring|hanging up|happening|going down|shutting down|turning off|dying|not working|\\S+ing)`,
+    -0.6,
+  ],
+  [
+    `(?:${EN_CANT}) (?:even )?(?:log ?in|login|sign ?in|check ?in|get (?:through|in|a hold|ahold|anyone|an answer|a refund|my)|reach|find|access|use|connect|download|open|pay|book|cancel|change|contact|speak|talk|hear|track|make|believe|stand|recommend|charge|install|update|see|load|complete|submit|return)`,
+    -0.5,
+  ],
+  [
+    `(?:nobody|no one|noone|no-one|no body|none of (?:them|the staff)) (?:\\S+ )?(?:answered|answers|answer|called|calls|came|comes|cared|cares|responded|responds|replied|replies|helped|helps|help|knows|knew|showed|picked|got back|gets back|contacted|bothered|seemed|was (?:available|there|able)|is (?:available|able)|could|would|listens|listened|apologized)`,
+    -0.6,
+  ],
+  [`${EN_NOT} (?:even |once |yet |ever |properly |really |actually )?${EN_OUTCOME}`, -0.5],
+  [
+    `(?:charged|billed|debited|deducted|taken) (?:me |us |my card |my account )?(?:twice|double|two times|three times|again|extra|more than)|double (?:charged|billed|charge)|overcharged|over charged|hidden (?:fees|charges|costs)`,
+    -0.6,
+  ],
+  [
+    `(?:had|have|having|need|needed) to (?:call|email|contact|ask|wait|chase|explain|go back|return|repeat|complain|send|fight|beg|remind|follow up|call back|keep calling|escalate)`,
+    -0.4,
+  ],
+  [
+    `(?:called|emailed|asked|contacted|tried|wrote|messaged|phoned|complained|visited|chased|texted)(?: \\S+)?(?: \\S+)? ${EN_NUM} times|for the (?:second|2nd|third|3rd|fourth|4th|fifth|5th|\\d+th|umpteenth|nth|last) time`,
+    -0.5,
+  ],
+  [
+    `(?:waited|waiting|wait|on hold|held|sat|stuck|queued|took|takes|taking)(?: for| over| more than| almost| nearly| about| around| at least)* (?:\\d+|an|a|one|two|three|four|five|six|several|many|forty|45)(?: \\+| plus|\\+)? (?:hours?|hrs?|mins?|minutes|days?|weeks?|months?)`,
+    -0.45,
+  ],
+  [
+    "(?:took|takes|taking|take) (?:forever|ages|an eternity|way too long)|on hold (?:for|again|forever)|hung up (?:on|the phone)|(?:got|was|were|been|get|getting) (?:hung up on|disconnected|cut off|ignored|overcharged|scammed|ripped off|lied to|transferred|bounced around|passed around|nowhere)",
+    -0.6,
+  ],
+  [
+    `(?:arrived|came|served|delivered|showed up|got here|was|were|is|are|turned up|received it)(?: out| back| in)?(?: completely| totally| very| super| already| stone| ice| a bit| all)? (?:cold|late|broken|damaged|stale|missing|wrong|dirty|soggy|opened|leaking|cracked|incomplete|expired|used|melted|raw|burnt|burned|undercooked|overcooked|lukewarm|smashed|crushed|torn|spoiled|rotten|moldy|mouldy|defective|faulty|dead|empty|half empty)`,
+    -0.6,
+  ],
+  [
+    "no (?:response|reply|replies|answer|help|call back|callback|refund|solution|update|updates|word|explanation|apology|compensation|follow up|follow-up|one (?:answered|came|called|helped|cared))|not (?:even )?(?:a|an|one|single) (?:call|email|reply|response|word|apology|sorry)|(?:wouldn't|would not|didn't|did not|won't|will not|wont|refused to|refuse to|refuses to) let (?:me|us|my|our)|(?:don't|dont|doesn't|doesnt|do not|does not|didn't|didnt|couldn't|couldnt|could not|never) (?:\\S+ )?give (?:a|one|2|two) (?:damn|shit|shits|crap|fuck|hoot)|(?:where is|where's|wheres) (?:my|our|the) (?:\\S+ )?(?:order|refund|package|money|bag|bags|parcel|delivery|food|luggage|item)|(?:want|need|demand|demanding|requesting|request) (?:a |my |our |full )?(?:refund|money back)|money back|(?:asked|requested|begged) (?:for )?(?:a |the |my )?(?:refund|manager|supervisor)",
+    -0.5,
+  ],
+  [
+    "(?:cancel|cancelled|canceled|canceling|cancelling|close|closing|closed) (?:my|our) (?:order|subscription|account|membership|plan|service|card|contract)|(?:switching|switched|switch|moving|going|leaving) to (?:another|a different|other|a new) (?:\\S+ )?(?:company|provider|bank|carrier|airline|app|service|store|shop|place|restaurant|hotel)",
+    -0.5,
+  ],
+  [
+    `(?:was|were|got|been|get) (?:never |not )?(?:told|promised) (?:\\S+ )?(?:\\S+ )?but (?:never|nothing|no)|lied to|false promises|(?:nothing|none|not a single thing) (?:was |has been |got )?(?:done|fixed|resolved|solved)|(?:it|this|that) (?:is|was|'s) (?:a )?(?:joke|nightmare|disaster|scam|ripoff|rip off)|what a (?:joke|waste|nightmare|disaster|mess|scam|letdown|let down)`,
+    -0.7,
+  ],
+];
+
+/** Persian. */
+const FA_NEG_VERB =
+  "(?:نمیخرم|نمیخرم|نخرید|نخرین|نخرید|نگیرید|نگیرین|نخرم|نمیگیرم|سفارش نمیدم|سفارش نمیدهم|خرید نمیکنم|استفاده نمیکنم|نمیام|نمیایم|نمیرم|نمیروم)";
+const FA: readonly PatternSpec[] = [
+  [
+    "(?:مو|سوسک|حشره|مگس|کرم|شیشه) (?:\\S+ )?(?:توی|تو|داخل|لای) (?:غذا|غذام|غذامون|سالاد|سوپ|نوشیدنی|اتاق)|(?:اب|آب) گرم (?:\\S+ )?(?:نداشت|نبود|نداره|قطع)|بوی (?:سیگار|نم|بد|گند|تعفن|کپک)|سفارش(?:م|مون|ها)? (?:\\S+ )?(?:اشتباه|اشتباهی|ناقص) (?:اومد|آوردن|اوردن|ارسال|بود|رسید)",
+    -0.65,
+  ],
+  [
+    "(?:سایت|اپ|اپلیکیشن|برنامه|سیستم|اینترنت|نت|شبکه|آنتن|انتن|درگاه|پرداخت)(?: \\S+)? (?:بالا نمیاد|بالا نمیآید|باز نمیشه|باز نمیشود|قطعه|قطع بود|قطع شد|قطع میشه|خرابه|خراب بود|خراب شد|از دسترس خارج|ارور میده|خطا میده|هنگه|هنگ کرد|کار نمیکنه|کار نمیکرد|وصل نمیشه)",
+    -0.6,
+  ],
+  [
+    "قبلا(?: \\S+){0,4}? (?:بهتر|بهتری|بهتره|خوشمزه تر|خوشمزهتر|بهتر بود)|(?:بهتره|بهتر است|بهتر بود|بهترن) (?:ازش|از این|از اون)|(?:ازش|از این|از اون) (?:\\S+ )?(?:بهتر|بهتره|بهتری)|نا (?:مناسب|مرغوب|خوشایند|کافی|راضی|امن|سالم|مطلوب)|(?:انتظارم|توقعم|انتظار|توقع)(?: \\S+)?(?: \\S+)? (?:بیشتر|بالاتر) بود",
+    -0.6,
+  ],
+  [
+    "(?:سایر|بقیه|دیگه|دیگر|مشابه|قبلی|قبلا|قبلیا)(?: \\S+)?(?: \\S+)? (?:بهتر|بهتره|بهتری|بهترن|بهترند|بهتر است|بهتر بود|بهتر بودن|بهتر بودند)|(?:کیفیت|طعم|مزه|کارایی|دوام|کیفیتی|طعمی|مزهای) (?:\\S+ )?(?:نداشت|نداره|ندارد|نداشتن|نداشتند)|(?:نمیپسندم|نمیپسندیم|نپسندیدم|نپسندیدیم|نمپسندیم|نپسندید|نپسندیدن)|مورد پسند (?:\\S+ )?(?:نبود|نیست|نشد|واقع نشد)|(?:عکس|تصویر|توضیحات|سایت)(?: \\S+)?(?: \\S+)?(?: \\S+)? (?:متفاوت|متفاوته|متفاوت است|متفاوت بود|فرق میکنه|فرق داره|فرق داشت|مطابقت نداشت|مطابقت نداره|همخوانی نداشت|همخوانی نداره|مطابق نبود|مطابق نیست)|منصرف (?:میشید|میشین|شدم|میشوید)|حال (?:به ?هم|بهم) (?:زن|زنه|زن بود)|حالبهمزن|چندش|پولم (?:به )?(?:حدر|هدر)|خرید نکنم|خرید نمیکنم",
+    -0.6,
+  ],
+  [
+    "بدردنخور|بدردنمیخوره|(?:بدرد|به درد) (?:\\S+ )?(?:نمیخوره|نمیخورد|نخور|نخورد|نمیخورن)|(?:بی|بدون) (?:کیفیت|کیفیتترین|کیفیتی)|بیکیفیت(?:ترین|ه|ی)?|کیفیت (?:\\S+ )?(?:پایین|پایینی|پائین|ضعیف|ضعیفی|افتضاح|بد|بدی|افتضاحی)|(?:اومده|آمده|امده|اومد) پایین|افت (?:کرده|کیفیت|کرد)|(?:بار|دفعه) (?:اول|اولین) و (?:آخر|اخر|آخرین|اخرین)|اولین و (?:آخرین|اخرین)|گول (?:خوردم|خوردیم|نخورید|نخورین)|فریب (?:خوردم|نخورید|نخورین)|(?:ریختم|ریختیم|انداختم|انداختیم) دور|دور (?:ریختم|ریختیم|انداختم|انداختیم)|(?:انتظار|توقع) (?:\\S+ )?(?:بیشتری|بیشتر|خیلی بیشتری) (?:داشتم|داشتیم|میره|میرفت)|چنگی به دل|نه \\S+ (?:داره|دارد|داشت) نه|بوی (?:بد|بدی|نامطبوع|زننده)|بو (?:میداد|میده|میدادن|میدادند|گرفته)|(?:قابل|قابله) (?:استفاده|خوردن|مصرف) (?:نیست|نبود|نیس|نی)",
+    -0.7,
+  ],
+  [
+    "(?:شک نکنید|شک نکنین|شک نکن|تردید نکنید|تردید نکنین|دریغ نکنید|حتما بخرید|حتما بخرین|حتما بگیرید|حتما بگیرین|حتما امتحان کنید|پیشنهاد میکنم|پیشنهاد میشه|پیشنهاد میشود|توصیه میکنم|توصیه میشه|توصیه میشود|ارزش خرید داره|ارزش خرید دارد|ارزششو داره|ارزشش رو داره|بی نظیر|بینظیر|بی نقص|بینقص)",
+    0.7,
+  ],
+  [
+    "(?:جای (?:هیچ )?(?:گله|شکایت)(?:ای)? (?:نیست|نداره|ندارد|نداشت)|هیچ (?:مشکلی|ایرادی|عیبی|گله ای|شکایتی) (?:نداشت|نداره|ندارد|نداشتم|نیست|ندیدم)|(?:مشکلی|ایرادی|عیبی) (?:نداشت|نداره|ندارد|نداشتم|ندیدم))",
+    0.5,
+  ],
+  [
+    "(?:پیشنهاد نمیکنم|پیشنهاد نمیکنیم|پیشنهاد نمیشه|پیشنهاد نمیشود|توصیه نمیکنم|توصیه نمیشه|توصیه نمیشود|اصلا پیشنهاد|به هیچ عنوان|به هیچ وجه|ارزش خرید نداره|ارزش خرید ندارد|ارزش نداره|ارزش ندارد|نمیارزه|نمی ارزه|نمیارزد)",
+    -0.8,
+  ],
+  [
+    `(?:دیگه|دیگر|هرگز|هیچوقت|دیگه هیچوقت)(?: \\S+)?(?: \\S+)? ${FA_NEG_VERB}|${FA_NEG_VERB}|دیگه هرگز|آخرین بار|اخرین بار|اخرین خریدم|آخرین خریدم|پولتون رو دور نریزید|پولتونو دور نریزید|دور نریزید|پول دور ریختن|پولم (?:\\S+ )?(?:هدر|دور ریخته|حروم)|هدر رفت|وقتم (?:\\S+ )?(?:تلف|هدر)|اتلاف وقت|وقت تلف کردن|سر کاری|کلاهبرداری|کلاه برداری|کلاهبردار`,
+    -0.8,
+  ],
+  [
+    "(?:جواب|پاسخ|جوابی|پاسخی|پاسخگو|پاسخگویی|جوابگو) (?:\\S+ )?(?:ندادن|ندادند|نداد|ندادید|ندادین|نمیدن|نمیدهند|نمیده|نمیدید|نیستن|نیستند|نبودن|نبودند|نبود|نیست|نگرفتم|نشنیدم|نمیدادن)",
+    -0.6,
+  ],
+  [
+    "(?:تماس|زنگ) (?:\\S+ )?(?:نگرفتن|نگرفتند|نگرفت|نزدن|نزدند|نزد|نمیگیرن|نمیزنن)|(?:کسی|هیچکس|هیچ کس) (?:\\S+ )?(?:جواب|پاسخ|تماس|زنگ|نیومد|نیامد|پیگیری|اهمیت|توجه)",
+    -0.6,
+  ],
+  [
+    "(?:هنوز|هنوزم|تا الان|تا حالا|هنوز که هنوزه)(?: \\S+)?(?: \\S+)? (?:نرسیده|نرسید|منتظر|منتظرم|نیومده|نیامده|خبری نیست|خبری نشده|جوابی|پاسخی|برنگشته|برنگردوندن|واریز نشده|بازگشت داده نشده|درست نشده|حل نشده|ارسال نشده)",
+    -0.6,
+  ],
+  [
+    "(?:به دستم |به دستمون )?(?:نرسید|نرسیده|نرسیده است)|ارسال نشد|ارسال نکردن|ارسال نکردند|تحویل نشد|تحویل ندادن|تحویل ندادند|کار نمیکنه|کار نمیکند|کار نکرد|کار نکرده|کار نمیکرد|روشن نمیشه|روشن نشد|باز نمیشه|باز نشد|وصل نمیشه|وصل نشد|درست نشد|درست نکردن|حل نشد|حل نکردن|برنگشت|برنگردوندن|برنگرداندند|پس نگرفتن|پس نگرفتند|عودت ندادن",
+    -0.55,
+  ],
+  ["(?:هی|مدام|دائم|دائما|همش|همیشه|مرتب|هر روز)(?: \\S+)? (?:قطع|هنگ|خراب|ارور|خطا|کرش|بسته|قفل)", -0.6],
+  [
+    "(?:دو|سه|چهار|پنج|چند|چندین|\\d+|ده|بیست) (?:بار|دفعه|مرتبه) (?:\\S+ )?(?:زنگ|تماس|پیگیری|ایمیل|پیام|مراجعه|شکایت)|مجبور (?:شدم|شدیم) (?:\\S+ )?(?:زنگ|تماس|پیگیری|برگردونم|پس بدم|مراجعه)",
+    -0.5,
+  ],
+  [
+    "(?:دوبار|دو بار|دو مرتبه) (?:\\S+ )?(?:\\S+ )?(?:کسر|کم|برداشت|پرداخت|شارژ) (?:شد|کردن|کردند|شده)|(?:پول|مبلغ|وجه|پولم)(?: \\S+)? (?:برنگشت|برنگشته|برنگردوندن|واریز نشد|عودت نشد)|کسر شد ولی|کسر شده ولی",
+    -0.6,
+  ],
+  [
+    "(?:سرد|دیر|شکسته|خراب|له|باز شده|ناقص|اشتباه|تاریخ گذشته|آسیب دیده|اسیب دیده|کثیف|کپک زده|فاسد|خیس|پاره) (?:\\S+ )?(?:رسید|بود|اومد|آمد|امد|تحویل داده شد|به دستم رسید|ارسال شد|رسیده|اومده|بودن)",
+    -0.6,
+  ],
+];
+
+/** Arabic, including Gulf and Egyptian spellings. */
+const AR_NOT =
+  "(?:ما|لم|لا|مش|مو|محد|ماحد|ما احد|ولا احد|لا احد|مافي احد|ولا|ولم|وما|لسه ما|للحين ما|ابد ما)";
+const AR_OUTCOME =
+  "(?:رد|ردو|ردوا|يرد|يردون|يردو|ترد|وصل|وصلت|وصلني|وصلتني|يوصل|توصل|يصل|تصل|وصلنا|اشتغل|اشتغلت|يشتغل|تشتغل|اتصل|اتصلوا|اتصلو|يتصل|جاء|جا|جاني|جات|يجي|تجي|يعمل|تعمل|عمل|يفتح|تفتح|فتح|يستجيب|استجاب|تواصل|تواصلوا|تواصلو|يتواصل|حلوا|حلو المشكله|انحلت|يرجع|رجع|رجعوا|رجعو|ارجعوا|استلم|استلمت|يشحن|شحن|شحنوا|سلموا|سلمو|يسلم|ضبط|يضبط|زبط|تجاوب|تجاوبوا|اهتموا|يهتمون|يحلون|صلحوا|صلحو|يصلح|يصلحون|ارسلوا|ارسلو|يوصلني|يعوضون|عوضوني)";
+const AR: readonly PatternSpec[] = [
+  [
+    "(?:شعره|شعر|حشره|صرصور|صراصير|ذبانه|ذباب|دود|قزاز) (?:\\S+ )?(?:في|بال|داخل)|(?:ما في|مافي|ما فيه|مافيه|لا يوجد|بدون) (?:ماي|ماء|موية|مويه) (?:حار|ساخن|حاره)|(?:ريحه|رائحه|ريحة) (?:\\S+ )?(?:كريهه|خايسه|سيئه|دخان|عفن|رطوبه|مو حلوه|مش حلوه)|(?:الطلب|طلبي|طلبنا|الاوردر) (?:\\S+ )?(?:غلط|خطا|ناقص|بالغلط)|(?:نسوا|نسيو|نسي) (?:\\S+ )?(?:الطلب|طلبي|طلبنا|الاوردر)",
+    -0.65,
+  ],
+  [
+    "(?:الموقع|التطبيق|البرنامج|النظام|الشبكه|النت|الانترنت|الخط|الابلكيشن|الدفع|الصراف)(?: \\S+)? (?:واقف|عطلان|معطل|متوقف|مايفتح|ما يفتح|لا يفتح|طايح|يعلق|فاصل|مقطوع|ضعيف|خربان|مايشتغل|ما يشتغل|لا يعمل)",
+    -0.6,
+  ],
+  [
+    "(?:كان|كانت) (?:\\S+ )?(?:احسن|افضل|اجود) (?:قبل|سابقا|من قبل)|(?:سابقا|قبل|في السابق) كان (?:\\S+ )?(?:احسن|افضل|اجود)",
+    -0.6,
+  ],
+  [
+    "(?:تفرغ|يفرغ|يخلص|تخلص|يفقد|تفقد|يخرب|تخرب|بيخرب|بتخرب|يتلف|تتلف|يتكسر|تتكسر|ينكسر|تنكسر|يتقطع|تتفكك|يتفكك|يبرد|تبرد|يسخن|تسخن|يصدي|يتقشر|تتقشر|يبهت|تبهت)(?: \\S+)? (?:بسرعه|سريع|سريعا|بسهوله|على طول|علطول)|(?:لا|ما|لم) (?:تناسب|يناسب)|(?:لاتناسب|لايناسب|ماتناسب|مايناسب)|(?:لم يكن|لم تكن|ليس|ليست|مو|مش|ما كان|ماكان|ما كانت|ماكانت) (?:ك|كما|مثل|زي|على) ?(?:كنت |ما )?(?:امله|امل|اتوقع|اتمنى|توقعت|انتظر|اريد|ابغى|ابي|متوقع|توقعي|قد)|(?:توقعت|توقعتها|توقعته|كنت اتوقع|كنت متوقع|كنت متوقعه|انتظرت|كنت اتمنى|كنت امل) (?:\\S+ )?(?:افضل|احسن|اعلى|اكثر|اكبر|اجمل|اقوى)",
+    -0.6,
+  ],
+  [
+    "(?:لا|ما) (?:يمكن|يمكنني|اقدر|اقدر) (?:\\S+ )?(?:الاستغناء|استغني|الاستغنا)|لا غنى عنه|لاغنى عنه|لا غنى عنها",
+    0.7,
+  ],
+  [
+    "(?:عديم|عديمه|عديمة) (?:الفائده|الفايده|الجدوى|النفع|القيمه)|هدر (?:لل)?(?:مال|فلوس|وقت)|هدر المال|(?:السعر|سعره|سعرها|سعر|الاسعار|اسعارهم|اسعاره) (?:\\S+ )?(?:مرتفع|مرتفعه|غالي|غاليه|نار|مبالغ|مبالغ فيه|مجنون|خيالي|خياليه|كثير|عالي)|(?:منصحش|مش هنصح|مش بنصح|مابنصح|مش انصح)|(?:نص نص|نصف نصف)|(?:كدب|كذب|كذاب|كذابين|كدابين)|(?:يسبب|تسبب|سبب|سببت|سببلي|يسببلي) (?:\\S+ )?(?:الم|الالم|ازعاج|حساسيه|صداع|مشاكل|مشكله|حكه|التهاب)|(?:تسرب|يتسرب|تتسرب|يسرب|يسرب)|(?:مصدي|مصديه|صدي|صدا)|(?:لم|ما|لا) (?:يؤثر|يوثر|اثر|يفرق|فرق|تفرق)|(?:مافي|ما في|لا يوجد|لايوجد) (?:اي )?فرق|(?:انقطع|ينقطع|بيقطع|يتقطع|بتقطع|بيعلق|بتعلق|بيهنج|بتهنج|بيفصل|بتفصل)",
+    -0.55,
+  ],
+  [
+    "(?:لا|ما|مش|مو) (?:تستطيع|يستطيع|يمكن|يمكنك|يمكنها|يمكنه|يمكنني|اقدر|تقدر|يقدر|نقدر|قادر|قادره|بقدر|عارف اقدر)|(?:مااقدر|ماقدر|مايقدر|ماتقدر|لايمكن|لايمكنك|لاتستطيع|لايستطيع|مقدرتش|ماقدرت|ما قدرت|لم استطع|لم اتمكن|لم نتمكن)",
+    -0.45,
+  ],
+  [
+    "(?:انصح|انصحكم|انصحك|انصحه) (?:\\S+ )?(?:بعدم|ب عدم|بالابتعاد|بالبعد)|(?:لا|ما|ولا|لم) (?:تساوي|يساوي|تستاهل|تستحق|تجدي|يجدي|يؤدي|تؤدي|يستاهل|يستحق)|(?:لاتساوي|لايساوي|لاتستحق|لايستحق|ماتستحق|مايستحق|ماتستاهل|لاتجدي|لايجدي|ماتسوى|ملوش|مالوش|مالهاش|ملهاش)|(?:لم|ما|مو|مش|ليس|ليست|لم تكن|لم يكن|مو زي|مش زي) (?:ك|كما|مثل|زي|حسب)? ?(?:المتوقع|التوقعات|توقعاتي|متوقع|الوصف|الصوره|المطلوب|الاعلان)|(?:اقل|دون) (?:من )?(?:المتوقع|المستوى|المطلوب|صفر|عادي|العادي)|(?:لم|ما|لا) (?:استلم|استلمت|استلمها|استلمه|نستلم|يستلم)|(?:مااستلمت|ماستلمت|مااستلمها)|(?:يتوقف|توقف|تتوقف|توقفت|وقف|وقفت) عن (?:العمل|الشغل|الشحن)",
+    -0.65,
+  ],
+  [
+    "(?:لا يطابق|لايطابق|ما يطابق|مايطابق|غير مطابق|غير مطابقه|مو مطابق|مش مطابق|ليس مطابق|مختلف عن|مختلفه عن|ليس كما|مو مثل|مش زي|مش مثل|ليس مثل)",
+    -0.55,
+  ],
+  [
+    "(?:لا|ما|ولا|بدون|بلا|مافي|ما في|مافيه|ما فيه|ليس له|ليس لها|ما له|ماله) (?:اي )?(?:فائده|فايده|جدوى|داعي|نفع)|بدون جدوى|ولا ينفع|لا ينفع|ما ينفع|ماينفع|لاينفع|مش نافع|مو نافع|ما نفع|مانفع|ما يصلح|مايصلح|لا يصلح|لايصلح|لا تصلح|لاتصلح|غير صالح|غير صالحه",
+    -0.6,
+  ],
+  ["(?:لا انصح|ولا انصح|لانصح|ولانصح|ولاانصح|لن انصح)", -0.8],
+  [
+    "(?:انصح به|انصحكم به|انصح فيه|انصحكم فيه|انصح بشرائه|انصح بشراءه|انصح بالشراء|انصح بالتعامل|انصح بها|انصحكم فيها|انصح فيها|انصح الجميع|يستاهل|يستاهل كل|تستاهل|يستحق الشراء|يستحق التجربه|يستحق|يجنن|خرافي|خرافيه|ولا غلطه|ما عليه كلام|ماعليه كلام|ما عليها كلام|ماعليها كلام|ما قصروا|ماقصروا|ما قصرو|ماقصرو|الله يعطيكم العافيه|لا يعلى عليه|لايعلى عليه|ما في احسن|مافي احسن|لا يوجد افضل|فوق الممتاز|فوق التوقعات|اكثر من رائع)",
+    0.7,
+  ],
+  [
+    "(?:ما في اي مشكله|مافي اي مشكله|ما فيه اي مشكله|بدون اي مشاكل|بدون مشاكل|بلا مشاكل|لا يوجد اي مشكله|ما واجهت اي مشكله|ماواجهت اي مشكله|لم اواجه اي مشكله|لم اواجه مشكله|ما عندي اي ملاحظه|لا شكوى|ما عندي شكوى)",
+    0.5,
+  ],
+  [
+    "(?:لا انصح|ما انصح|مانصح|ماانصح|لاانصح|لا انصحكم|ما انصحكم|ماانصحكم|لا انصح به|مش بنصح|ما بنصح|مابنصح|انصحكم (?:\\S+ )?(?:تبعدو|تبعدوا|ابعدو|ابعدوا|بعدو|بعدوا|بالابتعاد|تبتعدوا|ما تشترو|ما تشتروا|لا تشتروا|لاتشترو|لا تشترو|ماتشترو)|لا تشتروا|لا تشترو|لا تشتري|لاتشتري|لاتشترو|لاتشتروا|ما تشتري|ماتشتري|ما تشترو|ماتشترو|لا تضيع|لا تضيعوا|ابعدوا عنه|ابعدو عنه|ابعد عنه|ابتعدوا|ابتعدو|ابعدو|ابعدوا|احذروا|احذرو|حذاري|ما يستاهل|مايستاهل|لا يستاهل|لايستاهل|لا يستحق|لايستحق|ما يستحق|مايستحق|ما يسوى|مايسوى|ما يسوا|مايسوا|ما تسوى|ماتسوى)",
+    -0.8,
+  ],
+  [
+    "(?:لن|ما راح|مارح|ماراح|ما رح|مش هـ?|مستحيل|ابد ما|ابدا ما|عمري ما|ما عاد|ماعاد|لا عاد)(?: \\S+)? (?:اشتري|اشتريه|اشتريها|اكرر|اكررها|اكررها|اعود|ارجع|ارجعلهم|اتعامل|اطلب|اطلبهم|اطلب منهم|اتعامل معهم|اعيدها|اجرب|اجربه|اسافر|اسكن|انزل|اشتري منهم)|اخر مره|اخر مرة|اخر تعامل|للمره الاخيره|تجربه سيئه|تجربه فاشله",
+    -0.8,
+  ],
+  [
+    "(?:ضيعت|ضيعنا|ضيع|تضيع|اضعت) (?:\\S+ )?(?:وقتي|وقت|فلوسي|فلوس|الفلوس|وقتك|فلوسك|المال|مالي)|مضيعه (?:\\S+ )?(?:وقت|فلوس|مال)|خساره (?:\\S+ )?(?:فلوس|الفلوس|المال|مال|فيه)|فلوس على الفاضي|على الفاضي|رمي فلوس|رميت فلوسي|نصب|نصابين|نصاب|حراميه|سرقه|غش|مغشوش|مقلب|تقليد",
+    -0.7,
+  ],
+  [
+    `(?:للحين|لحد الحين|لحد الان|لحد الحين|الى الان|الي الان|حتى الان|حتي الان|لسه|لسا|لساته|لازلت|ما زلت|مازلت|لا زلت|لازال|ما زال|مازال|لا زال)(?: \\S+)? (?:ما|لم|منتظر|انتظر|انتظار|ماوصل|ماجا|ماردوا|ماردو|بانتظار|في انتظار|ولا|مافي|ما فيه|مافيه|بدون|ينتظر)`,
+    -0.6,
+  ],
+  [
+    `${AR_NOT}(?: \\S+)? ${AR_OUTCOME}|(?:ماوصل|ماوصلت|ماوصلني|ماوصلتني|مايوصل|ماتوصل|مارد|ماردو|ماردوا|مايرد|مايردون|ماترد|ماشتغل|مااشتغل|مايشتغل|ماتشتغل|مااتصل|مااتصلو|مااتصلوا|ماجا|ماجاني|ماجات|مايجي|ماتجي|مايعمل|ماتعمل|لايعمل|لاتعمل|مايفتح|ماتفتح|مايرجع|مارجعو|مارجعوا|ماحلو|مايحلون|ماصلحو|ماصلحوا|ماضبط|مايضبط|مازبط|مااهتموا|مايهتمون|محد رد|محد يرد|ماحد رد|ماحد يرد|ولا رد|بدون رد|لا رد|ما في رد|مافي رد|ما في تجاوب|مافي تجاوب|عدم الرد|عدم التجاوب|عدم الاستجابه)`,
+    -0.55,
+  ],
+  [
+    "(?:متعطل|متعطله|عطلان|عطلانه|خربان|خربانه|خرب|خربت|تعطل|تعطلت|توقف عن العمل|توقفت عن العمل|وقف عن العمل|يعلق|تعلق|يهنق|يهنج|يفصل|تفصل|يطفي|يطفى|ينطفي|تنطفي|يقفل لحاله|يفصل لحاله)",
+    -0.55,
+  ],
+  [
+    "(?:وصل|وصلت|جا|جاء|جات|وصلني|وصلتني|جاني|جاتني|استلمته|استلمتها|استلمت|كان|كانت)(?: \\S+)? (?:بارد|بارده|متاخر|متاخره|مكسور|مكسوره|ناقص|ناقصه|خربان|خربانه|تالف|تالفه|مفتوح|مفتوحه|غلط|خطا|مستعمل|مستعمله|منتهي|منتهيه|مضروب|مضروبه|معطوب|معطوبه|مخدوش|مخدوشه|وسخ|وسخه|غير مطابق|غير مطابقه|مختلف|مختلفه|مقلد|مقلده)",
+    -0.6,
+  ],
+  [
+    "(?:خصم|خصموا|خصمو|سحب|سحبوا|سحبو|انسحب|انخصم|دفعت|تم الخصم|تم السحب)(?: \\S+)?(?: \\S+)? (?:مرتين|مرتين|ثلاث مرات|مره ثانيه|زياده|مبلغ زايد|بالغلط)|(?:اتصلت|راسلتهم|راسلت|كلمتهم|كلمت|تواصلت|اتصلنا|اشتكيت)(?: \\S+)?(?: \\S+)? (?:\\d+|مرتين|ثلاث|اربع|خمس|عشر|كذا|عده|عدة|اكثر من|مليون|الف) ?(?:مرات|مره|مرة)?|ابي فلوسي|ابغى فلوسي|ارجاع المبلغ|استرجاع المبلغ|استرداد المبلغ|ما رجعوا فلوسي|مارجعوا فلوسي|ما رجعو المبلغ|ما رجعوا المبلغ",
+    -0.55,
+  ],
+];
+
+/** Turkish, in ASCII-folded form ("beğenmedim" is written "begenmedim"). */
+const TR_PATRON =
+  "(?:almam|almayacagim|almayacam|almicam|almam artik|siparis vermem|siparis vermeyecegim|kullanmam|kullanmayacagim|gitmem|gitmeyecegim|tercih etmem|tercih etmeyecegim|gelmem|alisveris yapmam|alisveris yapmayacagim|ugramam|ucmam|kalmam|kalmayacagim|yemem|denemem|calismam|calismayacagim)";
+const TR: readonly PatternSpec[] = [
+  [
+    "(?:sac|kil|bocek|hamam bocegi|sinek|kurt|cam parcasi|plastik parcasi)(?: \\S+)? (?:cikti|vardi|var|bulduk|buldum)|sicak su (?:yoktu|yok|gelmedi|akmiyordu|akmiyor)|(?:kotu|pis|agir|igrenc|sigara|rutubet|kuf) (?:bir )?koku|kokuyordu|(?:siparisi?|siparisimi|siparisimizi|yemegi) (?:\\S+ )?(?:yanlis|eksik|unuttular|unutmuslar)",
+    -0.65,
+  ],
+  [
+    "(?:cabuk|cok cabuk|hemen|kisa surede|hemencecik|bir haftada|bir ayda|ilk gunden)(?: \\S+)? (?:dagildi|bozuldu|kirildi|yirtildi|soldu|eskidi|koptu|patladi|yipranmis|saliyor|bozuluyor|kiriliyor|dagiliyor|soluyor|eskiyor|kopuyor|isiniyor|bitiyor|bitti|paslandi|cizildi|catladi)|(?:problem|problemi|problemler|sorun|sorunu|sorunlar|sikinti|sikintisi|hata|hatasi|ariza|arizasi|kusur|kusuru|eksigi|eksikler) (?:var|vardi|vardir|mevcut|cikti|yasadim|yasadik|oldu|yasiyorum|cikardi)|(?:daha )?(?:iyi|yuksek|fazla|tam|5|bes) (?:puan|yildiz) (?:verirdim|verecektim|verebilirdim)",
+    -0.55,
+  ],
+  [
+    "(?:site|sitesi|uygulama|uygulamasi|sistem|sistemi|internet|interneti|baglanti|hat|hatti|sebeke|program|programi)(?: \\S+)? (?:coktu|cokuyor|cokmus|acilmiyor|acilmadi|calismiyor|calismadi|yok|gitti|kesildi|kesiliyor|kopuyor|dondu|donuyor)",
+    -0.6,
+  ],
+  [
+    "eskiden (?:\\S+ )?(?:daha )?(?:iyi|iyiydi|guzel|guzeldi|kaliteli|kaliteliydi)|eskisi (?:gibi|kadar) (?:\\S+ )?(?:degil|olmamis|yok)",
+    -0.6,
+  ],
+  [
+    "(?:kalite|kalitesi|kaliteside|kalitesi de)(?: cok| biraz| oldukca| gercekten)? (?:dusuk|kotu|berbat|sifir|vasat)|(?:dusuk|sifir|0|berbat) kalite|(?:gorundugunden|resimdekinden|fotograftakinden|gorseldekinden)(?: \\S+)? (?:kucuk|ufak|kotu|farkli|basit|kalitesiz|ince|dar)|(?:resimdeki|fotograftaki|gorseldeki|gorundugu|anlatildigi|aciklamadaki) gibi (?:degil|gelmedi|cikmadi)|saka gibi|yildiz bile fazla|(?:alinmamasi|alinmamali|alinmayacak) (?:gereken|bir)|(?:paraya|parama|paramiza|verdigim paraya)(?: \\S+)? (?:acidim|yazik|aciyorum)|almasaydim\\S*|(?:geri|iade) (?:gonderdim|gonderdik|gonderecegim|gondericem|ettim|ettik|edecegim|edicem|edeceğim|etmek zorunda)|(?:catlak|catlamis|kirik|kirilmis|yirtik|cizik) (?:\\S+ )?(?:geldi|gelmis|cikti|ulasti)",
+    -0.65,
+  ],
+  [
+    "daha (?:iyi|guzel|kaliteli|saglam) (?:\\S+ )?(?:olabilirdi|olabilir|olsaydi|olmaliydi|olmali|bekliyordum|beklerdim|yapilabilirdi)|daha iyile?ri(?: \\S+)? (?:alinabilir|var|mevcut)|daha iyisi(?: \\S+)? (?:alinabilir|var|mevcut)|almasin|almasinlar|uzak durulmasi|uzak durulmali|uzak durulacak|kesinlikle olmaz|hic olmaz",
+    -0.55,
+  ],
+  [
+    "(?:gec|kirik|hasarli|eksik|bozuk|yanlis|soguk|ezik|hic gec)(?: \\S+)? (?:gelmedi|gelmemis|gelmiyor|ulasmadi|olmadi|cikmadi)",
+    0.4,
+  ],
+  [
+    "(?:tavsiye ederim|tavsiye ediyorum|tavsiye edirem|tavsiye edilir|siddetle tavsiye|herkese tavsiye|kesinlikle tavsiye|gonul rahatligiyla|gozu kapali|gozunuz kapali|gozu kapali alin|alin derim|kesinlikle alin|kesinlikle alinmali|hic dusunmeden alin|dusunmeden alin|pisman olmazsiniz|pisman olmayacaksiniz|paha bicilemez|fiyat performans urunu|bu fiyata (?:\\S+ )?(?:harika|super|mukemmel|muazzam|iyi|kacmaz)|beklentimin (?:cok )?(?:uzerinde|ustunde)|bekledigimden (?:cok |daha )?(?:iyi|guzel|kaliteli|hizli|kullanisli)|ellerinize saglik|elinize saglik|emeginize saglik|on numara|10 numara|bir numara|efsane|bayildim)",
+    0.75,
+  ],
+  [
+    "(?:hic|hicbir|higbir) (?:sikayetim|sorunum|problemim|sorun|problem|sikinti|sikintim|bir sorun|bir problem|bir sikinti) (?:yok|yasamadim|yasamadik|olmadi|cikmadi|cikarmadi|yasanmadi)|sorun yasamadim|problem yasamadim|sikinti yasamadim|sikayetim yok|sorunsuz|problemsiz|sikintisiz",
+    0.55,
+  ],
+  [
+    `(?:tavsiye etmem|tavsiye etmiyorum|tavsiye etmiyoruz|tavsiye etmeyecegim|tavsiye edilmez|onermem|onermiyorum|almayin|almayiniz|almayin derim|sakin almayin|sakin ha|sakin bu|uzak durun|uzak durunuz|uzak durmanizi|bulasmayin|kacin|kacinin|kandirmaca|dolandirici|dolandiricilar|dolandirildim|kazik|kazik yedim|para tuzagi|paramiza yazik|paraniza yazik|parama yazik|paraya yazik|paramiza acidim|paraniza yazik|para cope|cope atilmis para|cope giden para|vakit kaybi|zaman kaybi|zaman kaybettim|vaktimi (?:\\S+ )?(?:aldi|harcadim)|paranizi (?:\\S+ )?(?:cope|sokaga)|paranizi vermeyin|paranizi harcamayin|bir daha asla|asla almam|asla almayin|asla tercih|bir daha (?:\\S+ )?${TR_PATRON}|artik (?:\\S+ )?${TR_PATRON}|son (?:kez|kere|defa) (?:aliyorum|alisveris|siparis|tercih))`,
+    -0.8,
+  ],
+  [
+    "(?:cevap|yanit|donus|geri donus|geri donut|donut|bilgi|bilgilendirme|destek|ilgi|muhatap)(?: \\S+)? (?:vermediler|vermedi|vermiyor|vermiyorlar|vermiyorsunuz|yapmadilar|yapmadi|yapmiyor|yapmiyorlar|yapilmadi|alamadim|alamiyorum|alamadik|bulamadim|bulamiyorum|gelmedi|yok|olmadi|edilmedi|gosterilmedi|gostermediler|gostermiyor)",
+    -0.6,
+  ],
+  [
+    "(?:hala|hale|halen|hala da|hâlâ|hala bile|hala hic)(?: \\S+)?(?: \\S+)? (?:gelmedi|bekliyorum|bekliyoruz|bekletiliyorum|ulasmadi|donus yok|cevap yok|yok|ses yok|iade edilmedi|yapilmadi|gonderilmedi|gondermediler|cozulmedi|cozulmus degil|duzelmedi|calismiyor|kargoya verilmedi|teslim edilmedi|yatmadi|yatirilmadi|odenmedi)",
+    -0.6,
+  ],
+  [
+    "(?:gel|ulas|calis|acil|don|geri don|dondur|ara|geri ara|duzel|cozul|coz|gonderil|gonder|yanitla|baglan|yuklen|sarj ol|sarj et|teslim et|teslim edil|iade et|iade edil|kargola|kargoya ver|yatir|yatiril|ode|odenme|ilgilen|tut|cek)(?:m(?:iyor|uyor|iyo|uyo|adi|edi|adilar|ediler|amis|emis|adiniz|ediniz|az|ez|ayacak|eyecek)\\S*)",
+    -0.5,
+  ],
+  [
+    "(?:surekli|devamli|habire|sik sik|her seferinde|hep|durmadan|ikide bir|mutemadiyen)(?: \\S+)? (?:bozuluyor|bozuldu|donuyor|kapaniyor|kopuyor|cokuyor|hata veriyor|kasiyor|kesiliyor|gidip geliyor|takiliyor|kitleniyor|resetleniyor|yeniden basliyor|cikis yapiyor|atiyor|ariza veriyor|sorun cikariyor|calismiyor|iptal)",
+    -0.6,
+  ],
+  [
+    "(?:soguk|buz gibi|gec|kirik|hasarli|eksik|yanlis|bozuk|acilmis|ezik|kullanilmis|yirtik|lekeli|cizik|cizilmis|patlak|kirilmis|ezilmis|yanik|cig|bayat|pis|kirli|islak|erimis|akmis|dokulmus|farkli|sahte|defolu|arizali|tarihi gecmis)(?: \\S+)? (?:geldi|gelmis|gonderildi|gonderilmis|gonderdiler|gondermisler|teslim edildi|ulasti|cikti|servis edildi|verildi|elime ulasti)",
+    -0.6,
+  ],
+  [
+    "(?:iki|2|uc|3|birkac|defalarca|kac|bir suru|onlarca|bircok|dort|4|5|bes) (?:kez|kere|defa|sefer) (?:\\S+ )?(?:aradim|aradik|yazdim|yazdik|mail attim|ulastim|ulasmaya|sikayet|talep|arayip|mesaj)|(?:iki|2) (?:kez|kere|defa) (?:\\S+ )?(?:cekildi|cekilmis|odeme|ucret|tahsil)|cift cekim|fazladan (?:ucret|para|cekim)|param (?:\\S+ )?(?:iade edilmedi|yatmadi|geri gelmedi|gitti)|paramizi (?:\\S+ )?(?:iade etmediler|vermediler|geri vermediler)",
+    -0.6,
+  ],
+];
+
+const SOURCES: Readonly<Record<Locale, readonly PatternSpec[]>> = { en: EN, fa: FA, ar: AR, tr: TR };
+
+/** All of one locale's patterns as one regular expression; capture group i+1 is pattern i. */
+export interface CompiledPatterns {
+  readonly regex: RegExp;
+  readonly weights: readonly number[];
+}
+
+/** Canonicalizes the letters of a pattern (never its ASCII regex syntax) the way user text is. */
+function canonical(source: string, locale: Locale): string {
+  return source.replace(/[^ -~]+/g, (run) => matchKey(normalizeText(run, locale), locale));
+}
+
+function compile(raw: readonly PatternSpec[], locale: Locale): CompiledPatterns {
+  const specs = raw.map(([source, weight]): PatternSpec => [canonical(source, locale), weight]);
+  for (const [source] of specs) {
+    if (/\((?!\?)/.test(source.replace(/\\\(/g, "")))
+      throw new Error(`capturing group in pattern: ${source}`);
+  }
+  const body = specs.map(([source]) => `(${source})`).join("|");
+  return { regex: new RegExp(`(?:${body})(?![^ ])`, "y"), weights: specs.map(([, w]) => w) };
+}
+
+/** Each locale's patterns, compiled once at module load. */
+export const PATTERNS: Readonly<Record<Locale, CompiledPatterns>> = {
+  en: compile(SOURCES.en, "en"),
+  fa: compile(SOURCES.fa, "fa"),
+  ar: compile(SOURCES.ar, "ar"),
+  tr: compile(SOURCES.tr, "tr"),
+};
+
+/** A pattern found in a text: it starts at token `start`, spans `length` tokens and weighs `weight`. */
+export interface PatternMatch {
+  readonly start: number;
+  readonly length: number;
+  readonly weight: number;
+  readonly text: string;
+}
+
+/** Finds the non-overlapping patterns in a text's match keys, leftmost first. */
+export function findPatterns(keys: readonly string[], locale: Locale): PatternMatch[] {
+  const compiled = PATTERNS[locale];
+  const out: PatternMatch[] = [];
+  if (keys.length === 0) return out;
+  const joined = keys.join(" ");
+  const regex = compiled.regex;
+  // A sticky match tried at each token start only: far cheaper than scanning every character.
+  let offset = 0;
+  for (let i = 0; i < keys.length; ) {
+    regex.lastIndex = offset;
+    const m = regex.exec(joined);
+    if (m === null) {
+      offset += (keys[i] ?? "").length + 1;
+      i++;
+      continue;
+    }
+    let which = 1;
+    while (which < m.length && m[which] === undefined) which++;
+    const text = m[0];
+    let length = 1;
+    for (let c = 0; c < text.length; c++) if (text.charCodeAt(c) === 0x20) length++;
+    out.push({ start: i, length, weight: compiled.weights[which - 1] ?? 0, text });
+    for (let k = 0; k < length; k++) offset += (keys[i + k] ?? "").length + 1;
+    i += length;
+  }
+  return out;
+}
