@@ -19,7 +19,8 @@ import { foldTurkish, normalizeText, tokenizeNormalized } from "../text/normaliz
  * - communications: being informed: notifications, emails and SMS, status updates, clear information and
  *   explanations, messages left unanswered.
  * - product: the item or service itself: quality, taste, fit, size, freshness, authenticity, whether it works.
- * - processes: how things get done: delivery, waiting and speed, returns and refunds, payment, procedures.
+ * - processes: how things get done: delivery, waiting and speed, returns and refunds, payment, procedures
+ *   (paperwork, forms, bookings).
  * - channels: where the customer meets the company: website, app, phone line, branch or store.
  * - people: staff and support: how employees and agents behave and help.
  * - price: prices, value for money, fees, discounts.
@@ -82,13 +83,14 @@ export interface ThemeMention {
  * evaluative word ("great", "terrible") that tags nothing alone but makes a weak product cue ("the phone")
  * count as a judgement of the product ("the phone is great").
  */
-const TAGS = [...SUB_THEMES, "price", "communications", "product", "channels", "judge"] as const;
+const TAGS = [...SUB_THEMES, "price", "communications", "product", "processes", "channels", "judge"] as const;
 type Tag = (typeof TAGS)[number];
 const TAG_COMPONENT: Readonly<Record<Tag, Theme | null>> = {
   ...SUB_THEME_COMPONENT,
   price: "price",
   communications: "communications",
   product: "product",
+  processes: "processes",
   channels: "channels",
   judge: null,
 };
@@ -120,6 +122,25 @@ interface LanguageKeywords {
 
 const EN: LanguageKeywords = {
   themes: {
+    processes: [
+      "paperwork",
+      "procedure",
+      "procedures",
+      "~process",
+      "bureaucracy",
+      "bureaucratic",
+      "red tape",
+      "~documents",
+      "~form",
+      "~forms",
+      "~requirements",
+      "~verification",
+      "~appointment",
+      "~booking",
+      "~reservation",
+      "~registration",
+      "~approval",
+    ],
     communications: [
       "communicat*",
       "inform",
@@ -736,6 +757,23 @@ const EN: LanguageKeywords = {
 
 const FA: LanguageKeywords = {
   themes: {
+    processes: [
+      "کاغذبازی",
+      "کاغذ بازی",
+      "بوروکراسی",
+      "~روند",
+      "~فرایند",
+      "~فرآیند",
+      "~مراحل",
+      "~مدارک",
+      "~فرم",
+      "~نوبت",
+      "~رزرو",
+      "~ثبت‌نام",
+      "~ثبت نام",
+      "~احراز هویت",
+      "~تایید",
+    ],
     communications: [
       "اطلاع‌رسانی",
       "اطلاع رسانی",
@@ -1159,6 +1197,23 @@ const FA: LanguageKeywords = {
 
 const AR: LanguageKeywords = {
   themes: {
+    processes: [
+      "إجراءات",
+      "الإجراءات",
+      "اجراءات",
+      "الاجراءات",
+      "روتين",
+      "بيروقراطية",
+      "~أوراق",
+      "~اوراق",
+      "~مستندات",
+      "~معاملة",
+      "~المعاملة",
+      "~حجز",
+      "~الحجز",
+      "~موعد",
+      "~تسجيل",
+    ],
     communications: [
       "تواصل",
       "التواصل",
@@ -1245,6 +1300,9 @@ const AR: LanguageKeywords = {
       "~مريح",
     ],
     channels: [
+      "الموقع الإلكتروني",
+      "موقع إلكتروني",
+      "الموقع الالكتروني",
       "فرع",
       "الفرع",
       "فروع",
@@ -1582,6 +1640,21 @@ const AR: LanguageKeywords = {
 
 const TR: LanguageKeywords = {
   themes: {
+    processes: [
+      "prosedür*",
+      "prosedur*",
+      "bürokrasi*",
+      "burokrasi*",
+      "evrak*",
+      "~süreç*",
+      "~surec*",
+      "~işlem*",
+      "~form*",
+      "~randevu*",
+      "~rezervasyon*",
+      "~başvuru*",
+      "~onay*",
+    ],
     communications: [
       "iletişim*",
       "bilgilendir*",
