@@ -4,8 +4,10 @@ import type { SentimentLabel } from "../sentiment/types.ts";
 import { foldTurkish, normalizeText, tokenizeNormalized } from "../text/normalize.ts";
 
 /**
- * Theme tagging for free-text customer comments: which parts of the experience a comment talks about
- * (delivery, price, staff, …), so that support alerts can show "the comment, its sentiment and themes".
+ * Theme tagging for free-text customer comments: which of the six CX components a comment talks about
+ * (communications, product, processes, channels, people, price), with finer sub-themes (delivery, refund, …)
+ * under them and, per component, the sentiment of the clause that mentions it. Alerts, reports and flow
+ * conditions use the components.
  *
  * Hand-written keyword lists per language, matched on tokens normalized by core/text/normalize.ts (Arabic and
  * Persian letter folding, diacritics, ZWNJ, Turkish casing and ASCII folding) with a light, per-language
@@ -110,7 +112,10 @@ const MAX_CHARS = 10_000;
 // Syntax of an entry: "word" matches the word with the language's morphology (see the *Bases functions);
 // "stem*" matches any token starting with the stem (used where suffixes are many: Turkish, a few English
 // stems); "two words" is a phrase matched token by token (the last word may be a "stem*"); a leading "~"
-// marks a weak cue: it tags a theme only together with another cue of the same theme. Entries are written
+// marks a weak cue: it tags a component only together with another cue of the same component (from any of
+// its lists: "~order" under delivery and "~driver" count together). Lists are keyed by sub-theme, or by the
+// component itself for cues with no finer tag; `judge` words tag nothing but turn a weak product cue into a
+// judgement of the product (see TAGS). Entries are written
 // naturally (with ی/ي, ة, ZWNJ, Turkish letters) and normalized like input at module load. A `stop` entry
 // blocks a wrong match ("can't wait" is not waiting; "پسته" is pistachio, not "پست"); the longest entry wins.
 // ---------------------------------------------------------------------------------------------------------
