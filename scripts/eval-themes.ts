@@ -3,20 +3,20 @@
  * (or $CX_SENTIMENT_DATA). Evaluation only: nothing from the data is copied into the project, and the keyword
  * lists were not built or tuned from it. Only aggregate figures are printed, never the texts.
  *
- *   npx tsx scripts/eval-themes.ts                # held-out TEST split (the default)
- *   npx tsx scripts/eval-themes.ts --split dev
+ *   npm run eval:themes                           # development split, then the held-out test split
+ *   npm run eval:themes -- --split dev            # one split only (dev or test)
  *
  * 1. Coverage, every file: share of comments with at least one theme, for negative comments (the ones support
  *    alerts are about), positive comments and all. Near-duplicates are removed and rows are split 50/50 by a
  *    seeded hash of the normalized text, exactly as scripts/eval-sentiment.ts does (same seed, same split).
  * 2. Agreement with the theme ground truth the dataset README documents:
- *    - ParsiNLU food aspects (one row per review and aspect, label −3 = aspect not mentioned): ارسال → delivery,
- *      ارزش خرید → price, کیفیت / طعم / ارزش غذایی / بسته بندی → product (compared with "quality"). The dev and
+ *    - ParsiNLU food aspects (one row per review and aspect, label −3 = aspect not mentioned): ارسال → processes,
+ *      ارزش خرید → price, کیفیت / طعم / ارزش غذایی / بسته بندی → product. The dev and
  *      test files are the dataset's own splits; --split picks one. Per theme: precision, recall, F1 with a
  *      seeded bootstrap 95% interval, and the gold prevalence (the precision of always answering "yes").
  *    - en_airline negative tweets with a `negativereason`: Customer Service Issue, Flight Attendant Complaints →
- *      people (support or staff); Late Flight, Cancelled Flight, Lost Luggage, Damaged Luggage, longlines →
- *      processes (delivery, wait, refund or payment); Flight Booking Problems → channels (app). "Bad Flight" and
+ *      people; Late Flight, Cancelled Flight, Lost Luggage, Damaged Luggage, longlines → processes; Flight
+ *      Booking Problems → channels. "Bad Flight" and
  *      "Can't Tell" have no component and are left out. Per component: precision, recall, F1.
  */
 import { readFileSync } from "node:fs";
@@ -225,14 +225,14 @@ function printPrf(title: string, items: readonly Judged[], names: readonly strin
   }
 }
 
-/** ParsiNLU aspect → the theme it is compared with. */
+/** ParsiNLU aspect → the component the dataset README maps it to. */
 const PARSINLU_ASPECTS: Readonly<Record<string, Theme>> = {
-  ارسال: "delivery",
+  ارسال: "processes",
   "ارزش خرید": "price",
-  کیفیت: "quality",
-  طعم: "quality",
-  "ارزش غذایی": "quality",
-  "بسته بندی": "quality",
+  کیفیت: "product",
+  طعم: "product",
+  "ارزش غذایی": "product",
+  "بسته بندی": "product",
 };
 
 function parsinluAgreement(dir: string, split: Split): void {
@@ -245,15 +245,19 @@ function parsinluAgreement(dir: string, split: Split): void {
     const theme = PARSINLU_ASPECTS[String(r.aspect ?? "")];
     if (theme && Number(r.label) !== -3) gold.add(theme);
   }
-  const names: readonly Theme[] = ["delivery", "price", "quality"];
+  const names: readonly Theme[] = ["processes", "price", "product"];
   const items: Judged[] = [...byReview.entries()].map(([text, gold]) => {
     const predicted = new Set(tagThemes(text, "fa"));
     return { pairs: new Map(names.map((t) => [t, [gold.has(t), predicted.has(t)] as const])) };
   });
-  printPrf(`${file} (ParsiNLU aspects; packaging, taste and nutrition count as "quality")`, items, names);
+  printPrf(
+    `${file} (ParsiNLU aspects: ارسال → processes, ارزش خرید → price, quality/taste/nutrition/packaging → product)`,
+    items,
+    names,
+  );
 }
 
-const AIRLINE_COMPONENTS: Readonly<Record<string, string>> = {
+const AIRLINE_COMPONENTS: Readonly<Record<string, Theme>> = {
   "Customer Service Issue": "people",
   "Flight Attendant Complaints": "people",
   "Late Flight": "processes",
@@ -264,32 +268,19 @@ const AIRLINE_COMPONENTS: Readonly<Record<string, string>> = {
   "Flight Booking Problems": "channels",
 };
 
-const COMPONENT_THEMES: Readonly<Record<string, readonly Theme[]>> = {
-  people: ["support", "staff"],
-  processes: ["delivery", "wait", "refund", "payment"],
-  channels: ["app"],
-};
-
 function airlineAgreement(dir: string, split: Split): void {
   const rows = csvRecords(readFileSync(join(dir, "en_airline.csv"), "utf8"), ",")
     .filter(
       (r) => r.airline_sentiment === "negative" && AIRLINE_COMPONENTS[r.negativereason ?? ""] !== undefined,
     )
-    .map((r) => ({ text: r.text ?? "", component: AIRLINE_COMPONENTS[r.negativereason ?? ""] ?? "" }));
-  const names = Object.keys(COMPONENT_THEMES);
+    .map((r) => ({ text: r.text ?? "", component: AIRLINE_COMPONENTS[r.negativereason ?? ""] }));
+  const names: readonly Theme[] = ["people", "processes", "channels"];
   const items: Judged[] = splitRows(rows, "en", split).map((r) => {
     const predicted = new Set(tagThemes(r.text, "en"));
-    return {
-      pairs: new Map(
-        names.map((c) => [
-          c,
-          [r.component === c, (COMPONENT_THEMES[c] ?? []).some((t) => predicted.has(t))] as const,
-        ]),
-      ),
-    };
+    return { pairs: new Map(names.map((c) => [c, [r.component === c, predicted.has(c)] as const])) };
   });
   printPrf(
-    `en_airline.csv negative tweets with a mapped negativereason (${split} split; people = support|staff, processes = delivery|wait|refund|payment, channels = app)`,
+    `en_airline.csv negative tweets with a mapped negativereason (${split} split; a tweet has one gold component)`,
     items,
     names,
   );
@@ -300,15 +291,20 @@ function airlineAgreement(dir: string, split: Split): void {
 function main(): void {
   const argv = process.argv.slice(2);
   const at = argv.indexOf("--split");
-  const split: Split = at >= 0 && argv[at + 1] === "dev" ? "dev" : "test";
+  const wanted = at >= 0 ? argv[at + 1] : undefined;
+  const splits: readonly Split[] =
+    wanted === "dev" ? ["dev"] : wanted === "test" ? ["test"] : ["dev", "test"];
   const dir = dataDir();
-  console.log(`Coverage (${split} split): share of comments tagged with at least one theme`);
-  console.log(
-    "file                       neg  neg cov%  pos cov%  all cov%   rows   themes of negative comments",
-  );
-  for (const set of COVERAGE_SETS) coverage(set, dir, split);
-  parsinluAgreement(dir, split);
-  airlineAgreement(dir, split);
+  for (const split of splits) {
+    console.log(`\n=== ${split} split ===`);
+    console.log(`Coverage (${split} split): share of comments tagged with at least one component`);
+    console.log(
+      "file                       neg  neg cov%  pos cov%  all cov%   rows   components of negative comments",
+    );
+    for (const set of COVERAGE_SETS) coverage(set, dir, split);
+    parsinluAgreement(dir, split);
+    airlineAgreement(dir, split);
+  }
 }
 
 main();

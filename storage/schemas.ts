@@ -6,7 +6,7 @@ import { ZBand, ZFlowDefinition, ZLocalizedText, ZSentimentLabel } from "../core
 import { ZLocale } from "../core/locale.ts";
 import type { AuditEntry, ConversationRecord, RespondentProfile, TranscriptEntry } from "../core/ports.ts";
 import { CxError, err, ok, type Result } from "../core/result.ts";
-import { THEMES } from "../core/themes/themes.ts";
+import { componentOf, type Theme } from "../core/themes/themes.ts";
 import type { Answer, Channel, RespondentRef } from "../core/types.ts";
 
 /**
@@ -120,6 +120,20 @@ export const ZStoredRecord = z.object(recordFields);
 
 const ZActor = z.object({ id: z.string(), name: z.string().optional() });
 
+/**
+ * An alert's themes as stored. Alerts written before the six CX components carry the nine older theme names
+ * (delivery, quality, support, …): each is read as its component, duplicates dropped; a name no version knew is
+ * dropped too, so one odd value never makes an alert unreadable.
+ */
+const ZStoredThemes = z.array(z.string()).transform((names): Theme[] => {
+  const out: Theme[] = [];
+  for (const name of names) {
+    const theme = componentOf(name);
+    if (theme !== undefined && !out.includes(theme)) out.push(theme);
+  }
+  return out;
+});
+
 export const ZAlertRecord = z.object({
   id: z.string(),
   rev: z.number().int(),
@@ -146,7 +160,7 @@ export const ZAlertRecord = z.object({
       stepId: z.string(),
       text: z.string(),
       sentiment: ZSentimentLabel,
-      themes: z.array(z.enum(THEMES)),
+      themes: ZStoredThemes,
     }),
   ),
   transcript: z.array(ZTranscriptEntry),

@@ -13,7 +13,7 @@ import { ratingRange } from "../parse/answer.ts";
 import { err, ok, type Result } from "../result.ts";
 import type { SentimentLabel } from "../sentiment/types.ts";
 import { wellFormed } from "../text/cut.ts";
-import { THEMES, type Theme } from "../themes/themes.ts";
+import { componentOf, THEMES, type Theme } from "../themes/themes.ts";
 import type { AlertCondition } from "./grammar.ts";
 import type { TextLimits } from "./types.ts";
 
@@ -266,8 +266,6 @@ export function setText(
 const SCORE_RULE_ID = "score-alert";
 const MAX_RULE_ID = 24;
 
-const isTheme = (value: string): value is Theme => (THEMES as readonly string[]).includes(value);
-
 /** One value as itself, several as a list (both are what a condition field takes). */
 const oneOrList = <T>(values: readonly T[]): T | T[] =>
   values.length === 1 ? (values[0] as T) : [...values];
@@ -299,7 +297,7 @@ function replaceRules(
 }
 
 /**
- * `/cx alert <flow> max=6 band=detractor sentiment=negative theme=delivery`: sets the flow's alert thresholds.
+ * `/cx alert <flow> max=6 band=detractor sentiment=negative theme=processes`: sets the flow's alert thresholds.
  *
  * Score conditions (max/min/band) become ONE rule, id "score-alert", on the flow's first rating step, replacing
  * every alert rule on that step. Comment conditions (sentiment/theme) become one rule per text step, id
@@ -311,7 +309,7 @@ function replaceRules(
  *
  * Refused: no condition; score conditions without a rating step, comment ones without a text step; min > max;
  * a max or min given twice with different values or outside the rating scale; a band of another scale; an
- * unknown theme; and a result that no longer validates.
+ * unknown theme (an older theme name is read as its component); and a result that no longer validates.
  */
 export function setAlertRules(
   def: FlowDefinition,
@@ -339,14 +337,17 @@ export function setAlertRules(
       case "sentiment":
         pushNew(comment.sentiment, c.value);
         break;
-      case "theme":
-        if (!isTheme(c.value))
+      case "theme": {
+        // An older theme name (delivery, quality, support, …) means the component it now sits under.
+        const theme = componentOf(c.value);
+        if (theme === undefined)
           return err({
             path: "theme",
             reason: `unknown theme "${c.value}" (themes: ${THEMES.join(", ")})`,
           });
-        pushNew(comment.theme, c.value);
+        pushNew(comment.theme, theme);
         break;
+      }
       default: {
         const never: never = c;
         throw new Error(`unhandled condition ${JSON.stringify(never)}`);

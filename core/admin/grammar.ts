@@ -37,7 +37,10 @@ export const ADMIN_SUBCOMMANDS = [
 ] as const;
 export type AdminSubcommand = (typeof ADMIN_SUBCOMMANDS)[number];
 
-/** A condition of an alert rule, as an admin writes it: `max=6`, `band=detractor`, `sentiment=negative`, `theme=delivery`. */
+/**
+ * A condition of an alert rule, as an admin writes it: `max=6`, `band=detractor`, `sentiment=negative`,
+ * `theme=processes` (or an older theme name such as `theme=delivery`).
+ */
 export type AlertCondition =
   | { readonly kind: "max" | "min"; readonly value: number }
   | {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ZLocale } from "../locale.ts";
 import { SENTIMENT_LABELS } from "../sentiment/types.ts";
-import { THEMES } from "../themes/themes.ts";
+import { componentOf, THEME_NAMES, THEMES, type Theme } from "../themes/themes.ts";
 
 /**
  * Survey flows as data. A flow file (YAML or JSON in `flows/`) is parsed with {@link ZFlowDefinition};
@@ -36,6 +36,16 @@ export type Band = z.infer<typeof ZBand>;
 
 const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]);
 
+const ZThemeName = z
+  .string()
+  .refine((name) => componentOf(name) !== undefined, {
+    message: `unknown theme (themes: ${THEMES.join(", ")}; older names also read: ${THEME_NAMES.slice(THEMES.length).join(", ")})`,
+  })
+  .transform((name): Theme => componentOf(name) ?? "product");
+const ZThemeCondition = oneOrMany(ZThemeName).transform((value): Theme | Theme[] =>
+  Array.isArray(value) ? [...new Set(value)] : value,
+);
+
 /**
  * A condition on an answer: of the current step unless `step` names an earlier one.
  * Every field given must hold (AND); a list inside a field means any of them (OR).
@@ -44,8 +54,11 @@ const conditionFields = {
   step: ZStepId.optional(),
   band: oneOrMany(ZBand).optional(),
   sentiment: oneOrMany(ZSentimentLabel).optional(),
-  /** A free-text answer that talks about one of these themes (see core/themes). */
-  theme: oneOrMany(z.enum(THEMES)).optional(),
+  /**
+   * A free-text answer that talks about one of these CX components (see core/themes). The older theme names
+   * (delivery, quality, support, …) are still accepted and read as their component.
+   */
+  theme: ZThemeCondition.optional(),
   choice: oneOrMany(ZOptionId).optional(),
   min: z.number().optional(),
   max: z.number().optional(),

@@ -1,9 +1,13 @@
 import type { Locale } from "../locale.ts";
+import { createRuleBasedSentimentAnalyzer } from "../sentiment/rule-based.ts";
+import type { SentimentLabel } from "../sentiment/types.ts";
 import { foldTurkish, normalizeText, tokenizeNormalized } from "../text/normalize.ts";
 
 /**
- * Theme tagging for free-text customer comments: which parts of the experience a comment talks about
- * (delivery, price, staff, …), so that support alerts can show "the comment, its sentiment and themes".
+ * Theme tagging for free-text customer comments: which of the six CX components a comment talks about
+ * (communications, product, processes, channels, people, price), with finer sub-themes (delivery, refund, …)
+ * under them and, per component, the sentiment of the clause that mentions it. Alerts, reports and flow
+ * conditions use the components.
  *
  * Hand-written keyword lists per language, matched on tokens normalized by core/text/normalize.ts (Arabic and
  * Persian letter folding, diacritics, ZWNJ, Turkish casing and ASCII folding) with a light, per-language
@@ -12,29 +16,92 @@ import { foldTurkish, normalizeText, tokenizeNormalized } from "../text/normaliz
  * languages); when a word means different things in two languages, the comment's locale decides.
  */
 
-export const THEMES = [
+/**
+ * The six customer-experience components a comment can talk about (multi-label):
+ * - communications: being informed: notifications, emails and SMS, status updates, clear information and
+ *   explanations, messages left unanswered.
+ * - product: the item or service itself: quality, taste, fit, size, freshness, authenticity, whether it works.
+ * - processes: how things get done: delivery, waiting and speed, returns and refunds, payment, procedures
+ *   (paperwork, forms, bookings).
+ * - channels: where the customer meets the company: website, app, phone line, branch or store.
+ * - people: staff and support: how employees and agents behave and help.
+ * - price: prices, value for money, fees, discounts.
+ */
+export const THEMES = ["communications", "product", "processes", "channels", "people", "price"] as const;
+export type Theme = (typeof THEMES)[number];
+
+/**
+ * Finer tags that sit under a component (see SUB_THEME_COMPONENT). They keep the names the tagger used before
+ * the six components existed, so a stored alert or a flow condition written with one still means something.
+ */
+export const SUB_THEMES = [
   "delivery",
-  "price",
-  "quality",
-  "support",
-  "staff",
-  "app",
-  "payment",
   "wait",
   "refund",
+  "payment",
+  "quality",
+  "packaging",
+  "app",
+  "support",
+  "staff",
 ] as const;
+export type SubTheme = (typeof SUB_THEMES)[number];
+
+/** The component each sub-theme belongs to. */
+export const SUB_THEME_COMPONENT: Readonly<Record<SubTheme, Theme>> = {
+  delivery: "processes",
+  wait: "processes",
+  refund: "processes",
+  payment: "processes",
+  quality: "product",
+  packaging: "product",
+  app: "channels",
+  support: "people",
+  staff: "people",
+};
+
 /**
- * - delivery: shipping, couriers, parcels, packaging, wrong or missing items.
- * - price: prices, value for money, fees, discounts.
- * - quality: the product itself: defects, durability, materials, taste, freshness, authenticity.
- * - support: contacting the company: customer service, call centre, tickets, (no) answers.
- * - staff: the people and how they behave: employees, waiters, cashiers; rude, polite, friendly.
- * - app: app and website: logins, bugs, crashes, errors.
- * - payment: paying and billing: cards, invoices, charges, installments.
- * - wait: speed and waiting: slow, fast, late, delays, queues, being on hold.
- * - refund: returns, refunds, exchanges, cancellations.
+ * The component a theme name means: a component is itself; a sub-theme or a theme name of the older nine-theme
+ * tagger (delivery, price, quality, support, staff, app, payment, wait, refund) is its component; anything else
+ * is undefined. Used wherever stored data or a flow file may still carry an old name.
  */
-export type Theme = (typeof THEMES)[number];
+export function componentOf(name: string): Theme | undefined {
+  if ((THEMES as readonly string[]).includes(name)) return name as Theme;
+  return (SUB_THEME_COMPONENT as Readonly<Record<string, Theme>>)[name];
+}
+
+/** Every name componentOf accepts: the six components, then the sub-themes (the older names). */
+export const THEME_NAMES: readonly string[] = [...THEMES, ...SUB_THEMES];
+
+/** One component found in a comment, with its sub-themes and the sentiment of the clauses that mention it. */
+export interface ThemeMention {
+  readonly theme: Theme;
+  readonly subThemes: readonly SubTheme[];
+  readonly sentiment: SentimentLabel;
+}
+
+/**
+ * What a keyword list can tag: a sub-theme, a component directly (cues with no finer tag), or "judge": an
+ * evaluative word ("great", "terrible") that tags nothing alone but makes a weak product cue ("the phone")
+ * count as a judgement of the product ("the phone is great").
+ */
+const TAGS = [...SUB_THEMES, "price", "communications", "product", "processes", "channels", "judge"] as const;
+type Tag = (typeof TAGS)[number];
+const TAG_COMPONENT: Readonly<Record<Tag, Theme | null>> = {
+  ...SUB_THEME_COMPONENT,
+  price: "price",
+  communications: "communications",
+  product: "product",
+  processes: "processes",
+  channels: "channels",
+  judge: null,
+};
+const JUDGE_BIT = 1 << TAGS.indexOf("judge");
+/** The bit mask of components each tag bit stands for, by tag index. */
+const TAG_COMPONENT_BIT: readonly number[] = TAGS.map((tag) => {
+  const c = TAG_COMPONENT[tag];
+  return c === null ? 0 : 1 << THEMES.indexOf(c);
+});
 
 /** Only the first this-many characters are read, so a huge input stays fast. */
 const MAX_CHARS = 10_000;
@@ -45,18 +112,205 @@ const MAX_CHARS = 10_000;
 // Syntax of an entry: "word" matches the word with the language's morphology (see the *Bases functions);
 // "stem*" matches any token starting with the stem (used where suffixes are many: Turkish, a few English
 // stems); "two words" is a phrase matched token by token (the last word may be a "stem*"); a leading "~"
-// marks a weak cue: it tags a theme only together with another cue of the same theme. Entries are written
+// marks a weak cue: it tags a component only together with another cue of the same component (from any of
+// its lists: "~order" under delivery and "~driver" count together). Lists are keyed by sub-theme, or by the
+// component itself for cues with no finer tag; `judge` words tag nothing but turn a weak product cue into a
+// judgement of the product (see TAGS). Entries are written
 // naturally (with ی/ي, ة, ZWNJ, Turkish letters) and normalized like input at module load. A `stop` entry
 // blocks a wrong match ("can't wait" is not waiting; "پسته" is pistachio, not "پست"); the longest entry wins.
 // ---------------------------------------------------------------------------------------------------------
 
 interface LanguageKeywords {
-  readonly themes: Readonly<Record<Theme, readonly string[]>>;
+  readonly themes: Readonly<Partial<Record<Tag, readonly string[]>>>;
   readonly stop: readonly string[];
 }
 
 const EN: LanguageKeywords = {
   themes: {
+    processes: [
+      "paperwork",
+      "procedure",
+      "procedures",
+      "~process",
+      "bureaucracy",
+      "bureaucratic",
+      "red tape",
+      "~documents",
+      "~form",
+      "~forms",
+      "~requirements",
+      "~verification",
+      "~appointment",
+      "~booking",
+      "~reservation",
+      "~registration",
+      "~approval",
+    ],
+    communications: [
+      "communicat*",
+      "inform",
+      "informed",
+      "uninformed",
+      "~information",
+      "misinformed",
+      "misinformation",
+      "notif*",
+      "notification",
+      "~email",
+      "e-mail",
+      "emailed",
+      "sms",
+      "text message",
+      "~message",
+      "~messages",
+      "newsletter",
+      "~update",
+      "~updates",
+      "no update",
+      "no updates",
+      "kept me updated",
+      "kept us updated",
+      "keep me updated",
+      "keep me posted",
+      "kept in the dark",
+      "heads up",
+      "let me know",
+      "let us know",
+      "~explain*",
+      "explanation",
+      "~unclear",
+      "clear information",
+      "misleading",
+      "~misled",
+      "no response",
+      "no reply",
+      "never responded",
+      "never replied",
+      "never got back",
+      "unanswered",
+      "~spam",
+      "~announcement",
+      "~reminder",
+    ],
+    product: [
+      "~product",
+      "~item",
+      "~device",
+      "~phone",
+      "~laptop",
+      "~tablet",
+      "~charger",
+      "~headphones",
+      "~earbuds",
+      "~battery",
+      "~screen",
+      "~camera",
+      "~shoes",
+      "~shirt",
+      "~dress",
+      "~jacket",
+      "~clothes",
+      "~size",
+      "~food",
+      "~meal",
+      "~dish",
+      "~pizza",
+      "~burger",
+      "~coffee",
+      "~drink",
+      "~dessert",
+      "~bread",
+      "~room",
+      "~bed",
+      "~seat",
+      "~car",
+      "~furniture",
+      "~plan",
+      "~coverage",
+      "~signal",
+      "fits",
+      "fit perfectly",
+      "doesn't fit",
+      "does not fit",
+      "too small",
+      "too big",
+      "too tight",
+      "too loose",
+      "~works perfectly",
+      "~works great",
+      "~works well",
+      "~doesn't work",
+      "~does not work",
+      "~didn't work",
+      "~not working",
+      "~works",
+      "~works fine",
+      "~original",
+      "~fresh",
+      "~portion*",
+      "~flavor",
+      "~flavour",
+      "~ingredients",
+      "~features",
+      "~design",
+      "~comfortable",
+      "~uncomfortable",
+    ],
+    channels: [
+      "branch",
+      "~store",
+      "in store",
+      "in-store",
+      "showroom",
+      "~shop",
+      "~outlet",
+      "~counter",
+      "phone line",
+      "by phone",
+      "over the phone",
+      "~phone number",
+      "ivr",
+      "automated system",
+      "~kiosk",
+      "~atm",
+      "~location",
+      "~online",
+    ],
+    packaging: ["packaging", "repackaged", "wrapping", "~wrapped", "~box", "~seal", "~sealed", "bubble wrap"],
+    judge: [
+      "great",
+      "good",
+      "excellent",
+      "amazing",
+      "awesome",
+      "perfect",
+      "nice",
+      "fantastic",
+      "wonderful",
+      "superb",
+      "outstanding",
+      "love",
+      "loved",
+      "lovely",
+      "terrible",
+      "awful",
+      "horrible",
+      "bad",
+      "poor",
+      "worst",
+      "best",
+      "hate",
+      "hated",
+      "disappointing",
+      "disappointed",
+      "useless",
+      "garbage",
+      "rubbish",
+      "crap",
+      "works",
+      "worked",
+      "recommend",
+    ],
     delivery: [
       "deliver*",
       "undelivered",
@@ -67,7 +321,6 @@ const EN: LanguageKeywords = {
       "reship",
       "parcel",
       "package",
-      "packaging",
       "postman",
       "mailman",
       "post office",
@@ -378,7 +631,6 @@ const EN: LanguageKeywords = {
       "~error",
       "error message",
       "~loading",
-      "notification",
       "~button",
       "~navigation",
       "~ios",
@@ -510,6 +762,146 @@ const EN: LanguageKeywords = {
 
 const FA: LanguageKeywords = {
   themes: {
+    processes: [
+      "کاغذبازی",
+      "کاغذ بازی",
+      "بوروکراسی",
+      "~روند",
+      "~فرایند",
+      "~فرآیند",
+      "~مراحل",
+      "~مدارک",
+      "~فرم",
+      "~نوبت",
+      "~رزرو",
+      "~ثبت‌نام",
+      "~ثبت نام",
+      "~احراز هویت",
+      "~تایید",
+    ],
+    communications: [
+      "اطلاع‌رسانی",
+      "اطلاع رسانی",
+      "~اطلاع",
+      "بی‌اطلاع",
+      "بی اطلاع",
+      "اطلاعیه",
+      "~اطلاعات",
+      "بی‌خبر",
+      "بی خبر",
+      "بی‌خبری",
+      "خبر ندادن",
+      "خبر ندادید",
+      "خبرم نکردن",
+      "~خبر",
+      "پیامک",
+      "اس‌ام‌اس",
+      "اس ام اس",
+      "ایمیل",
+      "نوتیفیکیشن",
+      "اعلان",
+      "~پیام",
+      "پیام دادم",
+      "پیام‌هام",
+      "جواب پیام",
+      "پاسخ پیام",
+      "~توضیح",
+      "توضیحات",
+      "توضیح ندادن",
+      "شفاف",
+      "شفافیت",
+      "گمراه‌کننده",
+      "~ارتباط",
+      "اطلاع ندادن",
+      "اطلاع ندادید",
+      "در جریان",
+    ],
+    product: [
+      "~محصول",
+      "~کالا",
+      "~جنس",
+      "~گوشی",
+      "~دستگاه",
+      "~لپ‌تاپ",
+      "~لپتاپ",
+      "~شارژر",
+      "~هدفون",
+      "~باتری",
+      "~صفحه نمایش",
+      "~دوربین",
+      "~کفش",
+      "~لباس",
+      "~پیراهن",
+      "~سایز",
+      "اندازه‌اش",
+      "~غذا",
+      "~پیتزا",
+      "~همبرگر",
+      "~قهوه",
+      "~نوشیدنی",
+      "~نان",
+      "~اتاق",
+      "~تخت",
+      "~ماشین",
+      "~خودرو",
+      "~مبل",
+      "~بسته اینترنت",
+      "~آنتن",
+      "~اینترنت",
+      "سایزش",
+      "اندازه نبود",
+      "~کار نمیکنه",
+      "~کار نمی‌کند",
+      "~کار نکرد",
+      "~خوب کار میکنه",
+      "~کار میکنه",
+      "~حجم",
+      "~ظاهر",
+      "~طراحی",
+      "~راحت",
+    ],
+    channels: [
+      "شعبه",
+      "~فروشگاه",
+      "حضوری",
+      "تلفنی",
+      "خط تلفن",
+      "~سامانه",
+      "~باجه",
+      "~خودپرداز",
+      "~عابربانک",
+      "~آنلاین",
+      "~اینترنتی",
+    ],
+    packaging: ["بسته‌بندی", "بسته بندی", "بسته‌بندیش", "~کارتن", "~جعبه", "~پلمپ", "~کادو"],
+    judge: [
+      "عالی",
+      "خوب",
+      "خیلی خوب",
+      "بد",
+      "افتضاح",
+      "ضعیف",
+      "بی‌نظیر",
+      "بینظیر",
+      "فوق‌العاده",
+      "فوق العاده",
+      "معرکه",
+      "محشر",
+      "عالیه",
+      "خوبه",
+      "بده",
+      "داغون",
+      "آشغال",
+      "بی‌کیفیت",
+      "راضی",
+      "ناراضی",
+      "دوست داشتم",
+      "پیشنهاد",
+      "توصیه",
+      "بدترین",
+      "بهترین",
+      "ممتاز",
+    ],
     delivery: [
       "ارسال",
       "تحویل",
@@ -518,9 +910,6 @@ const FA: LanguageKeywords = {
       "پست پیشتاز",
       "مرسوله",
       "~بسته",
-      "بسته‌بندی",
-      "بسته بندی",
-      "~کارتن",
       "رهگیری",
       "حمل و نقل",
       "~حمل",
@@ -714,10 +1103,7 @@ const FA: LanguageKeywords = {
       "~نسخه",
       "~صفحه",
       "~دکمه",
-      "نوتیفیکیشن",
-      "~اعلان",
       "کد تایید",
-      "~پیامک",
       "~ربات",
       "~سبد خرید",
       "~آنلاین",
@@ -816,6 +1202,166 @@ const FA: LanguageKeywords = {
 
 const AR: LanguageKeywords = {
   themes: {
+    processes: [
+      "إجراءات",
+      "الإجراءات",
+      "اجراءات",
+      "الاجراءات",
+      "روتين",
+      "بيروقراطية",
+      "~أوراق",
+      "~اوراق",
+      "~مستندات",
+      "~معاملة",
+      "~المعاملة",
+      "~حجز",
+      "~الحجز",
+      "~موعد",
+      "~تسجيل",
+    ],
+    communications: [
+      "تواصل",
+      "التواصل",
+      "~اتصال",
+      "إبلاغ",
+      "ابلاغ",
+      "أبلغ",
+      "ابلغوني",
+      "إشعار",
+      "اشعار",
+      "إشعارات",
+      "اشعارات",
+      "~رسالة",
+      "~رسائل",
+      "رسالة نصية",
+      "مسج",
+      "~ايميل",
+      "إيميل",
+      "بريد إلكتروني",
+      "البريد الإلكتروني",
+      "~إعلام",
+      "~معلومات",
+      "معلومة",
+      "~توضيح",
+      "~شرح",
+      "~تحديث",
+      "~تحديثات",
+      "لم يردوا",
+      "ما ردوا",
+      "ما احد رد",
+      "تجاهل",
+      "تجاهلوا",
+      "مضلل",
+      "~إعلان",
+      "~اعلان",
+    ],
+    product: [
+      "~منتج",
+      "~المنتج",
+      "~سلعة",
+      "~قطعة",
+      "~جهاز",
+      "~الجهاز",
+      "~جوال",
+      "~موبايل",
+      "~هاتف",
+      "~لابتوب",
+      "~شاحن",
+      "~سماعة",
+      "~بطارية",
+      "~شاشة",
+      "~كاميرا",
+      "~حذاء",
+      "~جزمة",
+      "~ملابس",
+      "~قميص",
+      "~فستان",
+      "~مقاس",
+      "~المقاس",
+      "~أكل",
+      "~اكل",
+      "~الاكل",
+      "~طعام",
+      "~وجبة",
+      "~بيتزا",
+      "~برجر",
+      "~قهوة",
+      "~مشروب",
+      "~خبز",
+      "~غرفة",
+      "~سرير",
+      "~سيارة",
+      "~اثاث",
+      "~باقة",
+      "~الشبكة",
+      "~تغطية",
+      "~انترنت",
+      "~يشتغل",
+      "~ما يشتغل",
+      "~لا يعمل",
+      "~يعمل",
+      "~مكونات",
+      "~تصميم",
+      "~مريح",
+    ],
+    channels: [
+      "الموقع الإلكتروني",
+      "موقع إلكتروني",
+      "الموقع الالكتروني",
+      "فرع",
+      "الفرع",
+      "فروع",
+      "~المعرض",
+      "~متجر",
+      "~المتجر",
+      "~محل",
+      "~المحل",
+      "~صراف",
+      "~الصراف الآلي",
+      "هاتفيا",
+      "عبر الهاتف",
+      "الخط الساخن",
+      "~أونلاين",
+      "~اونلاين",
+      "~موقع",
+    ],
+    packaging: ["تغليف", "التغليف", "~علبة", "~كرتون", "~الكرتونة", "~مغلف", "تعبئة"],
+    judge: [
+      "ممتاز",
+      "ممتازة",
+      "رائع",
+      "رائعة",
+      "جميل",
+      "جميلة",
+      "حلو",
+      "حلوة",
+      "جيد",
+      "جيدة",
+      "زين",
+      "سيء",
+      "سيئ",
+      "سيئة",
+      "سيئه",
+      "رديء",
+      "رديئة",
+      "ردي",
+      "سيء جدا",
+      "خربان",
+      "تعبان",
+      "أفضل",
+      "افضل",
+      "أسوأ",
+      "اسوأ",
+      "مقرف",
+      "خايس",
+      "فاشل",
+      "يجنن",
+      "روعة",
+      "روعه",
+      "تحفة",
+      "انصح",
+      "أنصح",
+    ],
     delivery: [
       "توصيل",
       "شحن",
@@ -831,7 +1377,6 @@ const AR: LanguageKeywords = {
       "أرامكس",
       "سمسا",
       "بريد",
-      "تغليف",
       "~كرتون",
       "تتبع",
       "ديليفري",
@@ -1018,7 +1563,6 @@ const AR: LanguageKeywords = {
       "~حساب",
       "~واجهة",
       "واجهة المستخدم",
-      "إشعارات",
       "رمز التحقق",
       "كود التحقق",
       "كود التفعيل",
@@ -1101,6 +1645,145 @@ const AR: LanguageKeywords = {
 
 const TR: LanguageKeywords = {
   themes: {
+    processes: [
+      "prosedür*",
+      "prosedur*",
+      "bürokrasi*",
+      "burokrasi*",
+      "evrak*",
+      "~süreç*",
+      "~surec*",
+      "~işlem*",
+      "~form*",
+      "~randevu*",
+      "~rezervasyon*",
+      "~başvuru*",
+      "~onay*",
+    ],
+    communications: [
+      "iletişim*",
+      "bilgilendir*",
+      "bilgi ver*",
+      "~bilgi",
+      "~bilgisi",
+      "bildirim*",
+      "~mesaj*",
+      "sms",
+      "e-posta*",
+      "eposta*",
+      "~mail*",
+      "haber ver*",
+      "haberdar",
+      "~haber",
+      "~açıklama*",
+      "~aciklama*",
+      "~duyuru*",
+      "yanıltıcı",
+      "yaniltici",
+      "~dönüş",
+      "geri dönüş*",
+      "dönüş yapmadı*",
+      "~güncelleme*",
+      "bilgilendirme yapılmadı",
+      "~cevap vermedi*",
+    ],
+    product: [
+      "~ürün*",
+      "~urun*",
+      "~malzeme*",
+      "~telefon*",
+      "~cihaz*",
+      "~laptop*",
+      "~şarj*",
+      "~kulaklık*",
+      "~batarya*",
+      "~pil*",
+      "~ekran*",
+      "~kamera*",
+      "~ayakkabı*",
+      "~kıyafet*",
+      "~elbise*",
+      "~gömlek*",
+      "~beden*",
+      "~yemek*",
+      "~pizza*",
+      "~burger*",
+      "~kahve*",
+      "~içecek*",
+      "~tatlı*",
+      "~ekmek*",
+      "~oda*",
+      "~yatak*",
+      "~araba*",
+      "~araç*",
+      "~mobilya*",
+      "~paket*",
+      "~tarife*",
+      "~çekim*",
+      "tam oldu",
+      "tam olmadı",
+      "küçük geldi",
+      "büyük geldi",
+      "dar geldi",
+      "bol geldi",
+      "kalıbı",
+      "~çalışıyor",
+      "~çalışmıyor",
+      "~çalışmadı",
+      "~sorunsuz çalışıyor",
+      "~tasarım*",
+      "~rahat*",
+      "~orijinal*",
+      "~taze*",
+    ],
+    channels: [
+      "şube*",
+      "sube*",
+      "~mağaza*",
+      "~magaza*",
+      "~dükkan*",
+      "~bayi*",
+      "telefonla",
+      "telefondan",
+      "çağrı merkez*",
+      "cagri merkez*",
+      "~atm*",
+      "~gişe*",
+      "~online",
+      "~internetten",
+    ],
+    packaging: ["ambalaj*", "paketleme*", "~kutu*", "~koli*", "poşet*"],
+    judge: [
+      "harika",
+      "mükemmel",
+      "mukemmel",
+      "güzel",
+      "guzel",
+      "iyi",
+      "süper",
+      "super",
+      "kaliteli",
+      "kalitesiz",
+      "berbat",
+      "kötü",
+      "kotu",
+      "rezalet",
+      "beğendim",
+      "begendim",
+      "beğenmedim",
+      "begenmedim",
+      "tavsiye*",
+      "bayıldım",
+      "bayildim",
+      "idare eder",
+      "vasat",
+      "fena",
+      "en iyi",
+      "en kötü",
+      "çöp",
+      "cop",
+      "memnun*",
+    ],
     delivery: [
       "kargo*",
       "teslim*",
@@ -1111,7 +1794,6 @@ const TR: LanguageKeywords = {
       "gönderisi",
       "~paket*",
       "paketleme*",
-      "ambalaj*",
       "ptt*",
       "dağıtım*",
       "elime ulaş*",
@@ -1265,7 +1947,6 @@ const TR: LanguageKeywords = {
       "bugları",
       "~bağlantı*",
       "~yüklenmi*",
-      "bildirim*",
       "doğrulama kod*",
       "sms kod*",
       "~sms",
@@ -1356,54 +2037,94 @@ const KEYWORDS: Readonly<Record<Locale, LanguageKeywords>> = { en: EN, fa: FA, a
 
 const LABELS: Readonly<Record<Locale, Readonly<Record<Theme, string>>>> = {
   en: {
-    delivery: "Delivery",
+    communications: "Communication",
+    product: "Product",
+    processes: "Processes",
+    channels: "Service channels",
+    people: "Staff & support",
     price: "Price",
-    quality: "Product quality",
-    support: "Customer support",
-    staff: "Staff",
-    app: "App & website",
-    payment: "Payment & billing",
-    wait: "Speed & waiting time",
-    refund: "Returns & refunds",
   },
   fa: {
-    delivery: "ارسال و تحویل",
+    communications: "اطلاع‌رسانی و ارتباط",
+    product: "محصول",
+    processes: "فرایندها",
+    channels: "کانال‌های خدمت‌رسانی",
+    people: "کارکنان و پشتیبانی",
     price: "قیمت",
-    quality: "کیفیت محصول",
-    support: "پشتیبانی",
-    staff: "کارکنان",
-    app: "اپلیکیشن و سایت",
-    payment: "پرداخت",
-    wait: "سرعت و زمان انتظار",
-    refund: "مرجوعی و بازگشت وجه",
   },
   ar: {
-    delivery: "التوصيل والشحن",
+    communications: "التواصل والإبلاغ",
+    product: "المنتج",
+    processes: "الإجراءات",
+    channels: "قنوات الخدمة",
+    people: "الموظفون وخدمة العملاء",
     price: "السعر",
-    quality: "جودة المنتج",
-    support: "خدمة العملاء",
-    staff: "الموظفون",
-    app: "التطبيق والموقع",
-    payment: "الدفع والفواتير",
-    wait: "السرعة ووقت الانتظار",
-    refund: "الإرجاع والاسترداد",
   },
   tr: {
-    delivery: "Kargo ve teslimat",
+    communications: "İletişim ve bilgilendirme",
+    product: "Ürün",
+    processes: "Süreçler",
+    channels: "Hizmet kanalları",
+    people: "Personel ve destek",
     price: "Fiyat",
-    quality: "Ürün kalitesi",
-    support: "Müşteri hizmetleri",
-    staff: "Personel",
-    app: "Uygulama ve web sitesi",
-    payment: "Ödeme ve fatura",
-    wait: "Hız ve bekleme süresi",
-    refund: "İade ve geri ödeme",
   },
 };
 
-/** The theme's name for people reading alerts, in each locale (English for an unknown locale). */
+const SUB_LABELS: Readonly<Record<Locale, Readonly<Record<SubTheme, string>>>> = {
+  en: {
+    delivery: "Delivery",
+    wait: "Speed & waiting time",
+    refund: "Returns & refunds",
+    payment: "Payment & billing",
+    quality: "Product quality",
+    packaging: "Packaging",
+    app: "App & website",
+    support: "Customer support",
+    staff: "Staff",
+  },
+  fa: {
+    delivery: "ارسال و تحویل",
+    wait: "سرعت و زمان انتظار",
+    refund: "مرجوعی و بازگشت وجه",
+    payment: "پرداخت",
+    quality: "کیفیت محصول",
+    packaging: "بسته‌بندی",
+    app: "اپلیکیشن و سایت",
+    support: "پشتیبانی",
+    staff: "کارکنان",
+  },
+  ar: {
+    delivery: "التوصيل والشحن",
+    wait: "السرعة ووقت الانتظار",
+    refund: "الإرجاع والاسترداد",
+    payment: "الدفع والفواتير",
+    quality: "جودة المنتج",
+    packaging: "التغليف",
+    app: "التطبيق والموقع",
+    support: "خدمة العملاء",
+    staff: "الموظفون",
+  },
+  tr: {
+    delivery: "Kargo ve teslimat",
+    wait: "Hız ve bekleme süresi",
+    refund: "İade ve geri ödeme",
+    payment: "Ödeme ve fatura",
+    quality: "Ürün kalitesi",
+    packaging: "Ambalaj",
+    app: "Uygulama ve web sitesi",
+    support: "Müşteri hizmetleri",
+    staff: "Personel",
+  },
+};
+
+/** The component's name for people reading alerts and reports, in each locale (English for an unknown one). */
 export function themeLabel(theme: Theme, locale: Locale): string {
   return (LABELS[locale] ?? LABELS.en)[theme] ?? String(theme);
+}
+
+/** The sub-theme's name for people, in each locale (English for an unknown locale). */
+export function subThemeLabel(subTheme: SubTheme, locale: Locale): string {
+  return (SUB_LABELS[locale] ?? SUB_LABELS.en)[subTheme] ?? String(subTheme);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1681,8 +2402,8 @@ interface Entry {
 
 function entriesOf(keywords: LanguageKeywords): Entry[] {
   const out: Entry[] = [];
-  THEMES.forEach((theme, i) => {
-    for (const raw of keywords.themes[theme]) {
+  TAGS.forEach((tag, i) => {
+    for (const raw of keywords.themes[tag] ?? []) {
       const weak = raw.startsWith("~");
       const bit = 1 << i;
       out.push({
@@ -1853,6 +2574,7 @@ function phraseAt(index: LanguageIndex, keys: readonly string[], i: number): Phr
 const THRESHOLD = 1;
 const WEAK_SCORE = 0.5;
 const NO_THEMES: readonly Theme[] = Object.freeze([]);
+const NO_MENTIONS: readonly ThemeMention[] = Object.freeze([]);
 
 function isArabicScript(ch: number): boolean {
   return ch >= 0x0600 && ch <= 0x06ff;
@@ -1862,18 +2584,26 @@ function isWordToken(token: string): boolean {
   return /^[\p{L}\p{N}]/u.test(token);
 }
 
+/** Scores of one set of labels (components or tags), with the weak words already counted. */
 interface Tally {
   readonly score: number[];
   readonly first: number[];
   readonly weakSeen: Set<string>;
 }
 
-function addHit(tally: Tally, hit: Hit, position: number, word: string): void {
-  if (hit === STOP) return;
-  for (let t = 0; t < THEMES.length; t++) {
+function newTally(size: number): Tally {
+  return {
+    score: new Array<number>(size).fill(0),
+    first: new Array<number>(size).fill(-1),
+    weakSeen: new Set(),
+  };
+}
+
+function addBits(tally: Tally, strong: number, weak: number, position: number, word: string): void {
+  for (let t = 0; t < tally.score.length; t++) {
     const bit = 1 << t;
-    if (hit.strong & bit) tally.score[t] = (tally.score[t] ?? 0) + 1;
-    else if (hit.weak & bit) {
+    if (strong & bit) tally.score[t] = (tally.score[t] ?? 0) + 1;
+    else if (weak & bit) {
       const id = `${t}:${word}`;
       if (tally.weakSeen.has(id)) continue;
       tally.weakSeen.add(id);
@@ -1883,12 +2613,33 @@ function addHit(tally: Tally, hit: Hit, position: number, word: string): void {
   }
 }
 
-function tagKeys(keys: readonly string[], canon: CanonIndex, locale: Locale): readonly Theme[] {
+function componentBits(tags: number): number {
+  let out = 0;
+  for (let t = 0; t < TAGS.length; t++) if (tags & (1 << t)) out |= TAG_COMPONENT_BIT[t] ?? 0;
+  return out;
+}
+
+/** What one text (a whole comment or one clause) mentions. */
+interface Reading {
+  readonly components: Tally;
+  readonly tags: Tally;
+  judged: boolean;
+}
+
+function addHit(reading: Reading, hit: Hit, position: number, word: string): void {
+  if (hit === STOP) return;
+  if ((hit.strong | hit.weak) & JUDGE_BIT) reading.judged = true;
+  addBits(reading.tags, hit.strong, hit.weak, position, word);
+  const strong = componentBits(hit.strong);
+  addBits(reading.components, strong, componentBits(hit.weak) & ~strong, position, word);
+}
+
+function readKeys(keys: readonly string[], canon: CanonIndex, locale: Locale): Reading {
   const order = ORDERS[locale] ?? ORDERS.en;
-  const tally: Tally = {
-    score: THEMES.map(() => 0),
-    first: THEMES.map(() => -1),
-    weakSeen: new Set(),
+  const reading: Reading = {
+    components: newTally(THEMES.length),
+    tags: newTally(TAGS.length),
+    judged: false,
   };
   for (let i = 0; i < keys.length; ) {
     const key = keys[i] ?? "";
@@ -1903,31 +2654,46 @@ function tagKeys(keys: readonly string[], canon: CanonIndex, locale: Locale): re
       if (phrase) break;
     }
     if (phrase) {
-      addHit(tally, phrase.hit, i, keys.slice(i, i + phrase.keys.length).join(" "));
+      addHit(reading, phrase.hit, i, keys.slice(i, i + phrase.keys.length).join(" "));
       i += phrase.keys.length;
       continue;
     }
     for (const lang of langs) {
       const hit = lookup(canon.byLang[lang], key);
       if (hit) {
-        addHit(tally, hit, i, key);
+        addHit(reading, hit, i, key);
         break;
       }
     }
     i++;
   }
-  const found: number[] = [];
-  for (let t = 0; t < THEMES.length; t++) if ((tally.score[t] ?? 0) >= THRESHOLD) found.push(t);
-  if (found.length === 0) return NO_THEMES;
-  found.sort(
+  // A weak product cue ("the phone", "the pizza") next to a judgement ("is great") judges the product.
+  const product = THEMES.indexOf("product");
+  const score = reading.components.score[product] ?? 0;
+  if (reading.judged && score > 0 && score < THRESHOLD) reading.components.score[product] = THRESHOLD;
+  return reading;
+}
+
+/** Indexes of the labels of a tally that reached the threshold, most prominent first (most, then earliest). */
+function found(tally: Tally): number[] {
+  const out: number[] = [];
+  for (let t = 0; t < tally.score.length; t++) if ((tally.score[t] ?? 0) >= THRESHOLD) out.push(t);
+  return out.sort(
     (a, b) =>
       (tally.score[b] ?? 0) - (tally.score[a] ?? 0) || (tally.first[a] ?? 0) - (tally.first[b] ?? 0) || a - b,
   );
-  return found.map((t) => THEMES[t] ?? "delivery");
+}
+
+function readText(text: string, locale: Locale): Reading | null {
+  if (typeof text !== "string" || text.length === 0) return null;
+  const canonName: Canon = locale === "fa" ? "fa" : "ar";
+  const normalized = normalizeText(text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text, locale);
+  const keys = tokenizeNormalized(normalized, locale).map(keyOf);
+  return readKeys(keys, INDEXES[canonName], locale);
 }
 
 /**
- * Themes a comment talks about, most prominent first (most mentions, then earliest); [] when none.
+ * The CX components a comment talks about, most prominent first (most mentions, then earliest); [] when none.
  * Keywords of every language are matched whatever the locale; the locale picks the normalization (Turkish
  * casing, Persian or Arabic letter forms) and which language wins when a word means different things in two.
  * Pure, synchronous, total: never throws, any input (empty, 100 kB, emoji, mixed scripts); only the first
@@ -1935,12 +2701,68 @@ function tagKeys(keys: readonly string[], canon: CanonIndex, locale: Locale): re
  */
 export function tagThemes(text: string, locale: Locale): readonly Theme[] {
   try {
-    if (typeof text !== "string" || text.length === 0) return NO_THEMES;
-    const canonName: Canon = locale === "fa" ? "fa" : "ar";
-    const normalized = normalizeText(text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text, locale);
-    const keys = tokenizeNormalized(normalized, locale).map(keyOf);
-    return tagKeys(keys, INDEXES[canonName], locale);
+    const reading = readText(text, locale);
+    if (!reading) return NO_THEMES;
+    const components = found(reading.components);
+    return components.length === 0 ? NO_THEMES : components.map((t) => THEMES[t] ?? "product");
   } catch {
     return NO_THEMES;
+  }
+}
+
+const CLAUSE_RE =
+  /[.!?;\n\u061F\u061B\u06D4\u2026]+|(?<![\p{L}\p{M}\p{N}])(?:but|however|although|though|ama|fakat|ancak|lakin|ولی|اما|ولكن|لكن|لكنّ|بس)(?![\p{L}\p{M}\p{N}])/giu;
+
+/** A comment cut into clauses at sentence punctuation and contrast words ("but", "ama", "ولی", "لكن"…). */
+export function splitClauses(text: string): string[] {
+  return text
+    .split(CLAUSE_RE)
+    .map((c) => c.trim())
+    .filter((c) => /[\p{L}\p{N}]/u.test(c));
+}
+
+const sentiment = createRuleBasedSentimentAnalyzer();
+
+/** When a component is mentioned in clauses of different sentiment, the most negative reading is kept. */
+const SEVERITY: Readonly<Record<SentimentLabel, number>> = { negative: 2, positive: 1, neutral: 0 };
+
+/**
+ * The components of a comment (as tagThemes finds them, same order), each with the sub-themes found under it
+ * and the sentiment of the clause that mentions it — "the food was great but the waiter was rude" gives product
+ * positive and people negative. Clauses are cut at sentence punctuation and contrast words; a component
+ * mentioned in several clauses takes the most negative of them; one found only from cues spread over clauses
+ * takes the whole comment's sentiment. Total like tagThemes: never throws.
+ */
+export function tagThemesDetailed(text: string, locale: Locale): readonly ThemeMention[] {
+  try {
+    const whole = readText(text, locale);
+    if (!whole) return NO_MENTIONS;
+    const components = found(whole.components);
+    if (components.length === 0) return NO_MENTIONS;
+    const tags = found(whole.tags);
+    const clauses = splitClauses(text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text);
+    const readings = clauses.map((clause) => ({ clause, reading: readText(clause, locale) }));
+    let overall: SentimentLabel | undefined;
+    return components.map((t) => {
+      const theme = THEMES[t] ?? "product";
+      const subThemes = tags
+        .map((i) => TAGS[i])
+        .filter(
+          (tag): tag is SubTheme => tag !== undefined && SUB_THEME_COMPONENT[tag as SubTheme] === theme,
+        );
+      let label: SentimentLabel | undefined;
+      for (const { clause, reading } of readings) {
+        if (!reading || (reading.components.score[t] ?? 0) <= 0) continue;
+        const l = sentiment.analyze(clause, locale).label;
+        if (label === undefined || SEVERITY[l] > SEVERITY[label]) label = l;
+      }
+      if (label === undefined) {
+        overall ??= sentiment.analyze(text, locale).label;
+        label = overall;
+      }
+      return { theme, subThemes, sentiment: label };
+    });
+  } catch {
+    return NO_MENTIONS;
   }
 }

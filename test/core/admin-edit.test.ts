@@ -198,7 +198,7 @@ describe("setAlertRules", () => {
     ]);
     expect(alert(next, "comment-why-neutral")).toEqual({
       id: "comment-why-neutral",
-      when: { step: "why-neutral", sentiment: "negative", theme: "delivery" },
+      when: { step: "why-neutral", sentiment: "negative", theme: "processes" },
     });
     expect(alert(next, "low-score")).toEqual({ id: "low-score", when: { step: "score", max: 2 } });
   });

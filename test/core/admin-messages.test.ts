@@ -19,7 +19,7 @@ const LITERALS = [
   "max=6",
   "band=detractor",
   "sentiment=negative",
-  "theme=delivery",
+  "theme=processes",
   "nps|csat|ces",
   "7d|30d|90d",
   "<platform:userId>",
@@ -76,7 +76,7 @@ describe("the admin messages catalog", () => {
       if (i === 0) continue;
       expect(line.split(" ")[0]).toBe(enLines[i]?.split(" ")[0]);
     }
-    for (const literal of ["/cx", "max=6", "band=detractor", "sentiment=negative", "theme=delivery"])
+    for (const literal of ["/cx", "max=6", "band=detractor", "sentiment=negative", "theme=processes"])
       expect(help).toContain(literal);
     for (const literal of ["nps|csat|ces", "7d|30d|90d", "<platform:userId>", "YAML"])
       expect(help).toContain(literal);

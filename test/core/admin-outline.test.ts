@@ -121,19 +121,19 @@ describe("outlineFlow", () => {
     const expected: Record<Locale, readonly string[]> = {
       en: [
         "• score-alert: if score is 1–2 at step score — routed to cx-alerts",
-        "• comment-why-negative: if sentiment is negative or neutral and theme is delivery at step why-negative — routed to cx-alerts",
+        "• comment-why-negative: if sentiment is negative or neutral and theme is processes at step why-negative — routed to cx-alerts",
       ],
       fa: [
         "• score-alert: اگر در مرحلهٔ score امتیاز بین ۱ و ۲ باشد — به cx-alerts فرستاده می‌شود",
-        "• comment-why-negative: اگر در مرحلهٔ why-negative احساس منفی یا خنثی و موضوع ارسال باشد — به cx-alerts فرستاده می‌شود",
+        "• comment-why-negative: اگر در مرحلهٔ why-negative احساس منفی یا خنثی و موضوع فرایندها باشد — به cx-alerts فرستاده می‌شود",
       ],
       ar: [
         "• score-alert: إذا كانت الدرجة بين ١ و٢ في الخطوة score — يُوجَّه إلى cx-alerts",
-        "• comment-why-negative: إذا كانت المشاعر سلبية أو محايدة وكان الموضوع التوصيل في الخطوة why-negative — يُوجَّه إلى cx-alerts",
+        "• comment-why-negative: إذا كانت المشاعر سلبية أو محايدة وكان الموضوع الإجراءات في الخطوة why-negative — يُوجَّه إلى cx-alerts",
       ],
       tr: [
         "• score-alert: score adımında puan 1 ile 2 arası ise — cx-alerts kanalına yönlendirilir",
-        "• comment-why-negative: why-negative adımında duygu olumsuz veya nötr ve konu teslimat ise — cx-alerts kanalına yönlendirilir",
+        "• comment-why-negative: why-negative adımında duygu olumsuz veya nötr ve konu süreçler ise — cx-alerts kanalına yönlendirilir",
       ],
     };
     for (const locale of LOCALES) {

@@ -269,12 +269,12 @@ describe("buildReport", () => {
 
     // 12 negative, 12 positive and 6 neutral comments; 6 comments skipped, 12 surveys stopped before one.
     expect(report.sentiment).toEqual({ positive: 12, neutral: 6, negative: 12 });
+    // Waiting and delivery comments both count once under processes.
     expect(report.themes).toEqual([
-      { theme: "wait", count: 15 },
-      { theme: "delivery", count: 12 },
+      { theme: "processes", count: 15 },
+      { theme: "product", count: 6 },
+      { theme: "people", count: 6 },
       { theme: "price", count: 6 },
-      { theme: "quality", count: 6 },
-      { theme: "staff", count: 6 },
     ]);
     // 48 + 3 in progress + 2 that skipped the score + the restart's second attempt; the replaced one not.
     expect(report.started).toBe(54);
@@ -397,7 +397,7 @@ describe("renderReport", () => {
       "26 October 2026 – 24 November 2026, compared with the 30 days before",
       "NPS: 53 (51 answers) · previous period: −25 (40 answers) — +78, a significant rise",
       "Comments: 30 — positive 12 (40%), neutral 6 (20%), negative 12 (40%)",
-      `Top themes: ${themeLabel("wait", "en")} (15), ${themeLabel("delivery", "en")} (12), ${themeLabel("price", "en")} (6), ${themeLabel("quality", "en")} (6), ${themeLabel("staff", "en")} (6)`,
+      "Top themes: Processes (15), Product (6), Staff & support (6), Price (6)",
       "Response rate: 94% — 51 of 54 conversations started got at least one answer",
     ]);
     expect(lines(1, "en")[2]).toMatch(/ — too few answers to call a change$/);
@@ -433,7 +433,7 @@ describe("renderReport", () => {
       "امتیاز NPS: ۵۳ (۵۱ پاسخ) · دورهٔ قبل: \u200e−۲۵ (۴۰ پاسخ) — \u200e+۷۸، افزایش معنادار",
     );
     expect(fa[3]).toBe("نظرها: ۳۰ — مثبت ۱۲ (۴۰٪)، خنثی ۶ (۲۰٪)، منفی ۱۲ (۴۰٪)");
-    expect(fa[4]).toContain(`${themeLabel("wait", "fa")} (۱۵)`);
+    expect(fa[4]).toContain(`${themeLabel("processes", "fa")} (۱۵)`);
     expect(fa[5]).toBe("نرخ پاسخ: ۹۴٪ — در ۵۱ گفت‌وگو از ۵۴ گفت‌وگوی آغازشده دست‌کم یک پاسخ ثبت شد");
     expect(lines(1, "fa")[2]).toMatch(/پاسخ‌ها برای قضاوت دربارهٔ تغییر کافی نیست$/);
     expect(lines(2, "fa")[2]).toMatch(/^امتیاز CSAT: ۶۲٪ \(۳۴ پاسخ\) .* \u200e−۱، تغییر معناداری نیست$/);

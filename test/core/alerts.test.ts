@@ -66,7 +66,7 @@ describe("alerts", () => {
         stepId: "why-negative",
         text: "Kargo geç geldi, çok pahalı",
         sentiment: "negative",
-        themes: expect.arrayContaining(["delivery", "price"]),
+        themes: expect.arrayContaining(["processes", "price"]),
       },
     ]);
   });

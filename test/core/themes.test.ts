@@ -1,23 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { LOCALES, type Locale } from "../../core/locale.ts";
-import { THEMES, type Theme, tagThemes, themeLabel } from "../../core/themes/themes.ts";
+import { componentOf, THEMES, type Theme, tagThemes, themeLabel } from "../../core/themes/themes.ts";
 import { prng } from "../../scripts/prng.ts";
 
-type Case = readonly [string, readonly Theme[]];
+/** A comment and what it is about, written with components or the finer (older) theme names. */
+type Case = readonly [string, readonly string[]];
 
-/** Exact themes, in order of prominence. */
+/** The components the names stand for, sorted, without duplicates. */
+function components(names: readonly string[]): Theme[] {
+  return [...new Set(names.map((n) => componentOf(n) ?? (n as Theme)))].sort();
+}
+
+/** The components a comment is tagged with, in any order (order is tested on its own below). */
 function expectThemes(locale: Locale, cases: readonly Case[]): void {
   for (const [text, want] of cases) {
-    expect({ text, themes: tagThemes(text, locale) }).toEqual({ text, themes: want });
+    expect({ text, themes: [...tagThemes(text, locale)].sort() }).toEqual({ text, themes: components(want) });
   }
 }
 
-/** The same themes in any order (for comments where two themes are mentioned equally). */
-function expectThemeSet(locale: Locale, cases: readonly Case[]): void {
-  for (const [text, want] of cases) {
-    expect({ text, themes: [...tagThemes(text, locale)].sort() }).toEqual({ text, themes: [...want].sort() });
-  }
-}
+const expectThemeSet = expectThemes;
 
 function expectNone(locale: Locale, texts: readonly string[]): void {
   for (const text of texts) expect({ text, themes: tagThemes(text, locale) }).toEqual({ text, themes: [] });
@@ -33,7 +34,7 @@ describe("themes: English", () => {
       ["Prices went up again", ["price"]],
       ["Overpriced, you can find it cheaper elsewhere", ["price"]],
       ["The app keeps crashing when I log in", ["app"]],
-      ["Customer service never replied to my emails", ["support"]],
+      ["Customer service never replied to my emails", ["support", "communications"]],
       ["I was on hold for 40 minutes", ["support", "wait"]],
       ["The waiter was rude", ["staff"]],
       ["Staff were friendly and helpful", ["staff"]],
@@ -51,13 +52,12 @@ describe("themes: English", () => {
 
   it("orders themes by how much the comment says about them", () => {
     expect(tagThemes("The delivery was late and the courier was rude", "en")).toEqual([
-      "delivery",
-      "wait",
-      "staff",
+      "processes",
+      "people",
     ]);
     expect(
       tagThemes("Rude staff. The cashier ignored us and the manager laughed. Also a bit pricey.", "en"),
-    ).toEqual(["staff", "price"]);
+    ).toEqual(["people", "price"]);
   });
 
   it("reads shouting and elongated words", () => {
@@ -167,7 +167,7 @@ describe("themes: Arabic", () => {
   });
 
   it("tags nothing in comments about no particular theme", () => {
-    expectNone("ar", ["شكرا لكم", "كل شيء تمام", "أنصح به بشدة", "لا شيء", "ممتاز", "منتج ممتاز شكرا"]);
+    expectNone("ar", ["شكرا لكم", "كل شيء تمام", "أنصح به بشدة", "لا شيء", "ممتاز"]);
   });
 });
 
@@ -199,7 +199,7 @@ describe("themes: Turkish", () => {
       ["Kargo'dan bahsetmiyorum bile", ["delivery"]],
     ]);
     expectThemeSet("tr", [["urun kalitesi kotu, fiyati pahali", ["quality", "price"]]]);
-    expect(tagThemes("KARGO ÇOK GEÇ GELDİ", "en")).toEqual(["delivery", "wait"]);
+    expect(tagThemes("KARGO ÇOK GEÇ GELDİ", "en")).toEqual(["processes"]);
   });
 
   it("does not read expectations as waiting", () => {
@@ -232,10 +232,10 @@ describe("themes: mixed languages and scripts", () => {
 
   it("lets the locale decide when a word means different things in two languages", () => {
     // "معطل": kept waiting in Persian, out of order in Arabic; "تحويل": delivery in Persian, a transfer in Arabic.
-    expect(tagThemes("معطل شدیم", "fa")).toEqual(["wait"]);
-    expect(tagThemes("الجهاز معطل", "ar")).toEqual(["quality"]);
-    expect(tagThemes("تحویل دیر شد", "fa")).toEqual(["delivery", "wait"]);
-    expect(tagThemes("تحويل المبلغ تأخر", "ar")).toEqual(["payment", "wait"]);
+    expect(tagThemes("معطل شدیم", "fa")).toEqual(["processes"]);
+    expect(tagThemes("الجهاز معطل", "ar")).toEqual(["product"]);
+    expect(tagThemes("تحویل دیر شد", "fa")).toEqual(["processes"]);
+    expect(tagThemes("تحويل المبلغ تأخر", "ar")).toEqual(["processes"]);
   });
 });
 
@@ -292,7 +292,7 @@ describe("themes: robustness", () => {
   it("does not throw on values a caller should not pass", () => {
     expect(tagThemes(undefined as unknown as string, "en")).toEqual([]);
     expect(tagThemes(42 as unknown as string, "fa")).toEqual([]);
-    expect(tagThemes("the delivery was late", "xx" as Locale)).toEqual(["delivery", "wait"]);
+    expect(tagThemes("the delivery was late", "xx" as Locale)).toEqual(["processes"]);
   });
 
   it("stays bounded on a 100 kB comment", () => {
@@ -300,7 +300,7 @@ describe("themes: robustness", () => {
     expect(huge.length).toBeGreaterThan(100_000);
     // Its speed is measured by npm run bench (section "text analysis").
     const themes = tagThemes(huge, "en");
-    expect(themes).toEqual(["delivery", "wait"]);
+    expect(themes).toEqual(["processes"]);
   });
 });
 
@@ -320,8 +320,8 @@ describe("theme labels", () => {
       expect(themeLabel(theme, "en")).toMatch(/^[A-Za-z& ]+$/);
       expect(themeLabel(theme, "tr")).toMatch(/^[A-Za-zÇĞİÖŞÜçğıöşü ]+$/);
     }
-    expect(themeLabel("delivery", "tr")).toBe("Kargo ve teslimat");
-    expect(themeLabel("refund", "ar")).toBe("الإرجاع والاسترداد");
+    expect(themeLabel("processes", "tr")).toBe("Süreçler");
+    expect(themeLabel("product", "ar")).toBe("المنتج");
   });
 
   it("falls back to English for an unknown locale", () => {

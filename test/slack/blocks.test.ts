@@ -37,7 +37,7 @@ function extremeAlert(i = 0): AlertRecord {
       stepId: `why-${j}`,
       text: hostile,
       sentiment: "negative" as const,
-      themes: ["delivery", "price", "support"] as const,
+      themes: ["processes", "price", "people"] as const,
     })),
     transcript: Array.from({ length: 12 }, (_, j) => ({
       direction: j % 2 === 0 ? ("out" as const) : ("in" as const),

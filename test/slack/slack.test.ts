@@ -267,7 +267,7 @@ describe("alerts and closing the loop", () => {
       respondent: { channel: "telegram", userId: "880", displayName: "Reza" },
     });
     expect(alert.comments[0]?.sentiment).toBe("negative");
-    expect(alert.comments[0]?.themes).toContain("delivery");
+    expect(alert.comments[0]?.themes).toContain("processes");
     const message = await alertMessage(
       (m) => m.ts === alert.post?.ref && JSON.stringify(m.blocks).includes("پیک دو روز"),
     );

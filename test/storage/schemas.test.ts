@@ -362,7 +362,7 @@ describe("alerts", () => {
     respondent: { channel: "telegram", userId: "u1", chatId: "42", displayName: "Sara" },
     locale: "fa",
     score: { stepId: "score", value: 3, scale: "nps", min: 0, max: 10, band: "detractor" },
-    comments: [{ stepId: "why-negative", text: "late", sentiment: "negative", themes: ["delivery"] }],
+    comments: [{ stepId: "why-negative", text: "late", sentiment: "negative", themes: ["processes"] }],
     transcript: [{ direction: "in", text: "3", at: "2026-12-01T10:00:00.000Z" }],
     raisedAt: "2026-12-01T10:00:00.000Z",
     updatedAt: "2026-12-01T10:00:00.000Z",
@@ -420,6 +420,23 @@ describe("alerts", () => {
       ref: "1700000000.000100",
       folded: true,
     });
+  });
+
+  it("an alert stored with the nine older theme names reads with their components", async () => {
+    const a = alert("alert-old-themes");
+    const stored = {
+      ...a,
+      comments: [
+        {
+          stepId: "why-negative",
+          text: "late",
+          sentiment: "negative",
+          themes: ["delivery", "wait", "staff", "x"],
+        },
+      ],
+    };
+    await col("alerts").insertOne({ ...legacyAlertDoc(a), v: STORED_VERSION, posted: true, alert: stored });
+    expect((await stores.alerts.get(a.id))?.comments[0]?.themes).toEqual(["processes", "people"]);
   });
 
   it("an unreadable alert is a coded error by id, and skipped (and reported) by the unposted listing", async () => {
