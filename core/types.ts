@@ -123,6 +123,12 @@ export type Answer =
       /** The full text as sent, when it was longer than `text`. */
       readonly original?: string;
       readonly sentiment: SentimentResult;
+      /**
+       * How the customer's score of this conversation bore on the reading: `prior` — the text alone read neutral
+       * and the score was low, so it counts as a complaint; `disagrees` — the text reads negative after a high
+       * score (or positive after a low one), which support should see. Absent when the score and text agree.
+       */
+      readonly score?: "prior" | "disagrees";
     }
   | { readonly type: "skipped" };
 

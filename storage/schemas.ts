@@ -66,6 +66,7 @@ export const ZAnswer = z.discriminatedUnion("type", [
     text: z.string(),
     original: z.string().optional(),
     sentiment: ZSentimentResult,
+    score: z.enum(["prior", "disagrees"]).optional(),
   }),
   z.object({ type: z.literal("skipped") }),
 ]);
@@ -161,6 +162,7 @@ export const ZAlertRecord = z.object({
       text: z.string(),
       sentiment: ZSentimentLabel,
       themes: ZStoredThemes,
+      disagrees: z.literal(true).optional(),
     }),
   ),
   transcript: z.array(ZTranscriptEntry),

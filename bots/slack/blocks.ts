@@ -211,7 +211,9 @@ export function alertBlocks(alert: AlertRecord, locale: Locale, options: AlertRe
     const themes =
       c.themes.length > 0 ? c.themes.map((th) => themeLabel(th, locale)).join(", ") : s("noThemes");
     const text = [
-      `*${s("comment")}* · ${s("sentiment")}: ${s(SENTIMENT_KEY[c.sentiment])} · ${s("themes")}: ${themes}`,
+      `*${s("comment")}* · ${s("sentiment")}: ${s(SENTIMENT_KEY[c.sentiment])} · ${s("themes")}: ${themes}${
+        c.disagrees ? ` · ${s("disagrees")}` : ""
+      }`,
       quote.text,
       ...(quote.cut ? [`_${s("truncated", { shown: quote.shown, total: c.text.length })}_`] : []),
     ].join("\n");

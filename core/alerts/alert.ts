@@ -59,6 +59,8 @@ export interface AlertComment {
   readonly text: string;
   readonly sentiment: SentimentLabel;
   readonly themes: readonly Theme[];
+  /** The comment's reading contradicts the customer's score (an angry comment after a 9/10). */
+  readonly disagrees?: true;
 }
 
 /**
@@ -145,6 +147,7 @@ function commentsOf(
       text,
       sentiment: answer.sentiment.label,
       themes: tagThemes(text, locale),
+      ...(answer.score === "disagrees" ? { disagrees: true as const } : {}),
     });
   }
   return comments;

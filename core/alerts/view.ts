@@ -151,7 +151,7 @@ export function alertView(alert: AlertRecord, locale: Locale, format: ViewFormat
     comments: alert.comments.map((c) => ({
       heading: `${s("comment")} · ${s("sentiment")}: ${s(SENTIMENT_KEY[c.sentiment])} · ${s("themes")}: ${
         c.themes.length > 0 ? c.themes.map((th) => themeLabel(th, locale)).join(", ") : s("noThemes")
-      }`,
+      }${c.disagrees ? ` · ${s("disagrees")}` : ""}`,
       text: c.text,
     })),
     transcriptTitle: s("transcript"),

@@ -390,22 +390,37 @@ function ratingAnswer(step: RatingStep, value: number): Answer {
   return { type: "rating", value, scale: step.scale, band, sentiment: bandSentiment(band) };
 }
 
+/**
+ * The score as a prior: the customer already said how they feel with a number. A comment that reads neutral
+ * after a low score is read as the complaint it most likely is; a comment whose reading contradicts the score
+ * (negative after a high one, positive after a low one) keeps its reading and is marked, for support to see.
+ */
 function textAnswer(
   step: TextStep,
   raw: string,
   analyzer: SentimentAnalyzer,
-  locale: Locale,
+  state: ConversationState,
 ): Answer | undefined {
   const trimmed = raw.trim();
   if (trimmed === "") return undefined;
   const original = cutText(trimmed, MAX_ORIGINAL_TEXT, { unit: "codePoint" });
   const text = cutText(trimmed, step.maxLength, { unit: "codePoint" }).trimEnd();
-  return {
-    type: "text",
-    text,
-    ...(text === original ? {} : { original }),
-    sentiment: analyzer.analyze(original, locale),
-  };
+  const read = analyzer.analyze(original, state.locale);
+  let scored: Answer | undefined;
+  for (let i = state.answers.length - 1; i >= 0 && scored === undefined; i--) {
+    const a = state.answers[i]?.answer;
+    if (a?.type === "rating") scored = a;
+  }
+  const felt = scored?.type === "rating" ? scored.sentiment : undefined;
+  const base = { type: "text" as const, text, ...(text === original ? {} : { original }) };
+  if (felt === "negative" && read.label === "neutral")
+    return { ...base, sentiment: { ...read, label: "negative" }, score: "prior" };
+  if (
+    (felt === "positive" && read.label === "negative") ||
+    (felt === "negative" && read.label === "positive")
+  )
+    return { ...base, sentiment: read, score: "disagrees" };
+  return { ...base, sentiment: read };
 }
 
 function currentStep(flow: Flow, state: ConversationState): QuestionStep | undefined {
@@ -594,7 +609,7 @@ function onText(
       return reask(flow, state, step, t(state.locale, step.multiple ? "reaskMultiple" : "reaskChoice"));
     }
     case "text": {
-      const answer = textAnswer(step, text, deps.analyzer, state.locale);
+      const answer = textAnswer(step, text, deps.analyzer, state);
       if (answer === undefined) return reask(flow, state, step, t(state.locale, "reaskText"));
       return record(flow, state, step, answer, deps.now);
     }

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type AlertSource, enrichAlert, raiseAlert, recordAction } from "../../core/alerts/alert.ts";
+import { alertView } from "../../core/alerts/view.ts";
 import { loadFlowDirectory } from "../../core/flow/load.ts";
 import type { Flow } from "../../core/flow/schema.ts";
 import type { Answer } from "../../core/types.ts";
@@ -69,6 +70,30 @@ describe("alerts", () => {
         themes: expect.arrayContaining(["processes", "price"]),
       },
     ]);
+  });
+
+  it("marks a comment that contradicts the score, and support reads it in the alert", () => {
+    const alert = raiseAlert(
+      source(
+        nps,
+        {
+          score: { type: "rating", value: 10, scale: "nps", band: "promoter", sentiment: "positive" },
+          "why-positive": {
+            type: "text",
+            text: "Rude staff, never again",
+            sentiment: { label: "negative", score: -0.8, evidence: [] },
+            score: "disagrees",
+          },
+        },
+        ["negative-comment-pos"],
+      ),
+      now,
+    );
+    expect(alert.comments[0]?.disagrees).toBe(true);
+    const view = alertView(alert, "en", { who: (w) => w.name ?? w.id, time: (t) => t, quote: (t) => t });
+    expect(view.comments[0]?.heading).toContain("score and comment disagree");
+    const fa = alertView(alert, "fa", { who: (w) => w.name ?? w.id, time: (t) => t, quote: (t) => t });
+    expect(fa.comments[0]?.heading).toContain("امتیاز و نظر با هم نمی‌خوانند");
   });
 
   it("reads a CES score on 1–7", () => {

@@ -317,6 +317,8 @@ describe("shipped flows", () => {
     it("thanks without offering contact after a neutral, positive or skipped comment", () => {
       for (const [from, , why] of BANDS[key]) {
         for (const comment of ["It was fine.", "A lovely team!", null]) {
+          // The score is a prior: after a low score, a comment that reads neutral counts as a complaint.
+          if (why === "why-negative" && comment === "It was fine.") continue;
           const run = new Run(flow(key)).press(String(from));
           expect(run.at).toBe(why);
           if (comment === null) run.skip();
@@ -326,6 +328,28 @@ describe("shipped flows", () => {
           expect(run.alerts.some((a) => a.startsWith("negative-comment"))).toBe(false);
         }
       }
+    });
+
+    it("reads a neutral comment after a low score as a complaint, and marks a comment that contradicts the score", () => {
+      const [low, , whyLow] = BANDS[key][0] as readonly [number, number, string];
+      const prior = new Run(flow(key)).press(String(low));
+      expect(prior.at).toBe(whyLow);
+      prior.type("It was fine.");
+      expect(prior.at).toBe("contact");
+      const comment = prior.outcome.state.answers.at(-1)?.answer;
+      expect(comment?.type === "text" ? [comment.sentiment.label, comment.score] : []).toEqual([
+        "negative",
+        "prior",
+      ]);
+
+      const [high, , whyHigh] = BANDS[key][2] as readonly [number, number, string];
+      const angry = new Run(flow(key)).press(String(high));
+      expect(angry.at).toBe(whyHigh);
+      angry.type("awful, the worst service ever");
+      const contradicting = angry.outcome.state.answers.at(-1)?.answer;
+      expect(
+        contradicting?.type === "text" ? [contradicting.sentiment.label, contradicting.score] : [],
+      ).toEqual(["negative", "disagrees"]);
     });
 
     it.each(LOCALES)("runs end to end in %s", (locale) => {
