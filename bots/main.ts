@@ -1,6 +1,5 @@
 import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
-import { createAdminService } from "../core/admin/service.ts";
 import { isLocale } from "../core/locale.ts";
 import { createOperations } from "../core/operations.ts";
 import { CxError } from "../core/result.ts";
@@ -8,7 +7,7 @@ import { createApp } from "./app.ts";
 import { type Config, loadConfig } from "./config.ts";
 import { type ConsoleAdapter, createConsoleAdapter } from "./console/console.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { appOptionsFrom, hasPlatform, startCxbot } from "./platforms.ts";
+import { appOptionsFrom, createAppAdmin, hasPlatform, startCxbot } from "./platforms.ts";
 import { installProcessGuard } from "./process-guard.ts";
 import { findProjectRoot } from "./project-root.ts";
 
@@ -123,26 +122,14 @@ async function main(): Promise<number> {
   });
   adapters.push(consoleAdapter);
   consoleAdapter.attachAdmin?.(
-    createAdminService({
-      stores: app.database.stores,
-      flows: app.flows,
-      operations: createOperations({ survey: app.service, messenger: consoleAdapter }),
-      admins: config.CX_ADMINS,
-      learning: {
-        status: () => app.sentiment.status(),
-        retrain: () => app.sentiment.retrain(app.database.stores.responses),
-      },
+    createAppAdmin(
+      app,
+      config,
+      logger,
+      createOperations({ survey: app.service, messenger: consoleAdapter }),
       // Labels edited here may be shown on any platform later: the strictest one's limit (Telegram's).
-      limits: { buttonLabel: 64, message: 1500 },
-      defaultLocale: config.DEFAULT_LOCALE,
-      onRefused: (actor, what) =>
-        logger.warn(
-          { code: "ADMIN_REFUSED", actor, what },
-          "an admin command from someone who is not an admin",
-        ),
-      onError: (error, what) =>
-        logger.error({ err: error, code: "ADMIN_FAILED", what }, "admin command failed"),
-    }),
+      { buttonLabel: 64, message: 1500 },
+    ),
   );
   await consoleAdapter.start();
   stopForFatal = () => app.close();

@@ -1,5 +1,5 @@
 import { createAdminService } from "../core/admin/service.ts";
-import type { AdminService } from "../core/admin/types.ts";
+import type { AdminService, TextLimits } from "../core/admin/types.ts";
 import { createFanOutNotifier } from "../core/alerts/fanout.ts";
 import { type AlertService, createAlertService } from "../core/alerts/service.ts";
 import { createOperations, type Messenger, type Operations } from "../core/operations.ts";
@@ -143,6 +143,35 @@ function messengerFor(adapters: ReadonlyMap<Channel, PlatformAdapter>): Messenge
   };
 }
 
+/** The admin service of an app: its stores, flows and learning, `CX_ADMINS`, refusals and failures logged. */
+export function createAppAdmin(
+  app: App,
+  config: Config,
+  logger: Logger,
+  operations: Operations,
+  limits: TextLimits,
+): AdminService {
+  return createAdminService({
+    stores: app.database.stores,
+    flows: app.flows,
+    operations,
+    admins: config.CX_ADMINS,
+    learning: {
+      status: () => app.sentiment.status(),
+      retrain: () => app.sentiment.retrain(app.database.stores.responses),
+    },
+    limits,
+    defaultLocale: config.DEFAULT_LOCALE,
+    onRefused: (actor, what) =>
+      logger.warn(
+        { code: "ADMIN_REFUSED", actor, what },
+        "an admin command from someone who is not an admin",
+      ),
+    onError: (error, what) =>
+      logger.error({ err: error, code: "ADMIN_FAILED", what }, "admin command failed"),
+  });
+}
+
 /**
  * Starts every platform whose credentials are set, and subscribes the alert service (when a platform offers a
  * notifier) to the survey service's events and offered messages through the app's hub.
@@ -180,27 +209,9 @@ export async function startPlatforms(
   });
 
   // Admin commands (`/cx …`) from every platform, carried out once in core.
-  const admin = createAdminService({
-    stores: app.database.stores,
-    flows: app.flows,
-    operations,
-    admins: config.CX_ADMINS,
-    learning: {
-      status: () => app.sentiment.status(),
-      retrain: () => app.sentiment.retrain(app.database.stores.responses),
-    },
-    limits: {
-      buttonLabel: Math.min(200, ...adapters.map((a) => a.capabilities.labelLimit)),
-      message: Math.min(1500, ...adapters.map((a) => a.capabilities.textLimit)),
-    },
-    defaultLocale: config.DEFAULT_LOCALE,
-    onRefused: (actor, what) =>
-      logger.warn(
-        { code: "ADMIN_REFUSED", actor, what },
-        "an admin command from someone who is not an admin",
-      ),
-    onError: (error, what) =>
-      logger.error({ err: error, code: "ADMIN_FAILED", what }, "admin command failed"),
+  const admin = createAppAdmin(app, config, logger, operations, {
+    buttonLabel: Math.min(200, ...adapters.map((a) => a.capabilities.labelLimit)),
+    message: Math.min(1500, ...adapters.map((a) => a.capabilities.textLimit)),
   });
   for (const adapter of adapters) adapter.attachAdmin?.(admin);
 

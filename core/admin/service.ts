@@ -323,9 +323,10 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
       const live = c.live >= 1 ? await flows.get(c.key, c.live) : null;
       const zone = live?.timeZone ?? "UTC";
       const today = dayKey(clock(), zone);
-      const rowsToday = scoresFromRows(await stores.rollups.read(c.key, today, today));
-      const rows30 = scoresFromRows(await stores.rollups.read(c.key, addDays(today, -29), today));
-      const first = rows30[0];
+      // One read of the 30 days; today's answers are a part of it.
+      const month = await stores.rollups.read(c.key, addDays(today, -29), today);
+      const rowsToday = scoresFromRows(month.filter((row) => row.day === today));
+      const first = scoresFromRows(month)[0];
       const status =
         c.live < 1 ? r.say("statusDraftOnly") : c.enabled ? r.say("statusLive") : r.say("statusDisabled");
       rows.push(
@@ -918,14 +919,28 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
     }
   };
 
-  /** `text <flow>` with only the flow: the guided edit instead of "missing argument". */
-  const guided = (text: string): string | undefined => {
-    const parsed = parseAdminCommand(text);
-    if (parsed.ok || parsed.error.subcommand !== "text" || parsed.error.code !== "ADMIN_MISSING_ARGUMENT")
-      return undefined;
-    if (parsed.error.argument !== "step") return undefined;
-    const words = text.trim().split(/\s+/);
-    return words[1]?.toLowerCase();
+  /**
+   * A command missing an argument that a button can supply: `text <flow>` alone starts the guided edit, and a
+   * command without its flow offers the flows. Undefined for any other parse error.
+   */
+  const offerChoices = async (
+    r: Replies,
+    text: string,
+    error: AdminParseError,
+  ): Promise<AdminMessage[] | undefined> => {
+    if (error.code !== "ADMIN_MISSING_ARGUMENT") return undefined;
+    if (error.subcommand === "text" && error.argument === "step") {
+      const flow = text.trim().split(/\s+/)[1]?.toLowerCase();
+      return flow === undefined ? undefined : pickTarget(r, flow);
+    }
+    if (error.argument !== "flow") return undefined;
+    const subcommand = error.subcommand ?? "show";
+    const keys = (await stores.admin.controlKeys()).slice(0, 24);
+    const buttons = keys
+      .map((k) => r.button(k, `cx:c:${subcommand} ${k}`))
+      .filter((b) => Buffer.byteLength(b.payload) <= 64)
+      .map((b) => [b]);
+    return [{ ...parseErrorReply(r, error), buttons }];
   };
 
   return {
@@ -990,25 +1005,12 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
             }
           }
         } else text = input.text;
-        const flowForGuide = guided(text);
-        if (flowForGuide !== undefined)
-          return { status: "handled", messages: await pickTarget(r, flowForGuide) };
         const parsed = parseAdminCommand(text);
-        if (
-          !parsed.ok &&
-          parsed.error.code === "ADMIN_MISSING_ARGUMENT" &&
-          parsed.error.argument === "flow"
-        ) {
-          // `/cx show` without a flow: pick one with a button instead of typing the command again.
-          const subcommand = parsed.error.subcommand ?? "show";
-          const keys = (await stores.admin.controlKeys()).slice(0, 24);
-          const buttons = keys
-            .map((k) => r.button(k, `cx:c:${subcommand} ${k}`))
-            .filter((b) => Buffer.byteLength(b.payload) <= 64)
-            .map((b) => [b]);
-          return { status: "handled", messages: [{ ...parseErrorReply(r, parsed.error), buttons }] };
-        }
-        if (!parsed.ok) return { status: "handled", messages: [parseErrorReply(r, parsed.error)] };
+        if (!parsed.ok)
+          return {
+            status: "handled",
+            messages: (await offerChoices(r, text, parsed.error)) ?? [parseErrorReply(r, parsed.error)],
+          };
         return { status: "handled", messages: await run(r, locale, request, parsed.value) };
       } catch (error) {
         deps.onError?.(error, "admin command");

@@ -2054,6 +2054,28 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     event_context: `4-${Buffer.from(eventId).toString("base64url")}`,
   });
 
+  /** A user's message as Slack's rich text block carries it. */
+  const richText = (text: string): Record<string, unknown>[] => [
+    {
+      type: "rich_text",
+      block_id: shortId(),
+      elements: [{ type: "rich_text_section", elements: [{ type: "text", text }] }],
+    },
+  ];
+
+  /** Sends a user's new message event (remembered, so it can be redelivered as a retry). */
+  const sendUserEvent = async (
+    event: Record<string, unknown>,
+    ts: string,
+    signature: ReturnType<typeof signatureOf>,
+  ) => {
+    const eventId = nextId("Ev0");
+    const sent: SentEvent = { envelope: envelopeFor(event, eventId), retries: 0, ts };
+    sentEvents.set(eventId, sent);
+    const response = await deliverEvent(sent, eventId, undefined, undefined, signature);
+    return { ...response, eventId, ts };
+  };
+
   const deliverEvent = (
     sent: SentEvent,
     eventId: string,
@@ -2232,22 +2254,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         client_msg_id: randomUUID(),
         text: encoded(text),
         team: teamId,
-        blocks: [
-          {
-            type: "rich_text",
-            block_id: shortId(),
-            elements: [{ type: "rich_text_section", elements: [{ type: "text", text }] }],
-          },
-        ],
+        blocks: richText(text),
         channel: channel.id,
         event_ts: ts,
         channel_type: "im",
       };
-      const eventId = nextId("Ev0");
-      const sent: SentEvent = { envelope: envelopeFor(event, eventId), retries: 0, ts };
-      sentEvents.set(eventId, sent);
-      const response = await deliverEvent(sent, eventId, undefined, undefined, signatureOf(opts.signature));
-      return { ...response, eventId, ts };
+      return sendUserEvent(event, ts, signatureOf(opts.signature));
     },
 
     async sendSlashCommand(u, command, text, opts = {}) {
@@ -2425,26 +2437,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         display_as_bot: false,
         ts,
         client_msg_id: randomUUID(),
-        ...(text === ""
-          ? {}
-          : {
-              blocks: [
-                {
-                  type: "rich_text",
-                  block_id: shortId(),
-                  elements: [{ type: "rich_text_section", elements: [{ type: "text", text }] }],
-                },
-              ],
-            }),
+        ...(text === "" ? {} : { blocks: richText(text) }),
         channel: channel.id,
         event_ts: ts,
         channel_type: "im",
       };
-      const eventId = nextId("Ev0");
-      const sent: SentEvent = { envelope: envelopeFor(event, eventId), retries: 0, ts };
-      sentEvents.set(eventId, sent);
-      const response = await deliverEvent(sent, eventId, undefined, undefined, signatureOf(opts.signature));
-      return { ...response, eventId, ts, fileId: id };
+      return { ...(await sendUserEvent(event, ts, signatureOf(opts.signature))), fileId: id };
     },
 
     uploads: () =>
