@@ -277,7 +277,7 @@ async function main(): Promise<void> {
     );
 
     const registry = new FlowRegistry(db.stores.flows);
-    for (const f of flows) await registry.publish(f, "bench");
+    for (const f of flows) await registry.store(f, "bench");
     const makeRig = (): Rig => {
       const service = createSurveyService({
         stores: db.stores,

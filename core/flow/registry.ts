@@ -46,17 +46,15 @@ export class FlowRegistry {
     this.#controls = controls;
   }
 
-  /** Stores a definition (a new version only when it changed) without making it live. */
+  /**
+   * Stores a definition (a new version only when it changed). With control records it is not made live (that
+   * is the control record's job); without them (tools, tests) the newest stored version is live at once.
+   */
   async store(definition: FlowDefinition, actor: string): Promise<{ flow: Flow; created: boolean }> {
     const result = await this.#store.publish(definition, flowHash(definition), actor);
     this.#remember(result.flow);
     if (!this.#controls) this.#live.set(result.flow.key, { version: result.flow.version, enabled: true });
     return result;
-  }
-
-  /** Tools and tests without control records: {@link store}, live at once. */
-  publish(definition: FlowDefinition, actor: string): Promise<{ flow: Flow; created: boolean }> {
-    return this.store(definition, actor);
   }
 
   /** The live version of a flow, disabled or not; null when there is none. */

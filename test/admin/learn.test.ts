@@ -29,7 +29,7 @@ describe("learned sentiment", () => {
     const stores = createMongoStores(db.connection);
     await ensureIndexes(stores.models);
     const flows = new FlowRegistry(stores.flows);
-    for (const f of (await loadFlowDirectory("flows")).flows) await flows.publish(f, "test");
+    for (const f of (await loadFlowDirectory("flows")).flows) await flows.store(f, "test");
     const rules = createRuleBasedSentimentAnalyzer();
     const sentiment = createLiveSentiment(rules, stores.sentimentModels, { minExamples: 20 });
     await sentiment.reload();

@@ -320,7 +320,7 @@ describe("buildReport", () => {
   it("counts days in the flow's time zone", async () => {
     const { version: _, ...definition } = nps;
     const tehran = (
-      await h.flows.publish({ ...definition, key: "nps-tehran", timeZone: "Asia/Tehran" }, "test")
+      await h.flows.store({ ...definition, key: "nps-tehran", timeZone: "Asia/Tehran" }, "test")
     ).flow;
     // 20:00 UTC is 23:30 in Tehran (2026-11-17, the previous week); 21:00 UTC is already 2026-11-18 there.
     for (const at of ["2026-11-17T20:00:00Z", "2026-11-17T21:00:00Z"]) {

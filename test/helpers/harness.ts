@@ -20,7 +20,7 @@ export async function createHarness(options: { maxConcurrency?: number } = {}) {
   const flows = new FlowRegistry(stores.flows);
   const loaded = await loadFlowDirectory("flows");
   if (loaded.errors.length > 0) throw new Error(JSON.stringify(loaded.errors));
-  for (const f of loaded.flows) await flows.publish(f, "test");
+  for (const f of loaded.flows) await flows.store(f, "test");
   let now = new Date("2026-11-24T09:00:00Z");
   const events: DomainEvent[] = [];
   let ids = 0;

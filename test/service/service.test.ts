@@ -188,7 +188,7 @@ describe("conversations over time", () => {
     await r.start("ces");
     const v1 = (await h.stores.conversations.getActive("console:pinned"))?.state.flowVersion;
     const edited = { ...ces, idleMinutes: ces.idleMinutes + 1 };
-    const { flow: v2, created } = await h.flows.publish(edited, "admin:test");
+    const { flow: v2, created } = await h.flows.store(edited, "admin:test");
     expect(created).toBe(true);
     expect(v2.version).toBe((v1 ?? 0) + 1);
     await r.send("6");
@@ -200,7 +200,7 @@ describe("conversations over time", () => {
     expect((await h.stores.conversations.getActive("console:pinned-new"))?.state.flowVersion).toBe(
       v2.version,
     );
-    const again = await h.flows.publish(edited, "admin:test");
+    const again = await h.flows.store(edited, "admin:test");
     expect(again.created).toBe(false);
   });
 

@@ -117,7 +117,7 @@ describe("Telegram commands at any time", () => {
     await adapter.stop();
     const stores = createMongoStores(h.db.connection);
     const flows = new FlowRegistry(stores.flows);
-    for (const f of (await loadFlowDirectory("flows")).flows) await flows.publish(f, "test");
+    for (const f of (await loadFlowDirectory("flows")).flows) await flows.store(f, "test");
     const service = createSurveyService({
       stores,
       flows,
