@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
+import { isAdminPayload } from "../../core/admin/service.ts";
 import type { AdminService } from "../../core/admin/types.ts";
 import { LANGUAGE_NAMES } from "../../core/i18n/messages.ts";
 import { LOCALES, type Locale } from "../../core/locale.ts";
@@ -121,14 +122,22 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
     );
   };
 
+  /** The shown (non-scale) button a typed number presses, if any. */
+  const buttonFor = (line: string): { payload: string } | undefined => {
+    const digits = toLatinDigits(line.trim());
+    return /^\d{1,2}$/.test(digits) ? lastButtons[Number(digits) - 1] : undefined;
+  };
+
   /** A typed line: a number that presses a shown (non-scale) button, else text. */
   const onLine = async (line: string): Promise<void> => {
-    const digits = toLatinDigits(line.trim());
-    const index = /^\d{1,2}$/.test(digits) ? Number(digits) - 1 : -1;
-    const button = lastButtons[index];
+    const button = buttonFor(line);
     if (button) await send({ type: "choice", payload: button.payload });
     else await send({ type: "text", text: line });
   };
+
+  /** An admin command, or a number pressing an admin reply's button: taken whatever the survey picker shows. */
+  const isAdminLine = (line: string): boolean =>
+    /^\/cx(\s|$)/i.test(line.trim()) || isAdminPayload(buttonFor(line)?.payload ?? "");
 
   const pick = <T extends string>(
     title: string,
@@ -186,7 +195,7 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
     for (let next = await lines.next(); !next.done; next = await lines.next()) {
       const line: string = next.value;
       if (stopping) break;
-      if (/^\/cx(\s|$)/i.test(line.trim())) {
+      if (isAdminLine(line)) {
         // An admin command can be typed at any time, before a survey is picked too.
         await onLine(line);
       } else if (flow === undefined) {

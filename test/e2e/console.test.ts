@@ -86,13 +86,22 @@ describe("npm start (console channel)", { timeout: 90_000 }, () => {
     const env = { MONGODB_URI: url.toString(), LOG_LEVEL: "warn", CX_ADMINS: "console:e2e-admin" };
     const admin = await runStart(
       ["--user", "e2e-admin"],
-      ["/cx text ces score en How easy was that, really?", "/cx publish ces", "/cx flows", ""].join("\n"),
+      [
+        "/cx text ces score en How easy was that, really?",
+        "/cx publish ces",
+        "/cx flows",
+        // A command without its flow offers the flows; typing a number presses one, even before a survey is picked.
+        "/cx history",
+        "1",
+        "",
+      ].join("\n"),
       env,
     );
     expect(admin.code).toBe(0);
     expect(admin.stdout).toContain("Saved in the draft of ces");
     expect(admin.stdout).toContain("ces version 2 is live");
     expect(admin.stdout).toMatch(/ces — live · version 2/);
+    expect(admin.stdout).toMatch(/Versions of ces:\nversion 2 · .* ← live\nversion 1 /);
     const stranger = await runStart(
       ["--user", "e2e-stranger", "--flow", "ces", "--lang", "en"],
       ["/cx disable ces", ""].join("\n"),
