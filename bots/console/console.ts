@@ -99,6 +99,8 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
     }
   };
 
+  /** A survey was sent here without being picked (an admin's `/cx try`). */
+  let delivered = false;
   /** `/cx` admin commands work here too, for admins listed as `console:<user>` (attached by the app). */
   let adminService: AdminService | undefined;
   const responder = createResponder<never>({
@@ -195,8 +197,9 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
     for (let next = await lines.next(); !next.done; next = await lines.next()) {
       const line: string = next.value;
       if (stopping) break;
-      if (isAdminLine(line)) {
-        // An admin command can be typed at any time, before a survey is picked too.
+      if (isAdminLine(line) || delivered) {
+        // An admin command can be typed at any time, before a survey is picked too; and once a survey was sent
+        // here unasked (an admin's `/cx try`), lines answer it instead of the picker.
         await onLine(line);
       } else if (flow === undefined) {
         flow = pick("Please type one of the numbers above.", config.flowKeys, (k) => k, line);
@@ -245,6 +248,7 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
       adminService = service;
     },
     async deliver(_to, messages) {
+      delivered = true;
       await responder.deliver("console", messages);
     },
   };

@@ -120,6 +120,31 @@ describe("npm start (console channel)", { timeout: 90_000 }, () => {
     }
   });
 
+  it("lets an admin try a flow in the console in test mode: answered there, counted nowhere", async () => {
+    const uri = inject("mongoUri");
+    const url = new URL(uri);
+    const dbName = `cxtest_e2e_${Date.now().toString(36)}try`;
+    url.pathname = `/${dbName}`;
+    const { code, stdout } = await runStart(
+      ["--user", "e2e-trier"],
+      ["/cx try csat en", "4", "Quick and friendly", ""].join("\n"),
+      { MONGODB_URI: url.toString(), LOG_LEVEL: "warn", CX_ADMINS: "console:e2e-trier" },
+    );
+    expect(code).toBe(0);
+    expect(stdout).toContain("Test mode: your answers will not count in the scores.");
+    expect(stdout).toContain("What did you like most?");
+    expect(stdout).toContain("Thanks for sharing your feedback");
+    const conn = await mongoose.createConnection(uri, { dbName }).asPromise();
+    try {
+      const responses = await conn.collection("responses").find({}).toArray();
+      expect(responses.map((r) => (r.state as { test?: boolean }).test)).toEqual([true]);
+      expect(await conn.collection("score_rollups").countDocuments()).toBe(0);
+    } finally {
+      await conn.dropDatabase();
+      await conn.close();
+    }
+  });
+
   it("lets the user pick the flow and language, and re-asks nonsense", async () => {
     const uri = inject("mongoUri");
     const url = new URL(uri);
