@@ -5,6 +5,12 @@
  *
  *   npm run eval:themes                           # development split, then the held-out test split
  *   npm run eval:themes -- --split dev            # one split only (dev or test)
+ *   npm run eval:themes -- path/to/file-or-folder # a shared file, or a generic JSONL file of your own
+ *   npm run eval:themes -- --json                 # one JSON object (test split unless --split), for scripts
+ *
+ * A generic JSONL file has one `{"lang", "text", "label", "themes"?}` per line (see scripts/datasets.ts): rows
+ * with `themes` are scored per component (names as in flows: the six components or the older sub-theme names),
+ * on the same seeded split as everything else.
  *
  * 1. Coverage, every file: share of comments with at least one theme, for negative comments (the ones support
  *    alerts are about), positive comments and all. Near-duplicates are removed and rows are split 50/50 by a
@@ -19,11 +25,20 @@
  *      Booking Problems → channels. "Bad Flight" and
  *      "Can't Tell" have no component and are left out. Per component: precision, recall, F1.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
 import type { Locale } from "../core/locale.ts";
-import { type Theme, tagThemes } from "../core/themes/themes.ts";
-import { csvRecords, dataDir, dedupeKey, jsonLines, type Split, splitOf } from "./datasets.ts";
+import { componentOf, THEMES, type Theme, tagThemes } from "../core/themes/themes.ts";
+import {
+  csvRecords,
+  dataDir,
+  dedupeKey,
+  isGenericJsonl,
+  jsonLines,
+  readGenericJsonl,
+  type Split,
+  splitOf,
+} from "./datasets.ts";
 import { prng } from "./prng.ts";
 
 type Polarity = "negative" | "neutral" | "positive";
@@ -143,25 +158,79 @@ function share<T>(items: readonly T[], test: (item: T) => boolean): number {
   return items.length === 0 ? Number.NaN : items.filter(test).length / items.length;
 }
 
-function coverage(set: CoverageSet, dir: string, split: Split): void {
-  const rows = splitRows(set.load(readFileSync(join(dir, set.file), "utf8")), set.locale, split);
-  const tagged = rows.map((r) => ({ gold: r.gold, themes: tagThemes(r.text, set.locale) }));
+/** What one file (or one language of a generic file) measured: coverage, and agreement where there is gold. */
+interface FileResult {
+  readonly file: string;
+  readonly lang: Locale;
+  readonly split: Split;
+  readonly rows: number;
+  /** Share of comments tagged with at least one component: negative, positive and all comments. */
+  readonly coverage?: { readonly negative: number; readonly positive: number; readonly all: number };
+  /** The components of negative comments, most frequent first, as shares of the negative comments. */
+  readonly negativeComponents?: readonly (readonly [Theme, number])[];
+  /** Per component with gold labels: precision, recall, F1 (fractions from 0 to 1; NaN → null in JSON). */
+  readonly components?: Readonly<Record<string, Prf & { readonly f1Interval: readonly [number, number] }>>;
+  /** What the gold labels are, for the printed title. */
+  readonly gold?: string;
+  readonly textsPerSecond: number;
+}
+
+/** Tags every text once, timing it. */
+function tagAll(
+  texts: readonly string[],
+  locale: Locale,
+): { themes: (readonly Theme[])[]; perSecond: number } {
+  const started = performance.now();
+  const themes = texts.map((t) => tagThemes(t, locale));
+  const seconds = (performance.now() - started) / 1000;
+  return { themes, perSecond: seconds > 0 ? Math.round(texts.length / seconds) : 0 };
+}
+
+function coverageOf(
+  rows: readonly { readonly gold: Polarity }[],
+  themes: readonly (readonly Theme[])[],
+): Pick<FileResult, "coverage" | "negativeComponents"> {
+  const tagged = rows.map((r, i) => ({ gold: r.gold, themes: themes[i] ?? [] }));
   const negatives = tagged.filter((r) => r.gold === "negative");
   const counts = new Map<Theme, number>();
   for (const r of negatives) for (const t of r.themes) counts.set(t, (counts.get(t) ?? 0) + 1);
-  const top = [...counts.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .map(([t, n]) => `${t} ${pct(n / Math.max(1, negatives.length)).trim()}%`)
-    .join(", ");
   const any = (r: { themes: readonly Theme[] }): boolean => r.themes.length > 0;
+  return {
+    coverage: {
+      negative: share(negatives, any),
+      positive: share(
+        tagged.filter((r) => r.gold === "positive"),
+        any,
+      ),
+      all: share(tagged, any),
+    },
+    negativeComponents: [...counts.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .map(([t, n]) => [t, n / Math.max(1, negatives.length)] as const),
+  };
+}
+
+function coverage(set: CoverageSet, dir: string, split: Split): FileResult {
+  const rows = splitRows(set.load(readFileSync(join(dir, set.file), "utf8")), set.locale, split);
+  const { themes, perSecond } = tagAll(
+    rows.map((r) => r.text),
+    set.locale,
+  );
+  return {
+    file: set.file,
+    lang: set.locale,
+    split,
+    rows: rows.length,
+    ...coverageOf(rows, themes),
+    textsPerSecond: perSecond,
+  };
+}
+
+function printCoverage(r: FileResult): void {
+  if (!r.coverage) return;
+  const top = (r.negativeComponents ?? []).map(([t, x]) => `${t} ${pct(x).trim()}%`).join(", ");
   console.log(
-    `${set.file.padEnd(24)} ${String(negatives.length).padStart(5)} ${pct(share(negatives, any))}    ` +
-      `${pct(
-        share(
-          tagged.filter((r) => r.gold === "positive"),
-          any,
-        ),
-      )}   ${pct(share(tagged, any))}  ${String(tagged.length).padStart(5)}   ${top}`,
+    `${r.file.padEnd(26)} ${r.lang}  ${pct(r.coverage.negative)}    ${pct(r.coverage.positive)}   ${pct(r.coverage.all)}  ${String(r.rows).padStart(5)}   ${top}`,
   );
 }
 
@@ -194,7 +263,7 @@ function prf(items: readonly Judged[], name: string): Prf {
   }
   const precision = tp + fp === 0 ? Number.NaN : tp / (tp + fp);
   const recall = tp + fn === 0 ? Number.NaN : tp / (tp + fn);
-  const f1 = tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
+  const f1 = tp + fp + fn === 0 ? Number.NaN : tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
   return { precision, recall, f1, prevalence: items.length === 0 ? Number.NaN : gold / items.length, gold };
 }
 
@@ -213,12 +282,18 @@ function bootstrapF1(items: readonly Judged[], name: string): [number, number] {
   return [values[Math.floor(0.025 * values.length)] ?? 0, values[Math.floor(0.975 * values.length)] ?? 0];
 }
 
-function printPrf(title: string, items: readonly Judged[], names: readonly string[]): void {
-  console.log(`\n${title} — ${items.length} rows`);
+function componentsOf(items: readonly Judged[], names: readonly string[]): FileResult["components"] {
+  return Object.fromEntries(
+    names.map((name) => [name, { ...prf(items, name), f1Interval: bootstrapF1(items, name) }]),
+  );
+}
+
+function printComponents(r: FileResult): void {
+  if (!r.components) return;
+  console.log(`\n${r.file} (${r.lang}, ${r.split} split) — ${r.rows} rows; gold: ${r.gold ?? "themes"}`);
   console.log("  theme/component   gold  prevalence  precision  recall    F1   F1 95% CI");
-  for (const name of names) {
-    const m = prf(items, name);
-    const [lo, hi] = bootstrapF1(items, name);
+  for (const [name, m] of Object.entries(r.components)) {
+    const [lo, hi] = m.f1Interval;
     console.log(
       `  ${name.padEnd(16)} ${String(m.gold).padStart(5)}     ${pct(m.prevalence)}      ${pct(m.precision)}   ${pct(m.recall)}  ${pct(m.f1)}  [${pct(lo)}, ${pct(hi)}]`,
     );
@@ -235,7 +310,7 @@ const PARSINLU_ASPECTS: Readonly<Record<string, Theme>> = {
   "بسته بندی": "product",
 };
 
-function parsinluAgreement(dir: string, split: Split): void {
+function parsinluAgreement(dir: string, split: Split): FileResult {
   const file = split === "dev" ? "fa_parsinlu_food_dev.jsonl" : "fa_parsinlu_food_test.jsonl";
   const byReview = new Map<string, Set<Theme>>();
   for (const r of jsonLines(readFileSync(join(dir, file), "utf8"))) {
@@ -246,15 +321,24 @@ function parsinluAgreement(dir: string, split: Split): void {
     if (theme && Number(r.label) !== -3) gold.add(theme);
   }
   const names: readonly Theme[] = ["processes", "price", "product"];
-  const items: Judged[] = [...byReview.entries()].map(([text, gold]) => {
-    const predicted = new Set(tagThemes(text, "fa"));
+  const reviews = [...byReview.entries()];
+  const { themes, perSecond } = tagAll(
+    reviews.map(([text]) => text),
+    "fa",
+  );
+  const items: Judged[] = reviews.map(([, gold], i) => {
+    const predicted = new Set(themes[i]);
     return { pairs: new Map(names.map((t) => [t, [gold.has(t), predicted.has(t)] as const])) };
   });
-  printPrf(
-    `${file} (ParsiNLU aspects: ارسال → processes, ارزش خرید → price, quality/taste/nutrition/packaging → product)`,
-    items,
-    names,
-  );
+  return {
+    file,
+    lang: "fa",
+    split,
+    rows: items.length,
+    components: componentsOf(items, names),
+    gold: "ParsiNLU aspects: ارسال → processes, ارزش خرید → price, quality/taste/nutrition/packaging → product",
+    textsPerSecond: perSecond,
+  };
 }
 
 const AIRLINE_COMPONENTS: Readonly<Record<string, Theme>> = {
@@ -268,42 +352,172 @@ const AIRLINE_COMPONENTS: Readonly<Record<string, Theme>> = {
   "Flight Booking Problems": "channels",
 };
 
-function airlineAgreement(dir: string, split: Split): void {
+function airlineAgreement(dir: string, split: Split): FileResult {
   const rows = csvRecords(readFileSync(join(dir, "en_airline.csv"), "utf8"), ",")
     .filter(
       (r) => r.airline_sentiment === "negative" && AIRLINE_COMPONENTS[r.negativereason ?? ""] !== undefined,
     )
     .map((r) => ({ text: r.text ?? "", component: AIRLINE_COMPONENTS[r.negativereason ?? ""] }));
   const names: readonly Theme[] = ["people", "processes", "channels"];
-  const items: Judged[] = splitRows(rows, "en", split).map((r) => {
-    const predicted = new Set(tagThemes(r.text, "en"));
+  const kept = splitRows(rows, "en", split);
+  const { themes, perSecond } = tagAll(
+    kept.map((r) => r.text),
+    "en",
+  );
+  const items: Judged[] = kept.map((r, i) => {
+    const predicted = new Set(themes[i]);
     return { pairs: new Map(names.map((c) => [c, [r.component === c, predicted.has(c)] as const])) };
   });
-  printPrf(
-    `en_airline.csv negative tweets with a mapped negativereason (${split} split; a tweet has one gold component)`,
-    items,
-    names,
-  );
+  return {
+    file: "en_airline.csv#negativereason",
+    lang: "en",
+    split,
+    rows: items.length,
+    components: componentsOf(items, names),
+    gold: "negative tweets with a mapped negativereason (one gold component each)",
+    textsPerSecond: perSecond,
+  };
+}
+
+// ---------- generic JSONL ----------
+
+/** A generic JSONL file: per language, coverage by label, and agreement on the rows that carry `themes`. */
+function genericResults(path: string, split: Split): FileResult[] {
+  const name = basename(path);
+  const { rows, rejected } = readGenericJsonl(readFileSync(path, "utf8"));
+  if (rejected.length > 0)
+    console.error(
+      `${name}: ${rejected.length} line(s) not in the generic format, skipped (first: ${rejected[0]})`,
+    );
+  const unknown = new Set<string>();
+  const byLocale = new Map<Locale, typeof rows>();
+  for (const r of rows) byLocale.set(r.lang, [...(byLocale.get(r.lang) ?? []), r]);
+  const results = [...byLocale].map(([lang, list]): FileResult => {
+    const kept = splitRows(list, lang, split);
+    const { themes, perSecond } = tagAll(
+      kept.map((r) => r.text),
+      lang,
+    );
+    const judged: Judged[] = [];
+    kept.forEach((r, i) => {
+      if (r.themes === undefined) return;
+      const gold = new Set<Theme>();
+      for (const t of r.themes) {
+        const component = componentOf(t);
+        if (component) gold.add(component);
+        else unknown.add(t);
+      }
+      const predicted = new Set(themes[i]);
+      judged.push({ pairs: new Map(THEMES.map((c) => [c, [gold.has(c), predicted.has(c)] as const])) });
+    });
+    return {
+      file: name,
+      lang,
+      split,
+      rows: kept.length,
+      ...coverageOf(
+        kept.map((r) => ({ gold: r.label })),
+        themes,
+      ),
+      ...(judged.length > 0
+        ? { components: componentsOf(judged, THEMES), gold: `the file's \`themes\` (${judged.length} rows)` }
+        : {}),
+      textsPerSecond: perSecond,
+    };
+  });
+  if (unknown.size > 0) console.error(`${name}: unknown theme names ignored: ${[...unknown].join(", ")}`);
+  return results;
 }
 
 // ---------- main ----------
+
+/** The shared files' results for one split, in a fixed order. */
+function sharedResults(dir: string, names: readonly string[], split: Split): FileResult[] {
+  const out: FileResult[] = [];
+  for (const set of COVERAGE_SETS) if (names.includes(set.file)) out.push(coverage(set, dir, split));
+  if (names.includes("fa_parsinlu_food_dev.jsonl") && names.includes("fa_parsinlu_food_test.jsonl"))
+    out.push(parsinluAgreement(dir, split));
+  if (names.includes("en_airline.csv")) out.push(airlineAgreement(dir, split));
+  return out;
+}
+
+const SHARED_FILES: ReadonlySet<string> = new Set([
+  ...COVERAGE_SETS.map((s) => s.file),
+  "fa_parsinlu_food_dev.jsonl",
+  "fa_parsinlu_food_test.jsonl",
+]);
+
+function resultsFor(path: string, split: Split): FileResult[] {
+  const isDir = statSync(path).isDirectory();
+  const dir = isDir ? path : join(path, "..");
+  const names = isDir ? readdirSync(path).sort() : [basename(path)];
+  const shared = sharedResults(dir, names, split);
+  const generic = names
+    .filter((n) => n.endsWith(".jsonl") && !SHARED_FILES.has(n))
+    .filter((n) => isGenericJsonl(readFileSync(join(dir, n), "utf8")))
+    .flatMap((n) => genericResults(join(dir, n), split));
+  return [...shared, ...generic];
+}
+
+/** NaN (no gold, nothing predicted) is `null` in JSON; fractions are rounded to 4 places. */
+function jsonNumber(x: number): number | null {
+  return Number.isFinite(x) ? Math.round(x * 10_000) / 10_000 : null;
+}
+
+function toJson(r: FileResult): Record<string, unknown> {
+  return {
+    file: r.file,
+    lang: r.lang,
+    split: r.split,
+    rows: r.rows,
+    ...(r.coverage
+      ? {
+          coverage: jsonNumber(r.coverage.all),
+          negativeCoverage: jsonNumber(r.coverage.negative),
+          positiveCoverage: jsonNumber(r.coverage.positive),
+        }
+      : {}),
+    ...(r.components
+      ? {
+          components: Object.fromEntries(
+            Object.entries(r.components).map(([name, m]) => [
+              name,
+              {
+                gold: m.gold,
+                precision: jsonNumber(m.precision),
+                recall: jsonNumber(m.recall),
+                f1: jsonNumber(m.f1),
+              },
+            ]),
+          ),
+        }
+      : {}),
+    textsPerSecond: r.textsPerSecond,
+  };
+}
 
 function main(): void {
   const argv = process.argv.slice(2);
   const at = argv.indexOf("--split");
   const wanted = at >= 0 ? argv[at + 1] : undefined;
+  const json = argv.includes("--json");
+  const path = argv.find((a, i) => !a.startsWith("--") && argv[i - 1] !== "--split") ?? dataDir();
   const splits: readonly Split[] =
-    wanted === "dev" ? ["dev"] : wanted === "test" ? ["test"] : ["dev", "test"];
-  const dir = dataDir();
+    wanted === "dev" ? ["dev"] : wanted === "test" || json ? ["test"] : ["dev", "test"];
+  if (json) {
+    const files = splits.flatMap((split) => resultsFor(path, split)).map(toJson);
+    console.log(JSON.stringify({ files }));
+    return;
+  }
   for (const split of splits) {
+    const results = resultsFor(path, split);
     console.log(`\n=== ${split} split ===`);
     console.log(`Coverage (${split} split): share of comments tagged with at least one component`);
     console.log(
-      "file                       neg  neg cov%  pos cov%  all cov%   rows   components of negative comments",
+      "file                       lang  neg cov%  pos cov%  all cov%   rows   components of negative comments",
     );
-    for (const set of COVERAGE_SETS) coverage(set, dir, split);
-    parsinluAgreement(dir, split);
-    airlineAgreement(dir, split);
+    for (const r of results) printCoverage(r);
+    for (const r of results) printComponents(r);
   }
 }
 
