@@ -6,7 +6,7 @@ import { ZBand, ZFlowDefinition, ZLocalizedText, ZSentimentLabel } from "../core
 import { ZLocale } from "../core/locale.ts";
 import type { AuditEntry, ConversationRecord, RespondentProfile, TranscriptEntry } from "../core/ports.ts";
 import { CxError, err, ok, type Result } from "../core/result.ts";
-import { componentOf, type Theme } from "../core/themes/themes.ts";
+import { componentOf, THEMES, type Theme } from "../core/themes/themes.ts";
 import type { Answer, Channel, RespondentRef } from "../core/types.ts";
 
 /**
@@ -162,6 +162,7 @@ export const ZAlertRecord = z.object({
       text: z.string(),
       sentiment: ZSentimentLabel,
       themes: ZStoredThemes,
+      themeSentiment: z.partialRecord(z.enum(THEMES), ZSentimentLabel).optional(),
       disagrees: z.literal(true).optional(),
     }),
   ),

@@ -7,6 +7,7 @@ import {
   alertTitle,
   alertView,
   CHANNEL_KEY,
+  commentThemes,
   digestView,
   SENTIMENT_KEY,
   scoreText,
@@ -16,7 +17,6 @@ import {
 import { LANGUAGE_NAMES } from "../../core/i18n/messages.ts";
 import type { Locale } from "../../core/locale.ts";
 import { chunkText, cutText, wellFormed } from "../../core/text/cut.ts";
-import { themeLabel } from "../../core/themes/themes.ts";
 import type { OutboundMessage } from "../../core/types.ts";
 import { layoutRows } from "../kit/layout.ts";
 
@@ -208,8 +208,7 @@ export function alertBlocks(alert: AlertRecord, locale: Locale, options: AlertRe
   // A flow may have many free-text steps: the card shows the first few, within Slack's 50 blocks.
   for (const [i, c] of alert.comments.slice(0, MAX_COMMENTS_SHOWN).entries()) {
     const quote = quoteMrkdwn(c.text, COMMENT_INLINE);
-    const themes =
-      c.themes.length > 0 ? c.themes.map((th) => themeLabel(th, locale)).join(", ") : s("noThemes");
+    const themes = commentThemes(c, locale);
     const text = [
       `*${s("comment")}* · ${s("sentiment")}: ${s(SENTIMENT_KEY[c.sentiment])} · ${s("themes")}: ${themes}${
         c.disagrees ? ` · ${s("disagrees")}` : ""

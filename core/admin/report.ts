@@ -6,7 +6,7 @@ import { countsInScores, periodReport, type StepScores } from "../rollups.ts";
 import { addDays, dayKey, type Histogram, type ScoreSummary, summarize } from "../scores.ts";
 import type { SentimentLabel } from "../sentiment/types.ts";
 import { toLocaleDigits } from "../text/digits.ts";
-import { THEMES, type Theme, tagThemes, themeLabel } from "../themes/themes.ts";
+import { THEMES, type Theme, tagThemesDetailed, themeLabel } from "../themes/themes.ts";
 
 /**
  * `/cx report <flow> [7d|30d|90d]`: a flow's scores over the last 7, 30 or 90 days beside the period before,
@@ -26,7 +26,12 @@ export interface FlowReport {
   /** The free-text comments of the conversations started in the period, by their sentiment. */
   readonly sentiment: { readonly positive: number; readonly neutral: number; readonly negative: number };
   /** The themes those comments talk about: the top 5, most first. */
-  readonly themes: readonly { readonly theme: Theme; readonly count: number }[];
+  readonly themes: readonly {
+    readonly theme: Theme;
+    readonly count: number;
+    /** Of those, the comments whose clauses about this component read negative. */
+    readonly negative: number;
+  }[];
   /** Conversations started in the period (archived and in progress). */
   readonly started: number;
   /** Of those, how many recorded at least one answer that was not a skip. */
@@ -112,7 +117,7 @@ export async function buildReport(
   }
 
   const sentiment: Record<SentimentLabel, number> = { positive: 0, neutral: 0, negative: 0 };
-  const themeCounts = new Map<Theme, number>();
+  const themeCounts = new Map<Theme, { count: number; negative: number }>();
   let started = 0;
   let responded = 0;
   for (const state of states.values()) {
@@ -121,13 +126,16 @@ export async function buildReport(
     for (const { answer, locale } of state.answers) {
       if (answer.type !== "text") continue;
       sentiment[answer.sentiment.label]++;
-      for (const theme of tagThemes(answer.original ?? answer.text, locale)) {
-        themeCounts.set(theme, (themeCounts.get(theme) ?? 0) + 1);
+      for (const mention of tagThemesDetailed(answer.original ?? answer.text, locale)) {
+        const counts = themeCounts.get(mention.theme) ?? { count: 0, negative: 0 };
+        counts.count++;
+        if (mention.sentiment === "negative") counts.negative++;
+        themeCounts.set(mention.theme, counts);
       }
     }
   }
   const themes = [...themeCounts]
-    .map(([theme, count]) => ({ theme, count }))
+    .map(([theme, counts]) => ({ theme, ...counts }))
     .sort((a, b) => b.count - a.count || THEMES.indexOf(a.theme) - THEMES.indexOf(b.theme))
     .slice(0, TOP_THEMES);
 
@@ -247,6 +255,8 @@ interface ReportWords {
   comments(total: Count, positive: string, neutral: string, negative: string): string;
   noComments: string;
   themes(list: string): string;
+  /** One theme in that list: how many comments mention it, and how many of them complain about it. */
+  theme(label: string, total: Count, negative: Count): string;
   noThemes: string;
   listSeparator: string;
   responseRate(rate: string, started: Count, responded: Count): string;
@@ -299,6 +309,8 @@ const WORDS = {
       `Comments: ${total.text} — positive ${positive}, neutral ${neutral}, negative ${negative}`,
     noComments: "No comments in this period.",
     themes: (list) => `Top themes: ${list}`,
+    theme: (label, total, negative) =>
+      negative.n === 0 ? `${label} (${total.text})` : `${label} (${total.text}, ${negative.text} negative)`,
     noThemes: "No recognisable themes in the comments.",
     listSeparator: ", ",
     responseRate: (rate, started, responded) =>
@@ -333,6 +345,8 @@ const WORDS = {
       `نظرها: ${total.text} — مثبت ${positive}، خنثی ${neutral}، منفی ${negative}`,
     noComments: "در این دوره نظری نوشته نشد.",
     themes: (list) => `موضوع‌های پرتکرار: ${list}`,
+    theme: (label, total, negative) =>
+      negative.n === 0 ? `${label} (${total.text})` : `${label} (${total.text}، ${negative.text} منفی)`,
     noThemes: "موضوع مشخصی در نظرها پیدا نشد.",
     listSeparator: "، ",
     responseRate: (rate, started, responded) =>
@@ -367,6 +381,8 @@ const WORDS = {
       `التعليقات: ${total.text} — إيجابية ${positive}، محايدة ${neutral}، سلبية ${negative}`,
     noComments: "لا توجد تعليقات في هذه الفترة.",
     themes: (list) => `أبرز المواضيع: ${list}`,
+    theme: (label, total, negative) =>
+      negative.n === 0 ? `${label} (${total.text})` : `${label} (${total.text}، منها ${negative.text} سلبية)`,
     noThemes: "لم تُرصد مواضيع محددة في التعليقات.",
     listSeparator: "، ",
     responseRate: (rate, started, responded) =>
@@ -401,6 +417,8 @@ const WORDS = {
       `Yorumlar: ${total.text} — olumlu ${positive}, nötr ${neutral}, olumsuz ${negative}`,
     noComments: "Bu dönemde yorum yazılmadı.",
     themes: (list) => `En sık konular: ${list}`,
+    theme: (label, total, negative) =>
+      negative.n === 0 ? `${label} (${total.text})` : `${label} (${total.text}, ${negative.text} olumsuz)`,
     noThemes: "Yorumlarda belirgin bir konu bulunamadı.",
     listSeparator: ", ",
     responseRate: (rate, started, responded) =>
@@ -535,7 +553,9 @@ export function renderReport(report: FlowReport, flow: FlowDefinition, locale: L
         ? w.noThemes
         : w.themes(
             report.themes
-              .map((t) => `${themeLabel(t.theme, locale)} (${count(t.count, locale).text})`)
+              .map((t) =>
+                w.theme(themeLabel(t.theme, locale), count(t.count, locale), count(t.negative, locale)),
+              )
               .join(w.listSeparator),
           ),
     );

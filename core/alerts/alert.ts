@@ -2,7 +2,7 @@ import type { Band, Flow, LocalizedText, ScaleName } from "../flow/schema.ts";
 import type { Locale } from "../locale.ts";
 import { ratingRange } from "../parse/answer.ts";
 import type { SentimentLabel } from "../sentiment/types.ts";
-import { type Theme, tagThemes } from "../themes/themes.ts";
+import { type Theme, tagThemesDetailed } from "../themes/themes.ts";
 import type { AlertedConversation, Answer, RespondentRef, TranscriptEntry } from "../types.ts";
 
 /**
@@ -59,6 +59,11 @@ export interface AlertComment {
   readonly text: string;
   readonly sentiment: SentimentLabel;
   readonly themes: readonly Theme[];
+  /**
+   * How the clauses that mention each component read ("the food was great but the waiter was rude": product
+   * positive, people negative); components absent here read like the whole comment. Older alerts lack it.
+   */
+  readonly themeSentiment?: Readonly<Partial<Record<Theme, SentimentLabel>>>;
   /** The comment's reading contradicts the customer's score (an angry comment after a 9/10). */
   readonly disagrees?: true;
 }
@@ -142,11 +147,15 @@ function commentsOf(
     const answer = answers[step.id];
     if (answer?.type !== "text") continue;
     const text = answer.original ?? answer.text;
+    const mentions = tagThemesDetailed(text, locale);
     comments.push({
       stepId: step.id,
       text,
       sentiment: answer.sentiment.label,
-      themes: tagThemes(text, locale),
+      themes: mentions.map((m) => m.theme),
+      ...(mentions.length > 0
+        ? { themeSentiment: Object.fromEntries(mentions.map((m) => [m.theme, m.sentiment])) }
+        : {}),
       ...(answer.score === "disagrees" ? { disagrees: true as const } : {}),
     });
   }

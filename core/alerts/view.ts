@@ -3,7 +3,7 @@ import { LANGUAGE_NAMES } from "../i18n/messages.ts";
 import type { Locale } from "../locale.ts";
 import { toLocaleDigits } from "../text/digits.ts";
 import { themeLabel } from "../themes/themes.ts";
-import type { Actor, AlertHistoryEntry, AlertRecord } from "./alert.ts";
+import type { Actor, AlertComment, AlertHistoryEntry, AlertRecord } from "./alert.ts";
 import { type StaffMessageKey, staffText } from "./messages.ts";
 import type { Digest } from "./service.ts";
 
@@ -57,6 +57,24 @@ export const SENTIMENT_KEY = {
   neutral: "sentiment_neutral",
   positive: "sentiment_positive",
 } as const satisfies Record<string, StaffMessageKey>;
+/**
+ * A comment's components, each with how its own clauses read when that is not neutral: "Delivery (negative),
+ * Staff (positive)". Alerts stored before per-component sentiment existed list the components alone.
+ */
+export function commentThemes(comment: AlertComment, locale: Locale): string {
+  if (comment.themes.length === 0) return staffText(locale, "noThemes");
+  const separator = locale === "fa" || locale === "ar" ? "، " : ", ";
+  return comment.themes
+    .map((theme) => {
+      const sentiment = comment.themeSentiment?.[theme];
+      const label = themeLabel(theme, locale);
+      return sentiment && sentiment !== "neutral"
+        ? `${label} (${staffText(locale, SENTIMENT_KEY[sentiment])})`
+        : label;
+    })
+    .join(separator);
+}
+
 export const CHANNEL_KEY = {
   console: "channel_console",
   telegram: "channel_telegram",
@@ -149,9 +167,10 @@ export function alertView(alert: AlertRecord, locale: Locale, format: ViewFormat
       ...(alert.reference ? [{ label: s("reference"), value: alert.reference }] : []),
     ],
     comments: alert.comments.map((c) => ({
-      heading: `${s("comment")} · ${s("sentiment")}: ${s(SENTIMENT_KEY[c.sentiment])} · ${s("themes")}: ${
-        c.themes.length > 0 ? c.themes.map((th) => themeLabel(th, locale)).join(", ") : s("noThemes")
-      }${c.disagrees ? ` · ${s("disagrees")}` : ""}`,
+      heading: `${s("comment")} · ${s("sentiment")}: ${s(SENTIMENT_KEY[c.sentiment])} · ${s("themes")}: ${commentThemes(
+        c,
+        locale,
+      )}${c.disagrees ? ` · ${s("disagrees")}` : ""}`,
       text: c.text,
     })),
     transcriptTitle: s("transcript"),

@@ -9,7 +9,7 @@ import {
 import type { ConversationState } from "../../core/engine/state.ts";
 import type { Flow } from "../../core/flow/schema.ts";
 import { LOCALES, type Locale } from "../../core/locale.ts";
-import { type Theme, tagThemes, themeLabel } from "../../core/themes/themes.ts";
+import { type Theme, tagThemesDetailed, themeLabel } from "../../core/themes/themes.ts";
 import { createHarness, FakeRespondent, type Harness } from "../helpers/harness.ts";
 
 /**
@@ -165,7 +165,7 @@ interface HandFigures {
   started: number;
   responded: number;
   sentiment: { positive: number; neutral: number; negative: number };
-  themes: Map<Theme, number>;
+  themes: Map<Theme, { count: number; negative: number }>;
 }
 
 const inRange = (day: string, from: string, to: string) => day >= from && day <= to;
@@ -194,8 +194,12 @@ function byHand(states: readonly ConversationState[], from: string, to: string):
     for (const a of s.answers) {
       if (a.answer.type !== "text") continue;
       figures.sentiment[a.answer.sentiment.label]++;
-      for (const t of tagThemes(a.answer.original ?? a.answer.text, a.locale))
-        figures.themes.set(t, (figures.themes.get(t) ?? 0) + 1);
+      for (const m of tagThemesDetailed(a.answer.original ?? a.answer.text, a.locale)) {
+        const counts = figures.themes.get(m.theme) ?? { count: 0, negative: 0 };
+        counts.count++;
+        if (m.sentiment === "negative") counts.negative++;
+        figures.themes.set(m.theme, counts);
+      }
     }
   }
   const { n, promoters, detractors } = figures.nps;
@@ -227,9 +231,10 @@ function expectAgreesWithStored(report: FlowReport, states: readonly Conversatio
   expect(report.started).toBe(current.started);
   expect(report.responded).toBe(current.responded);
   expect(report.sentiment).toEqual(current.sentiment);
-  const top = [...current.themes].sort((a, b) => b[1] - a[1]).slice(0, 5);
-  expect(report.themes.map((t) => t.count)).toEqual(top.map(([, c]) => c));
-  for (const t of report.themes) expect(current.themes.get(t.theme)).toBe(t.count);
+  const top = [...current.themes].sort((a, b) => b[1].count - a[1].count).slice(0, 5);
+  expect(report.themes.map((t) => t.count)).toEqual(top.map(([, c]) => c.count));
+  for (const t of report.themes)
+    expect(current.themes.get(t.theme)).toEqual({ count: t.count, negative: t.negative });
 }
 
 // ─── The report ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -270,11 +275,12 @@ describe("buildReport", () => {
     // 12 negative, 12 positive and 6 neutral comments; 6 comments skipped, 12 surveys stopped before one.
     expect(report.sentiment).toEqual({ positive: 12, neutral: 6, negative: 12 });
     // Waiting and delivery comments both count once under processes.
+    // Each with how many of its comments complain about it (the clause that mentions it reads negative).
     expect(report.themes).toEqual([
-      { theme: "processes", count: 15 },
-      { theme: "product", count: 6 },
-      { theme: "people", count: 6 },
-      { theme: "price", count: 6 },
+      { theme: "processes", count: 15, negative: 12 },
+      { theme: "product", count: 6, negative: 3 },
+      { theme: "people", count: 6, negative: 3 },
+      { theme: "price", count: 6, negative: 0 },
     ]);
     // 48 + 3 in progress + 2 that skipped the score + the restart's second attempt; the replaced one not.
     expect(report.started).toBe(54);
@@ -397,7 +403,7 @@ describe("renderReport", () => {
       "26 October 2026 – 24 November 2026, compared with the 30 days before",
       "NPS: 53 (51 answers) · previous period: −25 (40 answers) — +78, a significant rise",
       "Comments: 30 — positive 12 (40%), neutral 6 (20%), negative 12 (40%)",
-      "Top themes: Processes (15), Product (6), Staff & support (6), Price (6)",
+      "Top themes: Processes (15, 12 negative), Product (6, 3 negative), Staff & support (6, 3 negative), Price (6)",
       "Response rate: 94% — 51 of 54 conversations started got at least one answer",
     ]);
     expect(lines(1, "en")[2]).toMatch(/ — too few answers to call a change$/);
@@ -433,7 +439,7 @@ describe("renderReport", () => {
       "امتیاز NPS: ۵۳ (۵۱ پاسخ) · دورهٔ قبل: \u200e−۲۵ (۴۰ پاسخ) — \u200e+۷۸، افزایش معنادار",
     );
     expect(fa[3]).toBe("نظرها: ۳۰ — مثبت ۱۲ (۴۰٪)، خنثی ۶ (۲۰٪)، منفی ۱۲ (۴۰٪)");
-    expect(fa[4]).toContain(`${themeLabel("processes", "fa")} (۱۵)`);
+    expect(fa[4]).toContain(`${themeLabel("processes", "fa")} (۱۵، ۱۲ منفی)`);
     expect(fa[5]).toBe("نرخ پاسخ: ۹۴٪ — در ۵۱ گفت‌وگو از ۵۴ گفت‌وگوی آغازشده دست‌کم یک پاسخ ثبت شد");
     expect(lines(1, "fa")[2]).toMatch(/پاسخ‌ها برای قضاوت دربارهٔ تغییر کافی نیست$/);
     expect(lines(2, "fa")[2]).toMatch(/^امتیاز CSAT: ۶۲٪ \(۳۴ پاسخ\) .* \u200e−۱، تغییر معناداری نیست$/);

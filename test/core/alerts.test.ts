@@ -68,8 +68,33 @@ describe("alerts", () => {
         text: "Kargo geç geldi, çok pahalı",
         sentiment: "negative",
         themes: expect.arrayContaining(["processes", "price"]),
+        themeSentiment: { processes: "negative", price: "negative" },
       },
     ]);
+  });
+
+  it("gives each component the sentiment of its own clause, and the alert view shows it", () => {
+    const alert = raiseAlert(
+      {
+        ...source(nps, {
+          score: rating(4, "nps", "detractor"),
+          "why-negative": text("The food…", "The food was delicious, but the waiter was rude to us."),
+        }),
+        locale: "en",
+      },
+      now,
+    );
+    const [comment] = alert.comments;
+    expect(comment?.themeSentiment).toMatchObject({ product: "positive", people: "negative" });
+    const format = {
+      who: (w: { id: string; name?: string }) => w.name ?? w.id,
+      time: (t: string) => t,
+      quote: (t: string) => t,
+    };
+    const heading = alertView(alert, "en", format).comments[0]?.heading ?? "";
+    expect(heading).toMatch(/Product \(positive\)/);
+    expect(heading).toMatch(/Staff & support \(negative\)/);
+    expect(alertView(alert, "fa", format).comments[0]?.heading).toMatch(/\((مثبت|منفی)\)/);
   });
 
   it("marks a comment that contradicts the score, and support reads it in the alert", () => {
