@@ -1,4 +1,4 @@
-import { baseForms, persianNegatedStem, turkishSuffixAfterStem } from "../text/morphology.ts";
+import { baseForms, longestStem, persianNegatedStem, turkishSuffixAfterStem } from "../text/morphology.ts";
 import { type CompiledLexicon, deletionsOf, FUZZY_MIN_TERM } from "./lexicon.ts";
 
 export { isTurkishNegativeVerb } from "../text/morphology.ts";
@@ -17,12 +17,10 @@ const FA_LIGHT_VERB_ENDINGS = ["ش", "ه", "ن", "م"] as const;
 
 /** Longest lexicon stem that prefixes the word; what follows the stem may negate it (Turkish "beğen|medim"). */
 function stemMatch(word: string, lex: CompiledLexicon): TermMatch | undefined {
-  for (let len = Math.min(word.length, lex.maxStem); len >= lex.minStem && len > 0; len--) {
-    const weight = lex.stems.get(word.slice(0, len));
-    if (weight === undefined) continue;
-    return { weight, negated: lex.locale === "tr" && turkishSuffixAfterStem(word.slice(len)) !== undefined };
-  }
-  return undefined;
+  const stem = longestStem(word, lex.stems, lex.minStem, lex.maxStem);
+  if (!stem) return undefined;
+  const rest = word.slice(stem.length);
+  return { weight: stem.value, negated: lex.locale === "tr" && turkishSuffixAfterStem(rest) !== undefined };
 }
 
 /**

@@ -410,6 +410,23 @@ export function baseForms(
   return forms;
 }
 
+/**
+ * The longest of a dictionary's stems that prefixes the word (stems are between minLength and maxLength
+ * letters long), with its value and length: what follows it is the word's suffix.
+ */
+export function longestStem<V>(
+  word: string,
+  stems: ReadonlyMap<string, V>,
+  minLength: number,
+  maxLength: number,
+): { readonly value: V; readonly length: number } | undefined {
+  for (let length = Math.min(word.length, maxLength); length >= minLength && length > 0; length--) {
+    const value = stems.get(word.slice(0, length));
+    if (value !== undefined) return { value, length };
+  }
+  return undefined;
+}
+
 /** What the suffix right after a Turkish stem says of it ("beğen|medim": negative, "sorun|suz": privative). */
 export function turkishSuffixAfterStem(rest: string): TurkishSuffix | undefined {
   if (TR_NEGATIVE_SUFFIX_RE.test(rest)) return "negative";

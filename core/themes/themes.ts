@@ -1,7 +1,7 @@
 import type { Locale } from "../locale.ts";
 import { createRuleBasedSentimentAnalyzer } from "../sentiment/rule-based.ts";
 import type { SentimentLabel } from "../sentiment/types.ts";
-import { type BaseForm, baseForms, type Canon, canonOf } from "../text/morphology.ts";
+import { type BaseForm, baseForms, type Canon, canonOf, longestStem } from "../text/morphology.ts";
 import { foldTurkish, normalizeText, tokenizeNormalized } from "../text/normalize.ts";
 
 /**
@@ -2286,14 +2286,6 @@ function basesOf(index: LanguageIndex, key: string): readonly BaseForm[] {
   return baseForms(key, index.lang, index.canon);
 }
 
-function longestStem(index: LanguageIndex, word: string): Hit | undefined {
-  for (let len = Math.min(word.length, index.maxStem); len >= index.minStem && len > 0; len--) {
-    const hit = index.stems.get(word.slice(0, len));
-    if (hit) return hit;
-  }
-  return undefined;
-}
-
 function lookupUncached(index: LanguageIndex, key: string): Hit | null {
   const bases = basesOf(index, key);
   for (const { base } of bases) {
@@ -2302,8 +2294,8 @@ function lookupUncached(index: LanguageIndex, key: string): Hit | null {
   }
   if (index.stems.size > 0) {
     for (const { base } of bases) {
-      const hit = longestStem(index, base);
-      if (hit) return hit;
+      const stem = longestStem(base, index.stems, index.minStem, index.maxStem);
+      if (stem) return stem.value;
     }
   }
   return null;
