@@ -1,4 +1,4 @@
-import { baseForms, longestStem, persianNegatedStem, turkishSuffixAfterStem } from "../text/morphology.ts";
+import { baseForms, persianNegatedStem, stemOfForms, turkishSuffixAfterStem } from "../text/morphology.ts";
 import { type CompiledLexicon, deletionsOf, FUZZY_MIN_TERM } from "./lexicon.ts";
 
 export { isTurkishNegativeVerb } from "../text/morphology.ts";
@@ -15,19 +15,13 @@ const ELATIVE_FACTOR = 1.2;
 /** Person endings a negated Persian light verb may carry ("نشدم", "نکردن", "نداشتش"). */
 const FA_LIGHT_VERB_ENDINGS = ["ش", "ه", "ن", "م"] as const;
 
-/** Longest lexicon stem that prefixes the word; what follows the stem may negate it (Turkish "beğen|medim"). */
-function stemMatch(word: string, lex: CompiledLexicon): TermMatch | undefined {
-  const stem = longestStem(word, lex.stems, lex.minStem, lex.maxStem);
-  if (!stem) return undefined;
-  const rest = word.slice(stem.length);
-  return { weight: stem.value, negated: lex.locale === "tr" && turkishSuffixAfterStem(rest) !== undefined };
-}
-
 /**
  * Finds the lexicon term a token's match key stands for: the first base form (see core/text/morphology.ts)
- * the lexicon knows exactly, else the first one a lexicon stem prefixes.
+ * the lexicon knows exactly, else the first one a lexicon stem prefixes (longest stem).
  */
 export function lookupTerm(key: string, lex: CompiledLexicon): TermMatch | undefined {
+  const known = lex.exact.get(key);
+  if (known !== undefined) return { weight: known, negated: false };
   const forms = baseForms(key, lex.locale);
   for (const form of forms) {
     const weight = lex.exact.get(form.base);
@@ -35,12 +29,11 @@ export function lookupTerm(key: string, lex: CompiledLexicon): TermMatch | undef
     const scaled = form.elative ? Math.max(-1, Math.min(1, weight * ELATIVE_FACTOR)) : weight;
     return { weight: scaled, negated: form.negated };
   }
-  if (lex.stems.size === 0) return undefined;
-  for (const form of forms) {
-    const match = stemMatch(form.base, lex);
-    if (match) return { weight: match.weight, negated: match.negated || form.negated };
-  }
-  return undefined;
+  const stem = stemOfForms(forms, lex.stems, lex.minStem, lex.maxStem);
+  if (!stem) return undefined;
+  // What follows a Turkish stem may negate it ("beğen|medim", "sorun|suz").
+  const suffix = lex.locale === "tr" ? turkishSuffixAfterStem(stem.form.base.slice(stem.length)) : undefined;
+  return { weight: stem.value, negated: stem.form.negated || suffix !== undefined };
 }
 
 /** True for a Persian negated light verb or copula ("نبود", "نداشتم", "نمی‌کنه") that negates what precedes it. */

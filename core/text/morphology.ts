@@ -163,6 +163,7 @@ const TR_NOT_NEGATIVE_VERBS: ReadonlySet<string> = new Set([
 // ---------------------------------------------------------------------------------------------------------
 
 const DOUBLE_RE = /(\p{L})\1/gu;
+const HAS_DOUBLE_RE = /(\p{L})\1/u;
 const MAX_ELONGATED_PAIRS = 4;
 
 /** Candidate bases being collected: unique, non-empty, in the order found. */
@@ -179,6 +180,7 @@ class Forms {
  * collapsed ("staff", "staaf", "staf"). Words with more than a few doubled pairs are left alone.
  */
 function addElongationReadings(word: string, out: Forms): void {
+  if (!HAS_DOUBLE_RE.test(word)) return;
   const pairs = [...word.matchAll(DOUBLE_RE)].map((m) => m.index);
   if (pairs.length === 0 || pairs.length > MAX_ELONGATED_PAIRS) return;
   for (let mask = 1; mask < 1 << pairs.length; mask++) {
@@ -193,6 +195,12 @@ function addElongationReadings(word: string, out: Forms): void {
   }
 }
 
+/** An English stem as cut, and without a doubled final consonant ("stopp" → "stop"). */
+function addUndoubled(stem: string, out: Forms): void {
+  out.add(stem);
+  if (EN_DOUBLE_END_RE.test(stem)) out.add(stem.slice(0, -1));
+}
+
 /** English: possessive, plural, past, gerund, comparative, -ly and -ness; elongation as a last resort. */
 function englishForms(token: string): string[] {
   const out = new Forms();
@@ -201,23 +209,19 @@ function englishForms(token: string): string[] {
   const key = apostrophe > 0 ? token.slice(0, apostrophe) : token;
   out.add(key);
   const n = key.length;
-  const undouble = (stem: string): void => {
-    out.add(stem);
-    if (EN_DOUBLE_END_RE.test(stem)) out.add(stem.slice(0, -1));
-  };
   if (n > 4 && (key.endsWith("ies") || key.endsWith("ied"))) out.add(`${key.slice(0, -3)}y`);
   if (n > 4 && key.endsWith("es")) out.add(key.slice(0, -2));
   if (n > 3 && key.endsWith("s") && !key.endsWith("ss")) out.add(key.slice(0, -1));
   if (n > 4 && key.endsWith("ed")) {
-    undouble(key.slice(0, -2));
+    addUndoubled(key.slice(0, -2), out);
     out.add(key.slice(0, -1));
   }
   if (n > 5 && key.endsWith("ing")) {
-    undouble(key.slice(0, -3));
+    addUndoubled(key.slice(0, -3), out);
     out.add(`${key.slice(0, -3)}e`);
   }
-  if (n > 5 && key.endsWith("est")) undouble(key.slice(0, -3));
-  else if (n > 4 && key.endsWith("er")) undouble(key.slice(0, -2));
+  if (n > 5 && key.endsWith("est")) addUndoubled(key.slice(0, -3), out);
+  else if (n > 4 && key.endsWith("er")) addUndoubled(key.slice(0, -2), out);
   if (n > 4 && key.endsWith("ly")) out.add(key.slice(0, -2));
   if (n > 6 && key.endsWith("ness")) out.add(key.slice(0, -4));
   addElongationReadings(key, out);
@@ -234,14 +238,21 @@ function turkishForms(token: string): string[] {
   return out.list;
 }
 
-/** Suffixes normalized into one canonical form, longest first. */
-function suffixTable(list: readonly string[], canon: Canon): readonly string[] {
-  return list.map((a) => normalizeText(a, canon)).sort((a, b) => b.length - a.length);
+/** Suffixes normalized into one canonical form, by their last letter, longest first. */
+type SuffixTable = ReadonlyMap<string, readonly string[]>;
+
+function suffixTable(list: readonly string[], canon: Canon): SuffixTable {
+  const out = new Map<string, string[]>();
+  for (const suffix of list.map((a) => normalizeText(a, canon)).sort((a, b) => b.length - a.length)) {
+    const last = suffix.slice(-1);
+    out.set(last, [...(out.get(last) ?? []), suffix]);
+  }
+  return out;
 }
 
 /** Strips one suffix from the word, leaving at least two letters (three after a one-letter suffix if asked). */
-function stripSuffixes(word: string, suffixes: readonly string[], out: Forms, minAfterLetter: number): void {
-  for (const suffix of suffixes) {
+function stripSuffixes(word: string, suffixes: SuffixTable, out: Forms, minAfterLetter: number): void {
+  for (const suffix of suffixes.get(word.slice(-1)) ?? []) {
     if (!word.endsWith(suffix)) continue;
     const rest = word.slice(0, -suffix.length);
     if (rest.length >= (suffix.length === 1 ? minAfterLetter : 2)) out.add(rest);
@@ -301,7 +312,7 @@ function arabicAnalyzer(canon: Canon): Analyzer {
   const norm = (a: string): string => normalizeText(a, canon);
   const conjunctions = AR_CONJUNCTIONS.map(norm);
   const prepositions = AR_PREPOSITIONS.map(norm);
-  const negators = suffixTable(AR_FUSED_NEGATORS, canon);
+  const negators = AR_FUSED_NEGATORS.map(norm).sort((a, b) => b.length - a.length);
   const al = norm("ال");
   const lil = norm("لل");
   const ta = norm("ت");
@@ -368,19 +379,17 @@ const CACHES: Readonly<Record<Canon, Readonly<Record<Locale, Map<string, readonl
   ar: { en: new Map(), fa: new Map(), ar: new Map(), tr: new Map() },
 };
 
+function pushForms(out: BaseForm[], bases: readonly string[], negated: boolean, elative: boolean): void {
+  for (const base of bases) {
+    if (!out.some((f) => f.base === base)) out.push({ base, negated, elative });
+  }
+}
+
 function analyze(key: string, analyzer: Analyzer): readonly BaseForm[] {
   const out: BaseForm[] = [];
-  const seen = new Set<string>();
-  const push = (bases: readonly string[], negated: boolean, elative: boolean): void => {
-    for (const base of bases) {
-      if (seen.has(base)) continue;
-      seen.add(base);
-      out.push({ base, negated, elative });
-    }
-  };
-  push(analyzer.plain(key), false, false);
-  push(analyzer.elatives(key), false, true);
-  push(analyzer.negated(key), true, false);
+  pushForms(out, analyzer.plain(key), false, false);
+  pushForms(out, analyzer.elatives(key), false, true);
+  pushForms(out, analyzer.negated(key), true, false);
   return Object.freeze(out);
 }
 
@@ -423,6 +432,26 @@ export function longestStem<V>(
   for (let length = Math.min(word.length, maxLength); length >= minLength && length > 0; length--) {
     const value = stems.get(word.slice(0, length));
     if (value !== undefined) return { value, length };
+  }
+  return undefined;
+}
+
+/**
+ * The first base form that one of a dictionary's stems prefixes, with the longest such stem. A form that
+ * prefixes the key itself is skipped: any stem of it would already have matched the key.
+ */
+export function stemOfForms<V>(
+  forms: readonly BaseForm[],
+  stems: ReadonlyMap<string, V>,
+  minLength: number,
+  maxLength: number,
+): { readonly form: BaseForm; readonly value: V; readonly length: number } | undefined {
+  if (stems.size === 0) return undefined;
+  const key = forms[0]?.base ?? "";
+  for (const form of forms) {
+    if (form !== forms[0] && key.startsWith(form.base)) continue;
+    const stem = longestStem(form.base, stems, minLength, maxLength);
+    if (stem) return { form, ...stem };
   }
   return undefined;
 }

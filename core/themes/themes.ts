@@ -1,7 +1,7 @@
 import type { Locale } from "../locale.ts";
 import { createRuleBasedSentimentAnalyzer } from "../sentiment/rule-based.ts";
 import type { SentimentLabel } from "../sentiment/types.ts";
-import { type BaseForm, baseForms, type Canon, canonOf, longestStem } from "../text/morphology.ts";
+import { type BaseForm, baseForms, type Canon, canonOf, stemOfForms } from "../text/morphology.ts";
 import { foldTurkish, normalizeText, tokenizeNormalized } from "../text/normalize.ts";
 
 /**
@@ -2292,13 +2292,7 @@ function lookupUncached(index: LanguageIndex, key: string): Hit | null {
     const hit = index.exact.get(base);
     if (hit) return hit;
   }
-  if (index.stems.size > 0) {
-    for (const { base } of bases) {
-      const stem = longestStem(base, index.stems, index.minStem, index.maxStem);
-      if (stem) return stem.value;
-    }
-  }
-  return null;
+  return stemOfForms(bases, index.stems, index.minStem, index.maxStem)?.value ?? null;
 }
 
 /** The entry a single token matches in one language, or null. */
