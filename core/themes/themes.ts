@@ -11,9 +11,9 @@ import { foldTurkish, normalizeText, tokenizeNormalized } from "../text/normaliz
  * conditions use the components.
  *
  * Hand-written keyword lists per language, matched on tokens normalized by core/text/normalize.ts (Arabic and
- * Persian letter folding, diacritics, ZWNJ, Turkish casing and ASCII folding) with a light, per-language
- * morphology: English inflections, Turkish suffixes after a stem, Persian plural/possessive/verb affixes and
- * Arabic clitics. Every language's keywords are matched whatever the comment's locale (customers mix
+ * Persian letter folding, diacritics, ZWNJ, Turkish casing and ASCII folding) with the light, per-language
+ * morphology of core/text/morphology.ts (shared with sentiment): English inflections, Turkish stems, Persian
+ * plural/possessive/verb affixes, Arabic clitics and fused negators. Every language's keywords are matched whatever the comment's locale (customers mix
  * languages); when a word means different things in two languages, the comment's locale decides.
  */
 
