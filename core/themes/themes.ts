@@ -1,6 +1,7 @@
 import type { Locale } from "../locale.ts";
 import { createRuleBasedSentimentAnalyzer } from "../sentiment/rule-based.ts";
 import type { SentimentLabel } from "../sentiment/types.ts";
+import { type BaseForm, baseForms, type Canon, canonOf, stemOfForms } from "../text/morphology.ts";
 import { foldTurkish, normalizeText, tokenizeNormalized } from "../text/normalize.ts";
 
 /**
@@ -10,9 +11,9 @@ import { foldTurkish, normalizeText, tokenizeNormalized } from "../text/normaliz
  * conditions use the components.
  *
  * Hand-written keyword lists per language, matched on tokens normalized by core/text/normalize.ts (Arabic and
- * Persian letter folding, diacritics, ZWNJ, Turkish casing and ASCII folding) with a light, per-language
- * morphology: English inflections, Turkish suffixes after a stem, Persian plural/possessive/verb affixes and
- * Arabic clitics. Every language's keywords are matched whatever the comment's locale (customers mix
+ * Persian letter folding, diacritics, ZWNJ, Turkish casing and ASCII folding) with the light, per-language
+ * morphology of core/text/morphology.ts (shared with sentiment): English inflections, Turkish stems, Persian
+ * plural/possessive/verb affixes, Arabic clitics and fused negators. Every language's keywords are matched whatever the comment's locale (customers mix
  * languages); when a word means different things in two languages, the comment's locale decides.
  */
 
@@ -109,7 +110,7 @@ const MAX_CHARS = 10_000;
 // ---------------------------------------------------------------------------------------------------------
 // Keyword lists
 //
-// Syntax of an entry: "word" matches the word with the language's morphology (see the *Bases functions);
+// Syntax of an entry: "word" matches the word with the language's morphology (see core/text/morphology.ts);
 // "stem*" matches any token starting with the stem (used where suffixes are many: Turkish, a few English
 // stems); "two words" is a phrase matched token by token (the last word may be a "stem*"); a leading "~"
 // marks a weak cue: it tags a component only together with another cue of the same component (from any of
@@ -2128,218 +2129,6 @@ export function subThemeLabel(subTheme: SubTheme, locale: Locale): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Morphology: the candidate base forms ("lemmas") of a normalized token, most specific first.
-// ---------------------------------------------------------------------------------------------------------
-
-/**
- * The Arabic-script canonical form an index is built in: Persian (ی, ک) for fa, Arabic (ي, ك) for every other
- * locale, exactly as normalizeText produces for that locale.
- */
-type Canon = "fa" | "ar";
-
-type BasesFn = (key: string) => readonly string[];
-
-const EN_DOUBLE_END_RE = /([b-df-hj-np-tv-z])\1$/;
-const DOUBLE_RE = /(\p{L})\1/gu;
-const MAX_ELONGATED_PAIRS = 4;
-
-/**
- * Readings of a word whose letters may have been elongated: normalizeText leaves a run of 3+ letters as two
- * ("staaaaff" → "staaff"), which cannot be told from a real double, so every subset of doubled pairs is
- * collapsed ("staff", "staaf", "staf"). Words with more than a few doubled pairs are left alone.
- */
-function elongationReadings(word: string, out: string[]): void {
-  const pairs = [...word.matchAll(DOUBLE_RE)].map((m) => m.index);
-  if (pairs.length === 0 || pairs.length > MAX_ELONGATED_PAIRS) return;
-  for (let mask = 1; mask < 1 << pairs.length; mask++) {
-    let reading = "";
-    let from = 0;
-    pairs.forEach((at, bit) => {
-      if (!(mask & (1 << bit))) return;
-      reading += word.slice(from, at);
-      from = at + 1;
-    });
-    pushUnique(out, reading + word.slice(from));
-  }
-}
-
-function pushUnique(out: string[], value: string): void {
-  if (value.length > 0 && !out.includes(value)) out.push(value);
-}
-
-/** English: possessive, plural, past, gerund, comparative, -ly and -ness; elongation as a last resort. */
-function englishBases(token: string): readonly string[] {
-  const out = [token];
-  const apostrophe = token.indexOf("'");
-  const key = apostrophe > 0 ? token.slice(0, apostrophe) : token;
-  pushUnique(out, key);
-  const n = key.length;
-  const undouble = (stem: string): void => {
-    pushUnique(out, stem);
-    if (EN_DOUBLE_END_RE.test(stem)) pushUnique(out, stem.slice(0, -1));
-  };
-  if (n > 4 && (key.endsWith("ies") || key.endsWith("ied"))) pushUnique(out, `${key.slice(0, -3)}y`);
-  if (n > 4 && key.endsWith("es")) pushUnique(out, key.slice(0, -2));
-  if (n > 3 && key.endsWith("s") && !key.endsWith("ss")) pushUnique(out, key.slice(0, -1));
-  if (n > 4 && key.endsWith("ed")) {
-    undouble(key.slice(0, -2));
-    pushUnique(out, key.slice(0, -1));
-  }
-  if (n > 5 && key.endsWith("ing")) {
-    undouble(key.slice(0, -3));
-    pushUnique(out, `${key.slice(0, -3)}e`);
-  }
-  if (n > 5 && key.endsWith("est")) undouble(key.slice(0, -3));
-  else if (n > 4 && key.endsWith("er")) undouble(key.slice(0, -2));
-  if (n > 4 && key.endsWith("ly")) pushUnique(out, key.slice(0, -2));
-  if (n > 6 && key.endsWith("ness")) pushUnique(out, key.slice(0, -4));
-  elongationReadings(key, out);
-  return out;
-}
-
-/** Turkish: the token itself, the part before a proper-noun apostrophe ("kargo'dan") and elongation. */
-function turkishBases(token: string): readonly string[] {
-  const out = [token];
-  const apostrophe = token.indexOf("'");
-  if (apostrophe > 0) pushUnique(out, token.slice(0, apostrophe));
-  elongationReadings(out[out.length - 1] ?? token, out);
-  return out;
-}
-
-/** Affixes are written in Persian letters and normalized into the index's canonical form at module load. */
-function affixes(list: readonly string[], canon: Canon): readonly string[] {
-  return list.map((a) => normalizeText(a, canon)).sort((a, b) => b.length - a.length);
-}
-
-/**
- * The token itself, then the other candidates longest first: the least-stripped reading that the lists know
- * wins ("پسته‌ای" is pistachio, "پسته" + "ای", before it is "پست" + "های").
- */
-function longestFirst(candidates: string[]): readonly string[] {
-  const [self = "", ...rest] = candidates;
-  return [self, ...rest.sort((a, b) => b.length - a.length)];
-}
-
-/** Strips one suffix from the word: a one-letter suffix must leave 3 letters, a longer one 2. */
-function stripSuffixes(word: string, suffixes: readonly string[], out: string[]): void {
-  for (const suffix of suffixes) {
-    if (!word.endsWith(suffix)) continue;
-    const rest = word.slice(0, -suffix.length);
-    if (rest.length >= (suffix.length === 1 ? 3 : 2)) pushUnique(out, rest);
-  }
-}
-
-/**
- * Persian: verb prefixes (می، نمی، ن، ب) and privative/possessive prefixes (بی، با) in front; plural, possessive,
- * object, comparative, copula and verb-person suffixes behind, up to two of them ("پول·م·و", "قیمت·ها·ش").
- */
-function persianBases(canon: Canon): BasesFn {
-  const suffixes = affixes(
-    [
-      "هایشان",
-      "هایمان",
-      "هایتان",
-      "هاشون",
-      "هامون",
-      "هاتون",
-      "هایش",
-      "هایم",
-      "هایت",
-      "هاش",
-      "هام",
-      "هات",
-      "های",
-      "ها",
-      "ترین",
-      "تره",
-      "تر",
-      "شون",
-      "مون",
-      "تون",
-      "شان",
-      "مان",
-      "تان",
-      "اش",
-      "ام",
-      "ات",
-      "ان",
-      "ای",
-      "یی",
-      "یه",
-      "ست",
-      "ید",
-      "ند",
-      "ین",
-      "یم",
-      "ه",
-      "ی",
-      "ش",
-      "م",
-      "ت",
-      "ن",
-      "ا",
-      "و",
-    ],
-    canon,
-  );
-  const prefixes = affixes(["نمی", "می", "بی", "با", "ن", "ب"], canon);
-  return (key) => {
-    const heads = [key];
-    for (const prefix of prefixes) {
-      if (key.startsWith(prefix) && key.length - prefix.length >= 3)
-        pushUnique(heads, key.slice(prefix.length));
-    }
-    const out = [...heads];
-    for (const head of heads) stripSuffixes(head, suffixes, out);
-    const once = out.slice(heads.length);
-    for (const word of once) stripSuffixes(word, suffixes, out);
-    return longestFirst(out);
-  };
-}
-
-/**
- * Arabic: proclitics (و/ف, then ب/ل/ك, then ال, or لل) in front; pronoun, plural and feminine suffixes behind, up
- * to two of them, restoring ta marbuta before a pronoun ("خدمت·هم" → "خدمه").
- */
-function arabicBases(canon: Canon): BasesFn {
-  const suffixes = affixes(
-    ["هما", "كما", "كم", "كن", "هم", "هن", "ها", "نا", "ني", "ات", "ين", "ون", "ان", "وا", "ه", "ي", "ك"],
-    canon,
-  );
-  const norm = (a: string): string => normalizeText(a, canon);
-  const conjunctions = ["و", "ف"].map(norm);
-  const prepositions = ["ب", "ل", "ك"].map(norm);
-  const al = norm("ال");
-  const lil = norm("لل");
-  const ta = norm("ت");
-  const h = norm("ة");
-  const strip = (word: string, out: string[]): void => {
-    const before = out.length;
-    stripSuffixes(word, suffixes, out);
-    for (let i = before; i < out.length; i++) {
-      const rest = out[i] ?? "";
-      if (rest.endsWith(ta) && rest.length >= 3) pushUnique(out, rest.slice(0, -1) + h);
-    }
-  };
-  return (key) => {
-    const heads = [key];
-    for (const c of conjunctions) if (key.startsWith(c) && key.length >= 4) pushUnique(heads, key.slice(1));
-    for (const head of [...heads]) {
-      if (head.startsWith(lil) && head.length >= 4) pushUnique(heads, head.slice(2));
-      for (const p of prepositions)
-        if (head.startsWith(p) && head.length >= 4) pushUnique(heads, head.slice(1));
-    }
-    for (const head of [...heads])
-      if (head.startsWith(al) && head.length >= 4) pushUnique(heads, head.slice(2));
-    const out = [...heads];
-    for (const head of heads) strip(head, out);
-    const once = out.slice(heads.length);
-    for (const word of once) strip(word, out);
-    return longestFirst(out);
-  };
-}
-
-// ---------------------------------------------------------------------------------------------------------
 // Compiled index
 // ---------------------------------------------------------------------------------------------------------
 
@@ -2364,9 +2153,8 @@ interface LanguageIndex {
   readonly maxStem: number;
   /** Phrases by their first key, longest first. */
   readonly phrases: ReadonlyMap<string, readonly Phrase[]>;
-  readonly bases: BasesFn;
-  /** Memo of bases and single-token hits (null: no hit); bounded, invisible to callers. */
-  readonly baseCache: Map<string, readonly string[]>;
+  readonly canon: Canon;
+  /** Memo of single-token hits (null: no hit); bounded, invisible to callers. */
   readonly hitCache: Map<string, Hit | null>;
 }
 
@@ -2440,14 +2228,6 @@ function compileLanguage(lang: Locale, canon: Canon): LanguageIndex {
   }
   for (const list of phrases.values()) list.sort((a, b) => b.keys.length - a.keys.length);
   const stemLengths = [...stems.keys()].map((k) => k.length);
-  const bases: BasesFn =
-    lang === "en"
-      ? englishBases
-      : lang === "tr"
-        ? turkishBases
-        : lang === "fa"
-          ? persianBases(canon)
-          : arabicBases(canon);
   return {
     lang,
     exact,
@@ -2455,8 +2235,7 @@ function compileLanguage(lang: Locale, canon: Canon): LanguageIndex {
     minStem: stemLengths.length > 0 ? Math.min(...stemLengths) : 0,
     maxStem: stemLengths.length > 0 ? Math.max(...stemLengths) : 0,
     phrases,
-    bases,
-    baseCache: new Map(),
+    canon,
     hitCache: new Map(),
   };
 }
@@ -2503,31 +2282,17 @@ function remember<V>(cache: Map<string, V>, key: string, value: V): V {
   return value;
 }
 
-function basesOf(index: LanguageIndex, key: string): readonly string[] {
-  return index.baseCache.get(key) ?? remember(index.baseCache, key, index.bases(key));
-}
-
-function longestStem(index: LanguageIndex, word: string): Hit | undefined {
-  for (let len = Math.min(word.length, index.maxStem); len >= index.minStem && len > 0; len--) {
-    const hit = index.stems.get(word.slice(0, len));
-    if (hit) return hit;
-  }
-  return undefined;
+function basesOf(index: LanguageIndex, key: string): readonly BaseForm[] {
+  return baseForms(key, index.lang, index.canon);
 }
 
 function lookupUncached(index: LanguageIndex, key: string): Hit | null {
   const bases = basesOf(index, key);
-  for (const base of bases) {
+  for (const { base } of bases) {
     const hit = index.exact.get(base);
     if (hit) return hit;
   }
-  if (index.stems.size > 0) {
-    for (const base of bases) {
-      const hit = longestStem(index, base);
-      if (hit) return hit;
-    }
-  }
-  return null;
+  return stemOfForms(bases, index.stems, index.minStem, index.maxStem)?.value ?? null;
 }
 
 /** The entry a single token matches in one language, or null. */
@@ -2540,14 +2305,14 @@ function lookup(index: LanguageIndex, key: string): Hit | null {
 function tokenMatches(index: LanguageIndex, key: string | undefined, want: string, stem: boolean): boolean {
   if (key === undefined) return false;
   const bases = basesOf(index, key);
-  return stem ? bases.some((b) => b.startsWith(want)) : bases.includes(want);
+  return bases.some(({ base }) => (stem ? base.startsWith(want) : base === want));
 }
 
 /** The longest phrase of one language starting at token i, if any. */
 function phraseAt(index: LanguageIndex, keys: readonly string[], i: number): Phrase | undefined {
   if (index.phrases.size === 0) return undefined;
   let best: Phrase | undefined;
-  for (const base of basesOf(index, keys[i] ?? "")) {
+  for (const { base } of basesOf(index, keys[i] ?? "")) {
     const list = index.phrases.get(base);
     if (!list) continue;
     for (const phrase of list) {
@@ -2686,10 +2451,9 @@ function found(tally: Tally): number[] {
 
 function readText(text: string, locale: Locale): Reading | null {
   if (typeof text !== "string" || text.length === 0) return null;
-  const canonName: Canon = locale === "fa" ? "fa" : "ar";
   const normalized = normalizeText(text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text, locale);
   const keys = tokenizeNormalized(normalized, locale).map(keyOf);
-  return readKeys(keys, INDEXES[canonName], locale);
+  return readKeys(keys, INDEXES[canonOf(locale)], locale);
 }
 
 /**
