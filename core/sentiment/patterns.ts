@@ -166,14 +166,30 @@ const EN: readonly PatternSpec[] = [
 
 /** Persian. */
 const FA_NEG_VERB =
-  "(?:نمیخرم|نمیخرم|نخرید|نخرین|نخرید|نگیرید|نگیرین|نخرم|نمیگیرم|سفارش نمیدم|سفارش نمیدهم|خرید نمیکنم|استفاده نمیکنم|نمیام|نمیایم|نمیرم|نمیروم)";
+  "(?:نمیخرم|نخرید|نخرین|نگیرید|نگیرین|نخرم|نمیگیرم|سفارش نمیدم|سفارش نمیدهم|خرید نمیکنم|استفاده نمیکنم|نمیام|نمیایم|نمیرم|نمیروم)";
+/** Never-again verbs that only read as a refusal after "دیگه", "هرگز", "هیچوقت" ("سفر نمی‌کنم" alone is not). */
+const FA_AGAIN_VERB =
+  "(?:سفر نمیکنم|سفر نمیکنیم|پرواز نمیکنم|رزرو نمیکنم|رزرو نمیکنیم|نمیمونم|نمیمونیم|برنمیگردم|برنمیگردیم|سفارش نمیدیم|خرید نمیکنیم|استفاده نمیکنیم|نمیخریم|نمیریم|اقدام نمیکنم|تمدید نمیکنم|معامله نمیکنم|حساب باز نمیکنم|توصیه نمیکنم|پیشنهاد نمیکنم|سمتشون نمیرم|طرفشون نمیرم)";
+/** Persian possessive and plural endings a service noun may carry ("اینترنتم", "سفارشمون", "عکسش"). */
+const FA_POSS = "(?:م|ت|ش|مون|تون|شون|ها|های|هام|هاش|ای|ی|مو|رو)?";
+/** Things a customer waits for or pays for, with their endings. */
+const FA_THING = `(?:سفارش|بسته|کالا|مرسوله|غذا|پیک|راننده|تاکسی|تکنسین|مامور|کارشناس|پیامک|پیام|کد|رمز|ایمیل|پول|مبلغ|وجه|شارژ|کارت|بار|محموله|جنس|اجناس|خرید|تراکنش|درخواست)${FA_POSS}`;
 const FA: readonly PatternSpec[] = [
+  // praise told as events, and praise built from negative-looking words
+  [
+    `(?:مشکل|مشکلات|ایراد|خرابی|اشکال|مسئله)${FA_POSS}(?: \\S+)?(?: \\S+)? (?:حل|رفع|برطرف) ?(?:ش)? (?:شد|کرد|کردن|کردند|شده|کردید|کردین)|(?:حل|رفع|برطرف)ش (?:کرد|کردن|کردند|کردید|کردین)|نمیشه (?:\\S+ )?(?:ایراد|ایرادی|عیب|عیبی) (?:گرفت|گذاشت)|هر ?چی(?:ی)? (?:\\S+ )?(?:بگم|بگیم|تعریف کنم) (?:کمه|کم است|کم گفتم)|هر چه (?:\\S+ )?بگویم کم است|(?:چیزی|هیچی|هیچ چیزی) کم (?:نداشت|نداره|ندارد|نذاشتن|نذاشتند|نگذاشتند|نذاشت)|ارزش(?:ش|شو|شون|شونو)? (?:رو |را )?(?:داره|دارد|داشت|داشتن)`,
+    0.6,
+  ],
+  [
+    "(?:باز ?هم|بازم|دوباره|حتما دوباره|مجدد|مجددا)(?: \\S+)?(?: \\S+)? (?:میام|میایم|میاییم|میخرم|میخریم|میگیرم|سفارش میدم|سفارش میدیم|سفارش میدهم|خرید میکنم|خرید میکنیم|میرم|میریم|میمونم|میمونیم|رزرو میکنم|انتخابشون میکنم|استفاده میکنم|برمیگردم|برمیگردیم)|مشتری (?:دائم|دائمی|همیشگی|ثابت|پر و پا قرص)\\S*|(?:کار|کارشون|کارش|کارتون|کارتان)(?: خیلی| واقعا)? (?:درسته|درست است|درسته واقعا)|(?:بی|بی‌) ?(?:نظیر|نقص)(?:ه|ن|ید|ین|ی)?|همون (?:چیزی|چیزیه|چیزی بود)(?: \\S+)?(?: \\S+)? (?:میخواستم|میخواستیم|لازم داشتم|دنبالش بودم)|(?:دقیقا )?مطابق (?:با )?(?:عکس|توضیحات|تصویر|سفارش)\\S* (?:بود|است|هست|بودن|اومد|رسید)",
+    0.6,
+  ],
   [
     "(?:مو|سوسک|حشره|مگس|کرم|شیشه) (?:\\S+ )?(?:توی|تو|داخل|لای) (?:غذا|غذام|غذامون|سالاد|سوپ|نوشیدنی|اتاق)|(?:اب|آب) گرم (?:\\S+ )?(?:نداشت|نبود|نداره|قطع)|بوی (?:سیگار|نم|بد|گند|تعفن|کپک)|سفارش(?:م|مون|ها)? (?:\\S+ )?(?:اشتباه|اشتباهی|ناقص) (?:اومد|آوردن|اوردن|ارسال|بود|رسید)",
     -0.65,
   ],
   [
-    "(?:سایت|اپ|اپلیکیشن|برنامه|سیستم|اینترنت|نت|شبکه|آنتن|انتن|درگاه|پرداخت)(?: \\S+)? (?:بالا نمیاد|بالا نمیآید|باز نمیشه|باز نمیشود|قطعه|قطع بود|قطع شد|قطع میشه|خرابه|خراب بود|خراب شد|از دسترس خارج|ارور میده|خطا میده|هنگه|هنگ کرد|کار نمیکنه|کار نمیکرد|وصل نمیشه)",
+    "(?:سایت|اپ|اپلیکیشن|برنامه|سیستم|اینترنت|نت|شبکه|آنتن|انتن|درگاه|پرداخت|وای فای|وایفای|مودم|گوشی|لپ تاپ|لپتاپ|تلویزیون|کولر|بخاری|اسانسور|برق|گاز)(?:م|مون|ش|شون|تون|ها)?(?: \\S+)? (?:بالا نمیاد|بالا نمیآید|باز نمیشه|باز نمیشود|قطعه|قطع بود|قطع شد|قطع میشه|خرابه|خراب بود|خراب شد|از دسترس خارج|ارور میده|خطا میده|هنگه|هنگ کرد|کار نمیکنه|کار نمیکرد|وصل نمیشه)",
     -0.6,
   ],
   [
@@ -181,7 +197,7 @@ const FA: readonly PatternSpec[] = [
     -0.6,
   ],
   [
-    "(?:سایر|بقیه|دیگه|دیگر|مشابه|قبلی|قبلا|قبلیا)(?: \\S+)?(?: \\S+)? (?:بهتر|بهتره|بهتری|بهترن|بهترند|بهتر است|بهتر بود|بهتر بودن|بهتر بودند)|(?:کیفیت|طعم|مزه|کارایی|دوام|کیفیتی|طعمی|مزهای) (?:\\S+ )?(?:نداشت|نداره|ندارد|نداشتن|نداشتند)|(?:نمیپسندم|نمیپسندیم|نپسندیدم|نپسندیدیم|نمپسندیم|نپسندید|نپسندیدن)|مورد پسند (?:\\S+ )?(?:نبود|نیست|نشد|واقع نشد)|(?:عکس|تصویر|توضیحات|سایت)(?: \\S+)?(?: \\S+)?(?: \\S+)? (?:متفاوت|متفاوته|متفاوت است|متفاوت بود|فرق میکنه|فرق داره|فرق داشت|مطابقت نداشت|مطابقت نداره|همخوانی نداشت|همخوانی نداره|مطابق نبود|مطابق نیست)|منصرف (?:میشید|میشین|شدم|میشوید)|حال (?:به ?هم|بهم) (?:زن|زنه|زن بود)|حالبهمزن|چندش|پولم (?:به )?(?:حدر|هدر)|خرید نکنم|خرید نمیکنم",
+    "(?:سایر|بقیه|دیگه|دیگر|مشابه|قبلی|قبلا|قبلیا)(?: \\S+)?(?: \\S+)? (?:بهتر|بهتره|بهتری|بهترن|بهترند|بهتر است|بهتر بود|بهتر بودن|بهتر بودند)|(?:کیفیت|طعم|مزه|کارایی|دوام|کیفیتی|طعمی|مزهای) (?:\\S+ )?(?:نداشت|نداره|ندارد|نداشتن|نداشتند)|(?:نمیپسندم|نمیپسندیم|نپسندیدم|نپسندیدیم|نمپسندیم|نپسندید|نپسندیدن)|مورد پسند (?:\\S+ )?(?:نبود|نیست|نشد|واقع نشد)|(?:عکس|تصویر|توضیحات|سایت|تبلیغات|تبلیغ)(?:ش|ها|هاش|اش|شون)?(?: \\S+)?(?: \\S+)?(?: \\S+)? (?:متفاوت|متفاوته|متفاوت است|متفاوت بود|فرق میکنه|فرق داره|فرق داشت|مطابقت نداشت|مطابقت نداره|همخوانی نداشت|همخوانی نداره|مطابق نبود|مطابق نیست)|منصرف (?:میشید|میشین|شدم|میشوید)|حال (?:به ?هم|بهم) (?:زن|زنه|زن بود)|حالبهمزن|چندش|پولم (?:به )?(?:حدر|هدر)|خرید نکنم|خرید نمیکنم",
     -0.6,
   ],
   [
@@ -201,7 +217,7 @@ const FA: readonly PatternSpec[] = [
     -0.8,
   ],
   [
-    `(?:دیگه|دیگر|هرگز|هیچوقت|دیگه هیچوقت)(?: \\S+)?(?: \\S+)? ${FA_NEG_VERB}|${FA_NEG_VERB}|دیگه هرگز|آخرین بار|اخرین بار|اخرین خریدم|آخرین خریدم|پولتون رو دور نریزید|پولتونو دور نریزید|دور نریزید|پول دور ریختن|پولم (?:\\S+ )?(?:هدر|دور ریخته|حروم)|هدر رفت|وقتم (?:\\S+ )?(?:تلف|هدر)|اتلاف وقت|وقت تلف کردن|سر کاری|کلاهبرداری|کلاه برداری|کلاهبردار`,
+    `(?:دیگه|دیگر|هرگز|هیچوقت|دیگه هیچوقت)(?: \\S+){0,4}? (?:${FA_NEG_VERB}|${FA_AGAIN_VERB})|${FA_NEG_VERB}|دیگه هرگز|(?:آخرین|اخرین) (?:بار|باره|باری|باریه|دفعه|دفعست|دفعه ای|دفعه ست)|اخرین خریدم|آخرین خریدم|پولتون رو دور نریزید|پولتونو دور نریزید|دور نریزید|پول دور ریختن|پولم (?:\\S+ )?(?:هدر|دور ریخته|حروم)|هدر رفت|وقتم (?:\\S+ )?(?:تلف|هدر)|اتلاف وقت|وقت تلف کردن|سر کاری|ارزش(?:ش|شو|شون|شونو)? (?:رو |را )?(?:\\S+ )?(?:نداره|ندارد|نداشت|نداشتن)|کلاهبرداری|کلاه برداری|کلاهبردار`,
     -0.8,
   ],
   [
@@ -209,7 +225,7 @@ const FA: readonly PatternSpec[] = [
     -0.6,
   ],
   [
-    "(?:تماس|زنگ) (?:\\S+ )?(?:نگرفتن|نگرفتند|نگرفت|نزدن|نزدند|نزد|نمیگیرن|نمیزنن)|(?:کسی|هیچکس|هیچ کس) (?:\\S+ )?(?:جواب|پاسخ|تماس|زنگ|نیومد|نیامد|پیگیری|اهمیت|توجه)",
+    "(?:تماس|زنگ) (?:\\S+ )?(?:نگرفتن|نگرفتند|نگرفت|نزدن|نزدند|نزد|نمیگیرن|نمیزنن)|(?:کسی|هیچکس|هیچ کس) (?:\\S+ )?(?:\\S+ )?(?:جواب|پاسخ|تماس|زنگ|نیومد|نیامد|پیگیری|اهمیت|توجه|توضیح|کمک|رسیدگی|پاسخگو|جوابگو|برنمیداره|برنمیداره|برنداشت|برنداشتن|نبود|نیست|اعتنا|محل)",
     -0.6,
   ],
   [
@@ -231,6 +247,43 @@ const FA: readonly PatternSpec[] = [
   ],
   [
     "(?:سرد|دیر|شکسته|خراب|له|باز شده|ناقص|اشتباه|تاریخ گذشته|آسیب دیده|اسیب دیده|کثیف|کپک زده|فاسد|خیس|پاره) (?:\\S+ )?(?:رسید|بود|اومد|آمد|امد|تحویل داده شد|به دستم رسید|ارسال شد|رسیده|اومده|بودن)",
+    -0.6,
+  ],
+  // complaints told as events in many domains
+  [
+    `${FA_THING} (?:\\S+ )?(?:\\S+ )?(?:نیومد|نیامد|نیومده|نیامده|نیومدن|نیامدند|نمیاد|نمیاید|نمیآید|نمیرسه|نرسیده|نرسید|واریز نشد|واریز نشده|برنگشت|برنگشته)`,
+    -0.55,
+  ],
+  [
+    "(?:لغو|کنسل) (?:شد|کردن|کردند|کرد|کردید|کردین|کرده|شده|میکنن|کردم)|(?:بدون|بی) (?:هیچ )?(?:اطلاع|هماهنگی|اجازه|خبر)(?: قبلی)?|(?:(?:پول|مبلغ|هزینه|کرایه) (?:\\S+ )?)?(?:اضافه|اضافی|بیشتری|بیشتر) (?:از من |ازم |ازمون |از ما )?(?:گرفتن|گرفت|گرفتند|حساب کردن|حساب کرد|کم کردن|کسر کردن|کشیدن)|(?:کارمزد|جریمه)(?: \\S+)? (?:الکی|اضافه|اضافی|بیخودی)",
+    -0.55,
+  ],
+  [
+    "(?:هزینه|قیمت|قیمتها|قیمتاش|کارمزد|کرایه|تعرفه|هزینه ارسال|هزینه پیک|هزینههاش)\\S* (?:(?:ان|این|اون|هم|خیلی|بسیار|واقعا|شدیدا|به شدت|فوق العاده|خیلیی) ){0,2}(?:زیاد|زیاده|بالا|بالاست|بالاس|نجومی|سرسام اور|گزاف|گرون|گرونه|گران|خیلی زیاده)(?![^ ])",
+    -0.35,
+  ],
+  [
+    "سرعت\\S* (?:\\S+ )?(?:\\S+ )?(?:پایین|پایینه|پایینی|کم|کمه|افتضاح|افتضاحه|داغون|لاک پشتی|صفر)|(?:انتن|سیگنال|پوشش)\\S* (?:\\S+ )?(?:نمیده|نداره|نداشت|نمیداد|ضعیف\\S*|قطع\\S*|نیست|نبود)",
+    -0.55,
+  ],
+  [
+    "(?:پاسخگویی|پشتیبانی|کیفیت|خدمات|رسیدگی|مدیریت|برخورد|نظافت|بهداشت|امنیت|ادب|احترام)\\S* (?:\\S+ )?(?:صفر|زیر صفر|منفی)|صفر مطلق|پشت خط (?:\\S+ )?(?:موندم|ماندم|میمونم|میمونیم|موندیم|معطل|منتظر)|(?:تلفن|گوشی|تماس|خط)\\S*(?: رو| را)? (?:\\S+ )?(?:قطع (?:کرد|کردن|کردند|میکنن|میکنه)|برنمیدارن|برنمیداره|برنداشتن|برنداشت|جواب نمیدن|جواب نمیده)|قطع و وصل|(?:قطع|هنگ|کرش|ارور) (?:میشه|میشد|میشود|شد|شده|کرد|میکنه|میکرد|کرده|میده|داد)|داغ (?:میکنه|میکند|میشه|میشود|کرد|میکرد|کرده|شده)",
+    -0.55,
+  ],
+  [
+    "(?:زود|سریع|سریعا|خیلی زود|خیلی سریع|یه روزه|یک روزه|دو روزه)(?: \\S+)? (?:خالی|تموم|تمام|خراب|داغ|پاره|کثیف|بیات|کند|هنگ|قطع|خط|رنگ|شکست|ترک|باد|پوسته|پوسید)\\S*|شارژ\\S* (?:\\S+ )?(?:نمیمونه|نمیمونه|نگه نمیداره|نمیکشه|دوام نداره)|(?:خط|خش|ترک|لک) (?:و خش |و خط )?(?:افتاده|داشت|داره|برداشته|خورده|دار|داشتن)|(?:خط و خش|خط و خشی|ترک خورده)|دست دوم (?:\\S+ )?(?:فرستادن|دادن|بهم دادن|بود|اومد|رسید|دادند)|(?:کارکرده|استفاده شده) (?:\\S+ )?(?:فرستادن|بود|اومد|رسید)",
+    -0.6,
+  ],
+  [
+    "(?:اهمیت|اهمیتی|ارزشی|بها|بهایی|توجه|توجهی|محل|احترام|اعتنا|اعتنایی)(?: \\S+)? (?:نمیدن|نمیدهند|نمیده|ندادن|نداد|نمیدادن|نمیذارن|نذاشتن|قائل نیستن|قائل نیستند|نمیکنن|نکردن|نکردند)|(?:هیچ )?(?:پیگیری|اقدامی|کاری|کمکی|توضیحی|رسیدگی|توضیح|کمک|پاسخ درستی|جواب درستی|جواب درست)(?: انجام| درست و حسابی)? (?:ندادن|ندادند|نداد|نکردن|نکردند|نکرد|نشد|نمیکنن|نمیکنه|نمیدن|نمیده)|(?:رسیدگی|پیگیری|صادر|واریز|انجام|ثبت|فعال|تایید|اصلاح|تعمیر|جایگزین|تعویض|عوض|قبول|پذیرش|جبران|استرداد) (?:نشد|نشده|نشده است|نشدن|نمیشه|نمیشود|نکردن|نکردند|نکرده|نکردین|نکرد|نمیکنن|نمیکنه|نمیکنند)",
+    -0.6,
+  ],
+  [
+    "(?:ساعت|ساعته|روز|روزه|روزه که|هفته|هفتس|هفتست|ماه|ماهه|ماهه که|دقیقه|دقیقست)(?: است| که| هست)? (?:\\S+ )?(?:که )?(?:منتظر|منتظرم|منتظریم|معطل|معطلم|معطلیم|پیگیرم|پیگیر|در انتظار|علافم|علاف|سر میدوانند|سر میدوونن)\\S*|(?:علاف|سر ?گردون|سرگردان|الاف)\\S*|(?:سر|سرمون|سرم|سرمان) (?:\\S+ )?کلاه (?:گذاشتن|گذاشتند|گذاشت|رفت)|سر ?کار(?:م|مون|مان)? (?:گذاشتن|گذاشتند|گذاشته|گذاشتید|گذاشتین|میذارن)|(?:سر|سرمون|سرم) (?:\\S+ )?(?:دووندن|دواندند|میدوونن|میدوانند)",
+    -0.65,
+  ],
+  [
+    "(?:نمیتونم|نمیتونیم|نتونستم|نتونستیم|نمیتوانم|نتوانستم|نتوانستیم|امکان) (?:\\S+ )?(?:\\S+ )?(?:وارد|لاگین|پرداخت|ثبت|تماس|وصل|استفاده|باز|دانلود|نصب|برداشت|انتقال|بخوابیم|بخوابم|ورود|بخوابیم|برم|بریم|پیدا|ارتباط|حرف بزنم|صحبت کنم)\\S*(?: \\S+)?(?: \\S+)?(?: ندارم| نداره| نیست| نبود| نشد)?|(?:اعصاب|اعصابم|اعصابمو|اعصابمون|اعصابمونو)\\S* (?:\\S+ )?(?:خورد|خرد|داغون|بهم|به هم)\\S*(?: \\S+)?|حال(?:م|مون|مان)? (?:به ?هم|بهم) (?:خورد|میخوره|میخورد|زد)|(?:خسته|ذله|کلافه|عاصی|دیوونه|دیوانه) (?:شدم|شدیم|کردن|کردند|کرد|کردید|کردین|شده ام)|(?:خستم|خستهم|خستمون|خستهمون|ذلمون|ذلم|کلافم|کلافمون) (?:کردن|کرد|کردند|کردید)|(?:ابرو|ابرومون|ابروم|ابرومو)(?: \\S+)? (?:رفت|ریخت|بردن|برد)|(?:دروغ|وعده|قول)(?: \\S+)? (?:دادن|دادند|دادید|داد|گفتن|گفتند|گفتید) (?:ولی|اما|و) (?:\\S+ )?(?:عمل نکردن|عمل نکرد|انجام ندادن|نیومد|خبری نشد|خبری نیست|نکردن)|(?:بدقولی|خلف وعده|زیر قولشون زدن|زیر قولشون|عمل نکردن|عمل نکردند|عمل نمیکنن)|(?:کارت|کارتم|کارتمو|کارتمون)\\S* (?:رو |را )?(?:خورد|بلعید|ضبط کرد)|سفارش\\S* (?:رو |را )?(?:نگرفت|نگرفتن|نگرفتند|دیر گرفتن)|شبیه (?:\\S+ )?(?:عکس|تصویر|توضیحات|تبلیغات)\\S* (?:نیست|نبود|نیس|نی|نبودن)",
     -0.6,
   ],
 ];
@@ -328,6 +381,15 @@ const AR: readonly PatternSpec[] = [
 const TR_PATRON =
   "(?:almam|almayacagim|almayacam|almicam|almam artik|siparis vermem|siparis vermeyecegim|kullanmam|kullanmayacagim|gitmem|gitmeyecegim|tercih etmem|tercih etmeyecegim|gelmem|alisveris yapmam|alisveris yapmayacagim|ugramam|ucmam|kalmam|kalmayacagim|yemem|denemem|calismam|calismayacagim)";
 const TR: readonly PatternSpec[] = [
+  // praise told as events
+  [
+    "(?:sorun|sorunu|sorunum|sorunumu|sorunumuzu|problem|problemi|problemimi|problemimizi|sikinti|sikintiyi|sikintimi|ariza|arizayi|hata|hatayi|talep|talebimi|talebimizi|isimi|isimizi|islemimi|islemlerimi)(?: \\S+)?(?: \\S+)? (?:cozdu\\S*|cozuldu|cozulmustu|halletti\\S*|halledildi|giderildi|giderdi\\S*|duzeltti\\S*|duzeldi|yardimci oldu\\S*)|(?:sicak|sicacik|taze|saglam|hizli|hizlica|zamaninda|vaktinde|eksiksiz|kusursuz|sorunsuz|erken|jet hizinda|ertesi gun|ayni gun|1 gunde|bir gunde|iki gunde|2 gunde) (?:\\S+ )?(?:geldi|ulasti|teslim edildi|elime ulasti|elime gecti|elimdeydi|elimizdeydi|kapimdaydi|gonderildi|kargolandi|paketlendi|paketlenmisti)|(?:resimdeki|resimlerdeki|fotograftaki|fotograflardaki|gorseldeki|gorsellerdeki|aciklamadaki|anlatildigi|tarif edildigi|gosterildigi|sitedeki|ilandaki) gibi(?: \\S+)? (?:geldi|cikti|ulasti|birebir|ayni|ayniydi)|birebir ayni",
+    0.55,
+  ],
+  [
+    "(?:tekrar|yine|yeniden|gene|bir daha|bir dahaki sefere|mutlaka tekrar|kesinlikle tekrar)(?: \\S+)?(?: \\S+)? (?:alirim|alacagim|alicam|aliriz|alacagiz|gelirim|gelecegim|gelicem|geliriz|gelecegiz|gelicez|siparis verecegim|siparis veririm|siparis vericem|siparis veririz|siparis verecegiz|tercih ederim|tercih edecegim|tercih ederiz|tercih edecegiz|kalirim|kalacagim|kaliriz|kalacagiz|kullanirim|kullanacagim|ugrarim|ugrayacagim|ugrariz|gidecegim|giderim|gideriz|gidecegiz|calisirim|calisacagim)|(?:batarya|bataryasi|pil|pili|sarj|sarji)(?: \\S+)? (?:uzun gidiyor|uzun dayaniyor|cok iyi|gayet iyi|bitmek bilmiyor|idare ediyor|iki gun gidiyor)|(?:porsiyon|porsiyonlar|porsiyonlari)(?: cok| gayet| oldukca)? (?:bol|doyurucu|buyuk|buyuktu|boldu|doyurucuydu)",
+    0.55,
+  ],
   [
     "(?:sac|kil|bocek|hamam bocegi|sinek|kurt|cam parcasi|plastik parcasi)(?: \\S+)? (?:cikti|vardi|var|bulduk|buldum)|sicak su (?:yoktu|yok|gelmedi|akmiyordu|akmiyor)|(?:kotu|pis|agir|igrenc|sigara|rutubet|kuf) (?:bir )?koku|kokuyordu|(?:siparisi?|siparisimi|siparisimizi|yemegi) (?:\\S+ )?(?:yanlis|eksik|unuttular|unutmuslar)",
     -0.65,
@@ -391,6 +453,23 @@ const TR: readonly PatternSpec[] = [
   [
     "(?:iki|2|uc|3|birkac|defalarca|kac|bir suru|onlarca|bircok|dort|4|5|bes) (?:kez|kere|defa|sefer) (?:\\S+ )?(?:aradim|aradik|yazdim|yazdik|mail attim|ulastim|ulasmaya|sikayet|talep|arayip|mesaj)|(?:iki|2) (?:kez|kere|defa) (?:\\S+ )?(?:cekildi|cekilmis|odeme|ucret|tahsil)|cift cekim|fazladan (?:ucret|para|cekim)|param (?:\\S+ )?(?:iade edilmedi|yatmadi|geri gelmedi|gitti)|paramizi (?:\\S+ )?(?:iade etmediler|vermediler|geri vermediler)",
     -0.6,
+  ],
+  // complaints told as events in many domains
+  [
+    "(?:iptal|iptali) (?:ettiler|etti|etmisler|etmis|edildi|edilmis|oldu|olmus|ettiniz|ettim|ettik|etmek zorunda)|(?:yuzume|yuzumuze) (?:\\S+ )?kapat\\S*|(?:telefonu|telefon|hatti) (?:\\S+ )?kapatt(?:ilar|i|iniz)|(?:vaktimi|zamanimi|vaktimizi|zamanimizi) (?:\\S+ )?(?:caldi|caldilar|caldiniz|harcattilar|bosa harcadim|bosa harcadik|yedi|yediler)|(?:sonuc|netice|cozum|care|geri donus|donus|cevap|yanit|ses|haber) (?:yok|alamadim|alamadik|cikmadi|bulunamadi|gelmedi|bulamadim|verilmedi)|(?:defalarca|kac kez|kac kere|bir suru kez|onlarca kez|her gun|gunlerdir|haftalardir|aylardir) (?:\\S+ )?(?:aradim|aradik|yazdim|yazdik|mail attim|ulasmaya calistim|sikayet ettim|gittim|gittik|bekliyorum|bekliyoruz|ugrasiyorum)|(?:gurultu\\S* (?:yuzunden )?)?(?:uyuyamadik|uyuyamadim|uyuyamiyoruz|uyuyamiyorum|dinlenemedik|dinlenemedim)",
+    -0.6,
+  ],
+  [
+    "\\S+ (?:gundur|haftadir|aydir|saattir|gun oldu|hafta oldu|ay oldu|gun gecti|hafta gecti) (?:\\S+ )?(?:\\S+ )?(?:yolda|bekliyorum|bekliyoruz|bekletiliyorum|gelmedi|ulasmadi|ulasamiyorum|cevap yok|donus yok|kargoda|hazirlaniyor|oyalaniyorum|ugrasiyorum|ses yok|gonderilmedi|kargoya verilmedi)|(?:bu )?ne bicim (?:\\S+ )?(?:hizmet|is|firma|magaza|otel|restoran|banka|kargo|musteri|sirket|uygulama|personel|davranis|yemek)\\S*|(?:hizmet|hizmeti|hizmetler|hizmetleri|destek|ilgi|kalite|kalitesi|iletisim|guven|saygi|hijyen|temizlik|lezzet|musteri memnuniyeti)(?: \\S+)? (?:sifir|sifirdir|sifir puan|yerlerde|dibe vurmus|dipte)",
+    -0.65,
+  ],
+  [
+    "(?:iade|iadesi|iademi|iadem|odeme|odemem|odemesi|islem|islemim|islemi|talep|talebim|talebi|sikayet|sikayetim|sikayetimiz|basvuru|basvurum|kayit|kaydim|siparis|siparisim|rezervasyon|rezervasyonum|para iadesi|ucret iadesi|degisim|degisimi|garanti)(?: \\S+)? (?:yapilmadi|yapilmiyor|yapilmamis|gerceklesmedi|gerceklesmiyor|sonuclanmadi|onaylanmadi|tamamlanmadi|islenmedi|karsilanmadi|dikkate alinmadi|cevaplanmadi|yanitlanmadi|cozulmedi|halledilmedi|yapmadilar|yapmadiniz|alinmadi|olusturulmadi|iletilmedi|kabul edilmedi|kabul etmediler|reddedildi|reddettiler|kapsamina almadilar)|(?:resimdeki|resimlerdeki|fotograftaki|fotograflardaki|gorseldeki|gorsellerdeki|aciklamadaki|anlatildigi|sitedeki|ilandaki|reklamdaki|reklamlardaki|tanitimdaki|gosterildigi|yazdigi|yazildigi) (?:gibi|kadar) (?:\\S+ )?(?:degil\\S*|gelmedi|cikmadi|olmadi)|(?:hamur|lastik|kullanilmis|ikinci el|plastik|karton|sakiz|tahta|cop) gibi\\S*",
+    -0.6,
+  ],
+  [
+    "(?:fiyat|fiyati|fiyatlar|fiyatlari|ucret|ucreti|ucretler|ucretleri|fatura|faturasi|faturalar|komisyon|komisyonu|faiz|faizi|kargo ucreti|aidat|aidati|masraf|masraflar|masraflari)(?: cok| asiri| gercekten| fazlasiyla| inanilmaz| biraz)? (?:yuksek|yuksekti|fahis|ucuk|asiri|tuzlu|pahali|cok fazla|fazla|kazik|uctu|ucmus|ates pahasi)|(?:porsiyon|porsiyonlar|porsiyonlari|miktar|miktari|gramaj|gramaji|oda|odalar|odasi|banyo|banyosu)(?: cok| asiri| oldukca| gercekten)? (?:kucuk|kucuktu|kucucuk|minnacik|az|azdi|yetersiz|yetersizdi|dar|dardi)|(?:sure|suresi|teslimat|teslimat suresi|bekleme|bekleme suresi|kuyruk|sira|kargo suresi)(?: cok| asiri| gereksiz| fazlasiyla)? (?:uzun|uzundu|fazla|fazlaydi|uzadi|uzuyor)",
+    -0.45,
   ],
 ];
 
