@@ -286,6 +286,14 @@ const FA: readonly PatternSpec[] = [
     "(?:نمیتونم|نمیتونیم|نتونستم|نتونستیم|نمیتوانم|نتوانستم|نتوانستیم|امکان) (?:\\S+ )?(?:\\S+ )?(?:وارد|لاگین|پرداخت|ثبت|تماس|وصل|استفاده|باز|دانلود|نصب|برداشت|انتقال|بخوابیم|بخوابم|ورود|بخوابیم|برم|بریم|پیدا|ارتباط|حرف بزنم|صحبت کنم)\\S*(?: \\S+)?(?: \\S+)?(?: ندارم| نداره| نیست| نبود| نشد)?|(?:اعصاب|اعصابم|اعصابمو|اعصابمون|اعصابمونو)\\S* (?:\\S+ )?(?:خورد|خرد|داغون|بهم|به هم)\\S*(?: \\S+)?|حال(?:م|مون|مان)? (?:به ?هم|بهم) (?:خورد|میخوره|میخورد|زد)|(?:خسته|ذله|کلافه|عاصی|دیوونه|دیوانه) (?:شدم|شدیم|کردن|کردند|کرد|کردید|کردین|شده ام)|(?:خستم|خستهم|خستمون|خستهمون|ذلمون|ذلم|کلافم|کلافمون) (?:کردن|کرد|کردند|کردید)|(?:ابرو|ابرومون|ابروم|ابرومو)(?: \\S+)? (?:رفت|ریخت|بردن|برد)|(?:دروغ|وعده|قول)(?: \\S+)? (?:دادن|دادند|دادید|داد|گفتن|گفتند|گفتید) (?:ولی|اما|و) (?:\\S+ )?(?:عمل نکردن|عمل نکرد|انجام ندادن|نیومد|خبری نشد|خبری نیست|نکردن)|(?:بدقولی|خلف وعده|زیر قولشون زدن|زیر قولشون|عمل نکردن|عمل نکردند|عمل نمیکنن)|(?:کارت|کارتم|کارتمو|کارتمون)\\S* (?:رو |را )?(?:خورد|بلعید|ضبط کرد)|سفارش\\S* (?:رو |را )?(?:نگرفت|نگرفتن|نگرفتند|دیر گرفتن)|شبیه (?:\\S+ )?(?:عکس|تصویر|توضیحات|تبلیغات)\\S* (?:نیست|نبود|نیس|نی|نبودن)",
     -0.6,
   ],
+  [
+    "(?:پول|پولم|پولمو|پولمون|پولمونو|مبلغ|وجه|بیعانه|ودیعه|هزینه)(?: رو| را| ها)? (?:\\S+ )?(?:پس|بر) ?(?:نمیدن|ندادن|نمیدهند|ندادند|نمیگردونن|نگردوندن|نمیده|نداد|نمیگردونه)|(?:میپره بیرون|میپرد بیرون|پرید بیرون|خودش بسته میشه|خود به خود بسته میشه|خودش خاموش میشه|خاموش میشه|ریست میشه|ری استارت میشه)|حوصل\\S* سر (?:رفت|رفته|میره|رفتش)|(?:دفعه|بار) (?:اخرمه|اخره|اخرمونه|اخریه|اخرمه که)|(?:واقعا|واقعاً) که(?= [.!?,;]|$)|ول (?:کرد|کردن|کردند) (?:و )?(?:رفت|رفتن|رفتند)|(?:دووم|دوام) (?:\\S+ )?(?:نمیاره|نداره|نداشت|نیاورد|نمیاورد|نمیکنه|نکرد)|(?:اصل|اصلی|اورجینال|اوریجینال) (?:نبود|نیست|نیس|نبودن|نیستن|نمیباشد)",
+    -0.6,
+  ],
+  [
+    "(?:پاسخی|جوابی|پولی|کالایی|سفارشی|پیامکی|تماسی|خبری|ایمیلی|نتیجه ای|نتیجهای)(?: \\S+)? (?:دریافت نکردم|دریافت نکردیم|دریافت نشد|نگرفتم|نگرفتیم|نرسید|نیومد|نشد|ندیدم|ندیدیم)|(?:فایده|فایده ای|فایدهای|نتیجه|نتیجه ای|نتیجهای|اثری|تاثیری|ثمری) (?:نداشت|نداره|ندارد|نکرد|نداد|نگرفتم|نگرفتیم)|(?:فقط|همش|همیشه|هر بار) (?:\\S+ )?(?:وعده|قول|بهونه|بهانه) (?:میدن|میدهند|دادن|دادند|میارن|میاورن|اوردن)|وعده سر خرمن|(?:وعده|قول)(?: ی| های)? (?:الکی|پوچ|دروغ|توخالی)",
+    -0.6,
+  ],
 ];
 
 /** Arabic, including Gulf and Egyptian spellings. */
@@ -381,9 +389,11 @@ const AR: readonly PatternSpec[] = [
 const TR_PATRON =
   "(?:almam|almayacagim|almayacam|almicam|almam artik|siparis vermem|siparis vermeyecegim|kullanmam|kullanmayacagim|gitmem|gitmeyecegim|tercih etmem|tercih etmeyecegim|gelmem|alisveris yapmam|alisveris yapmayacagim|ugramam|ucmam|kalmam|kalmayacagim|yemem|denemem|calismam|calismayacagim)";
 const TR: readonly PatternSpec[] = [
+  // stop entries: common phrases with a sentiment-looking word ("kirli sakal" is stubble, not dirt)
+  ["kirli sakal\\S*", 0],
   // praise told as events
   [
-    "(?:sorun|sorunu|sorunum|sorunumu|sorunumuzu|problem|problemi|problemimi|problemimizi|sikinti|sikintiyi|sikintimi|ariza|arizayi|hata|hatayi|talep|talebimi|talebimizi|isimi|isimizi|islemimi|islemlerimi)(?: \\S+)?(?: \\S+)? (?:cozdu\\S*|cozuldu|cozulmustu|halletti\\S*|halledildi|giderildi|giderdi\\S*|duzeltti\\S*|duzeldi|yardimci oldu\\S*)|(?:sicak|sicacik|taze|saglam|hizli|hizlica|zamaninda|vaktinde|eksiksiz|kusursuz|sorunsuz|erken|jet hizinda|ertesi gun|ayni gun|1 gunde|bir gunde|iki gunde|2 gunde) (?:\\S+ )?(?:geldi|ulasti|teslim edildi|elime ulasti|elime gecti|elimdeydi|elimizdeydi|kapimdaydi|gonderildi|kargolandi|paketlendi|paketlenmisti)|(?:resimdeki|resimlerdeki|fotograftaki|fotograflardaki|gorseldeki|gorsellerdeki|aciklamadaki|anlatildigi|tarif edildigi|gosterildigi|sitedeki|ilandaki) gibi(?: \\S+)? (?:geldi|cikti|ulasti|birebir|ayni|ayniydi)|birebir ayni",
+    "(?:sorun|sorunu|sorunum|sorunumu|sorunumuzu|problem|problemi|problemimi|problemimizi|sikinti|sikintiyi|sikintimi|ariza|arizayi|hata|hatayi|talep|talebimi|talebimizi|isimi|isimizi|islemimi|islemlerimi)(?: \\S+)?(?: \\S+)? (?:cozdu\\S*|cozuldu|cozulmustu|halletti\\S*|halledildi|giderildi|giderdi\\S*|duzeltti\\S*|duzeldi|yardimci oldu\\S*)|(?:sicak|sicacik|taze|saglam|hizli|hizlica|hemen|aninda|kisa surede|hemencecik|zamaninda|vaktinde|eksiksiz|kusursuz|sorunsuz|erken|jet hizinda|ertesi gun|ayni gun|1 gunde|bir gunde|iki gunde|2 gunde) (?:\\S+ )?(?:geldi|ulasti|teslim edildi|elime ulasti|elime gecti|elimdeydi|elimizdeydi|kapimdaydi|gonderildi|kargolandi|paketlendi|paketlenmisti|halledildi|cozuldu|onaylandi|yapildi|tanimlandi|acildi)|(?:resimdeki|resimlerdeki|fotograftaki|fotograflardaki|gorseldeki|gorsellerdeki|aciklamadaki|anlatildigi|tarif edildigi|gosterildigi|sitedeki|ilandaki) gibi(?: \\S+)? (?:geldi|cikti|ulasti|birebir|ayni|ayniydi)|birebir ayni",
     0.55,
   ],
   [
@@ -470,6 +480,10 @@ const TR: readonly PatternSpec[] = [
   [
     "(?:fiyat|fiyati|fiyatlar|fiyatlari|ucret|ucreti|ucretler|ucretleri|fatura|faturasi|faturalar|komisyon|komisyonu|faiz|faizi|kargo ucreti|aidat|aidati|masraf|masraflar|masraflari)(?: cok| asiri| gercekten| fazlasiyla| inanilmaz| biraz)? (?:yuksek|yuksekti|fahis|ucuk|asiri|tuzlu|pahali|cok fazla|fazla|kazik|uctu|ucmus|ates pahasi)|(?:porsiyon|porsiyonlar|porsiyonlari|miktar|miktari|gramaj|gramaji|oda|odalar|odasi|banyo|banyosu)(?: cok| asiri| oldukca| gercekten)? (?:kucuk|kucuktu|kucucuk|minnacik|az|azdi|yetersiz|yetersizdi|dar|dardi)|(?:sure|suresi|teslimat|teslimat suresi|bekleme|bekleme suresi|kuyruk|sira|kargo suresi)(?: cok| asiri| gereksiz| fazlasiyla)? (?:uzun|uzundu|fazla|fazlaydi|uzadi|uzuyor)",
     -0.45,
+  ],
+  [
+    "(?:kartimi|kartimizi|kartim|kartimi da) (?:\\S+ )?(?:yuttu|yuttular|alikoydu|bloke etti|bloke ettiler|iptal ettiler)|fazladan (?:\\S+ )?(?:yazmislar|yazdilar|yazilmis|cekmisler|cektiler|aldilar|almislar|yansitmislar|kesmisler|kestiler|ucret|para|cekim)|(?:havlu|havlular|sabun|sampuan|terlik|klima|sicak su|wifi|otopark|asansor|gorevli|garson|kahvalti|elektrik|isitma|kalorifer|pecete|catal|kasik|sos|ketcap|icecek|icecekler|fatura|fis|aciklama|ozur)(?:[iu]|s[iu]|lar|ler|lari|leri)? (?:yoktu|bulunmuyordu|kalmamisti|vermediler|koymamislar|unutmuslar|gondermediler|eklememisler|calismiyordu|calismiyor|bozuktu)|(?:hiz|hizi|cekim|cekimi|sinyal|sinyali|performans|performansi|basinc|basinci|baglanti|baglantisi)(?: cok| asiri| gercekten| oldukca| inanilmaz)? (?:dusuk|dusuktu|zayif|zayifti|kotu|yetersiz|berbat)",
+    -0.55,
   ],
 ];
 
