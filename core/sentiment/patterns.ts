@@ -209,7 +209,7 @@ const FA: readonly PatternSpec[] = [
     0.7,
   ],
   [
-    "(?:جای (?:هیچ )?(?:گله|شکایت)(?:ای)? (?:نیست|نداره|ندارد|نداشت)|هیچ (?:مشکلی|ایرادی|عیبی|گله ای|شکایتی) (?:نداشت|نداره|ندارد|نداشتم|نیست|ندیدم)|(?:مشکلی|ایرادی|عیبی) (?:نداشت|نداره|ندارد|نداشتم|ندیدم))",
+    "(?:(?:هیچوقت|هیچ وقت|هرگز|تا حالا|تاحالا|تا الان|اصلا|تا به حال|تابحال|واقعا|واقعا هم) )?(?:جای (?:هیچ )?(?:گله|شکایت)(?:ای)? (?:نیست|نداره|ندارد|نداشت)|(?:(?:هیچوقت|هیچ وقت|هرگز|تا حالا|تاحالا|تا الان|اصلا|تا به حال|تابحال) )?(?:هیچ )?(?:مشکلی|ایرادی|عیبی|گله ای|شکایتی|مشکل|ایراد) (?:\\S+ )?(?:نداشت|نداره|ندارد|نداشتم|نداشتیم|نیست|نبود|ندیدم|ندیدیم|پیش نیومد|پیش نیامد|پیدا نکردم)|(?:(?:هیچوقت|هیچ وقت|هرگز|تا حالا|تاحالا|اصلا) )?(?:ناامید|ناامیدم|ناامیدمون|ناراضی|پشیمون|پشیمان)(?: \\S+)? (?:نکردن|نکرد|نکردند|نمیکنن|نمیکنه|نشدم|نشدیم|نمیشید|نمیشین|نمیشی|نمیشوید|نخواهید شد|نیستم|نیستیم)|(?:از دست(?:ش|شون)? (?:ندید|ندین|نده|ندهید))|(?:(?:چیزی|هیچی|هیچ چیزی) )?کم (?:نذاشتن|نذاشتند|نگذاشتند|نذاشت|نمیذارن|نمیذاره|نگذاشت)|سنگ (?:تموم|تمام) (?:گذاشتن|گذاشتند|گذاشت|میذارن|گذاشتید|گذاشتین)|ضرر (?:نمیکنید|نمیکنین|نمیکنی|نکردم|نکردیم|نمیکنم))",
     0.5,
   ],
   [
@@ -249,6 +249,7 @@ const FA: readonly PatternSpec[] = [
     "(?:سرد|دیر|شکسته|خراب|له|باز شده|ناقص|اشتباه|تاریخ گذشته|آسیب دیده|اسیب دیده|کثیف|کپک زده|فاسد|خیس|پاره) (?:\\S+ )?(?:رسید|بود|اومد|آمد|امد|تحویل داده شد|به دستم رسید|ارسال شد|رسیده|اومده|بودن)",
     -0.6,
   ],
+  ["(?:مرسی|ممنون|ممنونم|تشکر|دستتون درد نکنه|دمتون گرم) (?:بابت|برای|از) (?:هیچی|هیچ چی|هیچ|هیچ چیز)", -0.8],
   // complaints told as events in many domains
   [
     `${FA_THING} (?:\\S+ )?(?:\\S+ )?(?:نیومد|نیامد|نیومده|نیامده|نیومدن|نیامدند|نمیاد|نمیاید|نمیآید|نمیرسه|نرسیده|نرسید|واریز نشد|واریز نشده|برنگشت|برنگشته)`,
@@ -429,7 +430,7 @@ const TR: readonly PatternSpec[] = [
     0.4,
   ],
   [
-    "(?:tavsiye ederim|tavsiye ediyorum|tavsiye edirem|tavsiye edilir|siddetle tavsiye|herkese tavsiye|kesinlikle tavsiye|gonul rahatligiyla|gozu kapali|gozunuz kapali|gozu kapali alin|alin derim|kesinlikle alin|kesinlikle alinmali|hic dusunmeden alin|dusunmeden alin|pisman olmazsiniz|pisman olmayacaksiniz|paha bicilemez|fiyat performans urunu|bu fiyata (?:\\S+ )?(?:harika|super|mukemmel|muazzam|iyi|kacmaz)|beklentimin (?:cok )?(?:uzerinde|ustunde)|bekledigimden (?:cok |daha )?(?:iyi|guzel|kaliteli|hizli|kullanisli)|ellerinize saglik|elinize saglik|emeginize saglik|on numara|10 numara|bir numara|efsane|bayildim)",
+    "(?:tavsiye ederim|tavsiye ediyorum|tavsiye edirem|tavsiye edilir|siddetle tavsiye|herkese tavsiye|kesinlikle tavsiye|gonul rahatligiyla|gozu kapali|gozunuz kapali|gozu kapali alin|alin derim|kesinlikle alin|kesinlikle alinmali|hic dusunmeden alin|dusunmeden alin|pisman olmazsiniz|pisman olmayacaksiniz|paha bicilemez|fiyat performans urunu|bu fiyata (?:\\S+ )?(?:harika|super|mukemmel|muazzam|iyi|kacmaz)|beklentimin (?:cok )?(?:uzerinde|ustunde)|bekledigimden (?:cok |daha )?(?:iyi|guzel|kaliteli|hizli|kullanisli)|ellerinize saglik|elinize saglik|eline saglik|ellerine saglik|emeginize saglik|on numara|10 numara|bir numara|efsane|bayildim)",
     0.75,
   ],
   [
@@ -437,7 +438,7 @@ const TR: readonly PatternSpec[] = [
     0.55,
   ],
   [
-    `(?:tavsiye etmem|tavsiye etmiyorum|tavsiye etmiyoruz|tavsiye etmeyecegim|tavsiye edilmez|onermem|onermiyorum|almayin|almayiniz|almayin derim|sakin almayin|sakin ha|sakin bu|uzak durun|uzak durunuz|uzak durmanizi|bulasmayin|kacin|kacinin|kandirmaca|dolandirici|dolandiricilar|dolandirildim|kazik|kazik yedim|para tuzagi|paramiza yazik|paraniza yazik|parama yazik|paraya yazik|paramiza acidim|paraniza yazik|para cope|cope atilmis para|cope giden para|vakit kaybi|zaman kaybi|zaman kaybettim|vaktimi (?:\\S+ )?(?:aldi|harcadim)|paranizi (?:\\S+ )?(?:cope|sokaga)|paranizi vermeyin|paranizi harcamayin|bir daha asla|asla almam|asla almayin|asla tercih|bir daha (?:\\S+ )?${TR_PATRON}|artik (?:\\S+ )?${TR_PATRON}|son (?:kez|kere|defa) (?:aliyorum|alisveris|siparis|tercih))`,
+    `(?:tavsiye etmem|tavsiye etmiyorum|tavsiye etmiyom|tavsiye etmiyoz|tavsiye etmiycem|tavsiye etmicem|onermiyom|tavsiye etmiyoruz|tavsiye etmeyecegim|tavsiye edilmez|onermem|onermiyorum|almayin|almayiniz|almayin derim|sakin almayin|sakin ha|sakin bu|uzak durun|uzak durunuz|uzak durmanizi|bulasmayin|kacin|kacinin|kandirmaca|dolandirici|dolandiricilar|dolandirildim|kazik|kazik yedim|para tuzagi|paramiza yazik|paraniza yazik|parama yazik|paraya yazik|paramiza acidim|paraniza yazik|para cope|cope atilmis para|cope giden para|vakit kaybi|zaman kaybi|zaman kaybettim|vaktimi (?:\\S+ )?(?:aldi|harcadim)|paranizi (?:\\S+ )?(?:cope|sokaga)|paranizi vermeyin|paranizi harcamayin|bir daha asla|asla almam|asla almayin|asla tercih|bir daha (?:\\S+ )?${TR_PATRON}|artik (?:\\S+ )?${TR_PATRON}|son (?:kez|kere|defa) (?:aliyorum|alisveris|siparis|tercih))`,
     -0.8,
   ],
   [

@@ -208,3 +208,29 @@ describe("Turkish praise", () => {
     ]);
   });
 });
+
+describe("negation scope in praise built from negatives", () => {
+  it("fa: a negator before a praising litotes does not flip it", () => {
+    expectLabels("fa", [
+      ["هیچوقت مشکلی نداشتم", "positive"],
+      ["هیچ وقت ناامیدم نکردن", "positive"],
+      ["پشیمون نمیشید", "positive"],
+      ["اصلا ضرر نمی‌کنید", "positive"],
+      ["از دستش ندید", "positive"],
+      ["کم نذاشتن", "positive"],
+      ["سنگ تموم گذاشتن", "positive"],
+    ]);
+  });
+
+  it("fa: thanks for nothing is a complaint", () => {
+    expectLabels("fa", [["مرسی بابت هیچی", "negative"]]);
+  });
+
+  it("tr: colloquial refusals and thanks", () => {
+    expectLabels("tr", [
+      ["tavsiye etmiyom", "negative"],
+      ["eline sağlık", "positive"],
+      ["hic sorun yok", "positive"],
+    ]);
+  });
+});
