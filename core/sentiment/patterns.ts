@@ -250,6 +250,10 @@ const FA: readonly PatternSpec[] = [
     -0.6,
   ],
   ["(?:مرسی|ممنون|ممنونم|تشکر|دستتون درد نکنه|دمتون گرم) (?:بابت|برای|از) (?:هیچی|هیچ چی|هیچ|هیچ چیز)", -0.8],
+  [
+    "(?:اندازه|حجم|مقدار|وزن|سایز|پرس|کیفیت|طعم)\\S* (?:\\S+ )?(?:\\S+ )?(?:کوچیک|کوچک|کم|کمتر|نصف|بدتر|پایین|پایینتر) (?:شده|شد|شدن|شده است)|(?:خودبخود|خود به خود|خودش|یهو|یکهو|یه دفعه)(?: \\S+)? (?:خاموش|ریست|قطع|هنگ|ری استارت)|خبری (?:\\S+ )?(?:نیست|نشد|نشده|نبود)|(?:دو|سه|چهار|پنج|چند|چندین|\\d+|ده) (?:بار|دفعه|مرتبه) (?:\\S+ )?(?:رفتم|رفتیم|اومدم|اومدیم|مراجعه کردم|حضوری رفتم)|(?:هماهنگ|منظم|طبق برنامه|سر وقت) (?:نبود|نیست|نبودن|نیستن)",
+    -0.55,
+  ],
   // complaints told as events in many domains
   [
     `${FA_THING} (?:\\S+ )?(?:\\S+ )?(?:نیومد|نیامد|نیومده|نیامده|نیومدن|نیامدند|نمیاد|نمیاید|نمیآید|نمیرسه|نرسیده|نرسید|واریز نشد|واریز نشده|برنگشت|برنگشته)`,
@@ -406,7 +410,7 @@ const TR: readonly PatternSpec[] = [
     -0.65,
   ],
   [
-    "(?:cabuk|cok cabuk|hemen|kisa surede|hemencecik|bir haftada|bir ayda|ilk gunden)(?: \\S+)? (?:dagildi|bozuldu|kirildi|yirtildi|soldu|eskidi|koptu|patladi|yipranmis|saliyor|bozuluyor|kiriliyor|dagiliyor|soluyor|eskiyor|kopuyor|isiniyor|bitiyor|bitti|paslandi|cizildi|catladi)|(?:problem|problemi|problemler|sorun|sorunu|sorunlar|sikinti|sikintisi|hata|hatasi|ariza|arizasi|kusur|kusuru|eksigi|eksikler) (?:var|vardi|vardir|mevcut|cikti|yasadim|yasadik|oldu|yasiyorum|cikardi)|(?:daha )?(?:iyi|yuksek|fazla|tam|5|bes) (?:puan|yildiz) (?:verirdim|verecektim|verebilirdim)",
+    "(?:cabuk|cok cabuk|hemen|kisa surede|hemencecik|bir haftada|bir ayda|ilk gunden|(?:\\d+|bir|iki|uc|dort|bes|on|yarim|birkac) (?:dakikada|saatte|gunde|haftada|ayda))(?: \\S+)? (?:dagildi|bozuldu|kirildi|yirtildi|soldu|eskidi|koptu|patladi|yipranmis|saliyor|bozuluyor|kiriliyor|dagiliyor|soluyor|eskiyor|kopuyor|isiniyor|bitiyor|bitti|paslandi|cizildi|catladi)|(?:problem|problemi|problemler|sorun|sorunu|sorunlar|sikinti|sikintisi|hata|hatasi|ariza|arizasi|kusur|kusuru|eksigi|eksikler) (?:var|vardi|vardir|mevcut|cikti|yasadim|yasadik|oldu|yasiyorum|cikardi)|(?:daha )?(?:iyi|yuksek|fazla|tam|5|bes) (?:puan|yildiz) (?:verirdim|verecektim|verebilirdim)",
     -0.55,
   ],
   [
@@ -484,6 +488,10 @@ const TR: readonly PatternSpec[] = [
   ],
   [
     "(?:kartimi|kartimizi|kartim|kartimi da) (?:\\S+ )?(?:yuttu|yuttular|alikoydu|bloke etti|bloke ettiler|iptal ettiler)|fazladan (?:\\S+ )?(?:yazmislar|yazdilar|yazilmis|cekmisler|cektiler|aldilar|almislar|yansitmislar|kesmisler|kestiler|ucret|para|cekim)|(?:havlu|havlular|sabun|sampuan|terlik|klima|sicak su|wifi|otopark|asansor|gorevli|garson|kahvalti|elektrik|isitma|kalorifer|pecete|catal|kasik|sos|ketcap|icecek|icecekler|fatura|fis|aciklama|ozur)(?:[iu]|s[iu]|lar|ler|lari|leri)? (?:yoktu|bulunmuyordu|kalmamisti|vermediler|koymamislar|unutmuslar|gondermediler|eklememisler|calismiyordu|calismiyor|bozuktu)|(?:hiz|hizi|cekim|cekimi|sinyal|sinyali|performans|performansi|basinc|basinci|baglanti|baglantisi)(?: cok| asiri| gercekten| oldukca| inanilmaz)? (?:dusuk|dusuktu|zayif|zayifti|kotu|yetersiz|berbat)",
+    -0.55,
+  ],
+  [
+    "(?:kalite|kalitesi|lezzet|lezzeti|hizmet|hizmeti|hizmet kalitesi|standart|standardi|performans|performansi)(?: \\S+)?(?: \\S+)?(?: cok| epey| bayagi| iyice| baya)? (?:dustu|dusmus|geriledi|kotulesti|kotulesmis|bozuldu|bozulmus)|(?:fotograflardan|fotograftan|resimden|resimlerden|gorselden|gorsellerden|aciklamadan|sitedekinden|ilandakinden|reklamdakinden)(?: cok| tamamen| bambaska)? (?:farkli\\S*|bambaska\\S*|alakasiz\\S*)|kendi kendine (?:\\S+ )?(?:kapan\\S*|acil\\S*|yeniden basl\\S*|resetlen\\S*|kapanip)|(?:iki|2|uc|3|dort|4|bes|5|birkac|defalarca) (?:kez|kere|defa|sefer) (?:\\S+ )?(?:gittim|gittik|gitmek zorunda|gelmek zorunda)",
     -0.55,
   ],
 ];

@@ -234,3 +234,28 @@ describe("negation scope in praise built from negatives", () => {
     ]);
   });
 });
+
+describe("longer reviews from travel, banking and telecom", () => {
+  it("fa", () => {
+    expectLabels("fa", [
+      ["اندازه غذا خیلی کوچیک شده نسبت به قبل", "negative"],
+      ["گوشی رو فرستادم گارانتی سه هفته است هیچ خبری ازش نیست", "negative"],
+      ["برای یک کار ساده سه بار رفتم بانک", "negative"],
+      ["بعد از دو ماه صفحه گوشی خودبخود خاموش و روشن میشه", "negative"],
+      ["خدا خیرتون بده، مشکلم حل شد", "positive"],
+      ["راننده خیلی محترم و وقت شناس بود", "positive"],
+    ]);
+  });
+
+  it("tr", () => {
+    expectLabels("tr", [
+      ["Porsiyonlar eskiye göre çok küçülmüş", "negative"],
+      ["Yemeklerin kalitesi eskisine göre çok düştü", "negative"],
+      ["Oda sitedeki fotoğraflardan çok farklıydı", "negative"],
+      ["Basit bir iş için bankaya üç kez gittim", "negative"],
+      ["Şarjı on dakikada bitiyor", "negative"],
+      ["İnternet hızı gerçekten tatmin edici", "positive"],
+      ["Şoför çok saygılı ve dakikti", "positive"],
+    ]);
+  });
+});
