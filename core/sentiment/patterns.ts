@@ -175,6 +175,10 @@ const FA_POSS = "(?:م|ت|ش|مون|تون|شون|ها|های|هام|هاش|ای
 /** Things a customer waits for or pays for, with their endings. */
 const FA_THING = `(?:سفارش|بسته|کالا|مرسوله|غذا|پیک|راننده|تاکسی|تکنسین|مامور|کارشناس|پیامک|پیام|کد|رمز|ایمیل|پول|مبلغ|وجه|شارژ|کارت|بار|محموله|جنس|اجناس|خرید|تراکنش|درخواست)${FA_POSS}`;
 const FA: readonly PatternSpec[] = [
+  [
+    "از (?:اون |این |هیچ |اون همه )?(?:مشکل|مشکلات|کندی|تاخیر|خرابی|قطعی|هنگ|ایراد|دردسر|ارور|خطا|باگ)\\S* (?:\\S+ )?خبری (?:نیست|نبود|نشد|نیس)|(?:دیگه |دیگر |هیچوقت |هرگز )?(?:سراغ|سمت|از) (?:جای|جاهای|فروشگاه|فروشگاههای|رستوران|برند|بانک|شرکت|سایت) (?:دیگه|دیگر|دیگهای|دیگری)\\S* (?:\\S+ )?(?:نمیرم|نمیریم|خرید نمیکنم|نمیخرم|سفارش نمیدم|نمیرم دیگه)|(?:یک|یه|دو|همون|همان) ?(?:روزه|ساعته|روز) (?:\\S+ )?(?:رسید|به دستم رسید|تحویل شد|تحویل دادن|ارسال شد|اومد)",
+    0.6,
+  ],
   // praise told as events, and praise built from negative-looking words
   [
     `(?:مشکل|مشکلات|ایراد|خرابی|اشکال|مسئله)${FA_POSS}(?: \\S+)?(?: \\S+)? (?:حل|رفع|برطرف) ?(?:ش)? (?:شد|کرد|کردن|کردند|شده|کردید|کردین)|(?:حل|رفع|برطرف)ش (?:کرد|کردن|کردند|کردید|کردین)|نمیشه (?:\\S+ )?(?:ایراد|ایرادی|عیب|عیبی) (?:گرفت|گذاشت)|هر ?چی(?:ی)? (?:\\S+ )?(?:بگم|بگیم|تعریف کنم) (?:کمه|کم است|کم گفتم)|هر چه (?:\\S+ )?بگویم کم است|(?:چیزی|هیچی|هیچ چیزی) کم (?:نداشت|نداره|ندارد|نذاشتن|نذاشتند|نگذاشتند|نذاشت)|ارزش(?:ش|شو|شون|شونو)? (?:رو |را )?(?:داره|دارد|داشت|داشتن)`,
@@ -209,7 +213,7 @@ const FA: readonly PatternSpec[] = [
     0.7,
   ],
   [
-    "(?:(?:هیچوقت|هیچ وقت|هرگز|تا حالا|تاحالا|تا الان|اصلا|تا به حال|تابحال|واقعا|واقعا هم) )?(?:جای (?:هیچ )?(?:گله|شکایت)(?:ای)? (?:نیست|نداره|ندارد|نداشت)|(?:(?:هیچوقت|هیچ وقت|هرگز|تا حالا|تاحالا|تا الان|اصلا|تا به حال|تابحال) )?(?:هیچ )?(?:مشکلی|ایرادی|عیبی|گله ای|شکایتی|مشکل|ایراد) (?:\\S+ )?(?:نداشت|نداره|ندارد|نداشتم|نداشتیم|نیست|نبود|ندیدم|ندیدیم|پیش نیومد|پیش نیامد|پیدا نکردم)|(?:(?:هیچوقت|هیچ وقت|هرگز|تا حالا|تاحالا|اصلا) )?(?:ناامید|ناامیدم|ناامیدمون|ناراضی|پشیمون|پشیمان)(?: \\S+)? (?:نکردن|نکرد|نکردند|نمیکنن|نمیکنه|نشدم|نشدیم|نمیشید|نمیشین|نمیشی|نمیشوید|نخواهید شد|نیستم|نیستیم)|(?:از دست(?:ش|شون)? (?:ندید|ندین|نده|ندهید))|(?:(?:چیزی|هیچی|هیچ چیزی) )?کم (?:نذاشتن|نذاشتند|نگذاشتند|نذاشت|نمیذارن|نمیذاره|نگذاشت)|سنگ (?:تموم|تمام) (?:گذاشتن|گذاشتند|گذاشت|میذارن|گذاشتید|گذاشتین)|ضرر (?:نمیکنید|نمیکنین|نمیکنی|نکردم|نکردیم|نمیکنم))",
+    "(?:(?:هیچوقت|هیچ وقت|هرگز|تا حالا|تاحالا|تا الان|اصلا|تا به حال|تابحال|واقعا|واقعا هم) )?(?:جای (?:هیچ )?(?:گله|شکایت)(?:ای)? (?:نیست|نداره|ندارد|نداشت)|(?:(?:هیچوقت|هیچ وقت|هرگز|تا حالا|تاحالا|تا الان|اصلا|تا به حال|تابحال) )?(?:هیچ )?(?:مشکلی|ایرادی|عیبی|گله ای|شکایتی|مشکل|ایراد|نقصی|تاخیری|معطلی|دردسری|خط و خشی|خط و خش|خراشی|ترکی|کم و کسری|کم و کاستی|عیب و ایرادی|قطعی|ارور|خطایی|باگی) (?:\\S+ )?(?:نداشت|نداره|ندارد|نداشتم|نداشتیم|نیست|نبود|ندیدم|ندیدیم|پیش نیومد|پیش نیامد|پیدا نکردم)|(?:(?:هیچوقت|هیچ وقت|هرگز|تا حالا|تاحالا|اصلا) )?(?:ناامید|ناامیدم|ناامیدمون|ناراضی|پشیمون|پشیمان)(?: \\S+)? (?:نکردن|نکرد|نکردند|نمیکنن|نمیکنه|نشدم|نشدیم|نمیشید|نمیشین|نمیشی|نمیشوید|نخواهید شد|نیستم|نیستیم)|(?:از دست(?:ش|شون)? (?:ندید|ندین|نده|ندهید))|(?:(?:چیزی|هیچی|هیچ چیزی) )?کم (?:نذاشتن|نذاشتند|نگذاشتند|نذاشت|نمیذارن|نمیذاره|نگذاشت)|سنگ (?:تموم|تمام) (?:گذاشتن|گذاشتند|گذاشت|میذارن|گذاشتید|گذاشتین)|ضرر (?:نمیکنید|نمیکنین|نمیکنی|نکردم|نکردیم|نمیکنم))",
     0.5,
   ],
   [
@@ -394,6 +398,11 @@ const AR: readonly PatternSpec[] = [
 const TR_PATRON =
   "(?:almam|almayacagim|almayacam|almicam|almam artik|siparis vermem|siparis vermeyecegim|kullanmam|kullanmayacagim|gitmem|gitmeyecegim|tercih etmem|tercih etmeyecegim|gelmem|alisveris yapmam|alisveris yapmayacagim|ugramam|ucmam|kalmam|kalmayacagim|yemem|denemem|calismam|calismayacagim)";
 const TR: readonly PatternSpec[] = [
+  // failures that did not happen are praise ("hiç çökmedi", "kargo hiç gecikmedi")
+  [
+    "(?:(?:hic|asla|bir kere bile|bir kez bile|bir defa bile|su ana kadar|simdiye kadar|hala) )?(?:cokmedi|cokmuyor|donmadi|donmuyor|takilmadi|takilmiyor|kasmadi|kasmiyor|kasma yapmiyor|kasma yapmadi|isinmiyor|isinmadi|ses yapmiyor|ses yapmadi|bozulmadi|bozulmuyor|gecikmedi|gecikmiyor|kesilmedi|kesilmiyor|kopmadi|kopmuyor|sorun cikarmadi|sorun cikarmiyor|ariza yapmadi|ariza yapmiyor|hata vermedi|hata vermiyor|bekletmedi\\S*|beklemedik|beklemedim|pisman olmadim|pisman olmadik|pisman etmedi\\S*|yaniltmadi|yuzumuzu kara cikarmadi|yuzumu kara cikarmadi)|(?:zorunda|mecbur) (?:kalmadim|kalmadik|kalmadi)|(?:gerek|ihtiyac) (?:kalmadi|duymadim|duymadik|olmadi)|(?:baska|baska bir) (?:yerden|yere|yerde|firmadan|magazadan|markadan|bankaya|bankadan|operatore|restorana|otele) (?:\\S+ )?(?:almam|gitmem|gelmem|alisveris yapmam|siparis vermem|kullanmam|gecmem|almayacagim|gitmeyecegim|bakmam)",
+    0.55,
+  ],
   // stop entries: common phrases with a sentiment-looking word ("kirli sakal" is stubble, not dirt)
   ["kirli sakal\\S*", 0],
   // praise told as events
@@ -471,7 +480,7 @@ const TR: readonly PatternSpec[] = [
   ],
   // complaints told as events in many domains
   [
-    "(?:iptal|iptali) (?:ettiler|etti|etmisler|etmis|edildi|edilmis|oldu|olmus|ettiniz|ettim|ettik|etmek zorunda)|(?:yuzume|yuzumuze) (?:\\S+ )?kapat\\S*|(?:telefonu|telefon|hatti) (?:\\S+ )?kapatt(?:ilar|i|iniz)|(?:vaktimi|zamanimi|vaktimizi|zamanimizi) (?:\\S+ )?(?:caldi|caldilar|caldiniz|harcattilar|bosa harcadim|bosa harcadik|yedi|yediler)|(?:sonuc|netice|cozum|care|geri donus|donus|cevap|yanit|ses|haber) (?:yok|alamadim|alamadik|cikmadi|bulunamadi|gelmedi|bulamadim|verilmedi)|(?:defalarca|kac kez|kac kere|bir suru kez|onlarca kez|her gun|gunlerdir|haftalardir|aylardir) (?:\\S+ )?(?:aradim|aradik|yazdim|yazdik|mail attim|ulasmaya calistim|sikayet ettim|gittim|gittik|bekliyorum|bekliyoruz|ugrasiyorum)|(?:gurultu\\S* (?:yuzunden )?)?(?:uyuyamadik|uyuyamadim|uyuyamiyoruz|uyuyamiyorum|dinlenemedik|dinlenemedim)",
+    "(?:iptal|iptali) (?:ettiler|etti|etmisler|etmis|edildi|edilmis|oldu|olmus|ettiniz|ettim|ettik|etmek zorunda kaldim|etmek zorunda kaldik)|ne (?:\\S+ )?(?:iyi\\S*|guzel\\S*|lezzetli\\S*|temiz\\S*|kaliteli\\S*|hizli\\S*|ilgili\\S*|guler yuzlu\\S*) ne \\S+|(?:kalite|kalitesi|lezzet|lezzeti|ilgi|hijyen|temizlik|saygi|hizmet|nezaket|ozen)(?: hic| sifir)? (?:yok|yoktu)|(?:yuzume|yuzumuze) (?:\\S+ )?kapat\\S*|(?:telefonu|telefon|hatti) (?:\\S+ )?kapatt(?:ilar|i|iniz)|(?:vaktimi|zamanimi|vaktimizi|zamanimizi) (?:\\S+ )?(?:caldi|caldilar|caldiniz|harcattilar|bosa harcadim|bosa harcadik|yedi|yediler)|(?:sonuc|netice|cozum|care|geri donus|donus|cevap|yanit|ses|haber) (?:yok|alamadim|alamadik|cikmadi|bulunamadi|gelmedi|bulamadim|verilmedi)|(?:defalarca|kac kez|kac kere|bir suru kez|onlarca kez|her gun|gunlerdir|haftalardir|aylardir) (?:\\S+ )?(?:aradim|aradik|yazdim|yazdik|mail attim|ulasmaya calistim|sikayet ettim|gittim|gittik|bekliyorum|bekliyoruz|ugrasiyorum)|(?:gurultu\\S* (?:yuzunden )?)?(?:uyuyamadik|uyuyamadim|uyuyamiyoruz|uyuyamiyorum|dinlenemedik|dinlenemedim)",
     -0.6,
   ],
   [

@@ -259,3 +259,30 @@ describe("longer reviews from travel, banking and telecom", () => {
     ]);
   });
 });
+
+describe("a failure that did not happen is praise", () => {
+  it("fa", () => {
+    expectLabels("fa", [
+      ["دیگه از اون مشکلات خبری نیست", "positive"],
+      ["اصلا هنگ نمیکنه", "positive"],
+      ["هیچ وقت قطع نمیشه", "positive"],
+      ["بدون تاخیر رسید", "positive"],
+      ["هیچ خط و خشی نداشت", "positive"],
+      ["دیگه سراغ جای دیگه نمیرم", "positive"],
+      ["یک روزه رسید", "positive"],
+    ]);
+  });
+
+  it("tr", () => {
+    expectLabels("tr", [
+      ["uygulama hiç çökmedi", "positive"],
+      ["kargo hiç gecikmedi", "positive"],
+      ["hiç kesinti olmadı", "positive"],
+      ["hiç kırık yoktu", "positive"],
+      ["iptal etmek zorunda kalmadım", "positive"],
+      ["bir daha başka yerden almam", "positive"],
+      ["ne yemek iyiydi ne servis", "negative"],
+      ["kalite hiç yok", "negative"],
+    ]);
+  });
+});
