@@ -258,6 +258,14 @@ const FA: readonly PatternSpec[] = [
     "(?:اندازه|حجم|مقدار|وزن|سایز|پرس|کیفیت|طعم)\\S* (?:\\S+ )?(?:\\S+ )?(?:کوچیک|کوچک|کم|کمتر|نصف|بدتر|پایین|پایینتر) (?:شده|شد|شدن|شده است)|(?:خودبخود|خود به خود|خودش|یهو|یکهو|یه دفعه)(?: \\S+)? (?:خاموش|ریست|قطع|هنگ|ری استارت)|خبری (?:\\S+ )?(?:نیست|نشد|نشده|نبود)|(?:دو|سه|چهار|پنج|چند|چندین|\\d+|ده) (?:بار|دفعه|مرتبه) (?:\\S+ )?(?:رفتم|رفتیم|اومدم|اومدیم|مراجعه کردم|حضوری رفتم)|(?:هماهنگ|منظم|طبق برنامه|سر وقت) (?:نبود|نیست|نبودن|نیستن)",
     -0.55,
   ],
+  [
+    "(?:کارمزد|هزینه|قیمت|تعرفه|کرایه|هزینه ارسال|قیمتها)\\S* (?:هم |خیلی |واقعا )?(?:پایین|پایینه|کمه|ناچیز|ناچیزه|منصفانه|منطقیه|مناسبه)",
+    0.5,
+  ],
+  [
+    "(?:لاگین|وارد|ارسال|انجام|پرداخت|ثبت|فعال|پیامک|اس ام اس|لود|بارگذاری|دانلود|نصب|اپدیت|بروزرسانی|تایید|وصل|اجرا|ورود) (?:نمیشه|نمیشود|نمیشد|نمیکنه)|(?:از حساب|از حسابم|از برنامه|از اپ|از اپلیکیشن) (?:\\S+ )?(?:خارج|بیرون) (?:میشه|میکنه|میشم|شد|میندازه|میشد)|بدون اینکه (?:\\S+ )?(?:بپرسن|بپرسند|بگن|بگویند|اطلاع بدن|خبر بدن|هماهنگ کنن)|(?:وقت|نوبت|قرار) (?:دادن|دادند|داده بودن|گذاشتن) (?:و|ولی|اما) (?:\\S+ )?(?:نیومدن|نیامدند|نیومد|نیامد|خبری نشد|کنسل کردن|لغو کردن)|طولش (?:دادن|دادند|میدن|میدهند)|لفتش (?:دادن|میدن)|(?:کلی|خیلی|چند ماه|ماهها) طول (?:کشید|میکشه|دادن)|(?:پشتیبانی|پاسخگویی|نظارت|راه ارتباطی|شماره تماس|پشتیبانی تلفنی)\\S*(?: \\S+)? (?:وجود نداره|وجود ندارد|وجود نداشت|نداره|ندارن|نداشت|نداشتن)|بعد از (?:یه|یک|دو|سه|چند|\\d+) (?:هفته|ماه|روز) (?:\\S+ )?(?:اومد|رسید|جواب دادن|جواب داد|پاسخ دادن|پاسخ داد)|پر از (?:باگ|ایراد|مشکل|تبلیغ|تبلیغات|خطا|اشکال|ارور)\\S*|تبلیغات\\S* (?:\\S+ )?(?:زیادی|زیاد|خیلی زیاد|زیاده|اعصاب خرد کن|مزاحم)|(?:هی|مدام|همش|دائم|دائما|مرتب) (?:\\S+ )?(?:نوتیفیکیشن|پیامک|پیام|تبلیغ|اس ام اس|ایمیل|زنگ)\\S* (?:میفرسته|میفرستن|میده|میاد|میدن|میزنن)",
+    -0.55,
+  ],
   // complaints told as events in many domains
   [
     `${FA_THING} (?:\\S+ )?(?:\\S+ )?(?:نیومد|نیامد|نیومده|نیامده|نیومدن|نیامدند|نمیاد|نمیاید|نمیآید|نمیرسه|نرسیده|نرسید|واریز نشد|واریز نشده|برنگشت|برنگشته)`,
@@ -268,11 +276,11 @@ const FA: readonly PatternSpec[] = [
     -0.55,
   ],
   [
-    "(?:هزینه|قیمت|قیمتها|قیمتاش|کارمزد|کرایه|تعرفه|هزینه ارسال|هزینه پیک|هزینههاش)\\S* (?:(?:ان|این|اون|هم|خیلی|بسیار|واقعا|شدیدا|به شدت|فوق العاده|خیلیی) ){0,2}(?:زیاد|زیاده|بالا|بالاست|بالاس|نجومی|سرسام اور|گزاف|گرون|گرونه|گران|خیلی زیاده)(?![^ ])",
+    "(?:هزینه|قیمت|قیمتها|قیمتاش|کارمزد|کرایه|تعرفه|هزینه ارسال|هزینه پیک|هزینههاش|قبض|صورتحساب)\\S* (?:(?!کمی |یکم |یکمی |نسبتا |یه )\\S+ )?(?:(?:ان|این|اون|هم|خیلی|بسیار|واقعا|شدیدا|به شدت|فوق العاده|خیلیی) ){0,2}(?:زیاد|زیاده|زیادی|بالا|بالاست|بالاس|نجومی|سرسام اور|گزاف|گرون|گرونه|گران|خیلی زیاده)(?: اومده| اومد| میاد| شده| میگیرن)?(?![^ ])",
     -0.35,
   ],
   [
-    "سرعت\\S* (?:\\S+ )?(?:\\S+ )?(?:پایین|پایینه|پایینی|کم|کمه|افتضاح|افتضاحه|داغون|لاک پشتی|صفر)|(?:انتن|سیگنال|پوشش)\\S* (?:\\S+ )?(?:نمیده|نداره|نداشت|نمیداد|ضعیف\\S*|قطع\\S*|نیست|نبود)",
+    "سرعت\\S* (?:\\S+ )?(?:\\S+ )?(?:پایین|پایینه|پایینی|کم|کمه|افتضاح|افتضاحه|داغون|لاک پشتی|صفر)|(?:انتن|سیگنال|پوشش)\\S* (?:\\S+ )?(?:نمیده|نداره|نداشت|نمیداد|ندارم|نداریم|ندارن|ضعیف\\S*|قطع\\S*|نیست|نبود)",
     -0.55,
   ],
   [
@@ -400,7 +408,7 @@ const TR_PATRON =
 const TR: readonly PatternSpec[] = [
   // failures that did not happen are praise ("hiç çökmedi", "kargo hiç gecikmedi")
   [
-    "(?:(?:hic|asla|bir kere bile|bir kez bile|bir defa bile|su ana kadar|simdiye kadar|hala) )?(?:cokmedi|cokmuyor|donmadi|donmuyor|takilmadi|takilmiyor|kasmadi|kasmiyor|kasma yapmiyor|kasma yapmadi|isinmiyor|isinmadi|ses yapmiyor|ses yapmadi|bozulmadi|bozulmuyor|gecikmedi|gecikmiyor|kesilmedi|kesilmiyor|kopmadi|kopmuyor|sorun cikarmadi|sorun cikarmiyor|ariza yapmadi|ariza yapmiyor|hata vermedi|hata vermiyor|bekletmedi\\S*|beklemedik|beklemedim|pisman olmadim|pisman olmadik|pisman etmedi\\S*|yaniltmadi|yuzumuzu kara cikarmadi|yuzumu kara cikarmadi)|(?:zorunda|mecbur) (?:kalmadim|kalmadik|kalmadi)|(?:gerek|ihtiyac) (?:kalmadi|duymadim|duymadik|olmadi)|(?:baska|baska bir) (?:yerden|yere|yerde|firmadan|magazadan|markadan|bankaya|bankadan|operatore|restorana|otele) (?:\\S+ )?(?:almam|gitmem|gelmem|alisveris yapmam|siparis vermem|kullanmam|gecmem|almayacagim|gitmeyecegim|bakmam)",
+    "(?:(?:hic|hicbir|higbir|hic bir) )?(?:kesinti|kopma|donma|takilma|kasma|sorun|problem|sikinti|ariza|gecikme|bekleme|kirik|cizik|leke|ezik|yirtik|hasar|bozukluk|kusur|defo)(?:[iu]|s[iu])? (?:yok|yoktu|olmadi|yasamadim|yasamadik|cikmadi)|(?:masraf|masraflari|ucret|ucretler|ucretleri|fiyat|fiyatlar|fiyatlari|komisyon|komisyonu|faiz|faizi|aidat|aidati)(?: cok| gayet| oldukca)? (?:dusuk|uygun|makul|ucuz)|(?:(?:hic|asla|bir kere bile|bir kez bile|bir defa bile|su ana kadar|simdiye kadar|hala) )?(?:cokmedi|cokmuyor|donmadi|donmuyor|takilmadi|takilmiyor|kasmadi|kasmiyor|kasma yapmiyor|kasma yapmadi|isinmiyor|isinmadi|ses yapmiyor|ses yapmadi|bozulmadi|bozulmuyor|gecikmedi|gecikmiyor|kesilmedi|kesilmiyor|kopmadi|kopmuyor|sorun cikarmadi|sorun cikarmiyor|ariza yapmadi|ariza yapmiyor|hata vermedi|hata vermiyor|bekletmedi\\S*|beklemedik|beklemedim|pisman olmadim|pisman olmadik|pisman etmedi\\S*|yaniltmadi|yuzumuzu kara cikarmadi|yuzumu kara cikarmadi)|(?:zorunda|mecbur) (?:kalmadim|kalmadik|kalmadi)|(?:gerek|ihtiyac) (?:kalmadi|duymadim|duymadik|olmadi)|(?:baska|baska bir) (?:yerden|yere|yerde|firmadan|magazadan|markadan|bankaya|bankadan|operatore|restorana|otele) (?:\\S+ )?(?:almam|gitmem|gelmem|alisveris yapmam|siparis vermem|kullanmam|gecmem|almayacagim|gitmeyecegim|bakmam)",
     0.55,
   ],
   // stop entries: common phrases with a sentiment-looking word ("kirli sakal" is stubble, not dirt)
@@ -492,7 +500,7 @@ const TR: readonly PatternSpec[] = [
     -0.6,
   ],
   [
-    "(?:fiyat|fiyati|fiyatlar|fiyatlari|ucret|ucreti|ucretler|ucretleri|fatura|faturasi|faturalar|komisyon|komisyonu|faiz|faizi|kargo ucreti|aidat|aidati|masraf|masraflar|masraflari)(?: cok| asiri| gercekten| fazlasiyla| inanilmaz| biraz)? (?:yuksek|yuksekti|fahis|ucuk|asiri|tuzlu|pahali|cok fazla|fazla|kazik|uctu|ucmus|ates pahasi)|(?:porsiyon|porsiyonlar|porsiyonlari|miktar|miktari|gramaj|gramaji|oda|odalar|odasi|banyo|banyosu)(?: cok| asiri| oldukca| gercekten)? (?:kucuk|kucuktu|kucucuk|minnacik|az|azdi|yetersiz|yetersizdi|dar|dardi)|(?:sure|suresi|teslimat|teslimat suresi|bekleme|bekleme suresi|kuyruk|sira|kargo suresi)(?: cok| asiri| gereksiz| fazlasiyla)? (?:uzun|uzundu|fazla|fazlaydi|uzadi|uzuyor)",
+    "(?:fiyat|fiyati|fiyatlar|fiyatlari|ucret|ucreti|ucretler|ucretleri|fatura|faturam|faturamiz|faturasi|faturalar|komisyon|komisyonu|faiz|faizi|kargo ucreti|aidat|aidati|masraf|masraflar|masraflari)(?: cok| asiri| gercekten| fazlasiyla| inanilmaz| biraz)? (?:yuksek|yuksekti|fahis|ucuk|asiri|tuzlu|pahali|cok fazla|fazla|kazik|uctu|ucmus|ates pahasi)(?: geldi| gelmis| cikti)?|(?:porsiyon|porsiyonlar|porsiyonlari|miktar|miktari|gramaj|gramaji|oda|odalar|odasi|banyo|banyosu)(?: cok| asiri| oldukca| gercekten)? (?:kucuk|kucuktu|kucucuk|minnacik|az|azdi|yetersiz|yetersizdi|dar|dardi)|(?:sure|suresi|teslimat|teslimat suresi|bekleme|bekleme suresi|kuyruk|sira|kargo suresi)(?: cok| asiri| gereksiz| fazlasiyla)? (?:uzun|uzundu|fazla|fazlaydi|uzadi|uzuyor)",
     -0.45,
   ],
   [
@@ -501,6 +509,10 @@ const TR: readonly PatternSpec[] = [
   ],
   [
     "(?:kalite|kalitesi|lezzet|lezzeti|hizmet|hizmeti|hizmet kalitesi|standart|standardi|performans|performansi)(?: \\S+)?(?: \\S+)?(?: cok| epey| bayagi| iyice| baya)? (?:dustu|dusmus|geriledi|kotulesti|kotulesmis|bozuldu|bozulmus)|(?:fotograflardan|fotograftan|resimden|resimlerden|gorselden|gorsellerden|aciklamadan|sitedekinden|ilandakinden|reklamdakinden)(?: cok| tamamen| bambaska)? (?:farkli\\S*|bambaska\\S*|alakasiz\\S*)|kendi kendine (?:\\S+ )?(?:kapan\\S*|acil\\S*|yeniden basl\\S*|resetlen\\S*|kapanip)|(?:iki|2|uc|3|dort|4|bes|5|birkac|defalarca) (?:kez|kere|defa|sefer) (?:\\S+ )?(?:gittim|gittik|gitmek zorunda|gelmek zorunda)",
+    -0.55,
+  ],
+  [
+    "(?:oturumu|oturumumu|oturumdan|hesabimdan|uygulamadan) (?:\\S+ )?(?:kapatiyor|atiyor|cikariyor|dusuyor|cikis yapiyor)|(?:bir|iki|uc|\\d+|birkac) (?:gun|hafta|ay) sonra (?:ancak |anca )?(?:cevap|yanit|donus|geri donus)\\S* (?:geldi|verdiler|verildi|yaptilar|yapildi)|(?:cok|asiri|fazla|fazlasiyla|cok fazla|surekli|hep) (?:\\S+ )?(?:reklam|reklamlar|bildirim|bildirimler|spam|mesaj)(?: var| geliyor| gosteriyor| cikiyor| gonderiyor| atiyor| atiyorlar| gonderiyorlar)|reklam dolu|hata dolu|(?:degistirmediler|degistirmiyorlar|degistirmedi|tamir etmediler|tamir etmedi|yenisini gondermediler|yenisini vermediler|iade almadilar|iadeyi kabul etmediler|iade kabul etmediler|kabul etmediler)|(?:surekli|devamli|habire|hep) (?:\\S+ )?(?:gonderiyor|gonderiyorlar|ariyor|ariyorlar|rahatsiz ediyor\\S*)",
     -0.55,
   ],
 ];

@@ -286,3 +286,36 @@ describe("a failure that did not happen is praise", () => {
     ]);
   });
 });
+
+describe("apps, banks and telecom", () => {
+  it("fa", () => {
+    expectLabels("fa", [
+      ["از حسابم برداشت غیرمجاز شده", "negative"],
+      ["کارمزدهای بانک خیلی بالاست", "negative"],
+      ["لاگین نمیشه", "negative"],
+      ["اپ مدام از حساب خارج میشه", "negative"],
+      ["اشتراک رو تمدید کردن بدون اینکه بپرسن", "negative"],
+      ["سه بار وقت دادن و نیومدن", "negative"],
+      ["نرم افزار پر از باگه", "negative"],
+      ["اصلا کاربر پسند نیست", "negative"],
+      ["کارمزدش پایینه", "positive"],
+      ["اپ بانکش خیلی کاربر پسنده", "positive"],
+    ]);
+  });
+
+  it("tr", () => {
+    expectLabels("tr", [
+      ["kredi başvurumu çok uzattılar", "negative"],
+      ["uygulama sürekli oturumu kapatıyor", "negative"],
+      ["aboneliğimi sormadan yenilediler", "negative"],
+      ["faturam çok yüksek geldi", "negative"],
+      ["modem bozuktu değiştirmediler", "negative"],
+      ["talebime bir hafta sonra cevap geldi", "negative"],
+      ["çok fazla reklam var", "negative"],
+      ["hiç kullanıcı dostu değil", "negative"],
+      ["internet hızı harika hiç kesinti yok", "positive"],
+      ["masrafları düşük", "positive"],
+      ["biraz küçük onun dışında hiçbir sıkıntısı yok", "positive"],
+    ]);
+  });
+});
