@@ -372,6 +372,7 @@ export const LEXICON_TR: LanguageLexicon = {
     "kullanıcı dostu": 0.5,
     "akıcı*": 0.5,
     sade: 0.3,
+    "düzensiz*": -0.5,
   },
   negators: ["hiç", "hiçbir", "asla", "hiçbiri"],
   postNegators: ["değil*", "deyil*", "yok*", "olsaydı*", "olurdu", "olabilirdi", "olmalıydı"],

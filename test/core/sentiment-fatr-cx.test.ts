@@ -319,3 +319,26 @@ describe("apps, banks and telecom", () => {
     ]);
   });
 });
+
+describe("mixed reviews: thanks or praise beside a complaint", () => {
+  it("fa", () => {
+    expectLabels("fa", [
+      ["پیک خیلی مودب بود ممنون ازش، ولی غذا کاملا سرد رسید و نصف سفارش نبود", "negative"],
+      ["دستتون درد نکنه، دو هفته است منتظر پولم هستم", "negative"],
+      ["غذاش خوب بود ولی برخورد پرسنل خیلی زشت بود، دیگه نمیرم", "negative"],
+      ["پذیرش هتل ساعت ۲ شب جواب نمیداد", "negative"],
+      ["کمی دیر رسید ولی غذا خیلی خوشمزه بود", "positive"],
+      ["با اینکه قیمتش یکم بالاست ولی ارزش داره", "positive"],
+    ]);
+  });
+
+  it("tr", () => {
+    expectLabels("tr", [
+      ["kurye çok kibardı teşekkürler ama yemek buz gibi geldi ve siparişin yarısı yoktu", "negative"],
+      ["bu kadar düzensizlik için teşekkürler", "negative"],
+      ["yemekler güzeldi ama personel çok kabaydı, bir daha gelmem", "negative"],
+      ["biraz geç geldi ama yemekler çok lezzetliydi", "positive"],
+      ["bu kadar iyi olacağını düşünmemiştim", "positive"],
+    ]);
+  });
+});
