@@ -342,3 +342,20 @@ describe("mixed reviews: thanks or praise beside a complaint", () => {
     ]);
   });
 });
+
+describe("Persian compounds with a space, a ZWNJ or run together", () => {
+  it("reads each spelling alike", () => {
+    expectLabels("fa", [
+      ["خیلی خوش برخورد بودن", "positive"],
+      ["خیلی خوش‌برخورد بودن", "positive"],
+      ["خیلی خوشبرخورد بودن", "positive"],
+      ["به‌موقع رسید", "positive"],
+      ["قابل‌اعتماد هستن", "positive"],
+      ["غیرقابل‌اعتماد", "negative"],
+      ["غیرحرفه‌ای بودن", "negative"],
+      ["کم‌فروشی کردن", "negative"],
+      ["پرسروصدا بود", "negative"],
+      ["بی‌کیفیت‌ترین", "negative"],
+    ]);
+  });
+});
