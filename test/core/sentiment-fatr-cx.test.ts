@@ -229,6 +229,8 @@ describe("negation scope in praise built from negatives", () => {
   it("tr: colloquial refusals and thanks", () => {
     expectLabels("tr", [
       ["tavsiye etmiyom", "negative"],
+      ["mukemel", "positive"],
+      ["kandırıldım", "negative"],
       ["eline sağlık", "positive"],
       ["hic sorun yok", "positive"],
     ]);
