@@ -496,7 +496,7 @@ const TR: readonly PatternSpec[] = [
     -0.6,
   ],
   [
-    "\\S+ (?:gundur|haftadir|aydir|saattir|gun oldu|hafta oldu|ay oldu|gun gecti|hafta gecti) (?:\\S+ )?(?:\\S+ )?(?:yolda|bekliyorum|bekliyoruz|bekletiliyorum|gelmedi|ulasmadi|ulasamiyorum|cevap yok|donus yok|kargoda|hazirlaniyor|oyalaniyorum|ugrasiyorum|ses yok|gonderilmedi|kargoya verilmedi)|(?:bu )?ne bicim (?:\\S+ )?(?:hizmet|is|firma|magaza|otel|restoran|banka|kargo|musteri|sirket|uygulama|personel|davranis|yemek)\\S*|(?:hizmet|hizmeti|hizmetler|hizmetleri|destek|ilgi|kalite|kalitesi|iletisim|guven|saygi|hijyen|temizlik|lezzet|musteri memnuniyeti)(?: \\S+)? (?:sifir|sifirdir|sifir puan|yerlerde|dibe vurmus|dipte)",
+    "(?:\\d+|bir|iki|uc|dort|bes|alti|yedi|sekiz|dokuz|on|onbes|yirmi|otuz|kirk|birkac|kac|bunca|yarim) (?:gundur|haftadir|aydir|saattir|gun oldu|hafta oldu|ay oldu|gun gecti|hafta gecti) (?:\\S+ )?(?:\\S+ )?(?:yolda|bekliyorum|bekliyoruz|bekletiliyorum|gelmedi|ulasmadi|ulasamiyorum|cevap yok|donus yok|kargoda|hazirlaniyor|oyalaniyorum|ugrasiyorum|ses yok|gonderilmedi|kargoya verilmedi)|(?:bu )?ne bicim (?:\\S+ )?(?:hizmet|is|firma|magaza|otel|restoran|banka|kargo|musteri|sirket|uygulama|personel|davranis|yemek)\\S*|(?:hizmet|hizmeti|hizmetler|hizmetleri|destek|ilgi|kalite|kalitesi|iletisim|guven|saygi|hijyen|temizlik|lezzet|musteri memnuniyeti)(?: \\S+)? (?:sifir|sifirdir|sifir puan|yerlerde|dibe vurmus|dipte)",
     -0.65,
   ],
   [
