@@ -166,14 +166,34 @@ const EN: readonly PatternSpec[] = [
 
 /** Persian. */
 const FA_NEG_VERB =
-  "(?:نمیخرم|نمیخرم|نخرید|نخرین|نخرید|نگیرید|نگیرین|نخرم|نمیگیرم|سفارش نمیدم|سفارش نمیدهم|خرید نمیکنم|استفاده نمیکنم|نمیام|نمیایم|نمیرم|نمیروم)";
+  "(?:نمیخرم|نخرید|نخرین|نگیرید|نگیرین|نخرم|نمیگیرم|سفارش نمیدم|سفارش نمیدهم|خرید نمیکنم|استفاده نمیکنم|نمیام|نمیایم|نمیرم|نمیروم)";
+/** Never-again verbs that only read as a refusal after "دیگه", "هرگز", "هیچوقت" ("سفر نمی‌کنم" alone is not). */
+const FA_AGAIN_VERB =
+  "(?:سفر نمیکنم|سفر نمیکنیم|پرواز نمیکنم|رزرو نمیکنم|رزرو نمیکنیم|نمیمونم|نمیمونیم|برنمیگردم|برنمیگردیم|سفارش نمیدیم|خرید نمیکنیم|استفاده نمیکنیم|نمیخریم|نمیریم|اقدام نمیکنم|تمدید نمیکنم|معامله نمیکنم|حساب باز نمیکنم|توصیه نمیکنم|پیشنهاد نمیکنم|سمتشون نمیرم|طرفشون نمیرم)";
+/** Persian possessive and plural endings a service noun may carry ("اینترنتم", "سفارشمون", "عکسش"). */
+const FA_POSS = "(?:م|ت|ش|مون|تون|شون|ها|های|هام|هاش|ای|ی|مو|رو)?";
+/** Things a customer waits for or pays for, with their endings. */
+const FA_THING = `(?:سفارش|بسته|کالا|مرسوله|غذا|پیک|راننده|تاکسی|تکنسین|مامور|کارشناس|پیامک|پیام|کد|رمز|ایمیل|پول|مبلغ|وجه|شارژ|کارت|بار|محموله|جنس|اجناس|خرید|تراکنش|درخواست)${FA_POSS}`;
 const FA: readonly PatternSpec[] = [
+  [
+    "از (?:اون |این |هیچ |اون همه )?(?:مشکل|مشکلات|کندی|تاخیر|خرابی|قطعی|هنگ|ایراد|دردسر|ارور|خطا|باگ)\\S* (?:\\S+ )?خبری (?:نیست|نبود|نشد|نیس)|(?:دیگه |دیگر |هیچوقت |هرگز )?(?:سراغ|سمت|از) (?:جای|جاهای|فروشگاه|فروشگاههای|رستوران|برند|بانک|شرکت|سایت) (?:دیگه|دیگر|دیگهای|دیگری)\\S* (?:\\S+ )?(?:نمیرم|نمیریم|خرید نمیکنم|نمیخرم|سفارش نمیدم|نمیرم دیگه)|(?:یک|یه|دو|همون|همان) ?(?:روزه|ساعته|روز) (?:\\S+ )?(?:رسید|به دستم رسید|تحویل شد|تحویل دادن|ارسال شد|اومد)",
+    0.6,
+  ],
+  // praise told as events, and praise built from negative-looking words
+  [
+    `(?:مشکل|مشکلات|ایراد|خرابی|اشکال|مسئله)${FA_POSS}(?: \\S+)?(?: \\S+)? (?:حل|رفع|برطرف) ?(?:ش)? (?:شد|کرد|کردن|کردند|شده|کردید|کردین)|(?:حل|رفع|برطرف)ش (?:کرد|کردن|کردند|کردید|کردین)|نمیشه (?:\\S+ )?(?:ایراد|ایرادی|عیب|عیبی) (?:گرفت|گذاشت)|هر ?چی(?:ی)? (?:\\S+ )?(?:بگم|بگیم|تعریف کنم) (?:کمه|کم است|کم گفتم)|هر چه (?:\\S+ )?بگویم کم است|(?:چیزی|هیچی|هیچ چیزی) کم (?:نداشت|نداره|ندارد|نذاشتن|نذاشتند|نگذاشتند|نذاشت)|ارزش(?:ش|شو|شون|شونو)? (?:رو |را )?(?:داره|دارد|داشت|داشتن)`,
+    0.6,
+  ],
+  [
+    "(?:باز ?هم|بازم|دوباره|حتما دوباره|مجدد|مجددا)(?: \\S+)?(?: \\S+)? (?:میام|میایم|میاییم|میخرم|میخریم|میگیرم|سفارش میدم|سفارش میدیم|سفارش میدهم|خرید میکنم|خرید میکنیم|میرم|میریم|میمونم|میمونیم|رزرو میکنم|انتخابشون میکنم|استفاده میکنم|برمیگردم|برمیگردیم)|مشتری (?:دائم|دائمی|همیشگی|ثابت|پر و پا قرص)\\S*|(?:کار|کارشون|کارش|کارتون|کارتان)(?: خیلی| واقعا)? (?:درسته|درست است|درسته واقعا)|(?:بی|بی‌) ?(?:نظیر|نقص)(?:ه|ن|ید|ین|ی)?|همون (?:چیزی|چیزیه|چیزی بود)(?: \\S+)?(?: \\S+)? (?:میخواستم|میخواستیم|لازم داشتم|دنبالش بودم)|(?:دقیقا )?مطابق (?:با )?(?:عکس|توضیحات|تصویر|سفارش)\\S* (?:بود|است|هست|بودن|اومد|رسید)",
+    0.6,
+  ],
   [
     "(?:مو|سوسک|حشره|مگس|کرم|شیشه) (?:\\S+ )?(?:توی|تو|داخل|لای) (?:غذا|غذام|غذامون|سالاد|سوپ|نوشیدنی|اتاق)|(?:اب|آب) گرم (?:\\S+ )?(?:نداشت|نبود|نداره|قطع)|بوی (?:سیگار|نم|بد|گند|تعفن|کپک)|سفارش(?:م|مون|ها)? (?:\\S+ )?(?:اشتباه|اشتباهی|ناقص) (?:اومد|آوردن|اوردن|ارسال|بود|رسید)",
     -0.65,
   ],
   [
-    "(?:سایت|اپ|اپلیکیشن|برنامه|سیستم|اینترنت|نت|شبکه|آنتن|انتن|درگاه|پرداخت)(?: \\S+)? (?:بالا نمیاد|بالا نمیآید|باز نمیشه|باز نمیشود|قطعه|قطع بود|قطع شد|قطع میشه|خرابه|خراب بود|خراب شد|از دسترس خارج|ارور میده|خطا میده|هنگه|هنگ کرد|کار نمیکنه|کار نمیکرد|وصل نمیشه)",
+    "(?:سایت|اپ|اپلیکیشن|برنامه|سیستم|اینترنت|نت|شبکه|آنتن|انتن|درگاه|پرداخت|وای فای|وایفای|مودم|گوشی|لپ تاپ|لپتاپ|تلویزیون|کولر|بخاری|اسانسور|برق|گاز)(?:م|مون|ش|شون|تون|ها)?(?: \\S+)? (?:بالا نمیاد|بالا نمیآید|باز نمیشه|باز نمیشود|قطعه|قطع بود|قطع شد|قطع میشه|خرابه|خراب بود|خراب شد|از دسترس خارج|ارور میده|خطا میده|هنگه|هنگ کرد|کار نمیکنه|کار نمیکرد|وصل نمیشه)",
     -0.6,
   ],
   [
@@ -181,7 +201,7 @@ const FA: readonly PatternSpec[] = [
     -0.6,
   ],
   [
-    "(?:سایر|بقیه|دیگه|دیگر|مشابه|قبلی|قبلا|قبلیا)(?: \\S+)?(?: \\S+)? (?:بهتر|بهتره|بهتری|بهترن|بهترند|بهتر است|بهتر بود|بهتر بودن|بهتر بودند)|(?:کیفیت|طعم|مزه|کارایی|دوام|کیفیتی|طعمی|مزهای) (?:\\S+ )?(?:نداشت|نداره|ندارد|نداشتن|نداشتند)|(?:نمیپسندم|نمیپسندیم|نپسندیدم|نپسندیدیم|نمپسندیم|نپسندید|نپسندیدن)|مورد پسند (?:\\S+ )?(?:نبود|نیست|نشد|واقع نشد)|(?:عکس|تصویر|توضیحات|سایت)(?: \\S+)?(?: \\S+)?(?: \\S+)? (?:متفاوت|متفاوته|متفاوت است|متفاوت بود|فرق میکنه|فرق داره|فرق داشت|مطابقت نداشت|مطابقت نداره|همخوانی نداشت|همخوانی نداره|مطابق نبود|مطابق نیست)|منصرف (?:میشید|میشین|شدم|میشوید)|حال (?:به ?هم|بهم) (?:زن|زنه|زن بود)|حالبهمزن|چندش|پولم (?:به )?(?:حدر|هدر)|خرید نکنم|خرید نمیکنم",
+    "(?:سایر|بقیه|دیگه|دیگر|مشابه|قبلی|قبلا|قبلیا)(?: \\S+)?(?: \\S+)? (?:بهتر|بهتره|بهتری|بهترن|بهترند|بهتر است|بهتر بود|بهتر بودن|بهتر بودند)|(?:کیفیت|طعم|مزه|کارایی|دوام|کیفیتی|طعمی|مزهای) (?:\\S+ )?(?:نداشت|نداره|ندارد|نداشتن|نداشتند)|(?:نمیپسندم|نمیپسندیم|نپسندیدم|نپسندیدیم|نمپسندیم|نپسندید|نپسندیدن)|مورد پسند (?:\\S+ )?(?:نبود|نیست|نشد|واقع نشد)|(?:عکس|تصویر|توضیحات|سایت|تبلیغات|تبلیغ)(?:ش|ها|هاش|اش|شون)?(?: \\S+)?(?: \\S+)?(?: \\S+)? (?:متفاوت|متفاوته|متفاوت است|متفاوت بود|فرق میکنه|فرق داره|فرق داشت|مطابقت نداشت|مطابقت نداره|همخوانی نداشت|همخوانی نداره|مطابق نبود|مطابق نیست)|منصرف (?:میشید|میشین|شدم|میشوید)|حال (?:به ?هم|بهم) (?:زن|زنه|زن بود)|حالبهمزن|چندش|پولم (?:به )?(?:حدر|هدر)|خرید نکنم|خرید نمیکنم",
     -0.6,
   ],
   [
@@ -193,7 +213,7 @@ const FA: readonly PatternSpec[] = [
     0.7,
   ],
   [
-    "(?:جای (?:هیچ )?(?:گله|شکایت)(?:ای)? (?:نیست|نداره|ندارد|نداشت)|هیچ (?:مشکلی|ایرادی|عیبی|گله ای|شکایتی) (?:نداشت|نداره|ندارد|نداشتم|نیست|ندیدم)|(?:مشکلی|ایرادی|عیبی) (?:نداشت|نداره|ندارد|نداشتم|ندیدم))",
+    "(?:(?:هیچوقت|هیچ وقت|هرگز|تا حالا|تاحالا|تا الان|اصلا|تا به حال|تابحال|واقعا|واقعا هم) )?(?:جای (?:هیچ )?(?:گله|شکایت)(?:ای)? (?:نیست|نداره|ندارد|نداشت)|(?:(?:هیچوقت|هیچ وقت|هرگز|تا حالا|تاحالا|تا الان|اصلا|تا به حال|تابحال) )?(?:هیچ )?(?:مشکلی|ایرادی|عیبی|گله ای|شکایتی|مشکل|ایراد|نقصی|تاخیری|معطلی|دردسری|خط و خشی|خط و خش|خراشی|ترکی|کم و کسری|کم و کاستی|عیب و ایرادی|قطعی|ارور|خطایی|باگی) (?:\\S+ )?(?:نداشت|نداره|ندارد|نداشتم|نداشتیم|نیست|نبود|ندیدم|ندیدیم|پیش نیومد|پیش نیامد|پیدا نکردم)|(?:(?:هیچوقت|هیچ وقت|هرگز|تا حالا|تاحالا|اصلا) )?(?:ناامید|ناامیدم|ناامیدمون|ناراضی|پشیمون|پشیمان)(?: \\S+)? (?:نکردن|نکرد|نکردند|نمیکنن|نمیکنه|نشدم|نشدیم|نمیشید|نمیشین|نمیشی|نمیشوید|نخواهید شد|نیستم|نیستیم)|(?:از دست(?:ش|شون)? (?:ندید|ندین|نده|ندهید))|(?:(?:چیزی|هیچی|هیچ چیزی) )?کم (?:نذاشتن|نذاشتند|نگذاشتند|نذاشت|نمیذارن|نمیذاره|نگذاشت)|سنگ (?:تموم|تمام) (?:گذاشتن|گذاشتند|گذاشت|میذارن|گذاشتید|گذاشتین)|ضرر (?:نمیکنید|نمیکنین|نمیکنی|نکردم|نکردیم|نمیکنم))",
     0.5,
   ],
   [
@@ -201,7 +221,7 @@ const FA: readonly PatternSpec[] = [
     -0.8,
   ],
   [
-    `(?:دیگه|دیگر|هرگز|هیچوقت|دیگه هیچوقت)(?: \\S+)?(?: \\S+)? ${FA_NEG_VERB}|${FA_NEG_VERB}|دیگه هرگز|آخرین بار|اخرین بار|اخرین خریدم|آخرین خریدم|پولتون رو دور نریزید|پولتونو دور نریزید|دور نریزید|پول دور ریختن|پولم (?:\\S+ )?(?:هدر|دور ریخته|حروم)|هدر رفت|وقتم (?:\\S+ )?(?:تلف|هدر)|اتلاف وقت|وقت تلف کردن|سر کاری|کلاهبرداری|کلاه برداری|کلاهبردار`,
+    `(?:دیگه|دیگر|هرگز|هیچوقت|دیگه هیچوقت)(?: \\S+){0,4}? (?:${FA_NEG_VERB}|${FA_AGAIN_VERB})|${FA_NEG_VERB}|دیگه هرگز|(?:آخرین|اخرین) (?:بار|باره|باری|باریه|دفعه|دفعست|دفعه ای|دفعه ست)|اخرین خریدم|آخرین خریدم|پولتون رو دور نریزید|پولتونو دور نریزید|دور نریزید|پول دور ریختن|پولم (?:\\S+ )?(?:هدر|دور ریخته|حروم)|هدر رفت|وقتم (?:\\S+ )?(?:تلف|هدر)|اتلاف وقت|وقت تلف کردن|سر کاری|ارزش(?:ش|شو|شون|شونو)? (?:رو |را )?(?:\\S+ )?(?:نداره|ندارد|نداشت|نداشتن)|کلاهبرداری|کلاه برداری|کلاهبردار`,
     -0.8,
   ],
   [
@@ -209,7 +229,7 @@ const FA: readonly PatternSpec[] = [
     -0.6,
   ],
   [
-    "(?:تماس|زنگ) (?:\\S+ )?(?:نگرفتن|نگرفتند|نگرفت|نزدن|نزدند|نزد|نمیگیرن|نمیزنن)|(?:کسی|هیچکس|هیچ کس) (?:\\S+ )?(?:جواب|پاسخ|تماس|زنگ|نیومد|نیامد|پیگیری|اهمیت|توجه)",
+    "(?:تماس|زنگ) (?:\\S+ )?(?:نگرفتن|نگرفتند|نگرفت|نزدن|نزدند|نزد|نمیگیرن|نمیزنن)|(?:کسی|هیچکس|هیچ کس) (?:\\S+ )?(?:\\S+ )?(?:جواب|پاسخ|تماس|زنگ|نیومد|نیامد|پیگیری|اهمیت|توجه|توضیح|کمک|رسیدگی|پاسخگو|جوابگو|برنمیداره|برنمیداره|برنداشت|برنداشتن|نبود|نیست|اعتنا|محل)",
     -0.6,
   ],
   [
@@ -231,6 +251,68 @@ const FA: readonly PatternSpec[] = [
   ],
   [
     "(?:سرد|دیر|شکسته|خراب|له|باز شده|ناقص|اشتباه|تاریخ گذشته|آسیب دیده|اسیب دیده|کثیف|کپک زده|فاسد|خیس|پاره) (?:\\S+ )?(?:رسید|بود|اومد|آمد|امد|تحویل داده شد|به دستم رسید|ارسال شد|رسیده|اومده|بودن)",
+    -0.6,
+  ],
+  ["(?:مرسی|ممنون|ممنونم|تشکر|دستتون درد نکنه|دمتون گرم) (?:بابت|برای|از) (?:هیچی|هیچ چی|هیچ|هیچ چیز)", -0.8],
+  [
+    "(?:اندازه|حجم|مقدار|وزن|سایز|پرس|کیفیت|طعم)\\S* (?:\\S+ )?(?:\\S+ )?(?:کوچیک|کوچک|کم|کمتر|نصف|بدتر|پایین|پایینتر) (?:شده|شد|شدن|شده است)|(?:خودبخود|خود به خود|خودش|یهو|یکهو|یه دفعه)(?: \\S+)? (?:خاموش|ریست|قطع|هنگ|ری استارت)|خبری (?:\\S+ )?(?:نیست|نشد|نشده|نبود)|(?:دو|سه|چهار|پنج|چند|چندین|\\d+|ده) (?:بار|دفعه|مرتبه) (?:\\S+ )?(?:رفتم|رفتیم|اومدم|اومدیم|مراجعه کردم|حضوری رفتم)|(?:هماهنگ|منظم|طبق برنامه|سر وقت) (?:نبود|نیست|نبودن|نیستن)",
+    -0.55,
+  ],
+  [
+    "(?:کارمزد|هزینه|قیمت|تعرفه|کرایه|هزینه ارسال|قیمتها)\\S* (?:هم |خیلی |واقعا )?(?:پایین|پایینه|کمه|ناچیز|ناچیزه|منصفانه|منطقیه|مناسبه)",
+    0.5,
+  ],
+  [
+    "(?:لاگین|وارد|ارسال|انجام|پرداخت|ثبت|فعال|پیامک|اس ام اس|لود|بارگذاری|دانلود|نصب|اپدیت|بروزرسانی|تایید|وصل|اجرا|ورود) (?:نمیشه|نمیشود|نمیشد|نمیکنه)|(?:از حساب|از حسابم|از برنامه|از اپ|از اپلیکیشن) (?:\\S+ )?(?:خارج|بیرون) (?:میشه|میکنه|میشم|شد|میندازه|میشد)|بدون اینکه (?:\\S+ )?(?:بپرسن|بپرسند|بگن|بگویند|اطلاع بدن|خبر بدن|هماهنگ کنن)|(?:وقت|نوبت|قرار) (?:دادن|دادند|داده بودن|گذاشتن) (?:و|ولی|اما) (?:\\S+ )?(?:نیومدن|نیامدند|نیومد|نیامد|خبری نشد|کنسل کردن|لغو کردن)|طولش (?:دادن|دادند|میدن|میدهند)|لفتش (?:دادن|میدن)|(?:کلی|خیلی|چند ماه|ماهها) طول (?:کشید|میکشه|دادن)|(?:پشتیبانی|پاسخگویی|نظارت|راه ارتباطی|شماره تماس|پشتیبانی تلفنی)\\S*(?: \\S+)? (?:وجود نداره|وجود ندارد|وجود نداشت|نداره|ندارن|نداشت|نداشتن)|بعد از (?:یه|یک|دو|سه|چند|\\d+) (?:هفته|ماه|روز) (?:\\S+ )?(?:اومد|رسید|جواب دادن|جواب داد|پاسخ دادن|پاسخ داد)|پر از (?:باگ|ایراد|مشکل|تبلیغ|تبلیغات|خطا|اشکال|ارور)\\S*|تبلیغات\\S* (?:\\S+ )?(?:زیادی|زیاد|خیلی زیاد|زیاده|اعصاب خرد کن|مزاحم)|(?:هی|مدام|همش|دائم|دائما|مرتب) (?:\\S+ )?(?:نوتیفیکیشن|پیامک|پیام|تبلیغ|اس ام اس|ایمیل|زنگ)\\S* (?:میفرسته|میفرستن|میده|میاد|میدن|میزنن)",
+    -0.55,
+  ],
+  [
+    "(?:اشتباه|اشتباهی|ناقص) (?:اوردین|اوردن|اوردید|اوردند|فرستادین|فرستادن|فرستادید|فرستادند|زدن|زدین|حساب کردن|حساب کردین|تحویل دادن|دادن|دادین)|نمیشد (?:\\S+ )?(?:حرف زد|خوابید|نشست|استفاده کرد|تحمل کرد|نفس کشید)|(?:پارکینگ|اسانسور|وای فای|وایفای|صبحانه|حوله|تهویه|کولر|شوفاژ|امکانات|صابون|دستمال)(?:ش|هاش|شون)? (?:نداشت|نداره|ندارد|نبود|نداشتن|نیست)|(?:جواب|پاسخ) (?:\\S+ )?(?:نمیداد|نمیدادند|نمیدن|نمیدهند)",
+    -0.5,
+  ],
+  // complaints told as events in many domains
+  [
+    `${FA_THING} (?:\\S+ )?(?:\\S+ )?(?:نیومد|نیامد|نیومده|نیامده|نیومدن|نیامدند|نمیاد|نمیاید|نمیآید|نمیرسه|نرسیده|نرسید|واریز نشد|واریز نشده|برنگشت|برنگشته)`,
+    -0.55,
+  ],
+  [
+    "(?:لغو|کنسل) (?:شد|کردن|کردند|کرد|کردید|کردین|کرده|شده|میکنن|کردم)|(?:بدون|بی) (?:هیچ )?(?:اطلاع|هماهنگی|اجازه|خبر)(?: قبلی)?|(?:(?:پول|مبلغ|هزینه|کرایه) (?:\\S+ )?)?(?:اضافه|اضافی|بیشتری|بیشتر) (?:از من |ازم |ازمون |از ما )?(?:گرفتن|گرفت|گرفتند|حساب کردن|حساب کرد|کم کردن|کسر کردن|کشیدن)|(?:کارمزد|جریمه)(?: \\S+)? (?:الکی|اضافه|اضافی|بیخودی)",
+    -0.55,
+  ],
+  [
+    "(?:هزینه|قیمت|قیمتها|قیمتاش|کارمزد|کرایه|تعرفه|هزینه ارسال|هزینه پیک|هزینههاش|قبض|صورتحساب)\\S* (?:(?!کمی |یکم |یکمی |نسبتا |یه )\\S+ )?(?:(?:ان|این|اون|هم|خیلی|بسیار|واقعا|شدیدا|به شدت|فوق العاده|خیلیی) ){0,2}(?:زیاد|زیاده|زیادی|بالا|بالاست|بالاس|نجومی|سرسام اور|گزاف|گرون|گرونه|گران|خیلی زیاده)(?: اومده| اومد| میاد| شده| میگیرن)?(?![^ ])",
+    -0.35,
+  ],
+  [
+    "سرعت\\S* (?:\\S+ )?(?:\\S+ )?(?:پایین|پایینه|پایینی|کم|کمه|افتضاح|افتضاحه|داغون|لاک پشتی|صفر)|(?:انتن|سیگنال|پوشش)\\S* (?:\\S+ )?(?:نمیده|نداره|نداشت|نمیداد|ندارم|نداریم|ندارن|ضعیف\\S*|قطع\\S*|نیست|نبود)",
+    -0.55,
+  ],
+  [
+    "(?:پاسخگویی|پشتیبانی|کیفیت|خدمات|رسیدگی|مدیریت|برخورد|نظافت|بهداشت|امنیت|ادب|احترام)\\S* (?:\\S+ )?(?:صفر|زیر صفر|منفی)|صفر مطلق|پشت خط (?:\\S+ )?(?:موندم|ماندم|میمونم|میمونیم|موندیم|معطل|منتظر)|(?:تلفن|گوشی|تماس|خط)\\S*(?: رو| را)? (?:\\S+ )?(?:قطع (?:کرد|کردن|کردند|میکنن|میکنه)|برنمیدارن|برنمیداره|برنداشتن|برنداشت|جواب نمیدن|جواب نمیده)|قطع و وصل|(?:قطع|هنگ|کرش|ارور) (?:میشه|میشد|میشود|شد|شده|کرد|میکنه|میکرد|کرده|میده|داد)|داغ (?:میکنه|میکند|میشه|میشود|کرد|میکرد|کرده|شده)",
+    -0.55,
+  ],
+  [
+    "(?:زود|سریع|سریعا|خیلی زود|خیلی سریع|یه روزه|یک روزه|دو روزه)(?: \\S+)? (?:خالی|تموم|تمام|خراب|داغ|پاره|کثیف|بیات|کند|هنگ|قطع|خط|رنگ|شکست|ترک|باد|پوسته|پوسید)\\S*|شارژ\\S* (?:\\S+ )?(?:نمیمونه|نمیمونه|نگه نمیداره|نمیکشه|دوام نداره)|(?:خط|خش|ترک|لک) (?:و خش |و خط )?(?:افتاده|داشت|داره|برداشته|خورده|دار|داشتن)|(?:خط و خش|خط و خشی|ترک خورده)|دست دوم (?:\\S+ )?(?:فرستادن|دادن|بهم دادن|بود|اومد|رسید|دادند)|(?:کارکرده|استفاده شده) (?:\\S+ )?(?:فرستادن|بود|اومد|رسید)",
+    -0.6,
+  ],
+  [
+    "(?:اهمیت|اهمیتی|ارزشی|بها|بهایی|توجه|توجهی|محل|احترام|اعتنا|اعتنایی)(?: \\S+)? (?:نمیدن|نمیدهند|نمیده|ندادن|نداد|نمیدادن|نمیذارن|نذاشتن|قائل نیستن|قائل نیستند|نمیکنن|نکردن|نکردند)|(?:هیچ )?(?:پیگیری|اقدامی|کاری|کمکی|توضیحی|رسیدگی|توضیح|کمک|پاسخ درستی|جواب درستی|جواب درست)(?: انجام| درست و حسابی)? (?:ندادن|ندادند|نداد|نکردن|نکردند|نکرد|نشد|نمیکنن|نمیکنه|نمیدن|نمیده)|(?:رسیدگی|پیگیری|صادر|واریز|انجام|ثبت|فعال|تایید|اصلاح|تعمیر|جایگزین|تعویض|عوض|قبول|پذیرش|جبران|استرداد) (?:نشد|نشده|نشده است|نشدن|نمیشه|نمیشود|نکردن|نکردند|نکرده|نکردین|نکرد|نمیکنن|نمیکنه|نمیکنند)",
+    -0.6,
+  ],
+  [
+    "(?:ساعت|ساعته|روز|روزه|روزه که|هفته|هفتس|هفتست|ماه|ماهه|ماهه که|دقیقه|دقیقست)(?: است| که| هست)? (?:\\S+ )?(?:که )?(?:منتظر|منتظرم|منتظریم|معطل|معطلم|معطلیم|پیگیرم|پیگیر|در انتظار|علافم|علاف|سر میدوانند|سر میدوونن)\\S*|(?:علاف|سر ?گردون|سرگردان|الاف)\\S*|(?:سر|سرمون|سرم|سرمان) (?:\\S+ )?کلاه (?:گذاشتن|گذاشتند|گذاشت|رفت)|سر ?کار(?:م|مون|مان)? (?:گذاشتن|گذاشتند|گذاشته|گذاشتید|گذاشتین|میذارن)|(?:سر|سرمون|سرم) (?:\\S+ )?(?:دووندن|دواندند|میدوونن|میدوانند)",
+    -0.65,
+  ],
+  [
+    "(?:نمیتونم|نمیتونیم|نتونستم|نتونستیم|نمیتوانم|نتوانستم|نتوانستیم|امکان) (?:\\S+ )?(?:\\S+ )?(?:وارد|لاگین|پرداخت|ثبت|تماس|وصل|استفاده|باز|دانلود|نصب|برداشت|انتقال|بخوابیم|بخوابم|ورود|بخوابیم|برم|بریم|پیدا|ارتباط|حرف بزنم|صحبت کنم)\\S*(?: \\S+)?(?: \\S+)?(?: ندارم| نداره| نیست| نبود| نشد)?|(?:اعصاب|اعصابم|اعصابمو|اعصابمون|اعصابمونو)\\S* (?:\\S+ )?(?:خورد|خرد|داغون|بهم|به هم)\\S*(?: \\S+)?|حال(?:م|مون|مان)? (?:به ?هم|بهم) (?:خورد|میخوره|میخورد|زد)|(?:خسته|ذله|کلافه|عاصی|دیوونه|دیوانه) (?:شدم|شدیم|کردن|کردند|کرد|کردید|کردین|شده ام)|(?:خستم|خستهم|خستمون|خستهمون|ذلمون|ذلم|کلافم|کلافمون) (?:کردن|کرد|کردند|کردید)|(?:ابرو|ابرومون|ابروم|ابرومو)(?: \\S+)? (?:رفت|ریخت|بردن|برد)|(?:دروغ|وعده|قول)(?: \\S+)? (?:دادن|دادند|دادید|داد|گفتن|گفتند|گفتید) (?:ولی|اما|و) (?:\\S+ )?(?:عمل نکردن|عمل نکرد|انجام ندادن|نیومد|خبری نشد|خبری نیست|نکردن)|(?:بدقولی|خلف وعده|زیر قولشون زدن|زیر قولشون|عمل نکردن|عمل نکردند|عمل نمیکنن)|(?:کارت|کارتم|کارتمو|کارتمون)\\S* (?:رو |را )?(?:خورد|بلعید|ضبط کرد)|سفارش\\S* (?:رو |را )?(?:نگرفت|نگرفتن|نگرفتند|دیر گرفتن)|شبیه (?:\\S+ )?(?:عکس|تصویر|توضیحات|تبلیغات)\\S* (?:نیست|نبود|نیس|نی|نبودن)",
+    -0.6,
+  ],
+  [
+    "(?:پول|پولم|پولمو|پولمون|پولمونو|مبلغ|وجه|بیعانه|ودیعه|هزینه)(?: رو| را| ها)? (?:\\S+ )?(?:پس|بر) ?(?:نمیدن|ندادن|نمیدهند|ندادند|نمیگردونن|نگردوندن|نمیده|نداد|نمیگردونه)|(?:میپره بیرون|میپرد بیرون|پرید بیرون|خودش بسته میشه|خود به خود بسته میشه|خودش خاموش میشه|خاموش میشه|ریست میشه|ری استارت میشه)|حوصل\\S* سر (?:رفت|رفته|میره|رفتش)|(?:دفعه|بار) (?:اخرمه|اخره|اخرمونه|اخریه|اخرمه که)|(?:واقعا|واقعاً) که(?= [.!?,;]|$)|ول (?:کرد|کردن|کردند) (?:و )?(?:رفت|رفتن|رفتند)|(?:دووم|دوام) (?:\\S+ )?(?:نمیاره|نداره|نداشت|نیاورد|نمیاورد|نمیکنه|نکرد)|(?:اصل|اصلی|اورجینال|اوریجینال) (?:نبود|نیست|نیس|نبودن|نیستن|نمیباشد)",
+    -0.6,
+  ],
+  [
+    "(?:پاسخی|جوابی|پولی|کالایی|سفارشی|پیامکی|تماسی|خبری|ایمیلی|نتیجه ای|نتیجهای)(?: \\S+)? (?:دریافت نکردم|دریافت نکردیم|دریافت نشد|نگرفتم|نگرفتیم|نرسید|نیومد|نشد|ندیدم|ندیدیم)|(?:فایده|فایده ای|فایدهای|نتیجه|نتیجه ای|نتیجهای|اثری|تاثیری|ثمری) (?:نداشت|نداره|ندارد|نکرد|نداد|نگرفتم|نگرفتیم)|(?:فقط|همش|همیشه|هر بار) (?:\\S+ )?(?:وعده|قول|بهونه|بهانه) (?:میدن|میدهند|دادن|دادند|میارن|میاورن|اوردن)|وعده سر خرمن|(?:وعده|قول)(?: ی| های)? (?:الکی|پوچ|دروغ|توخالی)",
     -0.6,
   ],
 ];
@@ -328,12 +410,28 @@ const AR: readonly PatternSpec[] = [
 const TR_PATRON =
   "(?:almam|almayacagim|almayacam|almicam|almam artik|siparis vermem|siparis vermeyecegim|kullanmam|kullanmayacagim|gitmem|gitmeyecegim|tercih etmem|tercih etmeyecegim|gelmem|alisveris yapmam|alisveris yapmayacagim|ugramam|ucmam|kalmam|kalmayacagim|yemem|denemem|calismam|calismayacagim)";
 const TR: readonly PatternSpec[] = [
+  // failures that did not happen are praise ("hiç çökmedi", "kargo hiç gecikmedi")
+  [
+    "(?:bu kadar|o kadar|boyle|bu denli) (?:\\S+ )?(?:iyi|guzel|lezzetli|kaliteli|hizli|rahat|kullanisli|saglam|basarili)\\S* (?:olacagini|olabilecegini|oldugunu|cikacagini) (?:\\S+ )?(?:dusunmemistim|dusunmuyordum|beklemiyordum|tahmin etmiyordum|sanmiyordum|beklememistim|tahmin etmemistim)|(?:(?:hic|hicbir|higbir|hic bir) )?(?:kesinti|kopma|donma|takilma|kasma|sorun|problem|sikinti|ariza|gecikme|bekleme|kirik|cizik|leke|ezik|yirtik|hasar|bozukluk|kusur|defo)(?:[iu]|s[iu])? (?:yok|yoktu|olmadi|yasamadim|yasamadik|cikmadi)|(?:masraf|masraflari|ucret|ucretler|ucretleri|fiyat|fiyatlar|fiyatlari|komisyon|komisyonu|faiz|faizi|aidat|aidati)(?: cok| gayet| oldukca)? (?:dusuk|uygun|makul|ucuz)|(?:(?:hic|asla|bir kere bile|bir kez bile|bir defa bile|su ana kadar|simdiye kadar|hala) )?(?:cokmedi|cokmuyor|donmadi|donmuyor|takilmadi|takilmiyor|kasmadi|kasmiyor|kasma yapmiyor|kasma yapmadi|isinmiyor|isinmadi|ses yapmiyor|ses yapmadi|bozulmadi|bozulmuyor|gecikmedi|gecikmiyor|kesilmedi|kesilmiyor|kopmadi|kopmuyor|sorun cikarmadi|sorun cikarmiyor|ariza yapmadi|ariza yapmiyor|hata vermedi|hata vermiyor|bekletmedi\\S*|beklemedik|beklemedim|pisman olmadim|pisman olmadik|pisman etmedi\\S*|yaniltmadi|yuzumuzu kara cikarmadi|yuzumu kara cikarmadi)|(?:zorunda|mecbur) (?:kalmadim|kalmadik|kalmadi)|(?:gerek|ihtiyac) (?:kalmadi|duymadim|duymadik|olmadi)|(?:baska|baska bir) (?:yerden|yere|yerde|firmadan|magazadan|markadan|bankaya|bankadan|operatore|restorana|otele) (?:\\S+ )?(?:almam|gitmem|gelmem|alisveris yapmam|siparis vermem|kullanmam|gecmem|almayacagim|gitmeyecegim|bakmam)",
+    0.55,
+  ],
+  // stop entries: common phrases with a sentiment-looking word ("kirli sakal" is stubble, not dirt)
+  ["kirli sakal\\S*", 0],
+  // praise told as events
+  [
+    "(?:sorun|sorunu|sorunum|sorunumu|sorunumuzu|problem|problemi|problemimi|problemimizi|sikinti|sikintiyi|sikintimi|ariza|arizayi|hata|hatayi|talep|talebimi|talebimizi|isimi|isimizi|islemimi|islemlerimi)(?: \\S+)?(?: \\S+)? (?:cozdu\\S*|cozuldu|cozulmustu|halletti\\S*|halledildi|giderildi|giderdi\\S*|duzeltti\\S*|duzeldi|yardimci oldu\\S*)|(?:sicak|sicacik|taze|saglam|hizli|hizlica|hemen|aninda|kisa surede|hemencecik|zamaninda|vaktinde|eksiksiz|kusursuz|sorunsuz|erken|jet hizinda|ertesi gun|ayni gun|1 gunde|bir gunde|iki gunde|2 gunde) (?:\\S+ )?(?:geldi|ulasti|teslim edildi|elime ulasti|elime gecti|elimdeydi|elimizdeydi|kapimdaydi|gonderildi|kargolandi|paketlendi|paketlenmisti|halledildi|cozuldu|onaylandi|yapildi|tanimlandi|acildi)|(?:resimdeki|resimlerdeki|fotograftaki|fotograflardaki|gorseldeki|gorsellerdeki|aciklamadaki|anlatildigi|tarif edildigi|gosterildigi|sitedeki|ilandaki) gibi(?: \\S+)? (?:geldi|cikti|ulasti|birebir|ayni|ayniydi)|birebir ayni",
+    0.55,
+  ],
+  [
+    "(?:tekrar|yine|yeniden|gene|bir daha|bir dahaki sefere|mutlaka tekrar|kesinlikle tekrar)(?: \\S+)?(?: \\S+)? (?:alirim|alacagim|alicam|aliriz|alacagiz|gelirim|gelecegim|gelicem|geliriz|gelecegiz|gelicez|siparis verecegim|siparis veririm|siparis vericem|siparis veririz|siparis verecegiz|tercih ederim|tercih edecegim|tercih ederiz|tercih edecegiz|kalirim|kalacagim|kaliriz|kalacagiz|kullanirim|kullanacagim|ugrarim|ugrayacagim|ugrariz|gidecegim|giderim|gideriz|gidecegiz|calisirim|calisacagim)|(?:batarya|bataryasi|pil|pili|sarj|sarji)(?: \\S+)? (?:uzun gidiyor|uzun dayaniyor|cok iyi|gayet iyi|bitmek bilmiyor|idare ediyor|iki gun gidiyor)|(?:porsiyon|porsiyonlar|porsiyonlari)(?: cok| gayet| oldukca)? (?:bol|doyurucu|buyuk|buyuktu|boldu|doyurucuydu)",
+    0.55,
+  ],
   [
     "(?:sac|kil|bocek|hamam bocegi|sinek|kurt|cam parcasi|plastik parcasi)(?: \\S+)? (?:cikti|vardi|var|bulduk|buldum)|sicak su (?:yoktu|yok|gelmedi|akmiyordu|akmiyor)|(?:kotu|pis|agir|igrenc|sigara|rutubet|kuf) (?:bir )?koku|kokuyordu|(?:siparisi?|siparisimi|siparisimizi|yemegi) (?:\\S+ )?(?:yanlis|eksik|unuttular|unutmuslar)",
     -0.65,
   ],
   [
-    "(?:cabuk|cok cabuk|hemen|kisa surede|hemencecik|bir haftada|bir ayda|ilk gunden)(?: \\S+)? (?:dagildi|bozuldu|kirildi|yirtildi|soldu|eskidi|koptu|patladi|yipranmis|saliyor|bozuluyor|kiriliyor|dagiliyor|soluyor|eskiyor|kopuyor|isiniyor|bitiyor|bitti|paslandi|cizildi|catladi)|(?:problem|problemi|problemler|sorun|sorunu|sorunlar|sikinti|sikintisi|hata|hatasi|ariza|arizasi|kusur|kusuru|eksigi|eksikler) (?:var|vardi|vardir|mevcut|cikti|yasadim|yasadik|oldu|yasiyorum|cikardi)|(?:daha )?(?:iyi|yuksek|fazla|tam|5|bes) (?:puan|yildiz) (?:verirdim|verecektim|verebilirdim)",
+    "(?:cabuk|cok cabuk|hemen|kisa surede|hemencecik|bir haftada|bir ayda|ilk gunden|(?:\\d+|bir|iki|uc|dort|bes|on|yarim|birkac) (?:dakikada|saatte|gunde|haftada|ayda))(?: \\S+)? (?:dagildi|bozuldu|kirildi|yirtildi|soldu|eskidi|koptu|patladi|yipranmis|saliyor|bozuluyor|kiriliyor|dagiliyor|soluyor|eskiyor|kopuyor|isiniyor|bitiyor|bitti|paslandi|cizildi|catladi)|(?:problem|problemi|problemler|sorun|sorunu|sorunlar|sikinti|sikintisi|hata|hatasi|ariza|arizasi|kusur|kusuru|eksigi|eksikler) (?:var|vardi|vardir|mevcut|cikti|yasadim|yasadik|oldu|yasiyorum|cikardi)|(?:daha )?(?:iyi|yuksek|fazla|tam|5|bes) (?:puan|yildiz) (?:verirdim|verecektim|verebilirdim)",
     -0.55,
   ],
   [
@@ -357,7 +455,7 @@ const TR: readonly PatternSpec[] = [
     0.4,
   ],
   [
-    "(?:tavsiye ederim|tavsiye ediyorum|tavsiye edirem|tavsiye edilir|siddetle tavsiye|herkese tavsiye|kesinlikle tavsiye|gonul rahatligiyla|gozu kapali|gozunuz kapali|gozu kapali alin|alin derim|kesinlikle alin|kesinlikle alinmali|hic dusunmeden alin|dusunmeden alin|pisman olmazsiniz|pisman olmayacaksiniz|paha bicilemez|fiyat performans urunu|bu fiyata (?:\\S+ )?(?:harika|super|mukemmel|muazzam|iyi|kacmaz)|beklentimin (?:cok )?(?:uzerinde|ustunde)|bekledigimden (?:cok |daha )?(?:iyi|guzel|kaliteli|hizli|kullanisli)|ellerinize saglik|elinize saglik|emeginize saglik|on numara|10 numara|bir numara|efsane|bayildim)",
+    "(?:tavsiye ederim|tavsiye ediyorum|tavsiye edirem|tavsiye edilir|siddetle tavsiye|herkese tavsiye|kesinlikle tavsiye|gonul rahatligiyla|gozu kapali|gozunuz kapali|gozu kapali alin|alin derim|kesinlikle alin|kesinlikle alinmali|hic dusunmeden alin|dusunmeden alin|pisman olmazsiniz|pisman olmayacaksiniz|paha bicilemez|fiyat performans urunu|bu fiyata (?:\\S+ )?(?:harika|super|mukemmel|muazzam|iyi|kacmaz)|beklentimin (?:cok )?(?:uzerinde|ustunde)|bekledigimden (?:cok |daha )?(?:iyi|guzel|kaliteli|hizli|kullanisli)|ellerinize saglik|elinize saglik|eline saglik|ellerine saglik|emeginize saglik|on numara|10 numara|bir numara|efsane|bayildim)",
     0.75,
   ],
   [
@@ -365,7 +463,7 @@ const TR: readonly PatternSpec[] = [
     0.55,
   ],
   [
-    `(?:tavsiye etmem|tavsiye etmiyorum|tavsiye etmiyoruz|tavsiye etmeyecegim|tavsiye edilmez|onermem|onermiyorum|almayin|almayiniz|almayin derim|sakin almayin|sakin ha|sakin bu|uzak durun|uzak durunuz|uzak durmanizi|bulasmayin|kacin|kacinin|kandirmaca|dolandirici|dolandiricilar|dolandirildim|kazik|kazik yedim|para tuzagi|paramiza yazik|paraniza yazik|parama yazik|paraya yazik|paramiza acidim|paraniza yazik|para cope|cope atilmis para|cope giden para|vakit kaybi|zaman kaybi|zaman kaybettim|vaktimi (?:\\S+ )?(?:aldi|harcadim)|paranizi (?:\\S+ )?(?:cope|sokaga)|paranizi vermeyin|paranizi harcamayin|bir daha asla|asla almam|asla almayin|asla tercih|bir daha (?:\\S+ )?${TR_PATRON}|artik (?:\\S+ )?${TR_PATRON}|son (?:kez|kere|defa) (?:aliyorum|alisveris|siparis|tercih))`,
+    `(?:tavsiye etmem|tavsiye etmiyorum|tavsiye etmiyom|tavsiye etmiyoz|tavsiye etmiycem|tavsiye etmicem|onermiyom|tavsiye etmiyoruz|tavsiye etmeyecegim|tavsiye edilmez|onermem|onermiyorum|almayin|almayiniz|almayin derim|sakin almayin|sakin ha|sakin bu|uzak durun|uzak durunuz|uzak durmanizi|bulasmayin|kacin|kacinin|kandirmaca|dolandirici|dolandiricilar|dolandirildim|kazik|kazik yedim|para tuzagi|paramiza yazik|paraniza yazik|parama yazik|paraya yazik|paramiza acidim|paraniza yazik|para cope|cope atilmis para|cope giden para|vakit kaybi|zaman kaybi|zaman kaybettim|vaktimi (?:\\S+ )?(?:aldi|harcadim)|paranizi (?:\\S+ )?(?:cope|sokaga)|paranizi vermeyin|paranizi harcamayin|bir daha asla|asla almam|asla almayin|asla tercih|bir daha (?:\\S+ )?${TR_PATRON}|artik (?:\\S+ )?${TR_PATRON}|son (?:kez|kere|defa) (?:aliyorum|alisveris|siparis|tercih))`,
     -0.8,
   ],
   [
@@ -391,6 +489,35 @@ const TR: readonly PatternSpec[] = [
   [
     "(?:iki|2|uc|3|birkac|defalarca|kac|bir suru|onlarca|bircok|dort|4|5|bes) (?:kez|kere|defa|sefer) (?:\\S+ )?(?:aradim|aradik|yazdim|yazdik|mail attim|ulastim|ulasmaya|sikayet|talep|arayip|mesaj)|(?:iki|2) (?:kez|kere|defa) (?:\\S+ )?(?:cekildi|cekilmis|odeme|ucret|tahsil)|cift cekim|fazladan (?:ucret|para|cekim)|param (?:\\S+ )?(?:iade edilmedi|yatmadi|geri gelmedi|gitti)|paramizi (?:\\S+ )?(?:iade etmediler|vermediler|geri vermediler)",
     -0.6,
+  ],
+  // complaints told as events in many domains
+  [
+    "(?:iptal|iptali) (?:ettiler|etti|etmisler|etmis|edildi|edilmis|oldu|olmus|ettiniz|ettim|ettik|etmek zorunda kaldim|etmek zorunda kaldik)|ne (?:\\S+ )?(?:iyi\\S*|guzel\\S*|lezzetli\\S*|temiz\\S*|kaliteli\\S*|hizli\\S*|ilgili\\S*|guler yuzlu\\S*) ne \\S+|(?:kalite|kalitesi|lezzet|lezzeti|ilgi|hijyen|temizlik|saygi|hizmet|nezaket|ozen)(?: hic| sifir)? (?:yok|yoktu)|(?:yuzume|yuzumuze) (?:\\S+ )?kapat\\S*|(?:telefonu|telefon|hatti) (?:\\S+ )?kapatt(?:ilar|i|iniz)|(?:vaktimi|zamanimi|vaktimizi|zamanimizi) (?:\\S+ )?(?:caldi|caldilar|caldiniz|harcattilar|bosa harcadim|bosa harcadik|yedi|yediler)|(?:sonuc|netice|cozum|care|geri donus|donus|cevap|yanit|ses|haber) (?:yok|alamadim|alamadik|cikmadi|bulunamadi|gelmedi|bulamadim|verilmedi)|(?:defalarca|kac kez|kac kere|bir suru kez|onlarca kez|her gun|gunlerdir|haftalardir|aylardir) (?:\\S+ )?(?:aradim|aradik|yazdim|yazdik|mail attim|ulasmaya calistim|sikayet ettim|gittim|gittik|bekliyorum|bekliyoruz|ugrasiyorum)|(?:gurultu\\S* (?:yuzunden )?)?(?:uyuyamadik|uyuyamadim|uyuyamiyoruz|uyuyamiyorum|dinlenemedik|dinlenemedim)",
+    -0.6,
+  ],
+  [
+    "(?:\\d+|bir|iki|uc|dort|bes|alti|yedi|sekiz|dokuz|on|onbes|yirmi|otuz|kirk|birkac|kac|bunca|yarim) (?:gundur|haftadir|aydir|saattir|gun oldu|hafta oldu|ay oldu|gun gecti|hafta gecti) (?:\\S+ )?(?:\\S+ )?(?:yolda|bekliyorum|bekliyoruz|bekletiliyorum|gelmedi|ulasmadi|ulasamiyorum|cevap yok|donus yok|kargoda|hazirlaniyor|oyalaniyorum|ugrasiyorum|ses yok|gonderilmedi|kargoya verilmedi)|(?:bu )?ne bicim (?:\\S+ )?(?:hizmet|is|firma|magaza|otel|restoran|banka|kargo|musteri|sirket|uygulama|personel|davranis|yemek)\\S*|(?:hizmet|hizmeti|hizmetler|hizmetleri|destek|ilgi|kalite|kalitesi|iletisim|guven|saygi|hijyen|temizlik|lezzet|musteri memnuniyeti)(?: \\S+)? (?:sifir|sifirdir|sifir puan|yerlerde|dibe vurmus|dipte)",
+    -0.65,
+  ],
+  [
+    "(?:iade|iadesi|iademi|iadem|odeme|odemem|odemesi|islem|islemim|islemi|talep|talebim|talebi|sikayet|sikayetim|sikayetimiz|basvuru|basvurum|kayit|kaydim|siparis|siparisim|rezervasyon|rezervasyonum|para iadesi|ucret iadesi|degisim|degisimi|garanti)(?: \\S+)? (?:yapilmadi|yapilmiyor|yapilmamis|gerceklesmedi|gerceklesmiyor|sonuclanmadi|onaylanmadi|tamamlanmadi|islenmedi|karsilanmadi|dikkate alinmadi|cevaplanmadi|yanitlanmadi|cozulmedi|halledilmedi|yapmadilar|yapmadiniz|alinmadi|olusturulmadi|iletilmedi|kabul edilmedi|kabul etmediler|reddedildi|reddettiler|kapsamina almadilar)|(?:resimdeki|resimlerdeki|fotograftaki|fotograflardaki|gorseldeki|gorsellerdeki|aciklamadaki|anlatildigi|sitedeki|ilandaki|reklamdaki|reklamlardaki|tanitimdaki|gosterildigi|yazdigi|yazildigi) (?:gibi|kadar) (?:\\S+ )?(?:degil\\S*|gelmedi|cikmadi|olmadi)|(?:hamur|lastik|kullanilmis|ikinci el|plastik|karton|sakiz|tahta|cop) gibi\\S*",
+    -0.6,
+  ],
+  [
+    "(?:fiyat|fiyati|fiyatlar|fiyatlari|ucret|ucreti|ucretler|ucretleri|fatura|faturam|faturamiz|faturasi|faturalar|komisyon|komisyonu|faiz|faizi|kargo ucreti|aidat|aidati|masraf|masraflar|masraflari)(?: cok| asiri| gercekten| fazlasiyla| inanilmaz| biraz)? (?:yuksek|yuksekti|fahis|ucuk|asiri|tuzlu|pahali|cok fazla|fazla|kazik|uctu|ucmus|ates pahasi)(?: geldi| gelmis| cikti)?|(?:porsiyon|porsiyonlar|porsiyonlari|miktar|miktari|gramaj|gramaji|oda|odalar|odasi|banyo|banyosu)(?: cok| asiri| oldukca| gercekten)? (?:kucuk|kucuktu|kucucuk|minnacik|az|azdi|yetersiz|yetersizdi|dar|dardi)|(?:sure|suresi|teslimat|teslimat suresi|bekleme|bekleme suresi|kuyruk|sira|kargo suresi)(?: cok| asiri| gereksiz| fazlasiyla)? (?:uzun|uzundu|fazla|fazlaydi|uzadi|uzuyor)",
+    -0.45,
+  ],
+  [
+    "(?:kartimi|kartimizi|kartim|kartimi da) (?:\\S+ )?(?:yuttu|yuttular|alikoydu|bloke etti|bloke ettiler|iptal ettiler)|fazladan (?:\\S+ )?(?:yazmislar|yazdilar|yazilmis|cekmisler|cektiler|aldilar|almislar|yansitmislar|kesmisler|kestiler|ucret|para|cekim)|(?:havlu|havlular|sabun|sampuan|terlik|klima|sicak su|wifi|otopark|asansor|gorevli|garson|kahvalti|elektrik|isitma|kalorifer|pecete|catal|kasik|sos|ketcap|icecek|icecekler|fatura|fis|aciklama|ozur)(?:[iu]|s[iu]|lar|ler|lari|leri)? (?:yoktu|bulunmuyordu|kalmamisti|vermediler|koymamislar|unutmuslar|gondermediler|eklememisler|calismiyordu|calismiyor|bozuktu)|(?:hiz|hizi|cekim|cekimi|sinyal|sinyali|performans|performansi|basinc|basinci|baglanti|baglantisi)(?: cok| asiri| gercekten| oldukca| inanilmaz)? (?:dusuk|dusuktu|zayif|zayifti|kotu|yetersiz|berbat)",
+    -0.55,
+  ],
+  [
+    "(?:kalite|kalitesi|lezzet|lezzeti|hizmet|hizmeti|hizmet kalitesi|standart|standardi|performans|performansi)(?: \\S+)?(?: \\S+)?(?: cok| epey| bayagi| iyice| baya)? (?:dustu|dusmus|geriledi|kotulesti|kotulesmis|bozuldu|bozulmus)|(?:fotograflardan|fotograftan|resimden|resimlerden|gorselden|gorsellerden|aciklamadan|sitedekinden|ilandakinden|reklamdakinden)(?: cok| tamamen| bambaska)? (?:farkli\\S*|bambaska\\S*|alakasiz\\S*)|kendi kendine (?:\\S+ )?(?:kapan\\S*|acil\\S*|yeniden basl\\S*|resetlen\\S*|kapanip)|(?:iki|2|uc|3|dort|4|bes|5|birkac|defalarca) (?:kez|kere|defa|sefer) (?:\\S+ )?(?:gittim|gittik|gitmek zorunda|gelmek zorunda)",
+    -0.55,
+  ],
+  [
+    "(?:oturumu|oturumumu|oturumdan|hesabimdan|uygulamadan) (?:\\S+ )?(?:kapatiyor|atiyor|cikariyor|dusuyor|cikis yapiyor)|(?:bir|iki|uc|\\d+|birkac) (?:gun|hafta|ay) sonra (?:ancak |anca )?(?:cevap|yanit|donus|geri donus)\\S* (?:geldi|verdiler|verildi|yaptilar|yapildi)|(?:cok|asiri|fazla|fazlasiyla|cok fazla|surekli|hep) (?:\\S+ )?(?:reklam|reklamlar|bildirim|bildirimler|spam|mesaj)(?: var| geliyor| gosteriyor| cikiyor| gonderiyor| atiyor| atiyorlar| gonderiyorlar)|reklam dolu|hata dolu|(?:hicbir sey|hic bir sey|hicbirsey|hic bisey) icin (?:cok )?(?:tesekkur\\S*|sagolun)|(?:degistirmediler|degistirmiyorlar|degistirmedi|tamir etmediler|tamir etmedi|yenisini gondermediler|yenisini vermediler|iade almadilar|iadeyi kabul etmediler|iade kabul etmediler|kabul etmediler)|(?:surekli|devamli|habire|hep) (?:\\S+ )?(?:gonderiyor|gonderiyorlar|ariyor|ariyorlar|rahatsiz ediyor\\S*)",
+    -0.55,
   ],
 ];
 
