@@ -47,6 +47,13 @@ describe("Arabic complaints told as events", () => {
       ["التطبيق يفشل", "negative"],
       ["القهوه وصلت بارده", "negative"],
       ["الدجاج مو مستوي", "negative"],
+      ["البطارية ما تقعد", "negative"],
+      ["الشاحن وقف بعد يومين", "negative"],
+      ["الصراف بلع البطاقة", "negative"],
+      ["سحبوا رصيدي", "negative"],
+      ["لقيت صراصير بالغرفة", "negative"],
+      ["ما زالت المشكلة نفسها", "negative"],
+      ["التطبيق لا يدعم العربي", "negative"],
     ]);
   });
 });
@@ -62,6 +69,14 @@ describe("Arabic dialect words and idioms", () => {
       ["مستوى الخدمة نزل وايد", "negative"],
       ["حسبي الله عليكم", "negative"],
       ["كرهت المكان", "negative"],
+      ["طنشوني", "negative"],
+      ["ما عبروني", "negative"],
+      ["الله لا يوفقكم", "negative"],
+      ["شكرا على ولا شي", "negative"],
+      ["الاكل ما كان على المستوى", "negative"],
+      ["غيرهم احسن منهم بوايد", "negative"],
+      ["الكمية قليلة مره", "negative"],
+      ["طلبت شي وجاني شي ثاني", "negative"],
     ]);
   });
 
@@ -91,6 +106,12 @@ describe("Arabic dialect words and idioms", () => {
       ["الطعم خيال", "positive"],
       ["وصل الطلب قبل الموعد", "positive"],
       ["ما واجهنا اي مشاكل مع البنك", "positive"],
+      ["ما كان فيه اي تأخير", "positive"],
+      ["ما تأخروا علينا", "positive"],
+      ["جربتهم وما خابوا ظني", "positive"],
+      ["الاطلالة تجنن", "positive"],
+      ["صعب تستغني عنه", "positive"],
+      ["وصل سليم", "positive"],
     ]);
   });
 });
@@ -102,6 +123,9 @@ describe("Arabic negation scope", () => {
       ["ما عجبني الاكل ابدا", "negative"],
       ["ما اشتغل بعد التحديث", "negative"],
       ["ما بكرر التجربه", "negative"],
+      ["مش بطال", "positive"],
+      ["ما زال ممتاز بعد سنة", "positive"],
+      ["وانا ما طولت معي البطارية", "negative"],
     ]);
   });
 
