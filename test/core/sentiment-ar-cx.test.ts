@@ -77,6 +77,9 @@ describe("Arabic dialect words and idioms", () => {
       ["غيرهم احسن منهم بوايد", "negative"],
       ["الكمية قليلة مره", "negative"],
       ["طلبت شي وجاني شي ثاني", "negative"],
+      ["الشقة غير عن الصور", "negative"],
+      ["الطلب وصل بعد ساعتين", "negative"],
+      ["الغرفة ما كانت جاهزة ووقفنا ساعتين بالاستقبال", "negative"],
     ]);
   });
 
@@ -112,6 +115,10 @@ describe("Arabic dialect words and idioms", () => {
       ["الاطلالة تجنن", "positive"],
       ["صعب تستغني عنه", "positive"],
       ["وصل سليم", "positive"],
+      ["الموظف ساعدني وحل المشكلة", "positive"],
+      ["البطارية تقعد يومين", "positive"],
+      ["ما شفت زيهم", "positive"],
+      ["الموظفين قمة في التعامل", "positive"],
     ]);
   });
 });
