@@ -815,6 +815,37 @@ export const LEXICON_EN: LanguageLexicon = {
     hazard: -0.5,
     tampered: -0.6,
     "to be fair": 0,
+    "miss you": 0.3,
+    "deserves a raise": 0.8,
+    "deserves a medal": 0.8,
+    "deserves a promotion": 0.8,
+    "big ups": 0.6,
+    "props to": 0.6,
+    "huge props": 0.7,
+    "shout out": 0.5,
+    shoutout: 0.5,
+    "like a pro": 0.5,
+    "at no cost": 0.4,
+    "at no extra cost": 0.5,
+    "at no additional cost": 0.5,
+    "free of charge": 0.4,
+    "no fees": 0.3,
+    "no hidden fees": 0.4,
+    impeccable: 0.8,
+    impeccably: 0.8,
+    "within minutes": 0.4,
+    "in no time": 0.5,
+    "right away": 0.3,
+    "small portions": -0.4,
+    "tiny portions": -0.5,
+    "portions were small": -0.4,
+    "portions are small": -0.4,
+    "zero help": -0.6,
+    "zero communication": -0.6,
+    "zero customer service": -0.7,
+    "zero effort": -0.6,
+    "zero accountability": -0.6,
+    "zero respect": -0.6,
     "no complaints": 0.6,
     "no complaint": 0.6,
     "not a single complaint": 0.6,
@@ -927,6 +958,7 @@ export const LEXICON_EN: LanguageLexicon = {
     "lacking",
     "nope",
     "nowhere",
+    "zero",
   ],
   postNegators: [],
   intensifiers: {
@@ -1070,14 +1102,16 @@ export const LEXICON_EN: LanguageLexicon = {
 
 /**
  * English discourse words the analyzer reads beside the lexicon: concessions ("although the staff were
- * friendly, …", "great stay despite the noise", "loved the agent, though") weigh half, but "although" in
- * mid-sentence, or opening a sentence of its own, reads like "but" ("strict" concessives never do); verdict openers ("overall", "other than that") weigh what follows like "but";
+ * friendly, …", "great stay despite the noise") weigh half, but "although" in mid-sentence, or opening a
+ * sentence of its own, reads like "but" ("strict" concessives never do; an afterthought inside a clause,
+ * "impressed, though, with the staff", does nothing); verdict openers ("overall", "other than that") weigh what follows like "but";
  * a lead word turns a two-word praise clause into a sarcasm candidate ("oh great", "just perfect"); after
  * "never", an exclamative ("never been so disappointed") ends the negation instead of being negated.
  */
 export const DISCOURSE_EN = {
   concessives: ["although", "though", "albeit"],
   strictConcessives: ["even though", "even if", "despite", "in spite of", "regardless of"],
+  afterthoughts: ["though"],
   verdicts: [
     "overall",
     "all in all",

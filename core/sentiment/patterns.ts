@@ -62,6 +62,14 @@ const EN: readonly PatternSpec[] = [
     0.7,
   ],
   [
+    "(?:fixed|solved|resolved|sorted(?: out)?|handled|took care of) (?:my |the |our |all )?(?:\\S+ )?(?:issues?|problems?)|handled (?:\\S+ ){0,3}(?:well|perfectly|professionally|beautifully)|(?:does|did|do)(?:n'?t| not) charge (?:me |us |you )?(?:any|an?|extra|for)",
+    0.6,
+  ],
+  [
+    "without (?:my|our|any|prior) (?:consent|permission|authori[sz]ation|notice|warning|explanation)|(?:logs?|logged|kicks?|kicked) (?:me|us) out",
+    -0.5,
+  ],
+  [
     "(?:do|did|does|would|wo)(?:n'?t| not) (?:really |particularly |much |even )?(?:like|liked|care for)|never liked|(?:the )?less (?:i|we) (?:like|enjoy|love)d?|only (?:good|positive|redeeming|saving|nice|decent) (?:thing|part|aspect|feature)",
     -0.5,
   ],
@@ -86,7 +94,7 @@ const EN: readonly PatternSpec[] = [
     -0.5,
   ],
   [
-    "do(?:n'?t| not) (?:be fooled|fall for)|(?:my|our) business elsewhere|(?:go|going|went|look|looking|shop|eat|stay|try|order) (?:somewhere |anywhere )?else(?:where)?|(?:buy|get|choose|find|pick|try) (?:something|anything) else|(?:buy|get|choose|pick) (?:a |an )?(?:different|another) \\S+|(?:with|on|use|try) (?:a )?(?:different|another) (?:company|provider|bank|carrier|airline|app|service|store|shop|place|restaurant|hotel|brand|seller)",
+    "do(?:n'?t| not) (?:be fooled|fall for)|(?:my|our) business elsewhere|(?:go|going|went|look|looking|shop|eat|stay|try|order) (?:somewhere |anywhere )?else(?:where)?|(?:buy|get|choose|find|pick|try) (?:something|anything) else|(?:buy|get|choose|pick) (?:a |an )?(?:different|another) \\S+|(?:use|try|go with) (?:a )?(?:different|another) (?:company|provider|bank|carrier|airline|app|service|store|shop|place|restaurant|hotel|brand|seller)",
     -0.6,
   ],
   [

@@ -85,6 +85,7 @@ const EMOJI: ReadonlyMap<string, number> = new Map(Object.entries(EMOJI_WEIGHTS)
 interface DiscourseSpec {
   readonly concessives: readonly string[];
   readonly strictConcessives: readonly string[];
+  readonly afterthoughts: readonly string[];
   readonly verdicts: readonly string[];
   readonly sarcasmLeads: readonly string[];
   readonly exclamatives: readonly string[];
@@ -96,6 +97,7 @@ interface CompiledDiscourse {
   readonly concessives: ReadonlyMap<string, readonly (readonly string[])[]>;
   readonly strictConcessives: ReadonlyMap<string, readonly (readonly string[])[]>;
   readonly verdicts: ReadonlyMap<string, readonly (readonly string[])[]>;
+  readonly afterthoughts: ReadonlySet<string>;
   readonly sarcasmLeads: ReadonlySet<string>;
   readonly exclamatives: ReadonlySet<string>;
   readonly exclamativeNegators: ReadonlySet<string>;
@@ -104,6 +106,7 @@ interface CompiledDiscourse {
 const NO_DISCOURSE: DiscourseSpec = {
   concessives: [],
   strictConcessives: [],
+  afterthoughts: [],
   verdicts: [],
   sarcasmLeads: [],
   exclamatives: [],
@@ -134,6 +137,7 @@ function compileDiscourse(spec: DiscourseSpec, locale: Locale): CompiledDiscours
     concessives: phraseIndex(spec.concessives, locale),
     strictConcessives: phraseIndex(spec.strictConcessives, locale),
     verdicts: phraseIndex(spec.verdicts, locale),
+    afterthoughts: set(spec.afterthoughts),
     sarcasmLeads: set(spec.sarcasmLeads),
     exclamatives: set(spec.exclamatives),
     exclamativeNegators: set(spec.exclamativeNegators),
@@ -384,17 +388,12 @@ function closeConcession(walk: Walk, punctuation: string): void {
 
 /**
  * "Although the staff were friendly, …", "great stay despite the noise", "even though it was cheap":
- * what the concession says weighs half. "Loved the agent, though.": so does a clause closed by "though".
- * "The food was fine, although the service was awful": "although" in mid-sentence is a "but".
+ * what the concession says weighs half. "The food was fine, although the service was awful": "although"
+ * in mid-sentence is a "but". "Impressed, though, with the staff": "though" inside a clause weighs nothing.
  */
-function applyConcession(walk: Walk, i: number, used: number, strict: boolean): void {
+function applyConcession(walk: Walk, i: number, strict: boolean): void {
   const atClauseStart = walk.word === walk.clauseStarts[walk.clause];
-  const next = walk.tokens[i + used];
-  if (!strict && !atClauseStart && (next === undefined || isPunctuation(next))) {
-    for (const item of walk.items) if (item.clause === walk.clause) item.factor *= CONCESSION_FACTOR;
-    walk.concessionClause = walk.clause;
-    return;
-  }
+  if (!atClauseStart && walk.discourse.afterthoughts.has(walk.keys[i] ?? "")) return;
   if (!strict && !(atClauseStart && isSentenceEnd(walk.previousKey))) {
     applyContrast(walk);
     return;
@@ -413,11 +412,11 @@ function stepDiscourse(walk: Walk, i: number): number {
   }
   const concession = discourseAt(walk, i, walk.discourse.concessives.get(key));
   if (concession > 0) {
-    applyConcession(walk, i, concession, false);
+    applyConcession(walk, i, false);
     return concession;
   }
   const strict = discourseAt(walk, i, walk.discourse.strictConcessives.get(key));
-  if (strict > 0) applyConcession(walk, i, strict, true);
+  if (strict > 0) applyConcession(walk, i, true);
   return strict;
 }
 
