@@ -78,7 +78,7 @@ const EN: readonly PatternSpec[] = [
     0.5,
   ],
   [
-    "(?:would|could|should)(?: have)? (?:been|be) (?:really |so |very )?(?:nice|great|good|helpful|appreciated|better|ideal) (?:if|to know|to have|to be told|to get)|(?:would|i'd|we'd) (?:love|like|appreciate)(?: to)? (?:know|understand|get an? (?:answer|response|reply|explanation|refund))|(?:would|i'd|we'd) appreciate (?:a|an|some|it if)",
+    "(?:would|could|should)(?: have)? (?:been|be) (?:really |so |very )?(?:nice|great|good|helpful|appreciated|better|ideal|perfect|convenient|lovely)(?! for| with| as)|(?:needs?|needed) (?:\\S+ )?(?:to be )?(?:a )?better|better be|knows better|(?:would|i'd|we'd) (?:love|like|appreciate)(?: to)? (?:know|understand|get an? (?:answer|response|reply|explanation|refund))|(?:would|i'd|we'd) appreciate (?:a|an|some|it if)",
     -0.35,
   ],
   [
