@@ -66,7 +66,7 @@ const EN: readonly PatternSpec[] = [
     0.6,
   ],
   [
-    "without (?:my|our|any|prior) (?:consent|permission|authori[sz]ation|notice|warning|explanation)|(?:logs?|logged|kicks?|kicked) (?:me|us) out",
+    "without (?:(?:my|our|any|prior) (?:consent|permission|authori[sz]ation|notice|warning|explanation)|(?:telling|asking|informing|notifying|warning) (?:me|us))|(?:logs?|logged|kicks?|kicked) (?:me|us) out",
     -0.5,
   ],
   [

@@ -40,6 +40,8 @@ describe("English complaints told as events", () => {
       ["Nothing works as advertised.", "negative"],
       ["I'm returning it.", "negative"],
       ["Still sitting at the gate with no update.", "negative"],
+      ["They raised my bill again without telling us.", "negative"],
+      ["The elevator was out of order for our entire stay.", "negative"],
     ]);
   });
 
@@ -69,6 +71,10 @@ describe("English idioms", () => {
       ["Can't recommend this place highly enough.", "positive"],
       ["I'd love to come back again soon.", "positive"],
       ["The view from our room was breathtaking.", "positive"],
+      ["Switched banks last year and haven't looked back.", "positive"],
+      ["The staff bent over backwards to help us.", "positive"],
+      ["Customer support responded within minutes and fixed my issue.", "positive"],
+      ["Been using it for six months with zero issues.", "positive"],
     ]);
   });
 
