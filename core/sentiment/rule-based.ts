@@ -54,11 +54,11 @@ const NEGATED_NEGATIVE_FACTOR = -0.45;
 /** Any other negated negative is no praise ("not rude", "kirli değil"): it only leans positive. */
 const NEGATED_OTHER_NEGATIVE_FACTOR = -0.1;
 const BEFORE_CONTRAST_FACTOR = 0.5;
+const AFTER_CONTRAST_FACTOR = 1.3;
 /** A concession ("although the staff were friendly") counts this much. */
 const CONCESSION_FACTOR = 0.5;
 /** A term written in capitals ("AWFUL", "LOVE it") counts this much more. */
 const CAPS_FACTOR = 1.3;
-const AFTER_CONTRAST_FACTOR = 1.3;
 /** Negative evidence at or below this sum makes thanks count only this much. */
 const COMPLAINT_FOR_MUTING = -0.3;
 const COURTESY_IN_COMPLAINT_FACTOR = 0.3;
