@@ -3,7 +3,7 @@ import { tokenize } from "../text/normalize.ts";
 import { EMOJI_WEIGHTS } from "./emoji.ts";
 import { type CompiledLexicon, compileLexicon, type IntensifierSpec, matchKey } from "./lexicon.ts";
 import { LEXICON_AR } from "./lexicon-ar.ts";
-import { LEXICON_EN } from "./lexicon-en.ts";
+import { DISCOURSE_EN, LEXICON_EN } from "./lexicon-en.ts";
 import { LEXICON_FA } from "./lexicon-fa.ts";
 import { LEXICON_TR } from "./lexicon-tr.ts";
 import {
@@ -55,10 +55,16 @@ const NEGATED_NEGATIVE_FACTOR = -0.45;
 const NEGATED_OTHER_NEGATIVE_FACTOR = -0.1;
 const BEFORE_CONTRAST_FACTOR = 0.5;
 const AFTER_CONTRAST_FACTOR = 1.3;
+/** A concession ("although the staff were friendly") counts this much. */
+const CONCESSION_FACTOR = 0.5;
+/** A term written in capitals ("AWFUL", "LOVE it") counts this much more. */
+const CAPS_FACTOR = 1.3;
 /** Negative evidence at or below this sum makes thanks count only this much. */
 const COMPLAINT_FOR_MUTING = -0.3;
 const COURTESY_IN_COMPLAINT_FACTOR = 0.3;
 const STRONG_NEGATIVE_BASE = -0.5;
+/** A complaint at least this strong makes lone praise beside it read as sarcasm. */
+const SARCASM_COMPLAINT_BASE = -0.45;
 const EXCLAMATION_STEP = 0.1;
 const MAX_EXCLAMATIONS = 3;
 /** Squash constant: score = total / sqrt(total² + SQUASH_ALPHA). */
@@ -74,6 +80,76 @@ const LEXICONS: Readonly<Record<Locale, CompiledLexicon>> = {
 };
 
 const EMOJI: ReadonlyMap<string, number> = new Map(Object.entries(EMOJI_WEIGHTS));
+
+/** Discourse words of one language, as authored beside its lexicon (see DISCOURSE_EN). */
+interface DiscourseSpec {
+  readonly concessives: readonly string[];
+  readonly strictConcessives: readonly string[];
+  readonly afterthoughts: readonly string[];
+  readonly verdicts: readonly string[];
+  readonly sarcasmLeads: readonly string[];
+  readonly exclamatives: readonly string[];
+  readonly exclamativeNegators: readonly string[];
+}
+
+/** Discourse phrases as match-key sequences by their first key, and the single-word lists as sets. */
+interface CompiledDiscourse {
+  readonly concessives: ReadonlyMap<string, readonly (readonly string[])[]>;
+  readonly strictConcessives: ReadonlyMap<string, readonly (readonly string[])[]>;
+  readonly verdicts: ReadonlyMap<string, readonly (readonly string[])[]>;
+  readonly afterthoughts: ReadonlySet<string>;
+  readonly sarcasmLeads: ReadonlySet<string>;
+  readonly exclamatives: ReadonlySet<string>;
+  readonly exclamativeNegators: ReadonlySet<string>;
+}
+
+const NO_DISCOURSE: DiscourseSpec = {
+  concessives: [],
+  strictConcessives: [],
+  afterthoughts: [],
+  verdicts: [],
+  sarcasmLeads: [],
+  exclamatives: [],
+  exclamativeNegators: [],
+};
+
+function discourseKeys(text: string, locale: Locale): string[] {
+  return tokenize(text, locale).map((t) => matchKey(t, locale));
+}
+
+function phraseIndex(phrases: readonly string[], locale: Locale): Map<string, string[][]> {
+  const out = new Map<string, string[][]>();
+  for (const phrase of phrases) {
+    const keys = discourseKeys(phrase, locale);
+    const first = keys[0];
+    if (first === undefined) continue;
+    const list = out.get(first) ?? [];
+    list.push(keys);
+    list.sort((a, b) => b.length - a.length);
+    out.set(first, list);
+  }
+  return out;
+}
+
+function compileDiscourse(spec: DiscourseSpec, locale: Locale): CompiledDiscourse {
+  const set = (words: readonly string[]) => new Set(words.flatMap((w) => discourseKeys(w, locale)));
+  return {
+    concessives: phraseIndex(spec.concessives, locale),
+    strictConcessives: phraseIndex(spec.strictConcessives, locale),
+    verdicts: phraseIndex(spec.verdicts, locale),
+    afterthoughts: set(spec.afterthoughts),
+    sarcasmLeads: set(spec.sarcasmLeads),
+    exclamatives: set(spec.exclamatives),
+    exclamativeNegators: set(spec.exclamativeNegators),
+  };
+}
+
+const DISCOURSE: Readonly<Record<Locale, CompiledDiscourse>> = {
+  en: compileDiscourse(DISCOURSE_EN, "en"),
+  fa: compileDiscourse(NO_DISCOURSE, "fa"),
+  ar: compileDiscourse(NO_DISCOURSE, "ar"),
+  tr: compileDiscourse(NO_DISCOURSE, "tr"),
+};
 
 type TokenClass =
   | { readonly kind: "term"; readonly weight: number; readonly negated: boolean; readonly locked: boolean }
@@ -152,11 +228,14 @@ interface Pending {
   readonly speed: boolean;
   /** Litotes: negating this negative is praise ("not bad", "no problems", "fena değil", "بد نبود"). */
   readonly litotes: boolean;
+  /** Right after a sarcasm lead word ("oh great", "just perfect"). */
+  readonly afterLead: boolean;
 }
 
 /** The mutable walk over one text's tokens. */
 interface Walk {
   readonly lex: CompiledLexicon;
+  readonly discourse: CompiledDiscourse;
   readonly tokens: readonly string[];
   readonly keys: readonly string[];
   readonly items: Pending[];
@@ -172,6 +251,16 @@ interface Walk {
   boostUntil: number;
   afterContrast: number;
   exclamations: number;
+  /** The clause that is a concession ("although …"), or −1. */
+  concessionClause: number;
+  /** True while a sentence opened by "although" may still end without a main clause (then it is a "but"). */
+  openConcession: boolean;
+  /** The key of the negator whose scope is open. */
+  negator: string;
+  /** The key of the previous token. */
+  previousKey: string;
+  /** Keys of the words written in capitals, when any were. */
+  readonly caps: ReadonlySet<string> | undefined;
 }
 
 function emojiKey(key: string): string {
@@ -209,19 +298,22 @@ function pushTerm(
   const preNegated = negatable && walk.word <= walk.negateUntil;
   // In fa, ar and tr a negator governs the next term only ("غير جيدة ورديئة": the second stays negative).
   if (preNegated && walk.lex.locale !== "en") walk.negateUntil = -1;
-  const boost = walk.word <= walk.boostUntil ? walk.boost : 1;
+  let boost = walk.word <= walk.boostUntil ? walk.boost : 1;
+  if (walk.caps?.has(term)) boost *= CAPS_FACTOR;
   walk.items.push({
     term,
     base,
     negated: negated || preNegated,
     boost,
-    factor: walk.afterContrast,
+    factor:
+      walk.clause === walk.concessionClause ? walk.afterContrast * CONCESSION_FACTOR : walk.afterContrast,
     clause: walk.clause,
     word: walk.word,
     negatable,
     courtesy,
     speed,
     litotes,
+    afterLead: walk.discourse.sarcasmLeads.has(walk.previousKey),
   });
 }
 
@@ -261,6 +353,73 @@ function applyContrast(walk: Walk): void {
   endClause(walk);
 }
 
+/** The length of the longest of `phrases` found at token i, or 0. */
+function discourseAt(walk: Walk, i: number, phrases: readonly (readonly string[])[] | undefined): number {
+  if (!phrases) return 0;
+  for (const keys of phrases) {
+    let ok = true;
+    for (let j = 1; j < keys.length && ok; j++) ok = walk.keys[i + j] === keys[j];
+    if (ok) return keys.length;
+  }
+  return 0;
+}
+
+function isSentenceEnd(token: string): boolean {
+  return token === "" || token.includes(".") || token.includes("!") || token.includes("?");
+}
+
+/**
+ * A sentence opened by "although" ended: followed by its main clause after a comma it stays a concession;
+ * standing alone ("Fair enough. Although the delay is now a cancellation.") it is a "but".
+ */
+function closeConcession(walk: Walk, punctuation: string): void {
+  if (!walk.openConcession) return;
+  walk.openConcession = false;
+  if (!isSentenceEnd(punctuation)) return;
+  for (const item of walk.items) {
+    item.factor *=
+      item.clause === walk.concessionClause
+        ? AFTER_CONTRAST_FACTOR / CONCESSION_FACTOR
+        : BEFORE_CONTRAST_FACTOR;
+  }
+  walk.concessionClause = -1;
+  walk.afterContrast = AFTER_CONTRAST_FACTOR;
+}
+
+/**
+ * "Although the staff were friendly, …", "great stay despite the noise", "even though it was cheap":
+ * what the concession says weighs half. "The food was fine, although the service was awful": "although"
+ * in mid-sentence is a "but". "Impressed, though, with the staff": "though" inside a clause weighs nothing.
+ */
+function applyConcession(walk: Walk, i: number, strict: boolean): void {
+  const atClauseStart = walk.word === walk.clauseStarts[walk.clause];
+  if (!atClauseStart && walk.discourse.afterthoughts.has(walk.keys[i] ?? "")) return;
+  if (!strict && !(atClauseStart && isSentenceEnd(walk.previousKey))) {
+    applyContrast(walk);
+    return;
+  }
+  walk.concessionClause = walk.clause;
+  walk.openConcession = !strict;
+}
+
+/** Tries the discourse phrases that start at token i; returns how many tokens a match used. */
+function stepDiscourse(walk: Walk, i: number): number {
+  const key = walk.keys[i] ?? "";
+  const verdict = discourseAt(walk, i, walk.discourse.verdicts.get(key));
+  if (verdict > 0) {
+    applyContrast(walk);
+    return verdict;
+  }
+  const concession = discourseAt(walk, i, walk.discourse.concessives.get(key));
+  if (concession > 0) {
+    applyConcession(walk, i, false);
+    return concession;
+  }
+  const strict = discourseAt(walk, i, walk.discourse.strictConcessives.get(key));
+  if (strict > 0) applyConcession(walk, i, true);
+  return strict;
+}
+
 /** Tries the phrases that start at token i; returns how many tokens the longest match used. */
 function matchPhrase(walk: Walk, i: number): number {
   const phrases = walk.lex.phrases.get(walk.keys[i] ?? "");
@@ -287,9 +446,12 @@ function stepWord(walk: Walk, i: number): number {
   const pattern = walk.patterns.get(i);
   if (pattern) {
     // A praising idiom can still be negated ("ولا انصح به", "not highly recommended"); a complaint can't.
-    pushTerm(walk, pattern.text, pattern.weight, false, pattern.weight > 0);
+    // A zero weight is a stop pattern: its words neither negate nor praise ("not only", "nothing but").
+    if (pattern.weight !== 0) pushTerm(walk, pattern.text, pattern.weight, false, pattern.weight > 0);
     return pattern.length;
   }
+  const discourse = stepDiscourse(walk, i);
+  if (discourse > 0) return discourse;
   const used = matchPhrase(walk, i);
   if (used > 0) return used;
   const key = walk.keys[i] ?? "";
@@ -310,6 +472,7 @@ function stepWord(walk: Walk, i: number): number {
       break;
     case "negator":
       walk.negateUntil = walk.word + NEGATION_SCOPE;
+      walk.negator = key;
       break;
     case "postNegator":
       // "iyi ama saç için değil", "خوبه ولی برای بچه‌ها نیست": a bare denial after a contrast is the complaint.
@@ -322,6 +485,13 @@ function stepWord(walk: Walk, i: number): number {
       }
       break;
     case "intensifier":
+      // "I have never been so disappointed": after "never", "so" exclaims; it does not negate.
+      if (
+        walk.word <= walk.negateUntil &&
+        walk.discourse.exclamatives.has(key) &&
+        walk.discourse.exclamativeNegators.has(walk.negator)
+      )
+        walk.negateUntil = -1;
       applyIntensifier(walk, cls.spec);
       break;
     case "contrast":
@@ -340,16 +510,20 @@ function step(walk: Walk, i: number): number {
   const token = walk.tokens[i] ?? "";
   if (isPunctuation(token)) {
     walk.exclamations += countExclamations(token);
+    closeConcession(walk, token);
     endClause(walk);
+    walk.previousKey = token;
     return 1;
   }
   const emoji = EMOJI.get(emojiKey(token));
   if (emoji !== undefined) {
     pushTerm(walk, token, emoji, false, false);
+    walk.previousKey = token;
     return 1;
   }
   const used = stepWord(walk, i);
   walk.word += used;
+  walk.previousKey = walk.keys[i + used - 1] ?? "";
   return used;
 }
 
@@ -366,17 +540,19 @@ function contribution(item: Pending): number {
 }
 
 /**
- * Sarcasm: "they never came. Awesome!" A lone word of praise standing as its own clause, in a text with a
- * strong complaint elsewhere, is read as irony and turned against the service.
+ * Sarcasm: "they never came. Awesome!", "oh great, it crashed again". A lone word of praise standing as its
+ * own clause, alone or after a lead word ("oh", "just", "yeah"), in a text with a strong complaint
+ * elsewhere, is read as irony and turned against the service.
  */
 function markSarcasm(walk: Walk): void {
   const items = walk.items;
-  if (!items.some((o) => o.base <= STRONG_NEGATIVE_BASE && !o.negated)) return;
+  if (!items.some((o) => o.base <= SARCASM_COMPLAINT_BASE && !o.negated)) return;
   for (const item of items) {
     if (item.base <= 0 || item.negated || item.courtesy || !item.negatable) continue;
     const start = walk.clauseStarts[item.clause] ?? 0;
     const end = walk.clauseStarts[item.clause + 1] ?? walk.word;
-    if (end - start === 1) item.negated = true;
+    if (end - start === 1 || (end - start === 2 && item.afterLead && item.word === start + 1))
+      item.negated = true;
   }
 }
 
@@ -443,6 +619,18 @@ function scriptLocale(text: string, locale: Locale): Locale {
 
 const NEUTRAL: SentimentResult = { label: "neutral", score: 0, evidence: [] };
 
+const CAPS_WORD_RE = /(?<![\p{L}\p{M}'])\p{Lu}{3,}(?![\p{L}\p{M}'])/gu;
+const CAPS_RUN_RE = /\p{Lu}{3}/u;
+
+/** The tokens of the words written in capitals ("NEVER AGAIN", "LOVE"), or undefined when there are none. */
+function capitalized(text: string, locale: Locale, maxChars: number): ReadonlySet<string> | undefined {
+  const head = text.length > maxChars ? text.slice(0, maxChars) : text;
+  if (!CAPS_RUN_RE.test(head)) return undefined;
+  const out = new Set<string>();
+  for (const m of head.matchAll(CAPS_WORD_RE)) for (const t of tokenize(m[0], locale)) out.add(t);
+  return out.size > 0 ? out : undefined;
+}
+
 function analyzeText(
   text: string,
   locale: Locale,
@@ -455,10 +643,12 @@ function analyzeText(
   );
   if (tokens.length === 0) return NEUTRAL;
   const keys = tokens.map((t) => matchKey(t, lex.locale));
+  const caps = capitalized(text, lex.locale, options.maxChars);
   const patterns = new Map<number, PatternMatch>();
   for (const m of findPatterns(keys, lex.locale)) patterns.set(m.start, m);
   const walk: Walk = {
     lex,
+    discourse: DISCOURSE[lex.locale],
     tokens,
     keys,
     patterns,
@@ -472,8 +662,14 @@ function analyzeText(
     boostUntil: -1,
     afterContrast: 1,
     exclamations: 0,
+    concessionClause: -1,
+    openConcession: false,
+    negator: "",
+    previousKey: "",
+    caps,
   };
   for (let i = 0; i < tokens.length; ) i += step(walk, i);
+  closeConcession(walk, "");
   if (walk.items.length === 0) return NEUTRAL;
   markSarcasm(walk);
   muteCourtesies(walk.items);
