@@ -39,7 +39,7 @@ const POSITIVE: readonly [string, Locale][] = [
   ["التوصيل كان سريعا وممتازا", "ar"], // delivery, wait
   ["I love the quality of the product", "en"], // quality
 ];
-const NEUTRAL: readonly [string, Locale] = ["Nothing special", "en"];
+const NEUTRAL: readonly [string, Locale] = ["Nothing to add", "en"];
 
 /** The previous period's NPS answers (−25: 2 promoters, 4 detractors in 8) and the current one's (+50). */
 const PREVIOUS_SCORES = [3, 5, 6, 7, 8, 9, 10, 2];
