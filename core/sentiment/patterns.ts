@@ -737,10 +737,17 @@ const TR: readonly PatternSpec[] = [
 const SOURCES: Readonly<Record<Locale, readonly PatternSpec[]>> = { en: EN, fa: FA, ar: AR, tr: TR };
 
 /** All of one locale's patterns as one regular expression; capture group i+1 is pattern i. */
+/**
+ * A locale's patterns as a few regular expressions, each an alternation in the patterns' order; capture group
+ * i+1 of a part is that part's pattern i. V8 stops optimizing a regular expression whose source passes about
+ * 20,000 characters (matching then gets ten times slower), so the patterns are cut into parts below that.
+ */
 export interface CompiledPatterns {
-  readonly regex: RegExp;
-  readonly weights: readonly number[];
+  readonly parts: readonly { readonly regex: RegExp; readonly weights: readonly number[] }[];
 }
+
+/** The longest source of one part: well under V8's limit for optimized regular expressions. */
+const MAX_PART_SOURCE = 16_000;
 
 /** Canonicalizes the letters of a pattern (never its ASCII regex syntax) the way user text is. */
 function canonical(source: string, locale: Locale): string {
@@ -753,8 +760,26 @@ function compile(raw: readonly PatternSpec[], locale: Locale): CompiledPatterns 
     if (/\((?!\?)/.test(source.replace(/\\\(/g, "")))
       throw new Error(`capturing group in pattern: ${source}`);
   }
-  const body = specs.map(([source]) => `(${source})`).join("|");
-  return { regex: new RegExp(`(?:${body})(?![^ ])`, "y"), weights: specs.map(([, w]) => w) };
+  const groups: PatternSpec[][] = [[]];
+  let size = 0;
+  for (const spec of specs) {
+    const current = groups[groups.length - 1] ?? [];
+    if (current.length > 0 && size + spec[0].length + 3 > MAX_PART_SOURCE) {
+      groups.push([spec]);
+      size = spec[0].length + 3;
+    } else {
+      current.push(spec);
+      size += spec[0].length + 3;
+    }
+  }
+  return {
+    parts: groups
+      .filter((g) => g.length > 0)
+      .map((group) => ({
+        regex: new RegExp(`(?:${group.map(([source]) => `(${source})`).join("|")})(?![^ ])`, "y"),
+        weights: group.map(([, w]) => w),
+      })),
+  };
 }
 
 /** Each locale's patterns, compiled once at module load. */
@@ -779,12 +804,20 @@ export function findPatterns(keys: readonly string[], locale: Locale): PatternMa
   const out: PatternMatch[] = [];
   if (keys.length === 0) return out;
   const joined = keys.join(" ");
-  const regex = compiled.regex;
-  // A sticky match tried at each token start only: far cheaper than scanning every character.
+  // A sticky match tried at each token start only: far cheaper than scanning every character. The parts are
+  // tried in order, so an earlier pattern wins as it would in one alternation.
   let offset = 0;
   for (let i = 0; i < keys.length; ) {
-    regex.lastIndex = offset;
-    const m = regex.exec(joined);
+    let m: RegExpExecArray | null = null;
+    let weights: readonly number[] = [];
+    for (const part of compiled.parts) {
+      part.regex.lastIndex = offset;
+      m = part.regex.exec(joined);
+      if (m !== null) {
+        weights = part.weights;
+        break;
+      }
+    }
     if (m === null) {
       offset += (keys[i] ?? "").length + 1;
       i++;
@@ -795,7 +828,7 @@ export function findPatterns(keys: readonly string[], locale: Locale): PatternMa
     const text = m[0];
     let length = 1;
     for (let c = 0; c < text.length; c++) if (text.charCodeAt(c) === 0x20) length++;
-    out.push({ start: i, length, weight: compiled.weights[which - 1] ?? 0, text });
+    out.push({ start: i, length, weight: weights[which - 1] ?? 0, text });
     for (let k = 0; k < length; k++) offset += (keys[i + k] ?? "").length + 1;
     i += length;
   }
