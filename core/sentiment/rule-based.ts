@@ -442,12 +442,30 @@ function matchPhrase(walk: Walk, i: number): number {
   return 0;
 }
 
+/** Whether the tokens i … i+length−1 hold a negation of their own: a negator, or a negated or negative verb. */
+function carriesNegation(walk: Walk, i: number, length: number): boolean {
+  for (let k = i; k < i + length; k++) {
+    const cls = classify(walk.keys[k] ?? "", walk.lex);
+    if (cls.kind === "negator" || cls.kind === "postNegator" || cls.kind === "negativeVerb") return true;
+    if (cls.kind === "term" && cls.negated) return true;
+  }
+  return false;
+}
+
 function stepWord(walk: Walk, i: number): number {
   const pattern = walk.patterns.get(i);
   if (pattern) {
-    // A praising idiom can still be negated ("ولا انصح به", "not highly recommended"); a complaint can't.
+    // A praising idiom can still be negated ("ولا انصح به", "not highly recommended"); a complaint can't, nor
+    // praise that holds its own negation ("never had a problem", "هیچوقت مشکلی نداشتم", "hiç sorun yok").
     // A zero weight is a stop pattern: its words neither negate nor praise ("not only", "nothing but").
-    if (pattern.weight !== 0) pushTerm(walk, pattern.text, pattern.weight, false, pattern.weight > 0);
+    if (pattern.weight !== 0)
+      pushTerm(
+        walk,
+        pattern.text,
+        pattern.weight,
+        false,
+        pattern.weight > 0 && !carriesNegation(walk, i, pattern.length),
+      );
     return pattern.length;
   }
   const discourse = stepDiscourse(walk, i);

@@ -361,3 +361,14 @@ describe("Persian compounds with a space, a ZWNJ or run together", () => {
     ]);
   });
 });
+
+describe("praise that holds its own negation", () => {
+  it("is not turned into a complaint by a negator before it", () => {
+    expectLabels("tr", [
+      ["hiçbir zaman sorun yaşamadım", "positive"],
+      ["bu firmayla hiçbir zaman hiç sorun yaşamadım", "positive"],
+    ]);
+    expectLabels("fa", [["هیچوقت با این فروشگاه مشکلی نداشتم", "positive"]]);
+    expectLabels("en", [["Not once, never had a problem", "positive"]]);
+  });
+});
