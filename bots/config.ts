@@ -53,6 +53,11 @@ export const ZConfig = z.object({
     .default(24),
   /** How often each process reads which flow versions are live (a publish elsewhere shows within this). */
   CX_FLOW_SYNC_MS: z.coerce.number().int().min(200).max(600_000).default(2000),
+  /** Outgoing webhooks to loopback receivers (127.0.0.1, localhost) over http: tests and local development only. */
+  CX_WEBHOOKS_ALLOW_HTTP: z
+    .enum(["0", "1", "false", "true"])
+    .default("0")
+    .transform((v) => v === "1" || v === "true"),
   DATA_DIR: z.string().min(1).default("data"),
   TELEGRAM_BOT_TOKEN: z
     .string()

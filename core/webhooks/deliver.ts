@@ -232,10 +232,8 @@ export function createWebhookHandler(deps: WebhookHandlerDeps): JobHandler {
           deps.onDisabled?.(endpoint, "failing");
           return { type: "failed", reason: `endpoint-disabled: ${result.error}` };
         }
-        // `attempts` counts the attempts made before this one.
+        // `attempts` counts the attempts made before this one; the queue fails the job after its last.
         const attempt = job.attempts + 1;
-        if (attempt >= (job.maxAttempts ?? WEBHOOK_MAX_ATTEMPTS))
-          return { type: "failed", reason: `attempts-exhausted: ${result.error}` };
         const delay = Math.max(
           RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length) - 1] ?? 0,
           Math.min(result.retryAfterMs ?? 0, 24 * 3_600_000),
