@@ -1,5 +1,6 @@
 import type { Connection } from "mongoose";
 import { z } from "zod";
+import { KeyedQueue } from "../core/concurrency.ts";
 import {
   type WebhookEndpoint,
   type WebhookHealth,
@@ -11,7 +12,9 @@ import { isDuplicateKey, WHOLE_DOCUMENT } from "./models.ts";
 /**
  * Outgoing webhook endpoints in `webhook_endpoints`, one document per endpoint (`_id` = its id). Every lookup
  * is an exact `_id` match; `list` reads the collection, which holds a handful of documents. Writes are plain
- * `$set`s by id (the last writer wins), except creation, an insert that fails on an existing id.
+ * `$set`s by id (the last writer wins), except creation, an insert that fails on an existing id. A delivery's
+ * health is read, changed and written back (no update is atomic on every server), one endpoint at a time in this
+ * process, so concurrent failures here are all counted; another process's may overlap (see `recordFailure`).
  */
 
 const COLLECTION = "webhook_endpoints";
@@ -78,6 +81,7 @@ export interface WebhookStoreOptions {
 /** The webhook endpoints on a database connection. */
 export function createWebhookStore(connection: Connection, options: WebhookStoreOptions = {}): WebhookStore {
   const collection = () => connection.collection<EndpointDoc>(COLLECTION);
+  const health = new KeyedQueue();
   const read = (doc: unknown): WebhookEndpoint | null => {
     const parsed = ZEndpointDoc.safeParse(doc);
     if (parsed.success) return toEndpoint(parsed.data);
@@ -89,7 +93,7 @@ export function createWebhookStore(connection: Connection, options: WebhookStore
     const doc = await collection().findOne({ _id: id });
     return doc ? read(doc) : null;
   };
-  return {
+  const store: WebhookStore = {
     async create(endpoint) {
       try {
         await collection().insertOne(toDoc(endpoint), WHOLE_DOCUMENT);
@@ -129,33 +133,38 @@ export function createWebhookStore(connection: Connection, options: WebhookStore
       return result.matchedCount === 1;
     },
     async recordSuccess(id, at) {
-      await collection().updateOne(
-        { _id: id },
-        { $set: { lastSuccessAt: at, failureStreak: 0 }, $unset: { failingSince: "" } },
+      await health.run(id, () =>
+        collection().updateOne(
+          { _id: id },
+          { $set: { lastSuccessAt: at, failureStreak: 0 }, $unset: { failingSince: "" } },
+        ),
       );
     },
-    async recordFailure(id, at, error) {
-      const current = await get(id);
-      if (!current) return null;
-      const health: WebhookHealth = {
-        ...current.health,
-        lastFailureAt: at,
-        lastError: error.slice(0, 200),
-        failureStreak: current.health.failureStreak + 1,
-        failingSince: current.health.failingSince ?? at,
-      };
-      await collection().updateOne(
-        { _id: id },
-        {
-          $set: {
-            lastFailureAt: at,
-            lastError: health.lastError ?? "",
-            failureStreak: health.failureStreak,
-            failingSince: health.failingSince ?? at,
-          },
-        },
-      );
-      return health;
-    },
+    recordFailure: (id, at, error) => health.run(id, () => recordFailure(id, at, error)),
   };
+  return store;
+
+  async function recordFailure(id: string, at: Date, error: string): Promise<WebhookHealth | null> {
+    const current = await get(id);
+    if (!current) return null;
+    const next: WebhookHealth = {
+      ...current.health,
+      lastFailureAt: at,
+      lastError: error.slice(0, 200),
+      failureStreak: current.health.failureStreak + 1,
+      failingSince: current.health.failingSince ?? at,
+    };
+    await collection().updateOne(
+      { _id: id },
+      {
+        $set: {
+          lastFailureAt: at,
+          lastError: next.lastError ?? "",
+          failureStreak: next.failureStreak,
+          failingSince: next.failingSince ?? at,
+        },
+      },
+    );
+    return next;
+  }
 }

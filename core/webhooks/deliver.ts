@@ -60,9 +60,10 @@ export const WEBHOOK_MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 
 /**
- * When an endpoint is disabled for failing: after `maxStreak` failed attempts in a row (any of its deliveries,
- * with no success in between), or once it has failed for `maxFailingMs` with at least `minStreakForAge`
- * failures. Defaults: 20 in a row, or 3 days and 5.
+ * When an endpoint is disabled for failing: once it has failed for `maxFailingMs` with no success in between and
+ * at least `minStreakForAge` failed attempts, or after `maxStreak` failed attempts in a row. The default is time
+ * only — 3 days of failures (about the retry window of one event), at least 5 — because a count alone would
+ * disable a receiver that was down for ten minutes during a busy hour (every queued event fails once).
  */
 export interface DisablePolicy {
   readonly maxStreak: number;
@@ -70,7 +71,7 @@ export interface DisablePolicy {
   readonly minStreakForAge: number;
 }
 export const DEFAULT_DISABLE_POLICY: DisablePolicy = {
-  maxStreak: 20,
+  maxStreak: Number.POSITIVE_INFINITY,
   maxFailingMs: 3 * 24 * 3_600_000,
   minStreakForAge: 5,
 };

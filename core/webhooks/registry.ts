@@ -51,7 +51,7 @@ export interface WebhookEndpoint {
   readonly createdBy: string;
   readonly createdAt: Date;
   readonly state: WebhookState;
-  /** Why it was disabled: `gone` (the receiver answered 410), `failing` (the failure streak), `admin`. */
+  /** Why it was disabled: `gone` (the receiver answered 410), `failing` (a long failure streak). */
   readonly disabledReason?: "gone" | "failing";
   readonly disabledAt?: Date;
   readonly health: WebhookHealth;

@@ -161,6 +161,48 @@ describe("webhook delivery through the send queue", () => {
     await service.registry.remove(e.id);
   });
 
+  it("by default, disables for 3 days of failures, not for a burst of failed events", async () => {
+    const defaults = createWebhookService({
+      store: createWebhookStore(db.connection),
+      queue,
+      responses: { get: async () => null },
+      flows: { get: async () => null },
+      policy: { allowLoopback: true },
+      timeoutMs: 300,
+      clock,
+      onError: (error) => {
+        throw error;
+      },
+    });
+    const drain = createSendWorker({ store: queue, clock });
+    drain.register("webhook", defaults.handler);
+    const e = await endpoint("/burst");
+    answer = 500;
+    // A receiver down during a busy moment: 25 events fail once each.
+    const jobs = Array.from({ length: 25 }, (_, i) => webhookJob(e, event(`burst${String(i).padStart(2, "0")}x`), now));
+    await queue.enqueue(jobs);
+    expect(await drain.runOnce()).toBe(25);
+    expect((await defaults.registry.list()).find((x) => x.id === e.id)).toMatchObject({
+      state: "active",
+      health: { failureStreak: 25 },
+    });
+    // One of them retried on its schedule until 3 days have passed since the first failure.
+    for (const j of jobs.slice(1)) await queue.cancel(j.id);
+    const [first] = jobs;
+    const start = now.getTime();
+    let attempts = 1;
+    while ((await queue.get(first?.id ?? ""))?.state === "queued") {
+      now = new Date(now.getTime() + (RETRY_DELAYS_MS[attempts - 1] ?? 0) + 1000);
+      expect(await drain.runOnce()).toBe(1);
+      attempts++;
+    }
+    const disabled = (await defaults.registry.list()).find((x) => x.id === e.id);
+    expect(disabled).toMatchObject({ state: "disabled", disabledReason: "failing" });
+    expect(now.getTime() - start).toBeGreaterThanOrEqual(3 * 86_400_000);
+    expect(attempts).toBe(RETRY_DELAYS_MS.length + 1);
+    await defaults.registry.remove(e.id);
+  });
+
   it("disables an endpoint at once when the receiver answers 410 Gone", async () => {
     const e = await endpoint("/gone");
     answer = 410;
