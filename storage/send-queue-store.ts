@@ -33,7 +33,7 @@ interface JobDoc {
   createdAt: Date;
   updatedAt: Date;
   /** The enqueue call that created it (to tell which inserts of a bulk insert went in). */
-  enq: string;
+  enq?: string;
   /** The newest lease epoch known (a hint: the lease chain is read forward from it). */
   lease: number;
   /** Archive only: when it left the queue. */
@@ -158,6 +158,10 @@ function toDoc(spec: JobSpec, now: Date, enq: string): JobDoc {
 }
 
 const leaseId = (jobId: string, epoch: number): string => `${jobId}#${epoch}`;
+/** The owner of the lease that closes a finished job's chain. */
+const FINISHED = "finished";
+/** How long that lease blocks claims: far longer than a page of due jobs stays in a worker's hands. */
+const FINISHED_HOLD_MS = 3_600_000;
 
 export interface SendQueueStoreOptions {
   readonly clock?: () => Date;
@@ -195,48 +199,54 @@ function createSendQueueStore(models: Models, options: SendQueueStoreOptions): Q
     ((id: unknown, error: unknown) =>
       process.emitWarning(`send queue: job ${String(id)} cannot be read: ${String(error)}`));
 
-  /** Moves a job that left the queue to the archive and clears its leases; safe to repeat. */
-  const archive = async (doc: JobDoc, now: Date): Promise<void> => {
+  /**
+   * Moves a job that left the queue to the archive; safe to repeat. Its leases stay (pruned later): lease
+   * `epoch + 1` is taken for good first, so a worker still holding a page that lists the job cannot claim it.
+   */
+  const archive = async (doc: JobDoc, epoch: number, now: Date): Promise<void> => {
     try {
-      await done.insertOne({ ...doc, finishedAt: now });
+      const { enq: _enq, ...kept } = doc;
+      await done.insertOne({ ...kept, finishedAt: now });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
+    try {
+      await leases.insertOne({
+        _id: leaseId(doc._id, epoch + 1),
+        v: VERSION,
+        jobId: doc._id,
+        owner: FINISHED,
+        until: new Date(now.getTime() + FINISHED_HOLD_MS),
+      });
+    } catch (error) {
+      // A later lease already exists: a worker whose lease expired finished after another took the job.
+      if (!isDuplicateKey(error)) throw error;
+    }
     await jobs.deleteOne({ _id: doc._id });
-    const ids: string[] = [];
-    for (let e = 1; e <= doc.lease + 2; e++) ids.push(leaseId(doc._id, e));
-    await leases.deleteMany({ _id: { $in: ids } });
   };
 
-  /** The newest lease at or after `epoch`, reading the chain forward by exact id. */
-  const newestLease = async (
-    jobId: string,
-    from: number,
-  ): Promise<{ epoch: number; doc: LeaseDoc | null }> => {
-    let epoch = from;
-    let doc: LeaseDoc | null = null;
-    if (epoch > 0) doc = await leases.findOne({ _id: leaseId(jobId, epoch) });
-    for (;;) {
-      const next = await leases.findOne({ _id: leaseId(jobId, epoch + 1) });
-      if (!next) return { epoch, doc };
-      epoch++;
-      doc = next;
-    }
-  };
+  /** The newest lease epoch each job had when a page listed it: where its claim starts reading. */
+  const hints = new Map<string, number>();
 
   const claim = async (jobId: string, owner: string, now: Date, leaseMs: number): Promise<Lease | null> => {
-    const fresh = await jobs.findOne({ _id: jobId });
-    if (!fresh) return null;
-    if (fresh.state !== "queued") {
-      // Its last holder stopped between recording the end and archiving it: finish that.
-      await archive(fresh, now);
-      return null;
+    let epoch = hints.get(jobId);
+    hints.delete(jobId);
+    if (epoch === undefined) {
+      const fresh = await jobs.findOne({ _id: jobId }, { projection: { lease: 1 } });
+      if (!fresh) return null;
+      epoch = fresh.lease;
     }
-    let { epoch, doc } = await newestLease(jobId, fresh.lease);
+    // The newest lease known must have run out (or been given up) before the next one is taken.
+    let doc: LeaseDoc | null = epoch > 0 ? await leases.findOne({ _id: leaseId(jobId, epoch) }) : null;
     for (let tries = 0; tries < 8; tries++) {
       if (doc) {
         const held = ZLeaseDoc.safeParse(doc);
         if (held.success && held.data.until.getTime() > now.getTime()) return null;
+        // Its last holder gave it up or died: perhaps after archiving it, before it left the queue.
+        if ((await done.findOne({ _id: jobId }, { projection: { _id: 1 } })) !== null) {
+          await jobs.deleteOne({ _id: jobId });
+          return null;
+        }
       }
       const until = new Date(now.getTime() + leaseMs);
       try {
@@ -248,14 +258,9 @@ function createSendQueueStore(models: Models, options: SendQueueStoreOptions): Q
         doc = await leases.findOne({ _id: leaseId(jobId, epoch) });
         continue;
       }
-      const lease: Lease = { jobId, epoch: epoch + 1, owner, until };
-      // Holding the lease, this worker is the job's only writer.
-      const updated = await jobs.updateOne({ _id: jobId, state: "queued" }, { $set: { lease: epoch + 1 } });
-      if (updated.matchedCount === 0) {
-        await leases.deleteOne({ _id: leaseId(jobId, epoch + 1) });
-        return null;
-      }
-      return lease;
+      // A job that left the queue holds its next lease for good (see `archive`): winning the insert means
+      // it is still queued.
+      return { jobId, epoch: epoch + 1, owner, until };
     }
     return null;
   };
@@ -313,8 +318,7 @@ function createSendQueueStore(models: Models, options: SendQueueStoreOptions): Q
       if (!lease) return false;
       const doc = await jobs.findOne({ _id: id });
       if (!doc) return false;
-      await jobs.updateOne({ _id: id }, { $set: { state: "cancelled", updatedAt: now } });
-      await archive({ ...doc, state: "cancelled", updatedAt: now, lease: lease.epoch }, now);
+      await archive({ ...doc, state: "cancelled", updatedAt: now, lease: lease.epoch }, lease.epoch, now);
       return true;
     },
     async due(now, limit) {
@@ -324,9 +328,12 @@ function createSendQueueStore(models: Models, options: SendQueueStoreOptions): Q
         .limit(limit)
         .toArray();
       const out: Job[] = [];
+      if (hints.size > 10 * limit) hints.clear();
       for (const doc of docs) {
         const job = toJob(doc, onCorrupt);
-        if (job) out.push(job);
+        if (!job) continue;
+        hints.set(job.id, doc.lease);
+        out.push(job);
       }
       return out;
     },
@@ -338,41 +345,52 @@ function createSendQueueStore(models: Models, options: SendQueueStoreOptions): Q
         await jobs.updateOne(
           { _id: job.id },
           {
-            $set: { dueAt: step.dueAt, attempts: step.attempts, lastError: step.error, updatedAt: now },
+            $set: {
+              dueAt: step.dueAt,
+              attempts: step.attempts,
+              lastError: step.error,
+              updatedAt: now,
+              lease: lease.epoch,
+            },
           },
         );
         await release(lease, now);
         return;
       }
-      const doc = await jobs.findOne({ _id: job.id });
-      if (!doc) return;
-      const final: JobDoc = {
-        ...doc,
-        state: step.state,
-        updatedAt: now,
-        lease: Math.max(doc.lease, lease.epoch),
-        ...(step.reason === undefined ? {} : { lastError: step.reason }),
-        ...(step.attempts === undefined ? {} : { attempts: step.attempts }),
-      };
-      // Recorded in place first: a crash before the archive leaves a job that the next claim archives.
-      await jobs.updateOne(
-        { _id: job.id },
+      // The archive first, then out of the queue: a crash in between leaves the job to run again (handlers
+      // are idempotent by job id), never lost.
+      await archive(
         {
-          $set: {
-            state: final.state,
-            updatedAt: now,
-            ...(step.reason === undefined ? {} : { lastError: step.reason }),
-            ...(step.attempts === undefined ? {} : { attempts: step.attempts }),
-          },
+          ...toDoc(job, job.createdAt, ""),
+          state: step.state,
+          attempts: step.attempts ?? job.attempts,
+          updatedAt: now,
+          lease: lease.epoch,
+          ...(job.lastError === undefined ? {} : { lastError: job.lastError }),
+          ...(step.reason === undefined ? {} : { lastError: step.reason }),
         },
+        lease.epoch,
+        now,
       );
-      await archive(final, now);
     },
     release,
     async prune(before) {
       const removed = (await done.deleteMany({ finishedAt: { $lt: before } })).deletedCount;
-      // Leases left by a crash between archiving a job and clearing them.
-      await leases.deleteMany({ until: { $lt: before } });
+      // Leases that ran out a while ago, unless their job is still queued (its chain must stay whole).
+      const old = await leases
+        .find(
+          { until: { $lt: new Date(clock().getTime() - FINISHED_HOLD_MS) } },
+          { projection: { jobId: 1 } },
+        )
+        .limit(5000)
+        .toArray();
+      if (old.length > 0) {
+        const jobIds = [...new Set(old.map((l) => l.jobId))];
+        const queued = await jobs.find({ _id: { $in: jobIds } }, { projection: { _id: 1 } }).toArray();
+        const keep = new Set(queued.map((d) => d._id));
+        const gone = old.filter((l) => !keep.has(l.jobId)).map((l) => l._id);
+        if (gone.length > 0) await leases.deleteMany({ _id: { $in: gone } });
+      }
       return removed;
     },
     countQueued: () => jobs.countDocuments({}),
