@@ -200,15 +200,38 @@ export interface WebhookHandlerDeps {
   readonly onDisabled?: (endpoint: WebhookEndpoint, reason: "gone" | "failing") => void;
 }
 
+/** How long the handler reuses an endpoint it read (a removal or a disabling elsewhere shows within this). */
+const ENDPOINT_TTL_MS = 1000;
+/** A healthy endpoint's last success is written at most this often per process (every delivery would be a write). */
+const SUCCESS_WRITE_MS = 10_000;
+
 /** The queue's handler for `webhook` jobs. */
 export function createWebhookHandler(deps: WebhookHandlerDeps): JobHandler {
   const clock = deps.clock ?? (() => new Date());
   const disablePolicy = deps.disable ?? DEFAULT_DISABLE_POLICY;
+  const endpoints = new Map<string, { at: number; read: Promise<WebhookEndpoint | null> }>();
+  /** When this process last wrote each endpoint's success. */
+  const successWritten = new Map<string, number>();
+
+  const endpointOf = (id: string): Promise<WebhookEndpoint | null> => {
+    const cached = endpoints.get(id);
+    if (cached && Date.now() - cached.at < ENDPOINT_TTL_MS) return cached.read;
+    const read = deps.store.get(id);
+    endpoints.set(id, { at: Date.now(), read });
+    read.catch(() => endpoints.delete(id));
+    return read;
+  };
+  /** The endpoint changed here: read it again next time. */
+  const changed = (id: string): void => {
+    endpoints.delete(id);
+    successWritten.delete(id);
+  };
+
   return async (job: Job): Promise<JobOutcome> => {
     const parsed = ZJobPayload.safeParse(job.payload);
     if (!parsed.success) return { type: "failed", reason: "payload-invalid" };
     const { event } = parsed.data;
-    const endpoint = await deps.store.get(parsed.data.endpointId);
+    const endpoint = await endpointOf(parsed.data.endpointId);
     if (!endpoint) return { type: "failed", reason: "endpoint-removed" };
     if (endpoint.state !== "active") return { type: "failed", reason: "endpoint-disabled" };
     const now = clock();
@@ -219,14 +242,27 @@ export function createWebhookHandler(deps: WebhookHandlerDeps): JobHandler {
       ...(deps.resolve === undefined ? {} : { resolve: deps.resolve }),
     });
     switch (result.kind) {
-      case "delivered":
-        await deps.store.recordSuccess(endpoint.id, now);
+      case "delivered": {
+        // A failing endpoint's streak ends at once; a healthy one's last success is refreshed now and then.
+        const written = successWritten.get(endpoint.id);
+        if (
+          endpoint.health.failureStreak > 0 ||
+          written === undefined ||
+          now.getTime() - written >= SUCCESS_WRITE_MS
+        ) {
+          successWritten.set(endpoint.id, now.getTime());
+          await deps.store.recordSuccess(endpoint.id, now);
+          if (endpoint.health.failureStreak > 0) endpoints.delete(endpoint.id);
+        }
         return { type: "done" };
+      }
       case "gone":
+        changed(endpoint.id);
         await deps.store.setState(endpoint.id, "disabled", "gone", now);
         deps.onDisabled?.(endpoint, "gone");
         return { type: "failed", reason: "endpoint-gone" };
       case "failed": {
+        changed(endpoint.id);
         const health = await deps.store.recordFailure(endpoint.id, now, result.error);
         if (health && shouldDisable(health, now, disablePolicy)) {
           await deps.store.setState(endpoint.id, "disabled", "failing", now);

@@ -179,7 +179,9 @@ describe("webhook delivery through the send queue", () => {
     const e = await endpoint("/burst");
     answer = 500;
     // A receiver down during a busy moment: 25 events fail once each.
-    const jobs = Array.from({ length: 25 }, (_, i) => webhookJob(e, event(`burst${String(i).padStart(2, "0")}x`), now));
+    const jobs = Array.from({ length: 25 }, (_, i) =>
+      webhookJob(e, event(`burst${String(i).padStart(2, "0")}x`), now),
+    );
     await queue.enqueue(jobs);
     expect(await drain.runOnce()).toBe(25);
     expect((await defaults.registry.list()).find((x) => x.id === e.id)).toMatchObject({
@@ -217,7 +219,7 @@ describe("webhook delivery through the send queue", () => {
     await service.registry.remove(e.id);
   });
 
-  it("counts a receiver that does not answer in time as a failure, and honours Retry-After", async () => {
+  it("counts a receiver that does not answer in time as a failure, honours Retry-After, and a success ends the streak", async () => {
     const e = await endpoint("/slow");
     answer = "hang";
     const job = webhookJob(e, event("e"), now);
@@ -234,6 +236,17 @@ describe("webhook delivery through the send queue", () => {
     const retried = await queue.get(job.id);
     expect(retried).toMatchObject({ state: "queued", attempts: 2, lastError: "HTTP 503" });
     expect(retried?.dueAt.getTime()).toBe(now.getTime() + 600_000);
+    expect((await service.registry.list()).find((x) => x.id === e.id)?.health.failureStreak).toBe(2);
+
+    // It answers again: delivered, and the streak is over.
+    answer = 200;
+    now = new Date(now.getTime() + 601_000);
+    await worker.runOnce();
+    expect(await queue.get(job.id)).toMatchObject({ state: "done" });
+    expect((await service.registry.list()).find((x) => x.id === e.id)?.health).toMatchObject({
+      failureStreak: 0,
+      lastSuccessAt: now,
+    });
     await service.registry.remove(e.id);
   });
 
