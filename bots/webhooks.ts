@@ -1,5 +1,5 @@
 import type { AlertChange } from "../core/alerts/service.ts";
-import type { QueueStore } from "../core/sending/queue.ts";
+import type { JobHandler, JobKind, JobQueue } from "../core/sending/types.ts";
 import { createSendWorker, type SendWorker } from "../core/sending/worker.ts";
 import type { DisablePolicy } from "../core/webhooks/deliver.ts";
 import type { WebhookRegistry } from "../core/webhooks/registry.ts";
@@ -20,11 +20,19 @@ export interface RunningWebhooks {
   close(): Promise<void>;
 }
 
+/** What webhooks need of the process's sending: its queue, and its worker's handler registry. */
+export interface SendingPort {
+  readonly queue: JobQueue;
+  register(kind: JobKind, handler: JobHandler): void;
+}
+
 export interface WebhookOptions {
-  /** The send queue; opened on the app's database when absent. */
-  readonly queue?: QueueStore;
-  /** The process's send worker; when absent, one is started here for `webhook` jobs. */
-  readonly worker?: SendWorker;
+  /**
+   * The process's send queue and worker (`bots/sending/sending.ts`): events are queued there and the `webhook`
+   * handler registered with its worker. Without it (the console), the queue is opened on the app's database and
+   * a worker for `webhook` jobs is started here.
+   */
+  readonly sending?: SendingPort;
   readonly disable?: DisablePolicy;
   /** How often the worker started here looks for due jobs (default 1 s). */
   readonly pollMs?: number;
@@ -42,7 +50,10 @@ export async function startWebhooks(
   options: WebhookOptions = {},
 ): Promise<RunningWebhooks> {
   const { connection } = app.database;
-  const queue = options.queue ?? (await openSendQueueStore(connection));
+  // The console has no sending of its own: a queue and a worker for webhook jobs only.
+  const own = options.sending === undefined ? await ownSending(app, logger, options.pollMs) : undefined;
+  const sending: SendingPort = own ?? (options.sending as SendingPort);
+  const { queue } = sending;
   const service = createWebhookService({
     store: createWebhookStore(connection, {
       onCorrupt: (id, error) =>
@@ -65,18 +76,8 @@ export async function startWebhooks(
         "a webhook endpoint was disabled",
       ),
   });
-  const own =
-    options.worker === undefined
-      ? createSendWorker({
-          store: queue,
-          ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
-          onError: (error, job) =>
-            logger.error({ err: error, job: job?.id, code: "SEND_QUEUE_FAILED" }, "send queue failure"),
-        })
-      : undefined;
-  const worker = options.worker ?? own;
-  worker?.register("webhook", service.handler);
-  own?.start();
+  sending.register("webhook", service.handler);
+  own?.worker.start();
   const unsubscribe = app.hub.subscribe((events) => service.onEvents(events));
   let closing: Promise<void> | undefined;
   return {
@@ -87,9 +88,25 @@ export async function startWebhooks(
       closing ??= (async () => {
         unsubscribe();
         await service.idle();
-        await own?.stop();
+        await own?.worker.stop();
       })();
       return closing;
     },
   };
+}
+
+/** The send queue on the app's database, with a worker for `webhook` jobs (the console runs no other sending). */
+async function ownSending(
+  app: App,
+  logger: Logger,
+  pollMs: number | undefined,
+): Promise<SendingPort & { readonly worker: SendWorker }> {
+  const store = await openSendQueueStore(app.database.connection);
+  const worker = createSendWorker({
+    store,
+    ...(pollMs === undefined ? {} : { pollMs }),
+    onError: (error, job) =>
+      logger.error({ err: error, job: job?.id, code: "SEND_QUEUE_FAILED" }, "send queue failure"),
+  });
+  return { queue: store, register: (kind, handler) => worker.register(kind, handler), worker };
 }

@@ -226,6 +226,9 @@ function respondentStore(m: Models, onCorrupt: OnCorrupt): RespondentStore {
     async setLocale(ref, locale) {
       await upsert(ref, { locale });
     },
+    async setOptedOut(ref, optedOut) {
+      await upsert(ref, { optedOut });
+    },
   };
 }
 

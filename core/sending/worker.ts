@@ -92,7 +92,6 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
       );
     }
     if (state === "abandoned") return;
-    if (outcome.type === "retry" && !outcome.countAttempt) limiter?.pause(job.lane, outcome.at.getTime());
     await store.settle(lease, job, stepOf(job, outcome), clock());
   };
 

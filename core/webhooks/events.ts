@@ -149,15 +149,6 @@ export function responseEventType(
   return state.answers.some((a) => a.answer.type !== "skipped") ? "response.partial" : null;
 }
 
-/** The properties kept with a conversation (set by the API or a campaign); none on older conversations. */
-function propertiesOf(state: ConversationState): Readonly<Record<string, string>> {
-  const kept: unknown = (state as { readonly properties?: unknown }).properties;
-  if (typeof kept !== "object" || kept === null) return {};
-  return Object.fromEntries(
-    Object.entries(kept).filter((e): e is [string, string] => typeof e[1] === "string"),
-  );
-}
-
 /**
  * The `response.*` event of an ended conversation (from the response archive), for one endpoint (`secret`
  * keys the respondent's pseudonym); null when it makes none (nothing answered, or still active).
@@ -252,7 +243,7 @@ export function responseEvent(
       respondent: { id: pseudonym(secret, state.respondent) },
       locale: state.locale,
       reference: state.reference ?? null,
-      properties: propertiesOf(state),
+      properties: { ...state.properties },
       status,
       startedAt: state.startedAt,
       endedAt: state.endedAt ?? null,

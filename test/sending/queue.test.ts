@@ -139,6 +139,8 @@ describe("the send queue", () => {
     worker.register("webhook", async (job: Job) => {
       const next = outcomes.shift();
       if (!next) throw new Error(`unexpected run of ${job.id}`);
+      // As the survey handler does on a 429: the lane waits too.
+      if (next.type === "retry" && !next.countAttempt) limiter.pause(job.lane, next.at.getTime());
       return next;
     });
     await storeA.enqueue([spec("retry-1", { dueAt: now, lane: "retry-lane", maxAttempts: 2 })]);
