@@ -193,7 +193,7 @@ function respondentStore(m: Models, onCorrupt: OnCorrupt): RespondentStore {
             ...set,
           },
           // An update never raises a document's version (see storage/schemas.ts).
-          $setOnInsert: { v: STORED_VERSION, optedOut: false },
+          $setOnInsert: { v: STORED_VERSION, ...("optedOut" in set ? {} : { optedOut: false }) },
         },
         { upsert: true },
       ),

@@ -22,8 +22,8 @@ interface SendDoc {
   flow: string;
   locale?: string;
   reference?: string;
-  /** As `[name, value]` pairs: property names are the sender's, and a stored field name may not hold `.` or `$`. */
-  properties?: [string, string][];
+  /** Names checked by the dispatcher (`ZPropertyKey`: no `.`, no `$`), so they are safe as field names. */
+  properties?: Record<string, string>;
   sendAt?: Date;
   status: string;
   reason?: string;
@@ -71,7 +71,7 @@ const ZSendDoc = z.object({
   flow: z.string(),
   locale: ZLocale.optional(),
   reference: z.string().optional(),
-  properties: z.array(z.tuple([z.string(), z.string()])).optional(),
+  properties: z.record(z.string(), z.string()).optional(),
   sendAt: z.date().optional(),
   status: ZStatus,
   reason: ZReason.optional(),
@@ -139,7 +139,7 @@ function toSend(doc: z.infer<typeof ZSendDoc>): StoredSurveySend {
       flow: doc.flow,
       ...(doc.locale === undefined ? {} : { locale: doc.locale }),
       ...(doc.reference === undefined ? {} : { reference: doc.reference }),
-      ...(doc.properties === undefined ? {} : { properties: Object.fromEntries(doc.properties) }),
+      ...(doc.properties === undefined ? {} : { properties: doc.properties }),
       ...(doc.sendAt === undefined ? {} : { sendAt: doc.sendAt }),
     },
     status: doc.status,
@@ -164,7 +164,7 @@ function toDoc(send: StoredSurveySend): SendDoc {
     flow: r.flow,
     ...(r.locale === undefined ? {} : { locale: r.locale }),
     ...(r.reference === undefined ? {} : { reference: r.reference }),
-    ...(r.properties === undefined ? {} : { properties: Object.entries(r.properties) }),
+    ...(r.properties === undefined ? {} : { properties: { ...r.properties } }),
     ...(r.sendAt === undefined ? {} : { sendAt: r.sendAt }),
     status: send.status,
     ...(send.reason === undefined ? {} : { reason: send.reason }),

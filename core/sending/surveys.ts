@@ -387,10 +387,9 @@ export function createSurveySending(deps: SurveySendingDeps): SurveySending {
       const status: SurveySendStatus =
         event.status === "completed" ? "completed" : (event.answered ?? 0) > 0 ? "partial" : "expired";
       const sendId = event.sendId;
-      // Also when the handler has not yet recorded the send (an answer within milliseconds): it then leaves it.
-      store
-        .update(sendId, { status, conversationId: event.conversationId }, clock(), ["scheduled", "sent"])
-        .catch(report);
+      // Only a send recorded as sent: a conversation stopped because its first delivery failed (a 429, say)
+      // ends while its send is still scheduled, and is tried again.
+      store.update(sendId, { status, conversationId: event.conversationId }, clock(), ["sent"]).catch(report);
     }
   });
 
