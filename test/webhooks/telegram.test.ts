@@ -62,6 +62,8 @@ beforeAll(async () => {
         TELEGRAM_WEBHOOK_SECRET: SECRET,
         CX_ADMINS: `telegram:${ADMIN.id}`,
         CX_WEBHOOKS_ALLOW_HTTP: "1",
+        // Several surveys to one customer in this file.
+        CX_FATIGUE_DAYS: "0",
         DIGEST_AT: "off",
         DEFAULT_LOCALE: "en",
         DEFAULT_FLOW: "nps",
@@ -203,6 +205,55 @@ describe("outgoing webhooks through Telegram", () => {
     expect(eventsOfType("response.completed")).toHaveLength(1);
     expect(received.every((r) => r.headers["x-cxbot-endpoint"] === id)).toBe(true);
     expect(await say(ADMIN, "/cx webhooks list")).toContain("delivering · last delivered");
+  });
+
+  it("a survey sent on cxbot's initiative carries its properties to the receiver", async () => {
+    const [sent] = await cx.platforms.sending.dispatcher.request(
+      [
+        {
+          platform: "telegram",
+          userId: String(CUSTOMER.id),
+          flow: "csat",
+          reference: "ticket-77",
+          properties: { agent: "ana", touchpoint: "support" },
+        },
+      ],
+      "test",
+    );
+    expect(sent?.status).toBe("scheduled");
+    // The send worker delivers the first question through the fake Bot API.
+    await until(() =>
+      fake
+        .messages(CUSTOMER.id)
+        .at(-1)
+        ?.reply_markup?.inline_keyboard.flat()
+        .some((b) => b.text === "2")
+        ? true
+        : undefined,
+    );
+    await press(CUSTOMER, "2");
+    await say(CUSTOMER, "Support never called me back");
+    await press(CUSTOMER, "No");
+    const delivery = await until(() =>
+      eventsOfType("response.completed").find((r) => r.body.includes("ticket-77")),
+    );
+    expect(verifyWebhook(secret, delivery.headers, delivery.body)).toEqual({ ok: true });
+    expect(JSON.parse(delivery.body)).toMatchObject({
+      type: "response.completed",
+      data: {
+        flow: { key: "csat" },
+        reference: "ticket-77",
+        properties: { agent: "ana", touchpoint: "support" },
+        scores: [{ scale: "csat", value: 2, min: 1, max: 5 }],
+        comment: "Support never called me back",
+      },
+    });
+    // The API caller reads the same end from the survey's status.
+    const end = Date.now() + 10_000;
+    while ((await cx.platforms.sending.dispatcher.get(sent?.id ?? ""))?.status !== "completed") {
+      if (Date.now() > end) throw new Error("the sent survey never shows completed");
+      await new Promise((r) => setTimeout(r, 25));
+    }
   });
 
   it("an admin removes the receiver; it gets nothing more", async () => {
