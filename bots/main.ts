@@ -10,6 +10,7 @@ import { createLogger, type Logger } from "./logger.ts";
 import { appOptionsFrom, createAppAdmin, hasPlatform, startCxbot } from "./platforms.ts";
 import { installProcessGuard } from "./process-guard.ts";
 import { findProjectRoot } from "./project-root.ts";
+import { startWebhooks } from "./webhooks.ts";
 
 const projectRoot = findProjectRoot(import.meta.dirname);
 
@@ -95,11 +96,14 @@ async function main(): Promise<number> {
   }
 
   const app = await createApp(appOptionsFrom(config, { projectRoot, logger, onStatus: status }));
+  // Outgoing webhooks work from the console too (responses answered here are sent to the receivers).
+  const webhooks = await startWebhooks(app, config, logger);
   const adapters: ConsoleAdapter[] = [];
   const shutdown = (reason: string): Promise<void> => {
     shuttingDown ??= (async () => {
       logger.info({ reason }, "shutting down");
       for (const a of adapters) await a.stop();
+      await webhooks.close();
       await app.close();
       logger.info("stopped");
     })();
@@ -129,6 +133,7 @@ async function main(): Promise<number> {
       createOperations({ survey: app.service, messenger: consoleAdapter }),
       // Labels edited here may be shown on any platform later: the strictest one's limit (Telegram's).
       { buttonLabel: 64, message: 1500 },
+      webhooks.registry,
     ),
   );
   await consoleAdapter.start();

@@ -6,15 +6,18 @@ import { createOperations, type Messenger, type Operations } from "../core/opera
 import { CxError } from "../core/result.ts";
 import { OWED_GRACE_MS } from "../core/service.ts";
 import type { Channel } from "../core/types.ts";
+import type { WebhookRegistry } from "../core/webhooks/registry.ts";
 import { type App, type AppOptions, createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import type { PlatformAdapter, PlatformModule } from "./contract.ts";
 import type { DiscordAdapter } from "./discord/discord.ts";
 import { type HttpServer, type Route, startHttpServer } from "./http.ts";
 import type { Logger } from "./logger.ts";
+import { type Sending, startSending } from "./sending/sending.ts";
 // Type-only: each platform's module (and its SDK) is loaded only when that platform is configured.
 import type { SlackAdapter } from "./slack/slack.ts";
 import type { TelegramAdapter } from "./telegram/telegram.ts";
+import { type RunningWebhooks, startWebhooks, type WebhookOptions } from "./webhooks.ts";
 
 /** The configured platforms, running on one HTTP server, with alerts wired to the notifier that offers them. */
 export interface Platforms {
@@ -29,6 +32,10 @@ export interface Platforms {
   readonly operations: Operations;
   /** `/cx` admin commands. */
   readonly admin: AdminService;
+  /** The send queue, the survey dispatcher and the worker (surveys and reminders; webhooks register here). */
+  readonly sending: Sending;
+  /** Outgoing webhooks (`/cx webhooks`), delivered through the send queue. */
+  readonly webhooks: RunningWebhooks;
   /** Stops input, finishes alert work, closes the HTTP server. */
   close(): Promise<void>;
 }
@@ -150,6 +157,7 @@ export function createAppAdmin(
   logger: Logger,
   operations: Operations,
   limits: TextLimits,
+  webhooks?: WebhookRegistry,
 ): AdminService {
   return createAdminService({
     stores: app.database.stores,
@@ -162,6 +170,7 @@ export function createAppAdmin(
     },
     limits,
     defaultLocale: config.DEFAULT_LOCALE,
+    ...(webhooks ? { webhooks } : {}),
     onRefused: (actor, what) =>
       logger.warn(
         { code: "ADMIN_REFUSED", actor, what },
@@ -180,7 +189,12 @@ export async function startPlatforms(
   app: App,
   config: Config,
   logger: Logger,
-  options: { host?: string; recoveryFlow?: string; alertFoldWindowMs?: number } = {},
+  options: {
+    host?: string;
+    recoveryFlow?: string;
+    alertFoldWindowMs?: number;
+    webhooks?: WebhookOptions;
+  } = {},
 ): Promise<Platforms> {
   const staffLocale = config.ALERT_LOCALE ?? config.DEFAULT_LOCALE;
   const adapters: PlatformAdapter[] = [];
@@ -203,16 +217,24 @@ export async function startPlatforms(
       if (routes.has(route.path)) throw new CxError("CONFIG_INVALID", `two platforms serve ${route.path}`);
       routes.set(route.path, route.handle);
     }
-  const operations = createOperations({
-    survey: app.service,
-    messenger: messengerFor(new Map(adapters.map((a) => [a.channel, a]))),
-  });
+  const messenger = messengerFor(new Map(adapters.map((a) => [a.channel, a])));
+  const operations = createOperations({ survey: app.service, messenger });
+  const sending = await startSending({ app, adapters, messenger, config, logger });
 
+  // Outgoing webhooks: ended conversations (through the hub) and alerts, delivered from the send queue.
+  const webhooks = await startWebhooks(app, config, logger, { ...options.webhooks, sending });
   // Admin commands (`/cx …`) from every platform, carried out once in core.
-  const admin = createAppAdmin(app, config, logger, operations, {
-    buttonLabel: Math.min(200, ...adapters.map((a) => a.capabilities.labelLimit)),
-    message: Math.min(1500, ...adapters.map((a) => a.capabilities.textLimit)),
-  });
+  const admin = createAppAdmin(
+    app,
+    config,
+    logger,
+    operations,
+    {
+      buttonLabel: Math.min(200, ...adapters.map((a) => a.capabilities.labelLimit)),
+      message: Math.min(1500, ...adapters.map((a) => a.capabilities.textLimit)),
+    },
+    webhooks.registry,
+  );
   for (const adapter of adapters) adapter.attachAdmin?.(admin);
 
   // Alerts go to every notifier the platforms offer: the first takes the rules' routes, each other one posts to
@@ -248,6 +270,7 @@ export async function startPlatforms(
       floodPerMinute: config.ALERT_FLOOD_PER_MINUTE,
       ...(options.alertFoldWindowMs === undefined ? {} : { foldWindowMs: options.alertFoldWindowMs }),
       ...(app.flowKeys.includes(recoveryFlow) ? { recoveryFlow } : {}),
+      onChange: webhooks.onAlert,
       onError: onAlertError,
     });
     for (const adapter of adapters) adapter.attachAlerts?.(alerts);
@@ -290,9 +313,12 @@ export async function startPlatforms(
     }
   } catch (error) {
     for (const a of started) await a.stop();
+    await sending.close();
     await http.close();
+    await webhooks.close();
     throw error;
   }
+  sending.start();
 
   // Replies saved with an answer but never confirmed sent (the process died in between) go out now, and once
   // more when those saved just before the restart are old enough to be sure nobody else is sending them.
@@ -333,6 +359,8 @@ export async function startPlatforms(
     adapters,
     operations,
     admin,
+    sending,
+    webhooks,
     ...(telegram ? { telegram } : {}),
     ...(slack ? { slack } : {}),
     ...(discord ? { discord } : {}),
@@ -342,8 +370,11 @@ export async function startPlatforms(
         unsubscribe();
         if (housekeeping) clearInterval(housekeeping);
         clearTimeout(owedSweep);
+        // Sends in flight finish while the adapters still deliver.
+        await sending.close();
         for (const a of started) await a.stop();
         await alerts?.close();
+        await webhooks.close();
         await http.close();
       })();
       return closing;
@@ -383,7 +414,11 @@ export interface RunningCxbot {
 export async function startCxbot(
   config: Config,
   options: Pick<AppOptions, "projectRoot" | "logger"> &
-    Partial<Pick<AppOptions, "dbName" | "onStatus">> & { host?: string; alertFoldWindowMs?: number },
+    Partial<Pick<AppOptions, "dbName" | "onStatus">> & {
+      host?: string;
+      alertFoldWindowMs?: number;
+      webhooks?: WebhookOptions;
+    },
 ): Promise<RunningCxbot> {
   let platforms: Platforms;
   // The platforms' modules load while the database connects (startPlatforms' import() then finds them loaded).
@@ -400,6 +435,7 @@ export async function startCxbot(
     platforms = await startPlatforms(app, config, options.logger, {
       ...(options.host === undefined ? {} : { host: options.host }),
       ...(options.alertFoldWindowMs === undefined ? {} : { alertFoldWindowMs: options.alertFoldWindowMs }),
+      ...(options.webhooks === undefined ? {} : { webhooks: options.webhooks }),
     });
   } catch (error) {
     await app.close();

@@ -42,7 +42,9 @@ type OptionName =
   | "period"
   | "file"
   | "action"
-  | "who";
+  | "who"
+  // ─── outgoing webhooks ───
+  | "webhook";
 
 interface AdminTexts {
   readonly command: string;
@@ -84,6 +86,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       admins: "List, add or remove admins",
       audit: "The latest admin changes",
       learn: "Learn sentiment again from the comments",
+      webhooks: "Outgoing webhooks: add, list, remove, test, enable",
     },
     options: {
       flow: "The flow's key",
@@ -98,6 +101,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       file: "The edited YAML file (from export)",
       action: "Add or remove",
       who: "platform:userId, e.g. telegram:12345",
+      webhook: "e.g. add https://example.com/hook response.completed · list · test wh_…",
     },
     add: "add",
     remove: "remove",
@@ -128,6 +132,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       admins: "فهرست، افزودن یا حذف مدیران",
       audit: "آخرین تغییرات مدیران",
       learn: "یادگیری دوبارهٔ احساس از نظرها",
+      webhooks: "وب‌هوک‌های خروجی: افزودن، فهرست، حذف، آزمایش، فعال‌سازی",
     },
     options: {
       flow: "کلید نظرسنجی",
@@ -142,6 +147,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       file: "فایل YAML ویرایش‌شده (از export)",
       action: "افزودن یا حذف",
       who: "platform:userId، مثلاً telegram:12345",
+      webhook: "مثلاً add https://example.com/hook response.completed · list · test wh_…",
     },
     add: "افزودن",
     remove: "حذف",
@@ -172,6 +178,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       admins: "عرض المشرفين أو إضافتهم أو إزالتهم",
       audit: "آخر تغييرات المشرفين",
       learn: "تعلّم المشاعر من جديد من التعليقات",
+      webhooks: "الويبهوك الصادرة: إضافة، عرض، إزالة، اختبار، تفعيل",
     },
     options: {
       flow: "مفتاح الاستبيان",
@@ -186,6 +193,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       file: "ملف YAML المعدَّل (من export)",
       action: "إضافة أو إزالة",
       who: "platform:userId، مثل telegram:12345",
+      webhook: "مثل add https://example.com/hook response.completed · list · test wh_…",
     },
     add: "إضافة",
     remove: "إزالة",
@@ -216,6 +224,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       admins: "Yöneticileri listele, ekle ya da çıkar",
       audit: "Son yönetici değişiklikleri",
       learn: "Duyguyu yorumlardan yeniden öğren",
+      webhooks: "Giden webhook'lar: ekle, listele, sil, dene, etkinleştir",
     },
     options: {
       flow: "Anketin anahtarı",
@@ -230,6 +239,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       file: "Düzenlenmiş YAML dosyası (export çıktısı)",
       action: "Ekle ya da çıkar",
       who: "platform:userId, ör. telegram:12345",
+      webhook: "ör. add https://example.com/hook response.completed · list · test wh_…",
     },
     add: "ekle",
     remove: "çıkar",
@@ -323,6 +333,8 @@ function optionOf(
     case "step":
     case "channel":
       return { ...base, type: ApplicationCommandOptionType.String, max_length: 40 };
+    case "webhook":
+      return { ...base, type: ApplicationCommandOptionType.String, max_length: 400 };
     case "who":
       return { ...base, type: ApplicationCommandOptionType.String, max_length: 80 };
     case "rule":
@@ -390,6 +402,8 @@ const OPTIONS: Readonly<Record<AdminSubcommand, readonly (readonly [OptionName, 
     ["who", false],
   ],
   audit: [["flow", false]],
+  // ─── outgoing webhooks ───
+  webhooks: [["webhook", false]],
 };
 
 /**
@@ -465,6 +479,12 @@ export function adminCommandText(subcommand: string, options: AdminOptionReader)
       one("flow");
       const version = options.integer("version");
       if (version !== null) parts.push(String(version));
+      break;
+    }
+    // ─── outgoing webhooks: the action and its arguments, as typed ───
+    case "webhooks": {
+      const rest = options.string("webhook");
+      if (rest !== null && rest.trim() !== "") parts.push(rest.trim());
       break;
     }
     case "new":

@@ -5,6 +5,7 @@ import { LOCALES, type Locale, matchLocale } from "../locale.ts";
 import { foldAnswer } from "../parse/fold.ts";
 import { err, ok, type Result } from "../result.ts";
 import { toLatinDigits } from "../text/digits.ts";
+import { WEBHOOK_EVENTS, type WebhookEventType, ZEndpointId } from "../webhooks/registry.ts";
 
 /**
  * The admin command language (`/cx <subcommand> …`), the same on every platform: what an admin typed (or a
@@ -34,6 +35,8 @@ export const ADMIN_SUBCOMMANDS = [
   "admins",
   "audit",
   "learn",
+  // ─── outgoing webhooks ───
+  "webhooks",
 ] as const;
 export type AdminSubcommand = (typeof ADMIN_SUBCOMMANDS)[number];
 
@@ -72,7 +75,15 @@ export type AdminCommand =
   | { readonly name: "try"; readonly flow: string; readonly locale?: Locale }
   | { readonly name: "report"; readonly flow: string; readonly days: 7 | 30 | 90 }
   | { readonly name: "admins"; readonly change?: { readonly action: "add" | "remove"; readonly who: string } }
-  | { readonly name: "audit"; readonly flow?: string };
+  | { readonly name: "audit"; readonly flow?: string }
+  // ─── outgoing webhooks ───
+  | { readonly name: "webhooks"; readonly action: WebhooksAction };
+
+/** What `/cx webhooks …` asks for; `add` with no events means every event. */
+export type WebhooksAction =
+  | { readonly kind: "list" }
+  | { readonly kind: "add"; readonly url: string; readonly events: readonly WebhookEventType[] }
+  | { readonly kind: "remove" | "test" | "enable"; readonly id: string };
 
 /** Why a command could not be read; `argument` names the part, `expected` what would have been right. */
 export interface AdminParseError {
@@ -106,6 +117,7 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     admins: ["مدیران"],
     audit: ["ممیزی"],
     learn: ["یادگیری"],
+    webhooks: ["وب‌هوک‌ها", "وب‌هوک", "وبهوک"],
   },
   ar: {
     help: ["مساعدة"],
@@ -128,6 +140,7 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     admins: ["المشرفون"],
     audit: ["التدقيق"],
     learn: ["تعلم", "تعلّم"],
+    webhooks: ["الويبهوك", "ويبهوك", "خطافات"],
   },
   tr: {
     help: ["yardım"],
@@ -150,6 +163,7 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     admins: ["yöneticiler"],
     audit: ["denetim"],
     learn: ["öğren"],
+    webhooks: ["webhooklar", "webhook"],
   },
 };
 
@@ -162,11 +176,20 @@ for (const locale of LOCALES)
 const ADD = new Set(["add", "افزودن", "اضافه", "إضافة", "اضافة", "ekle"].map((w) => foldAnswer(w, "en")));
 const REMOVE = new Set(["remove", "حذف", "إزالة", "ازالة", "çıkar", "sil"].map((w) => foldAnswer(w, "en")));
 
+// ─── outgoing webhooks: the actions of `/cx webhooks` ───
+const WEBHOOK_ACTIONS = new Map<string, "list" | "test">(
+  [
+    ...["list", "فهرست", "قائمة", "القائمة", "liste", "listele"].map((w) => [w, "list"] as const),
+    ...["test", "آزمایش", "تست", "اختبار", "dene", "test"].map((w) => [w, "test"] as const),
+  ].map(([w, kind]) => [foldAnswer(w, "en"), kind]),
+);
+
 /** A word as the tables hold it: folded the way every locale folds it the same (case, Arabic letter forms). */
 const fold = (word: string): string => {
   for (const locale of LOCALES) {
     const folded = foldAnswer(word, locale);
-    if (SUBCOMMANDS.has(folded) || ADD.has(folded) || REMOVE.has(folded)) return folded;
+    if (SUBCOMMANDS.has(folded) || ADD.has(folded) || REMOVE.has(folded) || WEBHOOK_ACTIONS.has(folded))
+      return folded;
   }
   return foldAnswer(word, "en");
 };
@@ -353,6 +376,47 @@ export function parseAdminCommand(argument: string): Result<AdminCommand, AdminP
       return parsed.success
         ? ok({ name, change: { action: kind, who: parsed.data } })
         : bad(who, "platform:userId, e.g. telegram:12345");
+    }
+    // ─── outgoing webhooks ───
+    case "webhooks": {
+      const actionWord = rest[0];
+      if (actionWord === undefined) return ok({ name, action: { kind: "list" } });
+      const folded = fold(actionWord);
+      const kind = ADD.has(folded)
+        ? "add"
+        : REMOVE.has(folded)
+          ? "remove"
+          : SUBCOMMANDS.get(folded) === "enable"
+            ? "enable"
+            : WEBHOOK_ACTIONS.get(folded);
+      if (kind === undefined) return bad(actionWord, "add, list, remove, test or enable");
+      if (kind === "list") return ok({ name, action: { kind } });
+      if (kind === "add") {
+        const url = rest[1];
+        if (url === undefined) return missing("url");
+        if (!/^https?:\/\/\S+$/i.test(url)) return bad(url, "an https:// URL");
+        const events = new Set<WebhookEventType>();
+        for (const token of rest
+          .slice(2)
+          .flatMap((w) => w.split(","))
+          .filter((w) => w !== "")) {
+          if (token.toLowerCase() === "all") {
+            for (const e of WEBHOOK_EVENTS) events.add(e);
+            continue;
+          }
+          const event = WEBHOOK_EVENTS.find((e) => e === token.toLowerCase());
+          if (!event)
+            return bad(token, "events: response.completed, response.partial, alert.raised, alert.resolved");
+          events.add(event);
+        }
+        return ok({ name, action: { kind, url, events: WEBHOOK_EVENTS.filter((e) => events.has(e)) } });
+      }
+      const id = rest[1];
+      if (id === undefined) return missing("webhook");
+      const parsed = ZEndpointId.safeParse(id.toLowerCase());
+      return parsed.success
+        ? ok({ name, action: { kind, id: parsed.data } })
+        : bad(id, "a webhook id (wh_…)");
     }
     default: {
       const never: never = name;

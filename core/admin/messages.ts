@@ -6,7 +6,7 @@ import type { Locale } from "../locale.ts";
  * digits by `fillTemplate`. Wording needs no plural agreement (counts come after a colon or a noun).
  */
 const EN = {
-  help: "Admin commands (/cx …):\nflows — every flow and its state\nshow <flow> [language] — the flow's outline\ntext <flow> <step> <language> <new text> — change a text (or: text <flow>, then pick)\nalert <flow> max=6 | band=detractor | sentiment=negative | theme=processes — alert thresholds\nroute <flow> <channel> — where its alerts go\nenable / disable <flow>\nnew <flow> from nps|csat|ces\nexport <flow> — the flow as a YAML file; import <flow> — send the edited file with the command\ndiff <flow> · publish <flow> · history <flow> · rollback <flow> <version>\ntry <flow> [language] — take the survey yourself in test mode\nreport <flow> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [flow]\nlearn — learn sentiment again from the comments that came with a score",
+  help: "Admin commands (/cx …):\nflows — every flow and its state\nshow <flow> [language] — the flow's outline\ntext <flow> <step> <language> <new text> — change a text (or: text <flow>, then pick)\nalert <flow> max=6 | band=detractor | sentiment=negative | theme=processes — alert thresholds\nroute <flow> <channel> — where its alerts go\nenable / disable <flow>\nnew <flow> from nps|csat|ces\nexport <flow> — the flow as a YAML file; import <flow> — send the edited file with the command\ndiff <flow> · publish <flow> · history <flow> · rollback <flow> <version>\ntry <flow> [language] — take the survey yourself in test mode\nreport <flow> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [flow]\nlearn — learn sentiment again from the comments that came with a score\nwebhooks [add <https://…> [events] | list | remove <id> | test <id> | enable <id>] — outgoing webhooks (events: response.completed, response.partial, alert.raised, alert.resolved; all when none given)",
   unknownCommand: "There is no admin command “{word}”. Send /cx help for the list.",
   missingArgument: "“{command}” needs {argument}. Send /cx help for the list.",
   badArgument: "“{value}” is not right for {command}: expected {expected}.",
@@ -97,12 +97,36 @@ const EN = {
   targetTitle: "title",
   targetOption: "{step}, option {option}",
   targetLabel: "{step}, {end} label",
+  // ─── outgoing webhooks (/cx webhooks) ───
+  webhooksUnavailable: "Webhooks are not available in this process.",
+  webhooksHeader: "Webhooks:",
+  webhooksEmpty: "No webhooks yet. Add one with /cx webhooks add https://… [events].",
+  webhookLine: "{id} · {url}\n   {events} · {health}",
+  webhookHealthNew: "active, nothing sent yet",
+  webhookHealthOk: "delivering · last delivered {at}",
+  webhookHealthFailing: "failing · {streak} failed in a row since {since} · last error: {error}",
+  webhookHealthGone: "disabled {at}: the receiver answered 410 Gone",
+  webhookHealthDisabled: "disabled {at} after failing since {since} · last error: {error}",
+  webhookAdded:
+    "Webhook {id} added: {url}\nEvents: {events}\nSigning secret (shown only this once, keep it safe): {secret}\nCheck each request's X-Cxbot-Signature with it (README, “Outgoing webhooks”). Send a test event with /cx webhooks test {id}.",
+  webhookUrlInvalid: "Not added: “{url}” is not a valid URL.",
+  webhookUrlNotHttps: "Not added: the address must start with https://.",
+  webhookUrlPrivate:
+    "Not added: {url} is on a private or local network. A receiver must be reachable on the internet.",
+  webhookUrlCredentials: "Not added: the address must not contain a user name or password.",
+  webhookUrlTooLong: "Not added: the address is too long.",
+  webhookNotFound: "There is no webhook {id}. Send /cx webhooks list for the list.",
+  webhookRemoved: "Webhook {id} removed: {url} gets no more events.",
+  webhookEnabled: "Webhook {id} is on again: new events go to {url}.",
+  webhookTestOk: "Test event delivered to {url}: HTTP {status} in {ms} ms.",
+  webhookTestFailed: "The test event to {url} failed: {error} (after {ms} ms).",
+  buttonTestWebhook: "Send a test event",
 } as const;
 
 type AdminMessages = Readonly<Record<keyof typeof EN, string>>;
 
 const FA = {
-  help: "دستورهای مدیریت (/cx …):\nflows — همهٔ نظرسنجی‌ها و وضعیت هر کدام\nshow <نظرسنجی> [زبان] — طرح کلی نظرسنجی\ntext <نظرسنجی> <مرحله> <زبان> <متن جدید> — تغییر یک متن (یا: text <نظرسنجی> و سپس انتخاب از فهرست)\nalert <نظرسنجی> max=6 | band=detractor | sentiment=negative | theme=processes — آستانه‌های هشدار\nroute <نظرسنجی> <کانال> — مقصد هشدارهای نظرسنجی\nenable / disable <نظرسنجی>\nnew <نظرسنجی> from nps|csat|ces\nexport <نظرسنجی> — دریافت نظرسنجی به‌صورت فایل YAML؛ import <نظرسنجی> — فایل ویرایش‌شده را همراه همین دستور بفرستید\ndiff <نظرسنجی> · publish <نظرسنجی> · history <نظرسنجی> · rollback <نظرسنجی> <نسخه>\ntry <نظرسنجی> [زبان] — نظرسنجی را خودتان در حالت آزمایشی پر کنید\nreport <نظرسنجی> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [نظرسنجی]\nlearn — یادگیری دوبارهٔ احساس از نظرهایی که همراه امتیاز آمده‌اند",
+  help: "دستورهای مدیریت (/cx …):\nflows — همهٔ نظرسنجی‌ها و وضعیت هر کدام\nshow <نظرسنجی> [زبان] — طرح کلی نظرسنجی\ntext <نظرسنجی> <مرحله> <زبان> <متن جدید> — تغییر یک متن (یا: text <نظرسنجی> و سپس انتخاب از فهرست)\nalert <نظرسنجی> max=6 | band=detractor | sentiment=negative | theme=processes — آستانه‌های هشدار\nroute <نظرسنجی> <کانال> — مقصد هشدارهای نظرسنجی\nenable / disable <نظرسنجی>\nnew <نظرسنجی> from nps|csat|ces\nexport <نظرسنجی> — دریافت نظرسنجی به‌صورت فایل YAML؛ import <نظرسنجی> — فایل ویرایش‌شده را همراه همین دستور بفرستید\ndiff <نظرسنجی> · publish <نظرسنجی> · history <نظرسنجی> · rollback <نظرسنجی> <نسخه>\ntry <نظرسنجی> [زبان] — نظرسنجی را خودتان در حالت آزمایشی پر کنید\nreport <نظرسنجی> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [نظرسنجی]\nlearn — یادگیری دوبارهٔ احساس از نظرهایی که همراه امتیاز آمده‌اند\nwebhooks [add <https://…> [رویدادها] | list | remove <شناسه> | test <شناسه> | enable <شناسه>] — وب‌هوک‌های خروجی (رویدادها: response.completed، response.partial، alert.raised، alert.resolved؛ اگر چیزی ننویسید، همه)",
   unknownCommand: "دستور مدیریتی «{word}» وجود ندارد. برای دیدن فهرست دستورها، /cx help را بفرستید.",
   missingArgument:
     "دستور «{command}» کامل نیست؛ این بخش را کم دارد: {argument}. برای دیدن فهرست دستورها، /cx help را بفرستید.",
@@ -197,10 +221,33 @@ const FA = {
   targetTitle: "عنوان",
   targetOption: "{step}، گزینهٔ {option}",
   targetLabel: "{step}، برچسب {end}",
+  // ─── outgoing webhooks (/cx webhooks) ───
+  webhooksUnavailable: "وب‌هوک‌ها در این پردازش در دسترس نیستند.",
+  webhooksHeader: "وب‌هوک‌ها:",
+  webhooksEmpty: "هنوز وب‌هوکی ثبت نشده است. با /cx webhooks add https://… [رویدادها] یکی اضافه کنید.",
+  webhookLine: "{id} · {url}\n   {events} · {health}",
+  webhookHealthNew: "فعال، هنوز چیزی فرستاده نشده",
+  webhookHealthOk: "در حال ارسال · آخرین تحویل موفق: {at}",
+  webhookHealthFailing: "ناموفق · {streak} تلاش ناموفق پیاپی از {since} · آخرین خطا: {error}",
+  webhookHealthGone: "غیرفعال از {at}: گیرنده پاسخ ۴۱۰ (Gone) داد",
+  webhookHealthDisabled: "غیرفعال از {at}، پس از خطاهای پیاپی از {since} · آخرین خطا: {error}",
+  webhookAdded:
+    "وب‌هوک {id} ثبت شد: {url}\nرویدادها: {events}\nکلید امضا (فقط همین یک بار نمایش داده می‌شود؛ آن را جای امنی نگه دارید): {secret}\nبا این کلید، سرآیند X-Cxbot-Signature هر درخواست را بررسی کنید (README، بخش «Outgoing webhooks»). برای فرستادن رویداد آزمایشی، /cx webhooks test {id} را بفرستید.",
+  webhookUrlInvalid: "ثبت نشد: «{url}» نشانی معتبری نیست.",
+  webhookUrlNotHttps: "ثبت نشد: نشانی باید با https:// شروع شود.",
+  webhookUrlPrivate: "ثبت نشد: {url} در یک شبکهٔ خصوصی یا محلی است. گیرنده باید از اینترنت در دسترس باشد.",
+  webhookUrlCredentials: "ثبت نشد: نشانی نباید نام کاربری یا گذرواژه داشته باشد.",
+  webhookUrlTooLong: "ثبت نشد: نشانی بیش از حد طولانی است.",
+  webhookNotFound: "وب‌هوکی با شناسهٔ {id} وجود ندارد. برای دیدن فهرست، /cx webhooks list را بفرستید.",
+  webhookRemoved: "وب‌هوک {id} حذف شد: از این پس رویدادی به {url} فرستاده نمی‌شود.",
+  webhookEnabled: "وب‌هوک {id} دوباره فعال شد: رویدادهای تازه به {url} فرستاده می‌شوند.",
+  webhookTestOk: "رویداد آزمایشی به {url} رسید: HTTP {status} در {ms} میلی‌ثانیه.",
+  webhookTestFailed: "رویداد آزمایشی به {url} نرسید: {error} (پس از {ms} میلی‌ثانیه).",
+  buttonTestWebhook: "فرستادن رویداد آزمایشی",
 } as const satisfies AdminMessages;
 
 const AR = {
-  help: "أوامر الإشراف (/cx …):\nflows — جميع الاستبيانات وحالة كل منها\nshow <الاستبيان> [اللغة] — مخطط الاستبيان\ntext <الاستبيان> <الخطوة> <اللغة> <النص الجديد> — تغيير نص (أو: text <الاستبيان> ثم الاختيار من القائمة)\nalert <الاستبيان> max=6 | band=detractor | sentiment=negative | theme=processes — حدود التنبيه\nroute <الاستبيان> <القناة> — وجهة تنبيهات الاستبيان\nenable / disable <الاستبيان>\nnew <الاستبيان> from nps|csat|ces\nexport <الاستبيان> — الاستبيان في ملف بصيغة YAML؛ import <الاستبيان> — أرسل الملف المعدَّل مرفقًا بالأمر\ndiff <الاستبيان> · publish <الاستبيان> · history <الاستبيان> · rollback <الاستبيان> <النسخة>\ntry <الاستبيان> [اللغة] — أجب عن الاستبيان بنفسك في وضع التجربة\nreport <الاستبيان> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [الاستبيان]\nlearn — تعلّم المشاعر من جديد من التعليقات التي جاءت مع تقييم",
+  help: "أوامر الإشراف (/cx …):\nflows — جميع الاستبيانات وحالة كل منها\nshow <الاستبيان> [اللغة] — مخطط الاستبيان\ntext <الاستبيان> <الخطوة> <اللغة> <النص الجديد> — تغيير نص (أو: text <الاستبيان> ثم الاختيار من القائمة)\nalert <الاستبيان> max=6 | band=detractor | sentiment=negative | theme=processes — حدود التنبيه\nroute <الاستبيان> <القناة> — وجهة تنبيهات الاستبيان\nenable / disable <الاستبيان>\nnew <الاستبيان> from nps|csat|ces\nexport <الاستبيان> — الاستبيان في ملف بصيغة YAML؛ import <الاستبيان> — أرسل الملف المعدَّل مرفقًا بالأمر\ndiff <الاستبيان> · publish <الاستبيان> · history <الاستبيان> · rollback <الاستبيان> <النسخة>\ntry <الاستبيان> [اللغة] — أجب عن الاستبيان بنفسك في وضع التجربة\nreport <الاستبيان> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [الاستبيان]\nlearn — تعلّم المشاعر من جديد من التعليقات التي جاءت مع تقييم\nwebhooks [add <https://…> [الأحداث] | list | remove <المعرّف> | test <المعرّف> | enable <المعرّف>] — الويبهوك الصادرة (الأحداث: response.completed وresponse.partial وalert.raised وalert.resolved؛ جميعها إن لم تحدّد شيئًا)",
   unknownCommand: "لا يوجد أمر إشراف باسم «{word}». أرسل /cx help لعرض قائمة الأوامر.",
   missingArgument: "الأمر «{command}» ينقصه: {argument}. أرسل /cx help لعرض قائمة الأوامر.",
   badArgument: "القيمة «{value}» غير صالحة للأمر {command}. المتوقع: {expected}.",
@@ -292,10 +339,33 @@ const AR = {
   targetTitle: "العنوان",
   targetOption: "{step}، الخيار {option}",
   targetLabel: "{step}، تسمية {end}",
+  // ─── outgoing webhooks (/cx webhooks) ───
+  webhooksUnavailable: "الويبهوك غير متاحة في هذه العملية.",
+  webhooksHeader: "الويبهوك:",
+  webhooksEmpty: "لا توجد ويبهوك بعد. أضف واحدًا باستخدام /cx webhooks add https://… [الأحداث].",
+  webhookLine: "{id} · {url}\n   {events} · {health}",
+  webhookHealthNew: "مفعّل، لم يُرسَل شيء بعد",
+  webhookHealthOk: "يعمل · آخر تسليم ناجح: {at}",
+  webhookHealthFailing: "يفشل · {streak} محاولات فاشلة متتالية منذ {since} · آخر خطأ: {error}",
+  webhookHealthGone: "معطّل منذ {at}: أجاب المستقبِل بالرمز ٤١٠ (Gone)",
+  webhookHealthDisabled: "معطّل منذ {at} بعد إخفاقات متتالية منذ {since} · آخر خطأ: {error}",
+  webhookAdded:
+    "أُضيف الويبهوك {id}: {url}\nالأحداث: {events}\nمفتاح التوقيع (يُعرض هذه المرة فقط، فاحفظه في مكان آمن): {secret}\nتحقّق به من الترويسة X-Cxbot-Signature في كل طلب (انظر README، قسم «Outgoing webhooks»). لإرسال حدث تجريبي أرسل /cx webhooks test {id}.",
+  webhookUrlInvalid: "لم يُضف: «{url}» ليس عنوانًا صالحًا.",
+  webhookUrlNotHttps: "لم يُضف: يجب أن يبدأ العنوان بـ https://.",
+  webhookUrlPrivate: "لم يُضف: {url} على شبكة خاصة أو محلية. يجب أن يكون المستقبِل متاحًا عبر الإنترنت.",
+  webhookUrlCredentials: "لم يُضف: يجب ألا يتضمن العنوان اسم مستخدم أو كلمة مرور.",
+  webhookUrlTooLong: "لم يُضف: العنوان طويل جدًا.",
+  webhookNotFound: "لا يوجد ويبهوك بالمعرّف {id}. أرسل /cx webhooks list لعرض القائمة.",
+  webhookRemoved: "أُزيل الويبهوك {id}: لن تُرسَل أحداث أخرى إلى {url}.",
+  webhookEnabled: "أُعيد تفعيل الويبهوك {id}: ستُرسَل الأحداث الجديدة إلى {url}.",
+  webhookTestOk: "وصل الحدث التجريبي إلى {url}: HTTP {status} خلال {ms} ملي ثانية.",
+  webhookTestFailed: "فشل إرسال الحدث التجريبي إلى {url}: {error} (بعد {ms} ملي ثانية).",
+  buttonTestWebhook: "إرسال حدث تجريبي",
 } as const satisfies AdminMessages;
 
 const TR = {
-  help: "Yönetici komutları (/cx …):\nflows — tüm anketler ve durumları\nshow <anket> [dil] — anketin ana hatları\ntext <anket> <adım> <dil> <yeni metin> — bir metni değiştirin (ya da: text <anket> yazıp listeden seçin)\nalert <anket> max=6 | band=detractor | sentiment=negative | theme=processes — uyarı eşikleri\nroute <anket> <kanal> — uyarıların gönderileceği kanal\nenable / disable <anket>\nnew <anket> from nps|csat|ces\nexport <anket> — anketi YAML dosyası olarak alın; import <anket> — düzenlediğiniz dosyayı komutla birlikte gönderin\ndiff <anket> · publish <anket> · history <anket> · rollback <anket> <sürüm>\ntry <anket> [dil] — anketi deneme modunda kendiniz yanıtlayın\nreport <anket> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [anket]\nlearn — puanla birlikte gelen yorumlardan duyguyu yeniden öğrenin",
+  help: "Yönetici komutları (/cx …):\nflows — tüm anketler ve durumları\nshow <anket> [dil] — anketin ana hatları\ntext <anket> <adım> <dil> <yeni metin> — bir metni değiştirin (ya da: text <anket> yazıp listeden seçin)\nalert <anket> max=6 | band=detractor | sentiment=negative | theme=processes — uyarı eşikleri\nroute <anket> <kanal> — uyarıların gönderileceği kanal\nenable / disable <anket>\nnew <anket> from nps|csat|ces\nexport <anket> — anketi YAML dosyası olarak alın; import <anket> — düzenlediğiniz dosyayı komutla birlikte gönderin\ndiff <anket> · publish <anket> · history <anket> · rollback <anket> <sürüm>\ntry <anket> [dil] — anketi deneme modunda kendiniz yanıtlayın\nreport <anket> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [anket]\nlearn — puanla birlikte gelen yorumlardan duyguyu yeniden öğrenin\nwebhooks [add <https://…> [olaylar] | list | remove <kimlik> | test <kimlik> | enable <kimlik>] — giden webhook'lar (olaylar: response.completed, response.partial, alert.raised, alert.resolved; hiçbiri yazılmazsa hepsi)",
   unknownCommand: "“{word}” adında bir yönetici komutu yok. Komut listesi için /cx help yazın.",
   missingArgument: "“{command}” komutunda eksik bilgi var: {argument}. Komut listesi için /cx help yazın.",
   badArgument: "“{value}”, {command} komutu için geçerli değil. Beklenen: {expected}.",
@@ -389,6 +459,31 @@ const TR = {
   targetTitle: "başlık",
   targetOption: "{step}, seçenek {option}",
   targetLabel: "{step}, {end} etiketi",
+  // ─── outgoing webhooks (/cx webhooks) ───
+  webhooksUnavailable: "Webhook'lar bu süreçte kullanılamıyor.",
+  webhooksHeader: "Webhook'lar:",
+  webhooksEmpty: "Henüz webhook yok. /cx webhooks add https://… [olaylar] ile bir tane ekleyin.",
+  webhookLine: "{id} · {url}\n   {events} · {health}",
+  webhookHealthNew: "etkin, henüz bir şey gönderilmedi",
+  webhookHealthOk: "çalışıyor · son başarılı teslim: {at}",
+  webhookHealthFailing:
+    "başarısız · {since} tarihinden beri art arda {streak} başarısız deneme · son hata: {error}",
+  webhookHealthGone: "{at} tarihinden beri devre dışı: alıcı 410 Gone yanıtı verdi",
+  webhookHealthDisabled:
+    "{at} tarihinden beri devre dışı; {since} tarihinden beri başarısızdı · son hata: {error}",
+  webhookAdded:
+    "{id} webhook'u eklendi: {url}\nOlaylar: {events}\nİmza anahtarı (yalnızca bu kez gösterilir, güvenli bir yerde saklayın): {secret}\nHer isteğin X-Cxbot-Signature başlığını bununla doğrulayın (README, “Outgoing webhooks” bölümü). Deneme olayı göndermek için /cx webhooks test {id} yazın.",
+  webhookUrlInvalid: "Eklenmedi: “{url}” geçerli bir adres değil.",
+  webhookUrlNotHttps: "Eklenmedi: adres https:// ile başlamalı.",
+  webhookUrlPrivate: "Eklenmedi: {url} özel ya da yerel bir ağda. Alıcıya internetten erişilebilmeli.",
+  webhookUrlCredentials: "Eklenmedi: adreste kullanıcı adı ya da parola olmamalı.",
+  webhookUrlTooLong: "Eklenmedi: adres çok uzun.",
+  webhookNotFound: "{id} adında bir webhook yok. Liste için /cx webhooks list yazın.",
+  webhookRemoved: "{id} webhook'u silindi: {url} adresine artık olay gönderilmeyecek.",
+  webhookEnabled: "{id} webhook'u yeniden etkin: yeni olaylar {url} adresine gidecek.",
+  webhookTestOk: "Deneme olayı {url} adresine ulaştı: {ms} ms içinde HTTP {status}.",
+  webhookTestFailed: "{url} adresine deneme olayı gönderilemedi: {error} ({ms} ms sonra).",
+  buttonTestWebhook: "Deneme olayı gönder",
 } as const satisfies AdminMessages;
 
 export const ADMIN_MESSAGES: Readonly<Record<Locale, AdminMessages>> = {
@@ -420,6 +515,9 @@ const ARGUMENTS = {
     template: "the template",
     version: "the version",
     admin: "the admin (platform:userId)",
+    // ─── outgoing webhooks ───
+    url: "the receiver's address (https://…)",
+    webhook: "the webhook's id (wh_…)",
   },
   fa: {
     flow: "نام نظرسنجی",
@@ -431,6 +529,9 @@ const ARGUMENTS = {
     template: "الگو",
     version: "شمارهٔ نسخه",
     admin: "مدیر (platform:userId)",
+    // ─── outgoing webhooks ───
+    url: "نشانی گیرنده (https://…)",
+    webhook: "شناسهٔ وب‌هوک (wh_…)",
   },
   ar: {
     flow: "اسم الاستبيان",
@@ -442,6 +543,9 @@ const ARGUMENTS = {
     template: "القالب",
     version: "رقم النسخة",
     admin: "المشرف (platform:userId)",
+    // ─── outgoing webhooks ───
+    url: "عنوان المستقبِل (https://…)",
+    webhook: "معرّف الويبهوك (wh_…)",
   },
   tr: {
     flow: "anket adı",
@@ -453,6 +557,9 @@ const ARGUMENTS = {
     template: "şablon",
     version: "sürüm numarası",
     admin: "yönetici (platform:userId)",
+    // ─── outgoing webhooks ───
+    url: "alıcının adresi (https://…)",
+    webhook: "webhook kimliği (wh_…)",
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 
@@ -470,6 +577,12 @@ const EXPECTED = {
     "max=N, min=N, band=…, sentiment=… or theme=…": "max=N، min=N، band=…، sentiment=… یا theme=…",
     "nps, csat or ces": "nps، csat یا ces",
     "platform:userId, e.g. telegram:12345": "platform:userId، مثلاً telegram:12345",
+    // ─── outgoing webhooks ───
+    "add, list, remove, test or enable": "add، list، remove، test یا enable",
+    "an https:// URL": "نشانی‌ای که با https:// شروع شود",
+    "a webhook id (wh_…)": "شناسهٔ یک وب‌هوک (wh_…)",
+    "events: response.completed, response.partial, alert.raised, alert.resolved":
+      "رویدادها: response.completed، response.partial، alert.raised، alert.resolved",
   },
   ar: {
     "7d, 30d or 90d": "7d أو 30d أو 90d",
@@ -482,6 +595,12 @@ const EXPECTED = {
     "max=N, min=N, band=…, sentiment=… or theme=…": "max=N أو min=N أو band=… أو sentiment=… أو theme=…",
     "nps, csat or ces": "nps أو csat أو ces",
     "platform:userId, e.g. telegram:12345": "platform:userId، مثل telegram:12345",
+    // ─── outgoing webhooks ───
+    "add, list, remove, test or enable": "add أو list أو remove أو test أو enable",
+    "an https:// URL": "عنوان يبدأ بـ https://",
+    "a webhook id (wh_…)": "معرّف ويبهوك (wh_…)",
+    "events: response.completed, response.partial, alert.raised, alert.resolved":
+      "الأحداث: response.completed وresponse.partial وalert.raised وalert.resolved",
   },
   tr: {
     "7d, 30d or 90d": "7d, 30d ya da 90d",
@@ -494,6 +613,12 @@ const EXPECTED = {
     "max=N, min=N, band=…, sentiment=… or theme=…": "max=N, min=N, band=…, sentiment=… ya da theme=…",
     "nps, csat or ces": "nps, csat ya da ces",
     "platform:userId, e.g. telegram:12345": "platform:userId, örneğin telegram:12345",
+    // ─── outgoing webhooks ───
+    "add, list, remove, test or enable": "add, list, remove, test ya da enable",
+    "an https:// URL": "https:// ile başlayan bir adres",
+    "a webhook id (wh_…)": "bir webhook kimliği (wh_…)",
+    "events: response.completed, response.partial, alert.raised, alert.resolved":
+      "olaylar: response.completed, response.partial, alert.raised, alert.resolved",
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 

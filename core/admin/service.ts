@@ -11,9 +11,15 @@ import { addDays, dayKey } from "../scores.ts";
 import type { LearningStatus } from "../sentiment/live.ts";
 import { cutText } from "../text/cut.ts";
 import { toLocaleDigits } from "../text/digits.ts";
+import type { WebhookEndpoint, WebhookRegistry, WebhookUrlError } from "../webhooks/registry.ts";
 import { diffFlows } from "./diff.ts";
 import { type EditError, fromTemplate, setAlertRules, setRoute, setText, textTargets } from "./edit.ts";
-import { type AdminCommand, type AdminParseError, parseAdminCommand } from "./grammar.ts";
+import {
+  type AdminCommand,
+  type AdminParseError,
+  parseAdminCommand,
+  type WebhooksAction,
+} from "./grammar.ts";
 import { type AdminMessageKey, argumentName, at, expectedText } from "./messages.ts";
 import { outlineFlow } from "./outline.ts";
 import { buildReport, renderReport } from "./report.ts";
@@ -49,6 +55,8 @@ export interface AdminServiceDeps {
     retrain(): Promise<LearningStatus>;
   };
   readonly defaultLocale: Locale;
+  /** Outgoing webhooks (`/cx webhooks`); absent: the command says they are unavailable. */
+  readonly webhooks?: WebhookRegistry;
   readonly clock?: () => Date;
   /** Told about refused attempts and failures (the app logs them). */
   readonly onRefused?: (actor: string, what: string) => void;
@@ -812,6 +820,99 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
     return [r.msg(r.lines(r.say("learnDone"), lines))];
   };
 
+  // ─── outgoing webhooks (/cx webhooks) ───────────────────────────────────────────────────────────────────
+
+  const URL_REFUSALS: Readonly<Record<WebhookUrlError, AdminMessageKey>> = {
+    invalid: "webhookUrlInvalid",
+    "not-https": "webhookUrlNotHttps",
+    "private-address": "webhookUrlPrivate",
+    credentials: "webhookUrlCredentials",
+    "too-long": "webhookUrlTooLong",
+  };
+
+  const webhookHealth = (r: Replies, e: WebhookEndpoint): string => {
+    const { health } = e;
+    if (e.state === "disabled")
+      return e.disabledReason === "gone"
+        ? r.say("webhookHealthGone", { at: r.when(e.disabledAt ?? clock()) })
+        : r.say("webhookHealthDisabled", {
+            at: r.when(e.disabledAt ?? clock()),
+            since: r.when(health.failingSince ?? e.disabledAt ?? clock()),
+            error: health.lastError ?? "–",
+          });
+    if (health.failureStreak > 0)
+      return r.say("webhookHealthFailing", {
+        streak: health.failureStreak,
+        since: r.when(health.failingSince ?? health.lastFailureAt ?? clock()),
+        error: health.lastError ?? "–",
+      });
+    return health.lastSuccessAt
+      ? r.say("webhookHealthOk", { at: r.when(health.lastSuccessAt) })
+      : r.say("webhookHealthNew");
+  };
+
+  const webhooks = async (r: Replies, actor: AdminActor, action: WebhooksAction): Promise<AdminMessage[]> => {
+    const registry = deps.webhooks;
+    if (!registry) return [r.msg(r.say("webhooksUnavailable"))];
+    switch (action.kind) {
+      case "list": {
+        const endpoints = await registry.list();
+        if (endpoints.length === 0) return [r.msg(r.say("webhooksEmpty"))];
+        const lines = endpoints.map((e) =>
+          r.say("webhookLine", {
+            id: e.id,
+            url: e.url,
+            events: e.events.join(", "),
+            health: webhookHealth(r, e),
+          }),
+        );
+        return [r.msg(r.lines(r.say("webhooksHeader"), lines))];
+      }
+      case "add": {
+        const added = await registry.add(action.url, action.events, actorId(actor));
+        if (!added.ok) return [r.msg(r.say(URL_REFUSALS[added.error], { url: cutText(action.url, 200) }))];
+        const e = added.value;
+        await audit(actor, "webhook.add", e.id, undefined, { url: e.url, events: e.events.join(",") });
+        return [
+          r.msg(
+            r.say("webhookAdded", { id: e.id, url: e.url, events: e.events.join(", "), secret: e.secret }),
+            {
+              buttons: [[r.button(r.say("buttonTestWebhook"), `cx:c:webhooks test ${e.id}`, "primary")]],
+            },
+          ),
+        ];
+      }
+      case "remove": {
+        const removed = await registry.remove(action.id);
+        if (!removed) return [r.msg(r.say("webhookNotFound", { id: action.id }))];
+        await audit(actor, "webhook.remove", removed.id, undefined, { url: removed.url });
+        return [r.msg(r.say("webhookRemoved", { id: removed.id, url: removed.url }))];
+      }
+      case "enable": {
+        const enabled = await registry.enable(action.id);
+        if (!enabled) return [r.msg(r.say("webhookNotFound", { id: action.id }))];
+        await audit(actor, "webhook.enable", enabled.id, undefined, { url: enabled.url });
+        return [r.msg(r.say("webhookEnabled", { id: enabled.id, url: enabled.url }))];
+      }
+      case "test": {
+        const endpoint = (await registry.list()).find((e) => e.id === action.id);
+        const result = endpoint ? await registry.test(action.id) : null;
+        if (!endpoint || !result) return [r.msg(r.say("webhookNotFound", { id: action.id }))];
+        return [
+          r.msg(
+            result.ok
+              ? r.say("webhookTestOk", { url: endpoint.url, status: result.status, ms: result.ms })
+              : r.say("webhookTestFailed", { url: endpoint.url, error: result.error, ms: result.ms }),
+          ),
+        ];
+      }
+      default: {
+        const never: never = action;
+        throw new Error(`unhandled webhooks action ${JSON.stringify(never)}`);
+      }
+    }
+  };
+
   const parseErrorReply = (r: Replies, e: AdminParseError): AdminMessage => {
     switch (e.code) {
       case "ADMIN_UNKNOWN_COMMAND":
@@ -912,6 +1013,9 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
         return auditLog(r, command.flow);
       case "learn":
         return learn(r, actor);
+      // ─── outgoing webhooks ───
+      case "webhooks":
+        return webhooks(r, actor, command.action);
       default: {
         const never: never = command;
         throw new Error(`unhandled command ${JSON.stringify(never)}`);

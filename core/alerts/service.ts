@@ -78,8 +78,16 @@ export interface AlertServiceDeps {
   /** The one-question flow sent when an agent resolves with "ask for a rating"; none disables it. */
   readonly recoveryFlow?: string;
   readonly clock?: () => Date;
+  /** Told when an alert is raised and when it is resolved, once each, after it was saved (outgoing webhooks). */
+  readonly onChange?: (change: AlertChange) => void;
   /** Told about failures of background work (posting, updating), which never throw into the survey. */
   readonly onError: (error: unknown, context: string) => void;
+}
+
+/** An alert raised or resolved, as {@link AlertServiceDeps.onChange} is told. */
+export interface AlertChange {
+  readonly type: "raised" | "resolved";
+  readonly alert: AlertRecord;
 }
 
 export interface AlertService {
@@ -240,6 +248,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     if (!(await store.get(source.conversationId))) {
       const alert = raiseAlert(source, now);
       if ((await store.create(alert)) === "ok") {
+        deps.onChange?.({ type: "raised", alert });
         await store.setOpen(respondentKey(alert.respondent), alert.id, now);
         await publish(alert);
         return;
@@ -374,6 +383,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
           // Saved first: a second agent resolving at the same moment gets "already resolved", not a second survey.
           const resolved = await unlessResolved({ type: "resolved", at, actor });
           if (!resolved.ok) return resolved;
+          deps.onChange?.({ type: "resolved", alert: resolved.value });
           const key = respondentKey(alert.respondent);
           if ((await store.openFor(key))?.alertId === id) await store.setOpen(key, null, clock());
           if (!action.recovery) return resolved;

@@ -124,3 +124,79 @@ describe("the admin command grammar (/cx …)", () => {
     });
   });
 });
+
+describe("/cx webhooks", () => {
+  const ID = "wh_0123456789abcdef";
+
+  it("reads add with a URL kept as typed and the events, in any order, comma- or space-separated", () => {
+    expect(
+      parseAdminCommand("webhooks add https://Hooks.example.com/CX?a=1 alert.raised,response.completed"),
+    ).toEqual({
+      ok: true,
+      value: {
+        name: "webhooks",
+        action: {
+          kind: "add",
+          url: "https://Hooks.example.com/CX?a=1",
+          events: ["response.completed", "alert.raised"],
+        },
+      },
+    });
+    expect(parseAdminCommand("webhooks add https://h.example.com/x")).toMatchObject({
+      ok: true,
+      value: { action: { events: [] } },
+    });
+    expect(parseAdminCommand("webhooks add https://h.example.com/x all")).toMatchObject({
+      ok: true,
+      value: {
+        action: { events: ["response.completed", "response.partial", "alert.raised", "alert.resolved"] },
+      },
+    });
+  });
+
+  it.each<[string, string, string]>([
+    ["en", `webhooks test ${ID}`, "test"],
+    ["en", `webhooks remove ${ID}`, "remove"],
+    ["en", `webhooks enable ${ID}`, "enable"],
+    ["en", "webhooks", "list"],
+    ["fa", `وب‌هوک‌ها حذف ${ID}`, "remove"],
+    ["fa", "وب‌هوک‌ها فهرست", "list"],
+    ["fa", `وب‌هوک آزمایش ${ID}`, "test"],
+    ["ar", `الويبهوك إزالة ${ID}`, "remove"],
+    ["ar", `الويبهوك تفعيل ${ID}`, "enable"],
+    ["ar", "الويبهوك قائمة", "list"],
+    ["tr", `webhooklar sil ${ID}`, "remove"],
+    ["tr", `webhooklar etkinleştir ${ID}`, "enable"],
+    ["tr", "webhooklar listele", "list"],
+  ])("%s: %s → %s", (_locale, text, kind) => {
+    const parsed = parseAdminCommand(text);
+    expect(parsed.ok && parsed.value.name === "webhooks" ? parsed.value.action.kind : parsed).toBe(kind);
+  });
+
+  it("names what is missing or wrong", () => {
+    expect(parseAdminCommand("webhooks add")).toEqual({
+      ok: false,
+      error: { code: "ADMIN_MISSING_ARGUMENT", subcommand: "webhooks", argument: "url" },
+    });
+    expect(parseAdminCommand("webhooks add hooks.example.com")).toMatchObject({
+      ok: false,
+      error: { code: "ADMIN_BAD_ARGUMENT", expected: "an https:// URL" },
+    });
+    expect(parseAdminCommand("webhooks add https://h.example.com/x response.done")).toMatchObject({
+      ok: false,
+      error: { code: "ADMIN_BAD_ARGUMENT", argument: "response.done" },
+    });
+    expect(parseAdminCommand("webhooks test")).toMatchObject({
+      ok: false,
+      error: { code: "ADMIN_MISSING_ARGUMENT", argument: "webhook" },
+    });
+    expect(parseAdminCommand("webhooks test 42")).toMatchObject({
+      ok: false,
+      error: { code: "ADMIN_BAD_ARGUMENT", expected: "a webhook id (wh_…)" },
+    });
+    expect(parseAdminCommand("webhooks frobnicate")).toMatchObject({
+      ok: false,
+      error: { code: "ADMIN_BAD_ARGUMENT", expected: "add, list, remove, test or enable" },
+    });
+  });
+});

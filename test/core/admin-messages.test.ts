@@ -11,6 +11,7 @@ const SAME_IN_EVERY_LANGUAGE: ReadonlySet<AdminMessageKey> = new Set<AdminMessag
   "noScore",
   "adminFromEnv",
   "auditLine",
+  "webhookLine",
 ]);
 
 /** Command syntax that stays literal (Latin script) in every language. */
