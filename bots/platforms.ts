@@ -1,11 +1,13 @@
-import { createAdminService } from "../core/admin/service.ts";
+import { type AdminServiceDeps, createAdminService } from "../core/admin/service.ts";
 import type { AdminService, TextLimits } from "../core/admin/types.ts";
 import { createFanOutNotifier } from "../core/alerts/fanout.ts";
 import { type AlertService, createAlertService } from "../core/alerts/service.ts";
 import { createOperations, type Messenger, type Operations } from "../core/operations.ts";
 import { CxError } from "../core/result.ts";
+import type { SurveyDispatcher } from "../core/sending/types.ts";
 import { OWED_GRACE_MS } from "../core/service.ts";
 import type { Channel } from "../core/types.ts";
+import { createHttpApi } from "./api/api.ts";
 import { type App, type AppOptions, createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import type { PlatformAdapter, PlatformModule } from "./contract.ts";
@@ -143,15 +145,20 @@ function messengerFor(adapters: ReadonlyMap<Channel, PlatformAdapter>): Messenge
   };
 }
 
-/** The admin service of an app: its stores, flows and learning, `CX_ADMINS`, refusals and failures logged. */
+/**
+ * The admin service of an app: its stores, flows and learning, `CX_ADMINS`, refusals and failures logged; with
+ * the HTTP API's keys and the survey dispatcher where this process has them (`/cx keys`, `/cx send`).
+ */
 export function createAppAdmin(
   app: App,
   config: Config,
   logger: Logger,
   operations: Operations,
   limits: TextLimits,
+  sending: Pick<AdminServiceDeps, "apiKeys" | "dispatcher"> = {},
 ): AdminService {
   return createAdminService({
+    ...sending,
     stores: app.database.stores,
     flows: app.flows,
     operations,
@@ -180,7 +187,13 @@ export async function startPlatforms(
   app: App,
   config: Config,
   logger: Logger,
-  options: { host?: string; recoveryFlow?: string; alertFoldWindowMs?: number } = {},
+  options: {
+    host?: string;
+    recoveryFlow?: string;
+    alertFoldWindowMs?: number;
+    /** Sends the surveys the HTTP API and `/cx send` ask for; without it `/api/` is not served. */
+    dispatcher?: SurveyDispatcher;
+  } = {},
 ): Promise<Platforms> {
   const staffLocale = config.ALERT_LOCALE ?? config.DEFAULT_LOCALE;
   const adapters: PlatformAdapter[] = [];
@@ -208,11 +221,27 @@ export async function startPlatforms(
     messenger: messengerFor(new Map(adapters.map((a) => [a.channel, a]))),
   });
 
-  // Admin commands (`/cx …`) from every platform, carried out once in core.
-  const admin = createAppAdmin(app, config, logger, operations, {
-    buttonLabel: Math.min(200, ...adapters.map((a) => a.capabilities.labelLimit)),
-    message: Math.min(1500, ...adapters.map((a) => a.capabilities.textLimit)),
+  // The HTTP API (`/api/v1/…`) and its keys.
+  const api = await createHttpApi({
+    connection: app.database.connection,
+    flows: app.flows,
+    logger,
+    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    ...(config.CX_API_KEY ? { envKey: config.CX_API_KEY } : {}),
   });
+
+  // Admin commands (`/cx …`) from every platform, carried out once in core.
+  const admin = createAppAdmin(
+    app,
+    config,
+    logger,
+    operations,
+    {
+      buttonLabel: Math.min(200, ...adapters.map((a) => a.capabilities.labelLimit)),
+      message: Math.min(1500, ...adapters.map((a) => a.capabilities.textLimit)),
+    },
+    { apiKeys: api.keys, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) },
+  );
   for (const adapter of adapters) adapter.attachAdmin?.(admin);
 
   // Alerts go to every notifier the platforms offer: the first takes the rules' routes, each other one posts to
@@ -270,6 +299,7 @@ export async function startPlatforms(
     ...(options.host ? { host: options.host } : {}),
     logger,
     routes,
+    mounts: api.mount ? [api.mount] : [],
     health: async () => {
       const database = await app.database.connection.db
         ?.admin()
@@ -291,6 +321,7 @@ export async function startPlatforms(
   } catch (error) {
     for (const a of started) await a.stop();
     await http.close();
+    api.close();
     throw error;
   }
 
@@ -345,6 +376,7 @@ export async function startPlatforms(
         for (const a of started) await a.stop();
         await alerts?.close();
         await http.close();
+        api.close();
       })();
       return closing;
     },
