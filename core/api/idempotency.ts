@@ -21,7 +21,8 @@ export interface IdempotencyRecord {
 export interface IdempotencyStore {
   /** Inserts a pending record; when the id is taken, the record that holds it. */
   claim(record: IdempotencyRecord): Promise<"claimed" | IdempotencyRecord>;
-  complete(id: string, status: number, body: string): Promise<void>;
+  /** Keeps the first answer (the claim's holder calls it once). */
+  complete(record: IdempotencyRecord & { readonly status: number; readonly body: string }): Promise<void>;
   /** Forgets a claim (the call failed before it changed anything, or its holder died). */
   release(id: string): Promise<void>;
   /** Forgets records older than `before`; how many. */
@@ -58,7 +59,8 @@ export async function runIdempotent(
   const id = hashOf(request.scope, request.key);
   const bodyHash = hashOf(request.body);
   for (let attempt = 0; attempt < 2; attempt++) {
-    const claimed = await store.claim({ id, bodyHash, state: "pending", createdAt: request.now });
+    const claim = { id, bodyHash, state: "pending", createdAt: request.now } as const;
+    const claimed = await store.claim(claim);
     if (claimed === "claimed") {
       let answer: { readonly status: number; readonly body: string };
       try {
@@ -67,7 +69,7 @@ export async function runIdempotent(
         await store.release(id).catch(() => {});
         throw error;
       }
-      await store.complete(id, answer.status, answer.body);
+      await store.complete({ ...claim, state: "done", status: answer.status, body: answer.body });
       return { kind: "fresh", ...answer };
     }
     if (claimed.bodyHash !== bodyHash) return { kind: "mismatch" };
