@@ -25,6 +25,13 @@ export const ZPlatformUserId = z
   .string()
   .regex(/^-?[A-Za-z0-9_.@-]{1,64}$/, "must be the platform's id for the respondent (1–64 characters)");
 
+/** What each platform's ids look like, so an id sent with the wrong platform is refused up front. */
+const USER_IDS = {
+  telegram: { pattern: /^-?\d{1,20}$/, message: "must be a Telegram chat id (digits)" },
+  slack: { pattern: /^[UW][A-Z0-9]{1,20}$/, message: "must be a Slack user id (U… or W…)" },
+  discord: { pattern: /^\d{5,25}$/, message: "must be a Discord user id (digits)" },
+} as const satisfies Record<z.infer<typeof ZSendPlatform>, { pattern: RegExp; message: string }>;
+
 export const ZProperties = z
   .record(
     z
@@ -72,6 +79,9 @@ export const ZSurveyRequest = z
       .meta({ description: "Send at this time (ISO 8601, at most 90 days ahead). Not with delaySeconds." }),
   })
   .superRefine((value, ctx) => {
+    const id = USER_IDS[value.platform];
+    if (!id.pattern.test(value.userId))
+      ctx.addIssue({ code: "custom", path: ["userId"], message: id.message });
     if (value.delaySeconds !== undefined && value.sendAt !== undefined)
       ctx.addIssue({ code: "custom", path: ["sendAt"], message: "give delaySeconds or sendAt, not both" });
     if (value.sendAt !== undefined && Date.parse(value.sendAt) > Date.now() + MAX_DELAY_SECONDS * 1000)

@@ -124,6 +124,12 @@ describe("the HTTP API", () => {
       expect.arrayContaining(["/platform", "/userId", "/flow", "/locale", "/properties/orderId", ""]),
     );
     expect(paths.some((p) => p.startsWith("/properties"))).toBe(true);
+    // An id that is not the platform's kind of id.
+    const wrongId = await post("/api/v1/surveys", { platform: "telegram", userId: "U024BE7LH", flow: "nps" });
+    expect(wrongId.status).toBe(422);
+    expect((await problemOf(wrongId)).errors).toEqual([
+      expect.objectContaining({ path: "/userId", message: "must be a Telegram chat id (digits)" }),
+    ]);
     // delaySeconds with sendAt is refused at /sendAt (once the rest is valid).
     const both = await post("/api/v1/surveys", {
       platform: "slack",
@@ -207,7 +213,7 @@ describe("the HTTP API", () => {
         { platform: "telegram", userId: "1001", flow: "nps" },
         { platform: "fax", userId: "1002", flow: "nps" },
         { platform: "slack", userId: "U1003", flow: "unknown-flow" },
-        { platform: "discord", userId: "1004", flow: "ces", properties: { product: "app" } },
+        { platform: "discord", userId: "80351110224678912", flow: "ces", properties: { product: "app" } },
         "not an object",
       ],
     });
