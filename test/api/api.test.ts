@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ZBatchAccepted, ZProblem, ZSurveyAccepted, ZSurveySend } from "../../core/api/schemas.ts";
 import { connectTestDb, type TestDb } from "../helpers/db.ts";
 import { startApi } from "./helpers.ts";
 
@@ -27,15 +28,10 @@ describe("the HTTP API", () => {
       headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...headers },
       body: typeof body === "string" ? body : JSON.stringify(body),
     });
+  /** A problem response, checked against the schema the OpenAPI document publishes. */
   const problemOf = async (res: Response) => {
     expect(res.headers.get("content-type")).toBe("application/problem+json");
-    return (await res.json()) as {
-      type: string;
-      title: string;
-      status: number;
-      detail?: string;
-      errors?: { path: string; message: string; code: string }[];
-    };
+    return ZProblem.parse(await res.json());
   };
 
   it("accepts a survey with 202 and its id, and GET shows where it stands", async () => {
@@ -49,7 +45,7 @@ describe("the HTTP API", () => {
       delaySeconds: 60,
     });
     expect(res.status).toBe(202);
-    const body = (await res.json()) as { id: string; status: string };
+    const body = ZSurveyAccepted.parse(await res.json());
     expect(body).toEqual({ id: expect.stringMatching(/^sv_/), status: "scheduled" });
     const sent = api.dispatcher.sends.get(body.id);
     expect(sent?.request).toMatchObject({
@@ -68,7 +64,7 @@ describe("the HTTP API", () => {
       headers: { authorization: `Bearer ${key}` },
     });
     expect(got.status).toBe(200);
-    expect(await got.json()).toMatchObject({
+    expect(ZSurveySend.parse(await got.json())).toMatchObject({
       id: body.id,
       status: "scheduled",
       platform: "telegram",
@@ -218,11 +214,7 @@ describe("the HTTP API", () => {
       ],
     });
     expect(res.status).toBe(202);
-    const body = (await res.json()) as {
-      accepted: number;
-      rejected: number;
-      results: { index: number; id?: string; status: string; errors?: { path: string }[] }[];
-    };
+    const body = ZBatchAccepted.parse(await res.json());
     expect(body.accepted).toBe(2);
     expect(body.rejected).toBe(3);
     expect(body.results.map((r) => r.status)).toEqual([
@@ -232,11 +224,16 @@ describe("the HTTP API", () => {
       "scheduled",
       "invalid",
     ]);
-    expect(body.results[1]?.errors?.map((e) => e.path)).toEqual(["/surveys/1/platform"]);
-    expect(body.results[2]?.errors?.map((e) => e.path)).toEqual(["/surveys/2/flow"]);
-    expect(body.results[4]?.errors?.[0]?.path).toBe("/surveys/4");
+    const errorsAt = (i: number) => {
+      const r = body.results[i];
+      return r && "errors" in r ? r.errors.map((e) => e.path) : [];
+    };
+    expect(errorsAt(1)).toEqual(["/surveys/1/platform"]);
+    expect(errorsAt(2)).toEqual(["/surveys/2/flow"]);
+    expect(errorsAt(4)).toEqual(["/surveys/4"]);
+    const third = body.results[3];
     expect(api.dispatcher.sends.size).toBe(before + 2);
-    expect(api.dispatcher.sends.get(body.results[3]?.id ?? "")?.request.properties).toEqual({
+    expect(api.dispatcher.sends.get(third && "id" in third ? third.id : "")?.request.properties).toEqual({
       product: "app",
     });
 
