@@ -14,6 +14,7 @@ import type { PlatformAdapter, PlatformModule } from "./contract.ts";
 import type { DiscordAdapter } from "./discord/discord.ts";
 import { type HttpServer, type Route, startHttpServer } from "./http.ts";
 import type { Logger } from "./logger.ts";
+import { type Sending, startSending } from "./sending/sending.ts";
 // Type-only: each platform's module (and its SDK) is loaded only when that platform is configured.
 import type { SlackAdapter } from "./slack/slack.ts";
 import type { TelegramAdapter } from "./telegram/telegram.ts";
@@ -31,6 +32,8 @@ export interface Platforms {
   readonly operations: Operations;
   /** `/cx` admin commands. */
   readonly admin: AdminService;
+  /** The send queue, the survey dispatcher and the worker (surveys and reminders; webhooks register here). */
+  readonly sending: Sending;
   /** Stops input, finishes alert work, closes the HTTP server. */
   close(): Promise<void>;
 }
@@ -216,10 +219,9 @@ export async function startPlatforms(
       if (routes.has(route.path)) throw new CxError("CONFIG_INVALID", `two platforms serve ${route.path}`);
       routes.set(route.path, route.handle);
     }
-  const operations = createOperations({
-    survey: app.service,
-    messenger: messengerFor(new Map(adapters.map((a) => [a.channel, a]))),
-  });
+  const messenger = messengerFor(new Map(adapters.map((a) => [a.channel, a])));
+  const operations = createOperations({ survey: app.service, messenger });
+  const sending = await startSending({ app, adapters, messenger, config, logger });
 
   // The HTTP API (`/api/v1/…`) and its keys.
   const api = await createHttpApi({
@@ -320,10 +322,12 @@ export async function startPlatforms(
     }
   } catch (error) {
     for (const a of started) await a.stop();
+    await sending.close();
     await http.close();
     api.close();
     throw error;
   }
+  sending.start();
 
   // Replies saved with an answer but never confirmed sent (the process died in between) go out now, and once
   // more when those saved just before the restart are old enough to be sure nobody else is sending them.
@@ -364,6 +368,7 @@ export async function startPlatforms(
     adapters,
     operations,
     admin,
+    sending,
     ...(telegram ? { telegram } : {}),
     ...(slack ? { slack } : {}),
     ...(discord ? { discord } : {}),
@@ -373,6 +378,8 @@ export async function startPlatforms(
         unsubscribe();
         if (housekeeping) clearInterval(housekeeping);
         clearTimeout(owedSweep);
+        // Sends in flight finish while the adapters still deliver.
+        await sending.close();
         for (const a of started) await a.stop();
         await alerts?.close();
         await http.close();
