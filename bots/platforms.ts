@@ -4,7 +4,6 @@ import { createFanOutNotifier } from "../core/alerts/fanout.ts";
 import { type AlertService, createAlertService } from "../core/alerts/service.ts";
 import { createOperations, type Messenger, type Operations } from "../core/operations.ts";
 import { CxError } from "../core/result.ts";
-import type { SurveyDispatcher } from "../core/sending/types.ts";
 import { OWED_GRACE_MS } from "../core/service.ts";
 import type { Channel } from "../core/types.ts";
 import { createHttpApi } from "./api/api.ts";
@@ -158,10 +157,10 @@ export function createAppAdmin(
   logger: Logger,
   operations: Operations,
   limits: TextLimits,
-  sending: Pick<AdminServiceDeps, "apiKeys" | "dispatcher"> = {},
+  extras: Pick<AdminServiceDeps, "apiKeys" | "dispatcher"> = {},
 ): AdminService {
   return createAdminService({
-    ...sending,
+    ...extras,
     stores: app.database.stores,
     flows: app.flows,
     operations,
@@ -194,8 +193,6 @@ export async function startPlatforms(
     host?: string;
     recoveryFlow?: string;
     alertFoldWindowMs?: number;
-    /** Sends the surveys the HTTP API and `/cx send` ask for; without it `/api/` is not served. */
-    dispatcher?: SurveyDispatcher;
   } = {},
 ): Promise<Platforms> {
   const staffLocale = config.ALERT_LOCALE ?? config.DEFAULT_LOCALE;
@@ -228,7 +225,7 @@ export async function startPlatforms(
     connection: app.database.connection,
     flows: app.flows,
     logger,
-    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    dispatcher: sending.dispatcher,
     ...(config.CX_API_KEY ? { envKey: config.CX_API_KEY } : {}),
   });
 
@@ -242,7 +239,7 @@ export async function startPlatforms(
       buttonLabel: Math.min(200, ...adapters.map((a) => a.capabilities.labelLimit)),
       message: Math.min(1500, ...adapters.map((a) => a.capabilities.textLimit)),
     },
-    { apiKeys: api.keys, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) },
+    { apiKeys: api.keys, dispatcher: sending.dispatcher },
   );
   for (const adapter of adapters) adapter.attachAdmin?.(admin);
 
