@@ -393,7 +393,23 @@ export function createSurveySending(deps: SurveySendingDeps): SurveySending {
     }
   });
 
-  const dispatcher: SurveyDispatcher = {
+  const dispatcher = createSurveyDispatcher({ queue, store, clock });
+
+  return { dispatcher, surveyHandler, reminderHandler, close: unsubscribe };
+}
+
+/**
+ * The producer side alone: records send requests and queues them (what the HTTP API and campaigns call). A
+ * process that only enqueues (or a bench) needs nothing else.
+ */
+export function createSurveyDispatcher(deps: {
+  readonly queue: JobQueue;
+  readonly store: SurveySendStore;
+  readonly clock?: () => Date;
+}): SurveyDispatcher {
+  const { queue, store } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  return {
     async request(requests, source) {
       const now = clock();
       const payloads: RequestPayload[] = requests.map((r) => {
@@ -433,6 +449,4 @@ export function createSurveySending(deps: SurveySendingDeps): SurveySending {
       return send ? toContract(send) : null;
     },
   };
-
-  return { dispatcher, surveyHandler, reminderHandler, close: unsubscribe };
 }
