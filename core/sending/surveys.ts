@@ -267,8 +267,15 @@ export function createSurveySending(deps: SurveySendingDeps): SurveySending {
     switch (decision.type) {
       case "defer":
         return { type: "retry", at: decision.until, error: "quiet hours", countAttempt: false };
-      case "skip":
+      case "skip": {
+        // Fatigued by its own start? (An earlier run started it and stopped before recording it.)
+        const active = decision.reason === "fatigue" ? await survey.activeConversation(to) : null;
+        if (active?.sendId === id) {
+          await store.update(id, { status: "sent", sentAt: now, conversationId: active.conversationId }, now);
+          return { type: "done" };
+        }
         return finish("skipped", decision.reason);
+      }
       case "fail":
         return finish("failed", decision.reason);
       case "send":
@@ -279,7 +286,8 @@ export function createSurveySending(deps: SurveySendingDeps): SurveySending {
       }
     }
 
-    await store.recordSend(key, id, flow.key, now);
+    // Only what the rules read later: the cross-flow rule reads the profile's last survey (set by the start).
+    if (flow.sending?.recontactDays) await store.recordSend(key, id, flow.key, now);
     const expireHours = flow.sending?.expireHours;
     const result = await operations.startSurvey(to, {
       flowKey: flow.key,
