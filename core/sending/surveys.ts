@@ -311,7 +311,6 @@ export function createSurveySending(deps: SurveySendingDeps): SurveySending {
           id,
           { status: "sent", sentAt: now, ...(conversationId === undefined ? {} : { conversationId }) },
           now,
-          ["scheduled"],
         );
         const reminders = flow.sending?.reminders ?? [];
         if (reminders.length > 0) {
