@@ -280,8 +280,9 @@ function createSendQueueStore(models: Models, options: SendQueueStoreOptions): Q
         doc = await leases.findOne({ _id: leaseId(jobId, epoch) });
         continue;
       }
-      // A page can be older than the job's end: it must still be queued.
-      if ((await jobs.findOne({ _id: jobId }, { projection: { _id: 1 } })) === null) return null;
+      // A page can be older than the job's end: it must still be queued. (Lease 1 means nobody held it
+      // before, so nobody can have finished it.)
+      if (epoch > 0 && (await jobs.findOne({ _id: jobId }, { projection: { _id: 1 } })) === null) return null;
       return { jobId, epoch: epoch + 1, owner, until };
     }
     return null;
