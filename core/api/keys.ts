@@ -52,6 +52,9 @@ const ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
 /** A verified key is trusted this long before it is read again: a revocation elsewhere shows within it. */
 const CACHE_MS = 5_000;
 
+/** Whether a text shows an API key: such a reply goes only where the admin alone reads it (never a group). */
+export const showsApiKey = (text: string): boolean => /cxk_[a-z2-7]{10}_[A-Za-z0-9_-]{43}/.test(text);
+
 export const ZApiKeyName = /^[\p{L}\p{N}][\p{L}\p{N} _.-]{0,59}$/u;
 
 const sha256 = (s: string): string => createHash("sha256").update(s).digest("hex");

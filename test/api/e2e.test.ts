@@ -10,6 +10,7 @@ import {
   type FakeUser,
   type ShownMessage,
   startFakeTelegram,
+  type TgChat,
 } from "../fakes/telegram-api.ts";
 
 /**
@@ -19,6 +20,9 @@ import {
  */
 
 const ADMIN: FakeUser = { id: 7001, first_name: "Ada", language_code: "en" };
+/** An admin who never opened a private chat with the bot: replies to their group commands go to the group. */
+const SHY_ADMIN: FakeUser = { id: 7002, first_name: "Noor", language_code: "en" };
+const GROUP: TgChat = { id: -1_007_001, type: "supergroup", title: "CX team" };
 const SECRET = "api-suite-webhook-secret_0123456789";
 const API_KEY = `env-key-${"x".repeat(32)}`;
 
@@ -37,7 +41,7 @@ beforeAll(async () => {
         TELEGRAM_API_ROOT: fake.apiRoot,
         TELEGRAM_WEBHOOK_DOMAIN: "bot.example.com",
         TELEGRAM_WEBHOOK_SECRET: SECRET,
-        CX_ADMINS: `telegram:${ADMIN.id}`,
+        CX_ADMINS: `telegram:${ADMIN.id},telegram:${SHY_ADMIN.id}`,
         CX_API_KEY: API_KEY,
         DIGEST_AT: "off",
       }),
@@ -188,5 +192,17 @@ describe("the HTTP API of a running cxbot", { timeout: 60_000 }, () => {
     await fake.deliver(fake.userSendsText(ADMIN, `/cx keys revoke ${id}`));
     expect(textOf(fake.messages(ADMIN.id))).toContain(`API key ${id} is revoked`);
     expect((await call()).status).toBe(401);
+  });
+
+  it("never shows a new key in a group: only in the admin's private chat", async () => {
+    const before = fake.messages(GROUP.id).length;
+    const answer = await fake.deliver(fake.userSendsText(SHY_ADMIN, "/cx keys create from-the-group", GROUP));
+    expect(answer.status).toBe(200);
+    // Other admin replies do fall back to the group for this admin…
+    await fake.deliver(fake.userSendsText(SHY_ADMIN, "/cx keys", GROUP));
+    const shown = textOf(fake.messages(GROUP.id).slice(before));
+    expect(shown).toContain("from-the-group");
+    // …but the key itself never appears there (the list shows only its first characters).
+    expect(shown).not.toMatch(/cxk_[a-z2-7]{10}_[A-Za-z0-9_-]{43}/);
   });
 });
