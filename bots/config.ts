@@ -150,6 +150,17 @@ export const ZConfig = z.object({
     .default("09:00"),
   DIGEST_TIME_ZONE: ZTimeZone.default("UTC"),
   /**
+   * A first HTTP API key for automated deployments (`Authorization: Bearer …`), stored hashed at start. More keys:
+   * `/cx keys create`. Revoking it by command sticks; set a new one to rotate.
+   */
+  CX_API_KEY: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_-]{32,256}$/,
+      "must be 32–256 characters of A–Z, a–z, 0–9, _ or - (e.g. openssl rand -hex 32)",
+    )
+    .optional(),
+  /**
    * Database work in flight at once. Unset: 8 on MongoDB, 2 on the embedded server, which gets slower, not
    * faster, with concurrency (same throughput at 2 as at 8 in `npm run bench`, half the p99 in a burst).
    */

@@ -133,7 +133,7 @@ async function main(): Promise<number> {
       createOperations({ survey: app.service, messenger: consoleAdapter }),
       // Labels edited here may be shown on any platform later: the strictest one's limit (Telegram's).
       { buttonLabel: 64, message: 1500 },
-      webhooks.registry,
+      { webhooks: webhooks.registry },
     ),
   );
   await consoleAdapter.start();

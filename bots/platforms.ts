@@ -1,4 +1,4 @@
-import { createAdminService } from "../core/admin/service.ts";
+import { type AdminServiceDeps, createAdminService } from "../core/admin/service.ts";
 import type { AdminService, TextLimits } from "../core/admin/types.ts";
 import { createFanOutNotifier } from "../core/alerts/fanout.ts";
 import { type AlertService, createAlertService } from "../core/alerts/service.ts";
@@ -6,7 +6,7 @@ import { createOperations, type Messenger, type Operations } from "../core/opera
 import { CxError } from "../core/result.ts";
 import { OWED_GRACE_MS } from "../core/service.ts";
 import type { Channel } from "../core/types.ts";
-import type { WebhookRegistry } from "../core/webhooks/registry.ts";
+import { createHttpApi } from "./api/api.ts";
 import { type App, type AppOptions, createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import type { PlatformAdapter, PlatformModule } from "./contract.ts";
@@ -150,16 +150,20 @@ function messengerFor(adapters: ReadonlyMap<Channel, PlatformAdapter>): Messenge
   };
 }
 
-/** The admin service of an app: its stores, flows and learning, `CX_ADMINS`, refusals and failures logged. */
+/**
+ * The admin service of an app: its stores, flows and learning, `CX_ADMINS`, refusals and failures logged; with
+ * the HTTP API's keys and the survey dispatcher where this process has them (`/cx keys`, `/cx send`).
+ */
 export function createAppAdmin(
   app: App,
   config: Config,
   logger: Logger,
   operations: Operations,
   limits: TextLimits,
-  webhooks?: WebhookRegistry,
+  extras: Pick<AdminServiceDeps, "apiKeys" | "dispatcher" | "webhooks"> = {},
 ): AdminService {
   return createAdminService({
+    ...extras,
     stores: app.database.stores,
     flows: app.flows,
     operations,
@@ -170,7 +174,6 @@ export function createAppAdmin(
     },
     limits,
     defaultLocale: config.DEFAULT_LOCALE,
-    ...(webhooks ? { webhooks } : {}),
     onRefused: (actor, what) =>
       logger.warn(
         { code: "ADMIN_REFUSED", actor, what },
@@ -223,6 +226,15 @@ export async function startPlatforms(
 
   // Outgoing webhooks: ended conversations (through the hub) and alerts, delivered from the send queue.
   const webhooks = await startWebhooks(app, config, logger, { ...options.webhooks, sending });
+  // The HTTP API (`/api/v1/…`) and its keys.
+  const api = await createHttpApi({
+    connection: app.database.connection,
+    flows: app.flows,
+    logger,
+    dispatcher: sending.dispatcher,
+    ...(config.CX_API_KEY ? { envKey: config.CX_API_KEY } : {}),
+  });
+
   // Admin commands (`/cx …`) from every platform, carried out once in core.
   const admin = createAppAdmin(
     app,
@@ -233,7 +245,7 @@ export async function startPlatforms(
       buttonLabel: Math.min(200, ...adapters.map((a) => a.capabilities.labelLimit)),
       message: Math.min(1500, ...adapters.map((a) => a.capabilities.textLimit)),
     },
-    webhooks.registry,
+    { apiKeys: api.keys, dispatcher: sending.dispatcher, webhooks: webhooks.registry },
   );
   for (const adapter of adapters) adapter.attachAdmin?.(admin);
 
@@ -293,6 +305,7 @@ export async function startPlatforms(
     ...(options.host ? { host: options.host } : {}),
     logger,
     routes,
+    mounts: api.mount ? [api.mount] : [],
     health: async () => {
       const database = await app.database.connection.db
         ?.admin()
@@ -316,6 +329,7 @@ export async function startPlatforms(
     await sending.close();
     await http.close();
     await webhooks.close();
+    api.close();
     throw error;
   }
   sending.start();
@@ -376,6 +390,7 @@ export async function startPlatforms(
         await alerts?.close();
         await webhooks.close();
         await http.close();
+        api.close();
       })();
       return closing;
     },

@@ -44,7 +44,9 @@ type OptionName =
   | "action"
   | "who"
   // ─── outgoing webhooks ───
-  | "webhook";
+  | "webhook"
+  | "operation"
+  | "key";
 
 interface AdminTexts {
   readonly command: string;
@@ -52,6 +54,9 @@ interface AdminTexts {
   readonly options: Readonly<Record<OptionName, string>>;
   readonly add: string;
   readonly remove: string;
+  readonly create: string;
+  readonly list: string;
+  readonly revoke: string;
   /** `{n}` days. */
   readonly days: Readonly<Record<"7d" | "30d" | "90d", string>>;
   readonly writeText: string;
@@ -87,6 +92,8 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       audit: "The latest admin changes",
       learn: "Learn sentiment again from the comments",
       webhooks: "Outgoing webhooks: add, list, remove, test, enable",
+      keys: "Create, list or revoke HTTP API keys",
+      send: "Send a flow to everyone in a CSV file",
     },
     options: {
       flow: "The flow's key",
@@ -98,13 +105,18 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       template: "The flow to copy",
       version: "Version number",
       period: "Period",
-      file: "The edited YAML file (from export)",
+      file: "The edited YAML file (import) or the CSV list (send)",
       action: "Add or remove",
       who: "platform:userId, e.g. telegram:12345",
       webhook: "e.g. add https://example.com/hook response.completed · list · test wh_…",
+      operation: "Create, list or revoke",
+      key: "The new key's name (create) or the key's id (revoke)",
     },
     add: "add",
     remove: "remove",
+    create: "create",
+    list: "list",
+    revoke: "revoke",
     days: { "7d": "7 days", "30d": "30 days", "90d": "90 days" },
     writeText: "Write the new text",
     newText: "New text",
@@ -133,6 +145,8 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       audit: "آخرین تغییرات مدیران",
       learn: "یادگیری دوبارهٔ احساس از نظرها",
       webhooks: "وب‌هوک‌های خروجی: افزودن، فهرست، حذف، آزمایش، فعال‌سازی",
+      keys: "ساخت، فهرست یا لغو کلیدهای API",
+      send: "ارسال نظرسنجی به همهٔ افراد یک فایل CSV",
     },
     options: {
       flow: "کلید نظرسنجی",
@@ -144,13 +158,18 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       template: "نظرسنجی‌ای که کپی می‌شود",
       version: "شمارهٔ نسخه",
       period: "بازهٔ زمانی",
-      file: "فایل YAML ویرایش‌شده (از export)",
+      file: "فایل YAML ویرایش‌شده (import) یا فهرست CSV (send)",
       action: "افزودن یا حذف",
       who: "platform:userId، مثلاً telegram:12345",
       webhook: "مثلاً add https://example.com/hook response.completed · list · test wh_…",
+      operation: "ساخت، فهرست یا لغو",
+      key: "نام کلید تازه (ساخت) یا شناسهٔ کلید (لغو)",
     },
     add: "افزودن",
     remove: "حذف",
+    create: "ساخت",
+    list: "فهرست",
+    revoke: "لغو",
     days: { "7d": "۷ روز", "30d": "۳۰ روز", "90d": "۹۰ روز" },
     writeText: "نوشتن متن تازه",
     newText: "متن تازه",
@@ -179,6 +198,8 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       audit: "آخر تغييرات المشرفين",
       learn: "تعلّم المشاعر من جديد من التعليقات",
       webhooks: "الويبهوك الصادرة: إضافة، عرض، إزالة، اختبار، تفعيل",
+      keys: "إنشاء مفاتيح واجهة API أو عرضها أو إبطالها",
+      send: "إرسال الاستبيان إلى كل من في ملف CSV",
     },
     options: {
       flow: "مفتاح الاستبيان",
@@ -190,13 +211,18 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       template: "الاستبيان المنسوخ",
       version: "رقم الإصدار",
       period: "المدة",
-      file: "ملف YAML المعدَّل (من export)",
+      file: "ملف YAML المعدَّل (import) أو قائمة CSV (send)",
       action: "إضافة أو إزالة",
       who: "platform:userId، مثل telegram:12345",
       webhook: "مثل add https://example.com/hook response.completed · list · test wh_…",
+      operation: "إنشاء أو عرض أو إبطال",
+      key: "اسم المفتاح الجديد (إنشاء) أو معرّف المفتاح (إبطال)",
     },
     add: "إضافة",
     remove: "إزالة",
+    create: "إنشاء",
+    list: "قائمة",
+    revoke: "إبطال",
     days: { "7d": "٧ أيام", "30d": "٣٠ يومًا", "90d": "٩٠ يومًا" },
     writeText: "كتابة النص الجديد",
     newText: "النص الجديد",
@@ -225,6 +251,8 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       audit: "Son yönetici değişiklikleri",
       learn: "Duyguyu yorumlardan yeniden öğren",
       webhooks: "Giden webhook'lar: ekle, listele, sil, dene, etkinleştir",
+      keys: "HTTP API anahtarlarını oluştur, listele ya da iptal et",
+      send: "Anketi bir CSV dosyasındaki herkese gönder",
     },
     options: {
       flow: "Anketin anahtarı",
@@ -236,13 +264,18 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       template: "Kopyalanacak anket",
       version: "Sürüm numarası",
       period: "Dönem",
-      file: "Düzenlenmiş YAML dosyası (export çıktısı)",
+      file: "Düzenlenmiş YAML dosyası (import) ya da CSV listesi (send)",
       action: "Ekle ya da çıkar",
       who: "platform:userId, ör. telegram:12345",
       webhook: "ör. add https://example.com/hook response.completed · list · test wh_…",
+      operation: "Oluştur, listele ya da iptal et",
+      key: "Yeni anahtarın adı (oluştur) ya da anahtarın kimliği (iptal)",
     },
     add: "ekle",
     remove: "çıkar",
+    create: "oluştur",
+    list: "listele",
+    revoke: "iptal et",
     days: { "7d": "7 gün", "30d": "30 gün", "90d": "90 gün" },
     writeText: "Yeni metni yaz",
     newText: "Yeni metin",
@@ -336,7 +369,18 @@ function optionOf(
     case "webhook":
       return { ...base, type: ApplicationCommandOptionType.String, max_length: 400 };
     case "who":
+    case "key":
       return { ...base, type: ApplicationCommandOptionType.String, max_length: 80 };
+    case "operation":
+      return {
+        ...base,
+        type: ApplicationCommandOptionType.String,
+        choices: [
+          choice("create", (x) => x.create, defaultLocale),
+          choice("list", (x) => x.list, defaultLocale),
+          choice("revoke", (x) => x.revoke, defaultLocale),
+        ],
+      };
     case "rule":
       return { ...base, type: ApplicationCommandOptionType.String, max_length: 200 };
     case "text":
@@ -404,6 +448,14 @@ const OPTIONS: Readonly<Record<AdminSubcommand, readonly (readonly [OptionName, 
   audit: [["flow", false]],
   // ─── outgoing webhooks ───
   webhooks: [["webhook", false]],
+  keys: [
+    ["operation", false],
+    ["key", false],
+  ],
+  send: [
+    ["flow", true],
+    ["file", true],
+  ],
 };
 
 /**
@@ -492,6 +544,13 @@ export function adminCommandText(subcommand: string, options: AdminOptionReader)
       parts.push("from");
       one("template");
       break;
+    case "keys": {
+      one("operation");
+      // A key's name may have spaces: the rest of the command, as for a text.
+      const key = options.string("key");
+      if (key !== null && key.trim() !== "") parts.push(key.trim().replace(/\s+/g, " "));
+      break;
+    }
     default:
       for (const [name] of OPTIONS[sub.data]) if (name !== "file") one(name);
   }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Telegraf, TelegramError } from "telegraf";
 import { isAdminPayload } from "../../core/admin/service.ts";
 import type { AdminActor, AdminAttachment, AdminService } from "../../core/admin/types.ts";
+import { showsApiKey } from "../../core/api/keys.ts";
 import { parseText, SURVEY_COMMANDS, startPayload } from "../../core/commands.ts";
 import { t } from "../../core/i18n/messages.ts";
 import { LOCALES, type Locale, matchLocale } from "../../core/locale.ts";
@@ -194,7 +195,10 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
         );
         if (last && rows.length > 0) ref = sent.message_id;
       };
-      const chat = await reach(address, (c) => send(c, 0));
+      // A new API key is shown in the admin's private chat or not at all: never in the group they wrote in.
+      const chat = showsApiKey(message.text)
+        ? await send(routeOf(address).chat, 0).then(() => routeOf(address).chat)
+        : await reach(address, (c) => send(c, 0));
       for (let i = 1; i < parts.length; i++) await send(chat, i);
       return ref;
     },

@@ -37,6 +37,8 @@ export const ADMIN_SUBCOMMANDS = [
   "learn",
   // ─── outgoing webhooks ───
   "webhooks",
+  "keys",
+  "send",
 ] as const;
 export type AdminSubcommand = (typeof ADMIN_SUBCOMMANDS)[number];
 
@@ -77,7 +79,16 @@ export type AdminCommand =
   | { readonly name: "admins"; readonly change?: { readonly action: "add" | "remove"; readonly who: string } }
   | { readonly name: "audit"; readonly flow?: string }
   // ─── outgoing webhooks ───
-  | { readonly name: "webhooks"; readonly action: WebhooksAction };
+  | { readonly name: "webhooks"; readonly action: WebhooksAction }
+  | {
+      readonly name: "keys";
+      readonly action:
+        | { readonly kind: "list" }
+        | { readonly kind: "create"; readonly label: string }
+        | { readonly kind: "revoke"; readonly id: string };
+    }
+  /** A survey to everyone in the attached CSV file. */
+  | { readonly name: "send"; readonly flow: string };
 
 /** What `/cx webhooks …` asks for; `add` with no events means every event. */
 export type WebhooksAction =
@@ -118,6 +129,8 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     audit: ["ممیزی"],
     learn: ["یادگیری"],
     webhooks: ["وب‌هوک‌ها", "وب‌هوک", "وبهوک"],
+    keys: ["کلیدها"],
+    send: ["ارسال"],
   },
   ar: {
     help: ["مساعدة"],
@@ -141,6 +154,8 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     audit: ["التدقيق"],
     learn: ["تعلم", "تعلّم"],
     webhooks: ["الويبهوك", "ويبهوك", "خطافات"],
+    keys: ["المفاتيح"],
+    send: ["إرسال", "ارسال"],
   },
   tr: {
     help: ["yardım"],
@@ -164,6 +179,8 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     audit: ["denetim"],
     learn: ["öğren"],
     webhooks: ["webhooklar", "webhook"],
+    keys: ["anahtarlar"],
+    send: ["gönder"],
   },
 };
 
@@ -175,6 +192,11 @@ for (const locale of LOCALES)
 
 const ADD = new Set(["add", "افزودن", "اضافه", "إضافة", "اضافة", "ekle"].map((w) => foldAnswer(w, "en")));
 const REMOVE = new Set(["remove", "حذف", "إزالة", "ازالة", "çıkar", "sil"].map((w) => foldAnswer(w, "en")));
+const CREATE = new Set(
+  ["create", "ساخت", "بساز", "إنشاء", "انشاء", "oluştur"].map((w) => foldAnswer(w, "en")),
+);
+const LIST = new Set(["list", "فهرست", "قائمة", "liste"].map((w) => foldAnswer(w, "en")));
+const REVOKE = new Set(["revoke", "لغو", "ابطال", "إبطال", "iptal"].map((w) => foldAnswer(w, "en")));
 
 // ─── outgoing webhooks: the actions of `/cx webhooks` ───
 const WEBHOOK_ACTIONS = new Map<string, "list" | "test">(
@@ -188,7 +210,7 @@ const WEBHOOK_ACTIONS = new Map<string, "list" | "test">(
 const fold = (word: string): string => {
   for (const locale of LOCALES) {
     const folded = foldAnswer(word, locale);
-    if (SUBCOMMANDS.has(folded) || ADD.has(folded) || REMOVE.has(folded) || WEBHOOK_ACTIONS.has(folded))
+    if ([SUBCOMMANDS, ADD, REMOVE, CREATE, LIST, REVOKE, WEBHOOK_ACTIONS].some((words) => words.has(folded)))
       return folded;
   }
   return foldAnswer(word, "en");
@@ -197,6 +219,8 @@ const fold = (word: string): string => {
 const ZChannelRef = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/);
 const ZAdminRef = z.string().regex(/^(telegram|slack|discord|console):[A-Za-z0-9_.-]{1,64}$/);
 const ZTheme = z.string().regex(/^[a-z][a-z-]{1,30}$/);
+const ZKeyLabel = z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N} _.-]{0,59}$/u);
+const ZKeyId = z.string().regex(/^(key|env)_[a-z0-9]{10,16}$/);
 
 const localeOf = (word: string): Locale | undefined =>
   matchLocale(word) ??
@@ -278,6 +302,7 @@ export function parseAdminCommand(argument: string): Result<AdminCommand, AdminP
     case "disable":
     case "export":
     case "import":
+    case "send":
     case "diff":
     case "publish":
     case "history": {
@@ -417,6 +442,29 @@ export function parseAdminCommand(argument: string): Result<AdminCommand, AdminP
       return parsed.success
         ? ok({ name, action: { kind, id: parsed.data } })
         : bad(id, "a webhook id (wh_…)");
+    }
+    case "keys": {
+      const action = rest[0];
+      if (action === undefined) return ok({ name, action: { kind: "list" } });
+      const folded = fold(action);
+      if (LIST.has(folded)) return ok({ name, action: { kind: "list" } });
+      if (CREATE.has(folded)) {
+        const label = rest.slice(1).join(" ");
+        if (label === "") return missing("name");
+        const parsed = ZKeyLabel.safeParse(label);
+        return parsed.success
+          ? ok({ name, action: { kind: "create", label: parsed.data } })
+          : bad(label, "a name: letters, digits, spaces, _ . -");
+      }
+      if (REVOKE.has(folded)) {
+        const id = rest[1];
+        if (id === undefined) return missing("key");
+        const parsed = ZKeyId.safeParse(id.toLowerCase());
+        return parsed.success
+          ? ok({ name, action: { kind: "revoke", id: parsed.data } })
+          : bad(id, "a key id such as key_ab12cd34ef");
+      }
+      return bad(action, "create, list or revoke");
     }
     default: {
       const never: never = name;
