@@ -150,6 +150,7 @@ export async function startSending(
       closing ??= (async () => {
         await worker?.stop();
         surveys.close();
+        await store.close();
       })();
       return closing;
     },
