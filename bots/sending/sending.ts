@@ -117,6 +117,8 @@ export async function startSending(
           limiter,
           owner: `${hostname()}:${process.pid}`,
           clock,
+          // A survey or reminder for a platform this process does not run waits for a process that does.
+          serves: (job) => job.kind === "webhook" || options.adapters.some((a) => a.channel === job.lane),
           onError: (error, job) =>
             logger.error(
               { err: error, code: "SEND_JOB_FAILED", job: job?.id, kind: job?.kind },
@@ -148,6 +150,7 @@ export async function startSending(
       closing ??= (async () => {
         await worker?.stop();
         surveys.close();
+        await store.close();
       })();
       return closing;
     },

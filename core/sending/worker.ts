@@ -44,6 +44,8 @@ export interface SendWorkerOptions {
   /** How long finished jobs stay readable (default 30 days); older ones are pruned now and then. */
   readonly retentionMs?: number;
   readonly random?: () => number;
+  /** Whether this process can run a job (its platform is configured here); others are left to other processes. */
+  readonly serves?: (job: Job) => boolean;
   /** Told about failures of the queue itself (the database), which the worker survives by trying again. */
   readonly onError?: (error: unknown, job?: Job) => void;
 }
@@ -102,7 +104,7 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
     for (const job of page) {
       if (state !== "running" && state !== "idle") break;
       const handler = handlers.get(job.kind);
-      if (!handler || running.has(job.id)) continue;
+      if (!handler || running.has(job.id) || options.serves?.(job) === false) continue;
       const delay = limiter?.delayFor(job.lane, job.chatKey) ?? 0;
       if (delay > lookaheadMs) {
         waitMs = Math.min(waitMs, delay);
