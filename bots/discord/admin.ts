@@ -2,6 +2,7 @@ import {
   type APIActionRowComponent,
   type APIApplicationCommandBasicOption,
   type APIApplicationCommandOptionChoice,
+  type APIApplicationCommandSubcommandGroupOption,
   type APIApplicationCommandSubcommandOption,
   type APIButtonComponent,
   type APIComponentInMessageActionRow,
@@ -48,8 +49,20 @@ type OptionName =
   | "operation"
   | "key";
 
+/**
+ * Discord takes at most 25 subcommands (or groups) under one command: the subcommands that connect cxbot to other
+ * systems sit in a group, `/cx connect keys`. The core's grammar knows nothing of it: the leaf's name and options
+ * are the same text as typed on Telegram or Slack.
+ */
+const GROUPS = { connect: ["keys", "webhooks", "send"] } as const satisfies Readonly<
+  Record<string, readonly AdminSubcommand[]>
+>;
+type GroupName = keyof typeof GROUPS;
+const GROUPED: ReadonlySet<AdminSubcommand> = new Set(Object.values(GROUPS).flat());
+
 interface AdminTexts {
   readonly command: string;
+  readonly groups: Readonly<Record<GroupName, string>>;
   readonly subcommands: Readonly<Record<AdminSubcommand, string>>;
   readonly options: Readonly<Record<OptionName, string>>;
   readonly add: string;
@@ -70,6 +83,7 @@ interface AdminTexts {
 const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
   en: {
     command: "Admin: edit, publish and report on surveys",
+    groups: { connect: "Connect other systems: API keys, webhooks, CSV campaigns" },
     subcommands: {
       help: "List the admin commands",
       flows: "Every flow, its state and score",
@@ -123,6 +137,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
   },
   fa: {
     command: "مدیریت: ویرایش، انتشار و گزارش نظرسنجی‌ها",
+    groups: { connect: "اتصال به سامانه‌های دیگر: کلیدهای API، وب‌هوک‌ها، ارسال گروهی با CSV" },
     subcommands: {
       help: "فهرست فرمان‌های مدیریت",
       flows: "همهٔ نظرسنجی‌ها، وضعیت و امتیازشان",
@@ -176,6 +191,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
   },
   ar: {
     command: "الإدارة: تعديل الاستبيانات ونشرها وتقاريرها",
+    groups: { connect: "الربط بأنظمة أخرى: مفاتيح API والويبهوك والحملات عبر CSV" },
     subcommands: {
       help: "قائمة أوامر الإدارة",
       flows: "كل الاستبيانات وحالتها ونتيجتها",
@@ -229,6 +245,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
   },
   tr: {
     command: "Yönetim: anketleri düzenle, yayınla, raporla",
+    groups: { connect: "Diğer sistemlere bağlan: API anahtarları, webhook'lar, CSV kampanyaları" },
     subcommands: {
       help: "Yönetim komutlarının listesi",
       flows: "Tüm anketler, durumları ve puanları",
@@ -463,20 +480,27 @@ const OPTIONS: Readonly<Record<AdminSubcommand, readonly (readonly [OptionName, 
  * not server roles, and anyone else gets the same neutral reply as to an unknown command.
  */
 export function discordAdminCommand(defaultLocale: Locale): RESTPostAPIChatInputApplicationCommandsJSONBody {
+  const subcommand = (sub: AdminSubcommand): APIApplicationCommandSubcommandOption => ({
+    type: ApplicationCommandOptionType.Subcommand,
+    name: sub,
+    ...described((x) => x.subcommands[sub], defaultLocale),
+    options: OPTIONS[sub].map(([name, required]) =>
+      // A new flow's key is new: nothing to complete.
+      optionOf(name, required, defaultLocale, { autocomplete: name === "flow" && sub !== "new" }),
+    ),
+  });
+  const groups = Object.entries(GROUPS).map(
+    ([name, members]): APIApplicationCommandSubcommandGroupOption => ({
+      type: ApplicationCommandOptionType.SubcommandGroup,
+      name,
+      ...described((x) => x.groups[name as GroupName], defaultLocale),
+      options: members.map(subcommand),
+    }),
+  );
   return {
     name: "cx",
     ...described((x) => x.command, defaultLocale),
-    options: ADMIN_SUBCOMMANDS.map(
-      (sub): APIApplicationCommandSubcommandOption => ({
-        type: ApplicationCommandOptionType.Subcommand,
-        name: sub,
-        ...described((x) => x.subcommands[sub], defaultLocale),
-        options: OPTIONS[sub].map(([name, required]) =>
-          // A new flow's key is new: nothing to complete.
-          optionOf(name, required, defaultLocale, { autocomplete: name === "flow" && sub !== "new" }),
-        ),
-      }),
-    ),
+    options: [...ADMIN_SUBCOMMANDS.filter((sub) => !GROUPED.has(sub)).map(subcommand), ...groups],
   };
 }
 

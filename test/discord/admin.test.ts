@@ -200,7 +200,9 @@ describe("/cx on Discord", { timeout: 60_000 }, () => {
     // Anyone may see it (admins are CX_ADMINS, not server roles); non-admins get the neutral reply.
     expect(cxCommand.default_member_permissions).toBeNull();
     expect(Object.keys(cxCommand.description_localizations)).toEqual(["tr"]);
-    expect(cxCommand.options.every((o) => o.type === 1)).toBe(true);
+    // Subcommands (type 1), and groups of them (type 2): Discord takes at most 25 under one command.
+    expect(cxCommand.options.length).toBeLessThanOrEqual(25);
+    expect(cxCommand.options.map((o) => o.type)).toEqual([...cxCommand.options.map(() => 1).slice(1), 2]);
     expect(cxCommand.options.map((o) => o.name)).toEqual([
       "help",
       "flows",
@@ -222,11 +224,18 @@ describe("/cx on Discord", { timeout: 60_000 }, () => {
       "admins",
       "audit",
       "learn",
-      "webhooks",
-      "keys",
-      "send",
+      "connect",
     ]);
-    const sub = (name: string) => cxCommand.options.find((o) => o.name === name)?.options ?? [];
+    const connect = cxCommand.options.find((o) => o.name === "connect") as unknown as {
+      options: { name: string; type: number; options: (typeof cxCommand.options)[number]["options"] }[];
+    };
+    expect(connect.options.map((o) => [o.name, o.type])).toEqual([
+      ["keys", 1],
+      ["webhooks", 1],
+      ["send", 1],
+    ]);
+    const sub = (name: string) =>
+      [...cxCommand.options, ...connect.options].find((o) => o.name === name)?.options ?? [];
     expect(sub("text").map((o) => [o.name, o.type, o.required])).toEqual([
       ["flow", 3, true],
       ["step", 3, false],
@@ -256,6 +265,11 @@ describe("/cx on Discord", { timeout: 60_000 }, () => {
       ["flow", 3, true],
       ["file", 11, true],
     ]);
+  });
+
+  it("a grouped subcommand (/cx connect keys) reaches the same admin command as typed elsewhere", async () => {
+    const replies = await cx("connect keys");
+    expect(replies.map((m) => m.content).join("\n")).toMatch(/API key|HTTP API/);
   });
 
   it("autocompletes flow keys for admins only: others get no suggestions", async () => {
