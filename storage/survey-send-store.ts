@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ZLocale } from "../core/locale.ts";
 import type { ContactRecord } from "../core/sending/fatigue.ts";
 import type { StoredSurveySend, SurveySendPatch, SurveySendStore } from "../core/sending/surveys.ts";
-import type { FailReason } from "../core/sending/types.ts";
+import type { FailReason, SkipReason } from "../core/sending/types.ts";
 import { isDuplicateKey, raw } from "./models.ts";
 
 /**
@@ -130,6 +130,17 @@ const contactSchema = new Schema<ContactDoc>(
   { ...opts, collection: "send_contacts" },
 );
 
+/** One flow's send counts on one day: `_id` `<flow>|<day>`, `counts` by outcome (`sent`, `skipped:fatigue`…). */
+interface TallyDoc {
+  _id: string;
+  counts?: Record<string, number>;
+}
+const tallySchema = new Schema<TallyDoc>(
+  { _id: String, counts: Schema.Types.Mixed },
+  { ...opts, collection: "send_tallies" },
+);
+const ZTallyCounts = z.record(z.string(), z.number());
+
 function toSend(doc: z.infer<typeof ZSendDoc>): StoredSurveySend {
   return {
     id: doc._id,
@@ -202,6 +213,8 @@ export async function openSurveySendStore(
 ): Promise<SurveySendStore> {
   const Send = connection.models.SurveySend ?? connection.model("SurveySend", sendSchema);
   const Contact = connection.models.SendContact ?? connection.model("SendContact", contactSchema);
+  const Tally = connection.models.SendTally ?? connection.model("SendTally", tallySchema);
+  const tallyDocs: mongo.Collection<TallyDoc> = raw<TallyDoc>(Tally);
   await Promise.all([Send.createIndexes(), Contact.createIndexes()]);
   const sends: mongo.Collection<SendDoc> = raw<SendDoc>(Send);
   const contacts: mongo.Collection<ContactDoc> = raw<ContactDoc>(Contact);
@@ -266,6 +279,37 @@ export async function openSurveySendStore(
           { upsert: true },
         ),
       );
+    },
+    async tally(flowKey, day, outcome) {
+      // One `$inc` on an exact `_id`: counted once per decision (a job re-run after a crash may count twice).
+      await retryUpsert(() =>
+        tallyDocs.updateOne(
+          { _id: `${flowKey}|${day}` },
+          { $inc: { [`counts.${outcome}`]: 1 } },
+          { upsert: true },
+        ),
+      );
+    },
+    async tallies(flowKey, days) {
+      const sent = { n: 0 };
+      const skipped: Partial<Record<SkipReason, number>> = {};
+      const failed: Partial<Record<FailReason, number>> = {};
+      if (days.length === 0) return { sent: 0, skipped, failed };
+      // Exact ids: a year is 366 small documents, whatever the traffic.
+      const found = await tallyDocs.find({ _id: { $in: days.map((d) => `${flowKey}|${d}`) } }).toArray();
+      for (const doc of found) {
+        const counts = ZTallyCounts.safeParse(doc.counts ?? {});
+        if (!counts.success) continue;
+        for (const [outcome, n] of Object.entries(counts.data)) {
+          const [kind, reason] = outcome.split(":");
+          if (kind === "sent") sent.n += n;
+          else if (kind === "skipped" && reason)
+            skipped[reason as SkipReason] = (skipped[reason as SkipReason] ?? 0) + n;
+          else if (kind === "failed" && reason)
+            failed[reason as FailReason] = (failed[reason as FailReason] ?? 0) + n;
+        }
+      }
+      return { sent: sent.n, skipped, failed };
     },
     async markUnreachable(key, reason: FailReason, at) {
       await retryUpsert(() =>

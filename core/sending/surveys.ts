@@ -8,6 +8,7 @@ import { RTL_LOCALES, ZLocale } from "../locale.ts";
 import type { Operations } from "../operations.ts";
 import type { RespondentStore } from "../ports.ts";
 import { CxError } from "../result.ts";
+import { dayKey } from "../scores.ts";
 import { respondentKey, type SurveyService } from "../service.ts";
 import type { OutboundMessage, RespondentRef } from "../types.ts";
 import { type ContactRecord, decideSend, type SendPolicy } from "./fatigue.ts";
@@ -69,6 +70,20 @@ export interface SurveySendStore {
   recordSend(key: string, sendId: string, flowKey: string, at: Date): Promise<void>;
   /** The platform refused a delivery for good: no further sends until they start a survey themselves. */
   markUnreachable(key: string, reason: FailReason, at: Date): Promise<void>;
+  /** Counts one decided send of a flow on a day (the flow's zone): sent, or skipped / failed with the reason. */
+  tally(flowKey: string, day: string, outcome: SendOutcome): Promise<void>;
+  /** The counts of a flow's sends on these days (`YYYY-MM-DD`), summed. */
+  tallies(flowKey: string, days: readonly string[]): Promise<SendTally>;
+}
+
+/** How a send was decided, as counted for reports. */
+export type SendOutcome = "sent" | `skipped:${SkipReason}` | `failed:${FailReason}`;
+
+/** A flow's sends over some days: how many went out, and how many did not, by reason. */
+export interface SendTally {
+  readonly sent: number;
+  readonly skipped: Readonly<Partial<Record<SkipReason, number>>>;
+  readonly failed: Readonly<Partial<Record<FailReason, number>>>;
 }
 
 /** What a failed delivery means for sending, as the app classifies a platform's error (bots/sending/). */
@@ -238,11 +253,16 @@ export function createSurveySending(deps: SurveySendingDeps): SurveySending {
     }
     if (send.status !== "scheduled") return { type: "done" };
     const now = clock();
+    // Counted on the day it was decided, in the flow's zone (UTC for a flow that does not exist).
+    let timeZone = "UTC";
+    const count = (outcome: SendOutcome): Promise<void> =>
+      store.tally(payload.flow, dayKey(now, timeZone), outcome);
     const finish = async (
       status: "skipped" | "failed",
       reason: SkipReason | FailReason,
     ): Promise<JobOutcome> => {
       await store.update(id, { status, reason }, now);
+      await count(`${status}:${reason}` as SendOutcome);
       return status === "failed" ? { type: "failed", reason } : { type: "done" };
     };
 
@@ -250,6 +270,7 @@ export function createSurveySending(deps: SurveySendingDeps): SurveySending {
     if (!("flow" in startable))
       return finish("skipped", startable.reason === "disabled" ? "flow-disabled" : "unknown-flow");
     const { flow } = startable;
+    timeZone = flow.timeZone;
     const to = respondentOf(payload.platform, payload.userId);
     const key = respondentKey(to);
     const [profile, contact] = await Promise.all([deps.respondents.get(key), store.contact(key)]);
@@ -312,6 +333,7 @@ export function createSurveySending(deps: SurveySendingDeps): SurveySending {
           { status: "sent", sentAt: now, ...(conversationId === undefined ? {} : { conversationId }) },
           now,
         );
+        await count("sent");
         const reminders = flow.sending?.reminders ?? [];
         if (reminders.length > 0) {
           await queue.enqueue(
@@ -345,6 +367,7 @@ export function createSurveySending(deps: SurveySendingDeps): SurveySending {
         const outcome = retryOutcome(job, failure, now);
         if (outcome?.type === "retry" && outcome.countAttempt && lastAttempt(job)) {
           await store.update(id, { status: "failed", reason: "attempts-exhausted" }, now);
+          await count("failed:attempts-exhausted");
         }
         return outcome ?? { type: "done" };
       }

@@ -7,6 +7,7 @@ import { FlowRegistry } from "../../core/flow/registry.ts";
 import type { FlowDefinition } from "../../core/flow/schema.ts";
 import { createSurveyHub } from "../../core/hub.ts";
 import { createOperations } from "../../core/operations.ts";
+import { dayKey } from "../../core/scores.ts";
 import type { SendPolicy } from "../../core/sending/fatigue.ts";
 import { createRateLimiter } from "../../core/sending/limiter.ts";
 import type { QueueStore } from "../../core/sending/queue.ts";
@@ -290,6 +291,20 @@ describe("surveys sent through the queue to Telegram", () => {
     const [later] = await relaxed.dispatcher.request([request(fay)], "test");
     await relaxed.worker.runOnce();
     expect((await relaxed.dispatcher.get(later?.id ?? ""))?.status).toBe("sent");
+
+    // Counted per flow and day for reports: what went out, and what did not and why.
+    const days = Array.from({ length: 60 }, (_, i) =>
+      dayKey(new Date(now.getTime() - i * 86_400_000), "UTC"),
+    );
+    expect(await sends.tallies("sampled", days)).toEqual({
+      sent: 0,
+      skipped: { "sampled-out": 1 },
+      failed: {},
+    });
+    const nps = await sends.tallies("nps", days);
+    expect(nps.skipped["opted-out"]).toBe(1);
+    expect(nps.sent).toBeGreaterThanOrEqual(1);
+    expect((await sends.tallies("csat", days)).skipped.fatigue).toBe(1);
     s.close();
     relaxed.close();
   });
