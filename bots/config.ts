@@ -145,10 +145,35 @@ export const ZConfig = z.object({
     .default("09:00"),
   DIGEST_TIME_ZONE: ZTimeZone.default("UTC"),
   /**
+   * A first HTTP API key for automated deployments (`Authorization: Bearer …`), stored hashed at start. More keys:
+   * `/cx keys create`. Revoking it by command sticks; set a new one to rotate.
+   */
+  CX_API_KEY: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_-]{32,256}$/,
+      "must be 32–256 characters of A–Z, a–z, 0–9, _ or - (e.g. openssl rand -hex 32)",
+    )
+    .optional(),
+  /**
    * Database work in flight at once. Unset: 8 on MongoDB, 2 on the embedded server, which gets slower, not
    * faster, with concurrency (same throughput at 2 as at 8 in `npm run bench`, half the p99 in a burst).
    */
   CX_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
+  /** Send-queue workers in this process (surveys, reminders, webhooks); 0: this process only enqueues. */
+  CX_SEND_WORKERS: z.coerce.number().int().min(0).max(1).default(1),
+  /** At most one survey per respondent in this many days, across flows (0: no limit). */
+  CX_FATIGUE_DAYS: z.coerce.number().min(0).max(3650).default(30),
+  /** When cxbot sends nothing on its own initiative, `21:00-09:00`, in the respondent's zone where known. */
+  CX_QUIET_HOURS: z
+    .string()
+    .regex(
+      /^([01]?\d|2[0-3]):[0-5]\d-([01]?\d|2[0-3]):[0-5]\d$/,
+      "must be HH:MM-HH:MM (24-hour), like 21:00-09:00",
+    )
+    .optional(),
+  /** The time zone quiet hours are read in when a respondent's is unknown. */
+  CX_TIMEZONE: ZTimeZone.default("UTC"),
 });
 export type Config = z.infer<typeof ZConfig>;
 

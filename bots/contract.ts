@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AdminService } from "../core/admin/types.ts";
 import type { AlertNotifier, AlertService } from "../core/alerts/service.ts";
 import type { Locale } from "../core/locale.ts";
+import type { SendRate } from "../core/sending/limiter.ts";
 import type { SurveyService } from "../core/service.ts";
 import type { Channel, OutboundMessage, RespondentRef } from "../core/types.ts";
 import type { Config } from "./config.ts";
@@ -58,6 +59,11 @@ export interface PlatformCapabilities {
   readonly deepLinks: boolean;
   /** The platform redelivers an event that was not confirmed (Telegram updates, Slack retries). */
   readonly redelivery: boolean;
+  /**
+   * How fast cxbot may send on its own initiative (surveys from the send queue, reminders), just under the
+   * platform's documented limits; absent: not limited (the console).
+   */
+  readonly sendRate?: SendRate;
 }
 
 /** One configured platform, running inside cxbot. */

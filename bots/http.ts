@@ -3,23 +3,41 @@ import type { Logger } from "./logger.ts";
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
+/**
+ * A whole path prefix handed to one request listener (the HTTP API's router under `/api/`). It answers every
+ * request under the prefix itself, 404s and 405s included.
+ */
+export interface Mount {
+  /** Ends with `/`, e.g. `/api/`; the path `/api` alone goes there too. */
+  readonly prefix: string;
+  readonly handle: Route;
+}
+
 export interface HttpServer {
   readonly port: number;
   close(): Promise<void>;
 }
 
 /**
- * The one HTTP server every adapter shares (webhooks, `GET /healthz`). Handler errors become a 500 and a log
- * line, never a crash; unknown paths get a 404.
+ * The one HTTP server every adapter shares (webhooks, `GET /healthz`) and the HTTP API is mounted on. Adapter
+ * routes are exact `POST` paths; a mount takes every request under its prefix. Handler errors become a 500 and
+ * a log line, never a crash; unknown paths get a 404.
  */
 export async function startHttpServer(options: {
   port: number;
   host?: string;
   logger: Logger;
   routes: ReadonlyMap<string, Route>;
+  mounts?: readonly Mount[];
   health: () => Promise<{ ok: boolean; checks: Record<string, boolean> }>;
 }): Promise<HttpServer> {
   const { logger } = options;
+  const mounts = options.mounts ?? [];
+  for (const m of mounts)
+    if (!m.prefix.startsWith("/") || !m.prefix.endsWith("/"))
+      throw new Error(`a mount's prefix starts and ends with "/": ${m.prefix}`);
+  const mountOf = (path: string): Mount | undefined =>
+    mounts.find((m) => path.startsWith(m.prefix) || path === m.prefix.slice(0, -1));
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     void (async () => {
@@ -27,6 +45,11 @@ export async function startHttpServer(options: {
         const health = await options.health();
         res.writeHead(health.ok ? 200 : 503, { "content-type": "application/json" });
         res.end(JSON.stringify(health));
+        return;
+      }
+      const mount = mountOf(path);
+      if (mount) {
+        await mount.handle(req, res);
         return;
       }
       const route = options.routes.get(path);

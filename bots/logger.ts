@@ -12,6 +12,7 @@ const REDACT = [
   "*.SLACK_SIGNING_SECRET",
   "*.SLACK_APP_TOKEN",
   "*.DISCORD_TOKEN",
+  "*.CX_API_KEY",
   "headers.authorization",
 ];
 

@@ -1,17 +1,20 @@
-import { createAdminService } from "../core/admin/service.ts";
+import { type AdminServiceDeps, createAdminService } from "../core/admin/service.ts";
 import type { AdminService, TextLimits } from "../core/admin/types.ts";
 import { createFanOutNotifier } from "../core/alerts/fanout.ts";
 import { type AlertService, createAlertService } from "../core/alerts/service.ts";
 import { createOperations, type Messenger, type Operations } from "../core/operations.ts";
 import { CxError } from "../core/result.ts";
+import type { SurveyDispatcher } from "../core/sending/types.ts";
 import { OWED_GRACE_MS } from "../core/service.ts";
 import type { Channel } from "../core/types.ts";
+import { createHttpApi } from "./api/api.ts";
 import { type App, type AppOptions, createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import type { PlatformAdapter, PlatformModule } from "./contract.ts";
 import type { DiscordAdapter } from "./discord/discord.ts";
 import { type HttpServer, type Route, startHttpServer } from "./http.ts";
 import type { Logger } from "./logger.ts";
+import { type Sending, startSending } from "./sending/sending.ts";
 // Type-only: each platform's module (and its SDK) is loaded only when that platform is configured.
 import type { SlackAdapter } from "./slack/slack.ts";
 import type { TelegramAdapter } from "./telegram/telegram.ts";
@@ -29,6 +32,8 @@ export interface Platforms {
   readonly operations: Operations;
   /** `/cx` admin commands. */
   readonly admin: AdminService;
+  /** The send queue, the survey dispatcher and the worker (surveys and reminders; webhooks register here). */
+  readonly sending: Sending;
   /** Stops input, finishes alert work, closes the HTTP server. */
   close(): Promise<void>;
 }
@@ -143,15 +148,20 @@ function messengerFor(adapters: ReadonlyMap<Channel, PlatformAdapter>): Messenge
   };
 }
 
-/** The admin service of an app: its stores, flows and learning, `CX_ADMINS`, refusals and failures logged. */
+/**
+ * The admin service of an app: its stores, flows and learning, `CX_ADMINS`, refusals and failures logged; with
+ * the HTTP API's keys and the survey dispatcher where this process has them (`/cx keys`, `/cx send`).
+ */
 export function createAppAdmin(
   app: App,
   config: Config,
   logger: Logger,
   operations: Operations,
   limits: TextLimits,
+  sending: Pick<AdminServiceDeps, "apiKeys" | "dispatcher"> = {},
 ): AdminService {
   return createAdminService({
+    ...sending,
     stores: app.database.stores,
     flows: app.flows,
     operations,
@@ -180,7 +190,13 @@ export async function startPlatforms(
   app: App,
   config: Config,
   logger: Logger,
-  options: { host?: string; recoveryFlow?: string; alertFoldWindowMs?: number } = {},
+  options: {
+    host?: string;
+    recoveryFlow?: string;
+    alertFoldWindowMs?: number;
+    /** Sends the surveys the HTTP API and `/cx send` ask for; without it `/api/` is not served. */
+    dispatcher?: SurveyDispatcher;
+  } = {},
 ): Promise<Platforms> {
   const staffLocale = config.ALERT_LOCALE ?? config.DEFAULT_LOCALE;
   const adapters: PlatformAdapter[] = [];
@@ -203,16 +219,31 @@ export async function startPlatforms(
       if (routes.has(route.path)) throw new CxError("CONFIG_INVALID", `two platforms serve ${route.path}`);
       routes.set(route.path, route.handle);
     }
-  const operations = createOperations({
-    survey: app.service,
-    messenger: messengerFor(new Map(adapters.map((a) => [a.channel, a]))),
+  const messenger = messengerFor(new Map(adapters.map((a) => [a.channel, a])));
+  const operations = createOperations({ survey: app.service, messenger });
+  const sending = await startSending({ app, adapters, messenger, config, logger });
+
+  // The HTTP API (`/api/v1/…`) and its keys.
+  const api = await createHttpApi({
+    connection: app.database.connection,
+    flows: app.flows,
+    logger,
+    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    ...(config.CX_API_KEY ? { envKey: config.CX_API_KEY } : {}),
   });
 
   // Admin commands (`/cx …`) from every platform, carried out once in core.
-  const admin = createAppAdmin(app, config, logger, operations, {
-    buttonLabel: Math.min(200, ...adapters.map((a) => a.capabilities.labelLimit)),
-    message: Math.min(1500, ...adapters.map((a) => a.capabilities.textLimit)),
-  });
+  const admin = createAppAdmin(
+    app,
+    config,
+    logger,
+    operations,
+    {
+      buttonLabel: Math.min(200, ...adapters.map((a) => a.capabilities.labelLimit)),
+      message: Math.min(1500, ...adapters.map((a) => a.capabilities.textLimit)),
+    },
+    { apiKeys: api.keys, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) },
+  );
   for (const adapter of adapters) adapter.attachAdmin?.(admin);
 
   // Alerts go to every notifier the platforms offer: the first takes the rules' routes, each other one posts to
@@ -270,6 +301,7 @@ export async function startPlatforms(
     ...(options.host ? { host: options.host } : {}),
     logger,
     routes,
+    mounts: api.mount ? [api.mount] : [],
     health: async () => {
       const database = await app.database.connection.db
         ?.admin()
@@ -290,9 +322,12 @@ export async function startPlatforms(
     }
   } catch (error) {
     for (const a of started) await a.stop();
+    await sending.close();
     await http.close();
+    api.close();
     throw error;
   }
+  sending.start();
 
   // Replies saved with an answer but never confirmed sent (the process died in between) go out now, and once
   // more when those saved just before the restart are old enough to be sure nobody else is sending them.
@@ -333,6 +368,7 @@ export async function startPlatforms(
     adapters,
     operations,
     admin,
+    sending,
     ...(telegram ? { telegram } : {}),
     ...(slack ? { slack } : {}),
     ...(discord ? { discord } : {}),
@@ -342,9 +378,12 @@ export async function startPlatforms(
         unsubscribe();
         if (housekeeping) clearInterval(housekeeping);
         clearTimeout(owedSweep);
+        // Sends in flight finish while the adapters still deliver.
+        await sending.close();
         for (const a of started) await a.stop();
         await alerts?.close();
         await http.close();
+        api.close();
       })();
       return closing;
     },

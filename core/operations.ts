@@ -19,6 +19,12 @@ export interface SurveyRequest {
   readonly locale?: Locale;
   /** Kept with the answers (an order number). */
   readonly reference?: string;
+  /** Kept with the conversation and its response: segments for reports (order id, agent, product). */
+  readonly properties?: Readonly<Record<string, string>>;
+  /** The survey send (`sv_…`) this request carries out. */
+  readonly sendId?: string;
+  /** Until its first answer, the conversation expires at this time instead of after the flow's idle time. */
+  readonly expiresAt?: Date;
   /** Unique per request, so a repeated request starts nothing twice. */
   readonly requestId: string;
   /** Start only when the respondent has no survey in progress (a survey they did not ask for). */
@@ -66,6 +72,9 @@ export function createOperations(deps: {
           flowKey: request.flowKey,
           ...(request.locale === undefined ? {} : { locale: request.locale }),
           ...(request.reference === undefined ? {} : { reference: request.reference }),
+          ...(request.properties === undefined ? {} : { properties: request.properties }),
+          ...(request.sendId === undefined ? {} : { sendId: request.sendId }),
+          ...(request.expiresAt === undefined ? {} : { expiresAt: request.expiresAt.toISOString() }),
           ...(request.onlyIfIdle ? { onlyIfIdle: true } : {}),
           ...(request.test ? { test: true } : {}),
           ...(request.test && request.version !== undefined ? { version: request.version } : {}),

@@ -112,6 +112,11 @@ export interface RespondentStore {
   /** Records that a survey started now, in `locale` (creating the profile if needed). */
   touchSurveyed(ref: RespondentRef, at: Date, locale: Locale): Promise<void>;
   setLocale(ref: RespondentRef, locale: Locale): Promise<void>;
+  /**
+   * Records that the respondent asked never to be sent a survey again (`/stop` with no survey in progress):
+   * cxbot's own sends skip them (core/sending/fatigue.ts); surveys they start themselves still run.
+   */
+  setOptedOut(ref: RespondentRef, optedOut: boolean): Promise<void>;
 }
 
 /** The dimensions of a daily score rollup. */

@@ -93,6 +93,11 @@ export interface SurveyService {
   /** Confirms that the messages of a {@link HandleResult.receipt} reached the respondent. */
   delivered(receipt: string): void;
   /**
+   * The question to send again as a reminder: the current question of conversation `conversationId`, when
+   * it is still the respondent's conversation in progress and still waits for its first answer; else null.
+   */
+  reminderFor(ref: RespondentRef, conversationId: string): Promise<OutboundMessage | null>;
+  /**
    * Sends what is still owed to respondents after a crash (saved replies never confirmed sent, for conversations
    * updated between `olderThanMs` and `withinMs` ago) through `deliver`; returns how many replies were sent.
    */
@@ -116,6 +121,8 @@ const TRANSCRIPT_LIMIT = 200;
 const TRANSCRIPT_TEXT_LIMIT = 4000;
 const MAX_ATTEMPTS = 5;
 const MAX_INBOUND_TEXT = 64 * 1024;
+/** Conversations an expiry sweep looks at. */
+const SWEEP_PAGE = 500;
 /** How often delivery receipts are written: a crash loses at most this much of them (a reply sent twice). */
 const RECEIPT_FLUSH_MS = 250;
 /**
@@ -163,10 +170,14 @@ function withContext(event: DomainEvent, record: ConversationRecord): DomainEven
   switch (event.type) {
     case "alert.due":
       return { ...event, transcript: record.transcript.slice(-ALERT_TRANSCRIPT_LINES) };
-    case "conversation.ended":
-      if (state.alertsFired.length === 0) return event;
+    case "conversation.ended": {
+      const sent =
+        state.sendId === undefined
+          ? event
+          : { ...event, sendId: state.sendId, answered: state.answers.length };
+      if (state.alertsFired.length === 0) return sent;
       return {
-        ...event,
+        ...sent,
         alerted: {
           flowVersion: state.flowVersion,
           rules: state.alertsFired,
@@ -177,6 +188,7 @@ function withContext(event: DomainEvent, record: ConversationRecord): DomainEven
           transcript: record.transcript.slice(-ALERT_TRANSCRIPT_LINES),
         },
       };
+    }
     case "answer.recorded":
       return event;
     default: {
@@ -255,8 +267,12 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
   };
 
   const isIdle = async (record: ConversationRecord, now: Date): Promise<boolean> => {
-    const flow = await flowOf(record.state);
-    return Date.parse(record.state.updatedAt) + flow.idleMinutes * 60_000 < now.getTime();
+    const { state } = record;
+    // A survey cxbot sent waits for its first answer until `expiresAt` (reminders go out meanwhile).
+    if (state.expiresAt !== undefined && state.answers.length === 0)
+      return Date.parse(state.expiresAt) < now.getTime();
+    const flow = await flowOf(state);
+    return Date.parse(state.updatedAt) + flow.idleMinutes * 60_000 < now.getTime();
   };
 
   const expireRecord = async (record: ConversationRecord, now: Date): Promise<void> => {
@@ -300,6 +316,9 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
       flowKey?: string;
       reference?: string;
       locale?: Locale;
+      properties?: Readonly<Record<string, string>>;
+      sendId?: string;
+      expiresAt?: string;
       onlyIfIdle?: boolean;
       test?: boolean;
       version?: number;
@@ -356,6 +375,9 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
         respondent: event.respondent,
         locale,
         ...(input.reference === undefined ? {} : { reference: input.reference }),
+        ...(input.properties === undefined ? {} : { properties: input.properties }),
+        ...(input.sendId === undefined ? {} : { sendId: input.sendId }),
+        ...(input.expiresAt === undefined ? {} : { expiresAt: input.expiresAt }),
         ...(event.sequence === undefined ? {} : { startSequence: event.sequence }),
         ...(input.test ? { test: true } : {}),
       },
@@ -466,6 +488,16 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
         : input.type === "command"
           ? { command: input.command, argument: input.argument }
           : undefined;
+    // With no survey to stop, `/stop` means "stop sending me surveys": an explicit opt-out. Only the command
+    // itself (typed with its slash, or the platform's command), never a bare word like "cancel" in a chat.
+    const explicitStop =
+      command?.command === "stop" &&
+      (input.type === "command" || (input.type === "text" && /^\s*\//.test(input.text)));
+    if (explicitStop) {
+      await stores.respondents.setOptedOut(event.respondent, true);
+      await stores.events.remember([event.eventId], now);
+      return { status: "handled", messages: [notice(locale, t(locale, "optedOut"))], locale };
+    }
     if (command?.command === "language") {
       // Outside a survey too: `/language fa` sets it, a bare `/language` offers the choice.
       const chosen = command.argument === undefined ? undefined : resolveLanguage(command.argument);
@@ -559,6 +591,9 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
           flowKey: active.state.flowKey,
           locale: active.state.locale,
           ...(active.state.reference === undefined ? {} : { reference: active.state.reference }),
+          // The same survey again: what it was sent with stays with it.
+          ...(active.state.properties === undefined ? {} : { properties: active.state.properties }),
+          ...(active.state.sendId === undefined ? {} : { sendId: active.state.sendId }),
         },
         null,
         now,
@@ -634,9 +669,22 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
     );
   };
 
+  /**
+   * Where the next sweep starts when the last one found a full page: surveys sent on cxbot's initiative wait
+   * days for an answer, and a sweep must move past them to reach the ones that did expire.
+   */
+  let sweepAfter: Date | undefined;
   const expireIdle = async (): Promise<number> => {
     const now = clock();
-    const idle = await stores.conversations.listIdle(new Date(now.getTime() - 60_000), 500);
+    const idle = await stores.conversations.listIdle(
+      new Date(now.getTime() - 60_000),
+      SWEEP_PAGE,
+      sweepAfter === undefined ? undefined : { after: sweepAfter },
+    );
+    sweepAfter =
+      idle.length < SWEEP_PAGE
+        ? undefined
+        : new Date(Math.max(...idle.map((c) => Date.parse(c.state.updatedAt))));
     let expired = 0;
     for (const candidate of idle) {
       await queue.run(candidate.key, () =>
@@ -745,6 +793,12 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
         : null;
     },
     appendTranscript: tracked(appendLines),
+    reminderFor: tracked(async (ref: RespondentRef, conversationId: string) => {
+      const active = await stores.conversations.getActive(respondentKey(ref), { fresh: true });
+      if (active?.state.id !== conversationId || active.state.status !== "active") return null;
+      if (active.state.answers.length > 0 || (await isIdle(active, clock()))) return null;
+      return currentQuestion(await flowOf(active.state), active.state) ?? null;
+    }),
     delivered(receipt) {
       if (confirmed.has(receipt)) return;
       confirmed.set(receipt, true);

@@ -33,6 +33,12 @@ export type InboundInput =
       readonly flowKey?: string;
       readonly reference?: string;
       readonly locale?: Locale;
+      /** Kept with the conversation and its response (order id, agent…): report segments. */
+      readonly properties?: Readonly<Record<string, string>>;
+      /** The survey send that starts it (cxbot's own initiative; see core/sending/). */
+      readonly sendId?: string;
+      /** Until its first answer the conversation expires at this ISO instant rather than by idle time. */
+      readonly expiresAt?: string;
       /** Start only when the respondent has no survey in progress (a survey sent by support, not asked for). */
       readonly onlyIfIdle?: boolean;
       /** An admin trying the flow (`/cx try`): nothing counts in the scores, no alert is raised. */
@@ -163,6 +169,10 @@ export type DomainEvent =
       readonly conversationId: string;
       readonly flowKey: string;
       readonly status: Exclude<ConversationStatus, "active">;
+      /** Set when cxbot started the conversation on its own initiative: the survey send (`sv_…`). */
+      readonly sendId?: string;
+      /** With `sendId`: how many answers it ended with (an expired one with answers is a partial response). */
+      readonly answered?: number;
       /**
        * Set by the survey service when alert rules fired during the conversation, so an alert can show how
        * it ended: the rules, the final answers by step id and the last transcript lines.

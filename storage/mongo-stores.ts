@@ -193,7 +193,7 @@ function respondentStore(m: Models, onCorrupt: OnCorrupt): RespondentStore {
             ...set,
           },
           // An update never raises a document's version (see storage/schemas.ts).
-          $setOnInsert: { v: STORED_VERSION, optedOut: false },
+          $setOnInsert: { v: STORED_VERSION, ...("optedOut" in set ? {} : { optedOut: false }) },
         },
         { upsert: true },
       ),
@@ -225,6 +225,9 @@ function respondentStore(m: Models, onCorrupt: OnCorrupt): RespondentStore {
     },
     async setLocale(ref, locale) {
       await upsert(ref, { locale });
+    },
+    async setOptedOut(ref, optedOut) {
+      await upsert(ref, { optedOut });
     },
   };
 }

@@ -42,7 +42,9 @@ type OptionName =
   | "period"
   | "file"
   | "action"
-  | "who";
+  | "who"
+  | "operation"
+  | "key";
 
 interface AdminTexts {
   readonly command: string;
@@ -50,6 +52,9 @@ interface AdminTexts {
   readonly options: Readonly<Record<OptionName, string>>;
   readonly add: string;
   readonly remove: string;
+  readonly create: string;
+  readonly list: string;
+  readonly revoke: string;
   /** `{n}` days. */
   readonly days: Readonly<Record<"7d" | "30d" | "90d", string>>;
   readonly writeText: string;
@@ -84,6 +89,8 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       admins: "List, add or remove admins",
       audit: "The latest admin changes",
       learn: "Learn sentiment again from the comments",
+      keys: "Create, list or revoke HTTP API keys",
+      send: "Send a flow to everyone in a CSV file",
     },
     options: {
       flow: "The flow's key",
@@ -95,12 +102,17 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       template: "The flow to copy",
       version: "Version number",
       period: "Period",
-      file: "The edited YAML file (from export)",
+      file: "The edited YAML file (import) or the CSV list (send)",
       action: "Add or remove",
       who: "platform:userId, e.g. telegram:12345",
+      operation: "Create, list or revoke",
+      key: "The new key's name (create) or the key's id (revoke)",
     },
     add: "add",
     remove: "remove",
+    create: "create",
+    list: "list",
+    revoke: "revoke",
     days: { "7d": "7 days", "30d": "30 days", "90d": "90 days" },
     writeText: "Write the new text",
     newText: "New text",
@@ -128,6 +140,8 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       admins: "فهرست، افزودن یا حذف مدیران",
       audit: "آخرین تغییرات مدیران",
       learn: "یادگیری دوبارهٔ احساس از نظرها",
+      keys: "ساخت، فهرست یا لغو کلیدهای API",
+      send: "ارسال نظرسنجی به همهٔ افراد یک فایل CSV",
     },
     options: {
       flow: "کلید نظرسنجی",
@@ -139,12 +153,17 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       template: "نظرسنجی‌ای که کپی می‌شود",
       version: "شمارهٔ نسخه",
       period: "بازهٔ زمانی",
-      file: "فایل YAML ویرایش‌شده (از export)",
+      file: "فایل YAML ویرایش‌شده (import) یا فهرست CSV (send)",
       action: "افزودن یا حذف",
       who: "platform:userId، مثلاً telegram:12345",
+      operation: "ساخت، فهرست یا لغو",
+      key: "نام کلید تازه (ساخت) یا شناسهٔ کلید (لغو)",
     },
     add: "افزودن",
     remove: "حذف",
+    create: "ساخت",
+    list: "فهرست",
+    revoke: "لغو",
     days: { "7d": "۷ روز", "30d": "۳۰ روز", "90d": "۹۰ روز" },
     writeText: "نوشتن متن تازه",
     newText: "متن تازه",
@@ -172,6 +191,8 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       admins: "عرض المشرفين أو إضافتهم أو إزالتهم",
       audit: "آخر تغييرات المشرفين",
       learn: "تعلّم المشاعر من جديد من التعليقات",
+      keys: "إنشاء مفاتيح واجهة API أو عرضها أو إبطالها",
+      send: "إرسال الاستبيان إلى كل من في ملف CSV",
     },
     options: {
       flow: "مفتاح الاستبيان",
@@ -183,12 +204,17 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       template: "الاستبيان المنسوخ",
       version: "رقم الإصدار",
       period: "المدة",
-      file: "ملف YAML المعدَّل (من export)",
+      file: "ملف YAML المعدَّل (import) أو قائمة CSV (send)",
       action: "إضافة أو إزالة",
       who: "platform:userId، مثل telegram:12345",
+      operation: "إنشاء أو عرض أو إبطال",
+      key: "اسم المفتاح الجديد (إنشاء) أو معرّف المفتاح (إبطال)",
     },
     add: "إضافة",
     remove: "إزالة",
+    create: "إنشاء",
+    list: "قائمة",
+    revoke: "إبطال",
     days: { "7d": "٧ أيام", "30d": "٣٠ يومًا", "90d": "٩٠ يومًا" },
     writeText: "كتابة النص الجديد",
     newText: "النص الجديد",
@@ -216,6 +242,8 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       admins: "Yöneticileri listele, ekle ya da çıkar",
       audit: "Son yönetici değişiklikleri",
       learn: "Duyguyu yorumlardan yeniden öğren",
+      keys: "HTTP API anahtarlarını oluştur, listele ya da iptal et",
+      send: "Anketi bir CSV dosyasındaki herkese gönder",
     },
     options: {
       flow: "Anketin anahtarı",
@@ -227,12 +255,17 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       template: "Kopyalanacak anket",
       version: "Sürüm numarası",
       period: "Dönem",
-      file: "Düzenlenmiş YAML dosyası (export çıktısı)",
+      file: "Düzenlenmiş YAML dosyası (import) ya da CSV listesi (send)",
       action: "Ekle ya da çıkar",
       who: "platform:userId, ör. telegram:12345",
+      operation: "Oluştur, listele ya da iptal et",
+      key: "Yeni anahtarın adı (oluştur) ya da anahtarın kimliği (iptal)",
     },
     add: "ekle",
     remove: "çıkar",
+    create: "oluştur",
+    list: "listele",
+    revoke: "iptal et",
     days: { "7d": "7 gün", "30d": "30 gün", "90d": "90 gün" },
     writeText: "Yeni metni yaz",
     newText: "Yeni metin",
@@ -324,7 +357,18 @@ function optionOf(
     case "channel":
       return { ...base, type: ApplicationCommandOptionType.String, max_length: 40 };
     case "who":
+    case "key":
       return { ...base, type: ApplicationCommandOptionType.String, max_length: 80 };
+    case "operation":
+      return {
+        ...base,
+        type: ApplicationCommandOptionType.String,
+        choices: [
+          choice("create", (x) => x.create, defaultLocale),
+          choice("list", (x) => x.list, defaultLocale),
+          choice("revoke", (x) => x.revoke, defaultLocale),
+        ],
+      };
     case "rule":
       return { ...base, type: ApplicationCommandOptionType.String, max_length: 200 };
     case "text":
@@ -390,6 +434,14 @@ const OPTIONS: Readonly<Record<AdminSubcommand, readonly (readonly [OptionName, 
     ["who", false],
   ],
   audit: [["flow", false]],
+  keys: [
+    ["operation", false],
+    ["key", false],
+  ],
+  send: [
+    ["flow", true],
+    ["file", true],
+  ],
 };
 
 /**
@@ -472,6 +524,13 @@ export function adminCommandText(subcommand: string, options: AdminOptionReader)
       parts.push("from");
       one("template");
       break;
+    case "keys": {
+      one("operation");
+      // A key's name may have spaces: the rest of the command, as for a text.
+      const key = options.string("key");
+      if (key !== null && key.trim() !== "") parts.push(key.trim().replace(/\s+/g, " "));
+      break;
+    }
     default:
       for (const [name] of OPTIONS[sub.data]) if (name !== "file") one(name);
   }

@@ -86,6 +86,8 @@ export const DISCORD_CAPABILITIES: PlatformCapabilities = {
   threads: true,
   deepLinks: false,
   redelivery: true,
+  // Discord: 50 requests/s globally, a new DM costs two (open the channel, post); 5 per 5 s per channel.
+  sendRate: { perSecond: 25, perChatPerSecond: 1, burst: 5 },
 };
 
 /** Discord's locales that have a cxbot language (no Persian or Arabic exists among Discord's locales). */

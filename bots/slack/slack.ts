@@ -87,6 +87,8 @@ export const SLACK_CAPABILITIES: PlatformCapabilities = {
   threads: true,
   deepLinks: false,
   redelivery: true,
+  // Slack: chat.postMessage about 1/s per channel; opening a DM (conversations.open) is tier 4, ~100/min.
+  sendRate: { perSecond: 10, perChatPerSecond: 1 },
 };
 
 export interface SlackAdapter extends PlatformAdapter, AlertNotifier {

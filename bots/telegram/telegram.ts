@@ -62,6 +62,8 @@ export const TELEGRAM_CAPABILITIES: PlatformCapabilities = {
   threads: false,
   deepLinks: true,
   redelivery: true,
+  // Telegram: about 30 messages/s in all, 1/s into one chat (core.telegram.org/bots/faq).
+  sendRate: { perSecond: 29, perChatPerSecond: 1 },
 };
 
 const COMMAND_DESCRIPTIONS = {

@@ -34,6 +34,8 @@ export const ADMIN_SUBCOMMANDS = [
   "admins",
   "audit",
   "learn",
+  "keys",
+  "send",
 ] as const;
 export type AdminSubcommand = (typeof ADMIN_SUBCOMMANDS)[number];
 
@@ -72,7 +74,16 @@ export type AdminCommand =
   | { readonly name: "try"; readonly flow: string; readonly locale?: Locale }
   | { readonly name: "report"; readonly flow: string; readonly days: 7 | 30 | 90 }
   | { readonly name: "admins"; readonly change?: { readonly action: "add" | "remove"; readonly who: string } }
-  | { readonly name: "audit"; readonly flow?: string };
+  | { readonly name: "audit"; readonly flow?: string }
+  | {
+      readonly name: "keys";
+      readonly action:
+        | { readonly kind: "list" }
+        | { readonly kind: "create"; readonly label: string }
+        | { readonly kind: "revoke"; readonly id: string };
+    }
+  /** A survey to everyone in the attached CSV file. */
+  | { readonly name: "send"; readonly flow: string };
 
 /** Why a command could not be read; `argument` names the part, `expected` what would have been right. */
 export interface AdminParseError {
@@ -106,6 +117,8 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     admins: ["مدیران"],
     audit: ["ممیزی"],
     learn: ["یادگیری"],
+    keys: ["کلیدها"],
+    send: ["ارسال"],
   },
   ar: {
     help: ["مساعدة"],
@@ -128,6 +141,8 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     admins: ["المشرفون"],
     audit: ["التدقيق"],
     learn: ["تعلم", "تعلّم"],
+    keys: ["المفاتيح"],
+    send: ["إرسال", "ارسال"],
   },
   tr: {
     help: ["yardım"],
@@ -150,6 +165,8 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     admins: ["yöneticiler"],
     audit: ["denetim"],
     learn: ["öğren"],
+    keys: ["anahtarlar"],
+    send: ["gönder"],
   },
 };
 
@@ -161,12 +178,17 @@ for (const locale of LOCALES)
 
 const ADD = new Set(["add", "افزودن", "اضافه", "إضافة", "اضافة", "ekle"].map((w) => foldAnswer(w, "en")));
 const REMOVE = new Set(["remove", "حذف", "إزالة", "ازالة", "çıkar", "sil"].map((w) => foldAnswer(w, "en")));
+const CREATE = new Set(
+  ["create", "ساخت", "بساز", "إنشاء", "انشاء", "oluştur"].map((w) => foldAnswer(w, "en")),
+);
+const LIST = new Set(["list", "فهرست", "قائمة", "liste"].map((w) => foldAnswer(w, "en")));
+const REVOKE = new Set(["revoke", "لغو", "ابطال", "إبطال", "iptal"].map((w) => foldAnswer(w, "en")));
 
 /** A word as the tables hold it: folded the way every locale folds it the same (case, Arabic letter forms). */
 const fold = (word: string): string => {
   for (const locale of LOCALES) {
     const folded = foldAnswer(word, locale);
-    if (SUBCOMMANDS.has(folded) || ADD.has(folded) || REMOVE.has(folded)) return folded;
+    if ([SUBCOMMANDS, ADD, REMOVE, CREATE, LIST, REVOKE].some((words) => words.has(folded))) return folded;
   }
   return foldAnswer(word, "en");
 };
@@ -174,6 +196,8 @@ const fold = (word: string): string => {
 const ZChannelRef = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/);
 const ZAdminRef = z.string().regex(/^(telegram|slack|discord|console):[A-Za-z0-9_.-]{1,64}$/);
 const ZTheme = z.string().regex(/^[a-z][a-z-]{1,30}$/);
+const ZKeyLabel = z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N} _.-]{0,59}$/u);
+const ZKeyId = z.string().regex(/^(key|env)_[a-z0-9]{10,16}$/);
 
 const localeOf = (word: string): Locale | undefined =>
   matchLocale(word) ??
@@ -255,6 +279,7 @@ export function parseAdminCommand(argument: string): Result<AdminCommand, AdminP
     case "disable":
     case "export":
     case "import":
+    case "send":
     case "diff":
     case "publish":
     case "history": {
@@ -353,6 +378,29 @@ export function parseAdminCommand(argument: string): Result<AdminCommand, AdminP
       return parsed.success
         ? ok({ name, change: { action: kind, who: parsed.data } })
         : bad(who, "platform:userId, e.g. telegram:12345");
+    }
+    case "keys": {
+      const action = rest[0];
+      if (action === undefined) return ok({ name, action: { kind: "list" } });
+      const folded = fold(action);
+      if (LIST.has(folded)) return ok({ name, action: { kind: "list" } });
+      if (CREATE.has(folded)) {
+        const label = rest.slice(1).join(" ");
+        if (label === "") return missing("name");
+        const parsed = ZKeyLabel.safeParse(label);
+        return parsed.success
+          ? ok({ name, action: { kind: "create", label: parsed.data } })
+          : bad(label, "a name: letters, digits, spaces, _ . -");
+      }
+      if (REVOKE.has(folded)) {
+        const id = rest[1];
+        if (id === undefined) return missing("key");
+        const parsed = ZKeyId.safeParse(id.toLowerCase());
+        return parsed.success
+          ? ok({ name, action: { kind: "revoke", id: parsed.data } })
+          : bad(id, "a key id such as key_ab12cd34ef");
+      }
+      return bad(action, "create, list or revoke");
     }
     default: {
       const never: never = name;

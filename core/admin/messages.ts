@@ -6,7 +6,7 @@ import type { Locale } from "../locale.ts";
  * digits by `fillTemplate`. Wording needs no plural agreement (counts come after a colon or a noun).
  */
 const EN = {
-  help: "Admin commands (/cx …):\nflows — every flow and its state\nshow <flow> [language] — the flow's outline\ntext <flow> <step> <language> <new text> — change a text (or: text <flow>, then pick)\nalert <flow> max=6 | band=detractor | sentiment=negative | theme=processes — alert thresholds\nroute <flow> <channel> — where its alerts go\nenable / disable <flow>\nnew <flow> from nps|csat|ces\nexport <flow> — the flow as a YAML file; import <flow> — send the edited file with the command\ndiff <flow> · publish <flow> · history <flow> · rollback <flow> <version>\ntry <flow> [language] — take the survey yourself in test mode\nreport <flow> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [flow]\nlearn — learn sentiment again from the comments that came with a score",
+  help: "Admin commands (/cx …):\nflows — every flow and its state\nshow <flow> [language] — the flow's outline\ntext <flow> <step> <language> <new text> — change a text (or: text <flow>, then pick)\nalert <flow> max=6 | band=detractor | sentiment=negative | theme=processes — alert thresholds\nroute <flow> <channel> — where its alerts go\nenable / disable <flow>\nnew <flow> from nps|csat|ces\nexport <flow> — the flow as a YAML file; import <flow> — send the edited file with the command\ndiff <flow> · publish <flow> · history <flow> · rollback <flow> <version>\ntry <flow> [language] — take the survey yourself in test mode\nreport <flow> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [flow]\nlearn — learn sentiment again from the comments that came with a score\nkeys [create <name> | revoke <id>] — keys for the HTTP API (a new key is shown once)\nsend <flow> — send the survey to everyone in the attached CSV file",
   unknownCommand: "There is no admin command “{word}”. Send /cx help for the list.",
   missingArgument: "“{command}” needs {argument}. Send /cx help for the list.",
   badArgument: "“{value}” is not right for {command}: expected {expected}.",
@@ -97,12 +97,45 @@ const EN = {
   targetTitle: "title",
   targetOption: "{step}, option {option}",
   targetLabel: "{step}, {end} label",
+  keysHeader: "API keys:",
+  keysEmpty: "There are no API keys yet. Create one with /cx keys create <name>.",
+  keyLine: "{id} · {name} · {hint} · created by {who}, {at}",
+  keyLineRevoked: "{id} · {name} · revoked by {who}, {at}",
+  keyCreated:
+    "API key “{name}” created ({id}). Copy it now: it is shown only this once.\n{key}\nCallers send it as Authorization: Bearer <key>.",
+  keyRevoked: "API key {id} is revoked: calls made with it are refused from now on.",
+  keyAlreadyRevoked: "API key {id} was already revoked.",
+  keyNotFound: "There is no API key {id}. Send /cx keys for the list.",
+  keysUnavailable: "The HTTP API is not running in this process, so API keys cannot be managed here.",
+  sendNeedsFile:
+    "Attach the CSV file to /cx send {flow}. Columns: platform,userId and optionally locale,reference and your own property columns.",
+  sendTooBig: "The file is too large ({size} KB); the limit is {limit} KB. Nothing was sent.",
+  sendUnparsable: "The file could not be read as CSV at line {line}. Nothing was sent.",
+  sendBadHeader:
+    "The first line must name the columns: platform and userId, optionally locale, reference and property columns (letters, digits, _ . -). Not allowed: {column}. Nothing was sent.",
+  sendMissingColumn: "The file has no {column} column. Nothing was sent.",
+  sendTooManyColumns: "Property columns in the file: {count}; the limit is {limit}. Nothing was sent.",
+  sendEmpty: "The file has no rows to send.",
+  sendTooMany:
+    "Rows in the file: {count}; the limit is {limit}. Split it and send each part. Nothing was sent.",
+  sendErrors: "Nothing was sent. Rows with problems: {count}. Fix them and send the whole file again.",
+  sendRow: "• line {line}: {reason}",
+  rowPlatform: "platform must be telegram, slack or discord",
+  rowUserId: "userId is missing or is not a platform id",
+  rowLocale: "locale must be en, fa, ar or tr",
+  rowReference: "reference is longer than {max} characters",
+  rowProperty: "{column} is longer than {max} characters",
+  rowDuplicate: "the same person as line {other}",
+  sendDisabled: "{flow} is off: turn it on with /cx enable {flow} first. Nothing was sent.",
+  sendQueued:
+    "Queued {flow} for {count} people. The surveys go out at the pace the platforms allow; follow the answers with /cx report {flow}.",
+  sendUnavailable: "Sending surveys is not available in this process.",
 } as const;
 
 type AdminMessages = Readonly<Record<keyof typeof EN, string>>;
 
 const FA = {
-  help: "دستورهای مدیریت (/cx …):\nflows — همهٔ نظرسنجی‌ها و وضعیت هر کدام\nshow <نظرسنجی> [زبان] — طرح کلی نظرسنجی\ntext <نظرسنجی> <مرحله> <زبان> <متن جدید> — تغییر یک متن (یا: text <نظرسنجی> و سپس انتخاب از فهرست)\nalert <نظرسنجی> max=6 | band=detractor | sentiment=negative | theme=processes — آستانه‌های هشدار\nroute <نظرسنجی> <کانال> — مقصد هشدارهای نظرسنجی\nenable / disable <نظرسنجی>\nnew <نظرسنجی> from nps|csat|ces\nexport <نظرسنجی> — دریافت نظرسنجی به‌صورت فایل YAML؛ import <نظرسنجی> — فایل ویرایش‌شده را همراه همین دستور بفرستید\ndiff <نظرسنجی> · publish <نظرسنجی> · history <نظرسنجی> · rollback <نظرسنجی> <نسخه>\ntry <نظرسنجی> [زبان] — نظرسنجی را خودتان در حالت آزمایشی پر کنید\nreport <نظرسنجی> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [نظرسنجی]\nlearn — یادگیری دوبارهٔ احساس از نظرهایی که همراه امتیاز آمده‌اند",
+  help: "دستورهای مدیریت (/cx …):\nflows — همهٔ نظرسنجی‌ها و وضعیت هر کدام\nshow <نظرسنجی> [زبان] — طرح کلی نظرسنجی\ntext <نظرسنجی> <مرحله> <زبان> <متن جدید> — تغییر یک متن (یا: text <نظرسنجی> و سپس انتخاب از فهرست)\nalert <نظرسنجی> max=6 | band=detractor | sentiment=negative | theme=processes — آستانه‌های هشدار\nroute <نظرسنجی> <کانال> — مقصد هشدارهای نظرسنجی\nenable / disable <نظرسنجی>\nnew <نظرسنجی> from nps|csat|ces\nexport <نظرسنجی> — دریافت نظرسنجی به‌صورت فایل YAML؛ import <نظرسنجی> — فایل ویرایش‌شده را همراه همین دستور بفرستید\ndiff <نظرسنجی> · publish <نظرسنجی> · history <نظرسنجی> · rollback <نظرسنجی> <نسخه>\ntry <نظرسنجی> [زبان] — نظرسنجی را خودتان در حالت آزمایشی پر کنید\nreport <نظرسنجی> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [نظرسنجی]\nlearn — یادگیری دوبارهٔ احساس از نظرهایی که همراه امتیاز آمده‌اند\nkeys [create <نام> | revoke <شناسه>] — کلیدهای HTTP API (کلید تازه فقط یک بار نمایش داده می‌شود)\nsend <نظرسنجی> — ارسال نظرسنجی به همهٔ افراد فایل CSV پیوست‌شده",
   unknownCommand: "دستور مدیریتی «{word}» وجود ندارد. برای دیدن فهرست دستورها، /cx help را بفرستید.",
   missingArgument:
     "دستور «{command}» کامل نیست؛ این بخش را کم دارد: {argument}. برای دیدن فهرست دستورها، /cx help را بفرستید.",
@@ -197,10 +230,45 @@ const FA = {
   targetTitle: "عنوان",
   targetOption: "{step}، گزینهٔ {option}",
   targetLabel: "{step}، برچسب {end}",
+  keysHeader: "کلیدهای API:",
+  keysEmpty: "هنوز هیچ کلید API ساخته نشده است. با /cx keys create <نام> یکی بسازید.",
+  keyLine: "{id} · {name} · {hint} · سازنده: {who}، {at}",
+  keyLineRevoked: "{id} · {name} · لغوکننده: {who}، {at}",
+  keyCreated:
+    "کلید API «{name}» ساخته شد ({id}). همین حالا آن را کپی کنید؛ فقط همین یک بار نمایش داده می‌شود.\n{key}\nفراخواننده‌ها آن را به شکل Authorization: Bearer <key> می‌فرستند.",
+  keyRevoked: "کلید API {id} لغو شد: از این پس درخواست‌هایی که با آن فرستاده شوند پذیرفته نمی‌شوند.",
+  keyAlreadyRevoked: "کلید API {id} از قبل لغو شده بود.",
+  keyNotFound: "کلید APIای با شناسهٔ {id} وجود ندارد. برای دیدن فهرست، /cx keys را بفرستید.",
+  keysUnavailable: "رابط HTTP API در این پردازش فعال نیست؛ بنابراین کلیدهای API را اینجا نمی‌توان مدیریت کرد.",
+  sendNeedsFile:
+    "فایل CSV را به /cx send {flow} پیوست کنید. ستون‌ها: platform و userId و در صورت نیاز locale و reference و ستون‌های ویژگی دلخواه شما.",
+  sendTooBig:
+    "فایل بیش از حد بزرگ است ({size} کیلوبایت)؛ حداکثر اندازهٔ مجاز {limit} کیلوبایت است. چیزی فرستاده نشد.",
+  sendUnparsable: "فایل در خط {line} به‌عنوان CSV خوانده نشد. چیزی فرستاده نشد.",
+  sendBadHeader:
+    "خط اول باید نام ستون‌ها باشد: platform و userId، و در صورت نیاز locale، reference و ستون‌های ویژگی (حروف، ارقام، _ . -). این ستون مجاز نیست: {column}. چیزی فرستاده نشد.",
+  sendMissingColumn: "فایل ستون {column} ندارد. چیزی فرستاده نشد.",
+  sendTooManyColumns: "تعداد ستون‌های ویژگی فایل: {count}؛ حداکثر مجاز: {limit}. چیزی فرستاده نشد.",
+  sendEmpty: "فایل هیچ ردیفی برای ارسال ندارد.",
+  sendTooMany:
+    "تعداد ردیف‌های فایل: {count}؛ حداکثر مجاز: {limit}. فایل را به چند بخش تقسیم کنید و هر بخش را جدا بفرستید. چیزی فرستاده نشد.",
+  sendErrors:
+    "چیزی فرستاده نشد. ردیف‌های دارای مشکل: {count}. آن‌ها را اصلاح کنید و کل فایل را دوباره بفرستید.",
+  sendRow: "• خط {line}: {reason}",
+  rowPlatform: "مقدار platform باید telegram، slack یا discord باشد",
+  rowUserId: "userId خالی است یا شناسهٔ معتبری در پلتفرم نیست",
+  rowLocale: "مقدار locale باید en، fa، ar یا tr باشد",
+  rowReference: "reference بیشتر از {max} نویسه است",
+  rowProperty: "{column} بیشتر از {max} نویسه است",
+  rowDuplicate: "همان کسی است که در خط {other} آمده",
+  sendDisabled: "{flow} خاموش است: اول با /cx enable {flow} روشنش کنید. چیزی فرستاده نشد.",
+  sendQueued:
+    "{flow} برای ارسال به این تعداد نفر در صف قرار گرفت: {count}. نظرسنجی‌ها با سرعتی که پلتفرم‌ها اجازه می‌دهند فرستاده می‌شوند؛ پاسخ‌ها را با /cx report {flow} دنبال کنید.",
+  sendUnavailable: "ارسال نظرسنجی در این پردازش در دسترس نیست.",
 } as const satisfies AdminMessages;
 
 const AR = {
-  help: "أوامر الإشراف (/cx …):\nflows — جميع الاستبيانات وحالة كل منها\nshow <الاستبيان> [اللغة] — مخطط الاستبيان\ntext <الاستبيان> <الخطوة> <اللغة> <النص الجديد> — تغيير نص (أو: text <الاستبيان> ثم الاختيار من القائمة)\nalert <الاستبيان> max=6 | band=detractor | sentiment=negative | theme=processes — حدود التنبيه\nroute <الاستبيان> <القناة> — وجهة تنبيهات الاستبيان\nenable / disable <الاستبيان>\nnew <الاستبيان> from nps|csat|ces\nexport <الاستبيان> — الاستبيان في ملف بصيغة YAML؛ import <الاستبيان> — أرسل الملف المعدَّل مرفقًا بالأمر\ndiff <الاستبيان> · publish <الاستبيان> · history <الاستبيان> · rollback <الاستبيان> <النسخة>\ntry <الاستبيان> [اللغة] — أجب عن الاستبيان بنفسك في وضع التجربة\nreport <الاستبيان> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [الاستبيان]\nlearn — تعلّم المشاعر من جديد من التعليقات التي جاءت مع تقييم",
+  help: "أوامر الإشراف (/cx …):\nflows — جميع الاستبيانات وحالة كل منها\nshow <الاستبيان> [اللغة] — مخطط الاستبيان\ntext <الاستبيان> <الخطوة> <اللغة> <النص الجديد> — تغيير نص (أو: text <الاستبيان> ثم الاختيار من القائمة)\nalert <الاستبيان> max=6 | band=detractor | sentiment=negative | theme=processes — حدود التنبيه\nroute <الاستبيان> <القناة> — وجهة تنبيهات الاستبيان\nenable / disable <الاستبيان>\nnew <الاستبيان> from nps|csat|ces\nexport <الاستبيان> — الاستبيان في ملف بصيغة YAML؛ import <الاستبيان> — أرسل الملف المعدَّل مرفقًا بالأمر\ndiff <الاستبيان> · publish <الاستبيان> · history <الاستبيان> · rollback <الاستبيان> <النسخة>\ntry <الاستبيان> [اللغة] — أجب عن الاستبيان بنفسك في وضع التجربة\nreport <الاستبيان> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [الاستبيان]\nlearn — تعلّم المشاعر من جديد من التعليقات التي جاءت مع تقييم\nkeys [create <الاسم> | revoke <المعرّف>] — مفاتيح واجهة HTTP API (يُعرض المفتاح الجديد مرة واحدة فقط)\nsend <الاستبيان> — إرسال الاستبيان إلى كل من في ملف CSV المرفق",
   unknownCommand: "لا يوجد أمر إشراف باسم «{word}». أرسل /cx help لعرض قائمة الأوامر.",
   missingArgument: "الأمر «{command}» ينقصه: {argument}. أرسل /cx help لعرض قائمة الأوامر.",
   badArgument: "القيمة «{value}» غير صالحة للأمر {command}. المتوقع: {expected}.",
@@ -292,10 +360,42 @@ const AR = {
   targetTitle: "العنوان",
   targetOption: "{step}، الخيار {option}",
   targetLabel: "{step}، تسمية {end}",
+  keysHeader: "مفاتيح API:",
+  keysEmpty: "لا توجد مفاتيح API بعد. أنشئ مفتاحًا باستخدام /cx keys create <الاسم>.",
+  keyLine: "{id} · {name} · {hint} · أنشأه {who}، {at}",
+  keyLineRevoked: "{id} · {name} · أبطله {who}، {at}",
+  keyCreated:
+    "أُنشئ مفتاح API «{name}» ({id}). انسخه الآن، فلن يُعرض إلا هذه المرة فقط.\n{key}\nيرسله المستدعون في الترويسة Authorization: Bearer <key>.",
+  keyRevoked: "أُبطل مفتاح API {id}: ستُرفض من الآن كل الطلبات التي تستخدمه.",
+  keyAlreadyRevoked: "مفتاح API {id} مُبطَل بالفعل.",
+  keyNotFound: "لا يوجد مفتاح API بالمعرّف {id}. أرسل /cx keys لعرض القائمة.",
+  keysUnavailable: "واجهة HTTP API لا تعمل في هذه العملية، لذا لا يمكن إدارة مفاتيح API من هنا.",
+  sendNeedsFile:
+    "أرفق ملف CSV بالأمر /cx send {flow}. الأعمدة: platform و userId، واختياريًا locale و reference وأعمدة الخصائص التي تريدها.",
+  sendTooBig: "الملف كبير جدًا ({size} كيلوبايت)، والحد الأقصى {limit} كيلوبايت. لم يُرسَل شيء.",
+  sendUnparsable: "تعذّرت قراءة الملف بصيغة CSV عند السطر {line}. لم يُرسَل شيء.",
+  sendBadHeader:
+    "يجب أن يحمل السطر الأول أسماء الأعمدة: platform و userId، واختياريًا locale و reference وأعمدة الخصائص (حروف وأرقام و_ . -). هذا العمود غير مسموح: {column}. لم يُرسَل شيء.",
+  sendMissingColumn: "لا يحتوي الملف على العمود {column}. لم يُرسَل شيء.",
+  sendTooManyColumns: "عدد أعمدة الخصائص في الملف: {count}، والحد الأقصى: {limit}. لم يُرسَل شيء.",
+  sendEmpty: "لا يحتوي الملف على أي صف لإرساله.",
+  sendTooMany: "عدد الصفوف في الملف: {count}، والحد الأقصى: {limit}. قسّمه وأرسل كل جزء على حدة. لم يُرسَل شيء.",
+  sendErrors: "لم يُرسَل شيء. الصفوف التي فيها مشكلات: {count}. صحّحها ثم أرسل الملف كاملًا مرة أخرى.",
+  sendRow: "• السطر {line}: {reason}",
+  rowPlatform: "يجب أن تكون قيمة platform إحدى القيم: telegram أو slack أو discord",
+  rowUserId: "قيمة userId فارغة أو ليست معرّفًا صالحًا على المنصة",
+  rowLocale: "يجب أن تكون قيمة locale إحدى القيم: en أو fa أو ar أو tr",
+  rowReference: "يتجاوز طول reference الحد الأقصى: {max}",
+  rowProperty: "يتجاوز طول {column} الحد الأقصى: {max}",
+  rowDuplicate: "الشخص نفسه الوارد في السطر {other}",
+  sendDisabled: "الاستبيان {flow} معطّل: فعّله أولًا باستخدام /cx enable {flow}. لم يُرسَل شيء.",
+  sendQueued:
+    "أُضيف الاستبيان {flow} إلى قائمة الإرسال. عدد المستلمين: {count}. تُرسَل الاستبيانات بالوتيرة التي تسمح بها المنصات؛ تابع الإجابات باستخدام /cx report {flow}.",
+  sendUnavailable: "إرسال الاستبيانات غير متاح في هذه العملية.",
 } as const satisfies AdminMessages;
 
 const TR = {
-  help: "Yönetici komutları (/cx …):\nflows — tüm anketler ve durumları\nshow <anket> [dil] — anketin ana hatları\ntext <anket> <adım> <dil> <yeni metin> — bir metni değiştirin (ya da: text <anket> yazıp listeden seçin)\nalert <anket> max=6 | band=detractor | sentiment=negative | theme=processes — uyarı eşikleri\nroute <anket> <kanal> — uyarıların gönderileceği kanal\nenable / disable <anket>\nnew <anket> from nps|csat|ces\nexport <anket> — anketi YAML dosyası olarak alın; import <anket> — düzenlediğiniz dosyayı komutla birlikte gönderin\ndiff <anket> · publish <anket> · history <anket> · rollback <anket> <sürüm>\ntry <anket> [dil] — anketi deneme modunda kendiniz yanıtlayın\nreport <anket> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [anket]\nlearn — puanla birlikte gelen yorumlardan duyguyu yeniden öğrenin",
+  help: "Yönetici komutları (/cx …):\nflows — tüm anketler ve durumları\nshow <anket> [dil] — anketin ana hatları\ntext <anket> <adım> <dil> <yeni metin> — bir metni değiştirin (ya da: text <anket> yazıp listeden seçin)\nalert <anket> max=6 | band=detractor | sentiment=negative | theme=processes — uyarı eşikleri\nroute <anket> <kanal> — uyarıların gönderileceği kanal\nenable / disable <anket>\nnew <anket> from nps|csat|ces\nexport <anket> — anketi YAML dosyası olarak alın; import <anket> — düzenlediğiniz dosyayı komutla birlikte gönderin\ndiff <anket> · publish <anket> · history <anket> · rollback <anket> <sürüm>\ntry <anket> [dil] — anketi deneme modunda kendiniz yanıtlayın\nreport <anket> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [anket]\nlearn — puanla birlikte gelen yorumlardan duyguyu yeniden öğrenin\nkeys [create <ad> | revoke <kimlik>] — HTTP API anahtarları (yeni anahtar yalnızca bir kez gösterilir)\nsend <anket> — anketi ekteki CSV dosyasındaki herkese gönderin",
   unknownCommand: "“{word}” adında bir yönetici komutu yok. Komut listesi için /cx help yazın.",
   missingArgument: "“{command}” komutunda eksik bilgi var: {argument}. Komut listesi için /cx help yazın.",
   badArgument: "“{value}”, {command} komutu için geçerli değil. Beklenen: {expected}.",
@@ -389,6 +489,40 @@ const TR = {
   targetTitle: "başlık",
   targetOption: "{step}, seçenek {option}",
   targetLabel: "{step}, {end} etiketi",
+  keysHeader: "API anahtarları:",
+  keysEmpty: "Henüz API anahtarı yok. /cx keys create <ad> komutuyla bir tane oluşturun.",
+  keyLine: "{id} · {name} · {hint} · oluşturan: {who}, {at}",
+  keyLineRevoked: "{id} · {name} · iptal eden: {who}, {at}",
+  keyCreated:
+    "“{name}” adlı API anahtarı oluşturuldu ({id}). Şimdi kopyalayın: yalnızca bu kez gösterilir.\n{key}\nİstemciler onu Authorization: Bearer <key> başlığıyla gönderir.",
+  keyRevoked: "API anahtarı iptal edildi ({id}): bundan sonra bu anahtarla gelen istekler reddedilir.",
+  keyAlreadyRevoked: "Bu API anahtarı zaten iptal edilmiş: {id}.",
+  keyNotFound: "Böyle bir API anahtarı yok: {id}. Liste için /cx keys yazın.",
+  keysUnavailable: "HTTP API bu süreçte çalışmıyor; API anahtarları burada yönetilemez.",
+  sendNeedsFile:
+    "CSV dosyasını /cx send {flow} komutuna ekleyin. Sütunlar: platform, userId ve isteğe bağlı olarak locale, reference ile kendi özellik sütunlarınız.",
+  sendTooBig: "Dosya çok büyük ({size} KB); sınır {limit} KB. Hiçbir şey gönderilmedi.",
+  sendUnparsable: "Dosya CSV olarak okunamadı (satır {line}). Hiçbir şey gönderilmedi.",
+  sendBadHeader:
+    "İlk satır sütun adlarını içermeli: platform ve userId, isteğe bağlı olarak locale, reference ve özellik sütunları (harf, rakam, _ . -). İzin verilmeyen sütun: {column}. Hiçbir şey gönderilmedi.",
+  sendMissingColumn: "Dosyada şu sütun yok: {column}. Hiçbir şey gönderilmedi.",
+  sendTooManyColumns: "Dosyadaki özellik sütunu sayısı: {count}; sınır: {limit}. Hiçbir şey gönderilmedi.",
+  sendEmpty: "Dosyada gönderilecek satır yok.",
+  sendTooMany:
+    "Dosyadaki satır sayısı: {count}; sınır: {limit}. Dosyayı bölün ve her parçayı ayrı gönderin. Hiçbir şey gönderilmedi.",
+  sendErrors:
+    "Hiçbir şey gönderilmedi. Sorunlu satırlar: {count}. Bunları düzeltip dosyanın tamamını yeniden gönderin.",
+  sendRow: "• satır {line}: {reason}",
+  rowPlatform: "platform telegram, slack ya da discord olmalı",
+  rowUserId: "userId boş ya da geçerli bir platform kimliği değil",
+  rowLocale: "locale en, fa, ar ya da tr olmalı",
+  rowReference: "reference en fazla {max} karakter olabilir",
+  rowProperty: "{column} en fazla {max} karakter olabilir",
+  rowDuplicate: "şu satırdaki kişiyle aynı: {other}",
+  sendDisabled: "{flow} anketi kapalı: önce /cx enable {flow} ile açın. Hiçbir şey gönderilmedi.",
+  sendQueued:
+    "{flow} anketi gönderim sırasına alındı. Kişi sayısı: {count}. Anketler platformların izin verdiği hızda gönderilir; yanıtları /cx report {flow} ile izleyin.",
+  sendUnavailable: "Bu süreçte anket gönderimi kullanılamıyor.",
 } as const satisfies AdminMessages;
 
 export const ADMIN_MESSAGES: Readonly<Record<Locale, AdminMessages>> = {
@@ -420,6 +554,8 @@ const ARGUMENTS = {
     template: "the template",
     version: "the version",
     admin: "the admin (platform:userId)",
+    name: "the key's name",
+    key: "the key's id",
   },
   fa: {
     flow: "نام نظرسنجی",
@@ -431,6 +567,8 @@ const ARGUMENTS = {
     template: "الگو",
     version: "شمارهٔ نسخه",
     admin: "مدیر (platform:userId)",
+    name: "نام کلید",
+    key: "شناسهٔ کلید",
   },
   ar: {
     flow: "اسم الاستبيان",
@@ -442,6 +580,8 @@ const ARGUMENTS = {
     template: "القالب",
     version: "رقم النسخة",
     admin: "المشرف (platform:userId)",
+    name: "اسم المفتاح",
+    key: "معرّف المفتاح",
   },
   tr: {
     flow: "anket adı",
@@ -453,6 +593,8 @@ const ARGUMENTS = {
     template: "şablon",
     version: "sürüm numarası",
     admin: "yönetici (platform:userId)",
+    name: "anahtarın adı",
+    key: "anahtarın kimliği",
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 
@@ -470,6 +612,9 @@ const EXPECTED = {
     "max=N, min=N, band=…, sentiment=… or theme=…": "max=N، min=N، band=…، sentiment=… یا theme=…",
     "nps, csat or ces": "nps، csat یا ces",
     "platform:userId, e.g. telegram:12345": "platform:userId، مثلاً telegram:12345",
+    "a name: letters, digits, spaces, _ . -": "یک نام: حروف، ارقام، فاصله، _ . -",
+    "a key id such as key_ab12cd34ef": "شناسهٔ یک کلید، مثلاً key_ab12cd34ef",
+    "create, list or revoke": "create، list یا revoke",
   },
   ar: {
     "7d, 30d or 90d": "7d أو 30d أو 90d",
@@ -482,6 +627,9 @@ const EXPECTED = {
     "max=N, min=N, band=…, sentiment=… or theme=…": "max=N أو min=N أو band=… أو sentiment=… أو theme=…",
     "nps, csat or ces": "nps أو csat أو ces",
     "platform:userId, e.g. telegram:12345": "platform:userId، مثل telegram:12345",
+    "a name: letters, digits, spaces, _ . -": "اسم: حروف وأرقام ومسافات و_ . -",
+    "a key id such as key_ab12cd34ef": "معرّف مفتاح، مثل key_ab12cd34ef",
+    "create, list or revoke": "create أو list أو revoke",
   },
   tr: {
     "7d, 30d or 90d": "7d, 30d ya da 90d",
@@ -494,6 +642,9 @@ const EXPECTED = {
     "max=N, min=N, band=…, sentiment=… or theme=…": "max=N, min=N, band=…, sentiment=… ya da theme=…",
     "nps, csat or ces": "nps, csat ya da ces",
     "platform:userId, e.g. telegram:12345": "platform:userId, örneğin telegram:12345",
+    "a name: letters, digits, spaces, _ . -": "bir ad: harf, rakam, boşluk, _ . -",
+    "a key id such as key_ab12cd34ef": "bir anahtar kimliği, örneğin key_ab12cd34ef",
+    "create, list or revoke": "create, list ya da revoke",
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 

@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
+import type { ApiKeys } from "../api/keys.ts";
 import { type FlowRegistry, flowHash } from "../flow/registry.ts";
 import type { Flow, FlowDefinition } from "../flow/schema.ts";
 import { LANGUAGE_NAMES, t } from "../i18n/messages.ts";
@@ -8,9 +10,11 @@ import type { SurveyStores } from "../ports.ts";
 import { err, ok, type Result } from "../result.ts";
 import { scoresFromRows } from "../rollups.ts";
 import { addDays, dayKey } from "../scores.ts";
+import type { SurveyDispatcher } from "../sending/types.ts";
 import type { LearningStatus } from "../sentiment/live.ts";
 import { cutText } from "../text/cut.ts";
 import { toLocaleDigits } from "../text/digits.ts";
+import { type CampaignProblem, type RowProblem, readCampaign } from "./campaign.ts";
 import { diffFlows } from "./diff.ts";
 import { type EditError, fromTemplate, setAlertRules, setRoute, setText, textTargets } from "./edit.ts";
 import { type AdminCommand, type AdminParseError, parseAdminCommand } from "./grammar.ts";
@@ -48,6 +52,10 @@ export interface AdminServiceDeps {
     status(): LearningStatus;
     retrain(): Promise<LearningStatus>;
   };
+  /** The HTTP API's keys (`/cx keys`); absent: the command says the API is not running here. */
+  readonly apiKeys?: ApiKeys;
+  /** Where `/cx send` campaigns go; absent: the command says sending is unavailable. */
+  readonly dispatcher?: SurveyDispatcher;
   readonly defaultLocale: Locale;
   readonly clock?: () => Date;
   /** Told about refused attempts and failures (the app logs them). */
@@ -61,6 +69,10 @@ const SESSION_MS = 15 * 60_000;
 const MAX_IMPORT_BYTES = 256 * 1024;
 const AUDIT_VALUE = 1000;
 const MAX_LINES = 40;
+/** A campaign file (`/cx send`): what the adapters download at most. */
+const MAX_CAMPAIGN_BYTES = 256 * 1024;
+/** Requests handed to the dispatcher at once. */
+const CAMPAIGN_CHUNK = 1000;
 
 const ZPress = z.union([
   z.object({ kind: z.literal("c"), text: z.string().min(1).max(60) }),
@@ -812,6 +824,138 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
     return [r.msg(r.lines(r.say("learnDone"), lines))];
   };
 
+  const keys = async (
+    r: Replies,
+    actor: AdminActor,
+    action: Extract<AdminCommand, { name: "keys" }>["action"],
+  ): Promise<AdminMessage[]> => {
+    const api = deps.apiKeys;
+    if (!api) return [r.msg(r.say("keysUnavailable"))];
+    switch (action.kind) {
+      case "list": {
+        const all = await api.list();
+        if (all.length === 0) return [r.msg(r.say("keysEmpty"))];
+        const lines = all.map((k) =>
+          k.revokedAt
+            ? r.say("keyLineRevoked", {
+                id: k.id,
+                name: k.name,
+                who: k.revokedBy ?? "",
+                at: r.when(k.revokedAt),
+              })
+            : r.say("keyLine", {
+                id: k.id,
+                name: k.name,
+                hint: k.hint,
+                who: k.createdBy,
+                at: r.when(k.createdAt),
+              }),
+        );
+        return [r.msg(r.lines(r.say("keysHeader"), lines))];
+      }
+      case "create": {
+        const { key, record } = await api.create(action.label, actorId(actor));
+        await audit(actor, "api-key.create", record.id, undefined, { name: record.name, after: record.hint });
+        return [r.msg(r.say("keyCreated", { name: record.name, id: record.id, key }))];
+      }
+      case "revoke": {
+        const result = await api.revoke(action.id, actorId(actor));
+        if (result === "not-found") return [r.msg(r.say("keyNotFound", { id: action.id }))];
+        if (result === "already-revoked") return [r.msg(r.say("keyAlreadyRevoked", { id: action.id }))];
+        await audit(actor, "api-key.revoke", action.id, undefined);
+        return [r.msg(r.say("keyRevoked", { id: action.id }))];
+      }
+      default: {
+        const never: never = action;
+        throw new Error(`unhandled keys action ${JSON.stringify(never)}`);
+      }
+    }
+  };
+
+  const rowReason = (r: Replies, problem: RowProblem): string => {
+    switch (problem.kind) {
+      case "platform":
+        return r.say("rowPlatform");
+      case "userId":
+        return r.say("rowUserId");
+      case "locale":
+        return r.say("rowLocale");
+      case "reference":
+        return r.say("rowReference", { max: problem.max });
+      case "property":
+        return r.say("rowProperty", { column: problem.column, max: problem.max });
+      case "duplicate":
+        return r.say("rowDuplicate", { other: problem.other });
+      default: {
+        const never: never = problem;
+        throw new Error(`unhandled row problem ${JSON.stringify(never)}`);
+      }
+    }
+  };
+
+  const campaignProblem = (r: Replies, problem: CampaignProblem): AdminMessage => {
+    switch (problem.kind) {
+      case "unparsable":
+        return r.msg(r.say("sendUnparsable", { line: problem.line }));
+      case "bad-header":
+        return r.msg(r.say("sendBadHeader", { column: problem.column }));
+      case "missing-column":
+        return r.msg(r.say("sendMissingColumn", { column: problem.column }));
+      case "too-many-columns":
+        return r.msg(r.say("sendTooManyColumns", { count: problem.count, limit: problem.limit }));
+      case "empty":
+        return r.msg(r.say("sendEmpty"));
+      case "too-many-rows":
+        return r.msg(r.say("sendTooMany", { count: problem.count, limit: problem.limit }));
+      case "rows":
+        return r.msg(
+          r.lines(
+            r.say("sendErrors", { count: problem.rows.length }),
+            problem.rows.map((row) =>
+              r.say("sendRow", { line: row.line, reason: rowReason(r, row.problem) }),
+            ),
+          ),
+        );
+      default: {
+        const never: never = problem;
+        throw new Error(`unhandled campaign problem ${JSON.stringify(never)}`);
+      }
+    }
+  };
+
+  const send = async (r: Replies, request: AdminRequest, key: string): Promise<AdminMessage[]> => {
+    const dispatcher = deps.dispatcher;
+    if (!dispatcher) return [r.msg(r.say("sendUnavailable"))];
+    const startable = await flows.startable(key);
+    if ("reason" in startable)
+      return [r.msg(r.say(startable.reason === "disabled" ? "sendDisabled" : "unknownFlow", { flow: key }))];
+    const file = request.attachment;
+    if (!file) return [r.msg(r.say("sendNeedsFile", { flow: key }))];
+    const tooBig = (bytes: number) =>
+      r.msg(r.say("sendTooBig", { size: Math.ceil(bytes / 1024), limit: MAX_CAMPAIGN_BYTES / 1024 }));
+    if (file.size > MAX_CAMPAIGN_BYTES) return [tooBig(file.size)];
+    let source: string;
+    try {
+      source = await file.read();
+    } catch (error) {
+      deps.onError?.(error, "admin send download");
+      return [r.msg(r.say("importUnreadable"))];
+    }
+    if (Buffer.byteLength(source) > MAX_CAMPAIGN_BYTES) return [tooBig(Buffer.byteLength(source))];
+    const campaign = await readCampaign(source, key);
+    if (!campaign.ok) return [campaignProblem(r, campaign.error)];
+    // One campaign per command: its id says who sent which file (the event id is unique per command).
+    const id = `csv:${actorId(request.actor)}:${createHash("sha256").update(request.eventId).digest("hex").slice(0, 10)}`;
+    const requests = campaign.value;
+    for (let i = 0; i < requests.length; i += CAMPAIGN_CHUNK)
+      await dispatcher.request(requests.slice(i, i + CAMPAIGN_CHUNK), id);
+    await audit(request.actor, "campaign.send", id, key, {
+      file: cutText(file.name, 80),
+      count: requests.length,
+    });
+    return [r.msg(r.say("sendQueued", { flow: key, count: requests.length }))];
+  };
+
   const parseErrorReply = (r: Replies, e: AdminParseError): AdminMessage => {
     switch (e.code) {
       case "ADMIN_UNKNOWN_COMMAND":
@@ -912,6 +1056,10 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
         return auditLog(r, command.flow);
       case "learn":
         return learn(r, actor);
+      case "keys":
+        return keys(r, actor, command.action);
+      case "send":
+        return send(r, request, command.flow);
       default: {
         const never: never = command;
         throw new Error(`unhandled command ${JSON.stringify(never)}`);

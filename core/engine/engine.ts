@@ -283,6 +283,9 @@ export function startConversation(
     respondent: RespondentRef;
     locale: Locale;
     reference?: string;
+    properties?: Readonly<Record<string, string>>;
+    sendId?: string;
+    expiresAt?: string;
     startSequence?: number;
     test?: boolean;
   },
@@ -296,6 +299,9 @@ export function startConversation(
     flowVersion: flow.version,
     locale: init.locale,
     ...(init.reference === undefined ? {} : { reference: init.reference }),
+    ...(init.properties === undefined ? {} : { properties: { ...init.properties } }),
+    ...(init.sendId === undefined ? {} : { sendId: init.sendId }),
+    ...(init.expiresAt === undefined ? {} : { expiresAt: init.expiresAt }),
     ...(init.startSequence === undefined ? {} : { startSequence: init.startSequence }),
     ...(init.test ? { test: true as const } : {}),
     status: "active",

@@ -23,6 +23,15 @@ export interface ConversationState {
   readonly flowVersion: number;
   readonly locale: Locale;
   readonly reference?: string;
+  /** Strings the sender attached (order id, agent, product, touchpoint), kept with the response for reports. */
+  readonly properties?: Readonly<Record<string, string>>;
+  /** The survey send (`sv_…`) that started it, when cxbot started it on its own initiative. */
+  readonly sendId?: string;
+  /**
+   * Until its first answer, a conversation cxbot started expires at this instant (ISO 8601) instead of after
+   * the flow's idle time, so reminders have time to work; after an answer, the idle time applies again.
+   */
+  readonly expiresAt?: string;
   /** The platform sequence number of the event that started it, where the platform has one. */
   readonly startSequence?: number;
   readonly status: ConversationStatus;

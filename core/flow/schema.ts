@@ -175,6 +175,39 @@ export const ZTimeZone = z.string().refine((tz) => {
   }
 }, "is not an IANA time zone");
 
+/** A delay written `30m`, `24h` or `2d`. */
+export const ZDelay = z
+  .string()
+  .regex(/^[1-9][0-9]{0,4}[mhd]$/, "must be a number of minutes, hours or days: 30m, 24h, 2d");
+
+/** Milliseconds in a {@link ZDelay} string. */
+export function delayMs(delay: string): number {
+  const n = Number.parseInt(delay.slice(0, -1), 10);
+  const unit = delay.at(-1);
+  return n * (unit === "d" ? 86_400_000 : unit === "h" ? 3_600_000 : 60_000);
+}
+
+/**
+ * How cxbot sends this flow on its own initiative (the HTTP API, campaigns): optional, and every field too.
+ * The fatigue rule across flows (`CX_FATIGUE_DAYS`), opt-outs and quiet hours apply to every flow.
+ */
+export const ZFlowSending = z.strictObject({
+  /** Days before the same respondent may be sent this flow again. */
+  recontactDays: z.number().int().min(0).max(3650).optional(),
+  /** Share of send requests actually sent, 0–100 (the rest are skipped as `sampled-out`). */
+  samplePercent: z.number().min(0).max(100).optional(),
+  /** Reminders after the survey was sent and not answered, each a delay after the send: `[24h, 72h]`. */
+  reminders: z.array(ZDelay).max(5).optional(),
+  /** Hours a sent survey waits for its first answer before it expires (default: the flow's idle time). */
+  expireHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .optional(),
+});
+export type FlowSending = z.infer<typeof ZFlowSending>;
+
 export const ZFlowDefinition = z.strictObject({
   key: ZFlowKey,
   /** Shown to admins and in the flow picker. */
@@ -191,6 +224,8 @@ export const ZFlowDefinition = z.strictObject({
     .max(60 * 24 * 30)
     .default(60 * 24),
   alerts: z.array(ZAlertRule).default([]),
+  /** Sending on cxbot's initiative: recontact, sampling, reminders, expiry. */
+  sending: ZFlowSending.optional(),
   steps: z.array(ZStep).min(1).max(100),
 });
 export type FlowDefinition = z.infer<typeof ZFlowDefinition>;

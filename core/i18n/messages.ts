@@ -56,6 +56,8 @@ const MESSAGES = {
     longText: "Your message was long, so we kept all of it with your answers.",
     expired: "Your previous survey timed out. Send /feedback to start a new one.",
     thanks: "Thank you for your feedback!",
+    optedOut: "Done — we won’t send you any more surveys. You can still send /feedback whenever you like.",
+    reminder: "A quick reminder: we’d love to hear from you. It only takes a minute.",
   },
   fa: {
     forwarded: "ممنون! پیامتان را به تیم پشتیبانی رساندم.",
@@ -105,6 +107,8 @@ const MESSAGES = {
     longText: "پیامتان طولانی بود؛ همهٔ آن را همراه پاسخ‌هایتان ذخیره کردیم.",
     expired: "مهلت پاسخ به نظرسنجی قبلی‌تان تمام شد. برای شروع یک نظرسنجی تازه، /feedback را بفرستید.",
     thanks: "از بازخورد شما سپاسگزاریم!",
+    optedOut: "انجام شد؛ دیگر برایتان نظرسنجی نمی‌فرستیم. هر وقت خواستید، می‌توانید /feedback را بفرستید.",
+    reminder: "یادآوری کوتاه: خیلی دوست داریم نظرتان را بدانیم. فقط یک دقیقه وقت می‌گیرد.",
   },
   ar: {
     forwarded: "شكرًا لك، أوصلتُ رسالتك إلى فريق الدعم.",
@@ -153,6 +157,8 @@ const MESSAGES = {
     longText: "كانت رسالتك طويلة، فاحتفظنا بها كاملة مع إجاباتك.",
     expired: "انتهت مهلة استبيانك السابق. أرسل /feedback لبدء استبيان جديد.",
     thanks: "شكرًا لك على ملاحظاتك!",
+    optedOut: "تم، لن نرسل إليك أي استبيانات بعد الآن. ويمكنك إرسال /feedback متى شئت.",
+    reminder: "تذكير سريع: يسعدنا أن نسمع رأيك، ولن يستغرق ذلك أكثر من دقيقة.",
   },
   tr: {
     forwarded: "Teşekkürler, mesajınızı destek ekibimize ilettim.",
@@ -204,6 +210,9 @@ const MESSAGES = {
     longText: "Mesajınız uzundu; tamamını yanıtlarınızla birlikte kaydettik.",
     expired: "Önceki anketinizin süresi doldu. Yeni bir anket başlatmak için /feedback yazın.",
     thanks: "Geri bildiriminiz için teşekkür ederiz!",
+    optedOut:
+      "Tamam, size artık anket göndermeyeceğiz. Dilediğiniz zaman /feedback yazarak görüşünüzü paylaşabilirsiniz.",
+    reminder: "Küçük bir hatırlatma: görüşlerinizi duymayı çok isteriz. Yalnızca bir dakikanızı alır.",
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 

@@ -123,4 +123,44 @@ describe("the admin command grammar (/cx …)", () => {
       value: { name: "new", flow: "returns", template: "csat" },
     });
   });
+  it("reads keys (create with a name of several words, list, revoke by id) and send in every language", () => {
+    expect(parseAdminCommand("keys")).toEqual({
+      ok: true,
+      value: { name: "keys", action: { kind: "list" } },
+    });
+    expect(parseAdminCommand("keys create Order system")).toEqual({
+      ok: true,
+      value: { name: "keys", action: { kind: "create", label: "Order system" } },
+    });
+    expect(parseAdminCommand("کلیدها ساخت فروشگاه")).toEqual({
+      ok: true,
+      value: { name: "keys", action: { kind: "create", label: "فروشگاه" } },
+    });
+    expect(parseAdminCommand("المفاتيح إبطال key_ab12cd34ef")).toEqual({
+      ok: true,
+      value: { name: "keys", action: { kind: "revoke", id: "key_ab12cd34ef" } },
+    });
+    expect(parseAdminCommand("anahtarlar liste")).toEqual({
+      ok: true,
+      value: { name: "keys", action: { kind: "list" } },
+    });
+    expect(parseAdminCommand("keys create")).toMatchObject({
+      ok: false,
+      error: { code: "ADMIN_MISSING_ARGUMENT", argument: "name" },
+    });
+    expect(parseAdminCommand("keys revoke $where")).toMatchObject({
+      ok: false,
+      error: { code: "ADMIN_BAD_ARGUMENT" },
+    });
+    expect(parseAdminCommand("keys rotate")).toMatchObject({
+      ok: false,
+      error: { code: "ADMIN_BAD_ARGUMENT" },
+    });
+    for (const text of ["send nps", "ارسال nps", "إرسال nps", "gönder nps"])
+      expect(parseAdminCommand(text)).toEqual({ ok: true, value: { name: "send", flow: "nps" } });
+    expect(parseAdminCommand("send")).toMatchObject({
+      ok: false,
+      error: { code: "ADMIN_MISSING_ARGUMENT", argument: "flow" },
+    });
+  });
 });

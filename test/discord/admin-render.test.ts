@@ -110,6 +110,10 @@ describe("/cx as a Discord command", () => {
       ["admins", {}, "admins"],
       ["audit", {}, "audit"],
       ["audit", { flow: "csat" }, "audit csat"],
+      ["keys", {}, "keys"],
+      ["keys", { operation: "create", key: "  Order   system " }, "keys create Order system"],
+      ["keys", { operation: "revoke", key: "key_ab12cd34ef" }, "keys revoke key_ab12cd34ef"],
+      ["send", { flow: "nps" }, "send nps"],
     ];
     for (const [sub, values, expected] of cases) {
       const text = adminCommandText(sub, reader(values));

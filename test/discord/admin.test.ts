@@ -222,6 +222,8 @@ describe("/cx on Discord", { timeout: 60_000 }, () => {
       "admins",
       "audit",
       "learn",
+      "keys",
+      "send",
     ]);
     const sub = (name: string) => cxCommand.options.find((o) => o.name === name)?.options ?? [];
     expect(sub("text").map((o) => [o.name, o.type, o.required])).toEqual([
@@ -245,6 +247,14 @@ describe("/cx on Discord", { timeout: 60_000 }, () => {
     ]);
     expect(sub("alert").map((o) => o.name)).toEqual(["flow", "rule"]);
     expect(sub("route").map((o) => o.name)).toEqual(["flow", "channel"]);
+    expect(sub("keys").map((o) => [o.name, o.choices?.map((c) => c.value)])).toEqual([
+      ["operation", ["create", "list", "revoke"]],
+      ["key", undefined],
+    ]);
+    expect(sub("send").map((o) => [o.name, o.type, o.required])).toEqual([
+      ["flow", 3, true],
+      ["file", 11, true],
+    ]);
   });
 
   it("autocompletes flow keys for admins only: others get no suggestions", async () => {
