@@ -7,6 +7,7 @@ import { CxError } from "../core/result.ts";
 import type { SurveyDispatcher } from "../core/sending/types.ts";
 import { OWED_GRACE_MS } from "../core/service.ts";
 import type { Channel } from "../core/types.ts";
+import { createExportStore } from "../storage/export-store.ts";
 import { createHttpApi } from "./api/api.ts";
 import { type App, type AppOptions, createApp } from "./app.ts";
 import type { Config } from "./config.ts";
@@ -162,6 +163,11 @@ export function createAppAdmin(
 ): AdminService {
   return createAdminService({
     ...sending,
+    // `/cx export-responses`: the response archive through a cursor.
+    exports: createExportStore(app.database.connection, {
+      onCorrupt: (id) =>
+        logger.warn({ code: "STORE_CORRUPT", id }, "an unreadable response was left out of an export"),
+    }),
     stores: app.database.stores,
     flows: app.flows,
     operations,
@@ -228,6 +234,7 @@ export async function startPlatforms(
     connection: app.database.connection,
     flows: app.flows,
     logger,
+    exports: { flows: app.database.stores.flows, audit: app.database.stores.audit },
     ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
     ...(config.CX_API_KEY ? { envKey: config.CX_API_KEY } : {}),
   });

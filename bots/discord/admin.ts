@@ -91,6 +91,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       learn: "Learn sentiment again from the comments",
       keys: "Create, list or revoke HTTP API keys",
       send: "Send a flow to everyone in a CSV file",
+      "export-responses": "A flow's responses as a CSV file",
     },
     options: {
       flow: "The flow's key",
@@ -142,6 +143,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       learn: "یادگیری دوبارهٔ احساس از نظرها",
       keys: "ساخت، فهرست یا لغو کلیدهای API",
       send: "ارسال نظرسنجی به همهٔ افراد یک فایل CSV",
+      "export-responses": "پاسخ‌های یک نظرسنجی به‌صورت فایل CSV",
     },
     options: {
       flow: "کلید نظرسنجی",
@@ -193,6 +195,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       learn: "تعلّم المشاعر من جديد من التعليقات",
       keys: "إنشاء مفاتيح واجهة API أو عرضها أو إبطالها",
       send: "إرسال الاستبيان إلى كل من في ملف CSV",
+      "export-responses": "ردود الاستبيان في ملف CSV",
     },
     options: {
       flow: "مفتاح الاستبيان",
@@ -244,6 +247,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       learn: "Duyguyu yorumlardan yeniden öğren",
       keys: "HTTP API anahtarlarını oluştur, listele ya da iptal et",
       send: "Anketi bir CSV dosyasındaki herkese gönder",
+      "export-responses": "Bir anketin yanıtları CSV dosyası olarak",
     },
     options: {
       flow: "Anketin anahtarı",
@@ -441,6 +445,10 @@ const OPTIONS: Readonly<Record<AdminSubcommand, readonly (readonly [OptionName, 
   send: [
     ["flow", true],
     ["file", true],
+  ],
+  "export-responses": [
+    ["flow", true],
+    ["period", false],
   ],
 };
 

@@ -43,3 +43,58 @@ export async function* encodeExport(exported: ResponseExport, format: ExportForm
   }
   if (chunk !== "") yield chunk;
 }
+
+/** What an export amounts to when it must fit in one file (a chat attachment). */
+export type BoundedExport =
+  | { readonly kind: "file"; readonly content: string; readonly rows: number }
+  | { readonly kind: "too-big" };
+
+/**
+ * An export as one string of at most `maxBytes` (UTF-8), or `too-big`: reading stops as soon as the limit is
+ * passed (the cursor is closed), so a huge export costs no more than the limit.
+ */
+export async function boundedExport(
+  exported: ResponseExport,
+  format: ExportFormat,
+  maxBytes: number,
+): Promise<BoundedExport> {
+  let rows = 0;
+  const counted: ResponseExport = {
+    layout: exported.layout,
+    async *records() {
+      for await (const record of exported.records()) {
+        rows++;
+        yield record;
+      }
+    },
+  };
+  const parts: string[] = [];
+  let bytes = 0;
+  for await (const chunk of encodeExport(counted, format)) {
+    bytes += Buffer.byteLength(chunk);
+    if (bytes > maxBytes) return { kind: "too-big" };
+    parts.push(chunk);
+  }
+  return { kind: "file", content: parts.join(""), rows };
+}
+
+/** The first instant of a period ending `now`; undefined for everything. */
+export function periodStart(period: "7d" | "30d" | "90d" | "12m" | "all", now: Date): Date | undefined {
+  switch (period) {
+    case "7d":
+    case "30d":
+    case "90d":
+      return new Date(now.getTime() - Number.parseInt(period, 10) * 86_400_000);
+    case "12m": {
+      const from = new Date(now);
+      from.setUTCFullYear(from.getUTCFullYear() - 1);
+      return from;
+    }
+    case "all":
+      return undefined;
+    default: {
+      const never: never = period;
+      throw new Error(`unhandled period ${String(never)}`);
+    }
+  }
+}

@@ -107,7 +107,7 @@ export function responseDoc(r: FakeResponse) {
     endedAt: r.startedAt,
     state,
     recentEventIds: [],
-    transcript: [{ direction: "in", text: r.comment ?? "9", at }],
+    transcript: [{ direction: "in", text: "ok", at }],
   };
 }
 
