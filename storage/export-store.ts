@@ -23,6 +23,12 @@ const secretSchema = new Schema<SecretDoc>(
 
 const PSEUDONYM_SECRET_ID = "export-pseudonyms";
 
+/**
+ * Responses whose property keys become columns. A full first pass would double an export's time (the embedded
+ * server reads every document either way); keys first seen later still reach the `properties` JSON column.
+ */
+const PROPERTY_SAMPLE = 2000;
+
 /** Documents read per round trip. */
 const BATCH_SIZE = 500;
 
@@ -77,7 +83,7 @@ export function createExportStore(
       const counts = new Map<string, number>();
       const cursor = responses.find(
         { ...filterOf(query), "state.properties": { $exists: true } },
-        { projection: { "state.properties": 1 }, batchSize: 2000 },
+        { projection: { "state.properties": 1 }, batchSize: PROPERTY_SAMPLE, limit: PROPERTY_SAMPLE },
       );
       for await (const doc of cursor) {
         const properties: unknown = (doc.state as { properties?: unknown } | undefined)?.properties;

@@ -11,8 +11,8 @@ import type { Channel, ConversationStatus } from "../types.ts";
  * Responses as rows, for analysts: one row per archived conversation of a flow (complete, partial or expired,
  * with its status; an admin's `/cx try` never), built by pure functions from the stored records. The columns
  * are fixed before the first row (CSV needs its header first): the steps of every stored version of the flow,
- * and the property keys found by a cheap first pass; a property beyond those lands in the `properties` JSON
- * column, so nothing is lost. Respondents are pseudonyms unless identities were asked for.
+ * and the property keys of a sample of the responses (a cheap first look); a property beyond those lands in the
+ * `properties` JSON column, so nothing is lost. Respondents are pseudonyms unless identities were asked for.
  */
 
 /** Which responses: a flow's, started in `[from, to)` (either end open). */
@@ -29,7 +29,10 @@ export interface ResponseExportSource {
    * in storage order; transcripts are not read.
    */
   responses(query: ResponseExportQuery): AsyncIterable<ConversationState>;
-  /** The property keys the query's responses carry, most frequent first, at most `limit`. */
+  /**
+   * Property keys for columns, most frequent first, at most `limit`: those of the query's responses, or of a
+   * sample of them (the first ones read); a key not among them is kept in the `properties` JSON column.
+   */
   propertyKeys(query: ResponseExportQuery, limit: number): Promise<string[]>;
   /** The deployment's pseudonym secret: made once, kept in the database, never shown. */
   pseudonymSecret(): Promise<Uint8Array>;
@@ -65,7 +68,7 @@ export interface ExportRecord {
   readonly endedAt: string;
   readonly flow: string;
   readonly flowVersion: number;
-  readonly status: Exclude<ConversationStatus, "active"> | "active";
+  readonly status: ConversationStatus;
   readonly channel: Channel;
   readonly locale: Locale;
   /** A pseudonym (16 hex digits), or `channel:userId` when identities were asked for. */
