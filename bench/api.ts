@@ -1,13 +1,12 @@
 /**
  * The HTTP API on the embedded database (or MONGODB_URI): requests per second and latency for single triggers
- * (`POST /api/v1/surveys`), through the real HTTP server, key check, zod validation and flow check, without and
- * with an `Idempotency-Key` (one insert and one update more per call), and the dispatcher that the app runs.
+ * (`POST /api/v1/surveys`), through the real HTTP server, key check, zod validation, flow check and the send
+ * queue's dispatcher (the survey's record and its job), without and with an `Idempotency-Key` (two inserts more).
  * Requests go to 127.0.0.1 only, `--requests N` per run (default 2,000) with `--concurrency C` in flight
  * (default 16), and each run stops after 60 s whatever its count.
  *
  * `node --import tsx bench/api.ts [--requests N] [--concurrency C]` (also part of `npm run bench`).
  */
-import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -15,12 +14,19 @@ import { parseArgs } from "node:util";
 import { createHttpApi } from "../bots/api/api.ts";
 import { startHttpServer } from "../bots/http.ts";
 import { createLogger } from "../bots/logger.ts";
+import { classifyDeliveryError } from "../bots/sending/classify.ts";
 import { seedFlows } from "../core/admin/seed.ts";
 import { loadFlowDirectory } from "../core/flow/load.ts";
 import { FlowRegistry } from "../core/flow/registry.ts";
-import type { SurveyDispatcher, SurveySend } from "../core/sending/types.ts";
+import { createSurveyHub } from "../core/hub.ts";
+import { createOperations } from "../core/operations.ts";
+import { createSurveySending } from "../core/sending/surveys.ts";
+import { createRuleBasedSentimentAnalyzer } from "../core/sentiment/rule-based.ts";
+import { createSurveyService } from "../core/service.ts";
 import { resolveMongo } from "../storage/embedded.ts";
 import { openDatabase } from "../storage/mongo-stores.ts";
+import { openSendQueueStore } from "../storage/send-queue-store.ts";
+import { openSurveySendStore } from "../storage/survey-send-store.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
@@ -38,32 +44,6 @@ const percentile = (xs: readonly number[], p: number): number => {
   return s[Math.min(s.length - 1, Math.floor((s.length * p) / 100))] ?? Number.NaN;
 };
 
-/** Until the send queue's dispatcher is wired here: records in memory, so the figure is the API's own cost. */
-function memoryDispatcher(): SurveyDispatcher {
-  const sends = new Map<string, SurveySend>();
-  return {
-    async request(requests, source) {
-      return requests.map((request) => {
-        const id = `sv_${randomBytes(13).toString("hex")}`;
-        const now = new Date();
-        sends.set(id, {
-          id,
-          request,
-          status: "scheduled",
-          source,
-          createdAt: now,
-          updatedAt: now,
-          remindersSent: 0,
-        });
-        return { id, status: "scheduled" as const };
-      });
-    },
-    async get(id) {
-      return sends.get(id) ?? null;
-    },
-  };
-}
-
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), "cxbench-api-"));
   const target = await resolveMongo({
@@ -75,7 +55,6 @@ async function main(): Promise<void> {
   });
   const db = await openDatabase(target.uri, `cxbench_api_${Date.now().toString(36)}`, { soleWriter: false });
   const logger = createLogger("silent");
-  const dispatcher = memoryDispatcher();
   try {
     const flows = new FlowRegistry(db.stores.flows, db.stores.admin);
     await seedFlows((await loadFlowDirectory(join(root, "flows"))).flows, {
@@ -86,6 +65,28 @@ async function main(): Promise<void> {
       now: () => new Date(),
     });
     await flows.syncMissing();
+    // The dispatcher the app runs: each call records the survey and queues its send job (no worker here, so
+    // the figure is the API's: what a caller waits for).
+    const service = createSurveyService({
+      stores: db.stores,
+      flows,
+      analyzer: createRuleBasedSentimentAnalyzer(),
+      defaultLocale: "en",
+      defaultFlow: "nps",
+      maxConcurrency: 8,
+    });
+    const sending = createSurveySending({
+      queue: await openSendQueueStore(db.connection),
+      store: await openSurveySendStore(db.connection),
+      respondents: db.stores.respondents,
+      flows,
+      survey: service,
+      operations: createOperations({ survey: service, messenger: { deliver: async () => {} } }),
+      hub: createSurveyHub(() => {}),
+      policy: { fatigueDays: 30, timeZone: "UTC" },
+      classify: classifyDeliveryError,
+    });
+    const dispatcher = sending.dispatcher;
     const api = await createHttpApi({ connection: db.connection, flows, logger, dispatcher });
     if (!api.mount) throw new Error("the API is mounted when it has a dispatcher");
     const http = await startHttpServer({
@@ -137,13 +138,15 @@ async function main(): Promise<void> {
     };
 
     console.log(
-      `HTTP API, single triggers (${REQUESTS} requests, ${CONCURRENCY} in flight, ${process.env.MONGODB_URI ? "MongoDB" : "embedded database"}, in-memory dispatcher):`,
+      `HTTP API, single triggers (${REQUESTS} requests, ${CONCURRENCY} in flight, ${process.env.MONGODB_URI ? "MongoDB" : "embedded database"}, the send queue's dispatcher):`,
     );
     await run("warm-up", false);
     await run("POST /api/v1/surveys", false);
     await run("with Idempotency-Key", true);
     await http.close();
     api.close();
+    sending.close();
+    await service.close();
   } finally {
     await db.close();
     await target.stop();

@@ -4,7 +4,6 @@ import { createFanOutNotifier } from "../core/alerts/fanout.ts";
 import { type AlertService, createAlertService } from "../core/alerts/service.ts";
 import { createOperations, type Messenger, type Operations } from "../core/operations.ts";
 import { CxError } from "../core/result.ts";
-import type { SurveyDispatcher } from "../core/sending/types.ts";
 import { OWED_GRACE_MS } from "../core/service.ts";
 import type { Channel } from "../core/types.ts";
 import { createExportStore } from "../storage/export-store.ts";
@@ -159,10 +158,10 @@ export function createAppAdmin(
   logger: Logger,
   operations: Operations,
   limits: TextLimits,
-  sending: Pick<AdminServiceDeps, "apiKeys" | "dispatcher"> = {},
+  extras: Pick<AdminServiceDeps, "apiKeys" | "dispatcher"> = {},
 ): AdminService {
   return createAdminService({
-    ...sending,
+    ...extras,
     // `/cx export-responses`: the response archive through a cursor.
     exports: createExportStore(app.database.connection, {
       onCorrupt: (id) =>
@@ -200,8 +199,6 @@ export async function startPlatforms(
     host?: string;
     recoveryFlow?: string;
     alertFoldWindowMs?: number;
-    /** Sends the surveys the HTTP API and `/cx send` ask for; without it `/api/` is not served. */
-    dispatcher?: SurveyDispatcher;
   } = {},
 ): Promise<Platforms> {
   const staffLocale = config.ALERT_LOCALE ?? config.DEFAULT_LOCALE;
@@ -235,7 +232,7 @@ export async function startPlatforms(
     flows: app.flows,
     logger,
     exports: { flows: app.database.stores.flows, audit: app.database.stores.audit },
-    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    dispatcher: sending.dispatcher,
     ...(config.CX_API_KEY ? { envKey: config.CX_API_KEY } : {}),
   });
 
@@ -249,7 +246,7 @@ export async function startPlatforms(
       buttonLabel: Math.min(200, ...adapters.map((a) => a.capabilities.labelLimit)),
       message: Math.min(1500, ...adapters.map((a) => a.capabilities.textLimit)),
     },
-    { apiKeys: api.keys, ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}) },
+    { apiKeys: api.keys, dispatcher: sending.dispatcher },
   );
   for (const adapter of adapters) adapter.attachAdmin?.(admin);
 

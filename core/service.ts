@@ -80,7 +80,9 @@ export interface SurveyService {
   /** Ends conversations idle longer than their flow allows; returns how many. */
   expireIdle(): Promise<number>;
   /** The respondent's conversation in progress, if any. */
-  activeConversation(ref: RespondentRef): Promise<{ conversationId: string; flowKey: string } | null>;
+  activeConversation(
+    ref: RespondentRef,
+  ): Promise<{ conversationId: string; flowKey: string; sendId?: string } | null>;
   /**
    * Adds lines that happened outside the survey (a support agent's reply) to a conversation's transcript,
    * whether it is still in progress or already archived.
@@ -789,7 +791,11 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
     async activeConversation(ref) {
       const active = await stores.conversations.getActive(respondentKey(ref), { fresh: true });
       return active && active.state.status === "active"
-        ? { conversationId: active.state.id, flowKey: active.state.flowKey }
+        ? {
+            conversationId: active.state.id,
+            flowKey: active.state.flowKey,
+            ...(active.state.sendId === undefined ? {} : { sendId: active.state.sendId }),
+          }
         : null;
     },
     appendTranscript: tracked(appendLines),

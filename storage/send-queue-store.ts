@@ -158,9 +158,10 @@ function toDoc(spec: JobSpec, now: Date, enq: string): JobDoc {
 }
 
 const leaseId = (jobId: string, epoch: number): string => `${jobId}#${epoch}`;
-/** The owner of the lease that closes a finished job's chain. */
-const FINISHED = "finished";
-/** How long that lease blocks claims: far longer than a page of due jobs stays in a worker's hands. */
+/** Finished jobs are written to the archive this often, or once this many are waiting. */
+const FLUSH_MS = 100;
+const FLUSH_BATCH = 200;
+/** Leases that ran out longer ago than this may be pruned (unless their job is still queued). */
 const FINISHED_HOLD_MS = 3_600_000;
 
 export interface SendQueueStoreOptions {
@@ -200,30 +201,51 @@ function createSendQueueStore(models: Models, options: SendQueueStoreOptions): Q
       process.emitWarning(`send queue: job ${String(id)} cannot be read: ${String(error)}`));
 
   /**
-   * Moves a job that left the queue to the archive; safe to repeat. Its leases stay (pruned later): lease
-   * `epoch + 1` is taken for good first, so a worker still holding a page that lists the job cannot claim it.
+   * Moves jobs that left the queue to the archive, then out of the queue; safe to repeat. Their leases stay
+   * (pruned later): the newest is unexpired, and a claim that outlives it finds the job gone from the queue.
    */
-  const archive = async (doc: JobDoc, epoch: number, now: Date): Promise<void> => {
+  const archive = async (docs: readonly JobDoc[], now: Date): Promise<void> => {
+    if (docs.length === 0) return;
     try {
-      const { enq: _enq, ...kept } = doc;
-      await done.insertOne({ ...kept, finishedAt: now });
+      await done.insertMany(
+        docs.map(({ enq: _enq, ...kept }) => ({ ...kept, finishedAt: now })),
+        { ordered: false },
+      );
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
-    try {
-      await leases.insertOne({
-        _id: leaseId(doc._id, epoch + 1),
-        v: VERSION,
-        jobId: doc._id,
-        owner: FINISHED,
-        until: new Date(now.getTime() + FINISHED_HOLD_MS),
-      });
-    } catch (error) {
-      // A later lease already exists: a worker whose lease expired finished after another took the job.
-      if (!isDuplicateKey(error)) throw error;
-    }
-    await jobs.deleteOne({ _id: doc._id });
+    const ids = docs.map((d) => d._id);
+    await (ids.length === 1
+      ? jobs.deleteOne({ _id: ids[0] as string })
+      : jobs.deleteMany({ _id: { $in: ids } }));
   };
+
+  /**
+   * Finished jobs waiting to be archived: written together every {@link FLUSH_MS} (one insert and one delete
+   * for many jobs). Until then the job's lease, unexpired, keeps every worker off it; a crash before the
+   * write leaves it queued, to run again once the lease expires (handlers are idempotent by job id).
+   */
+  let finished: { doc: JobDoc; at: Date }[] = [];
+  let flushing: Promise<void> = Promise.resolve();
+  const flush = (): Promise<void> => {
+    if (finished.length === 0) return flushing;
+    const batch = finished;
+    finished = [];
+    flushing = flushing.then(async () => {
+      try {
+        await archive(
+          batch.map((f) => f.doc),
+          batch.at(-1)?.at ?? clock(),
+        );
+      } catch (error) {
+        // Not lost: the jobs stay queued and run again when their leases expire.
+        onCorrupt(batch.map((f) => f.doc._id).join(","), error);
+      }
+    });
+    return flushing;
+  };
+  const flushTimer = setInterval(() => void flush(), FLUSH_MS);
+  flushTimer.unref();
 
   /** The newest lease epoch each job had when a page listed it: where its claim starts reading. */
   const hints = new Map<string, number>();
@@ -258,8 +280,9 @@ function createSendQueueStore(models: Models, options: SendQueueStoreOptions): Q
         doc = await leases.findOne({ _id: leaseId(jobId, epoch) });
         continue;
       }
-      // A job that left the queue holds its next lease for good (see `archive`): winning the insert means
-      // it is still queued.
+      // A page can be older than the job's end: it must still be queued. (Lease 1 means nobody held it
+      // before, so nobody can have finished it.)
+      if (epoch > 0 && (await jobs.findOne({ _id: jobId }, { projection: { _id: 1 } })) === null) return null;
       return { jobId, epoch: epoch + 1, owner, until };
     }
     return null;
@@ -309,7 +332,8 @@ function createSendQueueStore(models: Models, options: SendQueueStoreOptions): Q
       return { created: inserted.length, existing: specs.length - inserted.length };
     },
     async get(id) {
-      const doc = await getDoc(id);
+      const pending = finished.find((f) => f.doc._id === id)?.doc;
+      const doc = pending ?? (await getDoc(id));
       return doc ? toJob(doc, onCorrupt) : null;
     },
     async cancel(id) {
@@ -318,7 +342,7 @@ function createSendQueueStore(models: Models, options: SendQueueStoreOptions): Q
       if (!lease) return false;
       const doc = await jobs.findOne({ _id: id });
       if (!doc) return false;
-      await archive({ ...doc, state: "cancelled", updatedAt: now, lease: lease.epoch }, lease.epoch, now);
+      await archive([{ ...doc, state: "cancelled", updatedAt: now, lease: lease.epoch }], now);
       return true;
     },
     async due(now, limit) {
@@ -359,8 +383,9 @@ function createSendQueueStore(models: Models, options: SendQueueStoreOptions): Q
       }
       // The archive first, then out of the queue: a crash in between leaves the job to run again (handlers
       // are idempotent by job id), never lost.
-      await archive(
-        {
+      finished.push({
+        at: now,
+        doc: {
           ...toDoc(job, job.createdAt, ""),
           state: step.state,
           attempts: step.attempts ?? job.attempts,
@@ -369,9 +394,8 @@ function createSendQueueStore(models: Models, options: SendQueueStoreOptions): Q
           ...(job.lastError === undefined ? {} : { lastError: job.lastError }),
           ...(step.reason === undefined ? {} : { lastError: step.reason }),
         },
-        lease.epoch,
-        now,
-      );
+      });
+      if (finished.length >= FLUSH_BATCH) await flush();
     },
     release,
     async prune(before) {
@@ -393,6 +417,14 @@ function createSendQueueStore(models: Models, options: SendQueueStoreOptions): Q
       }
       return removed;
     },
-    countQueued: () => jobs.countDocuments({}),
+    async countQueued() {
+      await flush();
+      return jobs.countDocuments({});
+    },
+    flush,
+    async close() {
+      clearInterval(flushTimer);
+      await flush();
+    },
   };
 }

@@ -230,9 +230,13 @@ export async function openSurveySendStore(
       return toSend(parsed.data);
     },
     async update(id, patch: SurveySendPatch, at, onlyIf) {
-      await sends.updateOne(onlyIf === undefined ? { _id: id } : { _id: id, status: { $in: [...onlyIf] } }, {
-        $set: { ...patch, updatedAt: at },
-      });
+      // Filtered by `_id` alone: the embedded server pushes only that down (any other condition is a scan).
+      if (onlyIf !== undefined) {
+        const found = await sends.findOne({ _id: id }, { projection: { status: 1 } });
+        const status = ZStatus.safeParse(found?.status);
+        if (!status.success || !onlyIf.includes(status.data)) return;
+      }
+      await sends.updateOne({ _id: id }, { $set: { ...patch, updatedAt: at } });
     },
     async contact(key): Promise<ContactRecord | null> {
       const found = await contacts.findOne({ _id: key });

@@ -33,7 +33,7 @@ export type CampaignProblem =
     };
 
 const FIXED = ["platform", "userid", "locale", "reference"] as const;
-const PROPERTY = /^[A-Za-z][A-Za-z0-9_.-]{0,39}$/;
+const PROPERTY = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
 
 /** Reads a campaign file into send requests for `flow`, or says what is wrong with it. */
 export async function readCampaign(

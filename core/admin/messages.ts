@@ -112,7 +112,7 @@ const EN = {
   sendTooBig: "The file is too large ({size} KB); the limit is {limit} KB. Nothing was sent.",
   sendUnparsable: "The file could not be read as CSV at line {line}. Nothing was sent.",
   sendBadHeader:
-    "The first line must name the columns: platform and userId, optionally locale, reference and property columns (letters, digits, _ . -). Not allowed: {column}. Nothing was sent.",
+    "The first line must name the columns: platform and userId, optionally locale, reference and property columns (letters, digits, _ -). Not allowed: {column}. Nothing was sent.",
   sendMissingColumn: "The file has no {column} column. Nothing was sent.",
   sendTooManyColumns: "Property columns in the file: {count}; the limit is {limit}. Nothing was sent.",
   sendEmpty: "The file has no rows to send.",
@@ -259,7 +259,7 @@ const FA = {
     "فایل بیش از حد بزرگ است ({size} کیلوبایت)؛ حداکثر اندازهٔ مجاز {limit} کیلوبایت است. چیزی فرستاده نشد.",
   sendUnparsable: "فایل در خط {line} به‌عنوان CSV خوانده نشد. چیزی فرستاده نشد.",
   sendBadHeader:
-    "خط اول باید نام ستون‌ها باشد: platform و userId، و در صورت نیاز locale، reference و ستون‌های ویژگی (حروف، ارقام، _ . -). این ستون مجاز نیست: {column}. چیزی فرستاده نشد.",
+    "خط اول باید نام ستون‌ها باشد: platform و userId، و در صورت نیاز locale، reference و ستون‌های ویژگی (حروف، ارقام، _ -). این ستون مجاز نیست: {column}. چیزی فرستاده نشد.",
   sendMissingColumn: "فایل ستون {column} ندارد. چیزی فرستاده نشد.",
   sendTooManyColumns: "تعداد ستون‌های ویژگی فایل: {count}؛ حداکثر مجاز: {limit}. چیزی فرستاده نشد.",
   sendEmpty: "فایل هیچ ردیفی برای ارسال ندارد.",
@@ -401,7 +401,7 @@ const AR = {
   sendTooBig: "الملف كبير جدًا ({size} كيلوبايت)، والحد الأقصى {limit} كيلوبايت. لم يُرسَل شيء.",
   sendUnparsable: "تعذّرت قراءة الملف بصيغة CSV عند السطر {line}. لم يُرسَل شيء.",
   sendBadHeader:
-    "يجب أن يحمل السطر الأول أسماء الأعمدة: platform و userId، واختياريًا locale و reference وأعمدة الخصائص (حروف وأرقام و_ . -). هذا العمود غير مسموح: {column}. لم يُرسَل شيء.",
+    "يجب أن يحمل السطر الأول أسماء الأعمدة: platform و userId، واختياريًا locale و reference وأعمدة الخصائص (حروف وأرقام و_ -). هذا العمود غير مسموح: {column}. لم يُرسَل شيء.",
   sendMissingColumn: "لا يحتوي الملف على العمود {column}. لم يُرسَل شيء.",
   sendTooManyColumns: "عدد أعمدة الخصائص في الملف: {count}، والحد الأقصى: {limit}. لم يُرسَل شيء.",
   sendEmpty: "لا يحتوي الملف على أي صف لإرساله.",
@@ -543,7 +543,7 @@ const TR = {
   sendTooBig: "Dosya çok büyük ({size} KB); sınır {limit} KB. Hiçbir şey gönderilmedi.",
   sendUnparsable: "Dosya CSV olarak okunamadı (satır {line}). Hiçbir şey gönderilmedi.",
   sendBadHeader:
-    "İlk satır sütun adlarını içermeli: platform ve userId, isteğe bağlı olarak locale, reference ve özellik sütunları (harf, rakam, _ . -). İzin verilmeyen sütun: {column}. Hiçbir şey gönderilmedi.",
+    "İlk satır sütun adlarını içermeli: platform ve userId, isteğe bağlı olarak locale, reference ve özellik sütunları (harf, rakam, _ -). İzin verilmeyen sütun: {column}. Hiçbir şey gönderilmedi.",
   sendMissingColumn: "Dosyada şu sütun yok: {column}. Hiçbir şey gönderilmedi.",
   sendTooManyColumns: "Dosyadaki özellik sütunu sayısı: {count}; sınır: {limit}. Hiçbir şey gönderilmedi.",
   sendEmpty: "Dosyada gönderilecek satır yok.",

@@ -37,8 +37,8 @@ export const ZProperties = z
     z
       .string()
       .regex(
-        new RegExp(`^[A-Za-z][A-Za-z0-9_.-]{0,${MAX_PROPERTY_KEY - 1}}$`),
-        `keys are 1–${MAX_PROPERTY_KEY} characters of A–Z, a–z, 0–9, _ . -, starting with a letter`,
+        new RegExp(`^[A-Za-z][A-Za-z0-9_-]{0,${MAX_PROPERTY_KEY - 1}}$`),
+        `keys are 1–${MAX_PROPERTY_KEY} characters of A–Z, a–z, 0–9, _ or -, starting with a letter`,
       ),
     z.string().max(MAX_PROPERTY_VALUE),
   )

@@ -56,6 +56,10 @@ export interface QueueStore extends JobQueue {
   prune(before: Date): Promise<number>;
   /** Queued jobs (for tests and the admin view). */
   countQueued(): Promise<number>;
+  /** Writes what `settle` buffered (finished jobs are archived in batches). */
+  flush(): Promise<void>;
+  /** Flushes and stops the store's timer. */
+  close(): Promise<void>;
 }
 
 /** First retry delay; it doubles with each attempt. */

@@ -267,8 +267,15 @@ export function createSurveySending(deps: SurveySendingDeps): SurveySending {
     switch (decision.type) {
       case "defer":
         return { type: "retry", at: decision.until, error: "quiet hours", countAttempt: false };
-      case "skip":
+      case "skip": {
+        // Fatigued by its own start? (An earlier run started it and stopped before recording it.)
+        const active = decision.reason === "fatigue" ? await survey.activeConversation(to) : null;
+        if (active?.sendId === id) {
+          await store.update(id, { status: "sent", sentAt: now, conversationId: active.conversationId }, now);
+          return { type: "done" };
+        }
         return finish("skipped", decision.reason);
+      }
       case "fail":
         return finish("failed", decision.reason);
       case "send":
@@ -279,7 +286,8 @@ export function createSurveySending(deps: SurveySendingDeps): SurveySending {
       }
     }
 
-    await store.recordSend(key, id, flow.key, now);
+    // Only what the rules read later: the cross-flow rule reads the profile's last survey (set by the start).
+    if (flow.sending?.recontactDays) await store.recordSend(key, id, flow.key, now);
     const expireHours = flow.sending?.expireHours;
     const result = await operations.startSurvey(to, {
       flowKey: flow.key,
@@ -303,7 +311,6 @@ export function createSurveySending(deps: SurveySendingDeps): SurveySending {
           id,
           { status: "sent", sentAt: now, ...(conversationId === undefined ? {} : { conversationId }) },
           now,
-          ["scheduled"],
         );
         const reminders = flow.sending?.reminders ?? [];
         if (reminders.length > 0) {
@@ -393,7 +400,23 @@ export function createSurveySending(deps: SurveySendingDeps): SurveySending {
     }
   });
 
-  const dispatcher: SurveyDispatcher = {
+  const dispatcher = createSurveyDispatcher({ queue, store, clock });
+
+  return { dispatcher, surveyHandler, reminderHandler, close: unsubscribe };
+}
+
+/**
+ * The producer side alone: records send requests and queues them (what the HTTP API and campaigns call). A
+ * process that only enqueues (or a bench) needs nothing else.
+ */
+export function createSurveyDispatcher(deps: {
+  readonly queue: JobQueue;
+  readonly store: SurveySendStore;
+  readonly clock?: () => Date;
+}): SurveyDispatcher {
+  const { queue, store } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  return {
     async request(requests, source) {
       const now = clock();
       const payloads: RequestPayload[] = requests.map((r) => {
@@ -433,6 +456,4 @@ export function createSurveySending(deps: SurveySendingDeps): SurveySending {
       return send ? toContract(send) : null;
     },
   };
-
-  return { dispatcher, surveyHandler, reminderHandler, close: unsubscribe };
 }

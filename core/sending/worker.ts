@@ -174,6 +174,7 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
       wake?.();
       await loop;
       await Promise.all(running.values());
+      await store.flush();
     },
     abandon() {
       state = "abandoned";
@@ -182,6 +183,7 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
     async runOnce() {
       const { started } = await dispatch(await store.due(clock(), pageSize));
       await Promise.all(started);
+      await store.flush();
       return started.length;
     },
   };

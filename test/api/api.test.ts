@@ -1,3 +1,4 @@
+import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZBatchAccepted, ZProblem, ZSurveyAccepted, ZSurveySend } from "../../core/api/schemas.ts";
 import { connectTestDb, type TestDb } from "../helpers/db.ts";
@@ -260,6 +261,12 @@ describe("the HTTP API", () => {
       components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
     };
     expect(doc.openapi).toBe("3.1.0");
+    // Valid against the OpenAPI 3.1 specification's own schema.
+    const checked = await new Validator().validate(
+      structuredClone(doc) as Parameters<Validator["validate"]>[0],
+    );
+    expect(checked.errors).toBeUndefined();
+    expect(checked.valid).toBe(true);
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(["/api/v1/surveys", "/api/v1/surveys/batch", "/api/v1/surveys/{id}"]),
     );

@@ -222,6 +222,12 @@ export interface FakeTelegramOptions {
    * never meets a socket the old server closed.
    */
   keepAliveWebhooks?: boolean;
+  /**
+   * Enforce Telegram's sending limits on messages the bot sends (`sendMessage`, `sendDocument`): at most
+   * `perSecond` in any second overall and one per `1 / perChatPerSecond` seconds into a chat, on the wall
+   * clock; beyond them, 429 "Too Many Requests: retry after N" with `parameters.retry_after`. Off by default.
+   */
+  sendLimits?: { perSecond: number; perChatPerSecond: number };
 }
 
 export interface FakeTelegram {
@@ -291,6 +297,8 @@ export interface FakeTelegram {
   setLatency(ms: number, methods?: readonly string[]): void;
   /** Moves the fake's clock (message dates, the callback-query window) forward. */
   advanceTime(ms: number): void;
+  /** Sends refused with 429 by `sendLimits` so far. */
+  rateLimited(): number;
   now(): number;
 }
 
@@ -1608,6 +1616,29 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     return outcome;
   }
 
+  /** Wall-clock times of the sends accepted in the last second, and of the last send into each chat. */
+  const recentSends: number[] = [];
+  const lastSendTo = new Map<string, number>();
+  let limitedSends = 0;
+  function checkSendLimits(limits: { perSecond: number; perChatPerSecond: number }, chatId: unknown): void {
+    const t = performance.now();
+    while (recentSends.length > 0 && (recentSends[0] ?? 0) <= t - 1000) recentSends.shift();
+    const chat = String(chatId);
+    const last = lastSendTo.get(chat);
+    const chatEvery = 1000 / limits.perChatPerSecond;
+    const wait = Math.max(
+      recentSends.length >= limits.perSecond ? (recentSends[0] ?? t) + 1000 - t : 0,
+      last !== undefined && t - last < chatEvery ? last + chatEvery - t : 0,
+    );
+    if (wait > 0) {
+      limitedSends++;
+      const retryAfter = Math.max(1, Math.ceil(wait / 1000));
+      throw new ApiError(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter });
+    }
+    recentSends.push(t);
+    lastSendTo.set(chat, t);
+  }
+
   async function answer(
     name: string | undefined,
     params: Record<string, unknown>,
@@ -1617,6 +1648,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     const fault = name ? faults.get(name)?.shift() : undefined;
     if (fault === "network") return "network";
     try {
+      if (options.sendLimits && (name === "sendMessage" || name === "sendDocument")) {
+        checkSendLimits(options.sendLimits, params.chat_id);
+      }
       if (fault)
         throw new ApiError(
           fault.error_code,
@@ -1998,6 +2032,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       return results;
     },
 
+    rateLimited: () => limitedSends,
     failNext(method, fault, times = 1) {
       const name = canonical.get(method.toLowerCase());
       if (!name) throw new Error(`fake telegram: ${method} is not implemented, so it cannot fail`);
