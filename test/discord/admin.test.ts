@@ -224,6 +224,7 @@ describe("/cx on Discord", { timeout: 60_000 }, () => {
       "learn",
       "keys",
       "send",
+      "export-responses",
     ]);
     const sub = (name: string) => cxCommand.options.find((o) => o.name === name)?.options ?? [];
     expect(sub("text").map((o) => [o.name, o.type, o.required])).toEqual([
