@@ -6,6 +6,7 @@ import { createOperations, type Messenger, type Operations } from "../core/opera
 import { CxError } from "../core/result.ts";
 import { OWED_GRACE_MS } from "../core/service.ts";
 import type { Channel } from "../core/types.ts";
+import { createExportStore } from "../storage/export-store.ts";
 import { createHttpApi } from "./api/api.ts";
 import { type App, type AppOptions, createApp } from "./app.ts";
 import type { Config } from "./config.ts";
@@ -164,6 +165,11 @@ export function createAppAdmin(
 ): AdminService {
   return createAdminService({
     ...extras,
+    // `/cx export-responses`: the response archive through a cursor.
+    exports: createExportStore(app.database.connection, {
+      onCorrupt: (id) =>
+        logger.warn({ code: "STORE_CORRUPT", id }, "an unreadable response was left out of an export"),
+    }),
     stores: app.database.stores,
     flows: app.flows,
     operations,
@@ -231,6 +237,7 @@ export async function startPlatforms(
     connection: app.database.connection,
     flows: app.flows,
     logger,
+    exports: { flows: app.database.stores.flows, audit: app.database.stores.audit },
     dispatcher: sending.dispatcher,
     ...(config.CX_API_KEY ? { envKey: config.CX_API_KEY } : {}),
   });

@@ -1,9 +1,12 @@
 import type { Connection } from "mongoose";
 import { IDEMPOTENCY_RETENTION_MS } from "../../core/api/idempotency.ts";
 import { type ApiKeys, createApiKeys } from "../../core/api/keys.ts";
+import type { ExportFlows } from "../../core/exports/responses.ts";
 import type { Startable } from "../../core/flow/registry.ts";
+import type { AuditLog } from "../../core/ports.ts";
 import type { SurveyDispatcher } from "../../core/sending/types.ts";
 import { createApiStores } from "../../storage/api-store.ts";
+import { createExportStore } from "../../storage/export-store.ts";
 import type { Mount } from "../http.ts";
 import type { Logger } from "../logger.ts";
 import { apiMount } from "./router.ts";
@@ -25,6 +28,8 @@ export async function createHttpApi(options: {
   readonly flows: { startable(key: string): Promise<Startable> };
   readonly logger: Logger;
   readonly dispatcher?: SurveyDispatcher;
+  /** Where `GET /api/v1/responses` reads flows and writes its audit entries; absent: not served. */
+  readonly exports?: { readonly flows: ExportFlows; readonly audit: AuditLog };
   /** `CX_API_KEY`. */
   readonly envKey?: string;
   readonly clock?: () => Date;
@@ -58,6 +63,9 @@ export async function createHttpApi(options: {
         dispatcher: options.dispatcher,
         flows: options.flows,
         logger,
+        ...(options.exports
+          ? { exports: { ...options.exports, source: createExportStore(options.connection) } }
+          : {}),
         ...(options.clock ? { clock: options.clock } : {}),
       })
     : undefined;

@@ -18,6 +18,7 @@ import type { Startable } from "../../core/flow/registry.ts";
 import type { SurveyDispatcher } from "../../core/sending/types.ts";
 import type { Mount } from "../http.ts";
 import type { Logger } from "../logger.ts";
+import { type ResponseExportDeps, registerResponseExport } from "./exports.ts";
 
 /**
  * The HTTP API (`/api/v1/…`) on the shared server: a Hono router, mounted under `/api/` by `bots/http.ts`.
@@ -35,6 +36,8 @@ export interface ApiDeps {
   readonly clock?: () => Date;
   /** The largest body of a single survey call (default 32 KiB) and of a batch (default 4 MiB). */
   readonly maxBodyBytes?: { readonly single: number; readonly batch: number };
+  /** `GET /api/v1/responses` (bots/api/exports.ts); absent: not served. */
+  readonly exports?: ResponseExportDeps;
 }
 
 type Env = { Variables: { apiKey: ApiKeyRecord } };
@@ -273,6 +276,8 @@ export function createApiRouter(deps: ApiDeps): Hono<Env> {
       return problemResponse(404, "not-found", "Not found", `There is no survey ${id.slice(0, 64)}.`);
     return c.json(toSurveySendView(send), 200);
   });
+
+  if (deps.exports) registerResponseExport(app, deps.exports, problemResponse, clock);
 
   return app;
 }

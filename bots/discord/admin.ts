@@ -108,6 +108,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       webhooks: "Outgoing webhooks: add, list, remove, test, enable",
       keys: "Create, list or revoke HTTP API keys",
       send: "Send a flow to everyone in a CSV file",
+      "export-responses": "A flow's responses as a CSV file",
     },
     options: {
       flow: "The flow's key",
@@ -162,6 +163,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       webhooks: "وب‌هوک‌های خروجی: افزودن، فهرست، حذف، آزمایش، فعال‌سازی",
       keys: "ساخت، فهرست یا لغو کلیدهای API",
       send: "ارسال نظرسنجی به همهٔ افراد یک فایل CSV",
+      "export-responses": "پاسخ‌های یک نظرسنجی به‌صورت فایل CSV",
     },
     options: {
       flow: "کلید نظرسنجی",
@@ -216,6 +218,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       webhooks: "الويبهوك الصادرة: إضافة، عرض، إزالة، اختبار، تفعيل",
       keys: "إنشاء مفاتيح واجهة API أو عرضها أو إبطالها",
       send: "إرسال الاستبيان إلى كل من في ملف CSV",
+      "export-responses": "ردود الاستبيان في ملف CSV",
     },
     options: {
       flow: "مفتاح الاستبيان",
@@ -270,6 +273,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       webhooks: "Giden webhook'lar: ekle, listele, sil, dene, etkinleştir",
       keys: "HTTP API anahtarlarını oluştur, listele ya da iptal et",
       send: "Anketi bir CSV dosyasındaki herkese gönder",
+      "export-responses": "Bir anketin yanıtları CSV dosyası olarak",
     },
     options: {
       flow: "Anketin anahtarı",
@@ -472,6 +476,10 @@ const OPTIONS: Readonly<Record<AdminSubcommand, readonly (readonly [OptionName, 
   send: [
     ["flow", true],
     ["file", true],
+  ],
+  "export-responses": [
+    ["flow", true],
+    ["period", false],
   ],
 };
 

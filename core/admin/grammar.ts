@@ -39,6 +39,8 @@ export const ADMIN_SUBCOMMANDS = [
   "webhooks",
   "keys",
   "send",
+  // ── exports ──
+  "export-responses",
 ] as const;
 export type AdminSubcommand = (typeof ADMIN_SUBCOMMANDS)[number];
 
@@ -88,7 +90,20 @@ export type AdminCommand =
         | { readonly kind: "revoke"; readonly id: string };
     }
   /** A survey to everyone in the attached CSV file. */
-  | { readonly name: "send"; readonly flow: string };
+  | { readonly name: "send"; readonly flow: string }
+  // ── exports ──
+  /** A flow's responses of a period as a CSV file; respondents pseudonymous unless `identities`. */
+  | {
+      readonly name: "export-responses";
+      readonly flow: string;
+      readonly period: ExportPeriod;
+      readonly identities: boolean;
+    };
+
+// ── exports ──
+/** How far back `/cx export-responses` reaches: days, twelve months, or everything. */
+export const EXPORT_PERIODS = ["7d", "30d", "90d", "12m", "all"] as const;
+export type ExportPeriod = (typeof EXPORT_PERIODS)[number];
 
 /** What `/cx webhooks …` asks for; `add` with no events means every event. */
 export type WebhooksAction =
@@ -131,6 +146,7 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     webhooks: ["وب‌هوک‌ها", "وب‌هوک", "وبهوک"],
     keys: ["کلیدها"],
     send: ["ارسال"],
+    "export-responses": ["خروجی-پاسخ‌ها", "خروجی-پاسخها"],
   },
   ar: {
     help: ["مساعدة"],
@@ -156,6 +172,7 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     webhooks: ["الويبهوك", "ويبهوك", "خطافات"],
     keys: ["المفاتيح"],
     send: ["إرسال", "ارسال"],
+    "export-responses": ["تصدير-الردود", "تصدير-الإجابات"],
   },
   tr: {
     help: ["yardım"],
@@ -181,6 +198,7 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     webhooks: ["webhooklar", "webhook"],
     keys: ["anahtarlar"],
     send: ["gönder"],
+    "export-responses": ["yanıtları-dışaaktar", "yanıt-dışaaktar"],
   },
 };
 
@@ -215,6 +233,32 @@ const fold = (word: string): string => {
   }
   return foldAnswer(word, "en");
 };
+
+// ── exports ──
+/** `with identities` (or the one word) in the four languages, folded. */
+const WITH_IDENTITIES = new Set(
+  [
+    "with identities",
+    "identities",
+    "با هویت",
+    "با شناسه",
+    "هویت",
+    "مع الهويات",
+    "مع الهوية",
+    "الهويات",
+    "kimliklerle",
+    "kimlikleriyle",
+    "kimlikli",
+  ].map((w) => foldAnswer(w, "en")),
+);
+/** A period word: `7d`, `30d`, `90d` (days in any of the four languages), `12m`, `all`. */
+function exportPeriodOf(word: string): ExportPeriod | undefined {
+  const w = foldAnswer(word, "en");
+  if (["all", "همه", "الكل", "كل", "tümü", "hepsi"].some((a) => foldAnswer(a, "en") === w)) return "all";
+  if (/^12(?:m|mo|months?|ماه|شهرا?|ay)$/i.test(w)) return "12m";
+  const days = Number(/^(\d{1,2})(?:d|days?|روز|يوم|أيام|ايام|gün|g)?$/i.exec(w)?.[1]);
+  return days === 7 || days === 30 || days === 90 ? `${days}d` : undefined;
+}
 
 const ZChannelRef = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/);
 const ZAdminRef = z.string().regex(/^(telegram|slack|discord|console):[A-Za-z0-9_.-]{1,64}$/);
@@ -442,6 +486,18 @@ export function parseAdminCommand(argument: string): Result<AdminCommand, AdminP
       return parsed.success
         ? ok({ name, action: { kind, id: parsed.data } })
         : bad(id, "a webhook id (wh_…)");
+    }
+    // ── exports ──
+    case "export-responses": {
+      const flow = flowAt(0);
+      if (!flow.ok) return flow;
+      let words = rest.slice(1);
+      const period = words[0] === undefined ? undefined : exportPeriodOf(words[0]);
+      if (period) words = words.slice(1);
+      const tail = foldAnswer(words.join(" "), "en");
+      if (tail !== "" && !WITH_IDENTITIES.has(tail))
+        return bad(words.join(" "), period ? "with identities" : "7d, 30d, 90d, 12m or all");
+      return ok({ name, flow: flow.value, period: period ?? "30d", identities: tail !== "" });
     }
     case "keys": {
       const action = rest[0];

@@ -6,7 +6,7 @@ import type { Locale } from "../locale.ts";
  * digits by `fillTemplate`. Wording needs no plural agreement (counts come after a colon or a noun).
  */
 const EN = {
-  help: "Admin commands (/cx …):\nflows — every flow and its state\nshow <flow> [language] — the flow's outline\ntext <flow> <step> <language> <new text> — change a text (or: text <flow>, then pick)\nalert <flow> max=6 | band=detractor | sentiment=negative | theme=processes — alert thresholds\nroute <flow> <channel> — where its alerts go\nenable / disable <flow>\nnew <flow> from nps|csat|ces\nexport <flow> — the flow as a YAML file; import <flow> — send the edited file with the command\ndiff <flow> · publish <flow> · history <flow> · rollback <flow> <version>\ntry <flow> [language] — take the survey yourself in test mode\nreport <flow> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [flow]\nlearn — learn sentiment again from the comments that came with a score\nkeys [create <name> | revoke <id>] — keys for the HTTP API (a new key is shown once)\nsend <flow> — send the survey to everyone in the attached CSV file\nwebhooks [add <https://…> [events] | list | remove <id> | test <id> | enable <id>] — outgoing webhooks (events: response.completed, response.partial, alert.raised, alert.resolved; all when none given)",
+  help: "Admin commands (/cx …):\nflows — every flow and its state\nshow <flow> [language] — the flow's outline\ntext <flow> <step> <language> <new text> — change a text (or: text <flow>, then pick)\nalert <flow> max=6 | band=detractor | sentiment=negative | theme=processes — alert thresholds\nroute <flow> <channel> — where its alerts go\nenable / disable <flow>\nnew <flow> from nps|csat|ces\nexport <flow> — the flow as a YAML file; import <flow> — send the edited file with the command\ndiff <flow> · publish <flow> · history <flow> · rollback <flow> <version>\ntry <flow> [language] — take the survey yourself in test mode\nreport <flow> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [flow]\nlearn — learn sentiment again from the comments that came with a score\nkeys [create <name> | revoke <id>] — keys for the HTTP API (a new key is shown once)\nsend <flow> — send the survey to everyone in the attached CSV file\nexport-responses <flow> [7d|30d|90d|12m|all] [with identities] — the responses as a CSV file (respondents pseudonymous unless you ask for identities)\nwebhooks [add <https://…> [events] | list | remove <id> | test <id> | enable <id>] — outgoing webhooks (events: response.completed, response.partial, alert.raised, alert.resolved; all when none given)",
   unknownCommand: "There is no admin command “{word}”. Send /cx help for the list.",
   missingArgument: "“{command}” needs {argument}. Send /cx help for the list.",
   badArgument: "“{value}” is not right for {command}: expected {expected}.",
@@ -154,12 +154,25 @@ const EN = {
   sendQueued:
     "Queued {flow} for {count} people. The surveys go out at the pace the platforms allow; follow the answers with /cx report {flow}.",
   sendUnavailable: "Sending surveys is not available in this process.",
+  // ── exports ──
+  exportResponsesCaption:
+    "{flow}: responses of {period}, {count} rows. Respondents are pseudonyms (the same person has the same one in every export).",
+  exportResponsesIdentities:
+    "{flow}: responses of {period}, {count} rows, with respondents' identities (platform:userId). This export is recorded in the audit log.",
+  exportResponsesEmpty: "{flow} has no responses in {period}.",
+  exportResponsesTooBig:
+    "The export of {flow} for {period} is larger than {limit} MB, the most this platform takes as a file. Ask for a shorter period, or download it from the HTTP API: {url}",
+  exportPeriod7d: "the last 7 days",
+  exportPeriod30d: "the last 30 days",
+  exportPeriod90d: "the last 90 days",
+  exportPeriod12m: "the last 12 months",
+  exportPeriodAll: "all time",
 } as const;
 
 type AdminMessages = Readonly<Record<keyof typeof EN, string>>;
 
 const FA = {
-  help: "دستورهای مدیریت (/cx …):\nflows — همهٔ نظرسنجی‌ها و وضعیت هر کدام\nshow <نظرسنجی> [زبان] — طرح کلی نظرسنجی\ntext <نظرسنجی> <مرحله> <زبان> <متن جدید> — تغییر یک متن (یا: text <نظرسنجی> و سپس انتخاب از فهرست)\nalert <نظرسنجی> max=6 | band=detractor | sentiment=negative | theme=processes — آستانه‌های هشدار\nroute <نظرسنجی> <کانال> — مقصد هشدارهای نظرسنجی\nenable / disable <نظرسنجی>\nnew <نظرسنجی> from nps|csat|ces\nexport <نظرسنجی> — دریافت نظرسنجی به‌صورت فایل YAML؛ import <نظرسنجی> — فایل ویرایش‌شده را همراه همین دستور بفرستید\ndiff <نظرسنجی> · publish <نظرسنجی> · history <نظرسنجی> · rollback <نظرسنجی> <نسخه>\ntry <نظرسنجی> [زبان] — نظرسنجی را خودتان در حالت آزمایشی پر کنید\nreport <نظرسنجی> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [نظرسنجی]\nlearn — یادگیری دوبارهٔ احساس از نظرهایی که همراه امتیاز آمده‌اند\nkeys [create <نام> | revoke <شناسه>] — کلیدهای HTTP API (کلید تازه فقط یک بار نمایش داده می‌شود)\nsend <نظرسنجی> — ارسال نظرسنجی به همهٔ افراد فایل CSV پیوست‌شده\nwebhooks [add <https://…> [رویدادها] | list | remove <شناسه> | test <شناسه> | enable <شناسه>] — وب‌هوک‌های خروجی (رویدادها: response.completed، response.partial، alert.raised، alert.resolved؛ اگر چیزی ننویسید، همه)",
+  help: "دستورهای مدیریت (/cx …):\nflows — همهٔ نظرسنجی‌ها و وضعیت هر کدام\nshow <نظرسنجی> [زبان] — طرح کلی نظرسنجی\ntext <نظرسنجی> <مرحله> <زبان> <متن جدید> — تغییر یک متن (یا: text <نظرسنجی> و سپس انتخاب از فهرست)\nalert <نظرسنجی> max=6 | band=detractor | sentiment=negative | theme=processes — آستانه‌های هشدار\nroute <نظرسنجی> <کانال> — مقصد هشدارهای نظرسنجی\nenable / disable <نظرسنجی>\nnew <نظرسنجی> from nps|csat|ces\nexport <نظرسنجی> — دریافت نظرسنجی به‌صورت فایل YAML؛ import <نظرسنجی> — فایل ویرایش‌شده را همراه همین دستور بفرستید\ndiff <نظرسنجی> · publish <نظرسنجی> · history <نظرسنجی> · rollback <نظرسنجی> <نسخه>\ntry <نظرسنجی> [زبان] — نظرسنجی را خودتان در حالت آزمایشی پر کنید\nreport <نظرسنجی> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [نظرسنجی]\nlearn — یادگیری دوبارهٔ احساس از نظرهایی که همراه امتیاز آمده‌اند\nkeys [create <نام> | revoke <شناسه>] — کلیدهای HTTP API (کلید تازه فقط یک بار نمایش داده می‌شود)\nsend <نظرسنجی> — ارسال نظرسنجی به همهٔ افراد فایل CSV پیوست‌شده\nexport-responses <نظرسنجی> [7d|30d|90d|۱۲ماه|همه] [با هویت] — پاسخ‌ها به‌صورت فایل CSV (پاسخ‌دهندگان با نام مستعار، مگر آنکه هویتشان را بخواهید)\nwebhooks [add <https://…> [رویدادها] | list | remove <شناسه> | test <شناسه> | enable <شناسه>] — وب‌هوک‌های خروجی (رویدادها: response.completed، response.partial، alert.raised، alert.resolved؛ اگر چیزی ننویسید، همه)",
   unknownCommand: "دستور مدیریتی «{word}» وجود ندارد. برای دیدن فهرست دستورها، /cx help را بفرستید.",
   missingArgument:
     "دستور «{command}» کامل نیست؛ این بخش را کم دارد: {argument}. برای دیدن فهرست دستورها، /cx help را بفرستید.",
@@ -312,10 +325,23 @@ const FA = {
   sendQueued:
     "{flow} برای ارسال به این تعداد نفر در صف قرار گرفت: {count}. نظرسنجی‌ها با سرعتی که پلتفرم‌ها اجازه می‌دهند فرستاده می‌شوند؛ پاسخ‌ها را با /cx report {flow} دنبال کنید.",
   sendUnavailable: "ارسال نظرسنجی در این پردازش در دسترس نیست.",
+  // ── exports ──
+  exportResponsesCaption:
+    "{flow}: پاسخ‌های {period}، {count} ردیف. پاسخ‌دهندگان با نام مستعار آمده‌اند (هر نفر در همهٔ خروجی‌ها همان نام مستعار را دارد).",
+  exportResponsesIdentities:
+    "{flow}: پاسخ‌های {period}، {count} ردیف، همراه با هویت پاسخ‌دهندگان (platform:userId). این خروجی در گزارش ممیزی ثبت شد.",
+  exportResponsesEmpty: "{flow} در {period} هیچ پاسخی ندارد.",
+  exportResponsesTooBig:
+    "خروجی {flow} برای {period} از {limit} مگابایت، بیشترین حجمی که این پلتفرم به‌صورت فایل می‌پذیرد، بزرگ‌تر است. بازهٔ کوتاه‌تری بخواهید یا آن را از HTTP API بگیرید: {url}",
+  exportPeriod7d: "۷ روز گذشته",
+  exportPeriod30d: "۳۰ روز گذشته",
+  exportPeriod90d: "۹۰ روز گذشته",
+  exportPeriod12m: "۱۲ ماه گذشته",
+  exportPeriodAll: "کل دوره",
 } as const satisfies AdminMessages;
 
 const AR = {
-  help: "أوامر الإشراف (/cx …):\nflows — جميع الاستبيانات وحالة كل منها\nshow <الاستبيان> [اللغة] — مخطط الاستبيان\ntext <الاستبيان> <الخطوة> <اللغة> <النص الجديد> — تغيير نص (أو: text <الاستبيان> ثم الاختيار من القائمة)\nalert <الاستبيان> max=6 | band=detractor | sentiment=negative | theme=processes — حدود التنبيه\nroute <الاستبيان> <القناة> — وجهة تنبيهات الاستبيان\nenable / disable <الاستبيان>\nnew <الاستبيان> from nps|csat|ces\nexport <الاستبيان> — الاستبيان في ملف بصيغة YAML؛ import <الاستبيان> — أرسل الملف المعدَّل مرفقًا بالأمر\ndiff <الاستبيان> · publish <الاستبيان> · history <الاستبيان> · rollback <الاستبيان> <النسخة>\ntry <الاستبيان> [اللغة] — أجب عن الاستبيان بنفسك في وضع التجربة\nreport <الاستبيان> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [الاستبيان]\nlearn — تعلّم المشاعر من جديد من التعليقات التي جاءت مع تقييم\nkeys [create <الاسم> | revoke <المعرّف>] — مفاتيح واجهة HTTP API (يُعرض المفتاح الجديد مرة واحدة فقط)\nsend <الاستبيان> — إرسال الاستبيان إلى كل من في ملف CSV المرفق\nwebhooks [add <https://…> [الأحداث] | list | remove <المعرّف> | test <المعرّف> | enable <المعرّف>] — الويبهوك الصادرة (الأحداث: response.completed وresponse.partial وalert.raised وalert.resolved؛ جميعها إن لم تحدّد شيئًا)",
+  help: "أوامر الإشراف (/cx …):\nflows — جميع الاستبيانات وحالة كل منها\nshow <الاستبيان> [اللغة] — مخطط الاستبيان\ntext <الاستبيان> <الخطوة> <اللغة> <النص الجديد> — تغيير نص (أو: text <الاستبيان> ثم الاختيار من القائمة)\nalert <الاستبيان> max=6 | band=detractor | sentiment=negative | theme=processes — حدود التنبيه\nroute <الاستبيان> <القناة> — وجهة تنبيهات الاستبيان\nenable / disable <الاستبيان>\nnew <الاستبيان> from nps|csat|ces\nexport <الاستبيان> — الاستبيان في ملف بصيغة YAML؛ import <الاستبيان> — أرسل الملف المعدَّل مرفقًا بالأمر\ndiff <الاستبيان> · publish <الاستبيان> · history <الاستبيان> · rollback <الاستبيان> <النسخة>\ntry <الاستبيان> [اللغة] — أجب عن الاستبيان بنفسك في وضع التجربة\nreport <الاستبيان> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [الاستبيان]\nlearn — تعلّم المشاعر من جديد من التعليقات التي جاءت مع تقييم\nkeys [create <الاسم> | revoke <المعرّف>] — مفاتيح واجهة HTTP API (يُعرض المفتاح الجديد مرة واحدة فقط)\nsend <الاستبيان> — إرسال الاستبيان إلى كل من في ملف CSV المرفق\nexport-responses <الاستبيان> [7d|30d|90d|١٢شهرا|الكل] [مع الهويات] — الردود في ملف CSV (المشاركون بأسماء مستعارة ما لم تطلب هوياتهم)\nwebhooks [add <https://…> [الأحداث] | list | remove <المعرّف> | test <المعرّف> | enable <المعرّف>] — الويبهوك الصادرة (الأحداث: response.completed وresponse.partial وalert.raised وalert.resolved؛ جميعها إن لم تحدّد شيئًا)",
   unknownCommand: "لا يوجد أمر إشراف باسم «{word}». أرسل /cx help لعرض قائمة الأوامر.",
   missingArgument: "الأمر «{command}» ينقصه: {argument}. أرسل /cx help لعرض قائمة الأوامر.",
   badArgument: "القيمة «{value}» غير صالحة للأمر {command}. المتوقع: {expected}.",
@@ -462,10 +488,23 @@ const AR = {
   sendQueued:
     "أُضيف الاستبيان {flow} إلى قائمة الإرسال. عدد المستلمين: {count}. تُرسَل الاستبيانات بالوتيرة التي تسمح بها المنصات؛ تابع الإجابات باستخدام /cx report {flow}.",
   sendUnavailable: "إرسال الاستبيانات غير متاح في هذه العملية.",
+  // ── exports ──
+  exportResponsesCaption:
+    "{flow}: ردود {period}، عدد الصفوف {count}. يظهر المشاركون بأسماء مستعارة (للشخص نفسه الاسم المستعار نفسه في كل تصدير).",
+  exportResponsesIdentities:
+    "{flow}: ردود {period}، عدد الصفوف {count}، مع هويات المشاركين (platform:userId). سُجّل هذا التصدير في سجل التدقيق.",
+  exportResponsesEmpty: "لا توجد ردود على {flow} خلال {period}.",
+  exportResponsesTooBig:
+    "تصدير {flow} عن {period} أكبر من {limit} ميغابايت، وهو أقصى حجم ملف تقبله هذه المنصة. اطلب مدة أقصر، أو نزّله من HTTP API: {url}",
+  exportPeriod7d: "آخر ٧ أيام",
+  exportPeriod30d: "آخر ٣٠ يومًا",
+  exportPeriod90d: "آخر ٩٠ يومًا",
+  exportPeriod12m: "آخر ١٢ شهرًا",
+  exportPeriodAll: "كل الفترات",
 } as const satisfies AdminMessages;
 
 const TR = {
-  help: "Yönetici komutları (/cx …):\nflows — tüm anketler ve durumları\nshow <anket> [dil] — anketin ana hatları\ntext <anket> <adım> <dil> <yeni metin> — bir metni değiştirin (ya da: text <anket> yazıp listeden seçin)\nalert <anket> max=6 | band=detractor | sentiment=negative | theme=processes — uyarı eşikleri\nroute <anket> <kanal> — uyarıların gönderileceği kanal\nenable / disable <anket>\nnew <anket> from nps|csat|ces\nexport <anket> — anketi YAML dosyası olarak alın; import <anket> — düzenlediğiniz dosyayı komutla birlikte gönderin\ndiff <anket> · publish <anket> · history <anket> · rollback <anket> <sürüm>\ntry <anket> [dil] — anketi deneme modunda kendiniz yanıtlayın\nreport <anket> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [anket]\nlearn — puanla birlikte gelen yorumlardan duyguyu yeniden öğrenin\nkeys [create <ad> | revoke <kimlik>] — HTTP API anahtarları (yeni anahtar yalnızca bir kez gösterilir)\nsend <anket> — anketi ekteki CSV dosyasındaki herkese gönderin\nwebhooks [add <https://…> [olaylar] | list | remove <kimlik> | test <kimlik> | enable <kimlik>] — giden webhook'lar (olaylar: response.completed, response.partial, alert.raised, alert.resolved; hiçbiri yazılmazsa hepsi)",
+  help: "Yönetici komutları (/cx …):\nflows — tüm anketler ve durumları\nshow <anket> [dil] — anketin ana hatları\ntext <anket> <adım> <dil> <yeni metin> — bir metni değiştirin (ya da: text <anket> yazıp listeden seçin)\nalert <anket> max=6 | band=detractor | sentiment=negative | theme=processes — uyarı eşikleri\nroute <anket> <kanal> — uyarıların gönderileceği kanal\nenable / disable <anket>\nnew <anket> from nps|csat|ces\nexport <anket> — anketi YAML dosyası olarak alın; import <anket> — düzenlediğiniz dosyayı komutla birlikte gönderin\ndiff <anket> · publish <anket> · history <anket> · rollback <anket> <sürüm>\ntry <anket> [dil] — anketi deneme modunda kendiniz yanıtlayın\nreport <anket> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [anket]\nlearn — puanla birlikte gelen yorumlardan duyguyu yeniden öğrenin\nkeys [create <ad> | revoke <kimlik>] — HTTP API anahtarları (yeni anahtar yalnızca bir kez gösterilir)\nsend <anket> — anketi ekteki CSV dosyasındaki herkese gönderin\nexport-responses <anket> [7d|30d|90d|12ay|tümü] [kimliklerle] — yanıtlar CSV dosyası olarak (kimlik istemediğiniz sürece katılımcılar takma adla)\nwebhooks [add <https://…> [olaylar] | list | remove <kimlik> | test <kimlik> | enable <kimlik>] — giden webhook'lar (olaylar: response.completed, response.partial, alert.raised, alert.resolved; hiçbiri yazılmazsa hepsi)",
   unknownCommand: "“{word}” adında bir yönetici komutu yok. Komut listesi için /cx help yazın.",
   missingArgument: "“{command}” komutunda eksik bilgi var: {argument}. Komut listesi için /cx help yazın.",
   badArgument: "“{value}”, {command} komutu için geçerli değil. Beklenen: {expected}.",
@@ -618,6 +657,19 @@ const TR = {
   sendQueued:
     "{flow} anketi gönderim sırasına alındı. Kişi sayısı: {count}. Anketler platformların izin verdiği hızda gönderilir; yanıtları /cx report {flow} ile izleyin.",
   sendUnavailable: "Bu süreçte anket gönderimi kullanılamıyor.",
+  // ── exports ──
+  exportResponsesCaption:
+    "{flow}: {period} içindeki yanıtlar, satır sayısı: {count}. Katılımcılar takma adla yer alıyor (aynı kişi her dışa aktarımda aynı takma adı alır).",
+  exportResponsesIdentities:
+    "{flow}: {period} içindeki yanıtlar, satır sayısı: {count}, katılımcıların kimlikleriyle (platform:userId). Bu dışa aktarım denetim kaydına işlendi.",
+  exportResponsesEmpty: "{flow} anketinin {period} içinde hiç yanıtı yok.",
+  exportResponsesTooBig:
+    "{flow} anketinin {period} dışa aktarımı {limit} MB'tan büyük; bu platformun dosya olarak kabul ettiği en büyük boyut bu. Daha kısa bir dönem isteyin ya da HTTP API'den indirin: {url}",
+  exportPeriod7d: "son 7 gün",
+  exportPeriod30d: "son 30 gün",
+  exportPeriod90d: "son 90 gün",
+  exportPeriod12m: "son 12 ay",
+  exportPeriodAll: "tüm zamanlar",
 } as const satisfies AdminMessages;
 
 export const ADMIN_MESSAGES: Readonly<Record<Locale, AdminMessages>> = {

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { ApiKeys } from "../api/keys.ts";
+import { boundedExport, periodStart } from "../exports/encode.ts";
+import { prepareResponseExport, type ResponseExportSource } from "../exports/responses.ts";
 import { type FlowRegistry, flowHash } from "../flow/registry.ts";
 import type { Flow, FlowDefinition } from "../flow/schema.ts";
 import { LANGUAGE_NAMES, t } from "../i18n/messages.ts";
@@ -62,6 +64,9 @@ export interface AdminServiceDeps {
   readonly apiKeys?: ApiKeys;
   /** Where `/cx send` campaigns go; absent: the command says sending is unavailable. */
   readonly dispatcher?: SurveyDispatcher;
+  // ── exports ──
+  /** Where `/cx export-responses` reads responses; absent: the command says it failed. */
+  readonly exports?: ResponseExportSource;
   readonly defaultLocale: Locale;
   /** Outgoing webhooks (`/cx webhooks`); absent: the command says they are unavailable. */
   readonly webhooks?: WebhookRegistry;
@@ -81,6 +86,18 @@ const MAX_LINES = 40;
 const MAX_CAMPAIGN_BYTES = 256 * 1024;
 /** Requests handed to the dispatcher at once. */
 const CAMPAIGN_CHUNK = 1000;
+// ── exports ──
+/**
+ * The largest export sent as a chat file, per platform: Telegram bots upload at most 50 MB, Discord 10 MiB
+ * without a server boost; Slack takes far more, but the file is built in memory, so 50 MB there too. Larger
+ * exports are refused with a pointer to the HTTP API, which streams them.
+ */
+const EXPORT_FILE_LIMITS: Readonly<Record<AdminActor["channel"], number>> = {
+  telegram: 50 * 1000 * 1000,
+  discord: 10 * 1024 * 1024,
+  slack: 50 * 1000 * 1000,
+  console: 50 * 1000 * 1000,
+};
 
 const ZPress = z.union([
   z.object({ kind: z.literal("c"), text: z.string().min(1).max(60) }),
@@ -1057,6 +1074,72 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
     return [r.msg(r.say("sendQueued", { flow: key, count: requests.length }))];
   };
 
+  // ── exports ──
+  const exportResponses = async (
+    r: Replies,
+    actor: AdminActor,
+    command: Extract<AdminCommand, { name: "export-responses" }>,
+  ): Promise<AdminMessage[]> => {
+    const source = deps.exports;
+    if (!source) return [r.msg(r.say("failed"))];
+    const now = clock();
+    const from = periodStart(command.period, now);
+    const exported = await prepareResponseExport(
+      source,
+      stores.flows,
+      { flowKey: command.flow, ...(from ? { from } : {}) },
+      { identities: command.identities },
+    );
+    if (!exported) return [r.msg(r.say("unknownFlow", { flow: command.flow }))];
+    const period = r.say(
+      (
+        {
+          "7d": "exportPeriod7d",
+          "30d": "exportPeriod30d",
+          "90d": "exportPeriod90d",
+          "12m": "exportPeriod12m",
+          all: "exportPeriodAll",
+        } as const
+      )[command.period],
+    );
+    const limit = EXPORT_FILE_LIMITS[actor.channel];
+    const result = await boundedExport(exported, "csv", limit);
+    await audit(actor, "responses.export", command.flow, command.flow, {
+      period: command.period,
+      identities: command.identities,
+      ...(result.kind === "file" ? { rows: result.rows } : { refused: "too-big" }),
+    });
+    if (result.kind === "too-big")
+      return [
+        r.msg(
+          r.say("exportResponsesTooBig", {
+            flow: command.flow,
+            period,
+            limit: Math.floor(limit / 1_000_000),
+            url: `GET /api/v1/responses?flow=${command.flow}&format=csv`,
+          }),
+        ),
+      ];
+    if (result.rows === 0) return [r.msg(r.say("exportResponsesEmpty", { flow: command.flow, period }))];
+    const day = now.toISOString().slice(0, 10);
+    return [
+      r.msg(
+        r.say(command.identities ? "exportResponsesIdentities" : "exportResponsesCaption", {
+          flow: command.flow,
+          period,
+          count: result.rows,
+        }),
+        {
+          file: {
+            name: `${command.flow}-responses-${command.period}-${day}${command.identities ? "-identities" : ""}.csv`,
+            content: result.content,
+            mime: "text/csv",
+          },
+        },
+      ),
+    ];
+  };
+
   const parseErrorReply = (r: Replies, e: AdminParseError): AdminMessage => {
     switch (e.code) {
       case "ADMIN_UNKNOWN_COMMAND":
@@ -1164,6 +1247,9 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
         return keys(r, actor, command.action);
       case "send":
         return send(r, request, command.flow);
+      // ── exports ──
+      case "export-responses":
+        return exportResponses(r, actor, command);
       default: {
         const never: never = command;
         throw new Error(`unhandled command ${JSON.stringify(never)}`);

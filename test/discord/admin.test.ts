@@ -224,6 +224,7 @@ describe("/cx on Discord", { timeout: 60_000 }, () => {
       "admins",
       "audit",
       "learn",
+      "export-responses",
       "connect",
     ]);
     const connect = cxCommand.options.find((o) => o.name === "connect") as unknown as {
