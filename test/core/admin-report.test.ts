@@ -350,7 +350,8 @@ describe("buildReport", () => {
 // ─── Words ───────────────────────────────────────────────────────────────────────────────────────────────────
 
 /** Latin words allowed in fa and ar lines: the score names every language uses. */
-const ACRONYMS = /\b(?:NPS|CSAT|CES)\b/g;
+// The scores keep their Latin acronyms, and the statistic its letter (آزمون z, اختبار z), in every language.
+const ACRONYMS = /\b(?:NPS|CSAT|CES|z)\b/g;
 const ENGLISH_WORDS = [
   "report",
   "last",
@@ -398,19 +399,25 @@ describe("renderReport", () => {
   };
 
   it("writes the report in English with signed changes, verdicts, sentiment, themes and response rate", () => {
-    expect(lines(0, "en")).toEqual([
+    const en = lines(0, "en");
+    expect(en.slice(0, 5)).toEqual([
       "Net Promoter Score (NPS) — report for the last 30 days",
       "26 October 2026 – 24 November 2026, compared with the 30 days before",
       "NPS: 53 (51 answers) · previous period: −25 (40 answers) — +78, a significant rise",
       "Comments: 30 — positive 12 (40%), neutral 6 (20%), negative 12 (40%)",
       "Top themes: Processes (15, 12 negative), Product (6, 3 negative), Staff & support (6, 3 negative), Price (6)",
-      "Response rate: 94% — 51 of 54 conversations started got at least one answer",
     ]);
+    // What drives the complaints: negative themes, each with its shortest comments quoted.
+    expect(en[5]).toBe("What the negative comments are about:");
+    expect(en[6]).toMatch(/^• Processes — \d+ comments$/);
+    expect(en[7]).toMatch(/^ {3}“.+”$/);
+    expect(en.at(-1)).toBe("Response rate: 94% — 51 of 54 conversations started got at least one answer");
     expect(lines(1, "en")[2]).toMatch(/ — too few answers to call a change$/);
     expect(lines(2, "en")[2]).toBe(
       "CSAT: 62% (34 answers) · previous period: 63% (32 answers) — −1, no significant change",
     );
     expect(lines(2, "en").slice(3)).toEqual([
+      "Significance: two-proportion z-test on the share of satisfied answers, 95 % confidence.",
       "No comments in this period.",
       "Response rate: 100% — 34 of 34 conversations started got at least one answer",
     ]);
@@ -422,7 +429,10 @@ describe("renderReport", () => {
   it("writes fa and ar in their own digits and words, tr in Turkish, with no English left", () => {
     for (const locale of LOCALES.filter((l) => l !== "en")) {
       for (let i = 0; i < reports.length; i++) {
-        const text = lines(i, locale).join("\n");
+        // Example comments are quoted in the respondent's own words and language.
+        const text = lines(i, locale)
+          .filter((l) => !/^ {3}[«“]/.test(l))
+          .join("\n");
         for (const word of ENGLISH_WORDS) {
           expect(text, `${locale} #${i}: "${word}"`).not.toMatch(new RegExp(`\\b${word}\\b`, "i"));
         }
@@ -480,6 +490,8 @@ describe("renderReport", () => {
       themes: [],
       started: 0,
       responded: 0,
+      series: [],
+      negativeThemes: [],
     };
     const scored: FlowReport = {
       ...empty,
