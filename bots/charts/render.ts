@@ -75,14 +75,17 @@ export interface RenderedChart {
   readonly height: number;
 }
 
-/** A chart option as a PNG, {@link CHART_SCALE} times its layout size, on a white background. */
-export function renderChartPng(option: ChartOption): RenderedChart {
-  const svg = renderChartSvg(option);
-  const resvg = new Resvg(svg, {
+/** A chart option drawn by resvg, {@link CHART_SCALE} times its layout size, on a white background. */
+export function drawChart(option: ChartOption): ReturnType<Resvg["render"]> {
+  return new Resvg(renderChartSvg(option), {
     background: "#ffffff",
     fitTo: { mode: "zoom", value: CHART_SCALE },
     font: { fontFiles: FONTS, loadSystemFonts: false, defaultFontFamily: CHART_FONT },
-  });
-  const image = resvg.render();
+  }).render();
+}
+
+/** A chart option as a PNG (see {@link drawChart}). */
+export function renderChartPng(option: ChartOption): RenderedChart {
+  const image = drawChart(option);
   return { png: new Uint8Array(image.asPng()), width: image.width, height: image.height };
 }
