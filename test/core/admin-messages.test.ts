@@ -21,7 +21,7 @@ const LITERALS = [
   "sentiment=negative",
   "theme=processes",
   "nps|csat|ces",
-  "7d|30d|90d",
+  "7d|30d|90d|12m",
   "<platform:userId>",
   "add|remove",
   "CX_ADMINS",
