@@ -180,6 +180,8 @@ export function createAppAdmin(
     },
     limits,
     defaultLocale: config.DEFAULT_LOCALE,
+    // The chart renderer (ECharts, resvg, the font) loads on the first report, not at start-up.
+    renderChart: async (option) => (await import("./charts/render.ts")).renderChartPng(option).png,
     onRefused: (actor, what) =>
       logger.warn(
         { code: "ADMIN_REFUSED", actor, what },

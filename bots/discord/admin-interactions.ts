@@ -19,6 +19,7 @@ import { t } from "../../core/i18n/messages.ts";
 import { type Locale, matchLocale, RTL_LOCALES } from "../../core/locale.ts";
 import { cutText } from "../../core/text/cut.ts";
 import { PlatformError } from "../contract.ts";
+import { fileBytes } from "../kit/admin.ts";
 import { splitText } from "../kit/layout.ts";
 import type { Logger } from "../logger.ts";
 import { adminCommandText, adminComponents, adminTexts, WRITE_TEXT_ID } from "./admin.ts";
@@ -103,9 +104,7 @@ export function adminReplyBodies(message: AdminMessage): AdminReplyBody[] {
     return {
       content,
       components: adminComponents(message.buttons),
-      ...(message.file
-        ? { files: [{ attachment: Buffer.from(message.file.content, "utf8"), name: message.file.name }] }
-        : {}),
+      ...(message.file ? { files: [{ attachment: fileBytes(message.file), name: message.file.name }] } : {}),
       allowedMentions: { parse: [] },
     };
   });

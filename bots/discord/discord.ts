@@ -33,6 +33,7 @@ import type { SurveyService } from "../../core/service.ts";
 import { cutText } from "../../core/text/cut.ts";
 import type { InboundEvent, InboundInput, OutboundMessage, RespondentRef } from "../../core/types.ts";
 import { type PlatformAdapter, type PlatformCapabilities, PlatformError } from "../contract.ts";
+import { fileBytes } from "../kit/admin.ts";
 import { splitText } from "../kit/layout.ts";
 import { createResponder, type Press, type SurveySurface } from "../kit/responder.ts";
 import type { Logger } from "../logger.ts";
@@ -326,7 +327,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
     file: NonNullable<AdminMessage["file"]>,
   ): Promise<void> => {
     const parts = splitText(message.text, DISCORD_LIMITS.content);
-    const data = Buffer.from(file.content, "utf8");
+    const data = fileBytes(file);
     for (const [i, content] of parts.entries()) {
       const last = i === parts.length - 1;
       const body = {

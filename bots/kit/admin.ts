@@ -48,6 +48,14 @@ export async function adminRequestOf(
 }
 
 /** An admin reply as a message the survey renderers show: its buttons become a list of command choices. */
+/** An admin reply's file as bytes: text files in UTF-8, binary ones (a chart's PNG) as they are. */
+export const fileBytes = (file: NonNullable<AdminMessage["file"]>): Buffer =>
+  typeof file.content === "string" ? Buffer.from(file.content, "utf8") : Buffer.from(file.content);
+
+/** Whether a reply's file is an image a platform can show inline (a report's chart). */
+export const isImageFile = (file: NonNullable<AdminMessage["file"]>): boolean =>
+  file.mime.startsWith("image/");
+
 export function asOutbound(message: AdminMessage): OutboundMessage {
   const choices = (message.buttons ?? [])
     .flat()

@@ -156,7 +156,7 @@ export function createResponder<Ref>(options: ResponderOptions<Ref>): Responder<
       if (message.file && surface.postFile) await surface.postFile(chat, message, message.file);
       else {
         await surface.post(chat, asOutbound(message));
-        if (message.file)
+        if (typeof message.file?.content === "string")
           await surface.post(chat, asOutbound({ ...message, text: message.file.content, buttons: [] }));
       }
     }

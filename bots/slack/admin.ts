@@ -149,7 +149,7 @@ export async function uploadFile(
   const caption = comment === undefined ? [] : escapedPieces(comment, COMMENT_LIMIT).slice(0, 1);
   await client.files.uploadV2({
     channel_id: channel,
-    content: file.content,
+    ...(typeof file.content === "string" ? { content: file.content } : { file: Buffer.from(file.content) }),
     filename: file.name,
     title: file.name,
     ...(caption[0] ? { initial_comment: caption[0] } : {}),

@@ -26,6 +26,7 @@ import type { SurveyService } from "../../core/service.ts";
 import { cutText } from "../../core/text/cut.ts";
 import type { InboundInput, RespondentRef } from "../../core/types.ts";
 import type { PlatformAdapter, PlatformCapabilities } from "../contract.ts";
+import { isImageFile } from "../kit/admin.ts";
 import { createResponder, type SurveySurface } from "../kit/responder.ts";
 import type { Logger } from "../logger.ts";
 import { slackAttachment, uploadFile, ZSlackFile } from "./admin.ts";
@@ -256,10 +257,11 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       });
     },
     async postFile(channel, message, file) {
-      // A file carries a caption but no buttons: a reply with buttons goes first as its own message.
-      const withButtons = (message.buttons ?? []).some((row) => row.length > 0);
-      if (withButtons) await postAdmin(channel, message);
-      await uploadFile(client, channel, file, withButtons ? undefined : message.text);
+      // A file carries a caption but no buttons: a reply with buttons goes first as its own message, and so
+      // does a report beside its chart (longer than a caption; the image then shows under it).
+      const first = (message.buttons ?? []).some((row) => row.length > 0) || isImageFile(file);
+      if (first) await postAdmin(channel, message);
+      await uploadFile(client, channel, file, first ? undefined : message.text);
     },
   };
 

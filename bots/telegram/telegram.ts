@@ -10,7 +10,7 @@ import type { SurveyService } from "../../core/service.ts";
 import { cutText } from "../../core/text/cut.ts";
 import type { InboundInput, RespondentRef } from "../../core/types.ts";
 import { type PlatformAdapter, type PlatformCapabilities, PlatformError } from "../contract.ts";
-import { asOutbound } from "../kit/admin.ts";
+import { asOutbound, fileBytes, isImageFile } from "../kit/admin.ts";
 import { createResponder, type Press, type SurveySurface } from "../kit/responder.ts";
 import { type CallPolicy, callPlatform } from "../kit/retry.ts";
 import type { Logger } from "../logger.ts";
@@ -228,16 +228,15 @@ export function createTelegramAdapter(config: TelegramAdapterConfig): TelegramAd
       const text = message.text.trim();
       const captioned = text.length <= TELEGRAM_CAPTION_LIMIT;
       const upload = async (chat: string): Promise<void> => {
-        await call("sendDocument", SEND, () =>
-          bot.telegram.sendDocument(
-            chat,
-            { source: Buffer.from(file.content, "utf8"), filename: file.name },
-            {
-              ...(captioned && text !== "" ? { caption: text } : {}),
-              ...(rows.length > 0 ? { reply_markup: { inline_keyboard: rows } } : {}),
-            },
-          ),
-        );
+        const media = { source: fileBytes(file), filename: file.name };
+        const extra = {
+          ...(captioned && text !== "" ? { caption: text } : {}),
+          ...(rows.length > 0 ? { reply_markup: { inline_keyboard: rows } } : {}),
+        };
+        // A chart shows as a photo in the chat; anything else is a document to download.
+        if (isImageFile(file))
+          await call("sendPhoto", SEND, () => bot.telegram.sendPhoto(chat, media, extra));
+        else await call("sendDocument", SEND, () => bot.telegram.sendDocument(chat, media, extra));
       };
       if (captioned) {
         await reach(address, upload);

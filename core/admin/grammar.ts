@@ -57,6 +57,15 @@ export type AlertCondition =
   | { readonly kind: "sentiment"; readonly value: "negative" | "neutral" | "positive" }
   | { readonly kind: "theme"; readonly value: string };
 
+/**
+ * A report's period in days: `12m` is 52 whole weeks (364 days), so its weekly chart has no partial week and
+ * the period before it starts on the same weekday.
+ */
+export type ReportDays = 7 | 30 | 90 | typeof YEAR_DAYS;
+export const YEAR_DAYS = 364;
+/** `12m`, `12mo`, `1y`, `52w` (and the same with the words of fa, ar and tr). */
+const TWELVE_MONTHS = /^(?:12\s*(?:m|mo|months?|ماه|شهرا?|ay)|1\s*(?:y|years?|سال|سنة|yıl)|52\s*w)$/i;
+
 export type AdminCommand =
   | { readonly name: "help" | "flows" | "learn" }
   | { readonly name: "show"; readonly flow: string; readonly locale?: Locale }
@@ -77,7 +86,7 @@ export type AdminCommand =
   | { readonly name: "new"; readonly flow: string; readonly template: "nps" | "csat" | "ces" }
   | { readonly name: "rollback"; readonly flow: string; readonly version: number }
   | { readonly name: "try"; readonly flow: string; readonly locale?: Locale }
-  | { readonly name: "report"; readonly flow: string; readonly days: 7 | 30 | 90 }
+  | { readonly name: "report"; readonly flow: string; readonly days: ReportDays }
   | { readonly name: "admins"; readonly change?: { readonly action: "add" | "remove"; readonly who: string } }
   | { readonly name: "audit"; readonly flow?: string }
   // ─── outgoing webhooks ───
@@ -428,10 +437,11 @@ export function parseAdminCommand(argument: string): Result<AdminCommand, AdminP
       if (!flow.ok) return flow;
       const p = rest[1];
       if (p === undefined) return ok({ name, flow: flow.value, days: 7 });
+      if (TWELVE_MONTHS.test(p)) return ok({ name, flow: flow.value, days: YEAR_DAYS });
       const days = Number(/^(\d{1,2})(?:d|days?|روز|يوم|أيام|ayam|gün|g)?$/i.exec(p)?.[1]);
       return days === 7 || days === 30 || days === 90
         ? ok({ name, flow: flow.value, days })
-        : bad(p, "7d, 30d or 90d");
+        : bad(p, "7d, 30d, 90d or 12m");
     }
     case "admins": {
       const action = rest[0];

@@ -2,14 +2,18 @@ import type { ConversationState } from "../engine/state.ts";
 import type { Flow, FlowDefinition, LocalizedText, ScaleName } from "../flow/schema.ts";
 import type { Locale } from "../locale.ts";
 import type { ConversationStore, ResponseStore, RollupStore } from "../ports.ts";
+import { buildChartOption, type ChartOption } from "../reports/chart.ts";
+import { bucketFor, readScoreSeries, type ScoreSeries } from "../reports/series.ts";
 import { countsInScores, periodReport, type StepScores } from "../rollups.ts";
 import { addDays, dayKey, type Histogram, type ScoreSummary, summarize } from "../scores.ts";
 import type { SentimentLabel } from "../sentiment/types.ts";
+import { cutText } from "../text/cut.ts";
 import { toLocaleDigits } from "../text/digits.ts";
 import { THEMES, type Theme, tagThemesDetailed, themeLabel } from "../themes/themes.ts";
+import { type ReportDays, YEAR_DAYS } from "./grammar.ts";
 
 /**
- * `/cx report <flow> [7d|30d|90d]`: a flow's scores over the last 7, 30 or 90 days beside the period before,
+ * `/cx report <flow> [7d|30d|90d|12m]`: a flow's scores over the last 7, 30 or 90 days (or 52 weeks) beside the period before,
  * whether the change is more than noise, what the comments felt and talked about, and how many of the
  * conversations started got an answer.
  */
@@ -17,7 +21,7 @@ import { THEMES, type Theme, tagThemesDetailed, themeLabel } from "../themes/the
 /** What `/cx report` shows, before it is put into words. */
 export interface FlowReport {
   readonly flowKey: string;
-  readonly days: 7 | 30 | 90;
+  readonly days: ReportDays;
   /** `YYYY-MM-DD` in the flow's time zone, inclusive; `to` is today. */
   readonly from: string;
   readonly to: string;
@@ -36,6 +40,17 @@ export interface FlowReport {
   readonly started: number;
   /** Of those, how many recorded at least one answer that was not a skip. */
   readonly responded: number;
+  /** Each rating step's score over the period, day by day (week by week for 12 months): the chart's data. */
+  readonly series: readonly ScoreSeries[];
+  /** What drives the complaints: the themes of negative comments, most first, with example comments. */
+  readonly negativeThemes: readonly NegativeTheme[];
+}
+
+/** A theme negative comments talk about, and a few of those comments (the shortest first). */
+export interface NegativeTheme {
+  readonly theme: Theme;
+  readonly count: number;
+  readonly examples: readonly string[];
 }
 
 /** One rating step's score in the period beside the period before. */
@@ -89,7 +104,7 @@ const MAX_ZONE_AHEAD_MS = 15 * 3_600_000;
 export async function buildReport(
   sources: ReportSources,
   flow: Flow,
-  days: 7 | 30 | 90,
+  days: ReportDays,
   now: Date,
 ): Promise<FlowReport> {
   const to = dayKey(now, flow.timeZone);
@@ -149,7 +164,53 @@ export async function buildReport(
     themes,
     started,
     responded,
+    series: await readScoreSeries(sources.rollups, flow.key, from, to, bucketFor(days)),
+    negativeThemes: negativeThemes(states.values()),
   };
+}
+
+// ─── What drives detractors ──────────────────────────────────────────────────────────────────────────────────
+
+/** How many themes of negative comments a report lists, and how many example comments each. */
+const TOP_NEGATIVE_THEMES = 3;
+const EXAMPLES_PER_THEME = 2;
+/** Example comments are cut to this many characters. */
+const EXAMPLE_LENGTH = 120;
+
+/**
+ * The themes negative comments (a comment whose sentiment, or whose clause about the theme, reads negative)
+ * talk about, most first, each with up to {@link EXAMPLES_PER_THEME} example comments: the shortest, which
+ * are the easiest to read in a chat, in the respondent's own words.
+ */
+export function negativeThemes(states: Iterable<ConversationState>): NegativeTheme[] {
+  const found = new Map<Theme, { count: number; comments: string[] }>();
+  for (const state of states) {
+    for (const { answer, locale } of state.answers) {
+      if (answer.type !== "text") continue;
+      const text = answer.original ?? answer.text;
+      const seen = new Set<Theme>();
+      for (const mention of tagThemesDetailed(text, locale)) {
+        const negative = mention.sentiment === "negative" || answer.sentiment.label === "negative";
+        if (!negative || seen.has(mention.theme)) continue;
+        seen.add(mention.theme);
+        const entry = found.get(mention.theme) ?? { count: 0, comments: [] };
+        entry.count++;
+        entry.comments.push(text);
+        found.set(mention.theme, entry);
+      }
+    }
+  }
+  return [...found]
+    .sort(([a, x], [b, y]) => y.count - x.count || THEMES.indexOf(a) - THEMES.indexOf(b))
+    .slice(0, TOP_NEGATIVE_THEMES)
+    .map(([theme, entry]) => ({
+      theme,
+      count: entry.count,
+      examples: [...new Set(entry.comments.map((c) => c.replace(/\s+/g, " ").trim()))]
+        .sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0))
+        .slice(0, EXAMPLES_PER_THEME)
+        .map((c) => cutText(c, EXAMPLE_LENGTH, { ellipsis: true })),
+    }));
 }
 
 /** The rating steps with answers in either period, in the flow's order (steps no longer in it last). */
@@ -518,9 +579,15 @@ const METRIC_NAMES = { nps: "NPS", csat: "CSAT", ces: "CES" } as const;
 export function renderReport(report: FlowReport, flow: FlowDefinition, locale: Locale): string[] {
   const w: ReportWords = WORDS[locale];
   const days = count(report.days, locale);
+  const x: ReportExtraWords = EXTRA_WORDS[locale];
+  const year = report.days === YEAR_DAYS;
   const lines = [
-    w.heading(titleOf(flow.title, flow, locale), days),
-    w.period(formatDay(report.from, locale), formatDay(report.to, locale), days),
+    year
+      ? x.yearHeading(titleOf(flow.title, flow, locale))
+      : w.heading(titleOf(flow.title, flow, locale), days),
+    year
+      ? x.yearPeriod(formatDay(report.from, locale), formatDay(report.to, locale))
+      : w.period(formatDay(report.from, locale), formatDay(report.to, locale), days),
   ];
 
   if (report.scores.length === 0) lines.push(w.noScores);
@@ -541,6 +608,7 @@ export function renderReport(report: FlowReport, flow: FlowDefinition, locale: L
     const change = s.change === undefined ? "" : formatNumber(s.change, decimalsOf(s.current), locale, true);
     lines.push(`${line} — ${w.verdict(s.verdict, change)}`);
   }
+  lines.push(...testNotes(report, locale));
 
   const { positive, neutral, negative } = report.sentiment;
   const comments = positive + neutral + negative;
@@ -561,6 +629,8 @@ export function renderReport(report: FlowReport, flow: FlowDefinition, locale: L
     );
   }
 
+  lines.push(...negativeThemeLines(report, locale));
+
   lines.push(
     report.started === 0
       ? w.noConversations
@@ -571,4 +641,124 @@ export function renderReport(report: FlowReport, flow: FlowDefinition, locale: L
         ),
   );
   return lines;
+}
+
+// ─── The test behind a verdict, and what drives complaints (words) ──────────────────────────────────────────
+
+interface ReportExtraWords {
+  yearHeading(flow: string): string;
+  yearPeriod(from: string, to: string): string;
+  /** Which test decided "not significant" for a metric. */
+  test(metric: ScoreSummary["metric"]): string;
+  /** Why a change is not called at all. */
+  smallSample(min: string): string;
+  negativeThemes: string;
+  /** One theme of negative comments with how many, then its example comments on their own lines. */
+  negativeTheme(label: string, count: Count): string;
+  quote(comment: string): string;
+}
+
+const EXTRA_WORDS = {
+  en: {
+    yearHeading: (flow) => `${flow} — report for the last 12 months`,
+    yearPeriod: (from, to) => `${from} – ${to} (52 weeks), compared with the 52 weeks before`,
+    test: (metric) =>
+      metric === "csat"
+        ? "Significance: two-proportion z-test on the share of satisfied answers, 95 % confidence."
+        : metric === "nps"
+          ? "Significance: two-sample z-test on NPS (promoter and detractor shares), 95 % confidence."
+          : "Significance: two-sample z-test on the mean score, 95 % confidence.",
+    smallSample: (min) => `A change is only tested when both periods have at least ${min} answers.`,
+    negativeThemes: "What the negative comments are about:",
+    negativeTheme: (label, count) => `• ${label} — ${count.text} ${count.n === 1 ? "comment" : "comments"}`,
+    quote: (comment) => `   “${comment}”`,
+  },
+  fa: {
+    yearHeading: (flow) => `گزارش ${flow} — ۱۲ ماه گذشته`,
+    yearPeriod: (from, to) => `از ${from} تا ${to} (۵۲ هفته)، در مقایسه با ۵۲ هفتهٔ پیش از آن`,
+    test: (metric) =>
+      metric === "csat"
+        ? "آزمون معناداری: آزمون z دو نسبت روی سهم پاسخ‌های راضی، با اطمینان ۹۵٪."
+        : metric === "nps"
+          ? "آزمون معناداری: آزمون z دو نمونه‌ای روی NPS (سهم مروجان و منتقدان)، با اطمینان ۹۵٪."
+          : "آزمون معناداری: آزمون z دو نمونه‌ای روی میانگین امتیاز، با اطمینان ۹۵٪.",
+    smallSample: (min) => `تغییر فقط وقتی سنجیده می‌شود که هر دو دوره دست‌کم ${min} پاسخ داشته باشند.`,
+    negativeThemes: "نظرهای منفی بیشتر دربارهٔ این‌هاست:",
+    negativeTheme: (label, count) => `• ${label} — ${count.text} نظر`,
+    quote: (comment) => `   «${comment}»`,
+  },
+  ar: {
+    yearHeading: (flow) => `تقرير ${flow} — آخر ١٢ شهرًا`,
+    yearPeriod: (from, to) => `من ${from} إلى ${to} (٥٢ أسبوعًا)، مقارنةً بالأسابيع الـ٥٢ السابقة`,
+    test: (metric) =>
+      metric === "csat"
+        ? "اختبار الدلالة: اختبار z لنسبتين على حصة الإجابات الراضية، بمستوى ثقة ٩٥٪."
+        : metric === "nps"
+          ? "اختبار الدلالة: اختبار z لعينتين على مؤشر NPS (حصتا المروّجين والمنتقدين)، بمستوى ثقة ٩٥٪."
+          : "اختبار الدلالة: اختبار z لعينتين على متوسط التقييم، بمستوى ثقة ٩٥٪.",
+    smallSample: (min) => `لا يُختبر التغيّر إلا إذا بلغ عدد الإجابات ${min} على الأقل في كلتا الفترتين.`,
+    negativeThemes: "أبرز ما تتناوله التعليقات السلبية:",
+    negativeTheme: (label, count) =>
+      `• ${label} — ${arabicCount(count, "تعليق واحد", "تعليقان", "تعليقات", "تعليقًا")}`,
+    quote: (comment) => `   «${comment}»`,
+  },
+  tr: {
+    yearHeading: (flow) => `${flow} raporu — son 12 ay`,
+    yearPeriod: (from, to) => `${from} – ${to} (52 hafta), önceki 52 haftayla karşılaştırmalı`,
+    test: (metric) =>
+      metric === "csat"
+        ? "Anlamlılık: memnun yanıtların payı üzerinde iki oran z testi, %95 güven."
+        : metric === "nps"
+          ? "Anlamlılık: NPS üzerinde (destekçi ve kötüleyen payları) iki örneklem z testi, %95 güven."
+          : "Anlamlılık: ortalama puan üzerinde iki örneklem z testi, %95 güven.",
+    smallSample: (min) => `Değişim ancak iki dönemde de en az ${min} yanıt olduğunda test edilir.`,
+    negativeThemes: "Olumsuz yorumların konuları:",
+    negativeTheme: (label, count) => `• ${label} — ${count.text} yorum`,
+    quote: (comment) => `   “${comment}”`,
+  },
+} satisfies Record<Locale, ReportExtraWords>;
+
+/**
+ * Under the scores, when a change was not called: which test said it is within noise, and the minimum sample
+ * below which nothing is tested (once each).
+ */
+function testNotes(report: FlowReport, locale: Locale): string[] {
+  const x: ReportExtraWords = EXTRA_WORDS[locale];
+  const notes: string[] = [];
+  const metrics = new Set(
+    report.scores.filter((s) => s.verdict === "not-significant").map((s) => s.current.metric),
+  );
+  for (const metric of metrics) notes.push(x.test(metric));
+  if (
+    report.scores.some((s) => s.verdict === "small-sample" && s.current.responses + s.previous.responses > 0)
+  )
+    notes.push(x.smallSample(count(MIN_SAMPLE, locale).text));
+  return notes;
+}
+
+/** The themes of negative comments, each with its example comments quoted on the lines below. */
+function negativeThemeLines(report: FlowReport, locale: Locale): string[] {
+  if (report.negativeThemes.length === 0) return [];
+  const x: ReportExtraWords = EXTRA_WORDS[locale];
+  const lines = [x.negativeThemes];
+  for (const t of report.negativeThemes) {
+    lines.push(x.negativeTheme(themeLabel(t.theme, locale), count(t.count, locale)));
+    for (const example of t.examples) lines.push(x.quote(example));
+  }
+  return lines;
+}
+
+/**
+ * The chart of a report: the first scored step's score over the period (the headline score), in `locale`;
+ * undefined when no step has answers in the period.
+ */
+export function reportChart(
+  report: FlowReport,
+  flow: FlowDefinition,
+  locale: Locale,
+): ChartOption | undefined {
+  const headline = report.scores.find((s) => s.current.responses > 0);
+  const series = headline && report.series.find((s) => s.stepId === headline.stepId);
+  if (!series) return undefined;
+  return buildChartOption({ title: titleOf(flow.title, flow, locale), locale, series });
 }

@@ -9,6 +9,7 @@ import { LANGUAGE_NAMES, t } from "../i18n/messages.ts";
 import { LOCALES, type Locale, matchLocale, RTL_LOCALES } from "../locale.ts";
 import type { Operations } from "../operations.ts";
 import type { SurveyStores } from "../ports.ts";
+import type { ChartOption } from "../reports/chart.ts";
 import { err, ok, type Result } from "../result.ts";
 import { scoresFromRows } from "../rollups.ts";
 import { addDays, dayKey } from "../scores.ts";
@@ -24,11 +25,12 @@ import {
   type AdminCommand,
   type AdminParseError,
   parseAdminCommand,
+  type ReportDays,
   type WebhooksAction,
 } from "./grammar.ts";
 import { type AdminMessageKey, argumentName, at, expectedText } from "./messages.ts";
 import { outlineFlow } from "./outline.ts";
-import { buildReport, renderReport } from "./report.ts";
+import { buildReport, renderReport, reportChart } from "./report.ts";
 import {
   type AdminActor,
   type AdminButton,
@@ -74,6 +76,11 @@ export interface AdminServiceDeps {
   /** Told about refused attempts and failures (the app logs them). */
   readonly onRefused?: (actor: string, what: string) => void;
   readonly onError?: (error: unknown, what: string) => void;
+  /**
+   * Draws a report's chart as PNG (the app loads the renderer on the first call); absent: `/cx report` answers
+   * with text only.
+   */
+  readonly renderChart?: (option: ChartOption) => Promise<Uint8Array>;
 }
 
 /** Admins added by command are read again after this long (another process may have changed them). */
@@ -767,7 +774,7 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
     r: Replies,
     locale: Locale,
     key: string,
-    days: 7 | 30 | 90,
+    days: ReportDays,
   ): Promise<AdminMessage[]> => {
     const flow = await flows.latest(key);
     if (!flow) return [r.msg(r.say("unknownFlow", { flow: key }))];
@@ -777,7 +784,17 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
       days,
       clock(),
     );
-    return [r.msg(renderReport(built, flow, locale).join("\n"))];
+    const text = renderReport(built, flow, locale).join("\n");
+    const option = deps.renderChart ? reportChart(built, flow, locale) : undefined;
+    if (!option || !deps.renderChart) return [r.msg(text)];
+    try {
+      const png = await deps.renderChart(option);
+      return [r.msg(text, { file: { name: `${key}-report.png`, content: png, mime: "image/png" } })];
+    } catch (error) {
+      // The numbers matter more than the picture: a chart that cannot be drawn leaves the text.
+      deps.onError?.(error, "report chart");
+      return [r.msg(text)];
+    }
   };
 
   const admins = async (

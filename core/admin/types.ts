@@ -61,8 +61,11 @@ export interface AdminMessage {
   readonly rtl: boolean;
   /** Rows of buttons, in reading order (adapters mirror nothing: admin rows are not scales). */
   readonly buttons?: readonly (readonly AdminButton[])[];
-  /** A file to attach (an exported flow). */
-  readonly file?: { readonly name: string; readonly content: string; readonly mime: string };
+  /**
+   * A file to attach: an exported flow (text), or a report's chart (`image/png` bytes, which adapters show as an
+   * image).
+   */
+  readonly file?: { readonly name: string; readonly content: string | Uint8Array; readonly mime: string };
 }
 
 /**

@@ -272,7 +272,7 @@ describe("admin service", () => {
     const exported = await p.run(ADMIN, "export csat");
     const file = exported.status === "duplicate" ? undefined : exported.messages[0]?.file;
     expect(file?.name).toBe("csat.yaml");
-    const source = file?.content ?? "";
+    const source = typeof file?.content === "string" ? file.content : "";
     // Cross-reference errors are all reported together (after the schema checks pass) …
     const broken = source
       .replace("goto: thanks-contact", "goto: nowhere")

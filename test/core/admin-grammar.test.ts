@@ -92,7 +92,7 @@ describe("the admin command grammar (/cx …)", () => {
     });
     expect(parseAdminCommand("report nps 12d")).toMatchObject({
       ok: false,
-      error: { expected: "7d, 30d or 90d" },
+      error: { expected: "7d, 30d, 90d or 12m" },
     });
     expect(parseAdminCommand("show NPS$ fa")).toMatchObject({
       ok: false,

@@ -22,6 +22,7 @@ const LITERALS = [
   "sentiment=negative",
   "theme=processes",
   "nps|csat|ces",
+  "7d|30d|90d|12m",
   "7d|30d|90d",
   "<platform:userId>",
   "add|remove",

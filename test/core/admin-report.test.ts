@@ -350,7 +350,8 @@ describe("buildReport", () => {
 // ─── Words ───────────────────────────────────────────────────────────────────────────────────────────────────
 
 /** Latin words allowed in fa and ar lines: the score names every language uses. */
-const ACRONYMS = /\b(?:NPS|CSAT|CES)\b/g;
+// The scores keep their Latin acronyms, and the statistic its letter (آزمون z, اختبار z), in every language.
+const ACRONYMS = /\b(?:NPS|CSAT|CES|z)\b/g;
 const ENGLISH_WORDS = [
   "report",
   "last",
@@ -398,19 +399,25 @@ describe("renderReport", () => {
   };
 
   it("writes the report in English with signed changes, verdicts, sentiment, themes and response rate", () => {
-    expect(lines(0, "en")).toEqual([
+    const en = lines(0, "en");
+    expect(en.slice(0, 5)).toEqual([
       "Net Promoter Score (NPS) — report for the last 30 days",
       "26 October 2026 – 24 November 2026, compared with the 30 days before",
       "NPS: 53 (51 answers) · previous period: −25 (40 answers) — +78, a significant rise",
       "Comments: 30 — positive 12 (40%), neutral 6 (20%), negative 12 (40%)",
       "Top themes: Processes (15, 12 negative), Product (6, 3 negative), Staff & support (6, 3 negative), Price (6)",
-      "Response rate: 94% — 51 of 54 conversations started got at least one answer",
     ]);
+    // What drives the complaints: negative themes, each with its shortest comments quoted.
+    expect(en[5]).toBe("What the negative comments are about:");
+    expect(en[6]).toMatch(/^• Processes — \d+ comments$/);
+    expect(en[7]).toMatch(/^ {3}“.+”$/);
+    expect(en.at(-1)).toBe("Response rate: 94% — 51 of 54 conversations started got at least one answer");
     expect(lines(1, "en")[2]).toMatch(/ — too few answers to call a change$/);
     expect(lines(2, "en")[2]).toBe(
       "CSAT: 62% (34 answers) · previous period: 63% (32 answers) — −1, no significant change",
     );
     expect(lines(2, "en").slice(3)).toEqual([
+      "Significance: two-proportion z-test on the share of satisfied answers, 95 % confidence.",
       "No comments in this period.",
       "Response rate: 100% — 34 of 34 conversations started got at least one answer",
     ]);
@@ -422,7 +429,10 @@ describe("renderReport", () => {
   it("writes fa and ar in their own digits and words, tr in Turkish, with no English left", () => {
     for (const locale of LOCALES.filter((l) => l !== "en")) {
       for (let i = 0; i < reports.length; i++) {
-        const text = lines(i, locale).join("\n");
+        // Example comments are quoted in the respondent's own words and language.
+        const text = lines(i, locale)
+          .filter((l) => !/^ {3}[«“]/.test(l))
+          .join("\n");
         for (const word of ENGLISH_WORDS) {
           expect(text, `${locale} #${i}: "${word}"`).not.toMatch(new RegExp(`\\b${word}\\b`, "i"));
         }
@@ -440,7 +450,9 @@ describe("renderReport", () => {
     );
     expect(fa[3]).toBe("نظرها: ۳۰ — مثبت ۱۲ (۴۰٪)، خنثی ۶ (۲۰٪)، منفی ۱۲ (۴۰٪)");
     expect(fa[4]).toContain(`${themeLabel("processes", "fa")} (۱۵، ۱۲ منفی)`);
-    expect(fa[5]).toBe("نرخ پاسخ: ۹۴٪ — در ۵۱ گفت‌وگو از ۵۴ گفت‌وگوی آغازشده دست‌کم یک پاسخ ثبت شد");
+    expect(fa.find((l) => l.startsWith("نرخ پاسخ"))).toBe(
+      "نرخ پاسخ: ۹۴٪ — در ۵۱ گفت‌وگو از ۵۴ گفت‌وگوی آغازشده دست‌کم یک پاسخ ثبت شد",
+    );
     expect(lines(1, "fa")[2]).toMatch(/پاسخ‌ها برای قضاوت دربارهٔ تغییر کافی نیست$/);
     expect(lines(2, "fa")[2]).toMatch(/^امتیاز CSAT: ۶۲٪ \(۳۴ پاسخ\) .* \u200e−۱، تغییر معناداری نیست$/);
 
@@ -450,7 +462,7 @@ describe("renderReport", () => {
       "مؤشر NPS: ٥٣ (٥١ إجابة) · الفترة السابقة: \u061c−٢٥ (٤٠ إجابة) — \u061c+٧٨، ارتفاع ذو دلالة إحصائية",
     );
     expect(ar[3]).toBe("التعليقات: ٣٠ — إيجابية ١٢ (٤٠٪)، محايدة ٦ (٢٠٪)، سلبية ١٢ (٤٠٪)");
-    expect(ar[5]).toBe(
+    expect(ar.find((l) => l.startsWith("معدل الاستجابة"))).toBe(
       "معدل الاستجابة: ٩٤٪ — بدأت ٥٤ محادثة في هذه الفترة، وفي ٥١ منها إجابة واحدة على الأقل",
     );
     expect(lines(1, "ar")[0]).toBe("تقرير صافي نقاط الترويج (NPS) — آخر ٧ أيام");
@@ -461,7 +473,9 @@ describe("renderReport", () => {
     expect(tr[1]).toBe("26 Ekim 2026 – 24 Kasım 2026, önceki 30 günle karşılaştırmalı");
     expect(tr[2]).toBe("NPS: 53 (51 yanıt) · önceki dönem: −25 (40 yanıt) — +78, anlamlı bir artış");
     expect(tr[3]).toBe("Yorumlar: 30 — olumlu 12 (%40), nötr 6 (%20), olumsuz 12 (%40)");
-    expect(tr[5]).toBe("Yanıt oranı: %94 — başlayan görüşme: 54, en az bir yanıt alınan: 51");
+    expect(tr.find((l) => l.startsWith("Yanıt oranı"))).toBe(
+      "Yanıt oranı: %94 — başlayan görüşme: 54, en az bir yanıt alınan: 51",
+    );
     expect(lines(2, "tr")[2]).toBe(
       "CSAT: %62 (34 yanıt) · önceki dönem: %63 (32 yanıt) — −1, istatistiksel olarak anlamlı bir değişim değil",
     );
@@ -480,6 +494,8 @@ describe("renderReport", () => {
       themes: [],
       started: 0,
       responded: 0,
+      series: [],
+      negativeThemes: [],
     };
     const scored: FlowReport = {
       ...empty,

@@ -468,8 +468,11 @@ describe("/cx on Discord", { timeout: 60_000 }, () => {
     const eda: FakeDiscordUser = { id: "320000000000000024", username: "eda" };
     await answer(eda, await startSurvey(eda, "csat"), "4");
     await cxbot.app.service.flush();
-    const report = text(await cx("report", { flow: "pulse" }));
+    const replies = await cx("report", { flow: "pulse" });
+    const report = text(replies);
     expect(report).toContain("report for the last 7 days");
+    // The chart is the reply's attachment (multipart files[0]).
+    expect(replies.flatMap((r) => r.attachments ?? []).map((a) => a.filename)).toContain("pulse-report.png");
     expect(report).toMatch(/CSAT: 67\s?% \(3 answers\)/);
     const csat = text(await cx("report", { flow: "csat", period: "30d" }));
     expect(csat).toContain("report for the last 30 days");

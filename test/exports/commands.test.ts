@@ -125,6 +125,10 @@ const fileOf = (o: AdminOutcome) => {
   return { text: m.text, file: m.file };
 };
 
+/** A reply file's text: CSV files are text, charts are bytes. */
+const textOf = (content: string | Uint8Array): string =>
+  typeof content === "string" ? content : Buffer.from(content).toString("utf8");
+
 describe("/cx export-responses", () => {
   it("reads the period and `with identities` in the four languages", () => {
     expect(parseAdminCommand("export-responses shop")).toMatchObject({
@@ -154,7 +158,7 @@ describe("/cx export-responses", () => {
     expect(file.mime).toBe("text/csv");
     expect(file.name).toMatch(/^shop-responses-30d-\d{4}-\d{2}-\d{2}\.csv$/);
     expect(text).toContain("2 rows");
-    const got = rows(file.content);
+    const got = rows(textOf(file.content));
     expect(got.map((r) => r.id).sort()).toEqual(["c1", "c2"]);
     const c1 = got.find((r) => r.id === "c1");
     expect(c1?.respondent).toMatch(/^[0-9a-f]{16}$/);
@@ -168,7 +172,7 @@ describe("/cx export-responses", () => {
   it("gives identities only when asked, and the audit log says so", async () => {
     const { text, file } = fileOf(await run("export-responses shop all with identities"));
     expect(text).toContain("identities");
-    const got = rows(file.content);
+    const got = rows(textOf(file.content));
     expect(got.map((r) => r.respondent).sort()).toEqual(["telegram:501", "telegram:502", "telegram:503"]);
     const [entry] = await stores.audit.recent(1, { flow: "shop" });
     expect(entry?.detail).toMatchObject({ identities: true, period: "all", rows: 3 });

@@ -82,6 +82,15 @@ export interface TgDocument {
   file_size?: number;
 }
 
+/** One size of a photo (core.telegram.org/bots/api#photosize). */
+export interface TgPhotoSize {
+  file_id: string;
+  file_unique_id: string;
+  width: number;
+  height: number;
+  file_size?: number;
+}
+
 /** What getFile answers (core.telegram.org/bots/api#file). */
 export interface TgFile {
   file_id: string;
@@ -99,6 +108,7 @@ export interface TgMessage {
   text?: string;
   entities?: TgMessageEntity[];
   document?: TgDocument;
+  photo?: TgPhotoSize[];
   caption?: string;
   caption_entities?: TgMessageEntity[];
   reply_to_message?: TgMessage;
@@ -171,6 +181,8 @@ export interface ShownMessage {
   text: string;
   entities?: TgMessageEntity[];
   document?: TgDocument;
+  /** The sizes of a photo (the fake keeps one: the upload as sent). */
+  photo?: TgPhotoSize[];
   caption?: string;
   reply_markup?: TgInlineKeyboardMarkup;
   edited: boolean;
@@ -358,6 +370,7 @@ const REQUIRED_MESSAGES: Record<string, string> = {
   commands: 'parameter "commands" is required',
   url: 'parameter "url" is required',
   document: "there is no document in the request",
+  photo: "there is no photo in the request",
   file_id: "invalid file_id",
 };
 
@@ -1065,6 +1078,16 @@ const methodParams = {
     disable_notification: boolParam.optional(),
     protect_content: boolParam.optional(),
   }),
+  sendPhoto: z.object({
+    chat_id: chatIdParam,
+    photo: z.union([z.instanceof(Upload), strParam]),
+    caption: strParam.optional(),
+    parse_mode: strParam.optional(),
+    caption_entities: jsonParam(z.array(entitySchema)).optional(),
+    reply_markup: replyMarkupParam.optional(),
+    disable_notification: boolParam.optional(),
+    protect_content: boolParam.optional(),
+  }),
   getFile: z.object({ file_id: strParam }),
   deleteMessage: z.object({ chat_id: chatIdParam, message_id: intParam }),
 };
@@ -1301,7 +1324,10 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
 
   const storeBotMessage = (
     state: ChatState,
-    content: { readonly text: ParsedText } | { readonly document: TgDocument; readonly caption?: ParsedText },
+    content:
+      | { readonly text: ParsedText }
+      | { readonly document: TgDocument; readonly caption?: ParsedText }
+      | { readonly photo: TgPhotoSize[]; readonly caption?: ParsedText },
     markup?: TgInlineKeyboardMarkup,
   ): TgMessage => {
     const message: TgMessage = {
@@ -1314,7 +1340,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       message.text = content.text.text;
       if (content.text.entities.length > 0) message.entities = content.text.entities;
     } else {
-      message.document = content.document;
+      if ("document" in content) message.document = content.document;
+      else message.photo = content.photo;
       if (content.caption) {
         message.caption = content.caption.text;
         if (content.caption.entities.length > 0) message.caption_entities = content.caption.entities;
@@ -1448,6 +1475,27 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       const markup = checkReplyMarkup(p.reply_markup, false);
       const file = inputFile(p.document, params);
       return storeBotMessage(state, { document: documentOf(file), ...(caption ? { caption } : {}) }, markup);
+    },
+
+    sendPhoto: (params) => {
+      const p = parseParams(methodParams.sendPhoto, params);
+      const state = writableChat(p.chat_id);
+      const caption = parseCaption(p.caption, p.parse_mode, p.caption_entities);
+      const markup = checkReplyMarkup(p.reply_markup, false);
+      const file = inputFile(p.photo, params);
+      // Telegram decodes the image; the fake reads a PNG's header (width and height) and refuses anything else.
+      const png = file.bytes
+        .subarray(0, 8)
+        .equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+      if (!png || file.bytes.length < 24) throw badRequest("IMAGE_PROCESS_FAILED");
+      const size: TgPhotoSize = {
+        file_id: file.file_id,
+        file_unique_id: file.file_unique_id,
+        width: file.bytes.readUInt32BE(16),
+        height: file.bytes.readUInt32BE(20),
+        file_size: file.bytes.length,
+      };
+      return storeBotMessage(state, { photo: [size], ...(caption ? { caption } : {}) }, markup);
     },
 
     getFile: (params) => {
@@ -1919,6 +1967,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     };
     if (s.message.entities) m.entities = structuredClone(s.message.entities);
     if (s.message.document) m.document = structuredClone(s.message.document);
+    if (s.message.photo) m.photo = structuredClone(s.message.photo);
     if (s.message.caption !== undefined) m.caption = s.message.caption;
     if (s.message.reply_markup) m.reply_markup = structuredClone(s.message.reply_markup);
     return m;

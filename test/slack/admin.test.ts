@@ -364,10 +364,20 @@ describe("/cx in Slack", () => {
       await answer(user, question, score);
     }
     await cxbot.app.service.flush();
+    const uploaded = slack.uploads().length;
     const [report] = await cx("report pulse");
     const text = shown(report?.blocks);
     expect(text).toContain("report for the last 7 days");
     expect(text).toMatch(/CSAT: 67\s?% \(3 answers\)/);
+    // The chart follows as an image uploaded into the admin's DM (files.uploadV2, PNG bytes).
+    const chart = await slack.waitFor(
+      () => slack.uploads()[uploaded]?.completed && slack.uploads()[uploaded],
+      10_000,
+    );
+    expect(chart.name).toBe("pulse-report.png");
+    expect(
+      [...(chart.bytes ?? Buffer.alloc(0)).subarray(1, 4)].map((b) => String.fromCharCode(b)).join(""),
+    ).toBe("PNG");
   });
 
   it("a rollback while respondents are mid-survey: each finishes on the version they started with", async () => {

@@ -94,7 +94,7 @@ function say(user: FakeUser, text: string, chat?: TgChat, replyChat = user.id): 
 }
 
 const textOf = (messages: readonly ShownMessage[]): string =>
-  messages.map((m) => (m.document ? (m.caption ?? "") : m.text)).join("\n");
+  messages.map((m) => (m.document || m.photo ? (m.caption ?? "") : m.text)).join("\n");
 
 /** The newest message in the chat with a button labelled `label`. */
 function buttonIn(chatId: number, label: string): { messageId: number; data: string } {
@@ -369,6 +369,13 @@ describe("Telegram admin commands", { timeout: 60_000 }, () => {
     expect(report).toContain("Customer Satisfaction (CSAT)");
     // Two 5s and a 4: all satisfied.
     expect(report).toMatch(new RegExp(`CSAT: 100(\\.0)?% \\(${scored} answers\\)`));
+
+    // The chart follows the text as a photo (sendPhoto, a multipart PNG upload), drawn at twice 800×500.
+    const replies = await say(ADMIN, "/cx report csat 12m");
+    const photo = replies.find((m) => m.photo)?.photo?.[0];
+    expect(photo).toMatchObject({ width: 1600, height: 1000 });
+    expect(fake.callsTo("sendPhoto").at(-1)?.body.photo).toMatchObject({ name: "csat-report.png" });
+    expect(textOf(replies)).toContain("report for the last 12 months");
   });
 });
 
