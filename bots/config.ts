@@ -149,6 +149,11 @@ export const ZConfig = z.object({
    * faster, with concurrency (same throughput at 2 as at 8 in `npm run bench`, half the p99 in a burst).
    */
   CX_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
+  /**
+   * Days transcripts and comments are kept; older ones are erased or anonymized once a day (scores and rollups
+   * stay). Unset: kept.
+   */
+  CX_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
 });
 export type Config = z.infer<typeof ZConfig>;
 

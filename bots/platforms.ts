@@ -3,6 +3,8 @@ import type { AdminService, TextLimits } from "../core/admin/types.ts";
 import { createFanOutNotifier } from "../core/alerts/fanout.ts";
 import { type AlertService, createAlertService } from "../core/alerts/service.ts";
 import { createOperations, type Messenger, type Operations } from "../core/operations.ts";
+import { erasedAlert } from "../core/privacy/alerts.ts";
+import { subjectOf } from "../core/privacy/registry.ts";
 import { CxError } from "../core/result.ts";
 import { OWED_GRACE_MS } from "../core/service.ts";
 import type { Channel } from "../core/types.ts";
@@ -162,6 +164,10 @@ export function createAppAdmin(
     },
     limits,
     defaultLocale: config.DEFAULT_LOCALE,
+    privacy: {
+      erase: (ref) => app.service.erase(ref),
+      exportPerson: async (ref) => app.privacy.export(subjectOf(ref), new Date()),
+    },
     onRefused: (actor, what) =>
       logger.warn(
         { code: "ADMIN_REFUSED", actor, what },
@@ -231,6 +237,14 @@ export async function startPlatforms(
           onAlertError,
         )
       : primary?.notifier;
+  // An erased customer's posted alerts are re-rendered without their words or name (the notifiers edit in place).
+  const stopMarkingErased = notifier
+    ? app.privacy.onErased(async (report) => {
+        for (const alert of report.alerts)
+          if (alert.post)
+            await notifier.update(erasedAlert(alert, report.pseudonym, staffLocale), alert.post);
+      })
+    : undefined;
   const slack = adapters.find((a): a is SlackAdapter => a.channel === "slack");
   const telegram = adapters.find((a): a is TelegramAdapter => a.channel === "telegram");
   const discord = adapters.find((a): a is DiscordAdapter => a.channel === "discord");
@@ -340,6 +354,7 @@ export async function startPlatforms(
     close() {
       closing ??= (async () => {
         unsubscribe();
+        stopMarkingErased?.();
         if (housekeeping) clearInterval(housekeeping);
         clearTimeout(owedSweep);
         for (const a of started) await a.stop();
@@ -367,6 +382,7 @@ export function appOptionsFrom(
     flowSyncMs: config.CX_FLOW_SYNC_MS,
     learnMinExamples: config.CX_LEARN_MIN_EXAMPLES,
     retrainHours: config.CX_RETRAIN_HOURS,
+    ...(config.CX_RETENTION_DAYS === undefined ? {} : { retentionDays: config.CX_RETENTION_DAYS }),
     ...base,
   };
 }

@@ -84,6 +84,8 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       admins: "List, add or remove admins",
       audit: "The latest admin changes",
       learn: "Learn sentiment again from the comments",
+      erase: "Erase everything kept about a person (asks first)",
+      "export-person": "Everything kept about a person, as a JSON file",
     },
     options: {
       flow: "The flow's key",
@@ -128,6 +130,8 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       admins: "فهرست، افزودن یا حذف مدیران",
       audit: "آخرین تغییرات مدیران",
       learn: "یادگیری دوبارهٔ احساس از نظرها",
+      erase: "پاک کردن همهٔ اطلاعات یک شخص (پیش از آن می‌پرسد)",
+      "export-person": "همهٔ اطلاعات یک شخص در یک فایل JSON",
     },
     options: {
       flow: "کلید نظرسنجی",
@@ -172,6 +176,8 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       admins: "عرض المشرفين أو إضافتهم أو إزالتهم",
       audit: "آخر تغييرات المشرفين",
       learn: "تعلّم المشاعر من جديد من التعليقات",
+      erase: "حذف كل ما نحتفظ به عن شخص (مع طلب التأكيد)",
+      "export-person": "كل ما نحتفظ به عن شخص في ملف JSON",
     },
     options: {
       flow: "مفتاح الاستبيان",
@@ -216,6 +222,8 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       admins: "Yöneticileri listele, ekle ya da çıkar",
       audit: "Son yönetici değişiklikleri",
       learn: "Duyguyu yorumlardan yeniden öğren",
+      erase: "Bir kişi hakkında saklanan her şeyi sil (önce sorar)",
+      "export-person": "Bir kişi hakkında saklanan her şey, JSON dosyası olarak",
     },
     options: {
       flow: "Anketin anahtarı",
@@ -390,6 +398,9 @@ const OPTIONS: Readonly<Record<AdminSubcommand, readonly (readonly [OptionName, 
     ["who", false],
   ],
   audit: [["flow", false]],
+  // ─── privacy ───
+  erase: [["who", true]],
+  "export-person": [["who", true]],
 };
 
 /**

@@ -69,6 +69,7 @@ const COMMAND_DESCRIPTIONS = {
   skip: "cmdSkip",
   stop: "cmdStop",
   language: "cmdLanguage",
+  forget: "cmdForget",
   help: "cmdHelp",
 } as const;
 

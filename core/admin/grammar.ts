@@ -34,6 +34,9 @@ export const ADMIN_SUBCOMMANDS = [
   "admins",
   "audit",
   "learn",
+  // ─── privacy (a person's data) ───
+  "erase",
+  "export-person",
 ] as const;
 export type AdminSubcommand = (typeof ADMIN_SUBCOMMANDS)[number];
 
@@ -72,7 +75,10 @@ export type AdminCommand =
   | { readonly name: "try"; readonly flow: string; readonly locale?: Locale }
   | { readonly name: "report"; readonly flow: string; readonly days: 7 | 30 | 90 }
   | { readonly name: "admins"; readonly change?: { readonly action: "add" | "remove"; readonly who: string } }
-  | { readonly name: "audit"; readonly flow?: string };
+  | { readonly name: "audit"; readonly flow?: string }
+  // ─── privacy: `erase <platform:userId> [confirm]`, `export-person <platform:userId>` ───
+  | { readonly name: "erase"; readonly who: string; readonly confirmed: boolean }
+  | { readonly name: "export-person"; readonly who: string };
 
 /** Why a command could not be read; `argument` names the part, `expected` what would have been right. */
 export interface AdminParseError {
@@ -106,6 +112,8 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     admins: ["مدیران"],
     audit: ["ممیزی"],
     learn: ["یادگیری"],
+    erase: ["پاک‌سازی", "پاکسازی"],
+    "export-person": ["اطلاعات-شخص", "خروجی-شخص"],
   },
   ar: {
     help: ["مساعدة"],
@@ -128,6 +136,8 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     admins: ["المشرفون"],
     audit: ["التدقيق"],
     learn: ["تعلم", "تعلّم"],
+    erase: ["محو"],
+    "export-person": ["بيانات-شخص", "تصدير-شخص"],
   },
   tr: {
     help: ["yardım"],
@@ -150,11 +160,16 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     admins: ["yöneticiler"],
     audit: ["denetim"],
     learn: ["öğren"],
+    erase: ["unut"],
+    "export-person": ["kişi-verisi"],
   },
 };
 
 const SUBCOMMANDS = new Map<string, AdminSubcommand>();
-for (const name of ADMIN_SUBCOMMANDS) SUBCOMMANDS.set(name, name);
+for (const name of ADMIN_SUBCOMMANDS) {
+  SUBCOMMANDS.set(name, name);
+  SUBCOMMANDS.set(foldAnswer(name, "en"), name);
+}
 for (const locale of LOCALES)
   for (const [name, words] of Object.entries(ALIASES[locale]) as [AdminSubcommand, readonly string[]][])
     for (const w of words) SUBCOMMANDS.set(foldAnswer(w, locale), name);
@@ -173,6 +188,8 @@ const fold = (word: string): string => {
 
 const ZChannelRef = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/);
 const ZAdminRef = z.string().regex(/^(telegram|slack|discord|console):[A-Za-z0-9_.-]{1,64}$/);
+/** The word that confirms `erase` when typed (its button sends it too). */
+const CONFIRM = new Set(["confirm", "yes", "تایید", "تأیید", "تأكيد", "تاكيد", "onay", "onayla", "evet"]);
 const ZTheme = z.string().regex(/^[a-z][a-z-]{1,30}$/);
 
 const localeOf = (word: string): Locale | undefined =>
@@ -353,6 +370,18 @@ export function parseAdminCommand(argument: string): Result<AdminCommand, AdminP
       return parsed.success
         ? ok({ name, change: { action: kind, who: parsed.data } })
         : bad(who, "platform:userId, e.g. telegram:12345");
+    }
+    // ─── privacy ───
+    case "erase":
+    case "export-person": {
+      const who = rest[0];
+      if (who === undefined) return missing("person");
+      const parsed = ZAdminRef.safeParse(who);
+      if (!parsed.success) return bad(who, "platform:userId, e.g. telegram:12345");
+      if (name === "export-person") return ok({ name, who: parsed.data });
+      const word = rest[1];
+      if (word !== undefined && !CONFIRM.has(word.toLowerCase())) return bad(word, "confirm");
+      return ok({ name, who: parsed.data, confirmed: word !== undefined });
     }
     default: {
       const never: never = name;
