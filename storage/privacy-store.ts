@@ -102,6 +102,27 @@ export function storageHolders(connection: Connection): PersonalDataHolder[] {
       const head = await heads.deleteOne({ _id: subject.key });
       return removed.deletedCount + head.deletedCount;
     },
+    async retain(before, batch) {
+      // Old revisions of conversations no longer in progress (superseded or archived ones a crash left before
+      // compaction): the archive holds what counts. A conversation in progress keeps its revisions.
+      const old = await revisions
+        .find({ updatedAt: { $lt: before } }, { projection: { _id: 1, key: 1, conversationId: 1 } })
+        .toArray();
+      /** Respondent key → the conversation in progress (null: none). */
+      const inProgress = new Map<string, unknown>();
+      const gone: AnyDoc["_id"][] = [];
+      for (const d of old) {
+        const key = String(d.key);
+        if (!inProgress.has(key)) {
+          const head = await heads.findOne({ _id: key }, { projection: { conversationId: 1 } });
+          inProgress.set(key, head?.conversationId ?? null);
+        }
+        if (inProgress.get(key) !== d.conversationId) gone.push(d._id);
+      }
+      for (let i = 0; i < gone.length; i += batch)
+        await revisions.deleteMany({ _id: { $in: gone.slice(i, i + batch) } });
+      return gone.length;
+    },
   };
 
   const archive: PersonalDataHolder = {
