@@ -4,7 +4,7 @@ import { createFanOutNotifier } from "../core/alerts/fanout.ts";
 import { type AlertService, createAlertService } from "../core/alerts/service.ts";
 import { createOperations, type Messenger, type Operations } from "../core/operations.ts";
 import { erasedAlert } from "../core/privacy/alerts.ts";
-import { subjectOf } from "../core/privacy/registry.ts";
+import { pseudonymOf, subjectOf } from "../core/privacy/registry.ts";
 import { CxError } from "../core/result.ts";
 import { OWED_GRACE_MS } from "../core/service.ts";
 import type { Channel } from "../core/types.ts";
@@ -170,7 +170,8 @@ export function createAppAdmin(
     },
     onRefused: (actor, what) =>
       logger.warn(
-        { code: "ADMIN_REFUSED", actor, what },
+        // The log names who tried by pseudonym (the audit log, for admins' eyes, has the id).
+        { code: "ADMIN_REFUSED", actor: pseudonymOf(actor), what },
         "an admin command from someone who is not an admin",
       ),
     onError: (error, what) =>
