@@ -115,4 +115,37 @@ describe("personal data in logs and posted alerts", { timeout: 60_000 }, () => {
       expect(log).not.toContain(personal);
     for (const secret of [telegram.token, slack.botToken, SIGNING_SECRET]) expect(log).not.toContain(secret);
   });
+
+  it("/forget as a Slack slash command asks in the DM; its Yes button erases the Slack user", async () => {
+    const user = { id: "U0FORGETME", name: "ottoline", real_name: "Ottoline Varga", locale: "tr-TR" };
+    slack.addUser(user);
+    const dm = slack.dmChannelOf(user.id);
+    const texts = (ms: StoredSlackMessage[]) =>
+      ms.map((m) => `${m.text ?? ""} ${JSON.stringify(m.blocks ?? [])}`);
+    await slack.sendSlashCommand(user, "/feedback", "csat", { channelId: dm });
+    await slack.waitForMessages(dm, (ms) => texts(ms).some((t) => t.includes('"button"')), 20_000);
+    await slack.userSendsDm(user, "4");
+    await slack.waitForMessages(dm, (ms) => ms.length >= 2, 20_000);
+    await slack.userSendsDm(user, "mürekkep balığı çok güzeldi");
+    await slack.waitForMessages(dm, (ms) => ms.length >= 3, 20_000);
+    const stores = cxbot.app.database.stores;
+    const before = [];
+    for await (const r of stores.responses.list({})) if (r.key === `slack:${user.id}`) before.push(r);
+    expect(before.length + ((await stores.conversations.getActive(`slack:${user.id}`)) ? 1 : 0)).toBe(1);
+
+    await slack.sendSlashCommand(user, "/forget", "", { channelId: dm });
+    const asked = await slack.waitForMessages(
+      dm,
+      (ms) => texts(ms).some((t) => t.includes("silmemizi istiyor musunuz")),
+      20_000,
+    );
+    const question = asked.find((m) => texts([m])[0]?.includes("silmemizi istiyor musunuz"));
+    await slack.clickButton(user, dm, question?.ts ?? "", { text: "Evet, sil" });
+    await slack.waitForMessages(dm, (ms) => texts(ms).some((t) => t.includes("her şey silindi")), 20_000);
+    const after = [];
+    for await (const r of stores.responses.list({})) if (r.key === `slack:${user.id}`) after.push(r);
+    expect(after).toEqual([]);
+    expect(await stores.respondents.get(`slack:${user.id}`)).toBeNull();
+    expect(lines.join("\n")).not.toContain(user.id);
+  });
 });
