@@ -3,6 +3,7 @@ import type { ConversationState, RecordedAnswer } from "../core/engine/state.ts"
 import { alertHasWords, anonymizeAlert } from "../core/privacy/alerts.ts";
 import type { DataSubject, PersonalDataHolder, PrivacyRegistry } from "../core/privacy/registry.ts";
 import type { TranscriptEntry } from "../core/types.ts";
+import { sendingHolders } from "./privacy-sending.ts";
 import { alerts as alertDocs, readStored } from "./schemas.ts";
 
 /**
@@ -241,7 +242,8 @@ export function storageHolders(connection: Connection): PersonalDataHolder[] {
   return [conversations, archive, profiles, alertHolder, adminSessions, auditLog];
 }
 
-/** Joins the core collections' holders to `registry`. */
+/** Joins the holders of the core collections and of sending (storage/privacy-sending.ts) to `registry`. */
 export function registerStorageHolders(registry: PrivacyRegistry, connection: Connection): void {
-  for (const holder of storageHolders(connection)) registry.register(holder);
+  for (const holder of [...storageHolders(connection), ...sendingHolders(connection)])
+    registry.register(holder);
 }

@@ -222,6 +222,8 @@ describe("/cx on Discord", { timeout: 60_000 }, () => {
       "admins",
       "audit",
       "learn",
+      "erase",
+      "export-person",
     ]);
     const sub = (name: string) => cxCommand.options.find((o) => o.name === name)?.options ?? [];
     expect(sub("text").map((o) => [o.name, o.type, o.required])).toEqual([

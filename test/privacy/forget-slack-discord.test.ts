@@ -6,7 +6,9 @@ import { decodePayload, encodePayload } from "../../core/payload.ts";
 
 describe("/forget reaches the core on every platform", () => {
   it("is a Discord slash command, described in the default language and in Turkish", () => {
-    const forget = discordCommands("en").find((c) => c.name === "forget");
+    const forget = discordCommands("en").find((c) => c.name === "forget") as
+      | { description?: string; description_localizations?: Record<string, string> }
+      | undefined;
     expect(forget?.description).toBe("Erase my data");
     expect(forget?.description_localizations).toEqual({ tr: "Verilerimi sil" });
     const cx = discordAdminCommand("en");
