@@ -18,6 +18,9 @@ import type { Logger } from "./logger.ts";
 import type { SlackAdapter } from "./slack/slack.ts";
 import type { TelegramAdapter } from "./telegram/telegram.ts";
 
+/** How long an erase waits for alert work in flight (see `onBeforeErase` below). */
+const ERASE_SETTLE_MS = 2_000;
+
 /** The configured platforms, running on one HTTP server, with alerts wired to the notifier that offers them. */
 export interface Platforms {
   readonly http: HttpServer;
@@ -269,6 +272,13 @@ export async function startPlatforms(
   }
   // The survey service's events and offered messages reach the alert service (or the log, without one).
   const alertService = alerts;
+  // An alert still being raised from a person's last answer is written before their erase looks for it. Bounded:
+  // the erase holds the person's survey queue, and alert work for them (an agent's reply) may wait on that queue.
+  const stopSettlingAlerts = alertService
+    ? app.privacy.onBeforeErase(() =>
+        Promise.race([alertService.idle(), new Promise<void>((r) => setTimeout(r, ERASE_SETTLE_MS).unref())]),
+      )
+    : undefined;
   const unsubscribe = alertService
     ? combine(
         app.hub.subscribe((events) => alertService.onEvents(events)),
@@ -356,6 +366,7 @@ export async function startPlatforms(
       closing ??= (async () => {
         unsubscribe();
         stopMarkingErased?.();
+        stopSettlingAlerts?.();
         if (housekeeping) clearInterval(housekeeping);
         clearTimeout(owedSweep);
         for (const a of started) await a.stop();

@@ -83,6 +83,11 @@ export interface PrivacyRegistry {
   register(holder: PersonalDataHolder): void;
   /** Told after every erase; returns a function that stops it. */
   onErased(listener: ErasureListener): () => void;
+  /**
+   * Awaited before every erase: work in flight that may still write about the person (an alert being raised
+   * from their last answer) finishes first, so the erase finds it. Returns a function that stops it.
+   */
+  onBeforeErase(listener: () => Promise<void>): () => void;
   readonly holders: () => readonly PersonalDataHolder[];
   export(subject: DataSubject, now: Date): Promise<PersonExport>;
   /** Erases the person from every holder. Callers end their conversation in progress first (the survey service). */
@@ -94,6 +99,7 @@ export interface PrivacyRegistry {
 export function createPrivacyRegistry(options: { onError?: (error: unknown) => void } = {}): PrivacyRegistry {
   const holders = new Map<string, PersonalDataHolder>();
   const listeners = new Set<ErasureListener>();
+  const before = new Set<() => Promise<void>>();
   const traceOf = async (subject: DataSubject): Promise<SubjectTrace> => {
     const trace: SubjectTrace = { conversationIds: new Set(), alerts: [] };
     for (const h of holders.values()) await h.trace?.(subject, trace);
@@ -106,6 +112,10 @@ export function createPrivacyRegistry(options: { onError?: (error: unknown) => v
     onErased(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    onBeforeErase(listener) {
+      before.add(listener);
+      return () => before.delete(listener);
     },
     holders: () => [...holders.values()],
     async export(subject, now) {
@@ -122,6 +132,7 @@ export function createPrivacyRegistry(options: { onError?: (error: unknown) => v
       };
     },
     async erase(subject) {
+      for (const settle of before) await settle();
       const trace = await traceOf(subject);
       const erased: Record<string, number> = {};
       for (const h of holders.values()) erased[h.name] = await h.erase(subject, trace);
