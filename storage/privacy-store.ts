@@ -3,6 +3,7 @@ import type { ConversationState, RecordedAnswer } from "../core/engine/state.ts"
 import { alertHasWords, anonymizeAlert } from "../core/privacy/alerts.ts";
 import type { DataSubject, PersonalDataHolder, PrivacyRegistry } from "../core/privacy/registry.ts";
 import type { TranscriptEntry } from "../core/types.ts";
+import { isDuplicateKey } from "./models.ts";
 import { sendingHolders } from "./privacy-sending.ts";
 import { alerts as alertDocs, readStored } from "./schemas.ts";
 
@@ -57,14 +58,53 @@ function pseudonymize(value: unknown, subject: DataSubject): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, pseudonymize(v, subject)]));
 }
 
-/** Writes `ops` in batches of `batch` (one round trip each). */
-async function writeInBatches(
-  collection: mongo.Collection<AnyDoc>,
-  ops: mongo.AnyBulkWriteOperation<AnyDoc>[],
-  batch: number,
-): Promise<void> {
-  for (let i = 0; i < ops.length; i += batch)
-    await collection.bulkWrite(ops.slice(i, i + batch), { ordered: false });
+/**
+ * Replaces whole documents in batches: one insert of the batch into `privacy_staging`, one delete and one insert
+ * in the collection, one delete of the staged copies. On the embedded server every update or delete scans the
+ * collection, so an update per document would cost the archive's size per document; this costs one scan per
+ * batch. A crash midway leaves the staged copies, which {@link Rewriter.recover} puts back before the next pass.
+ */
+interface Rewriter {
+  add(doc: AnyDoc): Promise<void>;
+  flush(): Promise<void>;
+  recover(): Promise<void>;
+}
+
+function rewriter(connection: Connection, name: string, batch: number): Rewriter {
+  const target = col(connection, name);
+  const staging = col(connection, "privacy_staging");
+  let pending: AnyDoc[] = [];
+  const insertIgnoringDuplicates = async (docs: AnyDoc[]): Promise<void> => {
+    if (docs.length === 0) return;
+    try {
+      await target.insertMany(docs, { ordered: false });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+  };
+  const flush = async (): Promise<void> => {
+    const docs = pending;
+    pending = [];
+    if (docs.length === 0) return;
+    const ids = docs.map((d) => d._id);
+    await staging.insertMany(docs.map((doc) => ({ _id: `${name}|${String(doc._id)}`, target: name, doc })));
+    await target.deleteMany({ _id: { $in: ids } });
+    await insertIgnoringDuplicates(docs);
+    await staging.deleteMany({ target: name });
+  };
+  return {
+    async add(doc) {
+      pending.push(doc);
+      if (pending.length >= batch) await flush();
+    },
+    flush,
+    async recover() {
+      const staged = await staging.find({ target: name }).toArray();
+      if (staged.length === 0) return;
+      await insertIgnoringDuplicates(staged.map((s) => s.doc as AnyDoc));
+      await staging.deleteMany({ target: name });
+    },
+  };
 }
 
 /** The holders of the core collections. */
@@ -139,25 +179,31 @@ export function storageHolders(connection: Connection): PersonalDataHolder[] {
       return (await responses.deleteMany({ key: subject.key })).deletedCount;
     },
     async retain(before, batch) {
-      const ops: mongo.AnyBulkWriteOperation<AnyDoc>[] = [];
+      const rewrite = rewriter(connection, "responses", batch);
+      await rewrite.recover();
+      // Rounds of up to `batch` documents: read them (the cursor is closed before anything is replaced), replace
+      // them with one delete and one insert, and read again from the start (anonymized ones no longer match).
       let changed = 0;
-      const cursor = responses.find(
-        { endedAt: { $lt: before } },
-        { projection: { _id: 1, state: 1, transcript: 1 }, batchSize: batch },
-      );
-      for await (const doc of cursor) {
-        const state = doc.state as ConversationState | undefined;
-        const transcript = (doc.transcript ?? []) as TranscriptEntry[];
-        const answers = state?.answers ?? [];
-        if (transcript.length === 0 && !answers.some(hasWords)) continue;
-        const $set: AnyDoc = { _id: doc._id, transcript: [] };
-        if (state) $set.state = { ...state, answers: answers.map(anonymizeAnswer) };
-        const { _id, ...fields } = $set;
-        ops.push({ updateOne: { filter: { _id: doc._id }, update: { $set: fields } } });
-        changed++;
-        if (ops.length >= batch) await writeInBatches(responses, ops.splice(0), batch);
+      for (;;) {
+        const round: AnyDoc[] = [];
+        const cursor = responses.find({ endedAt: { $lt: before } }, { batchSize: 500 });
+        for await (const doc of cursor) {
+          const state = doc.state as ConversationState | undefined;
+          const transcript = (doc.transcript ?? []) as TranscriptEntry[];
+          if (transcript.length === 0 && !(state?.answers ?? []).some(hasWords)) continue;
+          round.push({
+            ...doc,
+            transcript: [],
+            ...(state ? { state: { ...state, answers: state.answers.map(anonymizeAnswer) } } : {}),
+          });
+          if (round.length >= batch) break;
+        }
+        await cursor.close();
+        for (const doc of round) await rewrite.add(doc);
+        await rewrite.flush();
+        changed += round.length;
+        if (round.length < batch) break;
       }
-      await writeInBatches(responses, ops, batch);
       return changed;
     },
   };
@@ -195,17 +241,18 @@ export function storageHolders(connection: Connection): PersonalDataHolder[] {
       return removed + pointer.deletedCount;
     },
     async retain(before, batch) {
-      const ops: mongo.AnyBulkWriteOperation<AnyDoc>[] = [];
+      const rewrite = rewriter(connection, "alerts", batch);
+      await rewrite.recover();
+      // Alerts are few beside the archive (one per alerted conversation): read whole, then replaced in batches.
+      const old = await alerts.find({ raisedAt: { $lt: before } }).toArray();
       let changed = 0;
-      for await (const d of alerts.find({ raisedAt: { $lt: before } }, { batchSize: batch })) {
+      for (const d of old) {
         const read = readStored(alertDocs, d);
         if (!read.ok || !alertHasWords(read.value.alert)) continue;
-        const alert = anonymizeAlert(read.value.alert);
-        ops.push({ updateOne: { filter: { _id: d._id }, update: { $set: { alert } } } });
+        await rewrite.add({ ...d, alert: anonymizeAlert(read.value.alert) });
         changed++;
-        if (ops.length >= batch) await writeInBatches(alerts, ops.splice(0), batch);
       }
-      await writeInBatches(alerts, ops, batch);
+      await rewrite.flush();
       return changed;
     },
   };

@@ -19,14 +19,14 @@ export interface RetentionOptions {
   readonly events: ProcessedEventStore;
   /** Keep this many days of transcripts and comments. */
   readonly days: number;
-  /** Documents written per round trip (default 200). */
+  /** Documents replaced per round (one scan, one delete, one insert on the embedded server; default 1000). */
   readonly batch?: number;
   readonly clock?: () => Date;
 }
 
 export function createRetentionJob(options: RetentionOptions): RetentionJob {
   const clock = options.clock ?? (() => new Date());
-  const batch = options.batch ?? 200;
+  const batch = options.batch ?? 1000;
   const run = async (): Promise<Record<string, number>> => {
     const cutoff = new Date(clock().getTime() - options.days * 86_400_000);
     return options.registry.retain(cutoff, batch);
