@@ -3,6 +3,8 @@ import { seedFlows } from "../core/admin/seed.ts";
 import { FlowRegistry } from "../core/flow/registry.ts";
 import { createSurveyHub, type SurveyHub } from "../core/hub.ts";
 import type { Locale } from "../core/locale.ts";
+import { createPrivacyRegistry, type PrivacyRegistry } from "../core/privacy/registry.ts";
+import { createRetentionJob } from "../core/privacy/retention.ts";
 import { CxError } from "../core/result.ts";
 import { createLiveSentiment, type LiveSentiment } from "../core/sentiment/live.ts";
 import { createRuleBasedSentimentAnalyzer } from "../core/sentiment/rule-based.ts";
@@ -10,6 +12,7 @@ import { createSurveyService, type SurveyService } from "../core/service.ts";
 import type { DomainEvent } from "../core/types.ts";
 import { type MongoTarget, resolveMongo } from "../storage/embedded.ts";
 import { type Database, openDatabase } from "../storage/mongo-stores.ts";
+import { registerStorageHolders } from "../storage/privacy-store.ts";
 import { redactUri } from "./config.ts";
 import { loadFlowsCached } from "./flow-cache.ts";
 import type { Logger } from "./logger.ts";
@@ -24,6 +27,8 @@ export interface App {
   /** The sentiment analyzer in use, and learning from the responses (`/cx learn`). */
   readonly sentiment: LiveSentiment;
   readonly database: Database;
+  /** Every store's personal data (erase, export, retention); stores built later join it. */
+  readonly privacy: PrivacyRegistry;
   readonly target: MongoTarget;
   /** Flow keys that loaded, sorted. */
   readonly flowKeys: readonly string[];
@@ -56,6 +61,8 @@ export interface AppOptions {
   readonly flowSyncMs?: number;
   /** Emitted while the embedded database is being built or started (shown to console users). */
   readonly onStatus?: (message: string) => void;
+  /** Days transcripts and comments are kept (`CX_RETENTION_DAYS`); unset: kept. */
+  readonly retentionDays?: number;
 }
 
 const EXPIRY_SWEEP_MS = 60_000;
@@ -154,7 +161,22 @@ export async function createApp(options: AppOptions): Promise<App> {
         "could not load the learned sentiment model",
       ),
     );
+  // Personal data: each store contributes how to find, erase and age out what it keeps about a person.
+  const privacy = createPrivacyRegistry({
+    onError: (error) =>
+      logger.error({ err: error, code: "ERASE_NOTIFY_FAILED" }, "could not mark an erased alert"),
+  });
+  registerStorageHolders(privacy, database.connection);
+  const retention =
+    options.retentionDays === undefined
+      ? undefined
+      : createRetentionJob({
+          registry: privacy,
+          events: database.stores.events,
+          days: options.retentionDays,
+        });
   const service = createSurveyService({
+    privacy,
     stores: database.stores,
     flows,
     analyzer: sentiment.analyzer,
@@ -177,6 +199,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       if (expired + pruned > 0) logger.info({ expired, pruned }, "housekeeping");
       // Another process on this database may have died since (or a deferred day may now be over).
       await repair();
+      const retained = await retention?.runIfDue();
+      if (retained)
+        logger.info({ ...retained, code: "RETENTION" }, "old transcripts and comments anonymized");
     })().catch((error: unknown) => logger.error({ err: error }, "housekeeping failed"));
   }, EXPIRY_SWEEP_MS);
   sweep.unref();
@@ -218,6 +243,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     flows,
     sentiment,
     database,
+    privacy,
     target,
     flowKeys,
     flowTitles: Object.fromEntries(

@@ -179,6 +179,11 @@ export const ZConfig = z.object({
     .optional(),
   /** The time zone quiet hours are read in when a respondent's is unknown. */
   CX_TIMEZONE: ZTimeZone.default("UTC"),
+  /**
+   * Days transcripts and comments are kept; older ones are erased or anonymized once a day (scores and rollups
+   * stay). Unset: kept.
+   */
+  CX_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
 });
 export type Config = z.infer<typeof ZConfig>;
 

@@ -1,6 +1,6 @@
 import { pino } from "pino";
 
-/** Keys never written to a log, wherever they appear. */
+/** Keys never written to a log, wherever they appear: secrets, and people's names. */
 const REDACT = [
   "*.token",
   "*.secret",
@@ -14,6 +14,13 @@ const REDACT = [
   "*.DISCORD_TOKEN",
   "*.CX_API_KEY",
   "headers.authorization",
+  // Personal data, should a log call ever pass it (none does at info level; test/privacy/logs.test.ts).
+  "respondent",
+  "*.respondent",
+  "*.displayName",
+  "*.first_name",
+  "*.last_name",
+  "*.username",
 ];
 
 export type Logger = pino.Logger;

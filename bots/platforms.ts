@@ -3,6 +3,8 @@ import type { AdminService, TextLimits } from "../core/admin/types.ts";
 import { createFanOutNotifier } from "../core/alerts/fanout.ts";
 import { type AlertService, createAlertService } from "../core/alerts/service.ts";
 import { createOperations, type Messenger, type Operations } from "../core/operations.ts";
+import { erasedAlert } from "../core/privacy/alerts.ts";
+import { pseudonymOf, subjectOf } from "../core/privacy/registry.ts";
 import { CxError } from "../core/result.ts";
 import { OWED_GRACE_MS } from "../core/service.ts";
 import type { Channel } from "../core/types.ts";
@@ -19,6 +21,9 @@ import { type Sending, startSending } from "./sending/sending.ts";
 import type { SlackAdapter } from "./slack/slack.ts";
 import type { TelegramAdapter } from "./telegram/telegram.ts";
 import { type RunningWebhooks, startWebhooks, type WebhookOptions } from "./webhooks.ts";
+
+/** How long an erase waits for alert work in flight (see `onBeforeErase` below). */
+const ERASE_SETTLE_MS = 2_000;
 
 /** The configured platforms, running on one HTTP server, with alerts wired to the notifier that offers them. */
 export interface Platforms {
@@ -182,9 +187,14 @@ export function createAppAdmin(
     defaultLocale: config.DEFAULT_LOCALE,
     // The chart renderer (ECharts, resvg, the font) loads on the first report, not at start-up.
     renderChart: async (option) => (await import("./charts/render.ts")).renderChartPng(option).png,
+    privacy: {
+      erase: (ref) => app.service.erase(ref),
+      exportPerson: async (ref) => app.privacy.export(subjectOf(ref), new Date()),
+    },
     onRefused: (actor, what) =>
       logger.warn(
-        { code: "ADMIN_REFUSED", actor, what },
+        // The log names who tried by pseudonym (the audit log, for admins' eyes, has the id).
+        { code: "ADMIN_REFUSED", actor: pseudonymOf(actor), what },
         "an admin command from someone who is not an admin",
       ),
     onError: (error, what) =>
@@ -274,6 +284,14 @@ export async function startPlatforms(
           onAlertError,
         )
       : primary?.notifier;
+  // An erased customer's posted alerts are re-rendered without their words or name (the notifiers edit in place).
+  const stopMarkingErased = notifier
+    ? app.privacy.onErased(async (report) => {
+        for (const alert of report.alerts)
+          if (alert.post)
+            await notifier.update(erasedAlert(alert, report.pseudonym, staffLocale), alert.post);
+      })
+    : undefined;
   const slack = adapters.find((a): a is SlackAdapter => a.channel === "slack");
   const telegram = adapters.find((a): a is TelegramAdapter => a.channel === "telegram");
   const discord = adapters.find((a): a is DiscordAdapter => a.channel === "discord");
@@ -298,6 +316,13 @@ export async function startPlatforms(
   }
   // The survey service's events and offered messages reach the alert service (or the log, without one).
   const alertService = alerts;
+  // An alert still being raised from a person's last answer is written before their erase looks for it. Bounded:
+  // the erase holds the person's survey queue, and alert work for them (an agent's reply) may wait on that queue.
+  const stopSettlingAlerts = alertService
+    ? app.privacy.onBeforeErase(() =>
+        Promise.race([alertService.idle(), new Promise<void>((r) => setTimeout(r, ERASE_SETTLE_MS).unref())]),
+      )
+    : undefined;
   const unsubscribe = alertService
     ? combine(
         app.hub.subscribe((events) => alertService.onEvents(events)),
@@ -391,6 +416,8 @@ export async function startPlatforms(
     close() {
       closing ??= (async () => {
         unsubscribe();
+        stopMarkingErased?.();
+        stopSettlingAlerts?.();
         if (housekeeping) clearInterval(housekeeping);
         clearTimeout(owedSweep);
         // Sends in flight finish while the adapters still deliver.
@@ -422,6 +449,7 @@ export function appOptionsFrom(
     flowSyncMs: config.CX_FLOW_SYNC_MS,
     learnMinExamples: config.CX_LEARN_MIN_EXAMPLES,
     retrainHours: config.CX_RETRAIN_HOURS,
+    ...(config.CX_RETENTION_DAYS === undefined ? {} : { retentionDays: config.CX_RETENTION_DAYS }),
     ...base,
   };
 }

@@ -10,10 +10,11 @@ import { foldAnswer } from "./parse/fold.ts";
  */
 
 /** The commands a respondent can give at any time, by slash command, button or typed word. */
-export type CommandName = "skip" | "stop" | "restart" | "help" | "language";
+/** `forget`: erase everything cxbot keeps about the respondent, after they confirm (core/privacy). */
+export type CommandName = "skip" | "stop" | "restart" | "help" | "language" | "forget";
 
 /** The survey commands every platform registers, in this order (`/restart` works but is not advertised). */
-export const SURVEY_COMMANDS = ["feedback", "skip", "stop", "language", "help"] as const;
+export const SURVEY_COMMANDS = ["feedback", "skip", "stop", "language", "forget", "help"] as const;
 export type SurveyCommand = (typeof SURVEY_COMMANDS)[number];
 
 /** What a line of text from a respondent means before any survey logic looks at it. */
@@ -42,6 +43,7 @@ const SLASH_COMMANDS: Readonly<Record<string, CommandName>> = {
   help: "help",
   language: "language",
   lang: "language",
+  forget: "forget",
 };
 
 const START_SLASH = new Set(["start", "feedback", "survey"]);
@@ -53,6 +55,7 @@ const COMMAND_WORDS: Readonly<Record<Locale, Readonly<Record<CommandName, readon
     restart: ["restart", "start over"],
     help: ["help"],
     language: ["language", "lang"],
+    forget: ["forget me", "delete my data", "erase my data"],
   },
   fa: {
     skip: ["رد", "رد کن", "رد شو", "بعدی", "بگذر"],
@@ -60,6 +63,7 @@ const COMMAND_WORDS: Readonly<Record<Locale, Readonly<Record<CommandName, readon
     restart: ["از اول", "شروع دوباره", "شروع مجدد"],
     help: ["راهنما", "کمک"],
     language: ["زبان"],
+    forget: ["فراموشم کن", "اطلاعاتم را پاک کن", "حذف اطلاعات من"],
   },
   ar: {
     skip: ["تخطي", "تخطى", "التالي", "تجاوز"],
@@ -67,6 +71,7 @@ const COMMAND_WORDS: Readonly<Record<Locale, Readonly<Record<CommandName, readon
     restart: ["إعادة", "اعادة", "من البداية", "ابدأ من جديد"],
     help: ["مساعدة", "مساعده"],
     language: ["اللغة", "اللغه", "لغة"],
+    forget: ["انسني", "انساني", "احذف بياناتي", "امسح بياناتي"],
   },
   tr: {
     skip: ["atla", "geç", "sonraki", "pas"],
@@ -74,6 +79,7 @@ const COMMAND_WORDS: Readonly<Record<Locale, Readonly<Record<CommandName, readon
     restart: ["yeniden başla", "baştan başla", "baştan"],
     help: ["yardım"],
     language: ["dil"],
+    forget: ["beni unut", "verilerimi sil"],
   },
 };
 
@@ -186,4 +192,32 @@ export function parseCommand(
   return intent.argument === undefined
     ? { command: intent.command }
     : { command: intent.command, argument: intent.argument };
+}
+
+/** Typed answers to a yes/no confirmation (`/forget`'s), in every supported language. */
+const CONFIRM_WORDS: Readonly<
+  Record<Locale, { readonly yes: readonly string[]; readonly no: readonly string[] }>
+> = {
+  en: { yes: ["yes", "y", "yeah", "yep", "yes erase"], no: ["no", "n", "nope", "no keep"] },
+  fa: {
+    yes: ["بله", "بلی", "آره", "اره", "بله پاک شود", "بله پاک کن"],
+    no: ["خیر", "نه", "نخیر", "خیر نگه دار"],
+  },
+  ar: { yes: ["نعم", "أجل", "اجل", "ايوه", "نعم احذفها"], no: ["لا", "كلا", "لا أبقها", "لا ابقها"] },
+  tr: { yes: ["evet", "e", "evet sil"], no: ["hayır", "hayir", "h", "hayır kalsın", "hayir kalsin"] },
+};
+
+const CONFIRM_TABLE = new Map<string, "yes" | "no">();
+for (const locale of LOCALES)
+  for (const answer of ["yes", "no"] as const)
+    for (const w of CONFIRM_WORDS[locale][answer]) {
+      const folded = foldAnswer(w, locale);
+      if (folded !== "") CONFIRM_TABLE.set(folded, answer);
+    }
+
+/** A whole message that says yes or no in any supported language ("evet", "نه"); undefined otherwise. */
+export function parseConfirmation(text: string, locale: Locale): "yes" | "no" | undefined {
+  const trimmed = text.trim();
+  if (trimmed === "" || trimmed.length > 30) return undefined;
+  return CONFIRM_TABLE.get(foldAnswer(trimmed.replace(/[,،!.]/g, " "), locale));
 }

@@ -17,6 +17,7 @@ import { err, ok, type Result } from "./result.ts";
  * - `2:s:<conversation>:<flowVersion>:<stepId>` — skip this question
  * - `1:l:<locale>` — switch language
  * - `1:c:<stop|restart|help|language>` — a command
+ * - `1:f:<y|n>` — the answer to `/forget`'s confirmation
  * Version 1 answers (`1:a:<flowVersion>:<stepId>:<value>`, `1:d:…`, `1:s:…`), on buttons sent before version 2,
  * are still read; they carry no conversation tag. The longest payload is 61 bytes.
  */
@@ -41,7 +42,9 @@ export type ButtonPayload =
       readonly stepId: string;
     }
   | { readonly kind: "language"; readonly locale: z.infer<typeof ZLocale> }
-  | { readonly kind: "command"; readonly command: "stop" | "restart" | "help" | "language" };
+  | { readonly kind: "command"; readonly command: "stop" | "restart" | "help" | "language" }
+  /** Yes or no to erasing the respondent's data (`/forget`). */
+  | { readonly kind: "forget"; readonly erase: boolean };
 
 export const MAX_PAYLOAD_BYTES = 64;
 
@@ -80,6 +83,8 @@ export function encodePayload(p: ButtonPayload): string {
       return `1:l:${p.locale}`;
     case "command":
       return `1:c:${p.command}`;
+    case "forget":
+      return `1:f:${p.erase ? "y" : "n"}`;
     default: {
       const never: never = p;
       throw new Error(`unhandled payload ${JSON.stringify(never)}`);
@@ -121,6 +126,9 @@ export function decodePayload(raw: string): Result<ButtonPayload, "PAYLOAD_INVAL
       if (n !== 3 || !cmd.success) return err("PAYLOAD_INVALID");
       return ok({ kind: "command", command: cmd.data });
     }
+    case "f":
+      if (n !== 3 || (a !== "y" && a !== "n")) return err("PAYLOAD_INVALID");
+      return ok({ kind: "forget", erase: a === "y" });
     default:
       return err("PAYLOAD_INVALID");
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ALERT_TRANSCRIPT_LINES } from "./alerts/alert.ts";
 import { BoundedMap } from "./bounded-map.ts";
-import { parseText, type TextIntent } from "./commands.ts";
+import { parseConfirmation, parseText, type TextIntent } from "./commands.ts";
 import { KeyedQueue, Semaphore } from "./concurrency.ts";
 import {
   applyInput,
@@ -18,8 +18,9 @@ import type { FlowRegistry } from "./flow/registry.ts";
 import type { Flow } from "./flow/schema.ts";
 import { t } from "./i18n/messages.ts";
 import { type Locale, matchLocale, RTL_LOCALES } from "./locale.ts";
-import { decodePayload } from "./payload.ts";
+import { decodePayload, encodePayload } from "./payload.ts";
 import type { ConversationRecord, SurveyStores, TranscriptEntry } from "./ports.ts";
+import { type ErasureReport, type PrivacyRegistry, subjectOf } from "./privacy/registry.ts";
 import { CxError } from "./result.ts";
 import { RollupBuffer, rollupIncrements } from "./rollups.ts";
 import type { SentimentAnalyzer } from "./sentiment/types.ts";
@@ -49,6 +50,8 @@ export interface SurveyServiceDeps {
   readonly forward?: (respondent: RespondentRef, text: string) => Promise<boolean>;
   /** Told about failures in background work (the expiry sweep) that do not stop it. */
   readonly onError?: (error: unknown) => void;
+  /** Every store's personal data: with it, `/forget` erases the respondent's (without it, `/forget` is help). */
+  readonly privacy?: PrivacyRegistry;
 }
 
 /** What happened to one inbound event, and what to send back. */
@@ -107,6 +110,11 @@ export interface SurveyService {
     deliver: (to: RespondentRef, messages: readonly OutboundMessage[]) => Promise<void>,
     options?: { withinMs?: number; olderThanMs?: number; channels?: readonly Channel[] },
   ): Promise<number>;
+  /**
+   * Erases everything kept about the respondent (their conversation in progress ends first; the rollups keep
+   * its counts); null without a privacy registry. What `/forget` does once confirmed, and `/cx erase`.
+   */
+  erase(ref: RespondentRef): Promise<ErasureReport | null>;
   /** Writes buffered rollup increments and delivery receipts now. */
   flush(): Promise<void>;
   /** Stops taking events, waits for those in flight and flushes rollups. */
@@ -151,6 +159,37 @@ function notice(locale: Locale, text: string): OutboundMessage {
 }
 
 class Conflict extends Error {}
+
+/** How long a `/forget` question waits for a typed yes or no (its buttons work for as long as they are shown). */
+const FORGET_ASK_HOURS = 1;
+/**
+ * The marker that a respondent was asked to confirm `/forget` in an hour: a processed-event id (an exact `_id`
+ * lookup), naming the respondent only by pseudonym, read for this hour and the one before.
+ */
+const forgetMarker = (pseudonym: string, hour: number): string => `forget-ask:${pseudonym}:${hour}`;
+
+function forgetQuestion(locale: Locale): OutboundMessage {
+  return {
+    kind: "question",
+    text: t(locale, "forgetConfirm"),
+    locale,
+    rtl: RTL_LOCALES.has(locale),
+    expectsText: true,
+    choices: [
+      {
+        payload: encodePayload({ kind: "forget", erase: true }),
+        label: t(locale, "forgetYes"),
+        role: "command",
+      },
+      {
+        payload: encodePayload({ kind: "forget", erase: false }),
+        label: t(locale, "forgetNo"),
+        role: "command",
+      },
+    ],
+    layout: "list",
+  };
+}
 
 /** The id under which the reply to an event is marked delivered. */
 const receiptOf = (conversationId: string, eventId: string): string => `sent:${conversationId}:${eventId}`;
@@ -534,11 +573,87 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
     return { status: "no-survey", messages: [notice(locale, text)], stale, locale };
   };
 
+  /**
+   * Ends the respondent's conversation in progress (kept in the rollups, raising no alert) and erases everything
+   * every store keeps about them. Runs in the respondent's queue.
+   */
+  const eraseLocked = async (
+    ref: RespondentRef,
+    registry: PrivacyRegistry,
+    active: ConversationRecord | null,
+    now: Date,
+  ): Promise<ErasureReport> => {
+    const current = active ?? (await stores.conversations.getActive(respondentKey(ref), { fresh: true }));
+    if (current) {
+      if (current.state.status === "active") {
+        const state: ConversationState = {
+          ...current.state,
+          status: "stopped",
+          stepId: null,
+          endedAt: now.toISOString(),
+        };
+        await finish({ ...current, rev: current.rev + 1, state }, current.rev);
+      } else await stores.conversations.archive(current);
+    }
+    // Receipts waiting to be written name their conversations: written now, so nothing lands after the erase.
+    await writeReceipts();
+    return registry.erase(subjectOf(ref));
+  };
+
+  /**
+   * `/forget` and its confirmation (buttons, or a typed yes/no while the question is open), before anything
+   * else reads the input; undefined when the event is neither.
+   */
+  const privacyStep = async (
+    event: InboundEvent,
+    active: ConversationRecord | null,
+    now: Date,
+  ): Promise<HandleResult | undefined> => {
+    const registry = deps.privacy;
+    if (!registry) return undefined;
+    const input = event.input;
+    const reading = active?.state.locale ?? deps.defaultLocale;
+    let step: "ask" | "yes" | "no" | undefined;
+    const pseudonym = subjectOf(event.respondent).pseudonym;
+    const hour = Math.floor(now.getTime() / 3_600_000);
+    const markers = Array.from({ length: FORGET_ASK_HOURS + 1 }, (_, i) => forgetMarker(pseudonym, hour - i));
+    if (input.type === "command") step = input.command === "forget" ? "ask" : undefined;
+    else if (input.type === "choice") {
+      const decoded = decodePayload(input.payload);
+      if (decoded.ok && decoded.value.kind === "forget") step = decoded.value.erase ? "yes" : "no";
+    } else if (input.type === "text") {
+      const intent = parseText(input.text, reading);
+      if (intent.type === "command" && intent.command === "forget") step = "ask";
+      else {
+        // Only a whole yes or no costs a lookup, and only while the question is open.
+        const answer = parseConfirmation(input.text, reading);
+        if (answer !== undefined) {
+          const open = await Promise.all(markers.map((m) => stores.events.has(m)));
+          if (open.some(Boolean)) step = answer;
+        }
+      }
+    }
+    if (step === undefined) return undefined;
+    if (!(await stores.events.claim(event.eventId, now))) return { status: "duplicate", messages: [] };
+    const locale = active?.state.locale ?? (await localeFor(event.respondent));
+    if (step === "ask") {
+      await stores.events.remember([forgetMarker(pseudonym, hour)], now);
+      return { status: "handled", messages: [forgetQuestion(locale)], locale };
+    }
+    for (const m of markers) await stores.events.forget(m);
+    if (step === "no")
+      return { status: "handled", messages: [notice(locale, t(locale, "forgetKept"))], locale };
+    await eraseLocked(event.respondent, registry, active, now);
+    return { status: "handled", messages: [notice(locale, t(locale, "forgotten"))], locale };
+  };
+
   const attempt = async (event: InboundEvent): Promise<HandleResult> => {
     const now = clock();
     const key = respondentKey(event.respondent);
     let active = await stores.conversations.getActive(key);
     if (active?.recentEventIds.includes(event.eventId)) return redelivery(active, event.eventId);
+    const privacy = await privacyStep(event, active, now);
+    if (privacy) return privacy;
     // A redelivered event from before this conversation began (an answer to the previous survey) is not an
     // answer to this one.
     const since = active?.state.startSequence;
@@ -811,6 +926,13 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
       receipts.push(receipt);
     },
     resendOwed: tracked(resendOwed),
+    erase: tracked(async (ref: RespondentRef) => {
+      const registry = deps.privacy;
+      if (!registry) return null;
+      return queue.run(respondentKey(ref), () =>
+        semaphore.run(() => eraseLocked(ref, registry, null, clock())),
+      );
+    }),
     async flush() {
       await Promise.all([rollups.flush(), writeReceipts()]);
     },

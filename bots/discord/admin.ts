@@ -51,12 +51,14 @@ type OptionName =
 
 /**
  * Discord takes at most 25 subcommands (or groups) under one command: the subcommands that connect cxbot to other
- * systems sit in a group, `/cx connect keys`. The core's grammar knows nothing of it: the leaf's name and options
+ * systems sit in a group, `/cx connect keys`, and those about the responses and people's data in another,
+ * `/cx data erase`. The core's grammar knows nothing of it: the leaf's name and options
  * are the same text as typed on Telegram or Slack.
  */
-const GROUPS = { connect: ["keys", "webhooks", "send"] } as const satisfies Readonly<
-  Record<string, readonly AdminSubcommand[]>
->;
+const GROUPS = {
+  connect: ["keys", "webhooks", "send"],
+  data: ["export-responses", "erase", "export-person"],
+} as const satisfies Readonly<Record<string, readonly AdminSubcommand[]>>;
 type GroupName = keyof typeof GROUPS;
 const GROUPED: ReadonlySet<AdminSubcommand> = new Set(Object.values(GROUPS).flat());
 
@@ -83,7 +85,10 @@ interface AdminTexts {
 const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
   en: {
     command: "Admin: edit, publish and report on surveys",
-    groups: { connect: "Connect other systems: API keys, webhooks, CSV campaigns" },
+    groups: {
+      connect: "Connect other systems: API keys, webhooks, CSV campaigns",
+      data: "Responses and personal data: exports, a person's data, erasure",
+    },
     subcommands: {
       help: "List the admin commands",
       flows: "Every flow, its state and score",
@@ -109,6 +114,8 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       keys: "Create, list or revoke HTTP API keys",
       send: "Send a flow to everyone in a CSV file",
       "export-responses": "A flow's responses as a CSV file",
+      erase: "Erase everything kept about a person (asks first)",
+      "export-person": "Everything kept about a person, as a JSON file",
     },
     options: {
       flow: "The flow's key",
@@ -138,7 +145,10 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
   },
   fa: {
     command: "مدیریت: ویرایش، انتشار و گزارش نظرسنجی‌ها",
-    groups: { connect: "اتصال به سامانه‌های دیگر: کلیدهای API، وب‌هوک‌ها، ارسال گروهی با CSV" },
+    groups: {
+      connect: "اتصال به سامانه‌های دیگر: کلیدهای API، وب‌هوک‌ها، ارسال گروهی با CSV",
+      data: "پاسخ‌ها و اطلاعات شخصی: خروجی گرفتن، اطلاعات یک شخص، پاک کردن",
+    },
     subcommands: {
       help: "فهرست فرمان‌های مدیریت",
       flows: "همهٔ نظرسنجی‌ها، وضعیت و امتیازشان",
@@ -164,6 +174,8 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       keys: "ساخت، فهرست یا لغو کلیدهای API",
       send: "ارسال نظرسنجی به همهٔ افراد یک فایل CSV",
       "export-responses": "پاسخ‌های یک نظرسنجی به‌صورت فایل CSV",
+      erase: "پاک کردن همهٔ اطلاعات یک شخص (پیش از آن می‌پرسد)",
+      "export-person": "همهٔ اطلاعات یک شخص در یک فایل JSON",
     },
     options: {
       flow: "کلید نظرسنجی",
@@ -193,7 +205,10 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
   },
   ar: {
     command: "الإدارة: تعديل الاستبيانات ونشرها وتقاريرها",
-    groups: { connect: "الربط بأنظمة أخرى: مفاتيح API والويبهوك والحملات عبر CSV" },
+    groups: {
+      connect: "الربط بأنظمة أخرى: مفاتيح API والويبهوك والحملات عبر CSV",
+      data: "الردود والبيانات الشخصية: التصدير وبيانات شخص ومحوها",
+    },
     subcommands: {
       help: "قائمة أوامر الإدارة",
       flows: "كل الاستبيانات وحالتها ونتيجتها",
@@ -219,6 +234,8 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       keys: "إنشاء مفاتيح واجهة API أو عرضها أو إبطالها",
       send: "إرسال الاستبيان إلى كل من في ملف CSV",
       "export-responses": "ردود الاستبيان في ملف CSV",
+      erase: "حذف كل ما نحتفظ به عن شخص (مع طلب التأكيد)",
+      "export-person": "كل ما نحتفظ به عن شخص في ملف JSON",
     },
     options: {
       flow: "مفتاح الاستبيان",
@@ -248,7 +265,10 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
   },
   tr: {
     command: "Yönetim: anketleri düzenle, yayınla, raporla",
-    groups: { connect: "Diğer sistemlere bağlan: API anahtarları, webhook'lar, CSV kampanyaları" },
+    groups: {
+      connect: "Diğer sistemlere bağlan: API anahtarları, webhook'lar, CSV kampanyaları",
+      data: "Yanıtlar ve kişisel veriler: dışa aktarma, bir kişinin verileri, silme",
+    },
     subcommands: {
       help: "Yönetim komutlarının listesi",
       flows: "Tüm anketler, durumları ve puanları",
@@ -274,6 +294,8 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       keys: "HTTP API anahtarlarını oluştur, listele ya da iptal et",
       send: "Anketi bir CSV dosyasındaki herkese gönder",
       "export-responses": "Bir anketin yanıtları CSV dosyası olarak",
+      erase: "Bir kişi hakkında saklanan her şeyi sil (önce sorar)",
+      "export-person": "Bir kişi hakkında saklanan her şey, JSON dosyası olarak",
     },
     options: {
       flow: "Anketin anahtarı",
@@ -481,6 +503,9 @@ const OPTIONS: Readonly<Record<AdminSubcommand, readonly (readonly [OptionName, 
     ["flow", true],
     ["period", false],
   ],
+  // ─── privacy ───
+  erase: [["who", true]],
+  "export-person": [["who", true]],
 };
 
 /**

@@ -99,6 +99,7 @@ const COMMAND_DESCRIPTIONS: Record<(typeof SURVEY_COMMANDS)[number], MessageKey>
   skip: "cmdSkip",
   stop: "cmdStop",
   language: "cmdLanguage",
+  forget: "cmdForget",
   help: "cmdHelp",
 };
 
@@ -468,6 +469,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
         return command(interaction, `/language ${option("language")}`.trim());
       case "skip":
       case "stop":
+      case "forget":
       case "help":
         return command(interaction, `/${interaction.commandName}`);
       case "cx":

@@ -285,7 +285,7 @@ export const SLACK_LISTENS = {
     (Object.values(ACTION) as string[]).some((a) => a !== ACTION.answer && a !== ACTION.admin && a === id),
   view: (callbackId: string): boolean => (Object.values(VIEW) as string[]).includes(callbackId),
   command: (command: string): boolean =>
-    /^\/(feedback|survey|skip|stop|language|help|restart|cx)$/.test(command),
+    /^\/(feedback|survey|skip|stop|language|forget|help|restart|cx)$/.test(command),
 } as const;
 
 /**

@@ -440,21 +440,24 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   // `/feedback [flow] [lang]` anywhere (or `/survey`, where a workspace already uses /feedback), and `/skip`,
   // `/stop`, `/language fa`, `/help`, `/restart` (see docs/slack-app-manifest.yaml): handed to the core as the
   // line a respondent would have typed. The survey goes on in the DM.
-  app.command(/^\/(feedback|survey|skip|stop|language|help|restart)$/, async ({ command, ack, respond }) => {
-    await ack();
-    afterAck("slash command", async () => {
-      const respondent = await respondentOf(command.user_id);
-      const dm = respondent.chatId ?? (await dmOf(command.user_id));
-      const line = `${command.command} ${cutText(typedText(command.text), 200)}`.trim();
-      const result = await responder.respond(
-        eventOf(`${command.team_id}:cmd:${command.trigger_id}`, respondent, { type: "text", text: line }),
-        dm,
-      );
-      if (/^\/(feedback|survey)$/.test(command.command) && command.channel_id !== dm && result?.locale) {
-        await respond({ response_type: "ephemeral", text: t(result.locale, "checkDm") });
-      }
-    });
-  });
+  app.command(
+    /^\/(feedback|survey|skip|stop|language|forget|help|restart)$/,
+    async ({ command, ack, respond }) => {
+      await ack();
+      afterAck("slash command", async () => {
+        const respondent = await respondentOf(command.user_id);
+        const dm = respondent.chatId ?? (await dmOf(command.user_id));
+        const line = `${command.command} ${cutText(typedText(command.text), 200)}`.trim();
+        const result = await responder.respond(
+          eventOf(`${command.team_id}:cmd:${command.trigger_id}`, respondent, { type: "text", text: line }),
+          dm,
+        );
+        if (/^\/(feedback|survey)$/.test(command.command) && command.channel_id !== dm && result?.locale) {
+          await respond({ response_type: "ephemeral", text: t(result.locale, "checkDm") });
+        }
+      });
+    },
+  );
 
   // Surveys: a pressed answer button. Slack's acknowledgement is the HTTP answer bolt gives at once.
   app.action<BlockAction<ButtonAction>>(

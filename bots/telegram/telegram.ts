@@ -72,6 +72,7 @@ const COMMAND_DESCRIPTIONS = {
   skip: "cmdSkip",
   stop: "cmdStop",
   language: "cmdLanguage",
+  forget: "cmdForget",
   help: "cmdHelp",
 } as const;
 

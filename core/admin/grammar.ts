@@ -41,6 +41,9 @@ export const ADMIN_SUBCOMMANDS = [
   "send",
   // ── exports ──
   "export-responses",
+  // ─── privacy (a person's data) ───
+  "erase",
+  "export-person",
 ] as const;
 export type AdminSubcommand = (typeof ADMIN_SUBCOMMANDS)[number];
 
@@ -107,7 +110,10 @@ export type AdminCommand =
       readonly flow: string;
       readonly period: ExportPeriod;
       readonly identities: boolean;
-    };
+    }
+  // ─── privacy: `erase <platform:userId> [confirm]`, `export-person <platform:userId>` ───
+  | { readonly name: "erase"; readonly who: string; readonly confirmed: boolean }
+  | { readonly name: "export-person"; readonly who: string };
 
 // ── exports ──
 /** How far back `/cx export-responses` reaches: days, twelve months, or everything. */
@@ -156,6 +162,8 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     keys: ["کلیدها"],
     send: ["ارسال"],
     "export-responses": ["خروجی-پاسخ‌ها", "خروجی-پاسخها"],
+    erase: ["پاک‌سازی", "پاکسازی"],
+    "export-person": ["اطلاعات-شخص", "خروجی-شخص"],
   },
   ar: {
     help: ["مساعدة"],
@@ -182,6 +190,8 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     keys: ["المفاتيح"],
     send: ["إرسال", "ارسال"],
     "export-responses": ["تصدير-الردود", "تصدير-الإجابات"],
+    erase: ["محو"],
+    "export-person": ["بيانات-شخص", "تصدير-شخص"],
   },
   tr: {
     help: ["yardım"],
@@ -208,11 +218,16 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     keys: ["anahtarlar"],
     send: ["gönder"],
     "export-responses": ["yanıtları-dışaaktar", "yanıt-dışaaktar"],
+    erase: ["unut"],
+    "export-person": ["kişi-verisi"],
   },
 };
 
 const SUBCOMMANDS = new Map<string, AdminSubcommand>();
-for (const name of ADMIN_SUBCOMMANDS) SUBCOMMANDS.set(name, name);
+for (const name of ADMIN_SUBCOMMANDS) {
+  SUBCOMMANDS.set(name, name);
+  SUBCOMMANDS.set(foldAnswer(name, "en"), name);
+}
 for (const locale of LOCALES)
   for (const [name, words] of Object.entries(ALIASES[locale]) as [AdminSubcommand, readonly string[]][])
     for (const w of words) SUBCOMMANDS.set(foldAnswer(w, locale), name);
@@ -271,6 +286,8 @@ function exportPeriodOf(word: string): ExportPeriod | undefined {
 
 const ZChannelRef = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/);
 const ZAdminRef = z.string().regex(/^(telegram|slack|discord|console):[A-Za-z0-9_.-]{1,64}$/);
+/** The word that confirms `erase` when typed (its button sends it too). */
+const CONFIRM = new Set(["confirm", "yes", "تایید", "تأیید", "تأكيد", "تاكيد", "onay", "onayla", "evet"]);
 const ZTheme = z.string().regex(/^[a-z][a-z-]{1,30}$/);
 const ZKeyLabel = z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N} _.-]{0,59}$/u);
 const ZKeyId = z.string().regex(/^(key|env)_[a-z0-9]{10,16}$/);
@@ -531,6 +548,18 @@ export function parseAdminCommand(argument: string): Result<AdminCommand, AdminP
           : bad(id, "a key id such as key_ab12cd34ef");
       }
       return bad(action, "create, list or revoke");
+    }
+    // ─── privacy ───
+    case "erase":
+    case "export-person": {
+      const who = rest[0];
+      if (who === undefined) return missing("person");
+      const parsed = ZAdminRef.safeParse(who);
+      if (!parsed.success) return bad(who, "platform:userId, e.g. telegram:12345");
+      if (name === "export-person") return ok({ name, who: parsed.data });
+      const word = rest[1];
+      if (word !== undefined && !CONFIRM.has(word.toLowerCase())) return bad(word, "confirm");
+      return ok({ name, who: parsed.data, confirmed: word !== undefined });
     }
     default: {
       const never: never = name;

@@ -6,7 +6,7 @@ import type { Locale } from "../locale.ts";
  * digits by `fillTemplate`. Wording needs no plural agreement (counts come after a colon or a noun).
  */
 const EN = {
-  help: "Admin commands (/cx …):\nflows — every flow and its state\nshow <flow> [language] — the flow's outline\ntext <flow> <step> <language> <new text> — change a text (or: text <flow>, then pick)\nalert <flow> max=6 | band=detractor | sentiment=negative | theme=processes — alert thresholds\nroute <flow> <channel> — where its alerts go\nenable / disable <flow>\nnew <flow> from nps|csat|ces\nexport <flow> — the flow as a YAML file; import <flow> — send the edited file with the command\ndiff <flow> · publish <flow> · history <flow> · rollback <flow> <version>\ntry <flow> [language] — take the survey yourself in test mode\nreport <flow> [7d|30d|90d|12m]\nadmins [add|remove <platform:userId>] · audit [flow]\nlearn — learn sentiment again from the comments that came with a score\nkeys [create <name> | revoke <id>] — keys for the HTTP API (a new key is shown once)\nsend <flow> — send the survey to everyone in the attached CSV file\nexport-responses <flow> [7d|30d|90d|12m|all] [with identities] — the responses as a CSV file (respondents pseudonymous unless you ask for identities)\nwebhooks [add <https://…> [events] | list | remove <id> | test <id> | enable <id>] — outgoing webhooks (events: response.completed, response.partial, alert.raised, alert.resolved; all when none given)",
+  help: "Admin commands (/cx …):\nflows — every flow and its state\nshow <flow> [language] — the flow's outline\ntext <flow> <step> <language> <new text> — change a text (or: text <flow>, then pick)\nalert <flow> max=6 | band=detractor | sentiment=negative | theme=processes — alert thresholds\nroute <flow> <channel> — where its alerts go\nenable / disable <flow>\nnew <flow> from nps|csat|ces\nexport <flow> — the flow as a YAML file; import <flow> — send the edited file with the command\ndiff <flow> · publish <flow> · history <flow> · rollback <flow> <version>\ntry <flow> [language] — take the survey yourself in test mode\nreport <flow> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [flow]\nlearn — learn sentiment again from the comments that came with a score\nerase <platform:userId> — erase a person's data · export-person <platform:userId> — their data as a file\nkeys [create <name> | revoke <id>] — keys for the HTTP API (a new key is shown once)\nsend <flow> — send the survey to everyone in the attached CSV file\nexport-responses <flow> [7d|30d|90d|12m|all] [with identities] — the responses as a CSV file (respondents pseudonymous unless you ask for identities)\nwebhooks [add <https://…> [events] | list | remove <id> | test <id> | enable <id>] — outgoing webhooks (events: response.completed, response.partial, alert.raised, alert.resolved; all when none given)",
   unknownCommand: "There is no admin command “{word}”. Send /cx help for the list.",
   missingArgument: "“{command}” needs {argument}. Send /cx help for the list.",
   badArgument: "“{value}” is not right for {command}: expected {expected}.",
@@ -167,12 +167,20 @@ const EN = {
   exportPeriod90d: "the last 90 days",
   exportPeriod12m: "the last 12 months",
   exportPeriodAll: "all time",
+  // ─── privacy ───
+  eraseAsk:
+    "Erase everything kept about {who}: conversations, responses, comments, alerts and profile? Scores stay in the totals. This cannot be undone.",
+  buttonErase: "Erase {who}",
+  erased: "Erased {who}: {count} records. The audit log names them {pseudonym} from now on.",
+  eraseUnavailable: "Erasing is not available in this process.",
+  personExported: "The data kept about {who}: {count} records, in the attached file.",
+  personNothing: "Nothing is kept about {who}.",
 } as const;
 
 type AdminMessages = Readonly<Record<keyof typeof EN, string>>;
 
 const FA = {
-  help: "دستورهای مدیریت (/cx …):\nflows — همهٔ نظرسنجی‌ها و وضعیت هر کدام\nshow <نظرسنجی> [زبان] — طرح کلی نظرسنجی\ntext <نظرسنجی> <مرحله> <زبان> <متن جدید> — تغییر یک متن (یا: text <نظرسنجی> و سپس انتخاب از فهرست)\nalert <نظرسنجی> max=6 | band=detractor | sentiment=negative | theme=processes — آستانه‌های هشدار\nroute <نظرسنجی> <کانال> — مقصد هشدارهای نظرسنجی\nenable / disable <نظرسنجی>\nnew <نظرسنجی> from nps|csat|ces\nexport <نظرسنجی> — دریافت نظرسنجی به‌صورت فایل YAML؛ import <نظرسنجی> — فایل ویرایش‌شده را همراه همین دستور بفرستید\ndiff <نظرسنجی> · publish <نظرسنجی> · history <نظرسنجی> · rollback <نظرسنجی> <نسخه>\ntry <نظرسنجی> [زبان] — نظرسنجی را خودتان در حالت آزمایشی پر کنید\nreport <نظرسنجی> [7d|30d|90d|12m]\nadmins [add|remove <platform:userId>] · audit [نظرسنجی]\nlearn — یادگیری دوبارهٔ احساس از نظرهایی که همراه امتیاز آمده‌اند\nkeys [create <نام> | revoke <شناسه>] — کلیدهای HTTP API (کلید تازه فقط یک بار نمایش داده می‌شود)\nsend <نظرسنجی> — ارسال نظرسنجی به همهٔ افراد فایل CSV پیوست‌شده\nexport-responses <نظرسنجی> [7d|30d|90d|۱۲ماه|همه] [با هویت] — پاسخ‌ها به‌صورت فایل CSV (پاسخ‌دهندگان با نام مستعار، مگر آنکه هویتشان را بخواهید)\nwebhooks [add <https://…> [رویدادها] | list | remove <شناسه> | test <شناسه> | enable <شناسه>] — وب‌هوک‌های خروجی (رویدادها: response.completed، response.partial، alert.raised، alert.resolved؛ اگر چیزی ننویسید، همه)",
+  help: "دستورهای مدیریت (/cx …):\nflows — همهٔ نظرسنجی‌ها و وضعیت هر کدام\nshow <نظرسنجی> [زبان] — طرح کلی نظرسنجی\ntext <نظرسنجی> <مرحله> <زبان> <متن جدید> — تغییر یک متن (یا: text <نظرسنجی> و سپس انتخاب از فهرست)\nalert <نظرسنجی> max=6 | band=detractor | sentiment=negative | theme=processes — آستانه‌های هشدار\nroute <نظرسنجی> <کانال> — مقصد هشدارهای نظرسنجی\nenable / disable <نظرسنجی>\nnew <نظرسنجی> from nps|csat|ces\nexport <نظرسنجی> — دریافت نظرسنجی به‌صورت فایل YAML؛ import <نظرسنجی> — فایل ویرایش‌شده را همراه همین دستور بفرستید\ndiff <نظرسنجی> · publish <نظرسنجی> · history <نظرسنجی> · rollback <نظرسنجی> <نسخه>\ntry <نظرسنجی> [زبان] — نظرسنجی را خودتان در حالت آزمایشی پر کنید\nreport <نظرسنجی> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [نظرسنجی]\nlearn — یادگیری دوبارهٔ احساس از نظرهایی که همراه امتیاز آمده‌اند\nerase <platform:userId> — پاک کردن اطلاعات یک شخص · export-person <platform:userId> — اطلاعات او در یک فایل\nkeys [create <نام> | revoke <شناسه>] — کلیدهای HTTP API (کلید تازه فقط یک بار نمایش داده می‌شود)\nsend <نظرسنجی> — ارسال نظرسنجی به همهٔ افراد فایل CSV پیوست‌شده\nexport-responses <نظرسنجی> [7d|30d|90d|۱۲ماه|همه] [با هویت] — پاسخ‌ها به‌صورت فایل CSV (پاسخ‌دهندگان با نام مستعار، مگر آنکه هویتشان را بخواهید)\nwebhooks [add <https://…> [رویدادها] | list | remove <شناسه> | test <شناسه> | enable <شناسه>] — وب‌هوک‌های خروجی (رویدادها: response.completed، response.partial، alert.raised، alert.resolved؛ اگر چیزی ننویسید، همه)",
   unknownCommand: "دستور مدیریتی «{word}» وجود ندارد. برای دیدن فهرست دستورها، /cx help را بفرستید.",
   missingArgument:
     "دستور «{command}» کامل نیست؛ این بخش را کم دارد: {argument}. برای دیدن فهرست دستورها، /cx help را بفرستید.",
@@ -338,10 +346,18 @@ const FA = {
   exportPeriod90d: "۹۰ روز گذشته",
   exportPeriod12m: "۱۲ ماه گذشته",
   exportPeriodAll: "کل دوره",
+  // ─── privacy ───
+  eraseAsk:
+    "همهٔ اطلاعاتی که از {who} نگه داشته‌ایم پاک شود؟ یعنی گفتگوها، پاسخ‌ها، نظرها، هشدارها و مشخصات. امتیازها در آمار کل می‌مانند. این کار برگشت‌پذیر نیست.",
+  buttonErase: "پاک کردن {who}",
+  erased: "اطلاعات {who} پاک شد: {count} سند. از این پس در گزارش ممیزی با نام {pseudonym} آمده است.",
+  eraseUnavailable: "پاک کردن اطلاعات در این پردازه در دسترس نیست.",
+  personExported: "اطلاعاتی که از {who} نگه داشته‌ایم: {count} سند، در فایل پیوست.",
+  personNothing: "هیچ اطلاعاتی از {who} نگه نداشته‌ایم.",
 } as const satisfies AdminMessages;
 
 const AR = {
-  help: "أوامر الإشراف (/cx …):\nflows — جميع الاستبيانات وحالة كل منها\nshow <الاستبيان> [اللغة] — مخطط الاستبيان\ntext <الاستبيان> <الخطوة> <اللغة> <النص الجديد> — تغيير نص (أو: text <الاستبيان> ثم الاختيار من القائمة)\nalert <الاستبيان> max=6 | band=detractor | sentiment=negative | theme=processes — حدود التنبيه\nroute <الاستبيان> <القناة> — وجهة تنبيهات الاستبيان\nenable / disable <الاستبيان>\nnew <الاستبيان> from nps|csat|ces\nexport <الاستبيان> — الاستبيان في ملف بصيغة YAML؛ import <الاستبيان> — أرسل الملف المعدَّل مرفقًا بالأمر\ndiff <الاستبيان> · publish <الاستبيان> · history <الاستبيان> · rollback <الاستبيان> <النسخة>\ntry <الاستبيان> [اللغة] — أجب عن الاستبيان بنفسك في وضع التجربة\nreport <الاستبيان> [7d|30d|90d|12m]\nadmins [add|remove <platform:userId>] · audit [الاستبيان]\nlearn — تعلّم المشاعر من جديد من التعليقات التي جاءت مع تقييم\nkeys [create <الاسم> | revoke <المعرّف>] — مفاتيح واجهة HTTP API (يُعرض المفتاح الجديد مرة واحدة فقط)\nsend <الاستبيان> — إرسال الاستبيان إلى كل من في ملف CSV المرفق\nexport-responses <الاستبيان> [7d|30d|90d|١٢شهرا|الكل] [مع الهويات] — الردود في ملف CSV (المشاركون بأسماء مستعارة ما لم تطلب هوياتهم)\nwebhooks [add <https://…> [الأحداث] | list | remove <المعرّف> | test <المعرّف> | enable <المعرّف>] — الويبهوك الصادرة (الأحداث: response.completed وresponse.partial وalert.raised وalert.resolved؛ جميعها إن لم تحدّد شيئًا)",
+  help: "أوامر الإشراف (/cx …):\nflows — جميع الاستبيانات وحالة كل منها\nshow <الاستبيان> [اللغة] — مخطط الاستبيان\ntext <الاستبيان> <الخطوة> <اللغة> <النص الجديد> — تغيير نص (أو: text <الاستبيان> ثم الاختيار من القائمة)\nalert <الاستبيان> max=6 | band=detractor | sentiment=negative | theme=processes — حدود التنبيه\nroute <الاستبيان> <القناة> — وجهة تنبيهات الاستبيان\nenable / disable <الاستبيان>\nnew <الاستبيان> from nps|csat|ces\nexport <الاستبيان> — الاستبيان في ملف بصيغة YAML؛ import <الاستبيان> — أرسل الملف المعدَّل مرفقًا بالأمر\ndiff <الاستبيان> · publish <الاستبيان> · history <الاستبيان> · rollback <الاستبيان> <النسخة>\ntry <الاستبيان> [اللغة] — أجب عن الاستبيان بنفسك في وضع التجربة\nreport <الاستبيان> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [الاستبيان]\nlearn — تعلّم المشاعر من جديد من التعليقات التي جاءت مع تقييم\nerase <platform:userId> — حذف بيانات شخص · export-person <platform:userId> — بياناته في ملف\nkeys [create <الاسم> | revoke <المعرّف>] — مفاتيح واجهة HTTP API (يُعرض المفتاح الجديد مرة واحدة فقط)\nsend <الاستبيان> — إرسال الاستبيان إلى كل من في ملف CSV المرفق\nexport-responses <الاستبيان> [7d|30d|90d|١٢شهرا|الكل] [مع الهويات] — الردود في ملف CSV (المشاركون بأسماء مستعارة ما لم تطلب هوياتهم)\nwebhooks [add <https://…> [الأحداث] | list | remove <المعرّف> | test <المعرّف> | enable <المعرّف>] — الويبهوك الصادرة (الأحداث: response.completed وresponse.partial وalert.raised وalert.resolved؛ جميعها إن لم تحدّد شيئًا)",
   unknownCommand: "لا يوجد أمر إشراف باسم «{word}». أرسل /cx help لعرض قائمة الأوامر.",
   missingArgument: "الأمر «{command}» ينقصه: {argument}. أرسل /cx help لعرض قائمة الأوامر.",
   badArgument: "القيمة «{value}» غير صالحة للأمر {command}. المتوقع: {expected}.",
@@ -501,10 +517,18 @@ const AR = {
   exportPeriod90d: "آخر ٩٠ يومًا",
   exportPeriod12m: "آخر ١٢ شهرًا",
   exportPeriodAll: "كل الفترات",
+  // ─── privacy ───
+  eraseAsk:
+    "هل تريد حذف كل ما نحتفظ به عن {who}: المحادثات والإجابات والتعليقات والتنبيهات والملف الشخصي؟ تبقى التقييمات ضمن الإجماليات. لا يمكن التراجع عن ذلك.",
+  buttonErase: "حذف {who}",
+  erased: "حُذفت بيانات {who}: عدد السجلات {count}. يظهر في سجل التدقيق من الآن باسم {pseudonym}.",
+  eraseUnavailable: "الحذف غير متاح في هذه العملية.",
+  personExported: "البيانات المحفوظة عن {who}: عدد السجلات {count}، في الملف المرفق.",
+  personNothing: "لا نحتفظ بأي بيانات عن {who}.",
 } as const satisfies AdminMessages;
 
 const TR = {
-  help: "Yönetici komutları (/cx …):\nflows — tüm anketler ve durumları\nshow <anket> [dil] — anketin ana hatları\ntext <anket> <adım> <dil> <yeni metin> — bir metni değiştirin (ya da: text <anket> yazıp listeden seçin)\nalert <anket> max=6 | band=detractor | sentiment=negative | theme=processes — uyarı eşikleri\nroute <anket> <kanal> — uyarıların gönderileceği kanal\nenable / disable <anket>\nnew <anket> from nps|csat|ces\nexport <anket> — anketi YAML dosyası olarak alın; import <anket> — düzenlediğiniz dosyayı komutla birlikte gönderin\ndiff <anket> · publish <anket> · history <anket> · rollback <anket> <sürüm>\ntry <anket> [dil] — anketi deneme modunda kendiniz yanıtlayın\nreport <anket> [7d|30d|90d|12m]\nadmins [add|remove <platform:userId>] · audit [anket]\nlearn — puanla birlikte gelen yorumlardan duyguyu yeniden öğrenin\nkeys [create <ad> | revoke <kimlik>] — HTTP API anahtarları (yeni anahtar yalnızca bir kez gösterilir)\nsend <anket> — anketi ekteki CSV dosyasındaki herkese gönderin\nexport-responses <anket> [7d|30d|90d|12ay|tümü] [kimliklerle] — yanıtlar CSV dosyası olarak (kimlik istemediğiniz sürece katılımcılar takma adla)\nwebhooks [add <https://…> [olaylar] | list | remove <kimlik> | test <kimlik> | enable <kimlik>] — giden webhook'lar (olaylar: response.completed, response.partial, alert.raised, alert.resolved; hiçbiri yazılmazsa hepsi)",
+  help: "Yönetici komutları (/cx …):\nflows — tüm anketler ve durumları\nshow <anket> [dil] — anketin ana hatları\ntext <anket> <adım> <dil> <yeni metin> — bir metni değiştirin (ya da: text <anket> yazıp listeden seçin)\nalert <anket> max=6 | band=detractor | sentiment=negative | theme=processes — uyarı eşikleri\nroute <anket> <kanal> — uyarıların gönderileceği kanal\nenable / disable <anket>\nnew <anket> from nps|csat|ces\nexport <anket> — anketi YAML dosyası olarak alın; import <anket> — düzenlediğiniz dosyayı komutla birlikte gönderin\ndiff <anket> · publish <anket> · history <anket> · rollback <anket> <sürüm>\ntry <anket> [dil] — anketi deneme modunda kendiniz yanıtlayın\nreport <anket> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [anket]\nlearn — puanla birlikte gelen yorumlardan duyguyu yeniden öğrenin\nerase <platform:userId> — bir kişinin verilerini silin · export-person <platform:userId> — verileri bir dosyada\nkeys [create <ad> | revoke <kimlik>] — HTTP API anahtarları (yeni anahtar yalnızca bir kez gösterilir)\nsend <anket> — anketi ekteki CSV dosyasındaki herkese gönderin\nexport-responses <anket> [7d|30d|90d|12ay|tümü] [kimliklerle] — yanıtlar CSV dosyası olarak (kimlik istemediğiniz sürece katılımcılar takma adla)\nwebhooks [add <https://…> [olaylar] | list | remove <kimlik> | test <kimlik> | enable <kimlik>] — giden webhook'lar (olaylar: response.completed, response.partial, alert.raised, alert.resolved; hiçbiri yazılmazsa hepsi)",
   unknownCommand: "“{word}” adında bir yönetici komutu yok. Komut listesi için /cx help yazın.",
   missingArgument: "“{command}” komutunda eksik bilgi var: {argument}. Komut listesi için /cx help yazın.",
   badArgument: "“{value}”, {command} komutu için geçerli değil. Beklenen: {expected}.",
@@ -670,6 +694,14 @@ const TR = {
   exportPeriod90d: "son 90 gün",
   exportPeriod12m: "son 12 ay",
   exportPeriodAll: "tüm zamanlar",
+  // ─── privacy ───
+  eraseAsk:
+    "{who} hakkında saklanan her şey silinsin mi: yazışmalar, yanıtlar, yorumlar, uyarılar ve profil? Puanlar toplamlarda kalır. Bu işlem geri alınamaz.",
+  buttonErase: "{who} verilerini sil",
+  erased: "{who} silindi: {count} kayıt. Denetim kaydında bundan sonra {pseudonym} olarak geçer.",
+  eraseUnavailable: "Bu süreçte silme kullanılamıyor.",
+  personExported: "{who} hakkında saklananlar: {count} kayıt, ekteki dosyada.",
+  personNothing: "{who} hakkında saklanan bir şey yok.",
 } as const satisfies AdminMessages;
 
 export const ADMIN_MESSAGES: Readonly<Record<Locale, AdminMessages>> = {
@@ -692,6 +724,7 @@ export function at(
 /** The parts of a command, as named in "missing"/"bad argument" replies. */
 const ARGUMENTS = {
   en: {
+    person: "the person (platform:userId)",
     flow: "the flow",
     step: "the step",
     locale: "the language",
@@ -708,6 +741,7 @@ const ARGUMENTS = {
     key: "the key's id",
   },
   fa: {
+    person: "شخص (platform:userId)",
     flow: "نام نظرسنجی",
     step: "شناسهٔ مرحله",
     locale: "زبان",
@@ -724,6 +758,7 @@ const ARGUMENTS = {
     key: "شناسهٔ کلید",
   },
   ar: {
+    person: "الشخص (platform:userId)",
     flow: "اسم الاستبيان",
     step: "معرّف الخطوة",
     locale: "اللغة",
@@ -740,6 +775,7 @@ const ARGUMENTS = {
     key: "معرّف المفتاح",
   },
   tr: {
+    person: "kişi (platform:userId)",
     flow: "anket adı",
     step: "adım kimliği",
     locale: "dil",
@@ -761,6 +797,7 @@ const ARGUMENTS = {
 const EXPECTED = {
   en: {},
   fa: {
+    confirm: "confirm (تأیید)",
     "7d, 30d or 90d": "7d، 30d یا 90d",
     "a channel id": "شناسهٔ یک کانال",
     "a flow key: a-z, 0-9 and -": "نام نظرسنجی: a-z، 0-9 و -",
@@ -782,6 +819,7 @@ const EXPECTED = {
     "create, list or revoke": "create، list یا revoke",
   },
   ar: {
+    confirm: "confirm (تأكيد)",
     "7d, 30d or 90d": "7d أو 30d أو 90d",
     "a channel id": "معرّف قناة",
     "a flow key: a-z, 0-9 and -": "اسم استبيان: a-z و0-9 و-",
@@ -803,6 +841,7 @@ const EXPECTED = {
     "create, list or revoke": "create أو list أو revoke",
   },
   tr: {
+    confirm: "confirm (onay)",
     "7d, 30d or 90d": "7d, 30d ya da 90d",
     "a channel id": "bir kanal kimliği",
     "a flow key: a-z, 0-9 and -": "bir anket adı: a-z, 0-9 ve -",

@@ -9,6 +9,8 @@ import { LANGUAGE_NAMES, t } from "../i18n/messages.ts";
 import { LOCALES, type Locale, matchLocale, RTL_LOCALES } from "../locale.ts";
 import type { Operations } from "../operations.ts";
 import type { SurveyStores } from "../ports.ts";
+import type { ErasureReport, PersonExport } from "../privacy/registry.ts";
+import { pseudonymOf } from "../privacy/registry.ts";
 import type { ChartOption } from "../reports/chart.ts";
 import { err, ok, type Result } from "../result.ts";
 import { scoresFromRows } from "../rollups.ts";
@@ -17,6 +19,7 @@ import type { SurveyDispatcher } from "../sending/types.ts";
 import type { LearningStatus } from "../sentiment/live.ts";
 import { cutText } from "../text/cut.ts";
 import { toLocaleDigits } from "../text/digits.ts";
+import type { Channel } from "../types.ts";
 import type { WebhookEndpoint, WebhookRegistry, WebhookUrlError } from "../webhooks/registry.ts";
 import { type CampaignProblem, type RowProblem, readCampaign } from "./campaign.ts";
 import { diffFlows } from "./diff.ts";
@@ -72,6 +75,12 @@ export interface AdminServiceDeps {
   readonly defaultLocale: Locale;
   /** Outgoing webhooks (`/cx webhooks`); absent: the command says they are unavailable. */
   readonly webhooks?: WebhookRegistry;
+  /** A person's data (`/cx erase`, `/cx export-person`); absent: those commands say they are unavailable. */
+  readonly privacy?: {
+    /** Ends their conversation in progress and erases everything kept about them. */
+    erase(ref: { channel: Channel; userId: string }): Promise<ErasureReport | null>;
+    exportPerson(ref: { channel: Channel; userId: string }): Promise<PersonExport>;
+  };
   readonly clock?: () => Date;
   /** Told about refused attempts and failures (the app logs them). */
   readonly onRefused?: (actor: string, what: string) => void;
@@ -847,6 +856,52 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
     return [r.msg(r.lines(r.say("auditHeader"), lines))];
   };
 
+  // ─── privacy: a person's data ───────────────────────────────────────────────────────────────────────────
+
+  /** `platform:userId` (already checked by the grammar) as a respondent reference. */
+  const personOf = (who: string): { channel: Channel; userId: string } => {
+    const at = who.indexOf(":");
+    return { channel: who.slice(0, at) as Channel, userId: who.slice(at + 1) };
+  };
+
+  const erasePerson = async (
+    r: Replies,
+    actor: AdminActor,
+    who: string,
+    confirmed: boolean,
+  ): Promise<AdminMessage[]> => {
+    if (!deps.privacy) return [r.msg(r.say("eraseUnavailable"))];
+    if (!confirmed)
+      return [
+        r.msg(r.say("eraseAsk", { who }), {
+          buttons: [[r.button(r.say("buttonErase", { who }), `cx:c:erase ${who} confirm`, "danger")]],
+        }),
+      ];
+    const report = await deps.privacy.erase(personOf(who));
+    if (!report) return [r.msg(r.say("eraseUnavailable"))];
+    const count = Object.values(report.erased).reduce((a, b) => a + b, 0);
+    // Recorded after the erase, and naming the person only by pseudonym: the log keeps that it happened.
+    await audit(actor, "person.erase", report.pseudonym, undefined, { records: count });
+    return [r.msg(r.say("erased", { who, count, pseudonym: report.pseudonym }))];
+  };
+
+  const exportPerson = async (r: Replies, actor: AdminActor, who: string): Promise<AdminMessage[]> => {
+    if (!deps.privacy) return [r.msg(r.say("eraseUnavailable"))];
+    const exported = await deps.privacy.exportPerson(personOf(who));
+    const count = Object.values(exported.data).reduce((a, b) => a + b.length, 0);
+    await audit(actor, "person.export", pseudonymOf(who), undefined, { records: count });
+    if (count === 0) return [r.msg(r.say("personNothing", { who }))];
+    return [
+      r.msg(r.say("personExported", { who, count }), {
+        file: {
+          name: `${pseudonymOf(who)}.json`,
+          content: `${JSON.stringify(exported, null, 2)}\n`,
+          mime: "application/json",
+        },
+      }),
+    ];
+  };
+
   const learn = async (r: Replies, actor: AdminActor): Promise<AdminMessage[]> => {
     if (!deps.learning) return [r.msg(r.say("learnUnavailable"))];
     const before = deps.learning.status();
@@ -1267,6 +1322,11 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
       // ── exports ──
       case "export-responses":
         return exportResponses(r, actor, command);
+      // ─── privacy ───
+      case "erase":
+        return erasePerson(r, actor, command.who, command.confirmed);
+      case "export-person":
+        return exportPerson(r, actor, command.who);
       default: {
         const never: never = command;
         throw new Error(`unhandled command ${JSON.stringify(never)}`);

@@ -497,6 +497,8 @@ function runCommand(
     }
     case "restart":
       return { state, messages: [], events: [], restart: true };
+    // `/forget` is answered by the survey service before any step sees it (core/privacy).
+    case "forget":
     case "help":
       return {
         state,
@@ -531,6 +533,9 @@ function onButton(
       return switchLanguage(flow, state, p.locale);
     case "command":
       return runCommand(flow, state, step, p.command, undefined, now);
+    // Answered by the survey service before any step sees it.
+    case "forget":
+      return staleOutcome(state);
     case "answer":
     case "done":
     case "skip":

@@ -202,7 +202,7 @@ describe("/cx on Discord", { timeout: 60_000 }, () => {
     expect(Object.keys(cxCommand.description_localizations)).toEqual(["tr"]);
     // Subcommands (type 1), and groups of them (type 2): Discord takes at most 25 under one command.
     expect(cxCommand.options.length).toBeLessThanOrEqual(25);
-    expect(cxCommand.options.map((o) => o.type)).toEqual([...cxCommand.options.map(() => 1).slice(1), 2]);
+    expect(cxCommand.options.map((o) => o.type)).toEqual([...cxCommand.options.map(() => 1).slice(2), 2, 2]);
     expect(cxCommand.options.map((o) => o.name)).toEqual([
       "help",
       "flows",
@@ -224,8 +224,8 @@ describe("/cx on Discord", { timeout: 60_000 }, () => {
       "admins",
       "audit",
       "learn",
-      "export-responses",
       "connect",
+      "data",
     ]);
     const connect = cxCommand.options.find((o) => o.name === "connect") as unknown as {
       options: { name: string; type: number; options: (typeof cxCommand.options)[number]["options"] }[];
@@ -235,8 +235,10 @@ describe("/cx on Discord", { timeout: 60_000 }, () => {
       ["webhooks", 1],
       ["send", 1],
     ]);
+    const data = cxCommand.options.find((o) => o.name === "data") as unknown as typeof connect;
+    expect(data.options.map((o) => o.name)).toEqual(["export-responses", "erase", "export-person"]);
     const sub = (name: string) =>
-      [...cxCommand.options, ...connect.options].find((o) => o.name === name)?.options ?? [];
+      [...cxCommand.options, ...connect.options, ...data.options].find((o) => o.name === name)?.options ?? [];
     expect(sub("text").map((o) => [o.name, o.type, o.required])).toEqual([
       ["flow", 3, true],
       ["step", 3, false],

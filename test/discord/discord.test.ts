@@ -60,7 +60,7 @@ describe("Discord", { timeout: 60_000 }, () => {
   it("registers the slash commands: flow autocomplete, languages as choices, descriptions localized for tr only", () => {
     const commands = discord.commands();
     expect(commands.map((c) => c.name).sort()).toEqual(
-      ["cx", "feedback", "feedback-button", "help", "language", "skip", "stop"].sort(),
+      ["cx", "feedback", "feedback-button", "forget", "help", "language", "skip", "stop"].sort(),
     );
     const feedback = commands.find((c) => c.name === "feedback") as {
       options: { name: string; autocomplete?: boolean; choices?: { value: string }[] }[];

@@ -56,6 +56,7 @@ describe("Telegram by long polling", () => {
       "skip",
       "stop",
       "language",
+      "forget",
       "help",
     ]);
   });
