@@ -167,6 +167,11 @@ export const ZConfig = z.object({
   CX_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
   /** Send-queue workers in this process (surveys, reminders, webhooks); 0: this process only enqueues. */
   CX_SEND_WORKERS: z.coerce.number().int().min(0).max(1).default(1),
+  /**
+   * How long a worker holds a send job it took: a process that dies mid-batch leaves its jobs to the others
+   * after this. Longer than any send takes.
+   */
+  CX_SEND_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   /** At most one survey per respondent in this many days, across flows (0: no limit). */
   CX_FATIGUE_DAYS: z.coerce.number().min(0).max(3650).default(30),
   /** When cxbot sends nothing on its own initiative, `21:00-09:00`, in the respondent's zone where known. */

@@ -330,13 +330,17 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
   };
 
   /** The reply to return for an event already applied: owed when its delivery was never confirmed. */
-  const redelivery = async (record: ConversationRecord, eventId: string): Promise<HandleResult> => {
+  const redelivery = async (record: ConversationRecord, event: InboundEvent): Promise<HandleResult> => {
+    const { eventId } = event;
     const outbox = record.outbox;
     if (outbox?.eventId !== eventId) return { status: "duplicate", messages: [] };
     const receipt = receiptOf(record.state.id, eventId);
     // A young reply is most likely still on its way (a double tap, a retry while the first is being answered):
     // sending it again would show the question twice. If its sender died, the sweep after a start sends it.
-    const young = clock().getTime() - Date.parse(record.state.updatedAt) < OWED_GRACE_MS;
+    // Not so a survey sent on cxbot's initiative: its start comes again only from a new run of its send job,
+    // under a new lease, so the run that saved it is over (it died before the question went out).
+    const resent = event.input.type === "start" && event.input.sendId !== undefined;
+    const young = !resent && clock().getTime() - Date.parse(record.state.updatedAt) < OWED_GRACE_MS;
     if (young || confirmed.has(receipt) || (await stores.events.has(receipt))) {
       return { status: "duplicate", messages: [] };
     }
@@ -651,7 +655,7 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
     const now = clock();
     const key = respondentKey(event.respondent);
     let active = await stores.conversations.getActive(key);
-    if (active?.recentEventIds.includes(event.eventId)) return redelivery(active, event.eventId);
+    if (active?.recentEventIds.includes(event.eventId)) return redelivery(active, event);
     const privacy = await privacyStep(event, active, now);
     if (privacy) return privacy;
     // A redelivered event from before this conversation began (an answer to the previous survey) is not an

@@ -39,7 +39,10 @@ export interface SendingOptions {
   readonly adapters: readonly PlatformAdapter[];
   /** Reaches a respondent through their platform's adapter. */
   readonly messenger: Messenger;
-  readonly config: Pick<Config, "CX_SEND_WORKERS" | "CX_FATIGUE_DAYS" | "CX_QUIET_HOURS" | "CX_TIMEZONE">;
+  readonly config: Pick<
+    Config,
+    "CX_SEND_WORKERS" | "CX_SEND_LEASE_MS" | "CX_FATIGUE_DAYS" | "CX_QUIET_HOURS" | "CX_TIMEZONE"
+  >;
   readonly logger: Logger;
   /** Tests: a clock, shorter leases and polls. */
   readonly worker?: Partial<Omit<SendWorkerOptions, "store" | "limiter">>;
@@ -116,6 +119,7 @@ export async function startSending(
           store,
           limiter,
           owner: `${hostname()}:${process.pid}`,
+          leaseMs: options.config.CX_SEND_LEASE_MS,
           clock,
           // A survey or reminder for a platform this process does not run waits for a process that does.
           serves: (job) => job.kind === "webhook" || options.adapters.some((a) => a.channel === job.lane),

@@ -289,12 +289,10 @@ export function createSurveySending(deps: SurveySendingDeps): SurveySending {
       case "defer":
         return { type: "retry", at: decision.until, error: "quiet hours", countAttempt: false };
       case "skip": {
-        // Fatigued by its own start? (An earlier run started it and stopped before recording it.)
+        // Fatigued by its own start? (An earlier run started it and died before recording it, perhaps before
+        // its question went out: starting it again below sends the question if it is still owed.)
         const active = decision.reason === "fatigue" ? await survey.activeConversation(to) : null;
-        if (active?.sendId === id) {
-          await store.update(id, { status: "sent", sentAt: now, conversationId: active.conversationId }, now);
-          return { type: "done" };
-        }
+        if (active?.sendId === id) break;
         return finish("skipped", decision.reason);
       }
       case "fail":
