@@ -166,7 +166,7 @@ export function createAppAdmin(
   logger: Logger,
   operations: Operations,
   limits: TextLimits,
-  extras: Pick<AdminServiceDeps, "apiKeys" | "dispatcher" | "webhooks"> = {},
+  extras: Pick<AdminServiceDeps, "apiKeys" | "dispatcher" | "webhooks" | "sendTallies"> = {},
 ): AdminService {
   return createAdminService({
     ...extras,
@@ -264,7 +264,12 @@ export async function startPlatforms(
       buttonLabel: Math.min(200, ...adapters.map((a) => a.capabilities.labelLimit)),
       message: Math.min(1500, ...adapters.map((a) => a.capabilities.textLimit)),
     },
-    { apiKeys: api.keys, dispatcher: sending.dispatcher, webhooks: webhooks.registry },
+    {
+      apiKeys: api.keys,
+      dispatcher: sending.dispatcher,
+      webhooks: webhooks.registry,
+      sendTallies: sending.sends,
+    },
   );
   for (const adapter of adapters) adapter.attachAdmin?.(admin);
 

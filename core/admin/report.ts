@@ -6,6 +6,8 @@ import { buildChartOption, type ChartOption } from "../reports/chart.ts";
 import { bucketFor, readScoreSeries, type ScoreSeries } from "../reports/series.ts";
 import { countsInScores, periodReport, type StepScores } from "../rollups.ts";
 import { addDays, dayKey, type Histogram, type ScoreSummary, summarize } from "../scores.ts";
+import type { SendTally } from "../sending/surveys.ts";
+import type { FailReason, SkipReason } from "../sending/types.ts";
 import type { SentimentLabel } from "../sentiment/types.ts";
 import { cutText } from "../text/cut.ts";
 import { toLocaleDigits } from "../text/digits.ts";
@@ -44,6 +46,8 @@ export interface FlowReport {
   readonly series: readonly ScoreSeries[];
   /** What drives the complaints: the themes of negative comments, most first, with example comments. */
   readonly negativeThemes: readonly NegativeTheme[];
+  /** Surveys cxbot sent on its own initiative in the period, and those it did not send, by reason. */
+  readonly sends?: SendTally;
 }
 
 /** A theme negative comments talk about, and a few of those comments (the shortest first). */
@@ -80,6 +84,8 @@ export interface ReportSources {
   readonly rollups: RollupStore;
   readonly responses: ResponseStore;
   readonly conversations: ConversationStore;
+  /** The counts of surveys sent on cxbot's initiative (API, campaigns), when sending runs in this process. */
+  readonly sends?: { tallies(flowKey: string, days: readonly string[]): Promise<SendTally> };
 }
 
 /** How many themes a report lists. */
@@ -166,7 +172,27 @@ export async function buildReport(
     responded,
     series: await readScoreSeries(sources.rollups, flow.key, from, to, bucketFor(days)),
     negativeThemes: negativeThemes(states.values()),
+    ...(await sendsOf(sources, flow.key, from, days)),
   };
+}
+
+/** The period's send counts, when there were any. */
+async function sendsOf(
+  sources: ReportSources,
+  flowKey: string,
+  from: string,
+  days: number,
+): Promise<{ sends?: SendTally }> {
+  if (!sources.sends) return {};
+  const tally = await sources.sends.tallies(
+    flowKey,
+    Array.from({ length: days }, (_, i) => addDays(from, i)),
+  );
+  const total =
+    tally.sent +
+    Object.values(tally.skipped).reduce((a, n) => a + (n ?? 0), 0) +
+    Object.values(tally.failed).reduce((a, n) => a + (n ?? 0), 0);
+  return total === 0 ? {} : { sends: tally };
 }
 
 // ─── What drives detractors ──────────────────────────────────────────────────────────────────────────────────
@@ -322,6 +348,12 @@ interface ReportWords {
   listSeparator: string;
   responseRate(rate: string, started: Count, responded: Count): string;
   noConversations: string;
+  /** Surveys cxbot sent on its own initiative (the HTTP API, campaigns). */
+  sent(n: Count): string;
+  /** Surveys it did not send, with the reasons and their counts. */
+  notSent(n: Count, reasons: string): string;
+  sendFailed(n: Count, reasons: string): string;
+  sendReason: Readonly<Record<SkipReason | FailReason, string>>;
   /**
    * A score's name from its acronym (NPS, CSAT and CES keep their Latin acronyms in every language; fa and ar
    * put a word before one, so a line still starts right-to-left).
@@ -377,6 +409,24 @@ const WORDS = {
     responseRate: (rate, started, responded) =>
       `Response rate: ${rate} — ${responded.text} of ${started.text} ${started.n === 1 ? "conversation" : "conversations"} started got at least one answer`,
     noConversations: "No conversations were started in this period.",
+    sent: (n) => `Surveys sent: ${n.text}`,
+    notSent: (n, reasons) => `not sent: ${n.text} (${reasons})`,
+    sendFailed: (n, reasons) => `failed: ${n.text} (${reasons})`,
+    sendReason: {
+      "opted-out": "opted out",
+      fatigue: "surveyed recently",
+      recontact: "same survey recently",
+      "sampled-out": "not in the sample",
+      "quiet-hours": "quiet hours",
+      busy: "in another survey",
+      "unknown-flow": "unknown survey",
+      "flow-disabled": "survey turned off",
+      blocked: "blocked the bot",
+      "not-found": "account not found",
+      "dms-closed": "private messages closed",
+      refused: "refused by the platform",
+      "attempts-exhausted": "gave up after retries",
+    },
     metric: (acronym) => acronym,
     mean: "Average",
   },
@@ -413,6 +463,24 @@ const WORDS = {
     responseRate: (rate, started, responded) =>
       `نرخ پاسخ: ${rate} — در ${responded.text} گفت‌وگو از ${started.text} گفت‌وگوی آغازشده دست‌کم یک پاسخ ثبت شد`,
     noConversations: "در این دوره هیچ گفت‌وگویی آغاز نشد.",
+    sent: (n) => `نظرسنجی‌های فرستاده‌شده: ${n.text}`,
+    notSent: (n, reasons) => `فرستاده‌نشده: ${n.text} (${reasons})`,
+    sendFailed: (n, reasons) => `ناموفق: ${n.text} (${reasons})`,
+    sendReason: {
+      "opted-out": "انصراف داده",
+      fatigue: "به‌تازگی نظرسنجی داشته",
+      recontact: "همین نظرسنجی را به‌تازگی داشته",
+      "sampled-out": "خارج از نمونه",
+      "quiet-hours": "ساعت‌های سکوت",
+      busy: "در حال پاسخ به نظرسنجی دیگر",
+      "unknown-flow": "نظرسنجی ناشناخته",
+      "flow-disabled": "نظرسنجی خاموش",
+      blocked: "ربات را مسدود کرده",
+      "not-found": "حساب پیدا نشد",
+      "dms-closed": "پیام خصوصی بسته است",
+      refused: "پلتفرم نپذیرفت",
+      "attempts-exhausted": "پس از چند تلاش رها شد",
+    },
     metric: (acronym) => `امتیاز ${acronym}`,
     mean: "میانگین",
   },
@@ -449,6 +517,24 @@ const WORDS = {
     responseRate: (rate, started, responded) =>
       `معدل الاستجابة: ${rate} — بدأت ${arabicCount(started, "محادثة واحدة", "محادثتان", "محادثات", "محادثة")} في هذه الفترة، وفي ${responded.text} منها إجابة واحدة على الأقل`,
     noConversations: "لم تبدأ أي محادثة في هذه الفترة.",
+    sent: (n) => `الاستبيانات المرسلة: ${n.text}`,
+    notSent: (n, reasons) => `لم تُرسل: ${n.text} (${reasons})`,
+    sendFailed: (n, reasons) => `تعذّر إرسالها: ${n.text} (${reasons})`,
+    sendReason: {
+      "opted-out": "ألغى الاشتراك",
+      fatigue: "تلقّى استبيانًا مؤخرًا",
+      recontact: "تلقّى الاستبيان نفسه مؤخرًا",
+      "sampled-out": "خارج العيّنة",
+      "quiet-hours": "ساعات الهدوء",
+      busy: "يجيب عن استبيان آخر",
+      "unknown-flow": "استبيان غير معروف",
+      "flow-disabled": "الاستبيان معطّل",
+      blocked: "حظر البوت",
+      "not-found": "الحساب غير موجود",
+      "dms-closed": "الرسائل الخاصة مغلقة",
+      refused: "رفضته المنصة",
+      "attempts-exhausted": "توقفت المحاولات",
+    },
     metric: (acronym) => `مؤشر ${acronym}`,
     mean: "المتوسط",
   },
@@ -485,6 +571,24 @@ const WORDS = {
     responseRate: (rate, started, responded) =>
       `Yanıt oranı: ${rate} — başlayan görüşme: ${started.text}, en az bir yanıt alınan: ${responded.text}`,
     noConversations: "Bu dönemde hiç görüşme başlamadı.",
+    sent: (n) => `Gönderilen anketler: ${n.text}`,
+    notSent: (n, reasons) => `gönderilmeyen: ${n.text} (${reasons})`,
+    sendFailed: (n, reasons) => `başarısız: ${n.text} (${reasons})`,
+    sendReason: {
+      "opted-out": "anketlerden çıktı",
+      fatigue: "yakın zamanda anket aldı",
+      recontact: "aynı anketi yakın zamanda aldı",
+      "sampled-out": "örneklem dışında",
+      "quiet-hours": "sessiz saatler",
+      busy: "başka bir ankette",
+      "unknown-flow": "bilinmeyen anket",
+      "flow-disabled": "anket kapalı",
+      blocked: "botu engelledi",
+      "not-found": "hesap bulunamadı",
+      "dms-closed": "özel mesajlar kapalı",
+      refused: "platform reddetti",
+      "attempts-exhausted": "denemeler tükendi",
+    },
     metric: (acronym) => acronym,
     mean: "Ortalama",
   },
@@ -640,7 +744,28 @@ export function renderReport(report: FlowReport, flow: FlowDefinition, locale: L
           count(report.responded, locale),
         ),
   );
+  if (report.sends) lines.push(sendsLine(report.sends, locale));
   return lines;
+}
+
+/** "Surveys sent: 120 · not sent: 14 (survey fatigue 9, opted out 5) · failed: 2 (blocked the bot 2)". */
+function sendsLine(sends: SendTally, locale: Locale): string {
+  const w: ReportWords = WORDS[locale];
+  const reasons = (counts: Readonly<Partial<Record<SkipReason | FailReason, number>>>): string =>
+    Object.entries(counts)
+      .filter((e): e is [SkipReason | FailReason, number] => (e[1] ?? 0) > 0)
+      .sort((a, b) => b[1] - a[1])
+      .map(([reason, n]) => `${w.sendReason[reason]} ${count(n, locale).text}`)
+      .join(w.listSeparator);
+  const total = (counts: Readonly<Partial<Record<string, number>>>): number =>
+    Object.values(counts).reduce((a: number, n) => a + (n ?? 0), 0);
+  const skipped = total(sends.skipped);
+  const failed = total(sends.failed);
+  return [
+    w.sent(count(sends.sent, locale)),
+    ...(skipped > 0 ? [w.notSent(count(skipped, locale), reasons(sends.skipped))] : []),
+    ...(failed > 0 ? [w.sendFailed(count(failed, locale), reasons(sends.failed))] : []),
+  ].join(" · ");
 }
 
 // ─── The test behind a verdict, and what drives complaints (words) ──────────────────────────────────────────

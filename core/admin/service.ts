@@ -33,7 +33,7 @@ import {
 } from "./grammar.ts";
 import { type AdminMessageKey, argumentName, at, expectedText } from "./messages.ts";
 import { outlineFlow } from "./outline.ts";
-import { buildReport, renderReport, reportChart } from "./report.ts";
+import { buildReport, type ReportSources, renderReport, reportChart } from "./report.ts";
 import {
   type AdminActor,
   type AdminButton,
@@ -73,6 +73,8 @@ export interface AdminServiceDeps {
   /** Where `/cx export-responses` reads responses; absent: the command says it failed. */
   readonly exports?: ResponseExportSource;
   readonly defaultLocale: Locale;
+  /** The counts of surveys sent on cxbot's initiative, for `/cx report`; absent: reports leave them out. */
+  readonly sendTallies?: ReportSources["sends"];
   /** Outgoing webhooks (`/cx webhooks`); absent: the command says they are unavailable. */
   readonly webhooks?: WebhookRegistry;
   /** A person's data (`/cx erase`, `/cx export-person`); absent: those commands say they are unavailable. */
@@ -788,7 +790,12 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
     const flow = await flows.latest(key);
     if (!flow) return [r.msg(r.say("unknownFlow", { flow: key }))];
     const built = await buildReport(
-      { rollups: stores.rollups, responses: stores.responses, conversations: stores.conversations },
+      {
+        rollups: stores.rollups,
+        responses: stores.responses,
+        conversations: stores.conversations,
+        ...(deps.sendTallies ? { sends: deps.sendTallies } : {}),
+      },
       flow,
       days,
       clock(),

@@ -548,4 +548,32 @@ describe("renderReport", () => {
       }
     }
   });
+  it("says how many surveys cxbot sent, and why the others were not sent, in every locale", () => {
+    const report: FlowReport = {
+      flowKey: "nps",
+      days: 30,
+      from: "2026-10-26",
+      to: "2026-11-24",
+      scores: [],
+      sentiment: { positive: 0, neutral: 0, negative: 0 },
+      themes: [],
+      started: 0,
+      responded: 0,
+      series: [],
+      negativeThemes: [],
+      sends: { sent: 120, skipped: { fatigue: 9, "opted-out": 5 }, failed: { blocked: 2 } },
+    };
+    expect(renderReport(report, nps, "en").at(-1)).toBe(
+      "Surveys sent: 120 · not sent: 14 (surveyed recently 9, opted out 5) · failed: 2 (blocked the bot 2)",
+    );
+    expect(renderReport(report, nps, "fa").at(-1)).toBe(
+      "نظرسنجی‌های فرستاده‌شده: ۱۲۰ · فرستاده‌نشده: ۱۴ (به‌تازگی نظرسنجی داشته ۹، انصراف داده ۵) · ناموفق: ۲ (ربات را مسدود کرده ۲)",
+    );
+    expect(renderReport(report, nps, "ar").at(-1)).toMatch(/^الاستبيانات المرسلة: ١٢٠ · لم تُرسل: ١٤ /);
+    expect(renderReport(report, nps, "tr").at(-1)).toMatch(/^Gönderilen anketler: 120 · gönderilmeyen: 14 /);
+    // None sent and none skipped: no line at all.
+    expect(renderReport({ ...report, sends: undefined }, nps, "en").at(-1)).toBe(
+      "No conversations were started in this period.",
+    );
+  });
 });
