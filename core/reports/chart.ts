@@ -157,6 +157,14 @@ function valueAxisRange(metric: ScoreSummary["metric"]): { min?: number; max?: n
 }
 
 /** The ECharts option of a report's chart. */
+/**
+ * A right-to-left line as one right-to-left embedding (RLE … PDF): the renderer lays a text out from its own
+ * base direction, and a line that starts with a number ("۱۵ آبان …") would otherwise put that number last.
+ */
+function embed(text: string, rtl: boolean): string {
+  return rtl ? `\u202b${text}\u202c` : text;
+}
+
 export function buildChartOption(input: ChartInput): ChartOption {
   const { locale, series } = input;
   const w: ChartWords = WORDS[locale];
@@ -230,15 +238,18 @@ export function buildChartOption(input: ChartInput): ChartOption {
             data: points.map((p) => p.summary.responses),
           },
         ];
-  const names = [w.metric[metric], ...countSeries.map((s) => s.name)];
+  const metricName = embed(w.metric[metric], rtl);
+  const names = [metricName, ...countSeries.map((s) => s.name)];
   return {
     animation: false,
     backgroundColor: "#ffffff",
     textStyle: { fontFamily: CHART_FONT, color: COLORS.text },
     title: {
-      text: `${input.title} — ${w.metric[metric]}`,
-      subtext:
+      text: embed(`${input.title} — ${w.metric[metric]}`, rtl),
+      subtext: embed(
         total === 0 ? `${period}${w.noAnswers}` : `${period}${w.answersTotal(chartNumber(total, locale))}`,
+        rtl,
+      ),
       // Anchored at its reading edge: in RTL the title and the period under it both end at the right margin.
       ...(rtl ? { left: CHART_WIDTH - 24, textAlign: "right" } : { left: 24, textAlign: "left" }),
       top: 12,
@@ -263,7 +274,7 @@ export function buildChartOption(input: ChartInput): ChartOption {
     yAxis: [valueAxis(0, valueAxisRange(metric), decimals), valueAxis(1, { min: 0 }, 0)],
     series: [
       {
-        name: w.metric[metric],
+        name: metricName,
         type: "line",
         xAxisIndex: 0,
         yAxisIndex: 0,
