@@ -118,6 +118,51 @@ export function buildOpenApiDocument(options: { readonly serverUrl?: string } = 
           },
         },
       },
+      "/api/v1/responses": {
+        get: {
+          operationId: "exportResponses",
+          summary: "A flow's responses, streamed as CSV or JSON Lines",
+          description:
+            "One row per response: time, flow and version, channel, locale, scores, answers, comments with sentiment, themes, reference and properties. Respondents are pseudonymous unless `identities=true` (audited). CSV is UTF-8 with a BOM.",
+          parameters: [
+            { name: "flow", in: "query", required: true, schema: { type: "string" } },
+            {
+              name: "from",
+              in: "query",
+              description: "ISO 8601 instant or day (UTC), inclusive.",
+              schema: { type: "string" },
+            },
+            {
+              name: "to",
+              in: "query",
+              description: "ISO 8601 instant or day (UTC), exclusive.",
+              schema: { type: "string" },
+            },
+            {
+              name: "format",
+              in: "query",
+              schema: { type: "string", enum: ["csv", "jsonl"], default: "csv" },
+            },
+            {
+              name: "identities",
+              in: "query",
+              schema: { type: "string", enum: ["true", "false"], default: "false" },
+            },
+          ],
+          responses: {
+            "200": {
+              description: "The responses, streamed.",
+              content: {
+                "text/csv": { schema: { type: "string" } },
+                "application/jsonl": { schema: { type: "string" } },
+              },
+            },
+            "400": problem("The query is not valid."),
+            "401": COMMON_ERRORS["401"],
+            "404": problem("No such flow."),
+          },
+        },
+      },
       "/api/v1/openapi.json": {
         get: {
           operationId: "getOpenApi",

@@ -268,7 +268,12 @@ describe("the HTTP API", () => {
     expect(checked.errors).toBeUndefined();
     expect(checked.valid).toBe(true);
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(["/api/v1/surveys", "/api/v1/surveys/batch", "/api/v1/surveys/{id}"]),
+      expect.arrayContaining([
+        "/api/v1/surveys",
+        "/api/v1/surveys/batch",
+        "/api/v1/surveys/{id}",
+        "/api/v1/responses",
+      ]),
     );
     expect(Object.keys(doc.paths["/api/v1/surveys"] ?? {})).toEqual(["post"]);
     expect(Object.keys(doc.components.schemas)).toEqual(
