@@ -73,7 +73,7 @@ interface AdminTexts {
   readonly list: string;
   readonly revoke: string;
   /** `{n}` days. */
-  readonly days: Readonly<Record<"7d" | "30d" | "90d", string>>;
+  readonly days: Readonly<Record<"7d" | "30d" | "90d" | "12m", string>>;
   readonly writeText: string;
   readonly newText: string;
 }
@@ -139,7 +139,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
     create: "create",
     list: "list",
     revoke: "revoke",
-    days: { "7d": "7 days", "30d": "30 days", "90d": "90 days" },
+    days: { "7d": "7 days", "30d": "30 days", "90d": "90 days", "12m": "12 months" },
     writeText: "Write the new text",
     newText: "New text",
   },
@@ -199,7 +199,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
     create: "ساخت",
     list: "فهرست",
     revoke: "لغو",
-    days: { "7d": "۷ روز", "30d": "۳۰ روز", "90d": "۹۰ روز" },
+    days: { "7d": "۷ روز", "30d": "۳۰ روز", "90d": "۹۰ روز", "12m": "۱۲ ماه" },
     writeText: "نوشتن متن تازه",
     newText: "متن تازه",
   },
@@ -259,7 +259,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
     create: "إنشاء",
     list: "قائمة",
     revoke: "إبطال",
-    days: { "7d": "٧ أيام", "30d": "٣٠ يومًا", "90d": "٩٠ يومًا" },
+    days: { "7d": "٧ أيام", "30d": "٣٠ يومًا", "90d": "٩٠ يومًا", "12m": "١٢ شهرًا" },
     writeText: "كتابة النص الجديد",
     newText: "النص الجديد",
   },
@@ -319,7 +319,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
     create: "oluştur",
     list: "listele",
     revoke: "iptal et",
-    days: { "7d": "7 gün", "30d": "30 gün", "90d": "90 gün" },
+    days: { "7d": "7 gün", "30d": "30 gün", "90d": "90 gün", "12m": "12 ay" },
     writeText: "Yeni metni yaz",
     newText: "Yeni metin",
   },
@@ -356,7 +356,8 @@ const choice = (
   return { name: n.base, name_localizations: n.localizations, value };
 };
 
-const PERIODS = ["7d", "30d", "90d"] as const;
+/** Periods offered as choices, for `report` and `export-responses` alike (both read `12m`). */
+const PERIODS = ["7d", "30d", "90d", "12m"] as const;
 const TEMPLATES = ["nps", "csat", "ces"] as const;
 
 /** How each option is asked for; `required` ones come first in every subcommand, as Discord requires. */

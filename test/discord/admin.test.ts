@@ -253,7 +253,7 @@ describe("/cx on Discord", { timeout: 60_000 }, () => {
       ["file", 11, true],
     ]);
     expect(sub("rollback")[1]).toMatchObject({ name: "version", type: 4, required: true });
-    expect(sub("report")[1]?.choices?.map((c) => c.value)).toEqual(["7d", "30d", "90d"]);
+    expect(sub("report")[1]?.choices?.map((c) => c.value)).toEqual(["7d", "30d", "90d", "12m"]);
     expect(sub("admins").map((o) => [o.name, o.choices?.map((c) => c.value)])).toEqual([
       ["action", ["add", "remove"]],
       ["who", undefined],
