@@ -245,13 +245,16 @@ function flowStore(m: Models, onCorrupt: OnCorrupt): FlowStore {
   };
   return {
     async publish(definition, hash, actor) {
+      // The highest version seen taken while the head had not caught up yet (another process between its insert
+      // and its head write: two processes seeding one new database at once).
+      let taken = 0;
       for (let i = 0; ; i++) {
         const head = await headOf(definition.key);
         if (head && head.hash === hash) {
           const existing = await get(definition.key, head.version);
           if (existing) return { flow: existing, created: false };
         }
-        const version = (head?.version ?? 0) + 1;
+        const version = Math.max(head?.version ?? 0, taken) + 1;
         try {
           await raw<FlowDoc>(m.Flow).insertOne({
             _id: `${definition.key}@${version}`,
@@ -264,13 +267,32 @@ function flowStore(m: Models, onCorrupt: OnCorrupt): FlowStore {
             publishedBy: actor,
           });
         } catch (error) {
-          if (isDuplicateKey(error) && i < 4) continue;
-          throw error;
+          if (!isDuplicateKey(error) || i >= 8) throw error;
+          taken = version;
+          const other = await raw<FlowDoc>(m.Flow).findOne({ _id: `${definition.key}@${version}` });
+          if (other?.hash === hash) {
+            // Another process published this very definition: the same outcome; make sure the head says so.
+            const current = await headOf(definition.key);
+            if (!current || current.version < version)
+              await retryUpsert(() =>
+                raw<FlowHeadDoc>(m.FlowHead).replaceOne(
+                  { _id: definition.key },
+                  { v: STORED_VERSION, version, hash },
+                  { upsert: true },
+                ),
+              );
+            const flow = await get(definition.key, version);
+            if (flow) return { flow, created: false };
+          }
+          continue;
         }
-        await raw<FlowHeadDoc>(m.FlowHead).replaceOne(
-          { _id: definition.key },
-          { v: STORED_VERSION, version, hash },
-          { upsert: true },
+        // Two upserts of a new head at once: one insert wins, the other retries as a replace.
+        await retryUpsert(() =>
+          raw<FlowHeadDoc>(m.FlowHead).replaceOne(
+            { _id: definition.key },
+            { v: STORED_VERSION, version, hash },
+            { upsert: true },
+          ),
         );
         await raw<AuditDoc>(m.Audit).insertOne({
           v: STORED_VERSION,

@@ -248,6 +248,20 @@ describe("admin sessions", () => {
 });
 
 describe("published versions", () => {
+  it("two processes seeding one new flow at once both succeed, with one version between them", async () => {
+    for (let round = 0; round < 5; round++) {
+      const definition = { ...nps, key: `seeded-${round}` };
+      const results = await Promise.all([
+        stores.flows.publish(definition, "same", "file"),
+        stores.flows.publish(definition, "same", "file"),
+        stores.flows.publish(definition, "same", "file"),
+      ]);
+      expect(results.map((r) => r.flow.version)).toEqual([1, 1, 1]);
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect((await stores.flows.latest(definition.key))?.version).toBe(1);
+    }
+  });
+
   it("are listed newest first, at most `limit`", async () => {
     const definition = { ...nps, key: "history" };
     for (const hash of ["h1", "h2", "h3"]) {
