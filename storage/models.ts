@@ -359,3 +359,14 @@ export function isDuplicateKey(error: unknown): boolean {
   const e = error as { code?: unknown; writeErrors?: { code?: unknown }[] };
   return e.code === 11000 || (Array.isArray(e.writeErrors) && e.writeErrors.every((w) => w.code === 11000));
 }
+
+/** Retries an upsert that lost a race to create the same new `_id` (E11000 on concurrent upserts). */
+export async function retryUpsert<T>(op: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await op();
+    } catch (error) {
+      if (!isDuplicateKey(error) || i >= 4) throw error;
+    }
+  }
+}

@@ -28,6 +28,7 @@ import {
   isDuplicateKey,
   type Models,
   raw,
+  retryUpsert,
   type UnreadDoc,
   unread,
   WHOLE_DOCUMENT,
@@ -69,17 +70,6 @@ import {
   sentimentLocales,
   sentimentModels,
 } from "./schemas.ts";
-
-/** Retries an upsert that lost a race to create the same new `_id` (E11000 on concurrent upserts). */
-async function retryUpsert<T>(op: () => Promise<T>): Promise<T> {
-  for (let i = 0; ; i++) {
-    try {
-      return await op();
-    } catch (error) {
-      if (!isDuplicateKey(error) || i >= 4) throw error;
-    }
-  }
-}
 
 /** The record an archived response holds: every field but the archive's own. */
 function toRecord(doc: ResponseDoc): ConversationRecord {

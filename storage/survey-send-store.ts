@@ -4,7 +4,7 @@ import { ZLocale } from "../core/locale.ts";
 import type { ContactRecord } from "../core/sending/fatigue.ts";
 import type { StoredSurveySend, SurveySendPatch, SurveySendStore } from "../core/sending/surveys.ts";
 import type { FailReason, SkipReason } from "../core/sending/types.ts";
-import { isDuplicateKey, raw } from "./models.ts";
+import { isDuplicateKey, raw, retryUpsert } from "./models.ts";
 
 /**
  * Surveys sent on cxbot's initiative (`survey_sends`, by survey id) and what sending knows about each
@@ -187,18 +187,6 @@ function toDoc(send: StoredSurveySend): SendDoc {
     remindersSent: send.remindersSent,
     tries: send.tries,
   };
-}
-
-/** Retries an upsert that lost a race to create the same new `_id` (E11000 on concurrent upserts). */
-async function retryUpsert(op: () => Promise<unknown>): Promise<void> {
-  for (let i = 0; ; i++) {
-    try {
-      await op();
-      return;
-    } catch (error) {
-      if (!isDuplicateKey(error) || i >= 4) throw error;
-    }
-  }
 }
 
 export interface SurveySendStoreOptions {
