@@ -84,6 +84,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       admins: "List, add or remove admins",
       audit: "The latest admin changes",
       learn: "Learn sentiment again from the comments",
+      rollups: "Recompute the report figures from the stored responses",
     },
     options: {
       flow: "The flow's key",
@@ -128,6 +129,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       admins: "فهرست، افزودن یا حذف مدیران",
       audit: "آخرین تغییرات مدیران",
       learn: "یادگیری دوبارهٔ احساس از نظرها",
+      rollups: "محاسبهٔ دوبارهٔ ارقام گزارش از پاسخ‌های ذخیره‌شده",
     },
     options: {
       flow: "کلید نظرسنجی",
@@ -172,6 +174,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       admins: "عرض المشرفين أو إضافتهم أو إزالتهم",
       audit: "آخر تغييرات المشرفين",
       learn: "تعلّم المشاعر من جديد من التعليقات",
+      rollups: "إعادة حساب أرقام التقارير من الإجابات المحفوظة",
     },
     options: {
       flow: "مفتاح الاستبيان",
@@ -216,6 +219,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       admins: "Yöneticileri listele, ekle ya da çıkar",
       audit: "Son yönetici değişiklikleri",
       learn: "Duyguyu yorumlardan yeniden öğren",
+      rollups: "Rapor rakamlarını kayıtlı yanıtlardan yeniden hesapla",
     },
     options: {
       flow: "Anketin anahtarı",
@@ -390,6 +394,7 @@ const OPTIONS: Readonly<Record<AdminSubcommand, readonly (readonly [OptionName, 
     ["who", false],
   ],
   audit: [["flow", false]],
+  rollups: [["flow", false]],
 };
 
 /**
@@ -467,6 +472,10 @@ export function adminCommandText(subcommand: string, options: AdminOptionReader)
       if (version !== null) parts.push(String(version));
       break;
     }
+    case "rollups":
+      parts.push("rebuild");
+      one("flow");
+      break;
     case "new":
       one("flow");
       parts.push("from");

@@ -34,6 +34,7 @@ export const ADMIN_SUBCOMMANDS = [
   "admins",
   "audit",
   "learn",
+  "rollups",
 ] as const;
 export type AdminSubcommand = (typeof ADMIN_SUBCOMMANDS)[number];
 
@@ -70,9 +71,11 @@ export type AdminCommand =
   | { readonly name: "new"; readonly flow: string; readonly template: "nps" | "csat" | "ces" }
   | { readonly name: "rollback"; readonly flow: string; readonly version: number }
   | { readonly name: "try"; readonly flow: string; readonly locale?: Locale }
-  | { readonly name: "report"; readonly flow: string; readonly days: 7 | 30 | 90 }
+  | { readonly name: "report"; readonly flow: string; readonly days: 7 | 30 | 90 | 365 }
   | { readonly name: "admins"; readonly change?: { readonly action: "add" | "remove"; readonly who: string } }
-  | { readonly name: "audit"; readonly flow?: string };
+  | { readonly name: "audit"; readonly flow?: string }
+  /** `rollups rebuild [flow]`: recompute the daily rollups of a flow (every flow) from the stored responses. */
+  | { readonly name: "rollups"; readonly action: "rebuild"; readonly flow?: string };
 
 /** Why a command could not be read; `argument` names the part, `expected` what would have been right. */
 export interface AdminParseError {
@@ -106,6 +109,7 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     admins: ["مدیران"],
     audit: ["ممیزی"],
     learn: ["یادگیری"],
+    rollups: ["آمار"],
   },
   ar: {
     help: ["مساعدة"],
@@ -128,6 +132,7 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     admins: ["المشرفون"],
     audit: ["التدقيق"],
     learn: ["تعلم", "تعلّم"],
+    rollups: ["الإحصاءات", "الاحصاءات"],
   },
   tr: {
     help: ["yardım"],
@@ -150,6 +155,7 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     admins: ["yöneticiler"],
     audit: ["denetim"],
     learn: ["öğren"],
+    rollups: ["özetler"],
   },
 };
 
@@ -160,13 +166,19 @@ for (const locale of LOCALES)
     for (const w of words) SUBCOMMANDS.set(foldAnswer(w, locale), name);
 
 const ADD = new Set(["add", "افزودن", "اضافه", "إضافة", "اضافة", "ekle"].map((w) => foldAnswer(w, "en")));
+const REBUILD = new Set(
+  ["rebuild", "بازسازی", "بناء", "إعادة-البناء", "اعادة-البناء", "yeniden-oluştur", "yenile"].map((w) =>
+    foldAnswer(w, "en"),
+  ),
+);
 const REMOVE = new Set(["remove", "حذف", "إزالة", "ازالة", "çıkar", "sil"].map((w) => foldAnswer(w, "en")));
 
 /** A word as the tables hold it: folded the way every locale folds it the same (case, Arabic letter forms). */
 const fold = (word: string): string => {
   for (const locale of LOCALES) {
     const folded = foldAnswer(word, locale);
-    if (SUBCOMMANDS.has(folded) || ADD.has(folded) || REMOVE.has(folded)) return folded;
+    if (SUBCOMMANDS.has(folded) || ADD.has(folded) || REMOVE.has(folded) || REBUILD.has(folded))
+      return folded;
   }
   return foldAnswer(word, "en");
 };
@@ -238,6 +250,14 @@ export function parseAdminCommand(argument: string): Result<AdminCommand, AdminP
     case "flows":
     case "learn":
       return ok({ name });
+    case "rollups": {
+      const action = rest[0];
+      if (action === undefined) return missing("action");
+      if (!REBUILD.has(fold(action))) return bad(action, "rebuild");
+      if (rest[1] === undefined) return ok({ name, action: "rebuild" });
+      const flow = flowAt(1);
+      return flow.ok ? ok({ name, action: "rebuild", flow: flow.value }) : flow;
+    }
     case "audit": {
       if (rest[0] === undefined) return ok({ name });
       const flow = flowAt(0);
@@ -336,6 +356,7 @@ export function parseAdminCommand(argument: string): Result<AdminCommand, AdminP
       if (!flow.ok) return flow;
       const p = rest[1];
       if (p === undefined) return ok({ name, flow: flow.value, days: 7 });
+      if (/^(?:12|۱۲|١٢)(?:m|ماه|شهرا?|ay)$/i.test(p)) return ok({ name, flow: flow.value, days: 365 });
       const days = Number(/^(\d{1,2})(?:d|days?|روز|يوم|أيام|ayam|gün|g)?$/i.exec(p)?.[1]);
       return days === 7 || days === 30 || days === 90
         ? ok({ name, flow: flow.value, days })

@@ -6,7 +6,7 @@ import type { Locale } from "../locale.ts";
  * digits by `fillTemplate`. Wording needs no plural agreement (counts come after a colon or a noun).
  */
 const EN = {
-  help: "Admin commands (/cx …):\nflows — every flow and its state\nshow <flow> [language] — the flow's outline\ntext <flow> <step> <language> <new text> — change a text (or: text <flow>, then pick)\nalert <flow> max=6 | band=detractor | sentiment=negative | theme=processes — alert thresholds\nroute <flow> <channel> — where its alerts go\nenable / disable <flow>\nnew <flow> from nps|csat|ces\nexport <flow> — the flow as a YAML file; import <flow> — send the edited file with the command\ndiff <flow> · publish <flow> · history <flow> · rollback <flow> <version>\ntry <flow> [language] — take the survey yourself in test mode\nreport <flow> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [flow]\nlearn — learn sentiment again from the comments that came with a score",
+  help: "Admin commands (/cx …):\nflows — every flow and its state\nshow <flow> [language] — the flow's outline\ntext <flow> <step> <language> <new text> — change a text (or: text <flow>, then pick)\nalert <flow> max=6 | band=detractor | sentiment=negative | theme=processes — alert thresholds\nroute <flow> <channel> — where its alerts go\nenable / disable <flow>\nnew <flow> from nps|csat|ces\nexport <flow> — the flow as a YAML file; import <flow> — send the edited file with the command\ndiff <flow> · publish <flow> · history <flow> · rollback <flow> <version>\ntry <flow> [language] — take the survey yourself in test mode\nreport <flow> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [flow]\nlearn — learn sentiment again from the comments that came with a score\nrollups rebuild [flow] — recompute the report figures from the stored responses",
   unknownCommand: "There is no admin command “{word}”. Send /cx help for the list.",
   missingArgument: "“{command}” needs {argument}. Send /cx help for the list.",
   badArgument: "“{value}” is not right for {command}: expected {expected}.",
@@ -74,6 +74,9 @@ const EN = {
   learnInUse: "{language}: {count} comments, in use beside the rules",
   learnWaiting: "{language}: {count} comments; the rules decide alone until there are {needed}",
   learnUnavailable: "Learning is not available in this process.",
+  rollupsRebuilt:
+    "Rollups rebuilt from {conversations} stored conversations: {days} days of {flows} ({rows} buckets). Reports now read these figures.",
+  rollupsRebuiltNothing: "There is nothing to rebuild: no stored conversations and no rollups.",
   tryFailed: "Could not start {flow} for you here.",
   adminsHeader: "Admins:",
   adminFromEnv: "{who} (CX_ADMINS)",
@@ -102,7 +105,7 @@ const EN = {
 type AdminMessages = Readonly<Record<keyof typeof EN, string>>;
 
 const FA = {
-  help: "دستورهای مدیریت (/cx …):\nflows — همهٔ نظرسنجی‌ها و وضعیت هر کدام\nshow <نظرسنجی> [زبان] — طرح کلی نظرسنجی\ntext <نظرسنجی> <مرحله> <زبان> <متن جدید> — تغییر یک متن (یا: text <نظرسنجی> و سپس انتخاب از فهرست)\nalert <نظرسنجی> max=6 | band=detractor | sentiment=negative | theme=processes — آستانه‌های هشدار\nroute <نظرسنجی> <کانال> — مقصد هشدارهای نظرسنجی\nenable / disable <نظرسنجی>\nnew <نظرسنجی> from nps|csat|ces\nexport <نظرسنجی> — دریافت نظرسنجی به‌صورت فایل YAML؛ import <نظرسنجی> — فایل ویرایش‌شده را همراه همین دستور بفرستید\ndiff <نظرسنجی> · publish <نظرسنجی> · history <نظرسنجی> · rollback <نظرسنجی> <نسخه>\ntry <نظرسنجی> [زبان] — نظرسنجی را خودتان در حالت آزمایشی پر کنید\nreport <نظرسنجی> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [نظرسنجی]\nlearn — یادگیری دوبارهٔ احساس از نظرهایی که همراه امتیاز آمده‌اند",
+  help: "دستورهای مدیریت (/cx …):\nflows — همهٔ نظرسنجی‌ها و وضعیت هر کدام\nshow <نظرسنجی> [زبان] — طرح کلی نظرسنجی\ntext <نظرسنجی> <مرحله> <زبان> <متن جدید> — تغییر یک متن (یا: text <نظرسنجی> و سپس انتخاب از فهرست)\nalert <نظرسنجی> max=6 | band=detractor | sentiment=negative | theme=processes — آستانه‌های هشدار\nroute <نظرسنجی> <کانال> — مقصد هشدارهای نظرسنجی\nenable / disable <نظرسنجی>\nnew <نظرسنجی> from nps|csat|ces\nexport <نظرسنجی> — دریافت نظرسنجی به‌صورت فایل YAML؛ import <نظرسنجی> — فایل ویرایش‌شده را همراه همین دستور بفرستید\ndiff <نظرسنجی> · publish <نظرسنجی> · history <نظرسنجی> · rollback <نظرسنجی> <نسخه>\ntry <نظرسنجی> [زبان] — نظرسنجی را خودتان در حالت آزمایشی پر کنید\nreport <نظرسنجی> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [نظرسنجی]\nlearn — یادگیری دوبارهٔ احساس از نظرهایی که همراه امتیاز آمده‌اند\nrollups rebuild [نظرسنجی] — محاسبهٔ دوبارهٔ ارقام گزارش از پاسخ‌های ذخیره‌شده",
   unknownCommand: "دستور مدیریتی «{word}» وجود ندارد. برای دیدن فهرست دستورها، /cx help را بفرستید.",
   missingArgument:
     "دستور «{command}» کامل نیست؛ این بخش را کم دارد: {argument}. برای دیدن فهرست دستورها، /cx help را بفرستید.",
@@ -174,6 +177,9 @@ const FA = {
   learnInUse: "{language}: {count} نظر؛ در کنار قاعده‌ها به کار می‌رود",
   learnWaiting: "{language}: {count} نظر؛ تا رسیدن به {needed} نظر، فقط قاعده‌ها تصمیم می‌گیرند",
   learnUnavailable: "یادگیری در این پردازش در دسترس نیست.",
+  rollupsRebuilt:
+    "آمار روزانه از روی {conversations} گفت‌وگوی ذخیره‌شده دوباره ساخته شد: {days} روز از {flows} ({rows} ردیف). گزارش‌ها از این پس همین ارقام را نشان می‌دهند.",
+  rollupsRebuiltNothing: "چیزی برای بازسازی نیست: نه گفت‌وگوی ذخیره‌شده‌ای هست و نه آماری.",
   tryFailed: "نتوانستم {flow} را اینجا برایتان شروع کنم.",
   adminsHeader: "مدیران:",
   adminFromEnv: "{who} (CX_ADMINS)",
@@ -200,7 +206,7 @@ const FA = {
 } as const satisfies AdminMessages;
 
 const AR = {
-  help: "أوامر الإشراف (/cx …):\nflows — جميع الاستبيانات وحالة كل منها\nshow <الاستبيان> [اللغة] — مخطط الاستبيان\ntext <الاستبيان> <الخطوة> <اللغة> <النص الجديد> — تغيير نص (أو: text <الاستبيان> ثم الاختيار من القائمة)\nalert <الاستبيان> max=6 | band=detractor | sentiment=negative | theme=processes — حدود التنبيه\nroute <الاستبيان> <القناة> — وجهة تنبيهات الاستبيان\nenable / disable <الاستبيان>\nnew <الاستبيان> from nps|csat|ces\nexport <الاستبيان> — الاستبيان في ملف بصيغة YAML؛ import <الاستبيان> — أرسل الملف المعدَّل مرفقًا بالأمر\ndiff <الاستبيان> · publish <الاستبيان> · history <الاستبيان> · rollback <الاستبيان> <النسخة>\ntry <الاستبيان> [اللغة] — أجب عن الاستبيان بنفسك في وضع التجربة\nreport <الاستبيان> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [الاستبيان]\nlearn — تعلّم المشاعر من جديد من التعليقات التي جاءت مع تقييم",
+  help: "أوامر الإشراف (/cx …):\nflows — جميع الاستبيانات وحالة كل منها\nshow <الاستبيان> [اللغة] — مخطط الاستبيان\ntext <الاستبيان> <الخطوة> <اللغة> <النص الجديد> — تغيير نص (أو: text <الاستبيان> ثم الاختيار من القائمة)\nalert <الاستبيان> max=6 | band=detractor | sentiment=negative | theme=processes — حدود التنبيه\nroute <الاستبيان> <القناة> — وجهة تنبيهات الاستبيان\nenable / disable <الاستبيان>\nnew <الاستبيان> from nps|csat|ces\nexport <الاستبيان> — الاستبيان في ملف بصيغة YAML؛ import <الاستبيان> — أرسل الملف المعدَّل مرفقًا بالأمر\ndiff <الاستبيان> · publish <الاستبيان> · history <الاستبيان> · rollback <الاستبيان> <النسخة>\ntry <الاستبيان> [اللغة] — أجب عن الاستبيان بنفسك في وضع التجربة\nreport <الاستبيان> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [الاستبيان]\nlearn — تعلّم المشاعر من جديد من التعليقات التي جاءت مع تقييم\nrollups rebuild [الاستبيان] — إعادة حساب أرقام التقارير من الإجابات المحفوظة",
   unknownCommand: "لا يوجد أمر إشراف باسم «{word}». أرسل /cx help لعرض قائمة الأوامر.",
   missingArgument: "الأمر «{command}» ينقصه: {argument}. أرسل /cx help لعرض قائمة الأوامر.",
   badArgument: "القيمة «{value}» غير صالحة للأمر {command}. المتوقع: {expected}.",
@@ -269,6 +275,9 @@ const AR = {
   learnInUse: "{language}: عدد التعليقات {count}، ويُستخدم إلى جانب القواعد",
   learnWaiting: "{language}: عدد التعليقات {count}؛ تحكم القواعد وحدها حتى يبلغ العدد {needed}",
   learnUnavailable: "التعلّم غير متاح في هذه العملية.",
+  rollupsRebuilt:
+    "أُعيد بناء الإحصاءات اليومية من {conversations} محادثة محفوظة: {days} يومًا من {flows} ({rows} صفًا). التقارير تعرض هذه الأرقام من الآن.",
+  rollupsRebuiltNothing: "لا شيء لإعادة بنائه: لا محادثات محفوظة ولا إحصاءات.",
   tryFailed: "تعذّر بدء الاستبيان {flow} لك هنا.",
   adminsHeader: "المشرفون:",
   adminFromEnv: "{who} (CX_ADMINS)",
@@ -295,7 +304,7 @@ const AR = {
 } as const satisfies AdminMessages;
 
 const TR = {
-  help: "Yönetici komutları (/cx …):\nflows — tüm anketler ve durumları\nshow <anket> [dil] — anketin ana hatları\ntext <anket> <adım> <dil> <yeni metin> — bir metni değiştirin (ya da: text <anket> yazıp listeden seçin)\nalert <anket> max=6 | band=detractor | sentiment=negative | theme=processes — uyarı eşikleri\nroute <anket> <kanal> — uyarıların gönderileceği kanal\nenable / disable <anket>\nnew <anket> from nps|csat|ces\nexport <anket> — anketi YAML dosyası olarak alın; import <anket> — düzenlediğiniz dosyayı komutla birlikte gönderin\ndiff <anket> · publish <anket> · history <anket> · rollback <anket> <sürüm>\ntry <anket> [dil] — anketi deneme modunda kendiniz yanıtlayın\nreport <anket> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [anket]\nlearn — puanla birlikte gelen yorumlardan duyguyu yeniden öğrenin",
+  help: "Yönetici komutları (/cx …):\nflows — tüm anketler ve durumları\nshow <anket> [dil] — anketin ana hatları\ntext <anket> <adım> <dil> <yeni metin> — bir metni değiştirin (ya da: text <anket> yazıp listeden seçin)\nalert <anket> max=6 | band=detractor | sentiment=negative | theme=processes — uyarı eşikleri\nroute <anket> <kanal> — uyarıların gönderileceği kanal\nenable / disable <anket>\nnew <anket> from nps|csat|ces\nexport <anket> — anketi YAML dosyası olarak alın; import <anket> — düzenlediğiniz dosyayı komutla birlikte gönderin\ndiff <anket> · publish <anket> · history <anket> · rollback <anket> <sürüm>\ntry <anket> [dil] — anketi deneme modunda kendiniz yanıtlayın\nreport <anket> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [anket]\nlearn — puanla birlikte gelen yorumlardan duyguyu yeniden öğrenin\nrollups rebuild [anket] — rapor rakamlarını kayıtlı yanıtlardan yeniden hesaplayın",
   unknownCommand: "“{word}” adında bir yönetici komutu yok. Komut listesi için /cx help yazın.",
   missingArgument: "“{command}” komutunda eksik bilgi var: {argument}. Komut listesi için /cx help yazın.",
   badArgument: "“{value}”, {command} komutu için geçerli değil. Beklenen: {expected}.",
@@ -366,6 +375,9 @@ const TR = {
   learnInUse: "{language}: {count} yorum; kurallarla birlikte kullanılıyor",
   learnWaiting: "{language}: {count} yorum; sayı {needed} olana kadar yalnızca kurallar karar veriyor",
   learnUnavailable: "Öğrenme bu süreçte kullanılamıyor.",
+  rollupsRebuilt:
+    "Günlük özetler kayıtlı {conversations} görüşmeden yeniden oluşturuldu: {flows} için {days} gün ({rows} kayıt). Raporlar artık bu rakamları gösteriyor.",
+  rollupsRebuiltNothing: "Yeniden oluşturulacak bir şey yok: kayıtlı görüşme de özet de yok.",
   tryFailed: "{flow} anketini burada sizin için başlatamadım.",
   adminsHeader: "Yöneticiler:",
   adminFromEnv: "{who} (CX_ADMINS)",
@@ -420,6 +432,7 @@ const ARGUMENTS = {
     template: "the template",
     version: "the version",
     admin: "the admin (platform:userId)",
+    action: "what to do (rebuild)",
   },
   fa: {
     flow: "نام نظرسنجی",
@@ -431,6 +444,7 @@ const ARGUMENTS = {
     template: "الگو",
     version: "شمارهٔ نسخه",
     admin: "مدیر (platform:userId)",
+    action: "کار موردنظر (rebuild)",
   },
   ar: {
     flow: "اسم الاستبيان",
@@ -442,6 +456,7 @@ const ARGUMENTS = {
     template: "القالب",
     version: "رقم النسخة",
     admin: "المشرف (platform:userId)",
+    action: "الإجراء المطلوب (rebuild)",
   },
   tr: {
     flow: "anket adı",
@@ -453,6 +468,7 @@ const ARGUMENTS = {
     template: "şablon",
     version: "sürüm numarası",
     admin: "yönetici (platform:userId)",
+    action: "yapılacak işlem (rebuild)",
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 

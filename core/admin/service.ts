@@ -6,7 +6,7 @@ import { LOCALES, type Locale, matchLocale, RTL_LOCALES } from "../locale.ts";
 import type { Operations } from "../operations.ts";
 import type { SurveyStores } from "../ports.ts";
 import { err, ok, type Result } from "../result.ts";
-import { scoresFromRows } from "../rollups.ts";
+import { rebuildAllRollups, scoresFromRows } from "../rollups.ts";
 import { addDays, dayKey } from "../scores.ts";
 import type { LearningStatus } from "../sentiment/live.ts";
 import { cutText } from "../text/cut.ts";
@@ -16,7 +16,7 @@ import { type EditError, fromTemplate, setAlertRules, setRoute, setText, textTar
 import { type AdminCommand, type AdminParseError, parseAdminCommand } from "./grammar.ts";
 import { type AdminMessageKey, argumentName, at, expectedText } from "./messages.ts";
 import { outlineFlow } from "./outline.ts";
-import { buildReport, renderReport } from "./report.ts";
+import { buildReport, type ReportDays, renderReport } from "./report.ts";
 import {
   type AdminActor,
   type AdminButton,
@@ -730,16 +730,11 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
     r: Replies,
     locale: Locale,
     key: string,
-    days: 7 | 30 | 90,
+    days: ReportDays,
   ): Promise<AdminMessage[]> => {
     const flow = await flows.latest(key);
     if (!flow) return [r.msg(r.say("unknownFlow", { flow: key }))];
-    const built = await buildReport(
-      { rollups: stores.rollups, responses: stores.responses, conversations: stores.conversations },
-      flow,
-      days,
-      clock(),
-    );
+    const built = await buildReport({ rollups: stores.rollups }, flow, days, clock());
     return [r.msg(renderReport(built, flow, locale).join("\n"))];
   };
 
@@ -791,6 +786,42 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
       );
     });
     return [r.msg(r.lines(r.say("auditHeader"), lines))];
+  };
+
+  /** `/cx rollups rebuild [flow]`: the daily rollups recomputed from the stored responses. */
+  const rebuildRollupsCommand = async (
+    r: Replies,
+    actor: AdminActor,
+    key: string | undefined,
+  ): Promise<AdminMessage[]> => {
+    if (key !== undefined && !(await flows.latest(key))) return [r.msg(r.say("unknownFlow", { flow: key }))];
+    const rebuilt = await rebuildAllRollups(
+      {
+        rollups: stores.rollups,
+        responses: stores.responses,
+        conversations: stores.conversations,
+        flowOf: async (state) =>
+          (await flows.get(state.flowKey, state.flowVersion)) ??
+          (await flows.latest(state.flowKey)) ?? { timeZone: "UTC" },
+      },
+      key === undefined ? {} : { flowKey: key },
+    );
+    await audit(actor, "rollups.rebuild", key ?? "*", key, {
+      days: rebuilt.days,
+      rows: rebuilt.rows,
+      conversations: rebuilt.conversations,
+    });
+    if (rebuilt.days === 0) return [r.msg(r.say("rollupsRebuiltNothing"))];
+    return [
+      r.msg(
+        r.say("rollupsRebuilt", {
+          conversations: rebuilt.conversations,
+          days: rebuilt.days,
+          rows: rebuilt.rows,
+          flows: rebuilt.flows.join(", "),
+        }),
+      ),
+    ];
   };
 
   const learn = async (r: Replies, actor: AdminActor): Promise<AdminMessage[]> => {
@@ -912,6 +943,8 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
         return auditLog(r, command.flow);
       case "learn":
         return learn(r, actor);
+      case "rollups":
+        return rebuildRollupsCommand(r, actor, command.flow);
       default: {
         const never: never = command;
         throw new Error(`unhandled command ${JSON.stringify(never)}`);
