@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import type { FlowRegistry } from "../core/flow/registry.ts";
 import type { RollupRun, SurveyStores } from "../core/ports.ts";
-import { type RollupRepairReport, repairRollups } from "../core/rollups.ts";
+import { type RollupFlow, type RollupRepairReport, repairRollups } from "../core/rollups.ts";
 import { dayKey } from "../core/scores.ts";
 
 /** A live run renews `aliveAt` every 30 s (core/rollups.ts); one silent this long belongs to a process that is gone. */
@@ -46,18 +46,19 @@ export function createRollupRepair(options: {
 }): () => Promise<RollupRepairReport> {
   const { stores, flows, soleWriter } = options;
   const clock = options.clock ?? (() => new Date());
-  const zoneOf = async (flowKey: string, version?: number): Promise<string> => {
+  const flowOf = async (flowKey: string, version?: number): Promise<RollupFlow> => {
     const flow =
       (version === undefined ? null : await flows.get(flowKey, version)) ?? (await flows.latest(flowKey));
-    return flow?.timeZone ?? "UTC";
+    return flow ?? { timeZone: "UTC" };
   };
+  const zoneOf = async (flowKey: string): Promise<string> => (await flowOf(flowKey)).timeZone;
   return () => {
     const now = clock();
     return repairRollups({
       rollups: stores.rollups,
       responses: stores.responses,
       conversations: stores.conversations,
-      timeZoneOf: (state) => zoneOf(state.flowKey, state.flowVersion),
+      flowOf: (state) => flowOf(state.flowKey, state.flowVersion),
       isAbandoned: (run) => isAbandonedRun(run, { soleWriter, now }),
       isDayOver: async (d) => dayKey(new Date(now.getTime() - DAY_GRACE_MS), await zoneOf(d.flowKey)) > d.day,
     });

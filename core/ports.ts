@@ -2,7 +2,10 @@ import type { AlertRecord } from "./alerts/alert.ts";
 import type { ConversationState } from "./engine/state.ts";
 import type { Flow, FlowDefinition, ScaleName } from "./flow/schema.ts";
 import type { Locale } from "./locale.ts";
+import type { Histogram } from "./scores.ts";
 import type { LearnedModel } from "./sentiment/learned.ts";
+import type { SentimentLabel } from "./sentiment/types.ts";
+import type { Theme } from "./themes/themes.ts";
 import type { Channel, RespondentRef, TranscriptEntry } from "./types.ts";
 
 /**
@@ -128,7 +131,48 @@ export interface RollupBucket {
   readonly day: string;
   readonly channel: Channel;
   readonly locale: Locale;
+  /** The conversation's values of the flow's segment properties (`touchpoint: checkout`), if it has any. */
+  readonly segments?: SegmentValues;
 }
+
+/** A conversation's values of its flow's declared segment properties: `{ touchpoint: "checkout" }`. */
+export type SegmentValues = Readonly<Record<string, string>>;
+
+/**
+ * What a conversation counts on the day it started (in the flow's zone): `started`; `responded` (an answer
+ * that is not a skip); per comment `sentiment:<label>`; per theme a comment mentions `theme:<theme>`, and
+ * `themeNegative:<theme>` when the clauses about it read negative; `driver:<theme>` once per negative comment
+ * (its sentiment, or its clauses about the theme) that mentions it: what drives complaints. `example:<theme>:<ref>`
+ * points at a few of those comments by conversation and step (see {@link exampleCounter}), never their text.
+ */
+export type ActivityCounter =
+  | "started"
+  | "responded"
+  | `sentiment:${SentimentLabel}`
+  | `theme:${Theme}`
+  | `themeNegative:${Theme}`
+  | `driver:${Theme}`
+  | `example:${Theme}:${string}`;
+
+/** The dimensions of a daily conversation rollup: flow, start day, channel, locale and segments. */
+export interface ActivityBucket {
+  readonly flowKey: string;
+  /** `YYYY-MM-DD` in the flow's time zone: the day the conversation started. */
+  readonly day: string;
+  readonly channel: Channel;
+  readonly locale: Locale;
+  readonly segments?: SegmentValues;
+}
+
+/** Add (or withdraw) `count` to a counter of a conversation bucket. */
+export interface ActivityIncrement {
+  readonly bucket: ActivityBucket;
+  readonly counter: ActivityCounter;
+  readonly count: number;
+}
+
+/** Anything the rollup writer buffers: an answer's score or a conversation's counter. */
+export type RollupChange = RollupIncrement | ActivityIncrement;
 
 /** Add (or, for a withdrawn answer, remove) `count` answers of `value` in a bucket. */
 export interface RollupIncrement {
@@ -151,7 +195,44 @@ export interface RollupBatch {
   readonly runId: string;
   /** 1, 2, 3… within the run. */
   readonly seq: number;
-  readonly increments: readonly RollupIncrement[];
+  readonly increments: readonly RollupChange[];
+}
+
+/** A stored conversation rollup: the counters of one bucket. */
+export interface ActivityRow extends ActivityBucket {
+  readonly counters: Readonly<Partial<Record<ActivityCounter, number>>>;
+}
+
+/** Counters by value, and the same per segment value: what a day's breakdown holds. */
+export type Breakdown<T> = Readonly<Record<string, T>>;
+
+/** One step's answers on one day: the histogram overall and per channel, locale and segment. */
+export interface ScoreDay {
+  readonly stepId: string;
+  readonly scale: ScaleName | "custom";
+  readonly day: string;
+  readonly histogram: Histogram;
+  readonly byChannel: Breakdown<Histogram>;
+  readonly byLocale: Breakdown<Histogram>;
+  /** Per segment property, per value. */
+  readonly bySegment: Readonly<Record<string, Breakdown<Histogram>>>;
+}
+
+/** The conversations started on one day: their counters overall and per channel, locale and segment. */
+export interface ActivityDay {
+  readonly day: string;
+  readonly counters: ActivityCounters;
+  readonly byChannel: Breakdown<ActivityCounters>;
+  readonly byLocale: Breakdown<ActivityCounters>;
+  readonly bySegment: Readonly<Record<string, Breakdown<ActivityCounters>>>;
+}
+
+export type ActivityCounters = Readonly<Partial<Record<ActivityCounter, number>>>;
+
+/** A flow's daily rollup documents over a range of days. */
+export interface RollupDays {
+  readonly scores: readonly ScoreDay[];
+  readonly activity: readonly ActivityDay[];
 }
 
 /** A flow's calendar day (`YYYY-MM-DD` in the flow's zone): the unit a crash repair rebuilds. */
@@ -182,8 +263,18 @@ export interface RollupStore {
   read(flowKey: string, fromDay: string, toDay: string): Promise<RollupRow[]>;
   /** Removes every bucket of a flow (before a rebuild from the archive). */
   clear(flowKey: string): Promise<void>;
-  /** Makes `rows` (all of one flow and day) the whole of that day's buckets: a rebuild. */
-  replaceDay(day: FlowDay, rows: readonly RollupRow[]): Promise<void>;
+  /**
+   * Makes `rows` and `activity` (all of one flow and day) the whole of that day's buckets: a rebuild.
+   * Without `activity`, the day's conversation counters are left as they are.
+   */
+  replaceDay(day: FlowDay, rows: readonly RollupRow[], activity?: readonly ActivityRow[]): Promise<void>;
+  /**
+   * A flow's stored days between two days (inclusive), as daily documents with their breakdowns: what a
+   * report reads (one bounded read per flow and kind, a document per flow, day and step).
+   */
+  readDays(flowKey: string, fromDay: string, toDay: string): Promise<RollupDays>;
+  /** The days of `flowKey` (every flow when omitted) that have any stored rollup, between two days. */
+  storedDays(flowKey: string | undefined, fromDay: string, toDay: string): Promise<FlowDay[]>;
   /** Records a new run, owned by this process. */
   openRun(runId: string, at: Date): Promise<void>;
   /** Adds flow-days to a run's `touched` (idempotent). */

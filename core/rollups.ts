@@ -1,35 +1,90 @@
 import { randomUUID } from "node:crypto";
-import type { ConversationState } from "./engine/state.ts";
-import type { ScaleName } from "./flow/schema.ts";
+import type { ConversationState, RecordedAnswer } from "./engine/state.ts";
+import type { Flow, ScaleName } from "./flow/schema.ts";
 import type {
+  ActivityBucket,
+  ActivityCounter,
+  ActivityIncrement,
+  ActivityRow,
   ConversationStore,
   FlowDay,
   ResponseStore,
   RollupBatch,
   RollupBucket,
+  RollupChange,
   RollupIncrement,
   RollupRow,
   RollupRun,
   RollupStore,
+  ScoreDay,
+  SegmentValues,
 } from "./ports.ts";
 import { addDays, dayKey, daySpan, type Histogram, type ScoreSummary, summarize } from "./scores.ts";
+import { type Theme, tagThemesDetailed } from "./themes/themes.ts";
+
+/** What the rollups need of a conversation's flow version: the zone its days are in, and its segments. */
+export type RollupFlow = Pick<Flow, "timeZone" | "segments">;
+
+const asFlow = (flow: RollupFlow | string): RollupFlow =>
+  typeof flow === "string" ? { timeZone: flow } : flow;
+
+/** The longest segment value counted; longer ones are cut (a segment is a category, not an identifier). */
+const MAX_SEGMENT_VALUE = 64;
+
+/**
+ * The values a conversation carries for its flow's segment properties (`properties`, sent with a survey by the
+ * API): only the declared keys with a non-empty string value.
+ */
+export function segmentValues(state: ConversationState, flow: RollupFlow): SegmentValues | undefined {
+  const keys = flow.segments;
+  if (!keys || keys.length === 0) return undefined;
+  // Read structurally: the properties a survey is sent with are kept on the state by the sending path.
+  const properties = (state as { readonly properties?: Readonly<Record<string, unknown>> }).properties;
+  if (!properties) return undefined;
+  const out: Record<string, string> = {};
+  for (const key of keys) {
+    const value = properties[key];
+    if (typeof value === "string" && value.trim() !== "") out[key] = value.trim().slice(0, MAX_SEGMENT_VALUE);
+  }
+  return Object.keys(out).length === 0 ? undefined : out;
+}
+
+const segmentsKey = (segments: SegmentValues | undefined): string =>
+  segments === undefined
+    ? ""
+    : Object.keys(segments)
+        .sort()
+        .map((k) => `${k}=${segments[k]}`)
+        .join("&");
 
 /** The id of a rollup bucket: deterministic, so an increment is one `$inc` upsert on `_id`. */
 export function bucketId(b: RollupBucket): string {
-  return `${b.flowKey}|${b.stepId}|${b.day}|${b.channel}|${b.locale}`;
+  const base = `${b.flowKey}|${b.stepId}|${b.day}|${b.channel}|${b.locale}`;
+  return b.segments === undefined ? base : `${base}|${segmentsKey(b.segments)}`;
 }
+
+/** The id of a conversation bucket. */
+export function activityBucketId(b: ActivityBucket): string {
+  const base = `${b.flowKey}|${b.day}|${b.channel}|${b.locale}`;
+  return b.segments === undefined ? base : `${base}|${segmentsKey(b.segments)}`;
+}
+
+export const isActivity = (change: RollupChange): change is ActivityIncrement => "counter" in change;
 
 /**
  * The rollup increments a conversation's rating answers contribute (`sign` −1 withdraws them, for a
- * conversation the respondent started over). Each answer counts on the day it was given, in the flow's zone.
+ * conversation the respondent started over). Each answer counts on the day it was given, in the flow's zone
+ * (`flow` may be just that zone).
  */
 export function rollupIncrements(
   state: ConversationState,
-  timeZone: string,
+  flow: RollupFlow | string,
   sign: 1 | -1 = 1,
 ): RollupIncrement[] {
   const out: RollupIncrement[] = [];
   if (state.test) return out;
+  const { timeZone } = asFlow(flow);
+  const segments = segmentValues(state, asFlow(flow));
   for (const a of state.answers) {
     if (a.answer.type !== "rating") continue;
     out.push({
@@ -40,12 +95,158 @@ export function rollupIncrements(
         day: dayKey(new Date(a.at), timeZone),
         channel: state.respondent.channel,
         locale: a.locale,
+        ...(segments === undefined ? {} : { segments }),
       },
       value: a.answer.value,
       count: sign,
     });
   }
   return out;
+}
+
+const responds = (a: RecordedAnswer): boolean => a.answer.type !== "skipped";
+
+/** A field name may not hold `.` or start with `$`; `:` and `~` separate the parts of an example counter. */
+const escapeRef = (part: string): string =>
+  part.replace(/[%.$:~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+const unescapeRef = (part: string): string =>
+  part.replace(/%([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+
+/** The counter that points at one negative comment about `theme`: its conversation and step, not its text. */
+export function exampleCounter(theme: Theme, conversationId: string, stepId: string): ActivityCounter {
+  return `example:${theme}:${escapeRef(conversationId)}~${escapeRef(stepId)}`;
+}
+
+/** The theme, conversation and step an example counter points at; undefined for any other counter. */
+export function readExampleCounter(
+  counter: string,
+): { theme: Theme; conversationId: string; stepId: string } | undefined {
+  const match = /^example:([a-z-]+):([^~]+)~(.+)$/.exec(counter);
+  if (!match) return undefined;
+  const [, theme, id, step] = match as unknown as [string, Theme, string, string];
+  return { theme, conversationId: unescapeRef(id), stepId: unescapeRef(step) };
+}
+
+/** Whether a counter is an example reference. */
+export const isExampleCounter = (counter: string): boolean => counter.startsWith("example:");
+
+/**
+ * Whether a counter is also kept per channel, locale and segment value: the figures a breakdown shows
+ * (started, responded, sentiment). Themes, drivers and examples are kept per day only: the embedded server
+ * reads a document's every field, so a day's document stays small.
+ */
+export const isBrokenDown = (counter: string): boolean =>
+  counter === "started" || counter === "responded" || counter.startsWith("sentiment:");
+
+/**
+ * Example references kept per flow, day and theme: a report quotes two, the shortest of those it finds, and a
+ * day's document must not grow with its complaints.
+ */
+export const EXAMPLES_PER_DAY = 4;
+
+/** Adds what `answers` say (comment sentiment, themes, what drives complaints) to `counts`. */
+function countComments(
+  conversationId: string,
+  answers: readonly RecordedAnswer[],
+  counts: Map<ActivityCounter, number>,
+  sign: number,
+) {
+  const add = (c: ActivityCounter) => counts.set(c, (counts.get(c) ?? 0) + sign);
+  for (const { answer, locale, stepId } of answers) {
+    if (answer.type !== "text") continue;
+    add(`sentiment:${answer.sentiment.label}`);
+    const drivers = new Set<Theme>();
+    for (const mention of tagThemesDetailed(answer.original ?? answer.text, locale)) {
+      add(`theme:${mention.theme}`);
+      if (mention.sentiment === "negative") add(`themeNegative:${mention.theme}`);
+      if (mention.sentiment === "negative" || answer.sentiment.label === "negative")
+        drivers.add(mention.theme);
+    }
+    for (const theme of drivers) {
+      add(`driver:${theme}`);
+      add(exampleCounter(theme, conversationId, stepId));
+    }
+  }
+}
+
+/**
+ * Drops example references beyond {@link EXAMPLES_PER_DAY} per flow, day and theme, counting in `seen` (kept
+ * across calls: the live writer's own, or a rebuild's). Withdrawals always pass.
+ */
+export function capExamples<T extends RollupChange>(changes: readonly T[], seen: Map<string, number>): T[] {
+  return changes.filter((change) => {
+    if (!isActivity(change) || change.count < 0 || !isExampleCounter(change.counter)) return true;
+    const theme = change.counter.slice("example:".length, change.counter.indexOf(":", "example:".length));
+    const key = `${change.bucket.flowKey}|${change.bucket.day}|${theme}`;
+    const n = seen.get(key) ?? 0;
+    if (n >= EXAMPLES_PER_DAY) return false;
+    seen.set(key, n + 1);
+    return true;
+  });
+}
+
+function activityBucket(state: ConversationState, flow: RollupFlow): ActivityBucket {
+  const segments = segmentValues(state, flow);
+  return {
+    flowKey: state.flowKey,
+    day: dayKey(new Date(state.startedAt), flow.timeZone),
+    channel: state.respondent.channel,
+    locale: state.locale,
+    ...(segments === undefined ? {} : { segments }),
+  };
+}
+
+function toIncrements(bucket: ActivityBucket, counts: Map<ActivityCounter, number>): ActivityIncrement[] {
+  const out: ActivityIncrement[] = [];
+  for (const [counter, count] of counts) if (count !== 0) out.push({ bucket, counter, count });
+  return out;
+}
+
+/**
+ * What a conversation counts on the day it started, in the flow's zone: `started`, `responded` (an answer that
+ * is not a skip), and per comment its sentiment and the themes it mentions (with those read negative), in the
+ * bucket of its channel, locale and segments. Nothing for a replaced attempt or a test run (`countsInScores`).
+ * `sign` −1 withdraws it.
+ */
+export function activityIncrements(
+  state: ConversationState,
+  flow: RollupFlow,
+  sign: 1 | -1 = 1,
+): ActivityIncrement[] {
+  if (!countsInScores(state)) return [];
+  const counts = new Map<ActivityCounter, number>([["started", sign]]);
+  if (state.answers.some(responds)) counts.set("responded", sign);
+  countComments(state.id, state.answers, counts, sign);
+  return toIncrements(activityBucket(state, flow), counts);
+}
+
+/**
+ * The conversation counters that change when `previous` is saved as `next` (`previous` null: a new
+ * conversation). Answers are only ever appended, so only the new ones are read, unless the conversation
+ * moved to another bucket (its locale changed) or stopped counting, where the whole is moved or withdrawn.
+ */
+export function activityChanges(
+  previous: ConversationState | null,
+  next: ConversationState,
+  flow: RollupFlow,
+): ActivityIncrement[] {
+  if (previous === null) return activityIncrements(next, flow);
+  const bucket = activityBucket(next, flow);
+  const before = activityBucket(previous, flow);
+  if (
+    countsInScores(previous) !== countsInScores(next) ||
+    activityBucketId(bucket) !== activityBucketId(before) ||
+    next.answers.length < previous.answers.length
+  ) {
+    return [...activityIncrements(previous, flow, -1), ...activityIncrements(next, flow)];
+  }
+  if (!countsInScores(next)) return [];
+  const added = next.answers.slice(previous.answers.length);
+  if (added.length === 0) return [];
+  const counts = new Map<ActivityCounter, number>();
+  if (added.some(responds) && !previous.answers.some(responds)) counts.set("responded", 1);
+  countComments(next.id, added, counts, 1);
+  return toIncrements(bucket, counts);
 }
 
 /**
@@ -90,7 +291,8 @@ export class RollupBuffer {
   readonly #clock: () => Date;
   readonly runId: string;
   #seq = 0;
-  #pending = new Map<string, { bucket: RollupBucket; values: Map<number, number> }>();
+  /** Per bucket and value (or counter): the change, with the sum of the counts buffered for it. */
+  #pending = new Map<string, RollupChange>();
   /** A batch whose write failed (perhaps only its acknowledgement): written again, unchanged, first. */
   #failed: RollupBatch | undefined;
   #flushing: Promise<void> | undefined;
@@ -100,6 +302,8 @@ export class RollupBuffer {
   /** Flow-days recorded on the run, and those being recorded. */
   readonly #touched = new Set<string>();
   readonly #touching = new Map<string, Promise<void>>();
+  /** Example references this process wrote, per flow, day and theme (see {@link capExamples}). */
+  readonly #examples = new Map<string, number>();
 
   constructor(store: RollupStore, options: RollupBufferOptions = {}) {
     this.#store = store;
@@ -123,7 +327,7 @@ export class RollupBuffer {
    * Call before saving the answers `increments` stand for: resolves once their flow-days are recorded on this
    * run, at once (no round trip) when they already are.
    */
-  prepare(increments: readonly RollupIncrement[]): Promise<void> {
+  prepare(increments: readonly RollupChange[]): Promise<void> {
     if (increments.every((i) => this.#touched.has(dayKeyOf(i.bucket)))) return RESOLVED;
     const waits: Promise<void>[] = [];
     const fresh = new Map<string, FlowDay>();
@@ -156,15 +360,13 @@ export class RollupBuffer {
   }
 
   /** Buffers increments (of answers already saved, after `prepare`). */
-  add(increments: readonly RollupIncrement[]): void {
-    for (const inc of increments) {
-      const id = bucketId(inc.bucket);
-      let entry = this.#pending.get(id);
-      if (!entry) {
-        entry = { bucket: inc.bucket, values: new Map() };
-        this.#pending.set(id, entry);
-      }
-      entry.values.set(inc.value, (entry.values.get(inc.value) ?? 0) + inc.count);
+  add(increments: readonly RollupChange[]): void {
+    for (const inc of capExamples(increments, this.#examples)) {
+      const id = isActivity(inc)
+        ? `a|${activityBucketId(inc.bucket)}|${inc.counter}`
+        : `s|${bucketId(inc.bucket)}|${inc.value}`;
+      const entry = this.#pending.get(id);
+      this.#pending.set(id, entry ? { ...entry, count: entry.count + inc.count } : inc);
     }
     if (this.#pending.size >= this.#maxPending) void this.flush().catch(() => undefined);
   }
@@ -190,10 +392,7 @@ export class RollupBuffer {
       this.#failed = undefined;
     }
     if (this.#pending.size === 0) return;
-    const increments: RollupIncrement[] = [];
-    for (const { bucket, values } of this.#pending.values()) {
-      for (const [value, count] of values) if (count !== 0) increments.push({ bucket, value, count });
-    }
+    const increments = [...this.#pending.values()].filter((i) => i.count !== 0);
     this.#pending = new Map();
     if (increments.length === 0) return;
     const batch: RollupBatch = { runId: this.runId, seq: ++this.#seq, increments };
@@ -237,22 +436,56 @@ export class RollupBuffer {
   }
 }
 
-/** Recomputes a flow's rollups from raw conversations (archive and in progress): the source of truth. */
+/** Recomputes a flow's score rollups from raw conversations (archive and in progress): the source of truth. */
 export function recomputeRollups(
   states: Iterable<ConversationState>,
-  timeZone: string,
+  flow: RollupFlow | string,
 ): Map<string, RollupRow> {
   const rows = new Map<string, { bucket: RollupBucket; histogram: Record<number, number> }>();
   for (const state of states) {
     if (!countsInScores(state)) continue;
-    for (const inc of rollupIncrements(state, timeZone)) {
-      const id = bucketId(inc.bucket);
-      const row = rows.get(id) ?? { bucket: inc.bucket, histogram: {} };
-      row.histogram[inc.value] = (row.histogram[inc.value] ?? 0) + inc.count;
-      rows.set(id, row);
-    }
+    for (const inc of rollupIncrements(state, flow)) addScore(rows, inc);
   }
   return new Map([...rows].map(([id, r]) => [id, { ...r.bucket, histogram: r.histogram }]));
+}
+
+/** Recomputes a flow's conversation rollups from raw conversations, by {@link activityBucketId}. */
+export function recomputeActivity(
+  states: Iterable<ConversationState>,
+  flow: RollupFlow,
+): Map<string, ActivityRow> {
+  const rows = new Map<string, ActivityDraft>();
+  const examples = new Map<string, number>();
+  for (const state of inAnswerOrder(states))
+    for (const inc of capExamples(activityIncrements(state, flow), examples)) addActivity(rows, inc);
+  return new Map([...rows].map(([id, r]) => [id, { ...r.bucket, counters: r.counters }]));
+}
+
+/**
+ * Conversations in the order their answers were given (by start, then id): the order the live writer met
+ * them, so a recomputation keeps the same example references it kept.
+ */
+function inAnswerOrder(states: Iterable<ConversationState>): ConversationState[] {
+  return [...states].sort((a, b) =>
+    a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+  );
+}
+
+type ScoreDraft = { bucket: RollupBucket; histogram: Record<number, number> };
+type ActivityDraft = { bucket: ActivityBucket; counters: Partial<Record<ActivityCounter, number>> };
+
+function addScore(rows: Map<string, ScoreDraft>, inc: RollupIncrement): void {
+  const id = bucketId(inc.bucket);
+  const row = rows.get(id) ?? { bucket: inc.bucket, histogram: {} };
+  row.histogram[inc.value] = (row.histogram[inc.value] ?? 0) + inc.count;
+  rows.set(id, row);
+}
+
+function addActivity(rows: Map<string, ActivityDraft>, inc: ActivityIncrement): void {
+  const id = activityBucketId(inc.bucket);
+  const row = rows.get(id) ?? { bucket: inc.bucket, counters: {} };
+  row.counters[inc.counter] = (row.counters[inc.counter] ?? 0) + inc.count;
+  rows.set(id, row);
 }
 
 /** Where a rebuild reads the truth from, and where it writes. */
@@ -260,55 +493,160 @@ export interface RollupSources {
   readonly rollups: RollupStore;
   readonly responses: ResponseStore;
   readonly conversations: ConversationStore;
-  /** The zone a conversation's answers count in: its flow version's `timeZone`. */
-  readonly timeZoneOf: (state: ConversationState) => Promise<string>;
+  /** The flow version a conversation counts by (its zone and segments). */
+  readonly flowOf?: (state: ConversationState) => Promise<RollupFlow>;
+  /** Only the zone, for a caller that has no segments (one of the two is required). */
+  readonly timeZoneOf?: (state: ConversationState) => Promise<string>;
 }
 
 /** Far enough ahead that every conversation in progress was updated before it. */
 const END_OF_TIME = new Date(8.64e15);
 
-/**
- * Recomputes the buckets of `days` from the stored conversations — the archived responses and those still in
- * progress, counted exactly as the live path counts them (`rollupIncrements`, `countsInScores`) — and makes
- * them the stored buckets of those days. Returns the rows written.
- *
- * Run it while nothing else writes those days' buckets (at start, before answers are taken): an increment
- * buffered elsewhere while it runs would be counted by the rebuild and again by its flush.
- */
-export async function rebuildRollups(sources: RollupSources, days: readonly FlowDay[]): Promise<number> {
-  if (days.length === 0) return 0;
-  const wanted = new Set(days.map(dayKeyOf));
-  const flowKeys = new Set(days.map((d) => d.flowKey));
+function flowResolver(sources: RollupSources): (state: ConversationState) => Promise<RollupFlow> {
+  const { flowOf, timeZoneOf } = sources;
+  if (flowOf) return flowOf;
+  if (timeZoneOf) return async (state) => ({ timeZone: await timeZoneOf(state) });
+  throw new RangeError("a rollup rebuild needs flowOf or timeZoneOf");
+}
+
+/** Every stored conversation of `flowKeys` (every flow when undefined): in progress, then the archive. */
+async function storedStates(
+  sources: RollupSources,
+  flowKeys: ReadonlySet<string> | undefined,
+): Promise<Map<string, ConversationState>> {
   const states = new Map<string, ConversationState>();
   // In progress first, then the archive: a conversation archived by a process that died before it freed the
   // respondent's key is in both, and its archived state is the final one.
   for (const record of await sources.conversations.listIdle(END_OF_TIME, Number.MAX_SAFE_INTEGER)) {
-    if (flowKeys.has(record.state.flowKey)) states.set(record.state.id, record.state);
+    if (!flowKeys || flowKeys.has(record.state.flowKey)) states.set(record.state.id, record.state);
   }
-  for (const flowKey of flowKeys) {
-    for await (const record of sources.responses.list({ flowKey })) states.set(record.state.id, record.state);
+  if (flowKeys) {
+    for (const flowKey of flowKeys) {
+      for await (const record of sources.responses.list({ flowKey }))
+        states.set(record.state.id, record.state);
+    }
+  } else {
+    for await (const record of sources.responses.list({})) states.set(record.state.id, record.state);
   }
-  const rows = new Map<string, { bucket: RollupBucket; histogram: Record<number, number> }>();
+  return states;
+}
+
+/**
+ * Recomputes the rollups (scores and conversation counters) of the days `wanted` accepts from `states`,
+ * counted exactly as the live path counts them, and makes them the stored rollups of `days` (every day of
+ * `days` is written, emptied when nothing counts on it). Returns the rows written.
+ */
+async function writeRecomputed(
+  sources: RollupSources,
+  states: Iterable<ConversationState>,
+  days: readonly FlowDay[],
+): Promise<number> {
+  const flowOf = flowResolver(sources);
+  const wanted = new Set(days.map(dayKeyOf));
+  const scores = new Map<string, ScoreDraft>();
+  const activity = new Map<string, ActivityDraft>();
+  const examples = new Map<string, number>();
+  for (const state of inAnswerOrder(states)) {
+    if (!countsInScores(state)) continue;
+    const flow = await flowOf(state);
+    for (const inc of rollupIncrements(state, flow))
+      if (wanted.has(dayKeyOf(inc.bucket))) addScore(scores, inc);
+    for (const inc of capExamples(activityIncrements(state, flow), examples))
+      if (wanted.has(dayKeyOf(inc.bucket))) addActivity(activity, inc);
+  }
+  const byDay = new Map<string, { rows: RollupRow[]; activity: ActivityRow[] }>();
+  const dayOf = (d: FlowDay) => {
+    const key = dayKeyOf(d);
+    let entry = byDay.get(key);
+    if (!entry) {
+      entry = { rows: [], activity: [] };
+      byDay.set(key, entry);
+    }
+    return entry;
+  };
+  for (const { bucket, histogram } of scores.values()) dayOf(bucket).rows.push({ ...bucket, histogram });
+  for (const { bucket, counters } of activity.values()) dayOf(bucket).activity.push({ ...bucket, counters });
+  const unique = new Map(days.map((d) => [dayKeyOf(d), d]));
+  for (const [key, day] of unique) {
+    const entry = byDay.get(key);
+    await sources.rollups.replaceDay(day, entry?.rows ?? [], entry?.activity ?? []);
+  }
+  return scores.size + activity.size;
+}
+
+/**
+ * Recomputes the rollups of `days` from the stored conversations — the archived responses and those still in
+ * progress, counted exactly as the live path counts them (`rollupIncrements`, `activityIncrements`,
+ * `countsInScores`) — and makes them the stored rollups of those days. Returns the rows written.
+ *
+ * Run it while nothing else writes those days' rollups (at start, before answers are taken): an increment
+ * buffered elsewhere while it runs would be counted by the rebuild and again by its flush.
+ */
+export async function rebuildRollups(sources: RollupSources, days: readonly FlowDay[]): Promise<number> {
+  if (days.length === 0) return 0;
+  const states = await storedStates(sources, new Set(days.map((d) => d.flowKey)));
+  return writeRecomputed(sources, states.values(), days);
+}
+
+/** What {@link rebuildAllRollups} rebuilds: a flow (every flow when omitted) over a range of days. */
+export interface RollupRebuildScope {
+  readonly flowKey?: string;
+  /** First day (`YYYY-MM-DD`, inclusive); the earliest when omitted. */
+  readonly from?: string;
+  /** Last day (inclusive); the latest when omitted. */
+  readonly to?: string;
+}
+
+/** What a rebuild did. */
+export interface RollupRebuildReport {
+  readonly flows: readonly string[];
+  readonly days: number;
+  readonly rows: number;
+  readonly conversations: number;
+}
+
+const FIRST_DAY = "0000-01-01";
+const LAST_DAY = "9999-12-31";
+
+/**
+ * Restores the rollups of a flow (or of every flow) over a range of days from the archive and the
+ * conversations in progress: every day with a counted conversation or answer is recomputed, and every stored
+ * day in the range that has none is emptied. The same caution as {@link rebuildRollups}: answers recorded
+ * while it runs, on the days it rebuilds, may count twice; run it when the bot is quiet, or on past days.
+ */
+export async function rebuildAllRollups(
+  sources: RollupSources,
+  scope: RollupRebuildScope = {},
+): Promise<RollupRebuildReport> {
+  const from = scope.from ?? FIRST_DAY;
+  const to = scope.to ?? LAST_DAY;
+  const states = await storedStates(
+    sources,
+    scope.flowKey === undefined ? undefined : new Set([scope.flowKey]),
+  );
+  const flowOf = flowResolver(sources);
+  const days = new Map<string, FlowDay>();
+  const inRange = (d: FlowDay) => d.day >= from && d.day <= to;
+  const note = (d: FlowDay) => {
+    if (inRange(d)) days.set(dayKeyOf(d), { flowKey: d.flowKey, day: d.day });
+  };
+  let conversations = 0;
   for (const state of states.values()) {
     if (!countsInScores(state)) continue;
-    for (const inc of rollupIncrements(state, await sources.timeZoneOf(state))) {
-      if (!wanted.has(dayKeyOf(inc.bucket))) continue;
-      const id = bucketId(inc.bucket);
-      const row = rows.get(id) ?? { bucket: inc.bucket, histogram: {} };
-      row.histogram[inc.value] = (row.histogram[inc.value] ?? 0) + inc.count;
-      rows.set(id, row);
-    }
+    conversations++;
+    const flow = await flowOf(state);
+    for (const inc of rollupIncrements(state, flow)) note(inc.bucket);
+    for (const inc of activityIncrements(state, flow)) note(inc.bucket);
   }
-  const byDay = new Map<string, RollupRow[]>();
-  for (const { bucket, histogram } of rows.values()) {
-    const key = dayKeyOf(bucket);
-    const list = byDay.get(key) ?? [];
-    list.push({ ...bucket, histogram });
-    byDay.set(key, list);
-  }
-  const unique = new Map(days.map((d) => [dayKeyOf(d), d]));
-  for (const [key, day] of unique) await sources.rollups.replaceDay(day, byDay.get(key) ?? []);
-  return rows.size;
+  for (const d of await sources.rollups.storedDays(scope.flowKey, from, to)) note(d);
+  const list = [...days.values()];
+  const rows = await writeRecomputed(sources, states.values(), list);
+  return {
+    flows: [...new Set(list.map((d) => d.flowKey))].sort(),
+    days: list.length,
+    rows,
+    conversations,
+  };
 }
 
 export interface RollupRepairOptions extends RollupSources {
@@ -409,6 +747,42 @@ export function scoresFromRows(rows: readonly RollupRow[]): StepScores[] {
     const l = s.locale.get(row.locale) ?? {};
     mergeInto(l, row.histogram);
     s.locale.set(row.locale, l);
+  }
+  return [...steps.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([stepId, s]) => ({
+      stepId,
+      scale: s.scale,
+      overall: summarize(s.scale, s.all),
+      histogram: s.all,
+      byChannel: Object.fromEntries([...s.channel].map(([k, h]) => [k, summarize(s.scale, h)])),
+      byLocale: Object.fromEntries([...s.locale].map(([k, h]) => [k, summarize(s.scale, h)])),
+    }));
+}
+
+/** Groups daily score documents by step and computes each step's score, with its channel and locale breakdowns. */
+export function scoresFromDays(days: readonly ScoreDay[]): StepScores[] {
+  type Step = {
+    scale: ScaleName | "custom";
+    all: Record<number, number>;
+    channel: Map<string, Record<number, number>>;
+    locale: Map<string, Record<number, number>>;
+  };
+  const steps = new Map<string, Step>();
+  const into = (map: Map<string, Record<number, number>>, key: string, histogram: Histogram) => {
+    const h = map.get(key) ?? {};
+    mergeInto(h, histogram);
+    map.set(key, h);
+  };
+  for (const d of days) {
+    let s = steps.get(d.stepId);
+    if (!s) {
+      s = { scale: d.scale, all: {}, channel: new Map(), locale: new Map() };
+      steps.set(d.stepId, s);
+    }
+    mergeInto(s.all, d.histogram);
+    for (const [k, h] of Object.entries(d.byChannel)) into(s.channel, k, h);
+    for (const [k, h] of Object.entries(d.byLocale)) into(s.locale, k, h);
   }
   return [...steps.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))

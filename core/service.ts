@@ -22,7 +22,7 @@ import { decodePayload, encodePayload } from "./payload.ts";
 import type { ConversationRecord, SurveyStores, TranscriptEntry } from "./ports.ts";
 import { type ErasureReport, type PrivacyRegistry, subjectOf } from "./privacy/registry.ts";
 import { CxError } from "./result.ts";
-import { RollupBuffer, rollupIncrements } from "./rollups.ts";
+import { activityChanges, activityIncrements, RollupBuffer, rollupIncrements } from "./rollups.ts";
 import type { SentimentAnalyzer } from "./sentiment/types.ts";
 import { cutText } from "./text/cut.ts";
 import type { Channel, DomainEvent, InboundEvent, OutboundMessage, RespondentRef } from "./types.ts";
@@ -297,7 +297,10 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
       endedAt: now.toISOString(),
     };
     const replaced = { ...record, rev: record.rev + 1, state };
-    const withdrawn = rollupIncrements(record.state, flow.timeZone, -1);
+    const withdrawn = [
+      ...rollupIncrements(record.state, flow, -1),
+      ...activityIncrements(record.state, flow, -1),
+    ];
     await rollups.prepare(withdrawn);
     await finish(replaced, record.rev);
     rollups.add(withdrawn);
@@ -439,7 +442,11 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
       event.eventId,
       outcome.messages,
     );
+    // Counted on its start day (the rollups' conversation counters), recorded on the run before it is saved.
+    const counted = activityChanges(null, outcome.state, flow);
+    await rollups.prepare(counted);
     if ((await stores.conversations.create(record)) === "conflict") throw new Conflict();
+    rollups.add(counted);
     await stores.events.remember([event.eventId], now);
     await stores.respondents.touchSurveyed(event.respondent, now, locale);
     if (outcome.state.status !== "active") await finish(record, null);
@@ -747,8 +754,10 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
       outcome.messages,
     );
     const recorded = outcome.state.answers.slice(active.state.answers.length);
-    const increments =
-      recorded.length > 0 ? rollupIncrements({ ...outcome.state, answers: recorded }, flow.timeZone) : [];
+    const increments = [
+      ...(recorded.length > 0 ? rollupIncrements({ ...outcome.state, answers: recorded }, flow) : []),
+      ...activityChanges(active.state, outcome.state, flow),
+    ];
     // Before the save: once saved, the answers count, and a crash before their flush must be repaired.
     await rollups.prepare(increments);
     if (outcome.state.status === "active") {

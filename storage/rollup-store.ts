@@ -1,6 +1,18 @@
 import { hostname } from "node:os";
+import type { mongo } from "mongoose";
 import type { Locale } from "../core/locale.ts";
-import type { FlowDay, RollupBatch, RollupRow, RollupRun, RollupStore } from "../core/ports.ts";
+import type {
+  ActivityDay,
+  ActivityRow,
+  FlowDay,
+  RollupBatch,
+  RollupDays,
+  RollupRow,
+  RollupRun,
+  RollupStore,
+  ScoreDay,
+} from "../core/ports.ts";
+import { isActivity, isBrokenDown } from "../core/rollups.ts";
 import type { Channel } from "../core/types.ts";
 import {
   isDuplicateKey,
@@ -19,78 +31,232 @@ export function rollupDocId(flowKey: string, stepId: string, day: string): strin
   return `${flowKey}|${stepId}|${day}`;
 }
 
+/** The id of a flow-day's conversation rollup (in `activity_rollups`). */
+export function activityDocId(flowKey: string, day: string): string {
+  return `${flowKey}|${day}`;
+}
+
+/** A flow-day's conversation counters, by channel × locale and by segment, in `activity_rollups`. */
+interface ActivityRollupDoc {
+  /** `flowKey|day`. */
+  _id: string;
+  flowKey: string;
+  day: string;
+  /** Counters over every conversation started that day: `c.started`, `c.theme:price`. */
+  c: Record<string, number>;
+  /** The same per channel and locale: `by.telegram.fa.started`. */
+  by: Record<string, Record<string, Record<string, number>>>;
+  /** The same per segment property and value: `seg.touchpoint.checkout.started`. */
+  seg: Record<string, Record<string, Record<string, number>>>;
+  a?: Record<string, number>;
+}
+
+/** The score document's segment breakdown (`seg.touchpoint.checkout.v9`), beside the fields of {@link RollupDoc}. */
+type ScoreRollupDoc = RollupDoc & { seg?: Record<string, Record<string, Record<string, number>>> };
+
+/**
+ * A segment value as a field name: `.` and a leading `$` are not allowed in one, so `%`, `.` and `$` are
+ * percent-encoded.
+ */
+export function segmentField(value: string): string {
+  return value.replace(/[%.$]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+}
+
+const fromSegmentField = (field: string): string =>
+  field.replace(/%([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+
 /** Attempts at a batch whose upserts lost races to create the same new documents. */
 const APPLY_ATTEMPTS = 5;
 
+type Guarded = { inc: Record<string, number>; onInsert: Record<string, unknown> };
+
 /**
- * Score rollups, and the runs of the processes that write them.
+ * Applies one batch's `$inc`s to documents of a collection, once per document (see {@link createRollupStore}).
+ * Every filter is an exact `_id`, the one lookup the embedded server does not answer with a scan. `careful`
+ * (the batch was attempted before, perhaps applied without its acknowledgement) reads each document's guard
+ * first and only sends the documents that lack the batch.
+ */
+async function applyGuarded<T extends { _id: string; a?: Record<string, number> }>(
+  collection: mongo.Collection<T>,
+  byDoc: ReadonlyMap<string, Guarded>,
+  batch: RollupBatch,
+  careful: boolean,
+): Promise<void> {
+  const guard = `a.${batch.runId}`;
+  let ids = [...byDoc.keys()];
+  const lacking = async (candidates: readonly string[]): Promise<string[]> => {
+    const out: string[] = [];
+    for (const id of candidates) {
+      const doc = await collection.findOne({ _id: id } as mongo.Filter<T>, { projection: { [guard]: 1 } });
+      if ((doc?.a?.[batch.runId] ?? 0) < batch.seq) out.push(id);
+    }
+    return out;
+  };
+  if (careful) ids = await lacking(ids);
+  for (let attempt = 1; ids.length > 0; attempt++) {
+    const ops = ids.map((id): mongo.AnyBulkWriteOperation<T> => {
+      const { inc, onInsert } = byDoc.get(id) as Guarded;
+      return {
+        updateOne: {
+          filter: { _id: id } as mongo.Filter<T>,
+          update: {
+            $inc: inc,
+            $set: { [guard]: batch.seq },
+            $setOnInsert: onInsert,
+          } as mongo.UpdateFilter<T>,
+          upsert: true,
+        },
+      };
+    });
+    try {
+      await collection.bulkWrite(ops, { ordered: false });
+      return;
+    } catch (error) {
+      // A lost race to create a new document (another process created it first): the others were applied.
+      if (!isDuplicateKey(error) || attempt >= APPLY_ATTEMPTS) throw error;
+    }
+    ids = await lacking(ids);
+  }
+}
+
+const histogramOf = (values: Record<string, number> | undefined, into: Record<number, number> = {}) => {
+  for (const [k, v] of Object.entries(values ?? {})) {
+    if (v !== 0) into[Number(k.slice(1))] = (into[Number(k.slice(1))] ?? 0) + v;
+  }
+  return into;
+};
+
+const countersOf = (
+  values: Record<string, number> | undefined,
+  into: Record<string, number> = {},
+): Record<string, number> => {
+  for (const [k, v] of Object.entries(values ?? {})) if (v !== 0) into[k] = (into[k] ?? 0) + v;
+  return into;
+};
+
+function segmentsOf<T>(
+  seg: Record<string, Record<string, Record<string, number>>> | undefined,
+  read: (values: Record<string, number>) => T,
+): Record<string, Record<string, T>> {
+  const out: Record<string, Record<string, T>> = {};
+  for (const [key, values] of Object.entries(seg ?? {})) {
+    out[key] = Object.fromEntries(
+      Object.entries(values).map(([v, counts]) => [fromSegmentField(v), read(counts)]),
+    );
+  }
+  return out;
+}
+
+/** Channel × locale cells folded into one breakdown per channel and one per locale. */
+function foldBy<T extends Record<string | number, number>>(
+  by: Record<string, Record<string, Record<string, number>>> | undefined,
+  read: (values: Record<string, number>, into?: T) => T,
+): { byChannel: Record<string, T>; byLocale: Record<string, T> } {
+  const byChannel: Record<string, T> = {};
+  const byLocale: Record<string, T> = {};
+  for (const [channel, locales] of Object.entries(by ?? {})) {
+    for (const [locale, values] of Object.entries(locales)) {
+      byChannel[channel] = read(values, byChannel[channel]);
+      byLocale[locale] = read(values, byLocale[locale]);
+    }
+  }
+  return { byChannel, byLocale };
+}
+
+const isEmpty = (o: object) => Object.keys(o).length === 0;
+
+/**
+ * Score rollups, conversation rollups, and the runs of the processes that write them.
  *
  * A batch is applied once per document with a guard the document carries: `a.<runId>` is the last batch of
- * that run applied to it. The update only matches while the guard is below the batch's `seq`, and sets it;
- * when it does not match, the upsert's insert of the existing `_id` fails with E11000. So a repeated batch
- * changes nothing, on MongoDB and on FerretDB alike. (FerretDB runs the conditional update as read-then-write,
- * but a run has one writer and its batches never overlap.) E11000 also means a lost race to create a new
- * document, and FerretDB misreports the index of a failed operation in a bulk write, so after an E11000 the
- * guards are read back and only the documents that lack the batch are sent again.
+ * that run applied to it, set by the same update as the `$inc`s. A batch is sent blind the first time (an
+ * upsert by exact `_id`: no scan on the embedded server); a batch that failed, perhaps after it was applied,
+ * is only sent again to the documents whose guard is below its `seq`, read one by one by `_id` (a run has one
+ * writer and its batches never overlap, so nothing moves the guard in between). E11000 is a lost race to
+ * create a new document; FerretDB misreports the index of a failed operation in a bulk write, so after one
+ * the guards are read back the same way and only the documents that lack the batch are sent again. (The
+ * embedded server applies `$inc` as a read-then-write: two processes incrementing one document at the same
+ * instant can lose one increment there; MongoDB applies it atomically.)
+ *
+ * Conversation counters (started, responded, sentiment, themes) live in `activity_rollups`, one document per
+ * flow and day, written by the same batches: a report of a year reads a few hundred small documents of each
+ * kind, whatever the number of responses.
  *
  * Runs and the flow-days they touch are small documents inserted by `_id`; `listRuns` scans two collections
  * that hold a few documents per process alive or crashed.
  */
 export function createRollupStore(m: Models): RollupStore {
-  const rollups = raw<RollupDoc>(m.Rollup);
+  const rollups = raw<ScoreRollupDoc>(m.Rollup);
   const runs = raw<RollupRunDoc>(m.RollupRun);
   const touches = raw<RollupTouchDoc>(m.RollupTouch);
+  const activity = m.Rollup.db.collection<ActivityRollupDoc>("activity_rollups");
+  let indexed: Promise<unknown> | undefined;
+  /** The `{flowKey, day}` index MongoDB uses for a report's range read (FerretDB scans either way). */
+  const ensureIndex = () => {
+    indexed ??= activity.createIndex({ flowKey: 1, day: 1 }).catch((error: unknown) => {
+      indexed = undefined;
+      throw error;
+    });
+    return indexed;
+  };
+
+  /**
+   * Batches that failed in this process (`runId#seq`), and the last batch of each run applied: a batch that
+   * comes again is applied carefully (see {@link applyGuarded}).
+   */
+  const failed = new Set<string>();
+  const lastApplied = new Map<string, number>();
 
   return {
     async apply(batch: RollupBatch) {
-      const guard = `a.${batch.runId}`;
-      const byDoc = new Map<string, { inc: Record<string, number>; first: RollupBatch["increments"][0] }>();
+      const scores = new Map<string, Guarded>();
+      const counters = new Map<string, Guarded>();
       for (const i of batch.increments) {
-        const id = rollupDocId(i.bucket.flowKey, i.bucket.stepId, i.bucket.day);
-        const entry = byDoc.get(id) ?? { inc: {}, first: i };
+        if (isActivity(i)) {
+          const b = i.bucket;
+          const id = activityDocId(b.flowKey, b.day);
+          const entry = counters.get(id) ?? { inc: {}, onInsert: { flowKey: b.flowKey, day: b.day } };
+          const add = (k: string) => {
+            entry.inc[k] = (entry.inc[k] ?? 0) + i.count;
+          };
+          add(`c.${i.counter}`);
+          if (!isBrokenDown(i.counter)) {
+            counters.set(id, entry);
+            continue;
+          }
+          add(`by.${b.channel}.${b.locale}.${i.counter}`);
+          for (const [key, value] of Object.entries(b.segments ?? {}))
+            add(`seg.${key}.${segmentField(value)}.${i.counter}`);
+          counters.set(id, entry);
+          continue;
+        }
+        const b = i.bucket;
+        const id = rollupDocId(b.flowKey, b.stepId, b.day);
+        const entry = scores.get(id) ?? {
+          inc: {},
+          onInsert: { flowKey: b.flowKey, stepId: b.stepId, scale: b.scale, day: b.day },
+        };
         const add = (k: string, v: number) => {
           entry.inc[k] = (entry.inc[k] ?? 0) + v;
         };
         add(`h.v${i.value}`, i.count);
-        add(`by.${i.bucket.channel}.${i.bucket.locale}.v${i.value}`, i.count);
+        add(`by.${b.channel}.${b.locale}.v${i.value}`, i.count);
+        for (const [key, value] of Object.entries(b.segments ?? {}))
+          add(`seg.${key}.${segmentField(value)}.v${i.value}`, i.count);
         add("n", i.count);
         add("sum", i.count * i.value);
-        byDoc.set(id, entry);
+        scores.set(id, entry);
       }
-      let ids = [...byDoc.keys()];
-      for (let attempt = 1; ids.length > 0; attempt++) {
-        const ops = ids.map((id) => {
-          const { inc, first } = byDoc.get(id) as {
-            inc: Record<string, number>;
-            first: (typeof batch.increments)[0];
-          };
-          return {
-            updateOne: {
-              filter: { _id: id, [guard]: { $not: { $gte: batch.seq } } },
-              update: {
-                $inc: inc,
-                $set: { [guard]: batch.seq },
-                $setOnInsert: {
-                  flowKey: first.bucket.flowKey,
-                  stepId: first.bucket.stepId,
-                  scale: first.bucket.scale,
-                  day: first.bucket.day,
-                },
-              },
-              upsert: true,
-            },
-          };
-        });
-        try {
-          await rollups.bulkWrite(ops, { ordered: false });
-          return;
-        } catch (error) {
-          if (!isDuplicateKey(error) || attempt >= APPLY_ATTEMPTS) throw error;
-        }
-        const applied = await rollups.find({ _id: { $in: ids } }, { projection: { [guard]: 1 } }).toArray();
-        const done = new Set(applied.filter((d) => (d.a?.[batch.runId] ?? 0) >= batch.seq).map((d) => d._id));
-        ids = ids.filter((id) => !done.has(id));
+      const key = `${batch.runId}#${batch.seq}`;
+      const careful = failed.has(key) || (lastApplied.get(batch.runId) ?? 0) >= batch.seq;
+      failed.add(key);
+      if (scores.size > 0) await applyGuarded(rollups, scores, batch, careful);
+      if (counters.size > 0) {
+        await ensureIndex();
+        await applyGuarded(activity, counters, batch, careful);
       }
+      failed.delete(key);
+      lastApplied.set(batch.runId, Math.max(batch.seq, lastApplied.get(batch.runId) ?? 0));
     },
 
     async read(flowKey, fromDay, toDay): Promise<RollupRow[]> {
@@ -99,12 +265,8 @@ export function createRollupStore(m: Models): RollupStore {
       for (const d of docs) {
         for (const [channel, locales] of Object.entries(d.by ?? {})) {
           for (const [locale, values] of Object.entries(locales)) {
-            const histogram = Object.fromEntries(
-              Object.entries(values)
-                .filter(([, v]) => v !== 0)
-                .map(([k, v]) => [Number(k.slice(1)), v]),
-            );
-            if (Object.keys(histogram).length === 0) continue;
+            const histogram = histogramOf(values);
+            if (isEmpty(histogram)) continue;
             rows.push({
               flowKey: d.flowKey,
               stepId: d.stepId,
@@ -120,17 +282,66 @@ export function createRollupStore(m: Models): RollupStore {
       return rows;
     },
 
-    async clear(flowKey) {
-      await m.Rollup.deleteMany({ flowKey });
+    async readDays(flowKey, fromDay, toDay): Promise<RollupDays> {
+      const range = { flowKey, day: { $gte: fromDay, $lte: toDay } };
+      const noGuards = { projection: { a: 0 } };
+      const [scoreDocs, activityDocs] = [
+        await rollups.find(range, noGuards).toArray(),
+        await activity.find(range, noGuards).toArray(),
+      ];
+      const scores: ScoreDay[] = [];
+      for (const d of scoreDocs) {
+        const histogram = histogramOf(d.h);
+        if (isEmpty(histogram)) continue;
+        scores.push({
+          stepId: d.stepId,
+          scale: d.scale as ScoreDay["scale"],
+          day: d.day,
+          histogram,
+          ...foldBy<Record<number, number>>(d.by, histogramOf),
+          bySegment: segmentsOf(d.seg, (v) => histogramOf(v)),
+        });
+      }
+      const days: ActivityDay[] = [];
+      for (const d of activityDocs) {
+        const counters = countersOf(d.c);
+        if (isEmpty(counters)) continue;
+        days.push({
+          day: d.day,
+          counters,
+          ...foldBy<Record<string, number>>(d.by, countersOf),
+          bySegment: segmentsOf(d.seg, (v) => countersOf(v)),
+        });
+      }
+      scores.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.stepId < b.stepId ? -1 : 1));
+      days.sort((a, b) => (a.day < b.day ? -1 : 1));
+      return { scores, activity: days };
     },
 
-    async replaceDay(day: FlowDay, rows: readonly RollupRow[]) {
-      const docs = new Map<string, RollupDoc>();
+    async storedDays(flowKey, fromDay, toDay): Promise<FlowDay[]> {
+      const filter = { ...(flowKey === undefined ? {} : { flowKey }), day: { $gte: fromDay, $lte: toDay } };
+      const projection = { projection: { flowKey: 1, day: 1 } };
+      const seen = new Map<string, FlowDay>();
+      for (const d of [
+        ...(await rollups.find(filter, projection).toArray()),
+        ...(await activity.find(filter, projection).toArray()),
+      ])
+        seen.set(`${d.flowKey}|${d.day}`, { flowKey: d.flowKey, day: d.day });
+      return [...seen.values()];
+    },
+
+    async clear(flowKey) {
+      await m.Rollup.deleteMany({ flowKey });
+      await activity.deleteMany({ flowKey });
+    },
+
+    async replaceDay(day: FlowDay, rows: readonly RollupRow[], counters?: readonly ActivityRow[]) {
+      const docs = new Map<string, ScoreRollupDoc>();
       for (const row of rows) {
         if (row.flowKey !== day.flowKey || row.day !== day.day)
           throw new RangeError(`row of ${row.flowKey} ${row.day} in a rebuild of ${day.flowKey} ${day.day}`);
         const id = rollupDocId(row.flowKey, row.stepId, row.day);
-        const doc: RollupDoc = docs.get(id) ?? {
+        const doc: ScoreRollupDoc = docs.get(id) ?? {
           _id: id,
           flowKey: row.flowKey,
           stepId: row.stepId,
@@ -143,12 +354,21 @@ export function createRollupStore(m: Models): RollupStore {
         };
         for (const [k, count] of Object.entries(row.histogram)) {
           const value = Number(k);
-          doc.h[`v${value}`] = (doc.h[`v${value}`] ?? 0) + count;
+          const v = `v${value}`;
+          doc.h[v] = (doc.h[v] ?? 0) + count;
           const byChannel = doc.by[row.channel] ?? {};
           const byLocale = byChannel[row.locale] ?? {};
-          byLocale[`v${value}`] = (byLocale[`v${value}`] ?? 0) + count;
+          byLocale[v] = (byLocale[v] ?? 0) + count;
           byChannel[row.locale] = byLocale;
           doc.by[row.channel] = byChannel;
+          for (const [key, segment] of Object.entries(row.segments ?? {})) {
+            doc.seg ??= {};
+            const byKey = doc.seg[key] ?? {};
+            const cell = byKey[segmentField(segment)] ?? {};
+            cell[v] = (cell[v] ?? 0) + count;
+            byKey[segmentField(segment)] = cell;
+            doc.seg[key] = byKey;
+          }
           doc.n += count;
           doc.sum += count * value;
         }
@@ -158,6 +378,34 @@ export function createRollupStore(m: Models): RollupStore {
       // runs again.
       for (const doc of docs.values()) await rollups.replaceOne({ _id: doc._id }, doc, { upsert: true });
       await rollups.deleteMany({ flowKey: day.flowKey, day: day.day, _id: { $nin: [...docs.keys()] } });
+      if (counters === undefined) return;
+      const id = activityDocId(day.flowKey, day.day);
+      const doc: ActivityRollupDoc = { _id: id, flowKey: day.flowKey, day: day.day, c: {}, by: {}, seg: {} };
+      for (const row of counters) {
+        if (row.flowKey !== day.flowKey || row.day !== day.day)
+          throw new RangeError(`row of ${row.flowKey} ${row.day} in a rebuild of ${day.flowKey} ${day.day}`);
+        const byChannel = doc.by[row.channel] ?? {};
+        const cell = byChannel[row.locale] ?? {};
+        byChannel[row.locale] = cell;
+        doc.by[row.channel] = byChannel;
+        for (const [counter, count = 0] of Object.entries(row.counters)) {
+          doc.c[counter] = (doc.c[counter] ?? 0) + count;
+          if (!isBrokenDown(counter)) continue;
+          cell[counter] = (cell[counter] ?? 0) + count;
+          for (const [key, segment] of Object.entries(row.segments ?? {})) {
+            const byKey = doc.seg[key] ?? {};
+            const values = byKey[segmentField(segment)] ?? {};
+            values[counter] = (values[counter] ?? 0) + count;
+            byKey[segmentField(segment)] = values;
+            doc.seg[key] = byKey;
+          }
+        }
+      }
+      if (counters.length === 0) await activity.deleteOne({ _id: id });
+      else {
+        await ensureIndex();
+        await activity.replaceOne({ _id: id }, doc, { upsert: true });
+      }
     },
 
     async openRun(runId, at) {

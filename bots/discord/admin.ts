@@ -116,6 +116,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       "export-responses": "A flow's responses as a CSV file",
       erase: "Erase everything kept about a person (asks first)",
       "export-person": "Everything kept about a person, as a JSON file",
+      rollups: "Recompute the report figures from the stored responses",
     },
     options: {
       flow: "The flow's key",
@@ -176,6 +177,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       "export-responses": "پاسخ‌های یک نظرسنجی به‌صورت فایل CSV",
       erase: "پاک کردن همهٔ اطلاعات یک شخص (پیش از آن می‌پرسد)",
       "export-person": "همهٔ اطلاعات یک شخص در یک فایل JSON",
+      rollups: "محاسبهٔ دوبارهٔ ارقام گزارش از پاسخ‌های ذخیره‌شده",
     },
     options: {
       flow: "کلید نظرسنجی",
@@ -236,6 +238,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       "export-responses": "ردود الاستبيان في ملف CSV",
       erase: "حذف كل ما نحتفظ به عن شخص (مع طلب التأكيد)",
       "export-person": "كل ما نحتفظ به عن شخص في ملف JSON",
+      rollups: "إعادة حساب أرقام التقارير من الإجابات المحفوظة",
     },
     options: {
       flow: "مفتاح الاستبيان",
@@ -296,6 +299,7 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       "export-responses": "Bir anketin yanıtları CSV dosyası olarak",
       erase: "Bir kişi hakkında saklanan her şeyi sil (önce sorar)",
       "export-person": "Bir kişi hakkında saklanan her şey, JSON dosyası olarak",
+      rollups: "Rapor rakamlarını kayıtlı yanıtlardan yeniden hesapla",
     },
     options: {
       flow: "Anketin anahtarı",
@@ -507,6 +511,7 @@ const OPTIONS: Readonly<Record<AdminSubcommand, readonly (readonly [OptionName, 
   // ─── privacy ───
   erase: [["who", true]],
   "export-person": [["who", true]],
+  rollups: [["flow", false]],
 };
 
 /**
@@ -597,6 +602,10 @@ export function adminCommandText(subcommand: string, options: AdminOptionReader)
       if (rest !== null && rest.trim() !== "") parts.push(rest.trim());
       break;
     }
+    case "rollups":
+      parts.push("rebuild");
+      one("flow");
+      break;
     case "new":
       one("flow");
       parts.push("from");

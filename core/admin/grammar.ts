@@ -44,6 +44,7 @@ export const ADMIN_SUBCOMMANDS = [
   // ─── privacy (a person's data) ───
   "erase",
   "export-person",
+  "rollups",
 ] as const;
 export type AdminSubcommand = (typeof ADMIN_SUBCOMMANDS)[number];
 
@@ -113,7 +114,9 @@ export type AdminCommand =
     }
   // ─── privacy: `erase <platform:userId> [confirm]`, `export-person <platform:userId>` ───
   | { readonly name: "erase"; readonly who: string; readonly confirmed: boolean }
-  | { readonly name: "export-person"; readonly who: string };
+  | { readonly name: "export-person"; readonly who: string }
+  /** `rollups rebuild [flow]`: recompute the daily rollups of a flow (every flow) from the stored responses. */
+  | { readonly name: "rollups"; readonly action: "rebuild"; readonly flow?: string };
 
 // ── exports ──
 /** How far back `/cx export-responses` reaches: days, twelve months, or everything. */
@@ -164,6 +167,7 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     "export-responses": ["خروجی-پاسخ‌ها", "خروجی-پاسخها"],
     erase: ["پاک‌سازی", "پاکسازی"],
     "export-person": ["اطلاعات-شخص", "خروجی-شخص"],
+    rollups: ["آمار"],
   },
   ar: {
     help: ["مساعدة"],
@@ -192,6 +196,7 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     "export-responses": ["تصدير-الردود", "تصدير-الإجابات"],
     erase: ["محو"],
     "export-person": ["بيانات-شخص", "تصدير-شخص"],
+    rollups: ["الإحصاءات", "الاحصاءات"],
   },
   tr: {
     help: ["yardım"],
@@ -220,6 +225,7 @@ const ALIASES: Readonly<Record<Locale, Partial<Record<AdminSubcommand, readonly 
     "export-responses": ["yanıtları-dışaaktar", "yanıt-dışaaktar"],
     erase: ["unut"],
     "export-person": ["kişi-verisi"],
+    rollups: ["özetler"],
   },
 };
 
@@ -233,6 +239,11 @@ for (const locale of LOCALES)
     for (const w of words) SUBCOMMANDS.set(foldAnswer(w, locale), name);
 
 const ADD = new Set(["add", "افزودن", "اضافه", "إضافة", "اضافة", "ekle"].map((w) => foldAnswer(w, "en")));
+const REBUILD = new Set(
+  ["rebuild", "بازسازی", "بناء", "إعادة-البناء", "اعادة-البناء", "yeniden-oluştur", "yenile"].map((w) =>
+    foldAnswer(w, "en"),
+  ),
+);
 const REMOVE = new Set(["remove", "حذف", "إزالة", "ازالة", "çıkar", "sil"].map((w) => foldAnswer(w, "en")));
 const CREATE = new Set(
   ["create", "ساخت", "بساز", "إنشاء", "انشاء", "oluştur"].map((w) => foldAnswer(w, "en")),
@@ -252,7 +263,11 @@ const WEBHOOK_ACTIONS = new Map<string, "list" | "test">(
 const fold = (word: string): string => {
   for (const locale of LOCALES) {
     const folded = foldAnswer(word, locale);
-    if ([SUBCOMMANDS, ADD, REMOVE, CREATE, LIST, REVOKE, WEBHOOK_ACTIONS].some((words) => words.has(folded)))
+    if (
+      [SUBCOMMANDS, ADD, REMOVE, CREATE, LIST, REVOKE, WEBHOOK_ACTIONS, REBUILD].some((words) =>
+        words.has(folded),
+      )
+    )
       return folded;
   }
   return foldAnswer(word, "en");
@@ -355,6 +370,14 @@ export function parseAdminCommand(argument: string): Result<AdminCommand, AdminP
     case "flows":
     case "learn":
       return ok({ name });
+    case "rollups": {
+      const action = rest[0];
+      if (action === undefined) return missing("action");
+      if (!REBUILD.has(fold(action))) return bad(action, "rebuild");
+      if (rest[1] === undefined) return ok({ name, action: "rebuild" });
+      const flow = flowAt(1);
+      return flow.ok ? ok({ name, action: "rebuild", flow: flow.value }) : flow;
+    }
     case "audit": {
       if (rest[0] === undefined) return ok({ name });
       const flow = flowAt(0);

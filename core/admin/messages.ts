@@ -6,7 +6,7 @@ import type { Locale } from "../locale.ts";
  * digits by `fillTemplate`. Wording needs no plural agreement (counts come after a colon or a noun).
  */
 const EN = {
-  help: "Admin commands (/cx …):\nflows — every flow and its state\nshow <flow> [language] — the flow's outline\ntext <flow> <step> <language> <new text> — change a text (or: text <flow>, then pick)\nalert <flow> max=6 | band=detractor | sentiment=negative | theme=processes — alert thresholds\nroute <flow> <channel> — where its alerts go\nenable / disable <flow>\nnew <flow> from nps|csat|ces\nexport <flow> — the flow as a YAML file; import <flow> — send the edited file with the command\ndiff <flow> · publish <flow> · history <flow> · rollback <flow> <version>\ntry <flow> [language] — take the survey yourself in test mode\nreport <flow> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [flow]\nlearn — learn sentiment again from the comments that came with a score\nerase <platform:userId> — erase a person's data · export-person <platform:userId> — their data as a file\nkeys [create <name> | revoke <id>] — keys for the HTTP API (a new key is shown once)\nsend <flow> — send the survey to everyone in the attached CSV file\nexport-responses <flow> [7d|30d|90d|12m|all] [with identities] — the responses as a CSV file (respondents pseudonymous unless you ask for identities)\nwebhooks [add <https://…> [events] | list | remove <id> | test <id> | enable <id>] — outgoing webhooks (events: response.completed, response.partial, alert.raised, alert.resolved; all when none given)",
+  help: "Admin commands (/cx …):\nflows — every flow and its state\nshow <flow> [language] — the flow's outline\ntext <flow> <step> <language> <new text> — change a text (or: text <flow>, then pick)\nalert <flow> max=6 | band=detractor | sentiment=negative | theme=processes — alert thresholds\nroute <flow> <channel> — where its alerts go\nenable / disable <flow>\nnew <flow> from nps|csat|ces\nexport <flow> — the flow as a YAML file; import <flow> — send the edited file with the command\ndiff <flow> · publish <flow> · history <flow> · rollback <flow> <version>\ntry <flow> [language] — take the survey yourself in test mode\nreport <flow> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [flow]\nlearn — learn sentiment again from the comments that came with a score\nrollups rebuild [flow] — recompute the report figures from the stored responses\nerase <platform:userId> — erase a person's data · export-person <platform:userId> — their data as a file\nkeys [create <name> | revoke <id>] — keys for the HTTP API (a new key is shown once)\nsend <flow> — send the survey to everyone in the attached CSV file\nexport-responses <flow> [7d|30d|90d|12m|all] [with identities] — the responses as a CSV file (respondents pseudonymous unless you ask for identities)\nwebhooks [add <https://…> [events] | list | remove <id> | test <id> | enable <id>] — outgoing webhooks (events: response.completed, response.partial, alert.raised, alert.resolved; all when none given)",
   unknownCommand: "There is no admin command “{word}”. Send /cx help for the list.",
   missingArgument: "“{command}” needs {argument}. Send /cx help for the list.",
   badArgument: "“{value}” is not right for {command}: expected {expected}.",
@@ -74,6 +74,9 @@ const EN = {
   learnInUse: "{language}: {count} comments, in use beside the rules",
   learnWaiting: "{language}: {count} comments; the rules decide alone until there are {needed}",
   learnUnavailable: "Learning is not available in this process.",
+  rollupsRebuilt:
+    "Rollups rebuilt from {conversations} stored conversations: {days} days of {flows} ({rows} buckets). Reports now read these figures.",
+  rollupsRebuiltNothing: "There is nothing to rebuild: no stored conversations and no rollups.",
   tryFailed: "Could not start {flow} for you here.",
   adminsHeader: "Admins:",
   adminFromEnv: "{who} (CX_ADMINS)",
@@ -180,7 +183,7 @@ const EN = {
 type AdminMessages = Readonly<Record<keyof typeof EN, string>>;
 
 const FA = {
-  help: "دستورهای مدیریت (/cx …):\nflows — همهٔ نظرسنجی‌ها و وضعیت هر کدام\nshow <نظرسنجی> [زبان] — طرح کلی نظرسنجی\ntext <نظرسنجی> <مرحله> <زبان> <متن جدید> — تغییر یک متن (یا: text <نظرسنجی> و سپس انتخاب از فهرست)\nalert <نظرسنجی> max=6 | band=detractor | sentiment=negative | theme=processes — آستانه‌های هشدار\nroute <نظرسنجی> <کانال> — مقصد هشدارهای نظرسنجی\nenable / disable <نظرسنجی>\nnew <نظرسنجی> from nps|csat|ces\nexport <نظرسنجی> — دریافت نظرسنجی به‌صورت فایل YAML؛ import <نظرسنجی> — فایل ویرایش‌شده را همراه همین دستور بفرستید\ndiff <نظرسنجی> · publish <نظرسنجی> · history <نظرسنجی> · rollback <نظرسنجی> <نسخه>\ntry <نظرسنجی> [زبان] — نظرسنجی را خودتان در حالت آزمایشی پر کنید\nreport <نظرسنجی> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [نظرسنجی]\nlearn — یادگیری دوبارهٔ احساس از نظرهایی که همراه امتیاز آمده‌اند\nerase <platform:userId> — پاک کردن اطلاعات یک شخص · export-person <platform:userId> — اطلاعات او در یک فایل\nkeys [create <نام> | revoke <شناسه>] — کلیدهای HTTP API (کلید تازه فقط یک بار نمایش داده می‌شود)\nsend <نظرسنجی> — ارسال نظرسنجی به همهٔ افراد فایل CSV پیوست‌شده\nexport-responses <نظرسنجی> [7d|30d|90d|۱۲ماه|همه] [با هویت] — پاسخ‌ها به‌صورت فایل CSV (پاسخ‌دهندگان با نام مستعار، مگر آنکه هویتشان را بخواهید)\nwebhooks [add <https://…> [رویدادها] | list | remove <شناسه> | test <شناسه> | enable <شناسه>] — وب‌هوک‌های خروجی (رویدادها: response.completed، response.partial، alert.raised، alert.resolved؛ اگر چیزی ننویسید، همه)",
+  help: "دستورهای مدیریت (/cx …):\nflows — همهٔ نظرسنجی‌ها و وضعیت هر کدام\nshow <نظرسنجی> [زبان] — طرح کلی نظرسنجی\ntext <نظرسنجی> <مرحله> <زبان> <متن جدید> — تغییر یک متن (یا: text <نظرسنجی> و سپس انتخاب از فهرست)\nalert <نظرسنجی> max=6 | band=detractor | sentiment=negative | theme=processes — آستانه‌های هشدار\nroute <نظرسنجی> <کانال> — مقصد هشدارهای نظرسنجی\nenable / disable <نظرسنجی>\nnew <نظرسنجی> from nps|csat|ces\nexport <نظرسنجی> — دریافت نظرسنجی به‌صورت فایل YAML؛ import <نظرسنجی> — فایل ویرایش‌شده را همراه همین دستور بفرستید\ndiff <نظرسنجی> · publish <نظرسنجی> · history <نظرسنجی> · rollback <نظرسنجی> <نسخه>\ntry <نظرسنجی> [زبان] — نظرسنجی را خودتان در حالت آزمایشی پر کنید\nreport <نظرسنجی> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [نظرسنجی]\nlearn — یادگیری دوبارهٔ احساس از نظرهایی که همراه امتیاز آمده‌اند\nrollups rebuild [نظرسنجی] — محاسبهٔ دوبارهٔ ارقام گزارش از پاسخ‌های ذخیره‌شده\nerase <platform:userId> — پاک کردن اطلاعات یک شخص · export-person <platform:userId> — اطلاعات او در یک فایل\nkeys [create <نام> | revoke <شناسه>] — کلیدهای HTTP API (کلید تازه فقط یک بار نمایش داده می‌شود)\nsend <نظرسنجی> — ارسال نظرسنجی به همهٔ افراد فایل CSV پیوست‌شده\nexport-responses <نظرسنجی> [7d|30d|90d|۱۲ماه|همه] [با هویت] — پاسخ‌ها به‌صورت فایل CSV (پاسخ‌دهندگان با نام مستعار، مگر آنکه هویتشان را بخواهید)\nwebhooks [add <https://…> [رویدادها] | list | remove <شناسه> | test <شناسه> | enable <شناسه>] — وب‌هوک‌های خروجی (رویدادها: response.completed، response.partial، alert.raised، alert.resolved؛ اگر چیزی ننویسید، همه)",
   unknownCommand: "دستور مدیریتی «{word}» وجود ندارد. برای دیدن فهرست دستورها، /cx help را بفرستید.",
   missingArgument:
     "دستور «{command}» کامل نیست؛ این بخش را کم دارد: {argument}. برای دیدن فهرست دستورها، /cx help را بفرستید.",
@@ -252,6 +255,9 @@ const FA = {
   learnInUse: "{language}: {count} نظر؛ در کنار قاعده‌ها به کار می‌رود",
   learnWaiting: "{language}: {count} نظر؛ تا رسیدن به {needed} نظر، فقط قاعده‌ها تصمیم می‌گیرند",
   learnUnavailable: "یادگیری در این پردازش در دسترس نیست.",
+  rollupsRebuilt:
+    "آمار روزانه از روی {conversations} گفت‌وگوی ذخیره‌شده دوباره ساخته شد: {days} روز از {flows} ({rows} ردیف). گزارش‌ها از این پس همین ارقام را نشان می‌دهند.",
+  rollupsRebuiltNothing: "چیزی برای بازسازی نیست: نه گفت‌وگوی ذخیره‌شده‌ای هست و نه آماری.",
   tryFailed: "نتوانستم {flow} را اینجا برایتان شروع کنم.",
   adminsHeader: "مدیران:",
   adminFromEnv: "{who} (CX_ADMINS)",
@@ -357,7 +363,7 @@ const FA = {
 } as const satisfies AdminMessages;
 
 const AR = {
-  help: "أوامر الإشراف (/cx …):\nflows — جميع الاستبيانات وحالة كل منها\nshow <الاستبيان> [اللغة] — مخطط الاستبيان\ntext <الاستبيان> <الخطوة> <اللغة> <النص الجديد> — تغيير نص (أو: text <الاستبيان> ثم الاختيار من القائمة)\nalert <الاستبيان> max=6 | band=detractor | sentiment=negative | theme=processes — حدود التنبيه\nroute <الاستبيان> <القناة> — وجهة تنبيهات الاستبيان\nenable / disable <الاستبيان>\nnew <الاستبيان> from nps|csat|ces\nexport <الاستبيان> — الاستبيان في ملف بصيغة YAML؛ import <الاستبيان> — أرسل الملف المعدَّل مرفقًا بالأمر\ndiff <الاستبيان> · publish <الاستبيان> · history <الاستبيان> · rollback <الاستبيان> <النسخة>\ntry <الاستبيان> [اللغة] — أجب عن الاستبيان بنفسك في وضع التجربة\nreport <الاستبيان> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [الاستبيان]\nlearn — تعلّم المشاعر من جديد من التعليقات التي جاءت مع تقييم\nerase <platform:userId> — حذف بيانات شخص · export-person <platform:userId> — بياناته في ملف\nkeys [create <الاسم> | revoke <المعرّف>] — مفاتيح واجهة HTTP API (يُعرض المفتاح الجديد مرة واحدة فقط)\nsend <الاستبيان> — إرسال الاستبيان إلى كل من في ملف CSV المرفق\nexport-responses <الاستبيان> [7d|30d|90d|١٢شهرا|الكل] [مع الهويات] — الردود في ملف CSV (المشاركون بأسماء مستعارة ما لم تطلب هوياتهم)\nwebhooks [add <https://…> [الأحداث] | list | remove <المعرّف> | test <المعرّف> | enable <المعرّف>] — الويبهوك الصادرة (الأحداث: response.completed وresponse.partial وalert.raised وalert.resolved؛ جميعها إن لم تحدّد شيئًا)",
+  help: "أوامر الإشراف (/cx …):\nflows — جميع الاستبيانات وحالة كل منها\nshow <الاستبيان> [اللغة] — مخطط الاستبيان\ntext <الاستبيان> <الخطوة> <اللغة> <النص الجديد> — تغيير نص (أو: text <الاستبيان> ثم الاختيار من القائمة)\nalert <الاستبيان> max=6 | band=detractor | sentiment=negative | theme=processes — حدود التنبيه\nroute <الاستبيان> <القناة> — وجهة تنبيهات الاستبيان\nenable / disable <الاستبيان>\nnew <الاستبيان> from nps|csat|ces\nexport <الاستبيان> — الاستبيان في ملف بصيغة YAML؛ import <الاستبيان> — أرسل الملف المعدَّل مرفقًا بالأمر\ndiff <الاستبيان> · publish <الاستبيان> · history <الاستبيان> · rollback <الاستبيان> <النسخة>\ntry <الاستبيان> [اللغة] — أجب عن الاستبيان بنفسك في وضع التجربة\nreport <الاستبيان> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [الاستبيان]\nlearn — تعلّم المشاعر من جديد من التعليقات التي جاءت مع تقييم\nrollups rebuild [الاستبيان] — إعادة حساب أرقام التقارير من الإجابات المحفوظة\nerase <platform:userId> — حذف بيانات شخص · export-person <platform:userId> — بياناته في ملف\nkeys [create <الاسم> | revoke <المعرّف>] — مفاتيح واجهة HTTP API (يُعرض المفتاح الجديد مرة واحدة فقط)\nsend <الاستبيان> — إرسال الاستبيان إلى كل من في ملف CSV المرفق\nexport-responses <الاستبيان> [7d|30d|90d|١٢شهرا|الكل] [مع الهويات] — الردود في ملف CSV (المشاركون بأسماء مستعارة ما لم تطلب هوياتهم)\nwebhooks [add <https://…> [الأحداث] | list | remove <المعرّف> | test <المعرّف> | enable <المعرّف>] — الويبهوك الصادرة (الأحداث: response.completed وresponse.partial وalert.raised وalert.resolved؛ جميعها إن لم تحدّد شيئًا)",
   unknownCommand: "لا يوجد أمر إشراف باسم «{word}». أرسل /cx help لعرض قائمة الأوامر.",
   missingArgument: "الأمر «{command}» ينقصه: {argument}. أرسل /cx help لعرض قائمة الأوامر.",
   badArgument: "القيمة «{value}» غير صالحة للأمر {command}. المتوقع: {expected}.",
@@ -426,6 +432,9 @@ const AR = {
   learnInUse: "{language}: عدد التعليقات {count}، ويُستخدم إلى جانب القواعد",
   learnWaiting: "{language}: عدد التعليقات {count}؛ تحكم القواعد وحدها حتى يبلغ العدد {needed}",
   learnUnavailable: "التعلّم غير متاح في هذه العملية.",
+  rollupsRebuilt:
+    "أُعيد بناء الإحصاءات اليومية من {conversations} محادثة محفوظة: {days} يومًا من {flows} ({rows} صفًا). التقارير تعرض هذه الأرقام من الآن.",
+  rollupsRebuiltNothing: "لا شيء لإعادة بنائه: لا محادثات محفوظة ولا إحصاءات.",
   tryFailed: "تعذّر بدء الاستبيان {flow} لك هنا.",
   adminsHeader: "المشرفون:",
   adminFromEnv: "{who} (CX_ADMINS)",
@@ -528,7 +537,7 @@ const AR = {
 } as const satisfies AdminMessages;
 
 const TR = {
-  help: "Yönetici komutları (/cx …):\nflows — tüm anketler ve durumları\nshow <anket> [dil] — anketin ana hatları\ntext <anket> <adım> <dil> <yeni metin> — bir metni değiştirin (ya da: text <anket> yazıp listeden seçin)\nalert <anket> max=6 | band=detractor | sentiment=negative | theme=processes — uyarı eşikleri\nroute <anket> <kanal> — uyarıların gönderileceği kanal\nenable / disable <anket>\nnew <anket> from nps|csat|ces\nexport <anket> — anketi YAML dosyası olarak alın; import <anket> — düzenlediğiniz dosyayı komutla birlikte gönderin\ndiff <anket> · publish <anket> · history <anket> · rollback <anket> <sürüm>\ntry <anket> [dil] — anketi deneme modunda kendiniz yanıtlayın\nreport <anket> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [anket]\nlearn — puanla birlikte gelen yorumlardan duyguyu yeniden öğrenin\nerase <platform:userId> — bir kişinin verilerini silin · export-person <platform:userId> — verileri bir dosyada\nkeys [create <ad> | revoke <kimlik>] — HTTP API anahtarları (yeni anahtar yalnızca bir kez gösterilir)\nsend <anket> — anketi ekteki CSV dosyasındaki herkese gönderin\nexport-responses <anket> [7d|30d|90d|12ay|tümü] [kimliklerle] — yanıtlar CSV dosyası olarak (kimlik istemediğiniz sürece katılımcılar takma adla)\nwebhooks [add <https://…> [olaylar] | list | remove <kimlik> | test <kimlik> | enable <kimlik>] — giden webhook'lar (olaylar: response.completed, response.partial, alert.raised, alert.resolved; hiçbiri yazılmazsa hepsi)",
+  help: "Yönetici komutları (/cx …):\nflows — tüm anketler ve durumları\nshow <anket> [dil] — anketin ana hatları\ntext <anket> <adım> <dil> <yeni metin> — bir metni değiştirin (ya da: text <anket> yazıp listeden seçin)\nalert <anket> max=6 | band=detractor | sentiment=negative | theme=processes — uyarı eşikleri\nroute <anket> <kanal> — uyarıların gönderileceği kanal\nenable / disable <anket>\nnew <anket> from nps|csat|ces\nexport <anket> — anketi YAML dosyası olarak alın; import <anket> — düzenlediğiniz dosyayı komutla birlikte gönderin\ndiff <anket> · publish <anket> · history <anket> · rollback <anket> <sürüm>\ntry <anket> [dil] — anketi deneme modunda kendiniz yanıtlayın\nreport <anket> [7d|30d|90d]\nadmins [add|remove <platform:userId>] · audit [anket]\nlearn — puanla birlikte gelen yorumlardan duyguyu yeniden öğrenin\nrollups rebuild [anket] — rapor rakamlarını kayıtlı yanıtlardan yeniden hesaplayın\nerase <platform:userId> — bir kişinin verilerini silin · export-person <platform:userId> — verileri bir dosyada\nkeys [create <ad> | revoke <kimlik>] — HTTP API anahtarları (yeni anahtar yalnızca bir kez gösterilir)\nsend <anket> — anketi ekteki CSV dosyasındaki herkese gönderin\nexport-responses <anket> [7d|30d|90d|12ay|tümü] [kimliklerle] — yanıtlar CSV dosyası olarak (kimlik istemediğiniz sürece katılımcılar takma adla)\nwebhooks [add <https://…> [olaylar] | list | remove <kimlik> | test <kimlik> | enable <kimlik>] — giden webhook'lar (olaylar: response.completed, response.partial, alert.raised, alert.resolved; hiçbiri yazılmazsa hepsi)",
   unknownCommand: "“{word}” adında bir yönetici komutu yok. Komut listesi için /cx help yazın.",
   missingArgument: "“{command}” komutunda eksik bilgi var: {argument}. Komut listesi için /cx help yazın.",
   badArgument: "“{value}”, {command} komutu için geçerli değil. Beklenen: {expected}.",
@@ -599,6 +608,9 @@ const TR = {
   learnInUse: "{language}: {count} yorum; kurallarla birlikte kullanılıyor",
   learnWaiting: "{language}: {count} yorum; sayı {needed} olana kadar yalnızca kurallar karar veriyor",
   learnUnavailable: "Öğrenme bu süreçte kullanılamıyor.",
+  rollupsRebuilt:
+    "Günlük özetler kayıtlı {conversations} görüşmeden yeniden oluşturuldu: {flows} için {days} gün ({rows} kayıt). Raporlar artık bu rakamları gösteriyor.",
+  rollupsRebuiltNothing: "Yeniden oluşturulacak bir şey yok: kayıtlı görüşme de özet de yok.",
   tryFailed: "{flow} anketini burada sizin için başlatamadım.",
   adminsHeader: "Yöneticiler:",
   adminFromEnv: "{who} (CX_ADMINS)",
@@ -739,6 +751,7 @@ const ARGUMENTS = {
     webhook: "the webhook's id (wh_…)",
     name: "the key's name",
     key: "the key's id",
+    action: "what to do (rebuild)",
   },
   fa: {
     person: "شخص (platform:userId)",
@@ -756,6 +769,7 @@ const ARGUMENTS = {
     webhook: "شناسهٔ وب‌هوک (wh_…)",
     name: "نام کلید",
     key: "شناسهٔ کلید",
+    action: "کار موردنظر (rebuild)",
   },
   ar: {
     person: "الشخص (platform:userId)",
@@ -773,6 +787,7 @@ const ARGUMENTS = {
     webhook: "معرّف الويبهوك (wh_…)",
     name: "اسم المفتاح",
     key: "معرّف المفتاح",
+    action: "الإجراء المطلوب (rebuild)",
   },
   tr: {
     person: "kişi (platform:userId)",
@@ -790,6 +805,7 @@ const ARGUMENTS = {
     webhook: "webhook kimliği (wh_…)",
     name: "anahtarın adı",
     key: "anahtarın kimliği",
+    action: "yapılacak işlem (rebuild)",
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 

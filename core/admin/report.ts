@@ -1,23 +1,22 @@
-import type { ConversationState } from "../engine/state.ts";
 import type { Flow, FlowDefinition, LocalizedText, ScaleName } from "../flow/schema.ts";
 import type { Locale } from "../locale.ts";
-import type { ConversationStore, ResponseStore, RollupStore } from "../ports.ts";
+import type { ActivityCounter, ActivityCounters, ResponseStore, RollupDays, RollupStore } from "../ports.ts";
 import { buildChartOption, type ChartOption } from "../reports/chart.ts";
-import { bucketFor, readScoreSeries, type ScoreSeries } from "../reports/series.ts";
-import { countsInScores, periodReport, type StepScores } from "../rollups.ts";
+import { bucketFor, type ScoreSeries, seriesFromRows } from "../reports/series.ts";
+import type { countsInScores } from "../rollups.ts";
+import { readExampleCounter, type StepScores, scoresFromDays } from "../rollups.ts";
 import { addDays, dayKey, type Histogram, type ScoreSummary, summarize } from "../scores.ts";
 import type { SendTally } from "../sending/surveys.ts";
 import type { FailReason, SkipReason } from "../sending/types.ts";
-import type { SentimentLabel } from "../sentiment/types.ts";
 import { cutText } from "../text/cut.ts";
 import { toLocaleDigits } from "../text/digits.ts";
-import { THEMES, type Theme, tagThemesDetailed, themeLabel } from "../themes/themes.ts";
+import { THEMES, type Theme, themeLabel } from "../themes/themes.ts";
 import { type ReportDays, YEAR_DAYS } from "./grammar.ts";
 
 /**
- * `/cx report <flow> [7d|30d|90d|12m]`: a flow's scores over the last 7, 30 or 90 days (or 52 weeks) beside the period before,
- * whether the change is more than noise, what the comments felt and talked about, and how many of the
- * conversations started got an answer.
+ * `/cx report <flow> [7d|30d|90d|12m]`: a flow's scores over the last 7, 30 or 90 days (or 52 weeks) beside
+ * the period before, whether the change is more than noise, what the comments felt and talked about and what
+ * drives the complaints, and how many of the conversations started got an answer.
  */
 
 /** What `/cx report` shows, before it is put into words. */
@@ -42,6 +41,16 @@ export interface FlowReport {
   readonly started: number;
   /** Of those, how many recorded at least one answer that was not a skip. */
   readonly responded: number;
+  /**
+   * The period day by day (only days with a rating or a conversation started), oldest first: the data of a
+   * score-over-time chart. Weekly or monthly points are sums of these histograms and counters.
+   */
+  readonly daily?: readonly ReportDay[];
+  /**
+   * The period broken down by `channel`, `locale` and each segment property the flow declares (`touchpoint`):
+   * per dimension, one entry per value seen, most conversations first.
+   */
+  readonly breakdowns?: Readonly<Record<string, readonly ReportSegment[]>>;
   /** Each rating step's score over the period, day by day (week by week for 12 months): the chart's data. */
   readonly series: readonly ScoreSeries[];
   /** What drives the complaints: the themes of negative comments, most first, with example comments. */
@@ -50,11 +59,35 @@ export interface FlowReport {
   readonly sends?: SendTally;
 }
 
-/** A theme negative comments talk about, and a few of those comments (the shortest first). */
+/** A theme negative comments talk about, and a few of those comments (the shortest found first). */
 export interface NegativeTheme {
   readonly theme: Theme;
   readonly count: number;
   readonly examples: readonly string[];
+}
+
+/** The conversation figures of a day or a segment of the period. */
+export interface ReportFigures {
+  /** Per rating step: its answers by value and the score they make. */
+  readonly scores: readonly {
+    readonly stepId: string;
+    readonly scale: ScaleName | "custom";
+    readonly histogram: Histogram;
+    readonly summary: ScoreSummary;
+  }[];
+  readonly started: number;
+  readonly responded: number;
+  readonly sentiment: { readonly positive: number; readonly neutral: number; readonly negative: number };
+}
+
+/** One day of {@link FlowReport.daily}. */
+export interface ReportDay extends ReportFigures {
+  readonly day: string;
+}
+
+/** One value of a {@link FlowReport.breakdowns} dimension (`telegram`, `fa`, `checkout`). */
+export interface ReportSegment extends ReportFigures {
+  readonly value: string;
 }
 
 /** One rating step's score in the period beside the period before. */
@@ -79,11 +112,13 @@ export type ReportVerdict = ReportScore["verdict"];
 /** Answers each period needs before a change is called. */
 export const MIN_SAMPLE = 30;
 
-/** Where a report reads from. */
+/**
+ * Where a report reads from: the daily rollups; the archive only for the few example comments the rollups
+ * point at, each read by its id; the send tallies (a document per flow and day).
+ */
 export interface ReportSources {
   readonly rollups: RollupStore;
-  readonly responses: ResponseStore;
-  readonly conversations: ConversationStore;
+  readonly responses: Pick<ResponseStore, "get">;
   /** The counts of surveys sent on cxbot's initiative (API, campaigns), when sending runs in this process. */
   readonly sends?: { tallies(flowKey: string, days: readonly string[]): Promise<SendTally> };
 }
@@ -92,20 +127,131 @@ export interface ReportSources {
 const TOP_THEMES = 5;
 /** The two-sided 95 % critical value of the normal distribution. */
 const Z_95 = 1.959963984540054;
-/** Far enough ahead that every conversation in progress was updated before it. */
-const END_OF_TIME = new Date(8.64e15);
-/** The widest offset of any time zone ahead of UTC (UTC+14), with an hour to spare. */
-const MAX_ZONE_AHEAD_MS = 15 * 3_600_000;
+
+type Counts = Partial<Record<ActivityCounter, number>>;
+
+const addCounts = (into: Counts, from: ActivityCounters): void => {
+  for (const [k, v] of Object.entries(from) as [ActivityCounter, number][]) into[k] = (into[k] ?? 0) + v;
+};
+
+const addHistogram = (into: Record<number, number>, from: Histogram): void => {
+  for (const [k, v] of Object.entries(from)) into[Number(k)] = (into[Number(k)] ?? 0) + v;
+};
+
+/** A group's histograms per step (with their scale) and its counters, as report figures. */
+function figuresOf(
+  steps: ReadonlyMap<string, { scale: ScaleName | "custom"; histogram: Histogram }>,
+  c: Counts,
+) {
+  return {
+    scores: [...steps]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([stepId, { scale, histogram }]) => ({
+        stepId,
+        scale,
+        histogram,
+        summary: summarize(scale, histogram),
+      })),
+    started: c.started ?? 0,
+    responded: c.responded ?? 0,
+    sentiment: {
+      positive: c["sentiment:positive"] ?? 0,
+      neutral: c["sentiment:neutral"] ?? 0,
+      negative: c["sentiment:negative"] ?? 0,
+    },
+  };
+}
+
+/** Groups a period's daily rollups by a key (the day, a channel, a segment value) into report figures. */
+class FigureGroups {
+  readonly #steps = new Map<
+    string,
+    Map<string, { scale: ScaleName | "custom"; histogram: Record<number, number> }>
+  >();
+  readonly #counts = new Map<string, Counts>();
+
+  score(key: string, stepId: string, scale: ScaleName | "custom", histogram: Histogram): void {
+    let steps = this.#steps.get(key);
+    if (!steps) {
+      steps = new Map();
+      this.#steps.set(key, steps);
+    }
+    const step = steps.get(stepId) ?? { scale, histogram: {} };
+    addHistogram(step.histogram, histogram);
+    steps.set(stepId, step);
+  }
+
+  counts(key: string, counters: ActivityCounters): void {
+    const c = this.#counts.get(key) ?? {};
+    addCounts(c, counters);
+    this.#counts.set(key, c);
+  }
+
+  figures(): [string, ReportFigures][] {
+    const keys = new Set([...this.#steps.keys(), ...this.#counts.keys()]);
+    return [...keys].map((key) => [
+      key,
+      figuresOf(this.#steps.get(key) ?? new Map(), this.#counts.get(key) ?? {}),
+    ]);
+  }
+}
+
+/** The day-by-day figures of a period's rollups. */
+export function dailyFigures(data: RollupDays): ReportDay[] {
+  const groups = new FigureGroups();
+  for (const s of data.scores) groups.score(s.day, s.stepId, s.scale, s.histogram);
+  for (const a of data.activity) groups.counts(a.day, a.counters);
+  return groups
+    .figures()
+    .map(([day, figures]) => ({ day, ...figures }))
+    .sort((a, b) => (a.day < b.day ? -1 : 1));
+}
+
+/** A period's figures per channel, per locale and per value of each segment property. */
+export function breakdownFigures(data: RollupDays): Record<string, ReportSegment[]> {
+  const dimensions = new Map<string, FigureGroups>();
+  const groupOf = (dimension: string) => {
+    let g = dimensions.get(dimension);
+    if (!g) {
+      g = new FigureGroups();
+      dimensions.set(dimension, g);
+    }
+    return g;
+  };
+  groupOf("channel");
+  groupOf("locale");
+  for (const s of data.scores) {
+    for (const [v, h] of Object.entries(s.byChannel)) groupOf("channel").score(v, s.stepId, s.scale, h);
+    for (const [v, h] of Object.entries(s.byLocale)) groupOf("locale").score(v, s.stepId, s.scale, h);
+    for (const [key, values] of Object.entries(s.bySegment))
+      for (const [v, h] of Object.entries(values)) groupOf(key).score(v, s.stepId, s.scale, h);
+  }
+  for (const a of data.activity) {
+    for (const [v, c] of Object.entries(a.byChannel)) groupOf("channel").counts(v, c);
+    for (const [v, c] of Object.entries(a.byLocale)) groupOf("locale").counts(v, c);
+    for (const [key, values] of Object.entries(a.bySegment))
+      for (const [v, c] of Object.entries(values)) groupOf(key).counts(v, c);
+  }
+  const answers = (f: ReportFigures) => f.scores.reduce((n, s) => n + s.summary.responses, 0);
+  return Object.fromEntries(
+    [...dimensions].map(([dimension, g]) => [
+      dimension,
+      g
+        .figures()
+        .map(([value, figures]) => ({ value, ...figures }))
+        .sort((a, b) => b.started - a.started || answers(b) - answers(a) || (a.value < b.value ? -1 : 1)),
+    ]),
+  );
+}
 
 /**
- * The report of a flow over the last `days` days, today included, in the flow's time zone.
+ * The report of a flow over the last `days` days, today included, in the flow's time zone, read from the daily
+ * rollups alone (one bounded read of the flow's documents for this period and the one before: a document per
+ * step and day, and one per day for the conversations), so its cost follows the days, not the responses.
  *
- * Scores come from the rollups, where each rating counts on the day it was given. Everything else (comment
- * sentiment and themes, started and responded) is counted per conversation, for the conversations *started*
- * in the period: the archived responses plus those still in progress (the active conversations updated since
- * the period began: `listIdle` with `after`, a range on the revisions' `updatedAt`). `ResponseStore.list`
- * has no date filter, so the flow's whole archive is read and filtered here: the cost grows with the archive.
- * Every number counts only the conversations {@link countsInScores} counts, as the rollups do.
+ * Scores count each rating on the day it was given. Everything else (comment sentiment and themes, started
+ * and responded) counts per conversation on the day it *started*: the archived responses and those still in
+ * progress. Every number counts only the conversations {@link countsInScores} counts.
  */
 export async function buildReport(
   sources: ReportSources,
@@ -115,63 +261,41 @@ export async function buildReport(
 ): Promise<FlowReport> {
   const to = dayKey(now, flow.timeZone);
   const from = addDays(to, -(days - 1));
-  const period = await periodReport(sources.rollups, flow.key, from, to);
-
-  const inPeriod = (state: ConversationState): boolean => {
-    const day = dayKey(new Date(state.startedAt), flow.timeZone);
-    return day >= from && day <= to && countsInScores(state);
+  const previousFrom = addDays(from, -days);
+  const data = await sources.rollups.readDays(flow.key, previousFrom, to);
+  const inPeriod = <T extends { day: string }>(d: T) => d.day >= from;
+  const current: RollupDays = {
+    scores: data.scores.filter(inPeriod),
+    activity: data.activity.filter(inPeriod),
   };
-  const states = new Map<string, ConversationState>();
-  // In progress first, then the archive: a conversation archived by a process that died before it freed the
-  // respondent's key is in both, and its archived state is the final one. A conversation started in the
-  // period was last updated after the period began, wherever the zone is.
-  const since = new Date(Date.parse(`${from}T00:00:00Z`) - MAX_ZONE_AHEAD_MS);
-  for (const record of await sources.conversations.listIdle(END_OF_TIME, Number.MAX_SAFE_INTEGER, {
-    after: since,
-  })) {
-    if (record.state.flowKey === flow.key && inPeriod(record.state))
-      states.set(record.state.id, record.state);
-  }
-  for await (const record of sources.responses.list({ flowKey: flow.key, startedSince: since })) {
-    if (inPeriod(record.state)) states.set(record.state.id, record.state);
-    else states.delete(record.state.id);
-  }
+  const previous = data.scores.filter((d) => d.day < from);
 
-  const sentiment: Record<SentimentLabel, number> = { positive: 0, neutral: 0, negative: 0 };
-  const themeCounts = new Map<Theme, { count: number; negative: number }>();
-  let started = 0;
-  let responded = 0;
-  for (const state of states.values()) {
-    started++;
-    if (state.answers.some((a) => a.answer.type !== "skipped")) responded++;
-    for (const { answer, locale } of state.answers) {
-      if (answer.type !== "text") continue;
-      sentiment[answer.sentiment.label]++;
-      for (const mention of tagThemesDetailed(answer.original ?? answer.text, locale)) {
-        const counts = themeCounts.get(mention.theme) ?? { count: 0, negative: 0 };
-        counts.count++;
-        if (mention.sentiment === "negative") counts.negative++;
-        themeCounts.set(mention.theme, counts);
-      }
-    }
-  }
-  const themes = [...themeCounts]
-    .map(([theme, counts]) => ({ theme, ...counts }))
+  const counts: Counts = {};
+  for (const a of current.activity) addCounts(counts, a.counters);
+  const themes = THEMES.map((theme) => ({
+    theme,
+    count: counts[`theme:${theme}`] ?? 0,
+    negative: counts[`themeNegative:${theme}`] ?? 0,
+  }))
+    .filter((t) => t.count > 0)
     .sort((a, b) => b.count - a.count || THEMES.indexOf(a.theme) - THEMES.indexOf(b.theme))
     .slice(0, TOP_THEMES);
+  const totals = figuresOf(new Map(), counts);
 
   return {
     flowKey: flow.key,
     days,
     from,
     to,
-    scores: reportScores(flow, period.current, period.previous),
-    sentiment,
+    scores: reportScores(flow, scoresFromDays(current.scores), scoresFromDays(previous)),
+    sentiment: totals.sentiment,
     themes,
-    started,
-    responded,
-    series: await readScoreSeries(sources.rollups, flow.key, from, to, bucketFor(days)),
-    negativeThemes: negativeThemes(states.values()),
+    started: totals.started,
+    responded: totals.responded,
+    daily: dailyFigures(current),
+    breakdowns: breakdownFigures(current),
+    series: seriesFromRows(current.scores, from, to, bucketFor(days)),
+    negativeThemes: await negativeThemes(sources, current, counts),
     ...(await sendsOf(sources, flow.key, from, days)),
   };
 }
@@ -200,43 +324,55 @@ async function sendsOf(
 /** How many themes of negative comments a report lists, and how many example comments each. */
 const TOP_NEGATIVE_THEMES = 3;
 const EXAMPLES_PER_THEME = 2;
+/** Comments read per theme to find its examples (by id, the latest days first). */
+const EXAMPLE_CANDIDATES = 8;
 /** Example comments are cut to this many characters. */
 const EXAMPLE_LENGTH = 120;
 
 /**
  * The themes negative comments (a comment whose sentiment, or whose clause about the theme, reads negative)
- * talk about, most first, each with up to {@link EXAMPLES_PER_THEME} example comments: the shortest, which
- * are the easiest to read in a chat, in the respondent's own words.
+ * talk about, most first (the rollups' `driver:<theme>` counts), each with up to {@link EXAMPLES_PER_THEME}
+ * example comments in the respondent's own words: the shortest of the few the rollups point at, latest days
+ * first, each read from the archive by its id. A comment erased since (a person's erasure, retention) is
+ * simply not found.
  */
-export function negativeThemes(states: Iterable<ConversationState>): NegativeTheme[] {
-  const found = new Map<Theme, { count: number; comments: string[] }>();
-  for (const state of states) {
-    for (const { answer, locale } of state.answers) {
-      if (answer.type !== "text") continue;
-      const text = answer.original ?? answer.text;
-      const seen = new Set<Theme>();
-      for (const mention of tagThemesDetailed(text, locale)) {
-        const negative = mention.sentiment === "negative" || answer.sentiment.label === "negative";
-        if (!negative || seen.has(mention.theme)) continue;
-        seen.add(mention.theme);
-        const entry = found.get(mention.theme) ?? { count: 0, comments: [] };
-        entry.count++;
-        entry.comments.push(text);
-        found.set(mention.theme, entry);
+async function negativeThemes(
+  sources: ReportSources,
+  period: RollupDays,
+  counts: Counts,
+): Promise<NegativeTheme[]> {
+  const top = THEMES.map((theme) => ({ theme, count: counts[`driver:${theme}`] ?? 0 }))
+    .filter((t) => t.count > 0)
+    .sort((a, b) => b.count - a.count || THEMES.indexOf(a.theme) - THEMES.indexOf(b.theme))
+    .slice(0, TOP_NEGATIVE_THEMES);
+  const out: NegativeTheme[] = [];
+  for (const { theme, count } of top) {
+    const refs: { conversationId: string; stepId: string }[] = [];
+    for (const day of [...period.activity].reverse()) {
+      for (const [counter, n] of Object.entries(day.counters)) {
+        const ref = readExampleCounter(counter);
+        if (ref && ref.theme === theme && (n ?? 0) > 0) refs.push(ref);
       }
+      if (refs.length >= EXAMPLE_CANDIDATES) break;
     }
-  }
-  return [...found]
-    .sort(([a, x], [b, y]) => y.count - x.count || THEMES.indexOf(a) - THEMES.indexOf(b))
-    .slice(0, TOP_NEGATIVE_THEMES)
-    .map(([theme, entry]) => ({
+    const comments: string[] = [];
+    for (const ref of refs.slice(0, EXAMPLE_CANDIDATES)) {
+      const record = await sources.responses.get(ref.conversationId);
+      const answer = record?.state.answers.find((a) => a.stepId === ref.stepId)?.answer;
+      if (answer?.type !== "text") continue;
+      const text = (answer.original ?? answer.text).replace(/\s+/g, " ").trim();
+      if (text !== "") comments.push(text);
+    }
+    out.push({
       theme,
-      count: entry.count,
-      examples: [...new Set(entry.comments.map((c) => c.replace(/\s+/g, " ").trim()))]
+      count,
+      examples: [...new Set(comments)]
         .sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0))
         .slice(0, EXAMPLES_PER_THEME)
         .map((c) => cutText(c, EXAMPLE_LENGTH, { ellipsis: true })),
-    }));
+    });
+  }
+  return out;
 }
 
 /** The rating steps with answers in either period, in the flow's order (steps no longer in it last). */

@@ -13,7 +13,7 @@ import type { ErasureReport, PersonExport } from "../privacy/registry.ts";
 import { pseudonymOf } from "../privacy/registry.ts";
 import type { ChartOption } from "../reports/chart.ts";
 import { err, ok, type Result } from "../result.ts";
-import { scoresFromRows } from "../rollups.ts";
+import { rebuildAllRollups, scoresFromRows } from "../rollups.ts";
 import { addDays, dayKey } from "../scores.ts";
 import type { SurveyDispatcher } from "../sending/types.ts";
 import type { LearningStatus } from "../sentiment/live.ts";
@@ -793,7 +793,6 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
       {
         rollups: stores.rollups,
         responses: stores.responses,
-        conversations: stores.conversations,
         ...(deps.sendTallies ? { sends: deps.sendTallies } : {}),
       },
       flow,
@@ -906,6 +905,42 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
           mime: "application/json",
         },
       }),
+    ];
+  };
+
+  /** `/cx rollups rebuild [flow]`: the daily rollups recomputed from the stored responses. */
+  const rebuildRollupsCommand = async (
+    r: Replies,
+    actor: AdminActor,
+    key: string | undefined,
+  ): Promise<AdminMessage[]> => {
+    if (key !== undefined && !(await flows.latest(key))) return [r.msg(r.say("unknownFlow", { flow: key }))];
+    const rebuilt = await rebuildAllRollups(
+      {
+        rollups: stores.rollups,
+        responses: stores.responses,
+        conversations: stores.conversations,
+        flowOf: async (state) =>
+          (await flows.get(state.flowKey, state.flowVersion)) ??
+          (await flows.latest(state.flowKey)) ?? { timeZone: "UTC" },
+      },
+      key === undefined ? {} : { flowKey: key },
+    );
+    await audit(actor, "rollups.rebuild", key ?? "*", key, {
+      days: rebuilt.days,
+      rows: rebuilt.rows,
+      conversations: rebuilt.conversations,
+    });
+    if (rebuilt.days === 0) return [r.msg(r.say("rollupsRebuiltNothing"))];
+    return [
+      r.msg(
+        r.say("rollupsRebuilt", {
+          conversations: rebuilt.conversations,
+          days: rebuilt.days,
+          rows: rebuilt.rows,
+          flows: rebuilt.flows.join(", "),
+        }),
+      ),
     ];
   };
 
@@ -1334,6 +1369,8 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
         return erasePerson(r, actor, command.who, command.confirmed);
       case "export-person":
         return exportPerson(r, actor, command.who);
+      case "rollups":
+        return rebuildRollupsCommand(r, actor, command.flow);
       default: {
         const never: never = command;
         throw new Error(`unhandled command ${JSON.stringify(never)}`);

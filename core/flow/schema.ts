@@ -216,6 +216,16 @@ export const ZFlowDefinition = z.strictObject({
   fallback: z.array(ZLocale).min(1).default(["en"]),
   /** IANA time zone that decides which day an answer counts for in the score rollups. */
   timeZone: ZTimeZone.default("UTC"),
+  /**
+   * Properties a survey is sent with (`touchpoint`, `journey`…) that reports break scores and conversations
+   * down by: each value a conversation carries is counted in the daily rollups.
+   */
+  segments: z
+    .array(
+      z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/, "must be a property name: letters, digits, _ or -"),
+    )
+    .max(5)
+    .optional(),
   /** Minutes without an answer after which a conversation in progress expires. */
   idleMinutes: z
     .number()

@@ -43,7 +43,7 @@ export function seriesBuckets(
 
 /** Sums the daily rollup rows of each step into the points of `from`…`to`, one series per step. */
 export function seriesFromRows(
-  rows: readonly RollupRow[],
+  rows: readonly Pick<RollupRow, "stepId" | "scale" | "day" | "histogram">[],
   from: string,
   to: string,
   bucket: SeriesBucket,

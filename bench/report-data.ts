@@ -1,0 +1,211 @@
+/**
+ * What `/cx report <flow> 12m` costs to read, on the embedded database (or MONGODB_URI), with 10,000 and with
+ * 1,000,000 responses behind it. The report reads only the daily rollups (a document per flow, step and day,
+ * and one per flow and day for the conversations), so both should answer in the same time, well under 100 ms.
+ *
+ * - 10,000: responses spread over two years (the year reported and the one it is compared with), each one's
+ *   rollups computed and written by the live writer (`rollupIncrements`, `activityIncrements`, RollupBuffer):
+ *   scores, comment sentiment and themes, two channels, four locales, a `touchpoint` segment.
+ * - 1,000,000: the same two years of rollup documents written directly, with counts for 1,000,000 responses.
+ *
+ * `node --import tsx bench/report-data.ts [--runs N]` (also part of `npm run bench`).
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { YEAR_DAYS } from "../core/admin/grammar.ts";
+import { buildReport, type ReportSources } from "../core/admin/report.ts";
+import type { ConversationState } from "../core/engine/state.ts";
+import { loadFlowDirectory } from "../core/flow/load.ts";
+import type { Flow } from "../core/flow/schema.ts";
+import type { Locale } from "../core/locale.ts";
+import type { ActivityRow, RollupRow, RollupStore } from "../core/ports.ts";
+import { activityIncrements, RollupBuffer, rollupIncrements } from "../core/rollups.ts";
+import { addDays, dayKey } from "../core/scores.ts";
+import { createRuleBasedSentimentAnalyzer } from "../core/sentiment/rule-based.ts";
+import { THEMES } from "../core/themes/themes.ts";
+import type { Channel } from "../core/types.ts";
+import { resolveMongo } from "../storage/embedded.ts";
+import { openDatabase } from "../storage/mongo-stores.ts";
+
+const root = resolve(import.meta.dirname, "..");
+const { values } = parseArgs({ options: { runs: { type: "string", default: "20" } } });
+const RUNS = Number(values.runs);
+const NOW = new Date("2026-11-24T12:00:00Z");
+const DAYS = 730;
+const LOCALES: readonly Locale[] = ["en", "fa", "ar", "tr"];
+const CHANNELS: readonly Channel[] = ["telegram", "slack"];
+const TOUCHPOINTS = ["checkout", "delivery", "support"];
+const COMMENTS: readonly [string, Locale][] = [
+  ["The delivery was late and the courier was rude", "en"],
+  ["ارسال خیلی دیر بود و بسته خراب رسید", "fa"],
+  ["التوصيل كان سريعا وممتازا", "ar"],
+  ["Kargo çok geç geldi", "tr"],
+  ["Great prices and friendly staff", "en"],
+];
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+};
+
+/** The responses of the 10,000 case, as the survey service would have stored them, through the writer. */
+async function writeThroughWriter(store: RollupStore, flow: Flow, count: number): Promise<void> {
+  const analyzer = createRuleBasedSentimentAnalyzer();
+  // One flush at the end: the embedded server scans for each guarded `$inc` upsert, so few, large batches.
+  const buffer = new RollupBuffer(store, { intervalMs: 0, maxPending: Number.POSITIVE_INFINITY });
+  const start = NOW.getTime() - (DAYS - 1) * 86_400_000;
+  for (let i = 0; i < count; i++) {
+    const at = new Date(start + Math.floor((i / count) * DAYS * 86_400_000)).toISOString();
+    const [text, locale] = COMMENTS[i % COMMENTS.length] as [string, Locale];
+    const value = (i * 7) % 11;
+    const state = {
+      id: `bench-${i}`,
+      respondent: { channel: CHANNELS[i % CHANNELS.length] as Channel, userId: `u${i}` },
+      flowKey: flow.key,
+      flowVersion: flow.version,
+      locale,
+      status: "completed",
+      stepId: null,
+      answers: [
+        {
+          stepId: "score",
+          answer: { type: "rating", value, scale: "nps", sentiment: value >= 9 ? "positive" : "negative" },
+          at,
+          locale,
+        },
+        ...(i % 3 === 0
+          ? []
+          : [
+              {
+                stepId: "comment",
+                answer: { type: "text", text, sentiment: analyzer.analyze(text, locale) },
+                at,
+                locale,
+              },
+            ]),
+      ],
+      failures: 0,
+      selection: [],
+      alertsFired: [],
+      startedAt: at,
+      updatedAt: at,
+      endedAt: at,
+      properties: { touchpoint: TOUCHPOINTS[i % TOUCHPOINTS.length] },
+    } as ConversationState;
+    const changes = [...rollupIncrements(state, flow), ...activityIncrements(state, flow)];
+    await buffer.prepare(changes);
+    buffer.add(changes);
+  }
+  await buffer.close();
+}
+
+/** Two years of rollup documents with counts for `count` responses, written directly (as a rebuild writes). */
+async function writeDirectly(store: RollupStore, flow: Flow, count: number): Promise<void> {
+  const to = dayKey(NOW, flow.timeZone);
+  const perDay = Math.floor(count / DAYS);
+  for (let d = 0; d < DAYS; d++) {
+    const day = addDays(to, -d);
+    const rows: RollupRow[] = [];
+    const activity: ActivityRow[] = [];
+    for (const channel of CHANNELS) {
+      for (const locale of LOCALES) {
+        for (const touchpoint of TOUCHPOINTS) {
+          const cell = Math.floor(perDay / (CHANNELS.length * LOCALES.length * TOUCHPOINTS.length));
+          const histogram: Record<number, number> = {};
+          for (let v = 0; v <= 10; v++) histogram[v] = Math.floor(cell / 11) + (v === d % 11 ? cell % 11 : 0);
+          const segments = { touchpoint };
+          rows.push({
+            flowKey: flow.key,
+            stepId: "score",
+            scale: "nps",
+            day,
+            channel,
+            locale,
+            segments,
+            histogram,
+          });
+          const counters: ActivityRow["counters"] = {
+            started: Math.round(cell * 1.2),
+            responded: cell,
+            "sentiment:positive": Math.floor(cell * 0.3),
+            "sentiment:neutral": Math.floor(cell * 0.2),
+            "sentiment:negative": Math.floor(cell * 0.2),
+            ...Object.fromEntries(
+              THEMES.flatMap((t, k) => [
+                [`theme:${t}`, Math.floor(cell / (k + 2))],
+                [`themeNegative:${t}`, Math.floor(cell / (k + 4))],
+              ]),
+            ),
+          };
+          activity.push({ flowKey: flow.key, day, channel, locale, segments, counters });
+        }
+      }
+    }
+    await store.replaceDay({ flowKey: flow.key, day }, rows, activity);
+  }
+}
+
+async function timeReport(
+  sources: ReportSources,
+  flow: Flow,
+): Promise<{ ms: number; started: number; answers: number }> {
+  const times: number[] = [];
+  let started = 0;
+  let answers = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    const report = await buildReport(sources, flow, YEAR_DAYS, NOW);
+    times.push(performance.now() - t0);
+    started = report.started;
+    answers = report.scores[0]?.current.responses ?? 0;
+  }
+  return { ms: median(times), started, answers };
+}
+
+async function main(): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), "cxbench-report-data-"));
+  const target = await resolveMongo({
+    ...(process.env.MONGODB_URI ? { uri: process.env.MONGODB_URI } : {}),
+    dataDir,
+    projectRoot: root,
+    ephemeral: true,
+    log: (m) => console.log(`  (${m})`),
+  });
+  const dbName = `cxbench_report_${Date.now().toString(36)}`;
+  const db = await openDatabase(target.uri, dbName, { soleWriter: false });
+  try {
+    const definition = (await loadFlowDirectory(join(root, "flows"))).flows.find((f) => f.key === "nps");
+    if (!definition) throw new Error("flows/nps is missing");
+    const small: Flow = { ...definition, key: "bench-10k", version: 1, segments: ["touchpoint"] };
+    const large: Flow = { ...definition, key: "bench-1m", version: 1, segments: ["touchpoint"] };
+    console.log(`One-year report (/cx report <flow> 12m) from the daily rollups, median of ${RUNS} runs:`);
+    let t0 = performance.now();
+    await writeDirectly(db.stores.rollups, large, 1_000_000);
+    console.log(
+      `  1,000,000 responses' rollups written directly in ${Math.round(performance.now() - t0)} ms`,
+    );
+    t0 = performance.now();
+    await writeThroughWriter(db.stores.rollups, small, 10_000);
+    console.log(
+      `  10,000 responses written through the rollup writer in ${Math.round(performance.now() - t0)} ms`,
+    );
+    const a = await timeReport(db.stores, small);
+    const b = await timeReport(db.stores, large);
+    console.log(
+      `  10,000 responses:    ${a.ms.toFixed(1)} ms (a year: ${a.started} conversations, ${a.answers} scores)`,
+    );
+    console.log(
+      `  1,000,000 responses: ${b.ms.toFixed(1)} ms (a year: ${b.started} conversations, ${b.answers} scores)`,
+    );
+    console.log(`  ratio 1M / 10k: ${(b.ms / a.ms).toFixed(2)}`);
+  } finally {
+    await db.connection.dropDatabase().catch(() => undefined);
+    await db.close();
+    await target.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
