@@ -202,6 +202,7 @@ export function createDiscordAdmin(deps: DiscordAdminDeps) {
         adminCommandText(subcommand, {
           string: (name) => interaction.options.getString(name),
           integer: (name) => interaction.options.getInteger(name),
+          boolean: (name) => interaction.options.getBoolean(name),
         }) ?? subcommand;
       const file = interaction.options.getAttachment("file");
       const attachment = file ? adminAttachmentOf(file) : undefined;

@@ -47,7 +47,10 @@ type OptionName =
   // ─── outgoing webhooks ───
   | "webhook"
   | "operation"
-  | "key";
+  | "key"
+  // ─── reports and exports ───
+  | "by"
+  | "identities";
 
 /**
  * Discord takes at most 25 subcommands (or groups) under one command: the subcommands that connect cxbot to other
@@ -57,7 +60,7 @@ type OptionName =
  */
 const GROUPS = {
   connect: ["keys", "webhooks", "send"],
-  data: ["export-responses", "erase", "export-person"],
+  data: ["export-responses", "erase", "export-person", "rollups"],
 } as const satisfies Readonly<Record<string, readonly AdminSubcommand[]>>;
 type GroupName = keyof typeof GROUPS;
 const GROUPED: ReadonlySet<AdminSubcommand> = new Set(Object.values(GROUPS).flat());
@@ -134,6 +137,8 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       webhook: "e.g. add https://example.com/hook response.completed · list · test wh_…",
       operation: "Create, list or revoke",
       key: "The new key's name (create) or the key's id (revoke)",
+      by: "Break down by channel, locale or a property (e.g. touchpoint)",
+      identities: "Include who answered (recorded in the audit log)",
     },
     add: "add",
     remove: "remove",
@@ -195,6 +200,8 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       webhook: "مثلاً add https://example.com/hook response.completed · list · test wh_…",
       operation: "ساخت، فهرست یا لغو",
       key: "نام کلید تازه (ساخت) یا شناسهٔ کلید (لغو)",
+      by: "تفکیک بر اساس پلتفرم، زبان یا یک ویژگی (مثلاً touchpoint)",
+      identities: "همراه با هویت پاسخ‌دهندگان (در گزارش ممیزی ثبت می‌شود)",
     },
     add: "افزودن",
     remove: "حذف",
@@ -256,6 +263,8 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       webhook: "مثل add https://example.com/hook response.completed · list · test wh_…",
       operation: "إنشاء أو عرض أو إبطال",
       key: "اسم المفتاح الجديد (إنشاء) أو معرّف المفتاح (إبطال)",
+      by: "التقسيم حسب المنصة أو اللغة أو خاصية (مثل touchpoint)",
+      identities: "مع هويات المجيبين (يُسجَّل ذلك في سجل التدقيق)",
     },
     add: "إضافة",
     remove: "إزالة",
@@ -317,6 +326,8 @@ const TEXTS: Readonly<Record<Locale, AdminTexts>> = {
       webhook: "ör. add https://example.com/hook response.completed · list · test wh_…",
       operation: "Oluştur, listele ya da iptal et",
       key: "Yeni anahtarın adı (oluştur) ya da anahtarın kimliği (iptal)",
+      by: "Platforma, dile ya da bir özelliğe göre ayır (ör. touchpoint)",
+      identities: "Yanıtlayanların kimlikleriyle (denetim kaydına yazılır)",
     },
     add: "ekle",
     remove: "çıkar",
@@ -413,7 +424,10 @@ function optionOf(
       };
     case "step":
     case "channel":
+    case "by":
       return { ...base, type: ApplicationCommandOptionType.String, max_length: 40 };
+    case "identities":
+      return { ...base, type: ApplicationCommandOptionType.Boolean };
     case "webhook":
       return { ...base, type: ApplicationCommandOptionType.String, max_length: 400 };
     case "who":
@@ -488,6 +502,7 @@ const OPTIONS: Readonly<Record<AdminSubcommand, readonly (readonly [OptionName, 
   report: [
     ["flow", true],
     ["period", false],
+    ["by", false],
   ],
   admins: [
     ["action", false],
@@ -507,6 +522,7 @@ const OPTIONS: Readonly<Record<AdminSubcommand, readonly (readonly [OptionName, 
   "export-responses": [
     ["flow", true],
     ["period", false],
+    ["identities", false],
   ],
   // ─── privacy ───
   erase: [["who", true]],
@@ -547,6 +563,7 @@ export function discordAdminCommand(defaultLocale: Locale): RESTPostAPIChatInput
 export interface AdminOptionReader {
   string(name: OptionName): string | null;
   integer(name: OptionName): number | null;
+  boolean(name: OptionName): boolean | null;
 }
 
 /**
@@ -602,6 +619,20 @@ export function adminCommandText(subcommand: string, options: AdminOptionReader)
       if (rest !== null && rest.trim() !== "") parts.push(rest.trim());
       break;
     }
+    case "report": {
+      one("flow");
+      one("period");
+      const by = options.string("by");
+      if (by !== null && by.trim() !== "") parts.push("by", word(by));
+      break;
+    }
+    case "export-responses":
+      one("flow");
+      // The grammar needs a period before `with identities`.
+      if ((options.string("period") ?? "").trim() !== "") one("period");
+      else if (options.boolean("identities") === true) parts.push("30d");
+      if (options.boolean("identities") === true) parts.push("with identities");
+      break;
     case "rollups":
       parts.push("rebuild");
       one("flow");

@@ -90,7 +90,13 @@ export type AdminCommand =
   | { readonly name: "new"; readonly flow: string; readonly template: "nps" | "csat" | "ces" }
   | { readonly name: "rollback"; readonly flow: string; readonly version: number }
   | { readonly name: "try"; readonly flow: string; readonly locale?: Locale }
-  | { readonly name: "report"; readonly flow: string; readonly days: ReportDays }
+  | {
+      readonly name: "report";
+      readonly flow: string;
+      readonly days: ReportDays;
+      /** `by channel`, `by locale` or `by <property>` (one of the flow's `segments`). */
+      readonly by?: string;
+    }
   | { readonly name: "admins"; readonly change?: { readonly action: "add" | "remove"; readonly who: string } }
   | { readonly name: "audit"; readonly flow?: string }
   // ─── outgoing webhooks ───
@@ -239,6 +245,34 @@ for (const locale of LOCALES)
     for (const w of words) SUBCOMMANDS.set(foldAnswer(w, locale), name);
 
 const ADD = new Set(["add", "افزودن", "اضافه", "إضافة", "اضافة", "ekle"].map((w) => foldAnswer(w, "en")));
+/** `by` before a report's breakdown, in the four languages (folded). */
+const BY = new Set(
+  ["by", "برحسب", "بر-اساس", "به-تفکیک", "تفکیک", "حسب", "بحسب", "göre", "gore"].map((w) =>
+    foldAnswer(w, "en"),
+  ),
+);
+
+/** `by` words that come before the dimension even when last (`report nps by` is missing its dimension). */
+const DIMENSION_FIRST = new Set(["by", "برحسب", "حسب", "بحسب"].map((w) => foldAnswer(w, "en")));
+
+/** A breakdown's dimension as typed: `channel` and `locale` in any of the four languages, else a property name. */
+function dimensionOf(word: string): string {
+  const folded = fold(word);
+  if (
+    ["channel", "platform", "کانال", "پلتفرم", "القناة", "قناة", "المنصة", "kanal", "platform"]
+      .map((w) => foldAnswer(w, "en"))
+      .includes(folded)
+  )
+    return "channel";
+  if (
+    ["locale", "language", "lang", "زبان", "اللغة", "لغة", "dil"]
+      .map((w) => foldAnswer(w, "en"))
+      .includes(folded)
+  )
+    return "locale";
+  return word;
+}
+
 const REBUILD = new Set(
   ["rebuild", "بازسازی", "بناء", "إعادة-البناء", "اعادة-البناء", "yeniden-oluştur", "yenile"].map((w) =>
     foldAnswer(w, "en"),
@@ -475,12 +509,26 @@ export function parseAdminCommand(argument: string): Result<AdminCommand, AdminP
     case "report": {
       const flow = flowAt(0);
       if (!flow.ok) return flow;
-      const p = rest[1];
-      if (p === undefined) return ok({ name, flow: flow.value, days: 7 });
-      if (TWELVE_MONTHS.test(p)) return ok({ name, flow: flow.value, days: YEAR_DAYS });
+      // `[period] [by <dimension>]`, either part optional: `report nps 30d by channel`, `report nps by touchpoint`.
+      const words = rest.slice(1);
+      const found = words.findIndex((w) => BY.has(fold(w)));
+      // Turkish puts it after: `dil göre`.
+      const after = found > 0 && found === words.length - 1 && !DIMENSION_FIRST.has(fold(words[found] ?? ""));
+      const byAt = after ? found - 1 : found;
+      const periodWords = byAt === -1 ? words : words.slice(0, byAt);
+      const dimension = byAt === -1 ? undefined : after ? words[found - 1] : words[byAt + 1];
+      if (byAt !== -1 && dimension === undefined) return missing("dimension");
+      if (byAt !== -1 && !after && words.length > byAt + 2)
+        return bad(words.slice(byAt + 2).join(" "), "nothing more");
+      if (periodWords.length > 1)
+        return bad(periodWords.slice(1).join(" "), "by channel, by locale or by <property>");
+      const by = dimension === undefined ? {} : { by: dimensionOf(dimension) };
+      const p = periodWords[0];
+      if (p === undefined) return ok({ name, flow: flow.value, days: 7, ...by });
+      if (TWELVE_MONTHS.test(p)) return ok({ name, flow: flow.value, days: YEAR_DAYS, ...by });
       const days = Number(/^(\d{1,2})(?:d|days?|روز|يوم|أيام|ayam|gün|g)?$/i.exec(p)?.[1]);
       return days === 7 || days === 30 || days === 90
-        ? ok({ name, flow: flow.value, days })
+        ? ok({ name, flow: flow.value, days, ...by })
         : bad(p, "7d, 30d, 90d or 12m");
     }
     case "admins": {

@@ -1,5 +1,6 @@
-import type { Flow, FlowDefinition, LocalizedText, ScaleName } from "../flow/schema.ts";
-import type { Locale } from "../locale.ts";
+import type { Flow, FlowDefinition, JourneyStage, LocalizedText, ScaleName } from "../flow/schema.ts";
+import { LANGUAGE_NAMES } from "../i18n/messages.ts";
+import { isLocale, type Locale } from "../locale.ts";
 import type { ActivityCounter, ActivityCounters, ResponseStore, RollupDays, RollupStore } from "../ports.ts";
 import { buildChartOption, type ChartOption } from "../reports/chart.ts";
 import { bucketFor, type ScoreSeries, seriesFromRows } from "../reports/series.ts";
@@ -816,7 +817,12 @@ const METRIC_NAMES = { nps: "NPS", csat: "CSAT", ces: "CES" } as const;
  * (score, answers, the previous period and the verdict on the change), the comments' sentiment split, the top
  * themes and the response rate. Numbers, percentages and dates are written as the locale writes them.
  */
-export function renderReport(report: FlowReport, flow: FlowDefinition, locale: Locale): string[] {
+export function renderReport(
+  report: FlowReport,
+  flow: FlowDefinition,
+  locale: Locale,
+  by?: string,
+): string[] {
   const w: ReportWords = WORDS[locale];
   const days = count(report.days, locale);
   const x: ReportExtraWords = EXTRA_WORDS[locale];
@@ -828,6 +834,7 @@ export function renderReport(report: FlowReport, flow: FlowDefinition, locale: L
     year
       ? x.yearPeriod(formatDay(report.from, locale), formatDay(report.to, locale))
       : w.period(formatDay(report.from, locale), formatDay(report.to, locale), days),
+    ...(flow.journey ? [x.journey(x.stage[flow.journey])] : []),
   ];
 
   if (report.scores.length === 0) lines.push(w.noScores);
@@ -870,6 +877,7 @@ export function renderReport(report: FlowReport, flow: FlowDefinition, locale: L
   }
 
   lines.push(...negativeThemeLines(report, locale));
+  if (by !== undefined) lines.push(...breakdownLines(report, by, locale));
 
   lines.push(
     report.started === 0
@@ -907,6 +915,16 @@ function sendsLine(sends: SendTally, locale: Locale): string {
 // ─── The test behind a verdict, and what drives complaints (words) ──────────────────────────────────────────
 
 interface ReportExtraWords {
+  /** The journey stage a flow asks about, and the names of the stages. */
+  journey(stage: string): string;
+  stage: Readonly<Record<JourneyStage, string>>;
+  /** The heading of a breakdown (`dimension` already in words), and one value's line. */
+  breakdown(dimension: string): string;
+  segment(value: string, score: string, answers: Count, started: Count, rate: string): string;
+  segmentNoScore(value: string, started: Count, rate: string): string;
+  dimension: { readonly channel: string; readonly locale: string };
+  /** A value with no property (conversations sent without it). */
+  unset: string;
   yearHeading(flow: string): string;
   yearPeriod(from: string, to: string): string;
   /** Which test decided "not significant" for a metric. */
@@ -921,6 +939,19 @@ interface ReportExtraWords {
 
 const EXTRA_WORDS = {
   en: {
+    journey: (stage) => `Journey stage: ${stage}`,
+    stage: {
+      "before-purchase": "before purchase",
+      "during-purchase": "during purchase",
+      "after-purchase": "after purchase",
+    },
+    breakdown: (dimension) => `By ${dimension}:`,
+    segment: (value, score, answers, started, rate) =>
+      `• ${value}: ${score} (${answers.text} ${answers.n === 1 ? "answer" : "answers"}) · ${started.text} started, ${rate} responded`,
+    segmentNoScore: (value, started, rate) =>
+      `• ${value}: no scores · ${started.text} started, ${rate} responded`,
+    dimension: { channel: "channel", locale: "language" },
+    unset: "(not set)",
     yearHeading: (flow) => `${flow} — report for the last 12 months`,
     yearPeriod: (from, to) => `${from} – ${to} (52 weeks), compared with the 52 weeks before`,
     test: (metric) =>
@@ -935,6 +966,19 @@ const EXTRA_WORDS = {
     quote: (comment) => `   “${comment}”`,
   },
   fa: {
+    journey: (stage) => `مرحلهٔ سفر مشتری: ${stage}`,
+    stage: {
+      "before-purchase": "پیش از خرید",
+      "during-purchase": "هنگام خرید",
+      "after-purchase": "پس از خرید",
+    },
+    breakdown: (dimension) => `به تفکیک ${dimension}:`,
+    segment: (value, score, answers, started, rate) =>
+      `• ${value}: ${score} (${answers.text} پاسخ) · ${started.text} گفتگو، ${rate} پاسخ داده‌اند`,
+    segmentNoScore: (value, started, rate) =>
+      `• ${value}: بدون امتیاز · ${started.text} گفتگو، ${rate} پاسخ داده‌اند`,
+    dimension: { channel: "پلتفرم", locale: "زبان" },
+    unset: "(نامشخص)",
     yearHeading: (flow) => `گزارش ${flow} — ۱۲ ماه گذشته`,
     yearPeriod: (from, to) => `از ${from} تا ${to} (۵۲ هفته)، در مقایسه با ۵۲ هفتهٔ پیش از آن`,
     test: (metric) =>
@@ -949,6 +993,19 @@ const EXTRA_WORDS = {
     quote: (comment) => `   «${comment}»`,
   },
   ar: {
+    journey: (stage) => `مرحلة رحلة العميل: ${stage}`,
+    stage: {
+      "before-purchase": "قبل الشراء",
+      "during-purchase": "أثناء الشراء",
+      "after-purchase": "بعد الشراء",
+    },
+    breakdown: (dimension) => `حسب ${dimension}:`,
+    segment: (value, score, answers, started, rate) =>
+      `• ${value}: ${score} (${arabicCount(answers, "إجابة واحدة", "إجابتان", "إجابات", "إجابة")}) · ${started.text} محادثة، أجاب منها ${rate}`,
+    segmentNoScore: (value, started, rate) =>
+      `• ${value}: بلا تقييمات · ${started.text} محادثة، أجاب منها ${rate}`,
+    dimension: { channel: "المنصة", locale: "اللغة" },
+    unset: "(غير محدد)",
     yearHeading: (flow) => `تقرير ${flow} — آخر ١٢ شهرًا`,
     yearPeriod: (from, to) => `من ${from} إلى ${to} (٥٢ أسبوعًا)، مقارنةً بالأسابيع الـ٥٢ السابقة`,
     test: (metric) =>
@@ -964,6 +1021,19 @@ const EXTRA_WORDS = {
     quote: (comment) => `   «${comment}»`,
   },
   tr: {
+    journey: (stage) => `Müşteri yolculuğu aşaması: ${stage}`,
+    stage: {
+      "before-purchase": "satın alma öncesi",
+      "during-purchase": "satın alma sırası",
+      "after-purchase": "satın alma sonrası",
+    },
+    breakdown: (dimension) => `${dimension} bazında:`,
+    segment: (value, score, answers, started, rate) =>
+      `• ${value}: ${score} (${answers.text} yanıt) · ${started.text} başlatılan, ${rate} yanıtlandı`,
+    segmentNoScore: (value, started, rate) =>
+      `• ${value}: puan yok · ${started.text} başlatılan, ${rate} yanıtlandı`,
+    dimension: { channel: "Platform", locale: "Dil" },
+    unset: "(belirtilmemiş)",
     yearHeading: (flow) => `${flow} raporu — son 12 ay`,
     yearPeriod: (from, to) => `${from} – ${to} (52 hafta), önceki 52 haftayla karşılaştırmalı`,
     test: (metric) =>
@@ -1008,6 +1078,52 @@ function negativeThemeLines(report: FlowReport, locale: Locale): string[] {
   }
   return lines;
 }
+
+const CHANNEL_NAMES: Readonly<Record<string, string>> = {
+  telegram: "Telegram",
+  slack: "Slack",
+  discord: "Discord",
+  console: "Console",
+};
+
+/**
+ * A breakdown of the period by `by` (`channel`, `locale` or one of the flow's segment properties): each value
+ * with the headline score (the flow's first rating step with answers), its answers, and how many
+ * conversations started there and what share responded; most conversations first, at most ten values.
+ */
+function breakdownLines(report: FlowReport, by: string, locale: Locale): string[] {
+  const x: ReportExtraWords = EXTRA_WORDS[locale];
+  const segments = report.breakdowns?.[by] ?? [];
+  const dimension = by === "channel" ? x.dimension.channel : by === "locale" ? x.dimension.locale : by;
+  const lines = [x.breakdown(dimension)];
+  const headline = report.scores.find((s) => s.current.responses > 0)?.stepId;
+  for (const segment of segments.slice(0, MAX_SEGMENTS)) {
+    const value =
+      by === "channel"
+        ? (CHANNEL_NAMES[segment.value] ?? segment.value)
+        : by === "locale" && isLocale(segment.value)
+          ? LANGUAGE_NAMES[segment.value]
+          : segment.value;
+    const step = segment.scores.find((sc) => sc.stepId === headline && sc.summary.responses > 0);
+    const rate = percentOf(segment.responded, segment.started, locale);
+    lines.push(
+      step
+        ? x.segment(
+            value,
+            scoreValue(step.summary, locale),
+            count(step.summary.responses, locale),
+            count(segment.started, locale),
+            rate,
+          )
+        : x.segmentNoScore(value, count(segment.started, locale), rate),
+    );
+  }
+  if (segments.length === 0) lines.push(`• ${x.unset}`);
+  return lines;
+}
+
+/** Values a breakdown lists. */
+const MAX_SEGMENTS = 10;
 
 /**
  * The chart of a report: the first scored step's score over the period (the headline score), in `locale`;

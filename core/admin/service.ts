@@ -786,9 +786,13 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
     locale: Locale,
     key: string,
     days: ReportDays,
+    by: string | undefined,
   ): Promise<AdminMessage[]> => {
     const flow = await flows.latest(key);
     if (!flow) return [r.msg(r.say("unknownFlow", { flow: key }))];
+    const dimensions = ["channel", "locale", ...(flow.segments ?? [])];
+    if (by !== undefined && !dimensions.includes(by))
+      return [r.msg(r.say("unknownDimension", { by, dimensions: dimensions.join(", ") }))];
     const built = await buildReport(
       {
         rollups: stores.rollups,
@@ -799,7 +803,7 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
       days,
       clock(),
     );
-    const text = renderReport(built, flow, locale).join("\n");
+    const text = renderReport(built, flow, locale, by).join("\n");
     const option = deps.renderChart ? reportChart(built, flow, locale) : undefined;
     if (!option || !deps.renderChart) return [r.msg(text)];
     try {
@@ -1347,7 +1351,7 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
       case "try":
         return tryFlow(r, request, command.flow, command.locale);
       case "report":
-        return report(r, locale, command.flow, command.days);
+        return report(r, locale, command.flow, command.days, command.by);
       case "admins":
         return admins(r, actor, command.change);
       case "audit":

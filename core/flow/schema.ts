@@ -208,6 +208,10 @@ export const ZFlowSending = z.strictObject({
 });
 export type FlowSending = z.infer<typeof ZFlowSending>;
 
+/** The stages of a customer's journey a flow can ask about. */
+export const JOURNEY_STAGES = ["before-purchase", "during-purchase", "after-purchase"] as const;
+export type JourneyStage = (typeof JOURNEY_STAGES)[number];
+
 export const ZFlowDefinition = z.strictObject({
   key: ZFlowKey,
   /** Shown to admins and in the flow picker. */
@@ -226,6 +230,8 @@ export const ZFlowDefinition = z.strictObject({
     )
     .max(5)
     .optional(),
+  /** Where in the customer's journey this flow asks (`/cx report` names it). */
+  journey: z.enum(JOURNEY_STAGES).optional(),
   /** Minutes without an answer after which a conversation in progress expires. */
   idleMinutes: z
     .number()

@@ -33,6 +33,7 @@ afterAll(async () => {
 const reader = (values: Record<string, string | number>): AdminOptionReader => ({
   string: (name) => (typeof values[name] === "string" ? (values[name] as string) : null),
   integer: (name) => (typeof values[name] === "number" ? (values[name] as number) : null),
+  boolean: (name) => (typeof values[name] === "boolean" ? (values[name] as boolean) : null),
 });
 
 /** What Discord counts toward a command's 8000 characters: names, descriptions and values, the longest localization of each. */

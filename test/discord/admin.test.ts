@@ -236,7 +236,12 @@ describe("/cx on Discord", { timeout: 60_000 }, () => {
       ["send", 1],
     ]);
     const data = cxCommand.options.find((o) => o.name === "data") as unknown as typeof connect;
-    expect(data.options.map((o) => o.name)).toEqual(["export-responses", "erase", "export-person"]);
+    expect(data.options.map((o) => o.name)).toEqual([
+      "export-responses",
+      "erase",
+      "export-person",
+      "rollups",
+    ]);
     const sub = (name: string) =>
       [...cxCommand.options, ...connect.options, ...data.options].find((o) => o.name === name)?.options ?? [];
     expect(sub("text").map((o) => [o.name, o.type, o.required])).toEqual([

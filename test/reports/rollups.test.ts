@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAdminCommand, YEAR_DAYS } from "../../core/admin/grammar.ts";
-import { buildReport } from "../../core/admin/report.ts";
+import { buildReport, renderReport } from "../../core/admin/report.ts";
 import { createAdminService } from "../../core/admin/service.ts";
 import type { AdminOutcome, AdminService } from "../../core/admin/types.ts";
 import type { ConversationState } from "../../core/engine/state.ts";
@@ -316,6 +316,82 @@ describe("segments", () => {
     expect(activityIncrements(states[0] as ConversationState, flow)[0]?.bucket.segments).toEqual({
       touchpoint: "checkout",
     });
+
+    // Put into words: `by touchpoint` lists each value with its score, answers and response rate.
+    const lines = renderReport(report, flow, "en", "touchpoint");
+    const at = lines.indexOf("By touchpoint:");
+    expect(at).toBeGreaterThan(0);
+    for (const t of byTouchpoint) {
+      const line = lines.find((l) => l.startsWith(`• ${t.value}: `)) ?? "";
+      expect(line).toContain(`${t.started} started`);
+      expect(line).toMatch(new RegExp(`\\(${t.scores[0]?.summary.responses} answers?\\)`));
+    }
+    const byChannel = renderReport(report, flow, "fa", "channel");
+    expect(byChannel).toContain("به تفکیک پلتفرم:");
+    expect(byChannel.some((l) => l.startsWith("• Telegram: "))).toBe(true);
+  });
+});
+
+describe("report breakdowns and the journey stage", () => {
+  it("`report <flow> [period] by <dimension>` in the four languages; an unknown dimension is refused with the choices", async () => {
+    expect(parseAdminCommand("report nps 30d by channel")).toEqual({
+      ok: true,
+      value: { name: "report", flow: "nps", days: 30, by: "channel" },
+    });
+    expect(parseAdminCommand("report nps by touchpoint")).toEqual({
+      ok: true,
+      value: { name: "report", flow: "nps", days: 7, by: "touchpoint" },
+    });
+    expect(parseAdminCommand("گزارش nps ۹۰روز به-تفکیک زبان")).toMatchObject({
+      ok: true,
+      value: { days: 90, by: "locale" },
+    });
+    expect(parseAdminCommand("report nps 12m حسب القناة")).toMatchObject({
+      ok: true,
+      value: { days: YEAR_DAYS, by: "channel" },
+    });
+    expect(parseAdminCommand("report nps 7d dil göre")).toMatchObject({ ok: true, value: { by: "locale" } });
+    expect(parseAdminCommand("rapor nps 30g platform göre")).toMatchObject({
+      ok: true,
+      value: { days: 30, by: "channel" },
+    });
+    expect(parseAdminCommand("report nps by")).toMatchObject({
+      ok: false,
+      error: { code: "ADMIN_MISSING_ARGUMENT" },
+    });
+    expect(parseAdminCommand("report nps 7d 30d")).toMatchObject({
+      ok: false,
+      error: { code: "ADMIN_BAD_ARGUMENT" },
+    });
+
+    const reply = texts(await command("report nps 90d by channel"));
+    expect(reply).toContain("By channel:");
+    expect(reply).toMatch(/• (Telegram|Slack|Discord|Console): /);
+    expect(texts(await command("report nps by touchpoint"))).toMatch(
+      /A report can be broken down by channel, locale; "touchpoint" is not one of them/,
+    );
+  });
+
+  it("names the journey stage a flow asks about", () => {
+    const report = {
+      flowKey: "nps",
+      days: 7,
+      from: "2026-11-18",
+      to: "2026-11-24",
+      scores: [],
+      sentiment: { positive: 0, neutral: 0, negative: 0 },
+      themes: [],
+      started: 0,
+      responded: 0,
+      series: [],
+      negativeThemes: [],
+    } as const;
+    const flow = { ...nps, journey: "after-purchase" } as const;
+    expect(renderReport(report, flow, "en")).toContain("Journey stage: after purchase");
+    expect(renderReport(report, flow, "fa")).toContain("مرحلهٔ سفر مشتری: پس از خرید");
+    expect(renderReport(report, flow, "ar")).toContain("مرحلة رحلة العميل: بعد الشراء");
+    expect(renderReport(report, flow, "tr")).toContain("Müşteri yolculuğu aşaması: satın alma sonrası");
+    expect(renderReport(report, nps, "en").some((l) => l.startsWith("Journey stage"))).toBe(false);
   });
 });
 
