@@ -19,9 +19,37 @@ export interface DigestImage {
 
 /**
  * Draws the charts of a digest (one per flow with answers, see {@link digestCharts}). A chart that cannot be
- * drawn is left out and reported to `onError` with the flow's key: the digest's text goes out without it.
+ * drawn is left out and reported to `onError` with the flow's key (once, by the first caller): the digest's text
+ * goes out without it. The same digest in the same language is drawn once, however many notifiers ask.
  */
-export async function drawDigestCharts(
+export function drawDigestCharts(
+  digest: Digest,
+  locale: Locale,
+  render: ChartRenderer,
+  onError: (error: unknown, flowKey: string) => void,
+): Promise<DigestImage[]> {
+  // Slack and Discord are handed the same digest at once (the fan-out notifier): its charts are drawn once.
+  let byDigest = drawn.get(render);
+  if (!byDigest) {
+    byDigest = new WeakMap();
+    drawn.set(render, byDigest);
+  }
+  let byLocale = byDigest.get(digest);
+  if (!byLocale) {
+    byLocale = new Map();
+    byDigest.set(digest, byLocale);
+  }
+  let images = byLocale.get(locale);
+  if (!images) {
+    images = draw(digest, locale, render, onError);
+    byLocale.set(locale, images);
+  }
+  return images;
+}
+
+const drawn = new WeakMap<ChartRenderer, WeakMap<Digest, Map<Locale, Promise<DigestImage[]>>>>();
+
+async function draw(
   digest: Digest,
   locale: Locale,
   render: ChartRenderer,

@@ -1,18 +1,22 @@
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { renderChartLazily } from "../../bots/charts/digest.ts";
 import { CHART_SCALE, renderChartPng } from "../../bots/charts/render.ts";
 import { loadConfig } from "../../bots/config.ts";
 import { createDiscordNotifier } from "../../bots/discord/notifier.ts";
 import { createLogger, type Logger } from "../../bots/logger.ts";
 import { postDueDigests } from "../../bots/platforms.ts";
+import { digestBlocks } from "../../bots/slack/blocks.ts";
 import { createSlackAdapter } from "../../bots/slack/slack.ts";
+import { createFanOutNotifier } from "../../core/alerts/fanout.ts";
 import { type AlertNotifier, createAlertService, type Digest, isoWeek } from "../../core/alerts/service.ts";
 import { digestCharts, digestView } from "../../core/alerts/view.ts";
+import { LOCALES } from "../../core/locale.ts";
 import { CHART_HEIGHT, CHART_WIDTH } from "../../core/reports/chart.ts";
 import { addDays } from "../../core/scores.ts";
 import type { InboundInput } from "../../core/types.ts";
 import type { DiscordMessage, FakeDiscord } from "../fakes/discord-api.ts";
-import type { FakeSlack, StoredSlackMessage } from "../fakes/slack-api.ts";
+import { blockKitErrors, type FakeSlack, type StoredSlackMessage } from "../fakes/slack-api.ts";
 import { type DiscordRig, startDiscordRig } from "../helpers/discord.ts";
 import { decodePng, inkShare } from "./png.ts";
 
@@ -256,6 +260,65 @@ describe("the daily digest with its charts", { timeout: 60_000 }, () => {
   });
 });
 
+describe("a digest on Slack and Discord at once", { timeout: 60_000 }, () => {
+  it("draws each chart once for both", async () => {
+    slack.addChannel("C0FANOUT", "cx-fanout");
+    let drawn = 0;
+    const counting = (option: Parameters<typeof renderChartLazily>[0]) => {
+      drawn++;
+      return renderChartLazily(option);
+    };
+    const { logger } = capturingLogger();
+    const rest = rig.cxbot.platforms.discord?.client.rest;
+    if (!rest) throw new Error("no Discord client");
+    const fan = createFanOutNotifier(
+      [
+        {
+          notifier: createSlackAdapter({
+            token: slack.botToken,
+            apiUrl: slack.apiUrl,
+            service: rig.cxbot.app.service,
+            logger,
+            defaultLocale: "en",
+            staffLocale: "en",
+            renderChart: counting,
+          }),
+          target: "C0FANOUT",
+        },
+        {
+          notifier: createDiscordNotifier({
+            rest,
+            staffLocale: "en",
+            recovery: () => false,
+            logger,
+            renderChart: counting,
+          }),
+          target: SUPPORT,
+        },
+      ],
+      (error) => {
+        throw error;
+      },
+    );
+    const before = discord.messages(SUPPORT).length;
+    expect(await alertServiceWith(fan, "C0FANOUT").digest(new Date(`${addDays(today, 1)}T10:00:00Z`))).toBe(
+      true,
+    );
+    expect(drawn).toBe(1);
+    expect(
+      slack
+        .messages("C0FANOUT")
+        .flatMap((m) => m.files ?? [])
+        .map((f) => f.name),
+    ).toEqual([`csat-${today}.png`]);
+    const attached = discord
+      .messages(SUPPORT)
+      .slice(before)
+      .flatMap((m) => m.attachments as { filename: string }[]);
+    expect(attached.map((a) => a.filename)).toEqual([`csat-${today}.png`]);
+  });
+});
+
 describe("the weekly digest (DIGEST_WEEKLY)", { timeout: 60_000 }, () => {
   const weekly = () => discord.messages(SUPPORT).filter((m) => embedText(m).includes("Weekly digest"));
   const weeklySlack = () => slack.messages(ALERTS).filter((m) => slackText(m).includes("Weekly digest"));
@@ -337,5 +400,11 @@ describe("the weekly digest (DIGEST_WEEKLY)", { timeout: 60_000 }, () => {
     expect(digestView(digest, "en").lines).toContain(
       "Customer Satisfaction (CSAT) — CSAT 67% · answers: 3 · new",
     );
+    // Slack takes the weekly digest's blocks in every language.
+    for (const locale of LOCALES) {
+      const blocks = digestBlocks(digest, locale);
+      expect(blockKitErrors(blocks, "message", "/blocks")).toEqual([]);
+      expect(JSON.stringify(blocks[0])).toContain(digestView(digest, locale).title);
+    }
   });
 });
