@@ -213,7 +213,7 @@ describe("the daily digest with its charts", { timeout: 60_000 }, () => {
     expectDrawnChart(png.png);
   });
 
-  it("posts the text without a chart that cannot be drawn, and logs it with a code (Slack and Discord)", async () => {
+  it("posts the text without a chart that cannot be drawn or uploaded, and logs it with a code (Slack and Discord)", async () => {
     slack.addChannel("C0NOCHART", "cx-nochart");
     const { logger, lines } = capturingLogger();
     const broken = () => Promise.reject(new Error("renderer crashed"));
@@ -234,6 +234,27 @@ describe("the daily digest with its charts", { timeout: 60_000 }, () => {
     expect(slackText(posted[0])).toContain("امتیازهای روز");
     expect(slack.uploads()).toHaveLength(uploads);
     expect(lines).toContainEqual(expect.objectContaining({ code: "DIGEST_CHART_FAILED", flow: "csat" }));
+
+    // An upload Slack refuses (the app lacks files:write): the text is out and stays posted once; logged.
+    slack.addChannel("C0NOSCOPE", "cx-noscope");
+    const scopeLog = capturingLogger();
+    const unscoped = createSlackAdapter({
+      token: slack.botToken,
+      apiUrl: slack.apiUrl,
+      service: rig.cxbot.app.service,
+      logger: scopeLog.logger,
+      defaultLocale: "en",
+      staffLocale: "en",
+    });
+    slack.failNext("files.getUploadURLExternal", { error: "missing_scope" });
+    const noScope = alertServiceWith(unscoped, "C0NOSCOPE");
+    const tomorrow = new Date(`${addDays(today, 1)}T10:00:00Z`);
+    expect(await noScope.digest(tomorrow)).toBe(true);
+    expect(await noScope.digest(tomorrow)).toBe(false);
+    expect(slack.messages("C0NOSCOPE").map((m) => slackText(m).includes("Daily scores for"))).toEqual([true]);
+    expect(scopeLog.lines).toContainEqual(
+      expect.objectContaining({ code: "DIGEST_CHART_UPLOAD", flow: "csat" }),
+    );
 
     // Discord: the same digest, its chart failing to draw: the embed alone.
     const { notifier, digests } = recordingNotifier();
