@@ -8,6 +8,16 @@ const ZAdmin = z
   .string()
   .regex(/^(telegram|slack|discord|console):[A-Za-z0-9_.@-]{1,64}$/, "must look like platform:userId");
 
+/** Weekdays as DIGEST_WEEKLY names them, Sunday first (as `Date#getDay` counts). */
+export const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** When the weekly digest is due: a weekday (0 = Sunday … 6 = Saturday) and `HH:MM`, in DIGEST_TIME_ZONE. */
+export interface WeeklySchedule {
+  readonly weekday: number;
+  readonly at: string;
+}
+
 /** The environment cxbot reads, validated once at start-up. Platform adapters add their own keys. */
 export const ZConfig = z.object({
   MONGODB_URI: z
@@ -149,6 +159,24 @@ export const ZConfig = z.object({
     .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, "must be HH:MM (24-hour) or off")
     .default("09:00"),
   DIGEST_TIME_ZONE: ZTimeZone.default("UTC"),
+  /**
+   * When the weekly digest (the last 7 complete days against the 7 before) is posted: `off`, or a weekday and
+   * HH:MM in DIGEST_TIME_ZONE (`mon 09:00`).
+   */
+  DIGEST_WEEKLY: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(
+      /^(off|(mon|tue|wed|thu|fri|sat|sun) +([01]\d|2[0-3]):[0-5]\d)$/,
+      "must be off, or a weekday (mon, tue, wed, thu, fri, sat, sun) and a time HH:MM (24-hour), e.g. mon 09:00",
+    )
+    .default("off")
+    .transform((s): WeeklySchedule | "off" => {
+      if (s === "off") return "off";
+      const [day = "", at = ""] = s.split(/ +/);
+      return { weekday: WEEKDAYS.indexOf(day as Weekday), at };
+    }),
   /**
    * A first HTTP API key for automated deployments (`Authorization: Bearer …`), stored hashed at start. More keys:
    * `/cx keys create`. Revoking it by command sticks; set a new one to rotate.

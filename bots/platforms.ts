@@ -11,7 +11,7 @@ import type { Channel } from "../core/types.ts";
 import { createExportStore } from "../storage/export-store.ts";
 import { createHttpApi } from "./api/api.ts";
 import { type App, type AppOptions, createApp } from "./app.ts";
-import type { Config } from "./config.ts";
+import { type Config, WEEKDAYS, type Weekday, type WeeklySchedule } from "./config.ts";
 import type { PlatformAdapter, PlatformModule } from "./contract.ts";
 import type { DiscordAdapter } from "./discord/discord.ts";
 import { type HttpServer, type Route, startHttpServer } from "./http.ts";
@@ -136,6 +136,48 @@ export function isPast(now: Date, at: string, timeZone: string): boolean {
     .format(now)
     .split(":");
   return `${parts[0]}:${parts[1]}` >= at;
+}
+
+const WEEKDAY_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
+/** Whether the weekly digest is due at `now`: its weekday in `timeZone`, at or past its time. */
+export function isWeeklyDue(now: Date, schedule: WeeklySchedule, timeZone: string): boolean {
+  let format = WEEKDAY_FORMATS.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", { timeZone, weekday: "short" });
+    WEEKDAY_FORMATS.set(timeZone, format);
+  }
+  const weekday = WEEKDAYS.indexOf(format.format(now).toLowerCase() as Weekday);
+  return weekday === schedule.weekday && isPast(now, schedule.at, timeZone);
+}
+
+/**
+ * Posts the digests due at `now` (what the housekeeping timer runs every minute): the daily one once DIGEST_AT
+ * has passed, the weekly one on DIGEST_WEEKLY's day once its time has passed; each once (the alert service
+ * claims them). A failing one is reported to `onError` and does not stop the other.
+ */
+export async function postDueDigests(
+  alerts: AlertService,
+  config: Pick<Config, "DIGEST_AT" | "DIGEST_WEEKLY" | "DIGEST_TIME_ZONE">,
+  now: Date,
+  onError: (error: unknown, digest: "daily" | "weekly") => void,
+): Promise<{ daily: boolean; weekly: boolean }> {
+  const zone = config.DIGEST_TIME_ZONE;
+  const daily =
+    config.DIGEST_AT !== "off" && isPast(now, config.DIGEST_AT, zone)
+      ? await alerts.digest(now).catch((error: unknown) => {
+          onError(error, "daily");
+          return false;
+        })
+      : false;
+  const weekly =
+    config.DIGEST_WEEKLY !== "off" && isWeeklyDue(now, config.DIGEST_WEEKLY, zone)
+      ? await alerts.weeklyDigest(now).catch((error: unknown) => {
+          onError(error, "weekly");
+          return false;
+        })
+      : false;
+  return { daily, weekly };
 }
 
 /** Runs every undo function. */
@@ -308,6 +350,7 @@ export async function startPlatforms(
       events: app.database.stores.events,
       rollups: app.database.stores.rollups,
       flows: app.flows,
+      digestTimeZone: config.DIGEST_TIME_ZONE,
       operations,
       notifier,
       ...(primary?.target ? { defaultChannel: primary.target } : {}),
@@ -396,9 +439,9 @@ export async function startPlatforms(
         const service = alerts;
         void (async () => {
           await service.retryUnposted();
-          if (config.DIGEST_AT !== "off" && isPast(new Date(), config.DIGEST_AT, config.DIGEST_TIME_ZONE)) {
-            await service.digest();
-          }
+          await postDueDigests(service, config, new Date(), (error, digest) =>
+            logger.error({ err: error, code: "DIGEST_FAILED", digest }, "the digest could not be posted"),
+          );
         })().catch((error: unknown) =>
           logger.error({ err: error, code: "ALERT_HOUSEKEEPING" }, "alert housekeeping failed"),
         );

@@ -560,6 +560,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): DiscordAdapt
         rest: client.rest,
         staffLocale: config.staffLocale,
         recovery: () => alerts?.recoveryAvailable ?? false,
+        logger,
       })
     : undefined;
   const actorOf = (user: { id: string; username: string; globalName?: string | null }): Actor => ({

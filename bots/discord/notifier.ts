@@ -12,6 +12,13 @@ import {
 } from "../../core/alerts/view.ts";
 import type { Locale } from "../../core/locale.ts";
 import { cutText } from "../../core/text/cut.ts";
+import {
+  type ChartRenderer,
+  type DigestImage,
+  drawDigestCharts,
+  renderChartLazily,
+} from "../charts/digest.ts";
+import type { Logger } from "../logger.ts";
 import { DISCORD_LIMITS } from "./render.ts";
 
 /** Discord's embed limits. */
@@ -124,13 +131,39 @@ export interface DiscordNotifierOptions {
   readonly staffLocale: Locale;
   /** Whether resolving can also send the customer a recovery question (a second Resolve button). */
   readonly recovery: () => boolean;
+  /** Where a digest chart that could not be drawn or attached is reported. */
+  readonly logger: Logger;
+  /** Draws the digest's charts (default: the real renderer, loaded on the first digest). */
+  readonly renderChart?: ChartRenderer;
 }
+
+/** Files one Discord message can carry. */
+const FILES_PER_MESSAGE = 10;
 
 /** Alerts, flood summaries, digests and customers' replies in a Discord channel. */
 export function createDiscordNotifier(options: DiscordNotifierOptions): AlertNotifier {
   const { rest, staffLocale: locale } = options;
   const send = async (channel: string, body: Record<string, unknown>): Promise<APIMessage> =>
     (await rest.post(Routes.channelMessages(channel), { body })) as APIMessage;
+  /** A message with PNGs attached, as an admin reply attaches a report's chart (multipart, `files[n]`). */
+  const sendWithFiles = async (
+    channel: string,
+    body: Record<string, unknown>,
+    images: readonly DigestImage[],
+  ): Promise<APIMessage> =>
+    images.length === 0
+      ? send(channel, body)
+      : ((await rest.post(Routes.channelMessages(channel), {
+          body: {
+            ...body,
+            attachments: images.map((image, id) => ({ id: String(id), filename: image.name })),
+          },
+          files: images.map((image) => ({
+            name: image.name,
+            data: Buffer.from(image.png),
+            contentType: "image/png",
+          })),
+        })) as APIMessage);
   return {
     name: "discord",
     async post(target, alert, opts) {
@@ -182,7 +215,18 @@ export function createDiscordNotifier(options: DiscordNotifierOptions): AlertNot
     },
     async postDigest(target, digest) {
       const view = digestView(digest, locale);
-      await send(target, {
+      // The charts are drawn first; one that cannot be drawn is left out, never the numbers.
+      const images = await drawDigestCharts(
+        digest,
+        locale,
+        options.renderChart ?? renderChartLazily,
+        (error, flow) =>
+          options.logger.error(
+            { err: error, code: "DIGEST_CHART_FAILED", flow },
+            "a digest chart could not be drawn",
+          ),
+      );
+      const body = {
         embeds: [
           {
             title: cutText(view.title, EMBED.title),
@@ -192,7 +236,24 @@ export function createDiscordNotifier(options: DiscordNotifierOptions): AlertNot
           },
         ],
         allowed_mentions: { parse: [] },
-      });
+      };
+      const [first = [], ...more] = chunks(images, FILES_PER_MESSAGE);
+      const chartsFailed = (error: unknown) =>
+        options.logger.error(
+          { err: error, code: "DIGEST_CHART_UPLOAD" },
+          "digest charts could not be attached",
+        );
+      // The charts are attached to the digest itself (10 a message; more follow in messages of their own).
+      try {
+        await sendWithFiles(target, body, first);
+      } catch (error) {
+        if (first.length === 0) throw error;
+        chartsFailed(error);
+        await send(target, body);
+        return;
+      }
+      for (const files of more)
+        await sendWithFiles(target, { allowed_mentions: { parse: [] } }, files).catch(chartsFailed);
     },
     async postCustomerReply(alert, post, text) {
       const customer = escapeMarkdown(cutText(alert.respondent.displayName ?? alert.respondent.userId, 200));
@@ -206,4 +267,11 @@ export function createDiscordNotifier(options: DiscordNotifierOptions): AlertNot
       });
     },
   };
+}
+
+/** `items` in runs of `size`. */
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }

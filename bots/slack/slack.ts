@@ -17,6 +17,7 @@ import type { AdminActor, AdminInput, AdminMessage, AdminService } from "../../c
 import type { Actor, AlertActionError } from "../../core/alerts/alert.ts";
 import { ACTION_ERROR_KEY, staffText } from "../../core/alerts/messages.ts";
 import type { AlertNotifier, AlertService } from "../../core/alerts/service.ts";
+import { digestTitle } from "../../core/alerts/view.ts";
 import { BoundedMap } from "../../core/bounded-map.ts";
 import { parseText } from "../../core/commands.ts";
 import { t } from "../../core/i18n/messages.ts";
@@ -25,6 +26,7 @@ import { CxError } from "../../core/result.ts";
 import type { SurveyService } from "../../core/service.ts";
 import { cutText } from "../../core/text/cut.ts";
 import type { InboundInput, RespondentRef } from "../../core/types.ts";
+import { type ChartRenderer, drawDigestCharts, renderChartLazily } from "../charts/digest.ts";
 import type { PlatformAdapter, PlatformCapabilities } from "../contract.ts";
 import { isImageFile } from "../kit/admin.ts";
 import { createResponder, type SurveySurface } from "../kit/responder.ts";
@@ -71,6 +73,8 @@ export interface SlackAdapterConfig {
   readonly alertChannel?: string;
   /** Retries of a rate-limited or failed Web API call before giving up (Slack's `Retry-After` is honoured). */
   readonly retries?: number;
+  /** Draws the digest's charts (default: the real renderer, loaded on the first digest). */
+  readonly renderChart?: ChartRenderer;
 }
 
 /** The Slack channel: surveys in DMs with Block Kit buttons, and the alert notifier support works from. */
@@ -727,11 +731,36 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       );
     },
     async postDigest(channel, digest) {
+      // The charts are drawn first; one that cannot be drawn is left out, never the numbers.
+      const images = await drawDigestCharts(
+        digest,
+        staffLocale,
+        config.renderChart ?? renderChartLazily,
+        (error, flow) =>
+          logger.error(
+            { err: error, code: "DIGEST_CHART_FAILED", flow },
+            "a digest chart could not be drawn",
+          ),
+      );
       await client.chat.postMessage({
         channel,
-        text: staffText(staffLocale, "digestTitle", { day: digest.day }),
+        text: digestTitle(digest, staffLocale),
         blocks: digestBlocks(digest, staffLocale),
+        unfurl_links: false,
+        unfurl_media: false,
       });
+      // Then each chart right under it, as `/cx report` uploads its chart. The text is out by now: a failed
+      // upload is logged, not thrown (the digest would be posted again).
+      for (const image of images) {
+        try {
+          await uploadFile(client, channel, { name: image.name, content: image.png, mime: "image/png" });
+        } catch (error) {
+          logger.error(
+            { err: error, code: "DIGEST_CHART_UPLOAD", flow: image.flowKey },
+            "a digest chart could not be uploaded",
+          );
+        }
+      }
     },
   };
   return adapter;

@@ -76,6 +76,10 @@ const STAFF_MESSAGES = {
     digestNoChange: "no change",
     digestNew: "new",
     digestEmpty: "No answers yesterday.",
+    // The weekly digest (DIGEST_WEEKLY).
+    digestWeekTitle: "Weekly digest · {from} – {to}",
+    digestWeekChange: "{sign}{delta} vs the week before",
+    digestWeekEmpty: "No answers in the last 7 days.",
     channel_console: "Console",
     channel_telegram: "Telegram",
     channel_slack: "Slack",
@@ -152,6 +156,10 @@ const STAFF_MESSAGES = {
     digestNoChange: "بدون تغییر",
     digestNew: "تازه",
     digestEmpty: "دیروز پاسخی ثبت نشد.",
+    // The weekly digest (DIGEST_WEEKLY).
+    digestWeekTitle: "گزارش هفتگی · {from} تا {to}",
+    digestWeekChange: "{sign}{delta} نسبت به هفتهٔ قبل",
+    digestWeekEmpty: "در هفت روز گذشته پاسخی ثبت نشد.",
     channel_console: "ترمینال",
     channel_telegram: "تلگرام",
     channel_slack: "اسلک",
@@ -227,6 +235,10 @@ const STAFF_MESSAGES = {
     digestNoChange: "دون تغيير",
     digestNew: "جديد",
     digestEmpty: "لم تصل أي إجابات أمس.",
+    // The weekly digest (DIGEST_WEEKLY).
+    digestWeekTitle: "الملخص الأسبوعي · من {from} إلى {to}",
+    digestWeekChange: "{sign}{delta} مقارنة بالأسبوع السابق",
+    digestWeekEmpty: "لم تصل أي إجابات خلال الأيام السبعة الماضية.",
     channel_console: "الطرفية",
     channel_telegram: "تيليجرام",
     channel_slack: "سلاك",
@@ -303,6 +315,10 @@ const STAFF_MESSAGES = {
     digestNoChange: "değişiklik yok",
     digestNew: "yeni",
     digestEmpty: "Dün hiç yanıt gelmedi.",
+    // The weekly digest (DIGEST_WEEKLY).
+    digestWeekTitle: "Haftalık özet · {from} – {to}",
+    digestWeekChange: "önceki haftaya göre {sign}{delta}",
+    digestWeekEmpty: "Son 7 günde hiç yanıt gelmedi.",
     channel_console: "Konsol",
     channel_telegram: "Telegram",
     channel_slack: "Slack",

@@ -5,6 +5,7 @@ import { t } from "../i18n/messages.ts";
 import { RTL_LOCALES } from "../locale.ts";
 import type { Operations } from "../operations.ts";
 import type { AlertStore, ProcessedEventStore, RollupStore } from "../ports.ts";
+import { bucketFor, readScoreSeries, type ScoreSeries } from "../reports/series.ts";
 import { err, ok, type Result } from "../result.ts";
 import { type PeriodReport, periodReport } from "../rollups.ts";
 import { addDays, dayKey } from "../scores.ts";
@@ -39,7 +40,10 @@ export interface AlertNotifier {
   update(alert: AlertRecord, post: AlertPost): Promise<void>;
   /** One message standing for alerts that came too fast to post one by one; returns where. */
   postSummary(target: string, alerts: readonly AlertRecord[]): Promise<AlertPost>;
-  /** Yesterday's scores. */
+  /**
+   * Yesterday's scores, or the last week's, with each flow's chart (the notifier draws it from the series): the
+   * text must be posted even when a chart cannot be drawn or uploaded; a failure to post the text throws.
+   */
   postDigest(target: string, digest: Digest): Promise<void>;
   /** Something the customer wrote back, in the alert's thread. */
   postCustomerReply(alert: AlertRecord, post: AlertPost, text: string): Promise<void>;
@@ -50,15 +54,37 @@ export interface AlertNotifier {
   repair?(alert: AlertRecord, post: AlertPost): Promise<AlertPost | undefined>;
 }
 
-/** A day's scores per flow, beside the day before. */
-export interface Digest {
-  readonly day: string;
-  readonly flows: readonly {
-    readonly key: string;
-    readonly title: LocalizedText;
-    readonly report: PeriodReport;
-  }[];
+/** What a digest covers: yesterday (beside the day before), or the last 7 complete days (beside the 7 before). */
+export type DigestPeriod = "day" | "week";
+
+/** A flow in a digest: its scores over the digest's period and the chart of its headline score. */
+export interface DigestFlow {
+  readonly key: string;
+  readonly title: LocalizedText;
+  readonly report: PeriodReport;
+  /**
+   * The first rating step with answers in the period (in the flow's step order), over the chart's span: 30 days
+   * day by day for a daily digest (what `/cx report <flow> 30d` draws), 12 weeks week by week for a weekly one,
+   * ending on the digest's last day. Absent when the flow had no answers in the digest's period.
+   */
+  readonly chart?: ScoreSeries;
 }
+
+/** The scores of a day or a week per flow, beside the period before. */
+export interface Digest {
+  readonly period: DigestPeriod;
+  /** The days covered, `YYYY-MM-DD` inclusive (the same day for a daily digest). */
+  readonly from: string;
+  readonly to: string;
+  /** For a weekly digest, the ISO week it is posted in (`2026-W49`): posted once per week and channel. */
+  readonly week?: string;
+  readonly flows: readonly DigestFlow[];
+}
+
+/** Days a daily digest's chart covers (as `/cx report <flow> 30d`). */
+export const DAILY_CHART_DAYS = 30;
+/** Weeks a weekly digest's chart covers, one point per week. */
+export const WEEKLY_CHART_WEEKS = 12;
 
 export interface AlertServiceDeps {
   readonly store: AlertStore;
@@ -66,6 +92,8 @@ export interface AlertServiceDeps {
   readonly events: ProcessedEventStore;
   readonly rollups: RollupStore;
   readonly flows: FlowRegistry;
+  /** The time zone of the weekly digest's week (`DIGEST_TIME_ZONE`; UTC without it). */
+  readonly digestTimeZone?: string;
   /** Reaches customers: support's replies, the recovery survey, transcripts. */
   readonly operations: Operations;
   readonly notifier: AlertNotifier;
@@ -107,6 +135,11 @@ export interface AlertService {
   readonly recoveryAvailable: boolean;
   /** Posts the digest for the day before `now` to the default alert channel, once per day; true if it posted. */
   digest(now?: Date): Promise<boolean>;
+  /**
+   * Posts the digest of the 7 complete days before `now`'s day (in the digest's time zone), beside the 7 before,
+   * to the default alert channel, once per ISO week; true if it posted. The caller decides when it is due.
+   */
+  weeklyDigest(now?: Date): Promise<boolean>;
   /** Posts alerts that were saved but never posted (a crash in between); returns how many. */
   retryUnposted(): Promise<number>;
   /** Resolves once all background work queued so far is done. */
@@ -438,37 +471,100 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     return true;
   };
 
-  const digest = async (now = clock()): Promise<boolean> => {
-    const channel = deps.defaultChannel;
-    if (channel === undefined) return false;
-    // Which flows and which day first: the reports are read only by the process that wins today's claim.
-    const rated: { key: string; title: LocalizedText; yesterday: string }[] = [];
+  /** The rating steps of a flow that can head its chart, in the flow's step order. */
+  const ratedFlows = async (): Promise<
+    { key: string; title: LocalizedText; timeZone: string; steps: string[] }[]
+  > => {
+    const rated: { key: string; title: LocalizedText; timeZone: string; steps: string[] }[] = [];
     for (const key of deps.flows.loadedKeys()) {
       const flow = await deps.flows.latest(key);
-      if (!flow?.steps.some((s) => s.type === "rating")) continue;
-      rated.push({ key, title: flow.title, yesterday: addDays(dayKey(now, flow.timeZone), -1) });
+      const steps = flow?.steps.filter((s) => s.type === "rating").map((s) => s.id) ?? [];
+      if (flow && steps.length > 0) rated.push({ key, title: flow.title, timeZone: flow.timeZone, steps });
     }
-    if (rated.length === 0) return false;
-    const day = rated.map((f) => f.yesterday).sort()[0] ?? "";
-    const claim = `digest:${channel}:${day}`;
+    return rated;
+  };
+
+  /** A flow's scores over `from`…`to` and, when it had answers then, its headline score's chart ending on `to`. */
+  const digestFlow = async (
+    f: { key: string; title: LocalizedText; steps: string[] },
+    from: string,
+    to: string,
+    chart: { days: number; bucket: "day" | "week" },
+  ): Promise<DigestFlow> => {
+    const report = await periodReport(deps.rollups, f.key, from, to);
+    const headline = f.steps.find((id) =>
+      report.current.some((s) => s.stepId === id && s.overall.responses > 0),
+    );
+    if (headline === undefined) return { key: f.key, title: f.title, report };
+    const series = await readScoreSeries(
+      deps.rollups,
+      f.key,
+      addDays(to, -(chart.days - 1)),
+      to,
+      chart.bucket,
+    );
+    const found = series.find((s) => s.stepId === headline);
+    return { key: f.key, title: f.title, report, ...(found ? { chart: found } : {}) };
+  };
+
+  /** Posts a digest once per `claim` (an insert, atomic on every server), so several processes post it once. */
+  const postOnce = async (
+    channel: string,
+    claim: string,
+    now: Date,
+    build: () => Promise<Digest>,
+  ): Promise<boolean> => {
     if (await events.has(claim)) return false;
     if (!(await events.claim(claim, now))) return false;
-    const flows: { key: string; title: LocalizedText; report: PeriodReport }[] = [];
     try {
-      for (const f of rated) {
-        flows.push({
-          key: f.key,
-          title: f.title,
-          report: await periodReport(deps.rollups, f.key, f.yesterday, f.yesterday),
-        });
-      }
-      await notifier.postDigest(channel, { day, flows });
+      await notifier.postDigest(channel, await build());
     } catch (error) {
       // Not posted: let the next attempt (this process or another) try again.
       await events.forget(claim);
       throw error;
     }
     return true;
+  };
+
+  const digest = async (now = clock()): Promise<boolean> => {
+    const channel = deps.defaultChannel;
+    if (channel === undefined) return false;
+    // Which flows and which day first: the reports are read only by the process that wins today's claim.
+    const rated = (await ratedFlows()).map((f) => ({
+      ...f,
+      yesterday: addDays(dayKey(now, f.timeZone), -1),
+    }));
+    if (rated.length === 0) return false;
+    const day = rated.map((f) => f.yesterday).sort()[0] ?? "";
+    return postOnce(channel, `digest:${channel}:${day}`, now, async () => {
+      const flows: DigestFlow[] = [];
+      for (const f of rated)
+        flows.push(
+          await digestFlow(f, f.yesterday, f.yesterday, {
+            days: DAILY_CHART_DAYS,
+            bucket: bucketFor(DAILY_CHART_DAYS),
+          }),
+        );
+      return { period: "day", from: day, to: day, flows };
+    });
+  };
+
+  const weeklyDigest = async (now = clock()): Promise<boolean> => {
+    const channel = deps.defaultChannel;
+    if (channel === undefined) return false;
+    const rated = await ratedFlows();
+    if (rated.length === 0) return false;
+    const today = dayKey(now, deps.digestTimeZone ?? "UTC");
+    const week = isoWeek(today);
+    const from = addDays(today, -7);
+    const to = addDays(today, -1);
+    return postOnce(channel, `digest-weekly:${channel}:${week}`, now, async () => {
+      const flows: DigestFlow[] = [];
+      // Week by week, counted back from the last day: 12 whole weeks, the last one the digest's.
+      for (const f of rated)
+        flows.push(await digestFlow(f, from, to, { days: WEEKLY_CHART_WEEKS * 7, bucket: "week" }));
+      return { period: "week", from, to, week, flows };
+    });
   };
 
   const retryUnposted = async (): Promise<number> => {
@@ -502,6 +598,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     forward,
     recoveryAvailable: deps.recoveryFlow !== undefined,
     digest,
+    weeklyDigest,
     retryUnposted,
     idle,
     async close() {
@@ -510,4 +607,14 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
       await idle();
     },
   };
+}
+
+/** The ISO 8601 week of a `YYYY-MM-DD` day (`2026-W49`; weeks start on Monday, week 1 holds the first Thursday). */
+export function isoWeek(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  // The Thursday of the same week decides the year.
+  d.setUTCDate(d.getUTCDate() + 3 - ((d.getUTCDay() + 6) % 7));
+  const year = d.getUTCFullYear();
+  const week = Math.floor((d.getTime() - Date.UTC(year, 0, 1)) / (7 * 86_400_000)) + 1;
+  return `${year}-W${String(week).padStart(2, "0")}`;
 }

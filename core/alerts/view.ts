@@ -1,6 +1,7 @@
 import type { LocalizedText } from "../flow/schema.ts";
 import { LANGUAGE_NAMES } from "../i18n/messages.ts";
 import type { Locale } from "../locale.ts";
+import { buildChartOption, type ChartOption, chartDate } from "../reports/chart.ts";
 import { toLocaleDigits } from "../text/digits.ts";
 import { themeLabel } from "../themes/themes.ts";
 import type { Actor, AlertComment, AlertHistoryEntry, AlertRecord } from "./alert.ts";
@@ -195,13 +196,17 @@ export function alertView(alert: AlertRecord, locale: Locale, format: ViewFormat
   };
 }
 
-/** A digest as lines: one per flow and scored step, with its count and the change from the day before. */
+/**
+ * A digest as lines: one per flow and scored step, with its count and the change from the day (or week) before;
+ * titled "Daily scores for …" or "Weekly digest · …".
+ */
 export function digestView(
   digest: Digest,
   locale: Locale,
   escapeText: (text: string) => string = (text) => text,
 ): { title: string; lines: string[] } {
   const lines: string[] = [];
+  const weekly = digest.period === "week";
   for (const f of digest.flows) {
     const title = escapeText(titleIn(f.title, locale));
     const current = f.report.current;
@@ -218,7 +223,7 @@ export function digestView(
         change =
           Math.abs(delta) < 0.05
             ? staffText(locale, "digestNoChange")
-            : staffText(locale, "digestChange", {
+            : staffText(locale, weekly ? "digestWeekChange" : "digestChange", {
                 sign: delta > 0 ? "+" : "−",
                 delta: toLocaleDigits(
                   Math.abs(delta).toFixed(now.metric === "ces" || now.metric === "mean" ? 1 : 0),
@@ -244,7 +249,50 @@ export function digestView(
     }
   }
   return {
-    title: staffText(locale, "digestTitle", { day: digest.day }),
-    lines: lines.length > 0 ? lines : [staffText(locale, "digestEmpty")],
+    title: digestTitle(digest, locale),
+    lines: lines.length > 0 ? lines : [staffText(locale, weekly ? "digestWeekEmpty" : "digestEmpty")],
   };
+}
+
+/** A digest's title: "Daily scores for 2026-12-05", or "Weekly digest · 29 November 2026 – 5 December 2026". */
+export function digestTitle(digest: Digest, locale: Locale): string {
+  switch (digest.period) {
+    case "day":
+      return staffText(locale, "digestTitle", { day: digest.to });
+    case "week":
+      return staffText(locale, "digestWeekTitle", {
+        from: chartDate(digest.from, locale, true),
+        to: chartDate(digest.to, locale, true),
+      });
+    default: {
+      const never: never = digest.period;
+      throw new Error(`unknown digest period ${String(never)}`);
+    }
+  }
+}
+
+/** A chart of a digest: the flow it shows, a file name for it, and the option a renderer draws. */
+export interface DigestChart {
+  readonly flowKey: string;
+  /** `<flow>-<last day>.png` (`-week` added for a weekly digest's). */
+  readonly fileName: string;
+  readonly option: ChartOption;
+}
+
+/**
+ * The charts of a digest, in its flows' order: one per flow with answers in the period, the same chart
+ * `/cx report` draws (in the staff's language; right to left in fa and ar).
+ */
+export function digestCharts(digest: Digest, locale: Locale): DigestChart[] {
+  return digest.flows.flatMap((f) =>
+    f.chart
+      ? [
+          {
+            flowKey: f.key,
+            fileName: `${f.key}-${digest.to}${digest.period === "week" ? "-week" : ""}.png`,
+            option: buildChartOption({ title: titleIn(f.title, locale), locale, series: f.chart }),
+          },
+        ]
+      : [],
+  );
 }

@@ -58,7 +58,7 @@ describe("the fan-out notifier: one alert on several platforms", () => {
     await fan.postCustomerReply(alert, post, "hello");
     expect(slack.calls).toEqual(["post C0ROUTED", "update C0ROUTED slack-1", "reply slack-1: hello"]);
     expect(discord.calls).toEqual(["post 4100", "update 4100 discord-1", "reply discord-1: hello"]);
-    await fan.postDigest("C0DEFAULT", { day: "2026-12-04", flows: [] });
+    await fan.postDigest("C0DEFAULT", { period: "day", from: "2026-12-04", to: "2026-12-04", flows: [] });
     expect(discord.calls.at(-1)).toBe("digest 4100");
     expect(errors).toEqual([]);
   });

@@ -81,7 +81,9 @@ describe("Block Kit rendering stays within Slack's limits", () => {
     ).toEqual([]);
     const digest = digestBlocks(
       {
-        day: "2026-11-30",
+        period: "day",
+        from: "2026-11-30",
+        to: "2026-11-30",
         flows: Array.from({ length: 100 }, (_, i) => ({
           key: `f${i}`,
           title: { en: "A long flow title ".repeat(5), ar: "عنوان طويل ".repeat(5) },
