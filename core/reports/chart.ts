@@ -198,7 +198,7 @@ export function buildChartOption(input: ChartInput): ChartOption {
   });
   const valueAxis = (
     gridIndex: number,
-    range: { min?: number; max?: number; interval?: number },
+    range: { min?: number; max?: number; interval?: number; minInterval?: number },
     d: number,
   ) => ({
     type: "value",
@@ -271,7 +271,7 @@ export function buildChartOption(input: ChartInput): ChartOption {
       { left: 64, right: 64, top: 356, height: 100 },
     ],
     xAxis: [xAxis(0, false), xAxis(1, true)],
-    yAxis: [valueAxis(0, valueAxisRange(metric), decimals), valueAxis(1, { min: 0 }, 0)],
+    yAxis: [valueAxis(0, valueAxisRange(metric), decimals), valueAxis(1, { min: 0, minInterval: 1 }, 0)],
     series: [
       {
         name: metricName,
