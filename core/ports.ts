@@ -169,6 +169,8 @@ export interface ActivityIncrement {
   readonly bucket: ActivityBucket;
   readonly counter: ActivityCounter;
   readonly count: number;
+  /** An example counter's comment (cut short), kept beside the count until erased or aged out. */
+  readonly text?: string;
 }
 
 /** Anything the rollup writer buffers: an answer's score or a conversation's counter. */
@@ -201,6 +203,8 @@ export interface RollupBatch {
 /** A stored conversation rollup: the counters of one bucket. */
 export interface ActivityRow extends ActivityBucket {
   readonly counters: Readonly<Partial<Record<ActivityCounter, number>>>;
+  /** Example counters' comments, by counter. */
+  readonly examples?: Readonly<Record<string, string>>;
 }
 
 /** Counters by value, and the same per segment value: what a day's breakdown holds. */
@@ -222,6 +226,8 @@ export interface ScoreDay {
 export interface ActivityDay {
   readonly day: string;
   readonly counters: ActivityCounters;
+  /** Example comments of negative themes, by example counter (see `exampleCounter`). */
+  readonly examples?: Readonly<Record<string, string>>;
   readonly byChannel: Breakdown<ActivityCounters>;
   readonly byLocale: Breakdown<ActivityCounters>;
   readonly bySegment: Readonly<Record<string, Breakdown<ActivityCounters>>>;

@@ -20,6 +20,7 @@ import type {
   SegmentValues,
 } from "./ports.ts";
 import { addDays, dayKey, daySpan, type Histogram, type ScoreSummary, summarize } from "./scores.ts";
+import { cutText } from "./text/cut.ts";
 import { type Theme, tagThemesDetailed } from "./themes/themes.ts";
 
 /** What the rollups need of a conversation's flow version: the zone its days are in, and its segments. */
@@ -144,12 +145,16 @@ export const isBrokenDown = (counter: string): boolean =>
  */
 export const EXAMPLES_PER_DAY = 4;
 
+/** Example comments are kept cut to this many characters. */
+const EXAMPLE_LENGTH = 120;
+
 /** Adds what `answers` say (comment sentiment, themes, what drives complaints) to `counts`. */
 function countComments(
   conversationId: string,
   answers: readonly RecordedAnswer[],
   counts: Map<ActivityCounter, number>,
   sign: number,
+  texts: Map<ActivityCounter, string>,
 ) {
   const add = (c: ActivityCounter) => counts.set(c, (counts.get(c) ?? 0) + sign);
   for (const { answer, locale, stepId } of answers) {
@@ -162,9 +167,14 @@ function countComments(
       if (mention.sentiment === "negative" || answer.sentiment.label === "negative")
         drivers.add(mention.theme);
     }
+    const quoted = cutText((answer.original ?? answer.text).replace(/\s+/g, " ").trim(), EXAMPLE_LENGTH, {
+      ellipsis: true,
+    });
     for (const theme of drivers) {
       add(`driver:${theme}`);
-      add(exampleCounter(theme, conversationId, stepId));
+      const counter = exampleCounter(theme, conversationId, stepId);
+      add(counter);
+      texts.set(counter, quoted);
     }
   }
 }
@@ -196,9 +206,17 @@ function activityBucket(state: ConversationState, flow: RollupFlow): ActivityBuc
   };
 }
 
-function toIncrements(bucket: ActivityBucket, counts: Map<ActivityCounter, number>): ActivityIncrement[] {
+function toIncrements(
+  bucket: ActivityBucket,
+  counts: Map<ActivityCounter, number>,
+  texts: Map<ActivityCounter, string>,
+): ActivityIncrement[] {
   const out: ActivityIncrement[] = [];
-  for (const [counter, count] of counts) if (count !== 0) out.push({ bucket, counter, count });
+  for (const [counter, count] of counts) {
+    if (count === 0) continue;
+    const text = texts.get(counter);
+    out.push(text === undefined ? { bucket, counter, count } : { bucket, counter, count, text });
+  }
   return out;
 }
 
@@ -216,8 +234,9 @@ export function activityIncrements(
   if (!countsInScores(state)) return [];
   const counts = new Map<ActivityCounter, number>([["started", sign]]);
   if (state.answers.some(responds)) counts.set("responded", sign);
-  countComments(state.id, state.answers, counts, sign);
-  return toIncrements(activityBucket(state, flow), counts);
+  const texts = new Map<ActivityCounter, string>();
+  countComments(state.id, state.answers, counts, sign, texts);
+  return toIncrements(activityBucket(state, flow), counts, texts);
 }
 
 /**
@@ -245,8 +264,9 @@ export function activityChanges(
   if (added.length === 0) return [];
   const counts = new Map<ActivityCounter, number>();
   if (added.some(responds) && !previous.answers.some(responds)) counts.set("responded", 1);
-  countComments(next.id, added, counts, 1);
-  return toIncrements(bucket, counts);
+  const texts = new Map<ActivityCounter, string>();
+  countComments(next.id, added, counts, 1, texts);
+  return toIncrements(bucket, counts, texts);
 }
 
 /**
@@ -458,7 +478,7 @@ export function recomputeActivity(
   const examples = new Map<string, number>();
   for (const state of inAnswerOrder(states))
     for (const inc of capExamples(activityIncrements(state, flow), examples)) addActivity(rows, inc);
-  return new Map([...rows].map(([id, r]) => [id, { ...r.bucket, counters: r.counters }]));
+  return new Map([...rows].map(([id, r]) => [id, activityRow(r)]));
 }
 
 /**
@@ -472,7 +492,11 @@ function inAnswerOrder(states: Iterable<ConversationState>): ConversationState[]
 }
 
 type ScoreDraft = { bucket: RollupBucket; histogram: Record<number, number> };
-type ActivityDraft = { bucket: ActivityBucket; counters: Partial<Record<ActivityCounter, number>> };
+type ActivityDraft = {
+  bucket: ActivityBucket;
+  counters: Partial<Record<ActivityCounter, number>>;
+  examples: Record<string, string>;
+};
 
 function addScore(rows: Map<string, ScoreDraft>, inc: RollupIncrement): void {
   const id = bucketId(inc.bucket);
@@ -481,10 +505,23 @@ function addScore(rows: Map<string, ScoreDraft>, inc: RollupIncrement): void {
   rows.set(id, row);
 }
 
+/** A draft as a stored row: its examples only when it has any (and only those still counted). */
+function activityRow(draft: ActivityDraft): ActivityRow {
+  const examples = Object.entries(draft.examples).filter(
+    ([counter]) => (draft.counters[counter as ActivityCounter] ?? 0) > 0,
+  );
+  return {
+    ...draft.bucket,
+    counters: draft.counters,
+    ...(examples.length > 0 ? { examples: Object.fromEntries(examples) } : {}),
+  };
+}
+
 function addActivity(rows: Map<string, ActivityDraft>, inc: ActivityIncrement): void {
   const id = activityBucketId(inc.bucket);
-  const row = rows.get(id) ?? { bucket: inc.bucket, counters: {} };
+  const row = rows.get(id) ?? { bucket: inc.bucket, counters: {}, examples: {} };
   row.counters[inc.counter] = (row.counters[inc.counter] ?? 0) + inc.count;
+  if (inc.text !== undefined && inc.count > 0) row.examples[inc.counter] = inc.text;
   rows.set(id, row);
 }
 
@@ -565,7 +602,7 @@ async function writeRecomputed(
     return entry;
   };
   for (const { bucket, histogram } of scores.values()) dayOf(bucket).rows.push({ ...bucket, histogram });
-  for (const { bucket, counters } of activity.values()) dayOf(bucket).activity.push({ ...bucket, counters });
+  for (const draft of activity.values()) dayOf(draft.bucket).activity.push(activityRow(draft));
   const unique = new Map(days.map((d) => [dayKeyOf(d), d]));
   for (const [key, day] of unique) {
     const entry = byDay.get(key);

@@ -2,6 +2,7 @@ import type { Connection, mongo } from "mongoose";
 import type { ConversationState, RecordedAnswer } from "../core/engine/state.ts";
 import { alertHasWords, anonymizeAlert } from "../core/privacy/alerts.ts";
 import type { DataSubject, PersonalDataHolder, PrivacyRegistry } from "../core/privacy/registry.ts";
+import { readExampleCounter } from "../core/rollups.ts";
 import type { TranscriptEntry } from "../core/types.ts";
 import { isDuplicateKey } from "./models.ts";
 import { sendingHolders } from "./privacy-sending.ts";
@@ -286,7 +287,73 @@ export function storageHolders(connection: Connection): PersonalDataHolder[] {
     },
   };
 
-  return [conversations, archive, profiles, alertHolder, adminSessions, auditLog];
+  return [conversations, archive, profiles, alertHolder, adminSessions, auditLog, reportExamples(connection)];
+}
+
+/**
+ * The example comments the conversation rollups keep for reports (`x.<example counter>` in `activity_rollups`,
+ * a few per flow, day and theme): erased with their author, aged out with the other comments. The counts stay.
+ * Found by scanning the rollups (a document per flow and day), which name conversations, never people.
+ */
+function reportExamples(connection: Connection): PersonalDataHolder {
+  const activity = col(connection, "activity_rollups");
+  const withExamples = async () =>
+    (await activity
+      .find({ x: { $exists: true } }, { projection: { x: 1, flowKey: 1, day: 1 } })
+      .toArray()) as {
+      _id: string;
+      flowKey?: string;
+      day?: string;
+      x?: Record<string, string>;
+    }[];
+  const theirs = async (ids: ReadonlySet<string>) => {
+    const found: { id: string; flowKey?: string; day?: string; keys: string[]; texts: string[] }[] = [];
+    for (const doc of await withExamples()) {
+      const keys = Object.keys(doc.x ?? {}).filter((k) => {
+        const ref = readExampleCounter(k);
+        return ref !== undefined && ids.has(ref.conversationId);
+      });
+      if (keys.length > 0)
+        found.push({
+          id: doc._id,
+          flowKey: doc.flowKey,
+          day: doc.day,
+          keys,
+          texts: keys.map((k) => doc.x?.[k] ?? ""),
+        });
+    }
+    return found;
+  };
+  return {
+    name: "report_examples",
+    async export(_subject, trace) {
+      return (await theirs(trace.conversationIds)).flatMap((d) =>
+        d.texts.map((text) => ({ flowKey: d.flowKey, day: d.day, comment: text })),
+      );
+    },
+    async erase(_subject, trace) {
+      let changed = 0;
+      for (const d of await theirs(trace.conversationIds)) {
+        await activity.updateOne(
+          { _id: d.id },
+          { $unset: Object.fromEntries(d.keys.map((k) => [`x.${k}`, ""])) },
+        );
+        changed++;
+      }
+      return changed;
+    },
+    async retain(before) {
+      // A rollup's day is in its flow's zone: a day older than the limit by the widest offset is surely past it.
+      const cutoff = new Date(before.getTime() - 14 * 3_600_000).toISOString().slice(0, 10);
+      let changed = 0;
+      for (const doc of await withExamples()) {
+        if (typeof doc.day !== "string" || doc.day >= cutoff) continue;
+        await activity.updateOne({ _id: doc._id }, { $unset: { x: "" } });
+        changed++;
+      }
+      return changed;
+    },
+  };
 }
 
 /** Joins the holders of the core collections and of sending (storage/privacy-sending.ts) to `registry`. */

@@ -12,7 +12,7 @@ import type {
   RollupStore,
   ScoreDay,
 } from "../core/ports.ts";
-import { isActivity, isBrokenDown } from "../core/rollups.ts";
+import { isActivity, isBrokenDown, isExampleCounter } from "../core/rollups.ts";
 import type { Channel } from "../core/types.ts";
 import {
   isDuplicateKey,
@@ -48,6 +48,8 @@ interface ActivityRollupDoc {
   by: Record<string, Record<string, Record<string, number>>>;
   /** The same per segment property and value: `seg.touchpoint.checkout.started`. */
   seg: Record<string, Record<string, Record<string, number>>>;
+  /** Example comments of negative themes, by example counter: erased with their author, aged out by retention. */
+  x?: Record<string, string>;
   a?: Record<string, number>;
 }
 
@@ -68,7 +70,12 @@ const fromSegmentField = (field: string): string =>
 /** Attempts at a batch whose upserts lost races to create the same new documents. */
 const APPLY_ATTEMPTS = 5;
 
-type Guarded = { inc: Record<string, number>; onInsert: Record<string, unknown> };
+type Guarded = {
+  inc: Record<string, number>;
+  onInsert: Record<string, unknown>;
+  set?: Record<string, string>;
+  unset?: Record<string, "">;
+};
 
 /**
  * Applies one batch's `$inc`s to documents of a collection, once per document (see {@link createRollupStore}).
@@ -95,14 +102,15 @@ async function applyGuarded<T extends { _id: string; a?: Record<string, number> 
   if (careful) ids = await lacking(ids);
   for (let attempt = 1; ids.length > 0; attempt++) {
     const ops = ids.map((id): mongo.AnyBulkWriteOperation<T> => {
-      const { inc, onInsert } = byDoc.get(id) as Guarded;
+      const { inc, onInsert, set, unset } = byDoc.get(id) as Guarded;
       return {
         updateOne: {
           filter: { _id: id } as mongo.Filter<T>,
           update: {
             $inc: inc,
-            $set: { [guard]: batch.seq },
+            $set: { ...set, [guard]: batch.seq },
             $setOnInsert: onInsert,
+            ...(unset ? { $unset: unset } : {}),
           } as mongo.UpdateFilter<T>,
           upsert: true,
         },
@@ -220,6 +228,9 @@ export function createRollupStore(m: Models): RollupStore {
             entry.inc[k] = (entry.inc[k] ?? 0) + i.count;
           };
           add(`c.${i.counter}`);
+          if (i.text !== undefined && i.count > 0) entry.set = { ...entry.set, [`x.${i.counter}`]: i.text };
+          if (isExampleCounter(i.counter) && i.count < 0)
+            entry.unset = { ...entry.unset, [`x.${i.counter}`]: "" };
           if (!isBrokenDown(i.counter)) {
             counters.set(id, entry);
             continue;
@@ -309,6 +320,7 @@ export function createRollupStore(m: Models): RollupStore {
         days.push({
           day: d.day,
           counters,
+          ...(d.x && !isEmpty(d.x) ? { examples: d.x } : {}),
           ...foldBy<Record<string, number>>(d.by, countersOf),
           bySegment: segmentsOf(d.seg, (v) => countersOf(v)),
         });
@@ -388,6 +400,10 @@ export function createRollupStore(m: Models): RollupStore {
         const cell = byChannel[row.locale] ?? {};
         byChannel[row.locale] = cell;
         doc.by[row.channel] = byChannel;
+        for (const [counter, text] of Object.entries(row.examples ?? {})) {
+          doc.x ??= {};
+          doc.x[counter] = text;
+        }
         for (const [counter, count = 0] of Object.entries(row.counters)) {
           doc.c[counter] = (doc.c[counter] ?? 0) + count;
           if (!isBrokenDown(counter)) continue;

@@ -1,7 +1,7 @@
 import type { Flow, FlowDefinition, JourneyStage, LocalizedText, ScaleName } from "../flow/schema.ts";
 import { LANGUAGE_NAMES } from "../i18n/messages.ts";
 import { isLocale, type Locale } from "../locale.ts";
-import type { ActivityCounter, ActivityCounters, ResponseStore, RollupDays, RollupStore } from "../ports.ts";
+import type { ActivityCounter, ActivityCounters, RollupDays, RollupStore } from "../ports.ts";
 import { buildChartOption, type ChartOption } from "../reports/chart.ts";
 import { bucketFor, type ScoreSeries, seriesFromRows } from "../reports/series.ts";
 import type { countsInScores } from "../rollups.ts";
@@ -9,7 +9,6 @@ import { readExampleCounter, type StepScores, scoresFromDays } from "../rollups.
 import { addDays, dayKey, type Histogram, type ScoreSummary, summarize } from "../scores.ts";
 import type { SendTally } from "../sending/surveys.ts";
 import type { FailReason, SkipReason } from "../sending/types.ts";
-import { cutText } from "../text/cut.ts";
 import { toLocaleDigits } from "../text/digits.ts";
 import { THEMES, type Theme, themeLabel } from "../themes/themes.ts";
 import { type ReportDays, YEAR_DAYS } from "./grammar.ts";
@@ -113,13 +112,9 @@ export type ReportVerdict = ReportScore["verdict"];
 /** Answers each period needs before a change is called. */
 export const MIN_SAMPLE = 30;
 
-/**
- * Where a report reads from: the daily rollups; the archive only for the few example comments the rollups
- * point at, each read by its id; the send tallies (a document per flow and day).
- */
+/** Where a report reads from: the daily rollups, and the send tallies (a document per flow and day). */
 export interface ReportSources {
   readonly rollups: RollupStore;
-  readonly responses: Pick<ResponseStore, "get">;
   /** The counts of surveys sent on cxbot's initiative (API, campaigns), when sending runs in this process. */
   readonly sends?: { tallies(flowKey: string, days: readonly string[]): Promise<SendTally> };
 }
@@ -296,7 +291,7 @@ export async function buildReport(
     daily: dailyFigures(current),
     breakdowns: breakdownFigures(current),
     series: seriesFromRows(current.scores, from, to, bucketFor(days)),
-    negativeThemes: await negativeThemes(sources, current, counts),
+    negativeThemes: negativeThemes(current, counts),
     ...(await sendsOf(sources, flow.key, from, days)),
   };
 }
@@ -325,52 +320,36 @@ async function sendsOf(
 /** How many themes of negative comments a report lists, and how many example comments each. */
 const TOP_NEGATIVE_THEMES = 3;
 const EXAMPLES_PER_THEME = 2;
-/** Comments read per theme to find its examples (by id, the latest days first). */
+/** Example comments gathered per theme before the shortest are picked (the latest days first). */
 const EXAMPLE_CANDIDATES = 8;
-/** Example comments are cut to this many characters. */
-const EXAMPLE_LENGTH = 120;
 
 /**
  * The themes negative comments (a comment whose sentiment, or whose clause about the theme, reads negative)
  * talk about, most first (the rollups' `driver:<theme>` counts), each with up to {@link EXAMPLES_PER_THEME}
- * example comments in the respondent's own words: the shortest of the few the rollups point at, latest days
- * first, each read from the archive by its id. A comment erased since (a person's erasure, retention) is
- * simply not found.
+ * example comments in the respondent's own words: the shortest of the few the rollups keep per day (already
+ * cut short), latest days first. A comment erased since (a person's erasure, retention) is no longer there.
  */
-async function negativeThemes(
-  sources: ReportSources,
-  period: RollupDays,
-  counts: Counts,
-): Promise<NegativeTheme[]> {
+function negativeThemes(period: RollupDays, counts: Counts): NegativeTheme[] {
   const top = THEMES.map((theme) => ({ theme, count: counts[`driver:${theme}`] ?? 0 }))
     .filter((t) => t.count > 0)
     .sort((a, b) => b.count - a.count || THEMES.indexOf(a.theme) - THEMES.indexOf(b.theme))
     .slice(0, TOP_NEGATIVE_THEMES);
   const out: NegativeTheme[] = [];
   for (const { theme, count } of top) {
-    const refs: { conversationId: string; stepId: string }[] = [];
+    const texts: string[] = [];
     for (const day of [...period.activity].reverse()) {
-      for (const [counter, n] of Object.entries(day.counters)) {
-        const ref = readExampleCounter(counter);
-        if (ref && ref.theme === theme && (n ?? 0) > 0) refs.push(ref);
+      for (const [counter, text] of Object.entries(day.examples ?? {})) {
+        const counted = (day.counters[counter as ActivityCounter] ?? 0) > 0;
+        if (counted && readExampleCounter(counter)?.theme === theme) texts.push(text);
       }
-      if (refs.length >= EXAMPLE_CANDIDATES) break;
-    }
-    const comments: string[] = [];
-    for (const ref of refs.slice(0, EXAMPLE_CANDIDATES)) {
-      const record = await sources.responses.get(ref.conversationId);
-      const answer = record?.state.answers.find((a) => a.stepId === ref.stepId)?.answer;
-      if (answer?.type !== "text") continue;
-      const text = (answer.original ?? answer.text).replace(/\s+/g, " ").trim();
-      if (text !== "") comments.push(text);
+      if (texts.length >= EXAMPLE_CANDIDATES) break;
     }
     out.push({
       theme,
       count,
-      examples: [...new Set(comments)]
+      examples: [...new Set(texts)]
         .sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0))
-        .slice(0, EXAMPLES_PER_THEME)
-        .map((c) => cutText(c, EXAMPLE_LENGTH, { ellipsis: true })),
+        .slice(0, EXAMPLES_PER_THEME),
     });
   }
   return out;

@@ -796,7 +796,6 @@ export function createAdminService(deps: AdminServiceDeps): AdminService {
     const built = await buildReport(
       {
         rollups: stores.rollups,
-        responses: stores.responses,
         ...(deps.sendTallies ? { sends: deps.sendTallies } : {}),
       },
       flow,

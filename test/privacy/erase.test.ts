@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { raiseAlert } from "../../core/alerts/alert.ts";
 import type { RespondentRef } from "../../core/types.ts";
-import { createPrivacyHarness, everyDocument, type PrivacyHarness, rollupCounts } from "./setup.ts";
+import {
+  createPrivacyHarness,
+  everyDocument,
+  type PrivacyHarness,
+  rollupCounts,
+  rollupExamples,
+} from "./setup.ts";
 
 const ALICE: RespondentRef = { channel: "telegram", userId: "99000117", displayName: "Zephyrine Quoll" };
 const BOB: RespondentRef = { channel: "telegram", userId: "99000233", displayName: "Bartholomew Crane" };
@@ -75,6 +81,8 @@ describe("erasing a person", () => {
     expect(mentions(before, [ALICE.userId, "Zephyrine", "xylophone"]).length).toBeGreaterThan(5);
     const rollupsBefore = await rollupCounts(h);
     expect(rollupsBefore.length).toBeGreaterThan(0);
+    // The rollups keep both comments as report examples (a negative comment about a theme)…
+    expect(await rollupExamples(h)).toEqual(expect.arrayContaining([ALICE_COMMENT, BOB_COMMENT]));
 
     const report = await h.service.erase(ALICE);
     await h.service.flush();
@@ -82,6 +90,9 @@ describe("erasing a person", () => {
     const after = await everyDocument(h);
     expect(mentions(after, [ALICE.userId, "Zephyrine", "xylophone"])).toEqual([]);
     expect(await rollupCounts(h)).toEqual(rollupsBefore);
+    // …and only Bob's is left as an example.
+    expect(await rollupExamples(h)).not.toContain(ALICE_COMMENT);
+    expect(await rollupExamples(h)).toContain(BOB_COMMENT);
     // Bob is untouched; the audit line stays, naming Alice by her pseudonym.
     expect(mentions(after, [BOB.userId]).length).toBeGreaterThan(0);
     expect(mentions(after, [BOB_COMMENT]).length).toBeGreaterThan(0);

@@ -66,10 +66,26 @@ export async function everyDocument(h: PrivacyHarness): Promise<{ collection: st
   return out;
 }
 
-/** The score rollups without their bookkeeping (which runs applied them). */
+/**
+ * The score and conversation rollups without their bookkeeping (which runs applied them) and without the
+ * example comments they keep for reports (personal data, erased with their author): the counts.
+ */
 export async function rollupCounts(h: PrivacyHarness): Promise<unknown[]> {
   const db = h.db.connection.db;
   if (!db) throw new Error("not connected");
-  const docs = await db.collection("score_rollups").find({}).toArray();
-  return docs.map(({ a: _a, ...rest }) => rest).sort((x, y) => String(x._id).localeCompare(String(y._id)));
+  const docs = [
+    ...(await db.collection("score_rollups").find({}).toArray()),
+    ...(await db.collection("activity_rollups").find({}).toArray()),
+  ];
+  return docs
+    .map(({ a: _a, x: _x, ...rest }) => rest)
+    .sort((x, y) => String(x._id).localeCompare(String(y._id)));
+}
+
+/** The example comments the conversation rollups keep, by document. */
+export async function rollupExamples(h: PrivacyHarness): Promise<string[]> {
+  const db = h.db.connection.db;
+  if (!db) throw new Error("not connected");
+  const docs = await db.collection("activity_rollups").find({}).toArray();
+  return docs.flatMap((d) => Object.values((d.x ?? {}) as Record<string, string>));
 }
