@@ -760,31 +760,40 @@ function mergeInto(target: Record<number, number>, histogram: Readonly<Record<nu
   for (const [k, v] of Object.entries(histogram)) target[Number(k)] = (target[Number(k)] ?? 0) + v;
 }
 
-/** Groups rows by step (then channel, locale) and computes each step's score: group in the DB, reduce here. */
-export function scoresFromRows(rows: readonly RollupRow[]): StepScores[] {
-  const steps = new Map<
-    string,
-    {
-      scale: ScaleName | "custom";
-      all: Record<number, number>;
-      channel: Map<string, Record<number, number>>;
-      locale: Map<string, Record<number, number>>;
-    }
-  >();
-  for (const row of rows) {
-    let s = steps.get(row.stepId);
-    if (!s) {
-      s = { scale: row.scale, all: {}, channel: new Map(), locale: new Map() };
-      steps.set(row.stepId, s);
-    }
-    mergeInto(s.all, row.histogram);
-    const c = s.channel.get(row.channel) ?? {};
-    mergeInto(c, row.histogram);
-    s.channel.set(row.channel, c);
-    const l = s.locale.get(row.locale) ?? {};
-    mergeInto(l, row.histogram);
-    s.locale.set(row.locale, l);
+/** A step's answers over a period, overall and per channel and locale, as they are summed. */
+interface StepSums {
+  scale: ScaleName | "custom";
+  all: Record<number, number>;
+  channel: Map<string, Record<number, number>>;
+  locale: Map<string, Record<number, number>>;
+}
+
+/** Adds a histogram to a step's sums (per channel and locale as given). */
+function addToStep(
+  steps: Map<string, StepSums>,
+  stepId: string,
+  scale: ScaleName | "custom",
+  histogram: Histogram,
+  byChannel: Readonly<Record<string, Histogram>>,
+  byLocale: Readonly<Record<string, Histogram>>,
+): void {
+  let s = steps.get(stepId);
+  if (!s) {
+    s = { scale, all: {}, channel: new Map(), locale: new Map() };
+    steps.set(stepId, s);
   }
+  mergeInto(s.all, histogram);
+  const into = (map: Map<string, Record<number, number>>, key: string, h: Histogram) => {
+    const target = map.get(key) ?? {};
+    mergeInto(target, h);
+    map.set(key, target);
+  };
+  for (const [k, h] of Object.entries(byChannel)) into(s.channel, k, h);
+  for (const [k, h] of Object.entries(byLocale)) into(s.locale, k, h);
+}
+
+/** Each step's score from its sums, in step id order. */
+function stepScores(steps: ReadonlyMap<string, StepSums>): StepScores[] {
   return [...steps.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([stepId, s]) => ({
@@ -797,40 +806,28 @@ export function scoresFromRows(rows: readonly RollupRow[]): StepScores[] {
     }));
 }
 
+/** Groups rows by step (then channel, locale) and computes each step's score: group in the DB, reduce here. */
+export function scoresFromRows(rows: readonly RollupRow[]): StepScores[] {
+  const steps = new Map<string, StepSums>();
+  for (const row of rows)
+    addToStep(
+      steps,
+      row.stepId,
+      row.scale,
+      row.histogram,
+      { [row.channel]: row.histogram },
+      {
+        [row.locale]: row.histogram,
+      },
+    );
+  return stepScores(steps);
+}
+
 /** Groups daily score documents by step and computes each step's score, with its channel and locale breakdowns. */
 export function scoresFromDays(days: readonly ScoreDay[]): StepScores[] {
-  type Step = {
-    scale: ScaleName | "custom";
-    all: Record<number, number>;
-    channel: Map<string, Record<number, number>>;
-    locale: Map<string, Record<number, number>>;
-  };
-  const steps = new Map<string, Step>();
-  const into = (map: Map<string, Record<number, number>>, key: string, histogram: Histogram) => {
-    const h = map.get(key) ?? {};
-    mergeInto(h, histogram);
-    map.set(key, h);
-  };
-  for (const d of days) {
-    let s = steps.get(d.stepId);
-    if (!s) {
-      s = { scale: d.scale, all: {}, channel: new Map(), locale: new Map() };
-      steps.set(d.stepId, s);
-    }
-    mergeInto(s.all, d.histogram);
-    for (const [k, h] of Object.entries(d.byChannel)) into(s.channel, k, h);
-    for (const [k, h] of Object.entries(d.byLocale)) into(s.locale, k, h);
-  }
-  return [...steps.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([stepId, s]) => ({
-      stepId,
-      scale: s.scale,
-      overall: summarize(s.scale, s.all),
-      histogram: s.all,
-      byChannel: Object.fromEntries([...s.channel].map(([k, h]) => [k, summarize(s.scale, h)])),
-      byLocale: Object.fromEntries([...s.locale].map(([k, h]) => [k, summarize(s.scale, h)])),
-    }));
+  const steps = new Map<string, StepSums>();
+  for (const d of days) addToStep(steps, d.stepId, d.scale, d.histogram, d.byChannel, d.byLocale);
+  return stepScores(steps);
 }
 
 /** The scores of `from`…`to` (inclusive days) beside the same number of days just before. */
