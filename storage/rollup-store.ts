@@ -219,6 +219,8 @@ export function createRollupStore(m: Models): RollupStore {
     async apply(batch: RollupBatch) {
       const scores = new Map<string, Guarded>();
       const counters = new Map<string, Guarded>();
+      /** Example counters' net change and comment, per activity document. */
+      const examples = new Map<string, Map<string, { count: number; text: string | undefined }>>();
       for (const i of batch.increments) {
         if (isActivity(i)) {
           const b = i.bucket;
@@ -228,9 +230,14 @@ export function createRollupStore(m: Models): RollupStore {
             entry.inc[k] = (entry.inc[k] ?? 0) + i.count;
           };
           add(`c.${i.counter}`);
-          if (i.text !== undefined && i.count > 0) entry.set = { ...entry.set, [`x.${i.counter}`]: i.text };
-          if (isExampleCounter(i.counter) && i.count < 0)
-            entry.unset = { ...entry.unset, [`x.${i.counter}`]: "" };
+          if (isExampleCounter(i.counter)) {
+            // Net per document: a conversation that moved bucket withdraws and adds the same example at once,
+            // and MongoDB refuses a `$set` and an `$unset` of one path in one update.
+            const net = examples.get(id) ?? new Map<string, { count: number; text: string | undefined }>();
+            const before = net.get(i.counter);
+            net.set(i.counter, { count: (before?.count ?? 0) + i.count, text: i.text ?? before?.text });
+            examples.set(id, net);
+          }
           if (!isBrokenDown(i.counter)) {
             counters.set(id, entry);
             continue;
@@ -257,6 +264,14 @@ export function createRollupStore(m: Models): RollupStore {
         add("n", i.count);
         add("sum", i.count * i.value);
         scores.set(id, entry);
+      }
+      for (const [id, net] of examples) {
+        const entry = counters.get(id);
+        if (!entry) continue;
+        for (const [counter, { count, text }] of net) {
+          if (count > 0 && text !== undefined) entry.set = { ...entry.set, [`x.${counter}`]: text };
+          else if (count < 0) entry.unset = { ...entry.unset, [`x.${counter}`]: "" };
+        }
       }
       const key = `${batch.runId}#${batch.seq}`;
       const careful = failed.has(key) || (lastApplied.get(batch.runId) ?? 0) >= batch.seq;

@@ -3,7 +3,9 @@ import type { ConversationState } from "../../core/engine/state.ts";
 import type { RollupBatch, RollupIncrement, RollupStore } from "../../core/ports.ts";
 import {
   bucketId,
+  exampleCounter,
   RollupBuffer,
+  readExampleCounter,
   rebuildRollups,
   recomputeRollups,
   repairRollups,
@@ -229,3 +231,36 @@ async function zoneOf(state: ConversationState): Promise<string> {
   if (!flow) throw new Error(`no flow ${state.flowKey}@${state.flowVersion}`);
   return flow.timeZone;
 }
+
+describe("example comments in the conversation rollups", () => {
+  const example = (locale: "en" | "fa", count: number) => ({
+    bucket: { flowKey: "ex", day: "2026-06-01", channel: "telegram" as const, locale },
+    counter: exampleCounter("processes", "conv.1$", "why"),
+    count,
+    text: "late again",
+  });
+  const stored = async () => {
+    const days = await h.stores.rollups.readDays("ex", "2026-06-01", "2026-06-01");
+    return { counters: days.activity[0]?.counters ?? {}, examples: days.activity[0]?.examples ?? {} };
+  };
+
+  it("keep the comment while it counts, through a move to another bucket in one batch, and drop it when withdrawn", async () => {
+    const counter = exampleCounter("processes", "conv.1$", "why");
+    expect(readExampleCounter(counter)).toEqual({
+      theme: "processes",
+      conversationId: "conv.1$",
+      stepId: "why",
+    });
+    await h.stores.rollups.apply({ runId: "run-ex", seq: 1, increments: [example("en", 1)] });
+    expect(await stored()).toEqual({ counters: { [counter]: 1 }, examples: { [counter]: "late again" } });
+    // The respondent switched language: withdrawn from the en bucket, added to fa, in the same batch.
+    await h.stores.rollups.apply({
+      runId: "run-ex",
+      seq: 2,
+      increments: [example("en", -1), example("fa", 1)],
+    });
+    expect(await stored()).toEqual({ counters: { [counter]: 1 }, examples: { [counter]: "late again" } });
+    await h.stores.rollups.apply({ runId: "run-ex", seq: 3, increments: [example("fa", -1)] });
+    expect(await stored()).toEqual({ counters: {}, examples: {} });
+  });
+});
