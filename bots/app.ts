@@ -166,7 +166,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     onError: (error) =>
       logger.error({ err: error, code: "ERASE_NOTIFY_FAILED" }, "could not mark an erased alert"),
   });
-  registerStorageHolders(privacy, database.connection);
+  registerStorageHolders(privacy, database.connection, database.stores.rollups);
   const retention =
     options.retentionDays === undefined
       ? undefined

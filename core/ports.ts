@@ -281,6 +281,14 @@ export interface RollupStore {
   readDays(flowKey: string, fromDay: string, toDay: string): Promise<RollupDays>;
   /** The days of `flowKey` (every flow when omitted) that have any stored rollup, between two days. */
   storedDays(flowKey: string | undefined, fromDay: string, toDay: string): Promise<FlowDay[]>;
+  /** The example comments kept for reports that belong to these conversations (a person's data). */
+  examplesOf(
+    conversationIds: ReadonlySet<string>,
+  ): Promise<{ readonly flowKey: string; readonly day: string; readonly comment: string }[]>;
+  /** Removes those example comments (their counts stay); returns how many documents changed. */
+  eraseExamples(conversationIds: ReadonlySet<string>): Promise<number>;
+  /** Removes the example comments of days before `beforeDay` (retention); returns how many documents changed. */
+  retainExamples(beforeDay: string): Promise<number>;
   /** Records a new run, owned by this process. */
   openRun(runId: string, at: Date): Promise<void>;
   /** Adds flow-days to a run's `touched` (idempotent). */

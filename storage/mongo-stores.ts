@@ -720,7 +720,7 @@ export function createMongoStores(
     responses: responseStore(models, onCorrupt),
     events: processedEventStore(models),
     respondents: respondentStore(models, onCorrupt),
-    rollups: createRollupStore(models),
+    rollups: createRollupStore(models, { cache: options.soleWriter === true }),
     flows: flowStore(models, onCorrupt),
     audit: auditLog(models, onCorrupt),
     alerts: alertStore(models, onCorrupt),

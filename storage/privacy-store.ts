@@ -1,8 +1,8 @@
 import type { Connection, mongo } from "mongoose";
 import type { ConversationState, RecordedAnswer } from "../core/engine/state.ts";
+import type { RollupStore } from "../core/ports.ts";
 import { alertHasWords, anonymizeAlert } from "../core/privacy/alerts.ts";
 import type { DataSubject, PersonalDataHolder, PrivacyRegistry } from "../core/privacy/registry.ts";
-import { readExampleCounter } from "../core/rollups.ts";
 import type { TranscriptEntry } from "../core/types.ts";
 import { isDuplicateKey } from "./models.ts";
 import { sendingHolders } from "./privacy-sending.ts";
@@ -287,77 +287,39 @@ export function storageHolders(connection: Connection): PersonalDataHolder[] {
     },
   };
 
-  return [conversations, archive, profiles, alertHolder, adminSessions, auditLog, reportExamples(connection)];
+  return [conversations, archive, profiles, alertHolder, adminSessions, auditLog];
 }
 
 /**
- * The example comments the conversation rollups keep for reports (`x.<example counter>` in `activity_rollups`,
- * a few per flow, day and theme): erased with their author, aged out with the other comments. The counts stay.
- * Found by scanning the rollups (a document per flow and day), which name conversations, never people.
+ * The example comments the conversation rollups keep for reports (a few per flow, day and theme): erased with
+ * their author, aged out with the other comments. The counts stay. Through the rollup store, which keeps what it
+ * wrote in memory when it is the only writer.
  */
-function reportExamples(connection: Connection): PersonalDataHolder {
-  const activity = col(connection, "activity_rollups");
-  const withExamples = async () =>
-    (await activity
-      .find({ x: { $exists: true } }, { projection: { x: 1, flowKey: 1, day: 1 } })
-      .toArray()) as {
-      _id: string;
-      flowKey?: string;
-      day?: string;
-      x?: Record<string, string>;
-    }[];
-  const theirs = async (ids: ReadonlySet<string>) => {
-    const found: { id: string; flowKey?: string; day?: string; keys: string[]; texts: string[] }[] = [];
-    for (const doc of await withExamples()) {
-      const keys = Object.keys(doc.x ?? {}).filter((k) => {
-        const ref = readExampleCounter(k);
-        return ref !== undefined && ids.has(ref.conversationId);
-      });
-      if (keys.length > 0)
-        found.push({
-          id: doc._id,
-          flowKey: doc.flowKey,
-          day: doc.day,
-          keys,
-          texts: keys.map((k) => doc.x?.[k] ?? ""),
-        });
-    }
-    return found;
-  };
+function reportExamples(rollups: RollupStore): PersonalDataHolder {
   return {
     name: "report_examples",
-    async export(_subject, trace) {
-      return (await theirs(trace.conversationIds)).flatMap((d) =>
-        d.texts.map((text) => ({ flowKey: d.flowKey, day: d.day, comment: text })),
-      );
-    },
-    async erase(_subject, trace) {
-      let changed = 0;
-      for (const d of await theirs(trace.conversationIds)) {
-        await activity.updateOne(
-          { _id: d.id },
-          { $unset: Object.fromEntries(d.keys.map((k) => [`x.${k}`, ""])) },
-        );
-        changed++;
-      }
-      return changed;
-    },
-    async retain(before) {
+    export: (_subject, trace) => rollups.examplesOf(trace.conversationIds),
+    erase: (_subject, trace) => rollups.eraseExamples(trace.conversationIds),
+    retain(before) {
       // A rollup's day is in its flow's zone: a day older than the limit by the widest offset is surely past it.
-      const cutoff = new Date(before.getTime() - 14 * 3_600_000).toISOString().slice(0, 10);
-      let changed = 0;
-      for (const doc of await withExamples()) {
-        if (typeof doc.day !== "string" || doc.day >= cutoff) continue;
-        await activity.updateOne({ _id: doc._id }, { $unset: { x: "" } });
-        changed++;
-      }
-      return changed;
+      return rollups.retainExamples(new Date(before.getTime() - 14 * 3_600_000).toISOString().slice(0, 10));
     },
   };
 }
 
-/** Joins the holders of the core collections and of sending (storage/privacy-sending.ts) to `registry`. */
-export function registerStorageHolders(registry: PrivacyRegistry, connection: Connection): void {
-  for (const holder of [...storageHolders(connection), ...sendingHolders(connection)])
+/**
+ * Joins the holders of the core collections, of the rollups' example comments and of sending
+ * (storage/privacy-sending.ts) to `registry`.
+ */
+export function registerStorageHolders(
+  registry: PrivacyRegistry,
+  connection: Connection,
+  rollups: RollupStore,
+): void {
+  for (const holder of [
+    ...storageHolders(connection),
+    reportExamples(rollups),
+    ...sendingHolders(connection),
+  ])
     registry.register(holder);
 }

@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import type { mongo } from "mongoose";
+import { KeyedQueue } from "../core/concurrency.ts";
 import type { Locale } from "../core/locale.ts";
 import type {
   ActivityDay,
@@ -12,7 +13,7 @@ import type {
   RollupStore,
   ScoreDay,
 } from "../core/ports.ts";
-import { isActivity, isBrokenDown, isExampleCounter } from "../core/rollups.ts";
+import { isActivity, isBrokenDown, isExampleCounter, readExampleCounter } from "../core/rollups.ts";
 import type { Channel } from "../core/types.ts";
 import {
   isDuplicateKey,
@@ -193,7 +194,15 @@ const isEmpty = (o: object) => Object.keys(o).length === 0;
  * Runs and the flow-days they touch are small documents inserted by `_id`; `listRuns` scans two collections
  * that hold a few documents per process alive or crashed.
  */
-export function createRollupStore(m: Models): RollupStore {
+export interface RollupStoreOptions {
+  /**
+   * This process is the database's only writer (the embedded server it started): the rollup documents are read
+   * once, at the first report, and kept in memory (see {@link createRollupStore}).
+   */
+  readonly cache?: boolean;
+}
+
+export function createRollupStore(m: Models, options: RollupStoreOptions = {}): RollupStore {
   const rollups = raw<ScoreRollupDoc>(m.Rollup);
   const runs = raw<RollupRunDoc>(m.RollupRun);
   const touches = raw<RollupTouchDoc>(m.RollupTouch);
@@ -215,78 +224,256 @@ export function createRollupStore(m: Models): RollupStore {
   const failed = new Set<string>();
   const lastApplied = new Map<string, number>();
 
-  return {
-    async apply(batch: RollupBatch) {
-      const scores = new Map<string, Guarded>();
-      const counters = new Map<string, Guarded>();
-      /** Example counters' net change and comment, per activity document. */
-      const examples = new Map<string, Map<string, { count: number; text: string | undefined }>>();
-      for (const i of batch.increments) {
-        if (isActivity(i)) {
-          const b = i.bucket;
-          const id = activityDocId(b.flowKey, b.day);
-          const entry = counters.get(id) ?? { inc: {}, onInsert: { flowKey: b.flowKey, day: b.day } };
-          const add = (k: string) => {
-            entry.inc[k] = (entry.inc[k] ?? 0) + i.count;
-          };
-          add(`c.${i.counter}`);
-          if (isExampleCounter(i.counter)) {
-            // Net per document: a conversation that moved bucket withdraws and adds the same example at once,
-            // and MongoDB refuses a `$set` and an `$unset` of one path in one update.
-            const net = examples.get(id) ?? new Map<string, { count: number; text: string | undefined }>();
-            const before = net.get(i.counter);
-            net.set(i.counter, { count: (before?.count ?? 0) + i.count, text: i.text ?? before?.text });
-            examples.set(id, net);
+  // ─── A sole writer's memory of the rollups ───
+  // The embedded server decodes a whole collection for any query but an exact `_id`, so a year's report would
+  // read every day of every flow. A sole writer reads the rollups once and keeps them: every write goes through
+  // this store, one at a time, and reads back by `_id` the documents it changed. A failed write forgets them all
+  // (read again at the next report).
+  type Memory = { scores: Map<string, ScoreRollupDoc>; activity: Map<string, ActivityRollupDoc> };
+  let memory: Memory | undefined;
+  const lock = new KeyedQueue();
+  const noGuards = { projection: { a: 0 } };
+  const exclusive = <T>(task: () => Promise<T>): Promise<T> =>
+    options.cache
+      ? lock.run("rollups", async () => {
+          try {
+            return await task();
+          } catch (error) {
+            memory = undefined;
+            throw error;
           }
-          if (!isBrokenDown(i.counter)) {
-            counters.set(id, entry);
-            continue;
-          }
-          add(`by.${b.channel}.${b.locale}.${i.counter}`);
-          for (const [key, value] of Object.entries(b.segments ?? {}))
-            add(`seg.${key}.${segmentField(value)}.${i.counter}`);
+        })
+      : task();
+  const remembered = async (): Promise<Memory | undefined> => {
+    if (!options.cache) return undefined;
+    if (memory) return memory;
+    return lock.run("rollups", async () => {
+      memory ??= {
+        scores: new Map((await rollups.find({}, noGuards).toArray()).map((d) => [d._id, d])),
+        activity: new Map((await activity.find({}, noGuards).toArray()).map((d) => [d._id, d])),
+      };
+      return memory;
+    });
+  };
+  /** Reads back, by `_id`, the documents a write changed or removed (when they are remembered). */
+  const reread = async (scoreIds: Iterable<string>, activityIds: Iterable<string>): Promise<void> => {
+    const mem = memory;
+    if (!mem) return;
+    for (const id of scoreIds) {
+      const doc = await rollups.findOne({ _id: id }, noGuards);
+      if (doc) mem.scores.set(id, doc);
+      else mem.scores.delete(id);
+    }
+    for (const id of activityIds) {
+      const doc = await activity.findOne({ _id: id }, noGuards);
+      if (doc) mem.activity.set(id, doc);
+      else mem.activity.delete(id);
+    }
+  };
+  /** A flow's documents between two days: from memory, or one query per collection. */
+  const inRange = <T extends { flowKey: string; day: string }>(
+    docs: Iterable<T>,
+    flowKey: string | undefined,
+    fromDay: string,
+    toDay: string,
+  ): T[] =>
+    [...docs].filter(
+      (d) => (flowKey === undefined || d.flowKey === flowKey) && d.day >= fromDay && d.day <= toDay,
+    );
+  const scoreDocs = async (flowKey: string | undefined, fromDay: string, toDay: string) => {
+    const mem = await remembered();
+    if (mem) return inRange(mem.scores.values(), flowKey, fromDay, toDay);
+    const filter = { ...(flowKey === undefined ? {} : { flowKey }), day: { $gte: fromDay, $lte: toDay } };
+    return rollups.find(filter, noGuards).toArray();
+  };
+  const activityDocs = async (flowKey: string | undefined, fromDay: string, toDay: string) => {
+    const mem = await remembered();
+    if (mem) return inRange(mem.activity.values(), flowKey, fromDay, toDay);
+    const filter = { ...(flowKey === undefined ? {} : { flowKey }), day: { $gte: fromDay, $lte: toDay } };
+    return activity.find(filter, noGuards).toArray();
+  };
+  /** Activity documents that keep example comments, with the keys of those `conversationIds` (all when undefined). */
+  const withExamples = async (conversationIds: ReadonlySet<string> | undefined) => {
+    const mem = await remembered();
+    const docs = mem
+      ? [...mem.activity.values()].filter((d) => d.x && !isEmpty(d.x))
+      : await activity.find({ x: { $exists: true } }, noGuards).toArray();
+    return docs.map((doc) => ({
+      doc,
+      keys: Object.keys(doc.x ?? {}).filter((k) => {
+        const ref = readExampleCounter(k);
+        return (
+          ref !== undefined && (conversationIds === undefined || conversationIds.has(ref.conversationId))
+        );
+      }),
+    }));
+  };
+
+  const replaceDay = async (
+    day: FlowDay,
+    rows: readonly RollupRow[],
+    counters: readonly ActivityRow[] | undefined,
+  ): Promise<void> => {
+    const docs = new Map<string, ScoreRollupDoc>();
+    for (const row of rows) {
+      if (row.flowKey !== day.flowKey || row.day !== day.day)
+        throw new RangeError(`row of ${row.flowKey} ${row.day} in a rebuild of ${day.flowKey} ${day.day}`);
+      const id = rollupDocId(row.flowKey, row.stepId, row.day);
+      const doc: ScoreRollupDoc = docs.get(id) ?? {
+        _id: id,
+        flowKey: row.flowKey,
+        stepId: row.stepId,
+        scale: row.scale,
+        day: row.day,
+        h: {},
+        by: {},
+        n: 0,
+        sum: 0,
+      };
+      for (const [k, count] of Object.entries(row.histogram)) {
+        const value = Number(k);
+        const v = `v${value}`;
+        doc.h[v] = (doc.h[v] ?? 0) + count;
+        const byChannel = doc.by[row.channel] ?? {};
+        const byLocale = byChannel[row.locale] ?? {};
+        byLocale[v] = (byLocale[v] ?? 0) + count;
+        byChannel[row.locale] = byLocale;
+        doc.by[row.channel] = byChannel;
+        for (const [key, segment] of Object.entries(row.segments ?? {})) {
+          doc.seg ??= {};
+          const byKey = doc.seg[key] ?? {};
+          const cell = byKey[segmentField(segment)] ?? {};
+          cell[v] = (cell[v] ?? 0) + count;
+          byKey[segmentField(segment)] = cell;
+          doc.seg[key] = byKey;
+        }
+        doc.n += count;
+        doc.sum += count * value;
+      }
+      docs.set(id, doc);
+    }
+    // Replacements first, then the day's other steps: a crash in between leaves the run open, so the repair
+    // runs again.
+    for (const doc of docs.values()) await rollups.replaceOne({ _id: doc._id }, doc, { upsert: true });
+    await rollups.deleteMany({ flowKey: day.flowKey, day: day.day, _id: { $nin: [...docs.keys()] } });
+    if (counters !== undefined) await replaceActivity(day, counters);
+    if (memory) {
+      const mem = memory;
+      for (const [id, d] of mem.scores)
+        if (d.flowKey === day.flowKey && d.day === day.day) mem.scores.delete(id);
+      await reread(docs.keys(), [activityDocId(day.flowKey, day.day)]);
+    }
+  };
+
+  const replaceActivity = async (day: FlowDay, counters: readonly ActivityRow[]): Promise<void> => {
+    const id = activityDocId(day.flowKey, day.day);
+    const doc: ActivityRollupDoc = { _id: id, flowKey: day.flowKey, day: day.day, c: {}, by: {}, seg: {} };
+    for (const row of counters) {
+      if (row.flowKey !== day.flowKey || row.day !== day.day)
+        throw new RangeError(`row of ${row.flowKey} ${row.day} in a rebuild of ${day.flowKey} ${day.day}`);
+      const byChannel = doc.by[row.channel] ?? {};
+      const cell = byChannel[row.locale] ?? {};
+      byChannel[row.locale] = cell;
+      doc.by[row.channel] = byChannel;
+      for (const [counter, text] of Object.entries(row.examples ?? {})) {
+        doc.x ??= {};
+        doc.x[counter] = text;
+      }
+      for (const [counter, count = 0] of Object.entries(row.counters)) {
+        doc.c[counter] = (doc.c[counter] ?? 0) + count;
+        if (!isBrokenDown(counter)) continue;
+        cell[counter] = (cell[counter] ?? 0) + count;
+        for (const [key, segment] of Object.entries(row.segments ?? {})) {
+          const byKey = doc.seg[key] ?? {};
+          const values = byKey[segmentField(segment)] ?? {};
+          values[counter] = (values[counter] ?? 0) + count;
+          byKey[segmentField(segment)] = values;
+          doc.seg[key] = byKey;
+        }
+      }
+    }
+    if (counters.length === 0) await activity.deleteOne({ _id: id });
+    else {
+      await ensureIndex();
+      await activity.replaceOne({ _id: id }, doc, { upsert: true });
+    }
+  };
+
+  const applyBatch = async (batch: RollupBatch): Promise<void> => {
+    const scores = new Map<string, Guarded>();
+    const counters = new Map<string, Guarded>();
+    /** Example counters' net change and comment, per activity document. */
+    const examples = new Map<string, Map<string, { count: number; text: string | undefined }>>();
+    for (const i of batch.increments) {
+      if (isActivity(i)) {
+        const b = i.bucket;
+        const id = activityDocId(b.flowKey, b.day);
+        const entry = counters.get(id) ?? { inc: {}, onInsert: { flowKey: b.flowKey, day: b.day } };
+        const add = (k: string) => {
+          entry.inc[k] = (entry.inc[k] ?? 0) + i.count;
+        };
+        add(`c.${i.counter}`);
+        if (isExampleCounter(i.counter)) {
+          // Net per document: a conversation that moved bucket withdraws and adds the same example at once,
+          // and MongoDB refuses a `$set` and an `$unset` of one path in one update.
+          const net = examples.get(id) ?? new Map<string, { count: number; text: string | undefined }>();
+          const before = net.get(i.counter);
+          net.set(i.counter, { count: (before?.count ?? 0) + i.count, text: i.text ?? before?.text });
+          examples.set(id, net);
+        }
+        if (!isBrokenDown(i.counter)) {
           counters.set(id, entry);
           continue;
         }
-        const b = i.bucket;
-        const id = rollupDocId(b.flowKey, b.stepId, b.day);
-        const entry = scores.get(id) ?? {
-          inc: {},
-          onInsert: { flowKey: b.flowKey, stepId: b.stepId, scale: b.scale, day: b.day },
-        };
-        const add = (k: string, v: number) => {
-          entry.inc[k] = (entry.inc[k] ?? 0) + v;
-        };
-        add(`h.v${i.value}`, i.count);
-        add(`by.${b.channel}.${b.locale}.v${i.value}`, i.count);
+        add(`by.${b.channel}.${b.locale}.${i.counter}`);
         for (const [key, value] of Object.entries(b.segments ?? {}))
-          add(`seg.${key}.${segmentField(value)}.v${i.value}`, i.count);
-        add("n", i.count);
-        add("sum", i.count * i.value);
-        scores.set(id, entry);
+          add(`seg.${key}.${segmentField(value)}.${i.counter}`);
+        counters.set(id, entry);
+        continue;
       }
-      for (const [id, net] of examples) {
-        const entry = counters.get(id);
-        if (!entry) continue;
-        for (const [counter, { count, text }] of net) {
-          if (count > 0 && text !== undefined) entry.set = { ...entry.set, [`x.${counter}`]: text };
-          else if (count < 0) entry.unset = { ...entry.unset, [`x.${counter}`]: "" };
-        }
+      const b = i.bucket;
+      const id = rollupDocId(b.flowKey, b.stepId, b.day);
+      const entry = scores.get(id) ?? {
+        inc: {},
+        onInsert: { flowKey: b.flowKey, stepId: b.stepId, scale: b.scale, day: b.day },
+      };
+      const add = (k: string, v: number) => {
+        entry.inc[k] = (entry.inc[k] ?? 0) + v;
+      };
+      add(`h.v${i.value}`, i.count);
+      add(`by.${b.channel}.${b.locale}.v${i.value}`, i.count);
+      for (const [key, value] of Object.entries(b.segments ?? {}))
+        add(`seg.${key}.${segmentField(value)}.v${i.value}`, i.count);
+      add("n", i.count);
+      add("sum", i.count * i.value);
+      scores.set(id, entry);
+    }
+    for (const [id, net] of examples) {
+      const entry = counters.get(id);
+      if (!entry) continue;
+      for (const [counter, { count, text }] of net) {
+        if (count > 0 && text !== undefined) entry.set = { ...entry.set, [`x.${counter}`]: text };
+        else if (count < 0) entry.unset = { ...entry.unset, [`x.${counter}`]: "" };
       }
-      const key = `${batch.runId}#${batch.seq}`;
-      const careful = failed.has(key) || (lastApplied.get(batch.runId) ?? 0) >= batch.seq;
-      failed.add(key);
-      if (scores.size > 0) await applyGuarded(rollups, scores, batch, careful);
-      if (counters.size > 0) {
-        await ensureIndex();
-        await applyGuarded(activity, counters, batch, careful);
-      }
-      failed.delete(key);
-      lastApplied.set(batch.runId, Math.max(batch.seq, lastApplied.get(batch.runId) ?? 0));
-    },
+    }
+    const key = `${batch.runId}#${batch.seq}`;
+    const careful = failed.has(key) || (lastApplied.get(batch.runId) ?? 0) >= batch.seq;
+    failed.add(key);
+    if (scores.size > 0) await applyGuarded(rollups, scores, batch, careful);
+    if (counters.size > 0) {
+      await ensureIndex();
+      await applyGuarded(activity, counters, batch, careful);
+    }
+    failed.delete(key);
+    lastApplied.set(batch.runId, Math.max(batch.seq, lastApplied.get(batch.runId) ?? 0));
+    await reread(scores.keys(), counters.keys());
+  };
+
+  return {
+    apply: (batch: RollupBatch) => exclusive(() => applyBatch(batch)),
 
     async read(flowKey, fromDay, toDay): Promise<RollupRow[]> {
-      const docs = await m.Rollup.find({ flowKey, day: { $gte: fromDay, $lte: toDay } }).lean();
+      const docs = await scoreDocs(flowKey, fromDay, toDay);
       const rows: RollupRow[] = [];
       for (const d of docs) {
         for (const [channel, locales] of Object.entries(d.by ?? {})) {
@@ -309,14 +496,8 @@ export function createRollupStore(m: Models): RollupStore {
     },
 
     async readDays(flowKey, fromDay, toDay): Promise<RollupDays> {
-      const range = { flowKey, day: { $gte: fromDay, $lte: toDay } };
-      const noGuards = { projection: { a: 0 } };
-      const [scoreDocs, activityDocs] = [
-        await rollups.find(range, noGuards).toArray(),
-        await activity.find(range, noGuards).toArray(),
-      ];
       const scores: ScoreDay[] = [];
-      for (const d of scoreDocs) {
+      for (const d of await scoreDocs(flowKey, fromDay, toDay)) {
         const histogram = histogramOf(d.h);
         if (isEmpty(histogram)) continue;
         scores.push({
@@ -329,7 +510,7 @@ export function createRollupStore(m: Models): RollupStore {
         });
       }
       const days: ActivityDay[] = [];
-      for (const d of activityDocs) {
+      for (const d of await activityDocs(flowKey, fromDay, toDay)) {
         const counters = countersOf(d.c);
         if (isEmpty(counters)) continue;
         days.push({
@@ -346,98 +527,57 @@ export function createRollupStore(m: Models): RollupStore {
     },
 
     async storedDays(flowKey, fromDay, toDay): Promise<FlowDay[]> {
-      const filter = { ...(flowKey === undefined ? {} : { flowKey }), day: { $gte: fromDay, $lte: toDay } };
-      const projection = { projection: { flowKey: 1, day: 1 } };
       const seen = new Map<string, FlowDay>();
       for (const d of [
-        ...(await rollups.find(filter, projection).toArray()),
-        ...(await activity.find(filter, projection).toArray()),
+        ...(await scoreDocs(flowKey, fromDay, toDay)),
+        ...(await activityDocs(flowKey, fromDay, toDay)),
       ])
         seen.set(`${d.flowKey}|${d.day}`, { flowKey: d.flowKey, day: d.day });
       return [...seen.values()];
     },
 
-    async clear(flowKey) {
-      await m.Rollup.deleteMany({ flowKey });
-      await activity.deleteMany({ flowKey });
+    clear: (flowKey) =>
+      exclusive(async () => {
+        await m.Rollup.deleteMany({ flowKey });
+        await activity.deleteMany({ flowKey });
+        for (const map of memory ? [memory.scores, memory.activity] : [])
+          for (const [id, doc] of map) if (doc.flowKey === flowKey) map.delete(id);
+      }),
+
+    async examplesOf(conversationIds) {
+      return (await withExamples(conversationIds)).flatMap(({ doc, keys }) =>
+        keys.map((k) => ({ flowKey: doc.flowKey, day: doc.day, comment: doc.x?.[k] ?? "" })),
+      );
     },
 
-    async replaceDay(day: FlowDay, rows: readonly RollupRow[], counters?: readonly ActivityRow[]) {
-      const docs = new Map<string, ScoreRollupDoc>();
-      for (const row of rows) {
-        if (row.flowKey !== day.flowKey || row.day !== day.day)
-          throw new RangeError(`row of ${row.flowKey} ${row.day} in a rebuild of ${day.flowKey} ${day.day}`);
-        const id = rollupDocId(row.flowKey, row.stepId, row.day);
-        const doc: ScoreRollupDoc = docs.get(id) ?? {
-          _id: id,
-          flowKey: row.flowKey,
-          stepId: row.stepId,
-          scale: row.scale,
-          day: row.day,
-          h: {},
-          by: {},
-          n: 0,
-          sum: 0,
-        };
-        for (const [k, count] of Object.entries(row.histogram)) {
-          const value = Number(k);
-          const v = `v${value}`;
-          doc.h[v] = (doc.h[v] ?? 0) + count;
-          const byChannel = doc.by[row.channel] ?? {};
-          const byLocale = byChannel[row.locale] ?? {};
-          byLocale[v] = (byLocale[v] ?? 0) + count;
-          byChannel[row.locale] = byLocale;
-          doc.by[row.channel] = byChannel;
-          for (const [key, segment] of Object.entries(row.segments ?? {})) {
-            doc.seg ??= {};
-            const byKey = doc.seg[key] ?? {};
-            const cell = byKey[segmentField(segment)] ?? {};
-            cell[v] = (cell[v] ?? 0) + count;
-            byKey[segmentField(segment)] = cell;
-            doc.seg[key] = byKey;
-          }
-          doc.n += count;
-          doc.sum += count * value;
+    eraseExamples: (conversationIds) =>
+      exclusive(async () => {
+        const changed: string[] = [];
+        for (const { doc, keys } of await withExamples(conversationIds)) {
+          if (keys.length === 0) continue;
+          await activity.updateOne(
+            { _id: doc._id },
+            { $unset: Object.fromEntries(keys.map((k) => [`x.${k}`, ""])) },
+          );
+          changed.push(doc._id);
         }
-        docs.set(id, doc);
-      }
-      // Replacements first, then the day's other steps: a crash in between leaves the run open, so the repair
-      // runs again.
-      for (const doc of docs.values()) await rollups.replaceOne({ _id: doc._id }, doc, { upsert: true });
-      await rollups.deleteMany({ flowKey: day.flowKey, day: day.day, _id: { $nin: [...docs.keys()] } });
-      if (counters === undefined) return;
-      const id = activityDocId(day.flowKey, day.day);
-      const doc: ActivityRollupDoc = { _id: id, flowKey: day.flowKey, day: day.day, c: {}, by: {}, seg: {} };
-      for (const row of counters) {
-        if (row.flowKey !== day.flowKey || row.day !== day.day)
-          throw new RangeError(`row of ${row.flowKey} ${row.day} in a rebuild of ${day.flowKey} ${day.day}`);
-        const byChannel = doc.by[row.channel] ?? {};
-        const cell = byChannel[row.locale] ?? {};
-        byChannel[row.locale] = cell;
-        doc.by[row.channel] = byChannel;
-        for (const [counter, text] of Object.entries(row.examples ?? {})) {
-          doc.x ??= {};
-          doc.x[counter] = text;
+        await reread([], changed);
+        return changed.length;
+      }),
+
+    retainExamples: (beforeDay) =>
+      exclusive(async () => {
+        const changed: string[] = [];
+        for (const { doc } of await withExamples(undefined)) {
+          if (doc.day >= beforeDay) continue;
+          await activity.updateOne({ _id: doc._id }, { $unset: { x: "" } });
+          changed.push(doc._id);
         }
-        for (const [counter, count = 0] of Object.entries(row.counters)) {
-          doc.c[counter] = (doc.c[counter] ?? 0) + count;
-          if (!isBrokenDown(counter)) continue;
-          cell[counter] = (cell[counter] ?? 0) + count;
-          for (const [key, segment] of Object.entries(row.segments ?? {})) {
-            const byKey = doc.seg[key] ?? {};
-            const values = byKey[segmentField(segment)] ?? {};
-            values[counter] = (values[counter] ?? 0) + count;
-            byKey[segmentField(segment)] = values;
-            doc.seg[key] = byKey;
-          }
-        }
-      }
-      if (counters.length === 0) await activity.deleteOne({ _id: id });
-      else {
-        await ensureIndex();
-        await activity.replaceOne({ _id: id }, doc, { upsert: true });
-      }
-    },
+        await reread([], changed);
+        return changed.length;
+      }),
+
+    replaceDay: (day, rows, counters) => exclusive(() => replaceDay(day, rows, counters)),
 
     async openRun(runId, at) {
       await runs.insertOne({ _id: runId, host: hostname(), pid: process.pid, startedAt: at, aliveAt: at });

@@ -17,7 +17,7 @@ export async function createPrivacyHarness() {
   const flows = new FlowRegistry(stores.flows);
   for (const f of (await loadFlowDirectory("flows")).flows) await flows.store(f, "test");
   const privacy = createPrivacyRegistry();
-  registerStorageHolders(privacy, db.connection);
+  registerStorageHolders(privacy, db.connection, stores.rollups);
   let now = new Date("2026-11-24T09:00:00Z");
   let ids = 0;
   const service: SurveyService = createSurveyService({

@@ -264,3 +264,99 @@ describe("example comments in the conversation rollups", () => {
     expect(await stored()).toEqual({ counters: {}, examples: {} });
   });
 });
+
+describe("a sole writer's memory of the rollups", () => {
+  it("reads the same as the database after every kind of write it makes", async () => {
+    const cached = createMongoStores(h.db.connection, { soleWriter: true }).rollups;
+    const plain = h.stores.rollups;
+    const same = async () => {
+      const [a, b] = [
+        await cached.readDays("mem", "2026-01-01", "2026-12-31"),
+        await plain.readDays("mem", "2026-01-01", "2026-12-31"),
+      ];
+      expect(a).toEqual(b);
+      expect(await cached.read("mem", "2026-01-01", "2026-12-31")).toEqual(
+        await plain.read("mem", "2026-01-01", "2026-12-31"),
+      );
+      expect(await cached.storedDays("mem", "2026-01-01", "2026-12-31")).toEqual(
+        await plain.storedDays("mem", "2026-01-01", "2026-12-31"),
+      );
+      return a;
+    };
+    expect((await same()).scores).toEqual([]); // read once: from now on, from memory
+    const score = (day: string, value: number, count = 1): RollupIncrement => ({
+      bucket: { flowKey: "mem", stepId: "score", scale: "nps", day, channel: "telegram", locale: "fa" },
+      value,
+      count,
+    });
+    const counter = exampleCounter("price", "conv-mem", "why");
+    const started = {
+      bucket: { flowKey: "mem", day: "2026-07-01", channel: "telegram" as const, locale: "fa" as const },
+      counter: "started" as const,
+      count: 1,
+    };
+    const ex = { ...started, counter, text: "too expensive" };
+    const batch = {
+      runId: "run-mem",
+      seq: 1,
+      increments: [score("2026-07-01", 3), score("2026-07-02", 10), started, ex],
+    };
+    await cached.apply(batch);
+    const first = await same();
+    expect(first.scores.map((s) => s.day)).toEqual(["2026-07-01", "2026-07-02"]);
+    expect(first.activity[0]?.examples).toEqual({ [counter]: "too expensive" });
+    await cached.apply(batch); // again, as after a lost acknowledgement: counted once
+    expect(await same()).toEqual(first);
+
+    await cached.replaceDay(
+      { flowKey: "mem", day: "2026-07-02" },
+      [
+        {
+          flowKey: "mem",
+          stepId: "other",
+          scale: "nps",
+          day: "2026-07-02",
+          channel: "slack",
+          locale: "en",
+          histogram: { 7: 2 },
+        },
+      ],
+      [],
+    );
+    expect((await same()).scores.map((s) => `${s.day} ${s.stepId}`)).toEqual([
+      "2026-07-01 score",
+      "2026-07-02 other",
+    ]);
+
+    expect(await cached.examplesOf(new Set(["conv-mem"]))).toEqual([
+      { flowKey: "mem", day: "2026-07-01", comment: "too expensive" },
+    ]);
+    expect(await cached.eraseExamples(new Set(["conv-mem"]))).toBe(1);
+    expect((await same()).activity[0]?.examples).toBeUndefined();
+    await cached.apply({
+      runId: "run-mem",
+      seq: 2,
+      increments: [{ ...ex, counter: exampleCounter("price", "conv-2", "why") }],
+    });
+    expect(await cached.retainExamples("2026-07-02")).toBe(1);
+    expect((await same()).activity[0]?.counters.started).toBe(1);
+
+    await cached.clear("mem");
+    expect(await same()).toEqual({ scores: [], activity: [] });
+
+    // It reads from memory: a document written behind its back (which a sole writer never sees) is not read.
+    await h.db.connection
+      .collection("activity_rollups")
+      .insertOne({
+        _id: "mem|2026-08-01" as never,
+        flowKey: "mem",
+        day: "2026-08-01",
+        c: { started: 1 },
+        by: {},
+        seg: {},
+      });
+    expect((await plain.readDays("mem", "2026-01-01", "2026-12-31")).activity).toHaveLength(1);
+    expect((await cached.readDays("mem", "2026-01-01", "2026-12-31")).activity).toHaveLength(0);
+    await plain.clear("mem");
+  });
+});
