@@ -68,6 +68,12 @@ export function segmentField(value: string): string {
 const fromSegmentField = (field: string): string =>
   field.replace(/%([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 
+/**
+ * The days a sole writer keeps in memory, back from today: a 12-month report and the 12 months before it, with
+ * room for a flow's zone and a late report.
+ */
+const REMEMBERED_DAYS = 800;
+
 /** Attempts at a batch whose upserts lost races to create the same new documents. */
 const APPLY_ATTEMPTS = 5;
 
@@ -229,7 +235,12 @@ export function createRollupStore(m: Models, options: RollupStoreOptions = {}): 
   // read every day of every flow. A sole writer reads the rollups once and keeps them: every write goes through
   // this store, one at a time, and reads back by `_id` the documents it changed. A failed write forgets them all
   // (read again at the next report).
-  type Memory = { scores: Map<string, ScoreRollupDoc>; activity: Map<string, ActivityRollupDoc> };
+  type Memory = {
+    /** The first day kept: older days (no report reaches them) are read from the database when asked for. */
+    from: string;
+    scores: Map<string, ScoreRollupDoc>;
+    activity: Map<string, ActivityRollupDoc>;
+  };
   let memory: Memory | undefined;
   const lock = new KeyedQueue();
   const noGuards = { projection: { a: 0 } };
@@ -248,9 +259,13 @@ export function createRollupStore(m: Models, options: RollupStoreOptions = {}): 
     if (!options.cache) return undefined;
     if (memory) return memory;
     return lock.run("rollups", async () => {
-      memory ??= {
-        scores: new Map((await rollups.find({}, noGuards).toArray()).map((d) => [d._id, d])),
-        activity: new Map((await activity.find({}, noGuards).toArray()).map((d) => [d._id, d])),
+      if (memory) return memory;
+      const from = new Date(Date.now() - REMEMBERED_DAYS * 86_400_000).toISOString().slice(0, 10);
+      const recent = { day: { $gte: from } };
+      memory = {
+        from,
+        scores: new Map((await rollups.find(recent, noGuards).toArray()).map((d) => [d._id, d])),
+        activity: new Map((await activity.find(recent, noGuards).toArray()).map((d) => [d._id, d])),
       };
       return memory;
     });
@@ -261,12 +276,12 @@ export function createRollupStore(m: Models, options: RollupStoreOptions = {}): 
     if (!mem) return;
     for (const id of scoreIds) {
       const doc = await rollups.findOne({ _id: id }, noGuards);
-      if (doc) mem.scores.set(id, doc);
+      if (doc && doc.day >= mem.from) mem.scores.set(id, doc);
       else mem.scores.delete(id);
     }
     for (const id of activityIds) {
       const doc = await activity.findOne({ _id: id }, noGuards);
-      if (doc) mem.activity.set(id, doc);
+      if (doc && doc.day >= mem.from) mem.activity.set(id, doc);
       else mem.activity.delete(id);
     }
   };
@@ -282,22 +297,22 @@ export function createRollupStore(m: Models, options: RollupStoreOptions = {}): 
     );
   const scoreDocs = async (flowKey: string | undefined, fromDay: string, toDay: string) => {
     const mem = await remembered();
-    if (mem) return inRange(mem.scores.values(), flowKey, fromDay, toDay);
+    if (mem && fromDay >= mem.from) return inRange(mem.scores.values(), flowKey, fromDay, toDay);
     const filter = { ...(flowKey === undefined ? {} : { flowKey }), day: { $gte: fromDay, $lte: toDay } };
     return rollups.find(filter, noGuards).toArray();
   };
   const activityDocs = async (flowKey: string | undefined, fromDay: string, toDay: string) => {
     const mem = await remembered();
-    if (mem) return inRange(mem.activity.values(), flowKey, fromDay, toDay);
+    if (mem && fromDay >= mem.from) return inRange(mem.activity.values(), flowKey, fromDay, toDay);
     const filter = { ...(flowKey === undefined ? {} : { flowKey }), day: { $gte: fromDay, $lte: toDay } };
     return activity.find(filter, noGuards).toArray();
   };
   /** Activity documents that keep example comments, with the keys of those `conversationIds` (all when undefined). */
   const withExamples = async (conversationIds: ReadonlySet<string> | undefined) => {
-    const mem = await remembered();
-    const docs = mem
-      ? [...mem.activity.values()].filter((d) => d.x && !isEmpty(d.x))
-      : await activity.find({ x: { $exists: true } }, noGuards).toArray();
+    // Every day, remembered or not (a person's old comments too).
+    const docs = (await activity.find({ x: { $exists: true } }, noGuards).toArray()).filter(
+      (d) => d.x && !isEmpty(d.x),
+    );
     return docs.map((doc) => ({
       doc,
       keys: Object.keys(doc.x ?? {}).filter((k) => {
