@@ -95,8 +95,9 @@ async function applyGuarded<T extends { _id: string; a?: Record<string, number> 
   byDoc: ReadonlyMap<string, Guarded>,
   batch: RollupBatch,
   careful: boolean,
-): Promise<void> {
+): Promise<string[]> {
   const guard = `a.${batch.runId}`;
+  const applied: string[] = [];
   let ids = [...byDoc.keys()];
   const lacking = async (candidates: readonly string[]): Promise<string[]> => {
     const out: string[] = [];
@@ -125,13 +126,63 @@ async function applyGuarded<T extends { _id: string; a?: Record<string, number> 
     });
     try {
       await collection.bulkWrite(ops, { ordered: false });
-      return;
+      applied.push(...ids);
+      return applied;
     } catch (error) {
       // A lost race to create a new document (another process created it first): the others were applied.
       if (!isDuplicateKey(error) || attempt >= APPLY_ATTEMPTS) throw error;
     }
-    ids = await lacking(ids);
+    const still = await lacking(ids);
+    applied.push(...ids.filter((id) => !still.includes(id)));
+    ids = still;
   }
+  return applied;
+}
+
+/** Sets a dotted path in a plain object, creating the objects on the way. */
+function setPath(doc: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split(".");
+  let at = doc;
+  for (const part of parts.slice(0, -1)) {
+    const next = at[part];
+    if (typeof next !== "object" || next === null) at[part] = {};
+    at = at[part] as Record<string, unknown>;
+  }
+  at[parts[parts.length - 1] as string] = value;
+}
+
+function getPath(doc: Record<string, unknown>, path: string): unknown {
+  let at: unknown = doc;
+  for (const part of path.split("."))
+    at = typeof at === "object" && at !== null ? (at as Record<string, unknown>)[part] : undefined;
+  return at;
+}
+
+function unsetPath(doc: Record<string, unknown>, path: string): void {
+  const parts = path.split(".");
+  const parent = getPath(doc, parts.slice(0, -1).join("."));
+  if (typeof parent === "object" && parent !== null)
+    delete (parent as Record<string, unknown>)[parts[parts.length - 1] as string];
+}
+
+/**
+ * What one guarded update does to a remembered document, as the database does it (`$setOnInsert`, `$inc`, `$set`,
+ * `$unset`); the guard itself is not remembered.
+ */
+function mirror<T extends { _id: string }>(
+  memory: Map<string, T>,
+  from: string,
+  id: string,
+  update: Guarded,
+): void {
+  // A day older than those remembered stays in the database only.
+  if (String(update.onInsert.day) < from) return;
+  const doc = (memory.get(id) ?? { _id: id, ...update.onInsert }) as unknown as Record<string, unknown>;
+  for (const [path, n] of Object.entries(update.inc))
+    setPath(doc, path, (Number(getPath(doc, path)) || 0) + n);
+  for (const [path, value] of Object.entries(update.set ?? {})) setPath(doc, path, value);
+  for (const path of Object.keys(update.unset ?? {})) unsetPath(doc, path);
+  memory.set(id, doc as unknown as T);
 }
 
 const histogramOf = (values: Record<string, number> | undefined, into: Record<number, number> = {}) => {
@@ -474,14 +525,20 @@ export function createRollupStore(m: Models, options: RollupStoreOptions = {}): 
     const key = `${batch.runId}#${batch.seq}`;
     const careful = failed.has(key) || (lastApplied.get(batch.runId) ?? 0) >= batch.seq;
     failed.add(key);
-    if (scores.size > 0) await applyGuarded(rollups, scores, batch, careful);
+    const appliedScores = scores.size > 0 ? await applyGuarded(rollups, scores, batch, careful) : [];
+    let appliedCounters: string[] = [];
     if (counters.size > 0) {
       await ensureIndex();
-      await applyGuarded(activity, counters, batch, careful);
+      appliedCounters = await applyGuarded(activity, counters, batch, careful);
     }
     failed.delete(key);
     lastApplied.set(batch.runId, Math.max(batch.seq, lastApplied.get(batch.runId) ?? 0));
-    await reread(scores.keys(), counters.keys());
+    // What the database just did, done to the remembered documents too (no read back: a write is one round trip).
+    const mem = memory;
+    if (mem) {
+      for (const id of appliedScores) mirror(mem.scores, mem.from, id, scores.get(id) as Guarded);
+      for (const id of appliedCounters) mirror(mem.activity, mem.from, id, counters.get(id) as Guarded);
+    }
   };
 
   return {

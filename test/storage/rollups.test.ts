@@ -307,6 +307,20 @@ describe("a sole writer's memory of the rollups", () => {
     expect(first.activity[0]?.examples).toEqual({ [counter]: "too expensive" });
     await cached.apply(batch); // again, as after a lost acknowledgement: counted once
     expect(await same()).toEqual(first);
+    // The respondent switched language: withdrawn from fa and added to en in one batch.
+    await cached.apply({
+      runId: "run-mem",
+      seq: 2,
+      increments: [
+        { ...started, count: -1 },
+        { ...ex, count: -1 },
+        { ...started, bucket: { ...started.bucket, locale: "en" } },
+        { ...ex, bucket: { ...ex.bucket, locale: "en" } },
+      ],
+    });
+    const moved = await same();
+    expect(moved.activity[0]?.byLocale).toEqual({ fa: {}, en: { started: 1 } });
+    expect(moved.activity[0]?.examples).toEqual({ [counter]: "too expensive" });
 
     await cached.replaceDay(
       { flowKey: "mem", day: "2026-07-02" },
@@ -335,7 +349,7 @@ describe("a sole writer's memory of the rollups", () => {
     expect((await same()).activity[0]?.examples).toBeUndefined();
     await cached.apply({
       runId: "run-mem",
-      seq: 2,
+      seq: 3,
       increments: [{ ...ex, counter: exampleCounter("price", "conv-2", "why") }],
     });
     expect(await cached.retainExamples("2026-07-02")).toBe(1);
@@ -345,16 +359,14 @@ describe("a sole writer's memory of the rollups", () => {
     expect(await same()).toEqual({ scores: [], activity: [] });
 
     // It reads from memory: a document written behind its back (which a sole writer never sees) is not read.
-    await h.db.connection
-      .collection("activity_rollups")
-      .insertOne({
-        _id: "mem|2026-08-01" as never,
-        flowKey: "mem",
-        day: "2026-08-01",
-        c: { started: 1 },
-        by: {},
-        seg: {},
-      });
+    await h.db.connection.collection("activity_rollups").insertOne({
+      _id: "mem|2026-08-01" as never,
+      flowKey: "mem",
+      day: "2026-08-01",
+      c: { started: 1 },
+      by: {},
+      seg: {},
+    });
     expect((await plain.readDays("mem", "2026-01-01", "2026-12-31")).activity).toHaveLength(1);
     expect((await cached.readDays("mem", "2026-01-01", "2026-12-31")).activity).toHaveLength(0);
     await plain.clear("mem");
