@@ -208,10 +208,14 @@ async function main(): Promise<void> {
     console.log(`    ratio 1M / 10k: ${(b.ms / a.ms).toFixed(2)}`);
     if (soleWriter) {
       // The embedded default: the first report reads every rollup once, the next ones read memory.
+      const heapBefore = process.memoryUsage().heapUsed;
       const c = await timeReport(db.stores, small);
+      const heapAfter = process.memoryUsage().heapUsed;
       const d = await timeReport(db.stores, large);
       console.log(`  the only writer (the embedded server cxbot started), rollups kept in memory:`);
-      console.log(`    first report (reads every rollup document once): ${c.first.toFixed(1)} ms`);
+      console.log(
+        `    first report (reads every rollup document once): ${c.first.toFixed(1)} ms; heap +${((heapAfter - heapBefore) / 1e6).toFixed(0)} MB`,
+      );
       console.log(`    10,000 responses:    ${c.ms.toFixed(1)} ms`);
       console.log(`    1,000,000 responses: ${d.ms.toFixed(1)} ms`);
       console.log(`    ratio 1M / 10k: ${(d.ms / c.ms).toFixed(2)}`);
