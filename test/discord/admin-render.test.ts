@@ -30,7 +30,7 @@ afterAll(async () => {
   await fake.close();
 });
 
-const reader = (values: Record<string, string | number>): AdminOptionReader => ({
+const reader = (values: Record<string, string | number | boolean>): AdminOptionReader => ({
   string: (name) => (typeof values[name] === "string" ? (values[name] as string) : null),
   integer: (name) => (typeof values[name] === "number" ? (values[name] as number) : null),
   boolean: (name) => (typeof values[name] === "boolean" ? (values[name] as boolean) : null),
@@ -82,7 +82,7 @@ describe("/cx as a Discord command", () => {
   });
 
   it("turns a subcommand and its options into the text the grammar reads", () => {
-    const cases: [string, Record<string, string | number>, string][] = [
+    const cases: [string, Record<string, string | number | boolean>, string][] = [
       ["help", {}, "help"],
       ["flows", {}, "flows"],
       ["show", { flow: "csat", language: "fa" }, "show csat fa"],
@@ -115,6 +115,16 @@ describe("/cx as a Discord command", () => {
       ["keys", { operation: "create", key: "  Order   system " }, "keys create Order system"],
       ["keys", { operation: "revoke", key: "key_ab12cd34ef" }, "keys revoke key_ab12cd34ef"],
       ["send", { flow: "nps" }, "send nps"],
+      ["report", { flow: "csat", period: "90d", by: "touchpoint" }, "report csat 90d by touchpoint"],
+      ["report", { flow: "csat", by: "channel" }, "report csat by channel"],
+      ["export-responses", { flow: "csat", period: "12m" }, "export-responses csat 12m"],
+      ["export-responses", { flow: "csat", identities: true }, "export-responses csat 30d with identities"],
+      [
+        "export-responses",
+        { flow: "csat", period: "all", identities: true },
+        "export-responses csat all with identities",
+      ],
+      ["rollups", { flow: "csat" }, "rollups rebuild csat"],
     ];
     for (const [sub, values, expected] of cases) {
       const text = adminCommandText(sub, reader(values));
