@@ -1,5 +1,4 @@
 import type { Flow, FlowDefinition, JourneyStage, LocalizedText, ScaleName } from "../flow/schema.ts";
-import { LANGUAGE_NAMES } from "../i18n/messages.ts";
 import { isLocale, type Locale } from "../locale.ts";
 import type { ActivityCounter, ActivityCounters, RollupDays, RollupStore } from "../ports.ts";
 import { buildChartOption, type ChartOption } from "../reports/chart.ts";
@@ -902,6 +901,8 @@ interface ReportExtraWords {
   segment(value: string, score: string, answers: Count, started: Count, rate: string): string;
   segmentNoScore(value: string, started: Count, rate: string): string;
   dimension: { readonly channel: string; readonly locale: string };
+  /** The languages' names in this language. */
+  language: Readonly<Record<Locale, string>>;
   /** A value with no property (conversations sent without it). */
   unset: string;
   yearHeading(flow: string): string;
@@ -918,6 +919,7 @@ interface ReportExtraWords {
 
 const EXTRA_WORDS = {
   en: {
+    language: { en: "English", fa: "Persian", ar: "Arabic", tr: "Turkish" },
     journey: (stage) => `Journey stage: ${stage}`,
     stage: {
       "before-purchase": "before purchase",
@@ -945,6 +947,7 @@ const EXTRA_WORDS = {
     quote: (comment) => `   “${comment}”`,
   },
   fa: {
+    language: { en: "انگلیسی", fa: "فارسی", ar: "عربی", tr: "ترکی" },
     journey: (stage) => `مرحلهٔ سفر مشتری: ${stage}`,
     stage: {
       "before-purchase": "پیش از خرید",
@@ -953,9 +956,9 @@ const EXTRA_WORDS = {
     },
     breakdown: (dimension) => `به تفکیک ${dimension}:`,
     segment: (value, score, answers, started, rate) =>
-      `• ${value}: ${score} (${answers.text} پاسخ) · ${started.text} گفتگو، ${rate} پاسخ داده‌اند`,
+      `• ${value}: ${score} (${answers.text} پاسخ) · ${started.text} گفت‌وگو، ${rate} پاسخ داده‌اند`,
     segmentNoScore: (value, started, rate) =>
-      `• ${value}: بدون امتیاز · ${started.text} گفتگو، ${rate} پاسخ داده‌اند`,
+      `• ${value}: بدون امتیاز · ${started.text} گفت‌وگو، ${rate} پاسخ داده‌اند`,
     dimension: { channel: "پلتفرم", locale: "زبان" },
     unset: "(نامشخص)",
     yearHeading: (flow) => `گزارش ${flow} — ۱۲ ماه گذشته`,
@@ -972,6 +975,7 @@ const EXTRA_WORDS = {
     quote: (comment) => `   «${comment}»`,
   },
   ar: {
+    language: { en: "الإنجليزية", fa: "الفارسية", ar: "العربية", tr: "التركية" },
     journey: (stage) => `مرحلة رحلة العميل: ${stage}`,
     stage: {
       "before-purchase": "قبل الشراء",
@@ -1000,6 +1004,7 @@ const EXTRA_WORDS = {
     quote: (comment) => `   «${comment}»`,
   },
   tr: {
+    language: { en: "İngilizce", fa: "Farsça", ar: "Arapça", tr: "Türkçe" },
     journey: (stage) => `Müşteri yolculuğu aşaması: ${stage}`,
     stage: {
       "before-purchase": "satın alma öncesi",
@@ -1081,7 +1086,7 @@ function breakdownLines(report: FlowReport, by: string, locale: Locale): string[
       by === "channel"
         ? (CHANNEL_NAMES[segment.value] ?? segment.value)
         : by === "locale" && isLocale(segment.value)
-          ? LANGUAGE_NAMES[segment.value]
+          ? x.language[segment.value]
           : segment.value;
     const step = segment.scores.find((sc) => sc.stepId === headline && sc.summary.responses > 0);
     const rate = percentOf(segment.responded, segment.started, locale);
