@@ -66,6 +66,8 @@ export interface AppOptions {
 }
 
 const EXPIRY_SWEEP_MS = 60_000;
+/** How long after start the only writer reads the rollups into memory (start-up and the first answers first). */
+const ROLLUP_WARM_MS = 10_000;
 const MODEL_RELOAD_MS = 10 * 60_000;
 const EVENT_ID_RETENTION_MS = 7 * 24 * 3600_000;
 
@@ -144,6 +146,17 @@ export async function createApp(options: AppOptions): Promise<App> {
   await repair().catch((error: unknown) =>
     logger.error({ err: error, code: "ROLLUP_REPAIR_FAILED" }, "could not repair the score rollups"),
   );
+  // The only writer keeps the rollups in memory: read them a little after start, not at the first report.
+  const rememberRollups = setTimeout(
+    () =>
+      void database.stores.rollups
+        .remember()
+        .catch((error: unknown) =>
+          logger.warn({ err: error, code: "ROLLUPS_UNREADABLE" }, "could not read the rollups into memory"),
+        ),
+    ROLLUP_WARM_MS,
+  );
+  rememberRollups.unref();
 
   // Services built after this one (alerts) subscribe here for its events and the messages it cannot handle.
   const hub = createSurveyHub((error) =>
@@ -253,6 +266,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ),
     close() {
       closed ??= (async () => {
+        clearTimeout(rememberRollups);
         clearInterval(sweep);
         clearInterval(modelReload);
         if (retrain) clearInterval(retrain);

@@ -289,6 +289,8 @@ export interface RollupStore {
   eraseExamples(conversationIds: ReadonlySet<string>): Promise<number>;
   /** Removes the example comments of days before `beforeDay` (retention); returns how many documents changed. */
   retainExamples(beforeDay: string): Promise<number>;
+  /** Reads the rollups into memory now, when the store keeps them there (the only writer); else nothing. */
+  remember(): Promise<void>;
   /** Records a new run, owned by this process. */
   openRun(runId: string, at: Date): Promise<void>;
   /** Adds flow-days to a run's `touched` (idempotent). */

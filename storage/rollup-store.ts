@@ -651,6 +651,10 @@ export function createRollupStore(m: Models, options: RollupStoreOptions = {}): 
 
     replaceDay: (day, rows, counters) => exclusive(() => replaceDay(day, rows, counters)),
 
+    async remember() {
+      await remembered();
+    },
+
     async openRun(runId, at) {
       await runs.insertOne({ _id: runId, host: hostname(), pid: process.pid, startedAt: at, aliveAt: at });
     },
