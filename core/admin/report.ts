@@ -903,8 +903,6 @@ interface ReportExtraWords {
   dimension: { readonly channel: string; readonly locale: string };
   /** The languages' names in this language. */
   language: Readonly<Record<Locale, string>>;
-  /** A value with no property (conversations sent without it). */
-  unset: string;
   yearHeading(flow: string): string;
   yearPeriod(from: string, to: string): string;
   /** Which test decided "not significant" for a metric. */
@@ -932,7 +930,6 @@ const EXTRA_WORDS = {
     segmentNoScore: (value, started, rate) =>
       `• ${value}: no scores · ${started.text} started, ${rate} responded`,
     dimension: { channel: "channel", locale: "language" },
-    unset: "(not set)",
     yearHeading: (flow) => `${flow} — report for the last 12 months`,
     yearPeriod: (from, to) => `${from} – ${to} (52 weeks), compared with the 52 weeks before`,
     test: (metric) =>
@@ -960,7 +957,6 @@ const EXTRA_WORDS = {
     segmentNoScore: (value, started, rate) =>
       `• ${value}: بدون امتیاز · ${started.text} گفت‌وگو، ${rate} پاسخ داده‌اند`,
     dimension: { channel: "پلتفرم", locale: "زبان" },
-    unset: "(نامشخص)",
     yearHeading: (flow) => `گزارش ${flow} — ۱۲ ماه گذشته`,
     yearPeriod: (from, to) => `از ${from} تا ${to} (۵۲ هفته)، در مقایسه با ۵۲ هفتهٔ پیش از آن`,
     test: (metric) =>
@@ -988,7 +984,6 @@ const EXTRA_WORDS = {
     segmentNoScore: (value, started, rate) =>
       `• ${value}: بلا تقييمات · ${started.text} محادثة، أجاب منها ${rate}`,
     dimension: { channel: "المنصة", locale: "اللغة" },
-    unset: "(غير محدد)",
     yearHeading: (flow) => `تقرير ${flow} — آخر ١٢ شهرًا`,
     yearPeriod: (from, to) => `من ${from} إلى ${to} (٥٢ أسبوعًا)، مقارنةً بالأسابيع الـ٥٢ السابقة`,
     test: (metric) =>
@@ -1017,7 +1012,6 @@ const EXTRA_WORDS = {
     segmentNoScore: (value, started, rate) =>
       `• ${value}: puan yok · ${started.text} başlatılan, ${rate} yanıtlandı`,
     dimension: { channel: "Platform", locale: "Dil" },
-    unset: "(belirtilmemiş)",
     yearHeading: (flow) => `${flow} raporu — son 12 ay`,
     yearPeriod: (from, to) => `${from} – ${to} (52 hafta), önceki 52 haftayla karşılaştırmalı`,
     test: (metric) =>
@@ -1078,6 +1072,8 @@ const CHANNEL_NAMES: Readonly<Record<string, string>> = {
 function breakdownLines(report: FlowReport, by: string, locale: Locale): string[] {
   const x: ReportExtraWords = EXTRA_WORDS[locale];
   const segments = report.breakdowns?.[by] ?? [];
+  // Nothing to break down: the lines above already say the period is empty.
+  if (segments.length === 0) return [];
   const dimension = by === "channel" ? x.dimension.channel : by === "locale" ? x.dimension.locale : by;
   const lines = [x.breakdown(dimension)];
   const headline = report.scores.find((s) => s.current.responses > 0)?.stepId;
@@ -1102,7 +1098,6 @@ function breakdownLines(report: FlowReport, by: string, locale: Locale): string[
         : x.segmentNoScore(value, count(segment.started, locale), rate),
     );
   }
-  if (segments.length === 0) lines.push(`• ${x.unset}`);
   return lines;
 }
 
