@@ -11,6 +11,7 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"flag"
 	"fmt"
 	"io"
@@ -67,18 +68,32 @@ func run(listen, data, logLevel string, stdinEOF bool) error {
 		l.Close()
 	}
 
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level(logLevel)}))
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+
+	// The `_id` lookups' own index (see idindex.go): on the existing tables before the server starts, so a
+	// large table is indexed while nothing else writes; then on each new table while it runs.
+	open := map[string]*sql.DB{}
+	defer func() {
+		for _, db := range open {
+			db.Close()
+		}
+	}()
+	if err := indexIDs(ctx, dir, open); err != nil {
+		logger.Warn("could not index _id lookups", "err", err)
+	}
+
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: addr},
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + dir + "/",
-		Logger:    slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level(logLevel)})),
+		Logger:    logger,
 	})
 	if err != nil {
 		return err
 	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	defer stop()
 	if stdinEOF {
 		go func() {
 			_, _ = io.Copy(io.Discard, os.Stdin)
@@ -107,6 +122,16 @@ func run(listen, data, logLevel string, stdinEOF bool) error {
 		time.Sleep(50 * time.Millisecond)
 	}
 	fmt.Printf("READY %s\n", addr)
+	kept := make(chan struct{})
+	go func() {
+		defer close(kept)
+		keepIDIndexes(ctx, dir, open, func(err error) { logger.Warn("could not index _id lookups", "err", err) })
+	}()
+	// The keeper uses the open files until it stops: it stops with ctx, before they are closed.
+	defer func() {
+		stop()
+		<-kept
+	}()
 
 	err = <-done
 	if ctx.Err() != nil {

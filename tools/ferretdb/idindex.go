@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	// The SQLite driver FerretDB itself uses (registered as "sqlite").
+	_ "modernc.org/sqlite"
+)
+
+// FerretDB 1.24's SQLite backend looks a document up by `_ferretdb_sjson->'$._id' = ?`, while the unique
+// index it creates for `_id` is on `_ferretdb_sjson->"_id"`: SQLite does not see that they are the same
+// expression, so every exact `_id` lookup (find, update, upsert, delete by `_id`) reads every row of the
+// table (EXPLAIN: SCAN). An index on the exact expression the lookups use makes them index searches.
+// FerretDB never sees this index (it keeps its own list of indexes); dropping or renaming a collection
+// takes it along, as SQLite does for every index of a table.
+
+// idIndexSuffix names the extra index of each table.
+const idIndexSuffix = "_cxbot_id"
+
+// idIndexEvery is how often new tables (collections created since) get their index.
+const idIndexEvery = 2 * time.Second
+
+// tablesWithoutIDIndex lists the collection tables of one SQLite file that lack the extra index.
+const tablesWithoutIDIndex = `
+SELECT name FROM sqlite_master
+WHERE type = 'table' AND name NOT LIKE '\_ferretdb\_%' ESCAPE '\' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'
+  AND name || '` + idIndexSuffix + `' NOT IN (SELECT name FROM sqlite_master WHERE type = 'index')`
+
+// indexIDs gives every collection table of every database file in dir the extra `_id` index.
+// Errors are returned for the first file that fails; the others are still indexed.
+func indexIDs(ctx context.Context, dir string, open map[string]*sql.DB) error {
+	files, err := filepath.Glob(filepath.Join(dir, "*.sqlite"))
+	if err != nil {
+		return err
+	}
+	var first error
+	for _, file := range files {
+		db := open[file]
+		if db == nil {
+			db, err = sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(10000)")
+			if err != nil {
+				first = firstErr(first, err)
+				continue
+			}
+			db.SetMaxOpenConns(1)
+			open[file] = db
+		}
+		if err := indexFile(ctx, db); err != nil {
+			first = firstErr(first, fmt.Errorf("%s: %w", filepath.Base(file), err))
+		}
+	}
+	return first
+}
+
+func indexFile(ctx context.Context, db *sql.DB) error {
+	rows, err := db.QueryContext(ctx, tablesWithoutIDIndex)
+	if err != nil {
+		return err
+	}
+	var tables []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return err
+		}
+		tables = append(tables, name)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, table := range tables {
+		q := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %q ON %q (_ferretdb_sjson->'$._id')`, table+idIndexSuffix, table)
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("index %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+func firstErr(first, err error) error {
+	if first != nil {
+		return first
+	}
+	return err
+}
+
+// keepIDIndexes indexes the tables of collections created while the server runs, until ctx ends.
+func keepIDIndexes(ctx context.Context, dir string, open map[string]*sql.DB, report func(error)) {
+	ticker := time.NewTicker(idIndexEvery)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+			if err := indexIDs(ctx, dir, open); err != nil && ctx.Err() == nil {
+				report(err)
+			}
+		}
+	}
+}
