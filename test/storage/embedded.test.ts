@@ -102,6 +102,72 @@ describe.skipIf(!hasGo)("embedded FerretDB", () => {
     }
   });
 
+  it("looks documents up by _id through an index: on collections made while it runs, and on those it finds at start", async () => {
+    const dataDir = await tempDir();
+    // A lookup first: a pooled connection of the server's may hold the plan it made before the index existed.
+    const plan = async (db: mongoose.mongo.Db, name: string) => {
+      const collection = db.collection<{ _id: string }>(name);
+      await collection.findOne({ _id: "k7" });
+      return JSON.stringify((await collection.find({ _id: "k7" }).explain()).queryPlanner);
+    };
+    let lateAtStop = "";
+    // A server on its own data: collections made while it runs are never indexed (as in an older build).
+    const olderDir = await tempDir();
+    process.env.CXBOT_FERRETDB_ID_INDEX_EVERY = "0";
+    const older = await resolveMongo({ dataDir: olderDir, projectRoot, ephemeral: true }).finally(() => {
+      delete process.env.CXBOT_FERRETDB_ID_INDEX_EVERY;
+    });
+    try {
+      await withConnection(older, async (db) => {
+        await db
+          .collection("late")
+          .insertMany(Array.from({ length: 50 }, (_, i) => ({ _id: `k${i}` as never })));
+        await new Promise((r) => setTimeout(r, 500));
+        lateAtStop = await plan(db, "late");
+      });
+    } finally {
+      await older.stop();
+    }
+    const first = await resolveMongo({ dataDir, projectRoot, ephemeral: true });
+    try {
+      await withConnection(first, async (db) => {
+        const docs = Array.from({ length: 200 }, (_, i) => ({ _id: `k${i}` as never, n: i }));
+        await db.collection("made").insertMany(docs);
+        // Indexed within a few seconds of its creation.
+        const deadline = Date.now() + 8_000;
+        while (!(await plan(db, "made")).includes("USING INDEX") && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 250));
+        expect(await plan(db, "made")).toMatch(/SEARCH \S+ USING INDEX \S+_cxbot_id/);
+        expect(await db.collection("made").findOne({ _id: "k7" as never })).toEqual({ _id: "k7", n: 7 });
+        await db.collection("made").updateOne({ _id: "k7" as never }, { $inc: { n: 1 } });
+        expect(await db.collection("made").findOne({ _id: "k7" as never })).toEqual({ _id: "k7", n: 8 });
+        // What the server itself lists is unchanged: the extra index is SQLite's, not a MongoDB index.
+        expect((await db.collection("made").listIndexes().toArray()).map((i) => i.name)).toEqual(["_id_"]);
+      });
+    } finally {
+      await first.stop();
+    }
+    // The older server's file, served again: indexed before the server takes connections.
+    expect(lateAtStop).toMatch(/SCAN/);
+    const again = await resolveMongo({ dataDir: olderDir, projectRoot, ephemeral: true });
+    try {
+      await withConnection(again, async (db) => {
+        expect(await plan(db, "late")).toMatch(/USING INDEX \S+_cxbot_id/);
+      });
+    } finally {
+      await again.stop();
+    }
+    const second = await resolveMongo({ dataDir, projectRoot, ephemeral: true });
+    try {
+      await withConnection(second, async (db) => {
+        await db.collection("made").drop();
+        expect(await db.collection("made").findOne({ _id: "k7" as never })).toBeNull();
+      });
+    } finally {
+      await second.stop();
+    }
+  });
+
   it("refuses a second server on a data directory in use, and takes over a lock left by a dead process", async () => {
     const dataDir = await tempDir();
     const first = await resolveMongo({ dataDir, projectRoot, ephemeral: true });

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -21,8 +22,14 @@ import (
 // idIndexSuffix names the extra index of each table.
 const idIndexSuffix = "_cxbot_id"
 
-// idIndexEvery is how often new tables (collections created since) get their index.
-const idIndexEvery = 2 * time.Second
+// idIndexEveryDefault is how often new tables (collections created since) get their index: 2 s, or
+// CXBOT_FERRETDB_ID_INDEX_EVERY (a Go duration; 0 indexes at start only, as tests of that path need).
+func idIndexEveryDefault() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("CXBOT_FERRETDB_ID_INDEX_EVERY")); err == nil && d >= 0 {
+		return d
+	}
+	return 2 * time.Second
+}
 
 // tablesWithoutIDIndex lists the collection tables of one SQLite file that lack the extra index.
 const tablesWithoutIDIndex = `
@@ -91,8 +98,8 @@ func firstErr(first, err error) error {
 }
 
 // keepIDIndexes indexes the tables of collections created while the server runs, until ctx ends.
-func keepIDIndexes(ctx context.Context, dir string, open map[string]*sql.DB, report func(error)) {
-	ticker := time.NewTicker(idIndexEvery)
+func keepIDIndexes(ctx context.Context, dir string, open map[string]*sql.DB, every time.Duration, report func(error)) {
+	ticker := time.NewTicker(every)
 	defer ticker.Stop()
 	for {
 		select {

@@ -31,15 +31,17 @@ func main() {
 	data := flag.String("data", "./data/ferretdb", "directory for the SQLite files")
 	logLevel := flag.String("log-level", "error", "FerretDB log level (debug, info, warn, error)")
 	stdinEOF := flag.Bool("exit-on-stdin-eof", false, "shut down when stdin is closed (the parent process went away)")
+	indexEvery := flag.Duration("id-index-every", idIndexEveryDefault(),
+		"how often collections created while running get their _id lookup index; 0: only at start (default from CXBOT_FERRETDB_ID_INDEX_EVERY)")
 	flag.Parse()
 
-	if err := run(*listen, *data, *logLevel, *stdinEOF); err != nil {
+	if err := run(*listen, *data, *logLevel, *stdinEOF, *indexEvery); err != nil {
 		fmt.Fprintln(os.Stderr, "cxbot-ferretdb:", err)
 		os.Exit(1)
 	}
 }
 
-func run(listen, data, logLevel string, stdinEOF bool) error {
+func run(listen, data, logLevel string, stdinEOF bool, indexEvery time.Duration) error {
 	dir, err := filepath.Abs(data)
 	if err != nil {
 		return err
@@ -125,7 +127,9 @@ func run(listen, data, logLevel string, stdinEOF bool) error {
 	kept := make(chan struct{})
 	go func() {
 		defer close(kept)
-		keepIDIndexes(ctx, dir, open, func(err error) { logger.Warn("could not index _id lookups", "err", err) })
+		if indexEvery > 0 {
+			keepIDIndexes(ctx, dir, open, indexEvery, func(err error) { logger.Warn("could not index _id lookups", "err", err) })
+		}
 	}()
 	// The keeper uses the open files until it stops: it stops with ctx, before they are closed.
 	defer func() {
