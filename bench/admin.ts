@@ -1,13 +1,3 @@
-/**
- * Admin commands on the embedded database (or MONGODB_URI): how long each `/cx` command takes with a flow that
- * has `--responses N` archived responses (default 2,000), how long a publish takes to be live in a second
- * process (a second registry syncing every CX_FLOW_SYNC_MS, 2 s by default: the expected figure is about half
- * of that on average), and the cost of one sync.
- *
- * `node --import tsx bench/admin.ts [--responses N]` (also part of `npm run bench`).
- */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { seedFlows } from "../core/admin/seed.ts";
@@ -18,8 +8,8 @@ import { FlowRegistry } from "../core/flow/registry.ts";
 import { createOperations } from "../core/operations.ts";
 import { createRuleBasedSentimentAnalyzer } from "../core/sentiment/rule-based.ts";
 import { createSurveyService } from "../core/service.ts";
-import { resolveMongo } from "../storage/embedded.ts";
 import { openDatabase } from "../storage/mongo-stores.ts";
+import { benchServer, median } from "./server.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const { values } = parseArgs({ options: { responses: { type: "string", default: "2000" } } });
@@ -27,20 +17,9 @@ const RESPONSES = Number(values.responses);
 const SYNC_MS = 2000;
 const ADMIN: AdminActor = { channel: "telegram", userId: "1" };
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
-};
-
 async function main(): Promise<void> {
-  const dataDir = await mkdtemp(join(tmpdir(), "cxbench-admin-"));
-  const target = await resolveMongo({
-    ...(process.env.MONGODB_URI ? { uri: process.env.MONGODB_URI } : {}),
-    dataDir,
-    projectRoot: root,
-    ephemeral: true,
-    log: (m) => console.log(`  (${m})`),
-  });
+  const server = await benchServer("admin");
+  const { target } = server;
   const dbName = `cxbench_admin_${Date.now().toString(36)}`;
   const db = await openDatabase(target.uri, dbName, { soleWriter: false });
   const other = await openDatabase(target.uri, dbName, { soleWriter: false });
@@ -181,8 +160,7 @@ async function main(): Promise<void> {
     await db.connection.dropDatabase().catch(() => undefined);
     await other.close();
     await db.close();
-    await target.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

@@ -1,14 +1,3 @@
-/**
- * The HTTP API on the embedded database (or MONGODB_URI): requests per second and latency for single triggers
- * (`POST /api/v1/surveys`), through the real HTTP server, key check, zod validation, flow check and the send
- * queue's dispatcher (the survey's record and its job), without and with an `Idempotency-Key` (two inserts more).
- * Requests go to 127.0.0.1 only, `--requests N` per run (default 2,000) with `--concurrency C` in flight
- * (default 16), and each run stops after 60 s whatever its count.
- *
- * `node --import tsx bench/api.ts [--requests N] [--concurrency C]` (also part of `npm run bench`).
- */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createHttpApi } from "../bots/api/api.ts";
@@ -23,10 +12,10 @@ import { createOperations } from "../core/operations.ts";
 import { createSurveySending } from "../core/sending/surveys.ts";
 import { createRuleBasedSentimentAnalyzer } from "../core/sentiment/rule-based.ts";
 import { createSurveyService } from "../core/service.ts";
-import { resolveMongo } from "../storage/embedded.ts";
 import { openDatabase } from "../storage/mongo-stores.ts";
 import { openSendQueueStore } from "../storage/send-queue-store.ts";
 import { openSurveySendStore } from "../storage/survey-send-store.ts";
+import { benchServer } from "./server.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
@@ -45,14 +34,8 @@ const percentile = (xs: readonly number[], p: number): number => {
 };
 
 async function main(): Promise<void> {
-  const dataDir = await mkdtemp(join(tmpdir(), "cxbench-api-"));
-  const target = await resolveMongo({
-    ...(process.env.MONGODB_URI ? { uri: process.env.MONGODB_URI } : {}),
-    dataDir,
-    projectRoot: root,
-    ephemeral: true,
-    log: (m) => console.log(`  (${m})`),
-  });
+  const server = await benchServer("api");
+  const { target } = server;
   const db = await openDatabase(target.uri, `cxbench_api_${Date.now().toString(36)}`, { soleWriter: false });
   const logger = createLogger("silent");
   try {
@@ -149,8 +132,7 @@ async function main(): Promise<void> {
     await service.close();
   } finally {
     await db.close();
-    await target.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

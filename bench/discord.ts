@@ -1,19 +1,4 @@
-/**
- * Discord figures, end to end: the real cxbot process (`bots/main.ts`, as `npm start` runs it, with
- * DISCORD_BOT_TOKEN) against the fake Discord (REST and gateway) on 127.0.0.1, which runs here, in the bench
- * process — as Discord runs elsewhere in production, so the platform's own work is not charged to cxbot. Alerts go
- * to the fake Slack (SLACK_BOT_TOKEN and SLACK_ALERT_CHANNEL only: alerts, no Slack surveys). Embedded database
- * (or MONGODB_URI), started before cxbot so its start-up is not counted.
- * 1. How fast interactions are acknowledged while every member presses a score at once (Discord's window: 3 s),
- *    how long a press takes to become the next question in the member's DM, and answers per second.
- * 2. How long a low score takes to become an alert in the alert channel.
- * Times come from the fake's own records (dispatch, acknowledgement, message created), on its clock.
- * Run alone with `node --import tsx bench/discord.ts [--quick]`.
- */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { resolveMongo } from "../storage/embedded.ts";
+import { resolve } from "node:path";
 import {
   createFakeDiscord,
   type DiscordMessage,
@@ -22,9 +7,10 @@ import {
 } from "../test/fakes/discord-api.ts";
 import { startFakeSlack } from "../test/fakes/slack-api.ts";
 import { type CxbotProcess, spawnCxbot } from "../test/helpers/process.ts";
+import { benchServer } from "./server.ts";
 
 const quick = process.argv.includes("--quick");
-const root = resolve(import.meta.dirname, "..");
+const _root = resolve(import.meta.dirname, "..");
 const GUILD = "400000000000000001";
 const GENERAL = `${GUILD}1`;
 const ALERTS = "C0BENCHDC";
@@ -67,14 +53,8 @@ const buttonId = (m: DiscordMessage, label: string): string => {
 const acksById = (discord: FakeDiscord) => new Map(discord.responses().map((a) => [a.interactionId, a]));
 
 export async function discordBench(): Promise<void> {
-  const dataDir = await mkdtemp(join(tmpdir(), "cxbench-discord-"));
-  const target = await resolveMongo({
-    ...(process.env.MONGODB_URI ? { uri: process.env.MONGODB_URI } : {}),
-    dataDir,
-    projectRoot: root,
-    ephemeral: true,
-    log: () => undefined,
-  });
+  const server = await benchServer("discord", { quiet: true });
+  const { target } = server;
   const n = quick ? 40 : 200;
   const locales = ["en-US", "tr", "en-GB", "de"];
   const users = Array.from({ length: n }, (_, i) => member("3001000000", i, locales[i % 4] as string));
@@ -220,8 +200,7 @@ export async function discordBench(): Promise<void> {
     await cxbot?.stop();
     await discord.close();
     await slack.close();
-    await target.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

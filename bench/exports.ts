@@ -1,14 +1,6 @@
-/**
- * `npm run bench` (exports): response export rows per second, CSV and JSON Lines, read from the embedded server
- * (or MONGODB_URI) through the cursor, and the same rows encoded from memory (the row building and encoding
- * alone). `--quick`: 10,000 rows; default 100,000; `--rows=N` to choose.
- */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { type ExportFormat, encodeExport } from "../core/exports/encode.ts";
 import { prepareResponseExport, type ResponseExportSource } from "../core/exports/responses.ts";
-import { resolveMongo } from "../storage/embedded.ts";
 import { createExportStore } from "../storage/export-store.ts";
 import { openDatabase } from "../storage/mongo-stores.ts";
 import {
@@ -18,8 +10,9 @@ import {
   insertResponses,
   responseDoc,
 } from "../test/exports/helpers.ts";
+import { benchServer } from "./server.ts";
 
-const root = resolve(import.meta.dirname, "..");
+const _root = resolve(import.meta.dirname, "..");
 const rowsArg = process.argv.find((a) => a.startsWith("--rows="));
 const ROWS = rowsArg ? Number(rowsArg.slice(7)) : process.argv.includes("--quick") ? 10_000 : 100_000;
 
@@ -57,14 +50,8 @@ async function drain(
 }
 
 async function main(): Promise<void> {
-  const dataDir = await mkdtemp(join(tmpdir(), "cxbench-exports-"));
-  const target = await resolveMongo({
-    ...(process.env.MONGODB_URI ? { uri: process.env.MONGODB_URI } : {}),
-    dataDir,
-    projectRoot: root,
-    ephemeral: true,
-    log: (m) => console.log(`  (${m})`),
-  });
+  const server = await benchServer("exports");
+  const { target } = server;
   const db = await openDatabase(target.uri, `cxbench_exports_${Date.now().toString(36)}`, {
     soleWriter: false,
   });
@@ -97,8 +84,7 @@ async function main(): Promise<void> {
   } finally {
     await db.connection.dropDatabase().catch(() => {});
     await db.close();
-    await target.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

@@ -1,17 +1,3 @@
-/**
- * What `/cx report <flow> 12m` costs to read, on the embedded database (or MONGODB_URI), with 10,000 and with
- * 1,000,000 responses behind it. The report reads only the daily rollups (a document per flow, step and day,
- * and one per flow and day for the conversations), so both should answer in the same time, well under 100 ms.
- *
- * - 10,000: responses spread over two years (the year reported and the one it is compared with), each one's
- *   rollups computed and written by the live writer (`rollupIncrements`, `activityIncrements`, RollupBuffer):
- *   scores, comment sentiment and themes, two channels, four locales, a `touchpoint` segment.
- * - 1,000,000: the same two years of rollup documents written directly, with counts for 1,000,000 responses.
- *
- * `node --import tsx bench/report-data.ts [--runs N]` (also part of `npm run bench`).
- */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { YEAR_DAYS } from "../core/admin/grammar.ts";
@@ -26,9 +12,9 @@ import { addDays, dayKey } from "../core/scores.ts";
 import { createRuleBasedSentimentAnalyzer } from "../core/sentiment/rule-based.ts";
 import { THEMES } from "../core/themes/themes.ts";
 import type { Channel } from "../core/types.ts";
-import { resolveMongo } from "../storage/embedded.ts";
 import { openDatabase } from "../storage/mongo-stores.ts";
 import { createRollupStore } from "../storage/rollup-store.ts";
+import { benchServer, median } from "./server.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const { values } = parseArgs({ options: { runs: { type: "string", default: "20" } } });
@@ -45,11 +31,6 @@ const COMMENTS: readonly [string, Locale][] = [
   ["Kargo çok geç geldi", "tr"],
   ["Great prices and friendly staff", "en"],
 ];
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
-};
 
 /** The responses of the 10,000 case, as the survey service would have stored them, through the writer. */
 async function writeThroughWriter(store: RollupStore, flow: Flow, count: number): Promise<void> {
@@ -166,14 +147,8 @@ async function timeReport(
 }
 
 async function main(): Promise<void> {
-  const dataDir = await mkdtemp(join(tmpdir(), "cxbench-report-data-"));
-  const target = await resolveMongo({
-    ...(process.env.MONGODB_URI ? { uri: process.env.MONGODB_URI } : {}),
-    dataDir,
-    projectRoot: root,
-    ephemeral: true,
-    log: (m) => console.log(`  (${m})`),
-  });
+  const server = await benchServer("report-data");
+  const { target } = server;
   const dbName = `cxbench_report_${Date.now().toString(36)}`;
   // As cxbot opens it: on its own embedded server it is the only writer and keeps the rollups in memory.
   const soleWriter = target.kind !== "external";
@@ -223,8 +198,7 @@ async function main(): Promise<void> {
   } finally {
     await db.connection.dropDatabase().catch(() => undefined);
     await db.close();
-    await target.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

@@ -11,16 +11,12 @@ import type { RollupRow } from "../core/ports.ts";
 import { buildChartOption } from "../core/reports/chart.ts";
 import { bucketFor, seriesFromRows } from "../core/reports/series.ts";
 import { addDays } from "../core/scores.ts";
+import { median } from "./server.ts";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "10" } } });
 const RUNS = Number(values.runs);
 const TO = "2026-12-05";
 const TITLES = { en: "After purchase", fa: "نظرسنجی پس از خرید", ar: "استبيان ما بعد الشراء" } as const;
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
-};
 
 function rows(days: number): RollupRow[] {
   const from = addDays(TO, -(days - 1));

@@ -1,18 +1,3 @@
-/**
- * `npm run bench`: figures for the survey core and its storage. Prints numbers; asserts nothing.
- *
- * 1. Core step throughput (pure engine, parsing and sentiment included) on one core.
- * 2. Answers through the real service and storage on the embedded server (or MONGODB_URI), beside the bare
- *    driver's findOneAndUpdate({_id}) rate on a small collection, measured in the same run.
- * 3. Answer latency with 1,000, 10,000 and 100,000 completed responses already stored.
- * 4. Process memory with 10,000 conversations in progress.
- * 5. Telegram end to end in webhook mode (bench/telegram-e2e.ts), with the fake Bot API in a worker thread.
- *
- * Flags: `--quick` (smaller runs, for iterating), `--telegram-only` (the bare rate and section 5 only),
- * `--telegram-in-process` (section 5 with the fake Bot API in cxbot's own thread, as it used to run).
- */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { applyInput, startConversation } from "../core/engine/engine.ts";
 import { loadFlowDirectory } from "../core/flow/load.ts";
@@ -22,7 +7,6 @@ import type { ConversationRecord } from "../core/ports.ts";
 import { createRuleBasedSentimentAnalyzer } from "../core/sentiment/rule-based.ts";
 import { createSurveyService, type SurveyService } from "../core/service.ts";
 import { toRevision } from "../storage/conversation-store.ts";
-import { resolveMongo } from "../storage/embedded.ts";
 import { raw } from "../storage/models.ts";
 import { type Database, openDatabase } from "../storage/mongo-stores.ts";
 import {
@@ -31,6 +15,7 @@ import {
   type ResponseDoc,
   STORED_VERSION,
 } from "../storage/schemas.ts";
+import { benchServer } from "./server.ts";
 import { telegramEndToEnd } from "./telegram-e2e.ts";
 import { textBench } from "./text.ts";
 
@@ -245,14 +230,8 @@ async function main(): Promise<void> {
     textBench();
   }
 
-  const dataDir = await mkdtemp(join(tmpdir(), "cxbench-"));
-  const target = await resolveMongo({
-    ...(process.env.MONGODB_URI ? { uri: process.env.MONGODB_URI } : {}),
-    dataDir,
-    projectRoot: root,
-    ephemeral: true,
-    log: (m) => console.log(`  (${m})`),
-  });
+  const server = await benchServer("core");
+  const { target } = server;
   const dbName = `cxbench_${Date.now().toString(36)}`;
   // As the app: the sole writer of an embedded server it started keeps what it wrote in memory.
   const db = await openDatabase(target.uri, dbName, { soleWriter: target.kind !== "external" });
@@ -308,8 +287,7 @@ async function main(): Promise<void> {
   } finally {
     await db.connection.dropDatabase().catch(() => undefined);
     await db.close();
-    await target.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

@@ -1,28 +1,15 @@
-/**
- * Sending figures: surveys sent on cxbot's initiative through the send queue.
- * 1. Campaign throughput: the real cxbot process (`bots/main.ts`, as `npm start` runs it, with its send worker)
- *    against the fake Telegram in the bench process enforcing Telegram's limits (30 messages/s overall, 1/s per
- *    chat; beyond them 429). The bench queues N surveys straight into the database (what `POST
- *    /api/v1/surveys/batch` does) and times, on the fake's side, each first question that reached its chat.
- *    Target: ≥ 28 messages/s sustained, zero 429s.
- * 2. The time to queue 100,000 surveys (records and jobs) on an empty database, in batches of 1,000.
- * Embedded database (or MONGODB_URI), started before cxbot so its start-up is not counted.
- * Run alone with `node --import tsx bench/sending.ts [--quick]`.
- */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import mongoose from "mongoose";
 import { createSurveyDispatcher } from "../core/sending/surveys.ts";
 import type { SurveySendRequest } from "../core/sending/types.ts";
-import { resolveMongo } from "../storage/embedded.ts";
 import { openSendQueueStore } from "../storage/send-queue-store.ts";
 import { openSurveySendStore } from "../storage/survey-send-store.ts";
 import { startFakeTelegram } from "../test/fakes/telegram-api.ts";
 import { type CxbotProcess, spawnCxbot } from "../test/helpers/process.ts";
+import { benchServer } from "./server.ts";
 
 const quick = process.argv.includes("--quick");
-const root = resolve(import.meta.dirname, "..");
+const _root = resolve(import.meta.dirname, "..");
 const f1 = (n: number) => n.toFixed(1);
 
 async function waitFor(what: string, probe: () => boolean, timeoutMs: number): Promise<void> {
@@ -42,14 +29,8 @@ async function connect(uri: string, dbName: string) {
 }
 
 export async function sendingBench(): Promise<void> {
-  const dataDir = await mkdtemp(join(tmpdir(), "cxbench-sending-"));
-  const target = await resolveMongo({
-    ...(process.env.MONGODB_URI ? { uri: process.env.MONGODB_URI } : {}),
-    dataDir,
-    projectRoot: root,
-    ephemeral: true,
-    log: () => undefined,
-  });
+  const server = await benchServer("sending", { quiet: true });
+  const { target } = server;
   const fake = await startFakeTelegram({
     maxLongPollMs: 500,
     token: "5555:sending-bench-token-aaaaaaaaaaaaaaaa",
@@ -140,8 +121,7 @@ export async function sendingBench(): Promise<void> {
     await cxbot?.stop();
     for (const c of opened) await c.close();
     await fake.close();
-    await target.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

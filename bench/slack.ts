@@ -1,22 +1,11 @@
-/**
- * Slack figures, end to end: the real cxbot process (`bots/main.ts`, as `npm start` runs it, with Slack in HTTP
- * mode) against the fake Slack on 127.0.0.1, which runs here, in the bench process — as Slack runs elsewhere in
- * production, so the platform's own work is not charged to cxbot. Embedded database (or MONGODB_URI).
- * 1. How fast Slack's requests are acknowledged while answers pour in (Slack's limit: 3 s), and how long a
- *    button press takes to become the next question.
- * 2. How long a low score takes to become an alert in the alert channel.
- * Run alone with `node --import tsx bench/slack.ts [--quick]`.
- */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { toLocaleDigits } from "../core/text/digits.ts";
-import { resolveMongo } from "../storage/embedded.ts";
 import { type FakeSlackUser, type StoredSlackMessage, startFakeSlack } from "../test/fakes/slack-api.ts";
 import { type CxbotProcess, spawnCxbot } from "../test/helpers/process.ts";
+import { benchServer } from "./server.ts";
 
 const quick = process.argv.includes("--quick");
-const root = resolve(import.meta.dirname, "..");
+const _root = resolve(import.meta.dirname, "..");
 const ALERTS = "C0BENCH";
 
 const pct = (sorted: readonly number[], p: number): number =>
@@ -36,14 +25,8 @@ async function waitFor<T>(probe: () => T | undefined, timeoutMs = 60_000): Promi
 const withButtons = (m: StoredSlackMessage) => JSON.stringify(m.blocks ?? []).includes('"button"');
 
 export async function slackBench(): Promise<void> {
-  const dataDir = await mkdtemp(join(tmpdir(), "cxbench-slack-"));
-  const target = await resolveMongo({
-    ...(process.env.MONGODB_URI ? { uri: process.env.MONGODB_URI } : {}),
-    dataDir,
-    projectRoot: root,
-    ephemeral: true,
-    log: () => undefined,
-  });
+  const server = await benchServer("slack", { quiet: true });
+  const { target } = server;
   const slack = await startFakeSlack({ signingSecret: "0123456789abcdef0123456789abcdef" });
   slack.addChannel(ALERTS, "cx-alerts");
   const url = new URL(target.uri);
@@ -130,8 +113,7 @@ export async function slackBench(): Promise<void> {
   } finally {
     await cxbot?.stop();
     await slack.close();
-    await target.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 

@@ -19,15 +19,13 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { builtFrom, sourceHash } from "../scripts/build-stamp.mjs";
-import { resolveMongo } from "../storage/embedded.ts";
 import { startFakeSlack } from "../test/fakes/slack-api.ts";
 import { startFakeTelegram } from "../test/fakes/telegram-api.ts";
+import { benchServer } from "./server.ts";
 
 const root = resolve(import.meta.dirname, "..");
 
@@ -167,13 +165,8 @@ async function main(): Promise<void> {
     if (built.status !== 0) throw new Error("npm run build failed");
   }
 
-  const dataDir = await mkdtemp(join(tmpdir(), "cxbench-startup-"));
-  const target = await resolveMongo({
-    ...(process.env.MONGODB_URI ? { uri: process.env.MONGODB_URI } : {}),
-    dataDir,
-    projectRoot: root,
-    ephemeral: true,
-  });
+  const server = await benchServer("startup", { quiet: true });
+  const { target } = server;
   const telegram = await startFakeTelegram({
     token: "7777:startup-bench-token-eeeeeeeeeeeeeeeee",
     maxLongPollMs: 1_000,
@@ -239,8 +232,7 @@ async function main(): Promise<void> {
   } finally {
     await telegram.close();
     await slack.close();
-    await target.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
   const t = medians.get(`${TARGET.config}/${TARGET.mode}`);
   if (t) {
