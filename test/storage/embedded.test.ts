@@ -162,6 +162,13 @@ describe.skipIf(!hasGo)("embedded FerretDB", () => {
       await withConnection(second, async (db) => {
         await db.collection("made").drop();
         expect(await db.collection("made").findOne({ _id: "k7" as never })).toBeNull();
+        // A database dropped (its file deleted) and made again under the same name is indexed too.
+        await db.dropDatabase();
+        await db.collection("again").insertOne({ _id: "k7" as never });
+        const deadline = Date.now() + 8_000;
+        while (!(await plan(db, "again")).includes("USING INDEX") && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 250));
+        expect(await plan(db, "again")).toMatch(/USING INDEX \S+_cxbot_id/);
       });
     } finally {
       await second.stop();

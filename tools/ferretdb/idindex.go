@@ -37,30 +37,33 @@ SELECT name FROM sqlite_master
 WHERE type = 'table' AND name NOT LIKE '\_ferretdb\_%' ESCAPE '\' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'
   AND name || '` + idIndexSuffix + `' NOT IN (SELECT name FROM sqlite_master WHERE type = 'index')`
 
-// indexIDs gives every collection table of every database file in dir the extra `_id` index.
-// Errors are returned for the first file that fails; the others are still indexed.
-func indexIDs(ctx context.Context, dir string, open map[string]*sql.DB) error {
+// indexIDs gives every collection table of every database file in dir the extra `_id` index. Each file is
+// opened for the round and closed after it: a database dropped since (its file deleted) must not be held open,
+// and one created again under the same name is a new file. The first error is returned; the other files are
+// still indexed.
+func indexIDs(ctx context.Context, dir string) error {
 	files, err := filepath.Glob(filepath.Join(dir, "*.sqlite"))
 	if err != nil {
 		return err
 	}
 	var first error
 	for _, file := range files {
-		db := open[file]
-		if db == nil {
-			db, err = sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(10000)")
-			if err != nil {
-				first = firstErr(first, err)
-				continue
-			}
-			db.SetMaxOpenConns(1)
-			open[file] = db
-		}
-		if err := indexFile(ctx, db); err != nil {
+		if err := indexPath(ctx, file); err != nil {
 			first = firstErr(first, fmt.Errorf("%s: %w", filepath.Base(file), err))
 		}
 	}
 	return first
+}
+
+func indexPath(ctx context.Context, file string) error {
+	// mode=rw: never create a file FerretDB has just deleted.
+	db, err := sql.Open("sqlite", "file:"+file+"?mode=rw&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	return indexFile(ctx, db)
 }
 
 func indexFile(ctx context.Context, db *sql.DB) error {
@@ -98,7 +101,7 @@ func firstErr(first, err error) error {
 }
 
 // keepIDIndexes indexes the tables of collections created while the server runs, until ctx ends.
-func keepIDIndexes(ctx context.Context, dir string, open map[string]*sql.DB, every time.Duration, report func(error)) {
+func keepIDIndexes(ctx context.Context, dir string, every time.Duration, report func(error)) {
 	ticker := time.NewTicker(every)
 	defer ticker.Stop()
 	for {
@@ -106,7 +109,7 @@ func keepIDIndexes(ctx context.Context, dir string, open map[string]*sql.DB, eve
 		case <-ctx.Done():
 			return
 		case <-ticker.C:
-			if err := indexIDs(ctx, dir, open); err != nil && ctx.Err() == nil {
+			if err := indexIDs(ctx, dir); err != nil && ctx.Err() == nil {
 				report(err)
 			}
 		}

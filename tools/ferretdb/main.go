@@ -11,7 +11,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"flag"
 	"fmt"
 	"io"
@@ -77,13 +76,7 @@ func run(listen, data, logLevel string, stdinEOF bool, indexEvery time.Duration)
 
 	// The `_id` lookups' own index (see idindex.go): on the existing tables before the server starts, so a
 	// large table is indexed while nothing else writes; then on each new table while it runs.
-	open := map[string]*sql.DB{}
-	defer func() {
-		for _, db := range open {
-			db.Close()
-		}
-	}()
-	if err := indexIDs(ctx, dir, open); err != nil {
+	if err := indexIDs(ctx, dir); err != nil {
 		logger.Warn("could not index _id lookups", "err", err)
 	}
 
@@ -128,10 +121,10 @@ func run(listen, data, logLevel string, stdinEOF bool, indexEvery time.Duration)
 	go func() {
 		defer close(kept)
 		if indexEvery > 0 {
-			keepIDIndexes(ctx, dir, open, indexEvery, func(err error) { logger.Warn("could not index _id lookups", "err", err) })
+			keepIDIndexes(ctx, dir, indexEvery, func(err error) { logger.Warn("could not index _id lookups", "err", err) })
 		}
 	}()
-	// The keeper uses the open files until it stops: it stops with ctx, before they are closed.
+	// The keeper stops with ctx; wait for it before the data directory is unlocked.
 	defer func() {
 		stop()
 		<-kept
