@@ -231,6 +231,14 @@ function foldBy<T extends Record<string | number, number>>(
 
 const isEmpty = (o: object) => Object.keys(o).length === 0;
 
+export interface RollupStoreOptions {
+  /**
+   * This process is the database's only writer (the embedded server it started): the rollup documents are read
+   * once, at the first report, and kept in memory (see {@link createRollupStore}).
+   */
+  readonly cache?: boolean;
+}
+
 /**
  * Score rollups, conversation rollups, and the runs of the processes that write them.
  *
@@ -251,14 +259,6 @@ const isEmpty = (o: object) => Object.keys(o).length === 0;
  * Runs and the flow-days they touch are small documents inserted by `_id`; `listRuns` scans two collections
  * that hold a few documents per process alive or crashed.
  */
-export interface RollupStoreOptions {
-  /**
-   * This process is the database's only writer (the embedded server it started): the rollup documents are read
-   * once, at the first report, and kept in memory (see {@link createRollupStore}).
-   */
-  readonly cache?: boolean;
-}
-
 export function createRollupStore(m: Models, options: RollupStoreOptions = {}): RollupStore {
   const rollups = raw<ScoreRollupDoc>(m.Rollup);
   const runs = raw<RollupRunDoc>(m.RollupRun);
@@ -283,9 +283,10 @@ export function createRollupStore(m: Models, options: RollupStoreOptions = {}): 
 
   // ─── A sole writer's memory of the rollups ───
   // The embedded server decodes a whole collection for any query but an exact `_id`, so a year's report would
-  // read every day of every flow. A sole writer reads the rollups once and keeps them: every write goes through
-  // this store, one at a time, and reads back by `_id` the documents it changed. A failed write forgets them all
-  // (read again at the next report).
+  // read every day of every flow. A sole writer reads the last REMEMBERED_DAYS of rollups once and keeps them:
+  // every write goes through this store, one at a time; a batch's updates are done to the remembered documents
+  // as the database does them, a rebuilt day or an erased example is read back by `_id`. A failed write forgets
+  // them all (read again at the next report).
   type Memory = {
     /** The first day kept: older days (no report reaches them) are read from the database when asked for. */
     from: string;
