@@ -19,9 +19,10 @@ import {
  * Conversations in progress as an append-only chain of revisions.
  *
  * Measured on the embedded server (FerretDB 1.24, SQLite): an insert costs about 0.5 ms whatever the
- * collection's size; a `findOne({_id})` scans until it finds the document (17 ms for a recent one among
- * 10,000 documents of 1 kB); an update or delete scans the whole collection (47 ms at 5,000) and a
- * conditional update is not atomic under concurrency. So:
+ * collection's size; a `findOne({_id})` scanned the table (17 ms for a recent one among 10,000 documents of
+ * 1 kB) until cxbot's launcher gave it an index (tools/ferretdb/idindex.go: about 1 ms); an update or delete
+ * with any other filter scans the whole collection (47 ms at 5,000) and a conditional update is not atomic
+ * under concurrency. So:
  * - an answer is saved as an **insert** of revision `key#conversation#rev`: the unique `_id` makes it the
  *   compare-and-set (exactly one of several writers of a revision succeeds), on MongoDB and FerretDB alike;
  * - reading is one `findOne` of the revision this process last wrote or read (a pointer kept in memory);
