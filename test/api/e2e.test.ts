@@ -1,17 +1,7 @@
-import { randomBytes } from "node:crypto";
-import { resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { loadConfig } from "../../bots/config.ts";
-import { createLogger } from "../../bots/logger.ts";
-import { type RunningCxbot, startCxbot } from "../../bots/platforms.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZSurveySend } from "../../core/api/schemas.ts";
-import {
-  type FakeTelegram,
-  type FakeUser,
-  type ShownMessage,
-  startFakeTelegram,
-  type TgChat,
-} from "../fakes/telegram-api.ts";
+import type { FakeTelegram, FakeUser, ShownMessage, TgChat } from "../fakes/telegram-api.ts";
+import { startTelegramRig, type TelegramRig } from "../helpers/telegram.ts";
 
 /**
  * The HTTP API of a started cxbot (`startCxbot`, as `npm start` runs it: Telegram in webhook mode, the send
@@ -27,46 +17,25 @@ const SECRET = "api-suite-webhook-secret_0123456789";
 const API_KEY = `env-key-${"x".repeat(32)}`;
 
 let fake: FakeTelegram;
-let cx: RunningCxbot;
+let rig: TelegramRig | undefined;
 let base = "";
 
 beforeAll(async () => {
-  fake = await startFakeTelegram({ token: "7777:api-suite-bot-token-gggggggggggggggg" });
-  try {
-    cx = await startCxbot(
-      loadConfig({
-        MONGODB_URI: inject("mongoUri"),
-        PORT: "0",
-        TELEGRAM_BOT_TOKEN: fake.token,
-        TELEGRAM_API_ROOT: fake.apiRoot,
-        TELEGRAM_WEBHOOK_DOMAIN: "bot.example.com",
-        TELEGRAM_WEBHOOK_SECRET: SECRET,
-        CX_ADMINS: `telegram:${ADMIN.id},telegram:${SHY_ADMIN.id}`,
-        CX_API_KEY: API_KEY,
-        DIGEST_AT: "off",
-      }),
-      {
-        projectRoot: resolve(import.meta.dirname, "../.."),
-        logger: createLogger(process.env.TEST_LOG_LEVEL === "trace" ? "trace" : "silent"),
-        dbName: `cxtest_api_e2e_${randomBytes(4).toString("hex")}`,
-        host: "127.0.0.1",
-      },
-    );
-  } catch (error) {
-    await fake.close();
-    throw error;
-  }
-  fake.routeWebhooks(`http://127.0.0.1:${cx.platforms.http.port}`);
-  base = `http://127.0.0.1:${cx.platforms.http.port}`;
+  rig = await startTelegramRig({
+    token: "7777:api-suite-bot-token-gggggggggggggggg",
+    secret: SECRET,
+    label: "api_e2e",
+    env: {
+      CX_ADMINS: `telegram:${ADMIN.id},telegram:${SHY_ADMIN.id}`,
+      CX_API_KEY: API_KEY,
+    },
+  });
+  ({ fake } = rig);
+  base = rig.base;
 }, 120_000);
 
 afterAll(async () => {
-  if (cx) {
-    await cx.platforms.close();
-    await cx.app.database.connection.dropDatabase().catch(() => undefined);
-    await cx.close();
-  }
-  await fake?.close();
+  await rig?.close();
 });
 
 const customer = (id: number): FakeUser => {

@@ -1,16 +1,8 @@
-import { randomBytes } from "node:crypto";
-import { resolve } from "node:path";
 import { parse } from "csv-parse/sync";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { loadConfig } from "../../bots/config.ts";
-import { createLogger } from "../../bots/logger.ts";
-import { type RunningCxbot, startCxbot } from "../../bots/platforms.ts";
-import {
-  type FakeTelegram,
-  type FakeUser,
-  type ShownMessage,
-  startFakeTelegram,
-} from "../fakes/telegram-api.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningCxbot } from "../../bots/platforms.ts";
+import type { FakeTelegram, FakeUser, ShownMessage } from "../fakes/telegram-api.ts";
+import { startTelegramRig, type TelegramRig } from "../helpers/telegram.ts";
 import { EXPORT_FLOW, EXPORT_FLOW_HASH, insertResponses } from "./helpers.ts";
 
 /**
@@ -23,35 +15,20 @@ const SECRET = "exports-suite-webhook-secret_01234";
 
 let fake: FakeTelegram;
 let cx: RunningCxbot;
+let rig: TelegramRig | undefined;
 
 beforeAll(async () => {
-  fake = await startFakeTelegram({ token: "6767:exports-suite-bot-token-hhhhhhhhhhhhhh" });
-  try {
-    cx = await startCxbot(
-      loadConfig({
-        MONGODB_URI: inject("mongoUri"),
-        PORT: "0",
-        TELEGRAM_BOT_TOKEN: fake.token,
-        TELEGRAM_API_ROOT: fake.apiRoot,
-        TELEGRAM_WEBHOOK_DOMAIN: "bot.example.com",
-        TELEGRAM_WEBHOOK_SECRET: SECRET,
-        CX_ADMINS: `telegram:${ADMIN.id}`,
-        DIGEST_AT: "off",
-        DEFAULT_LOCALE: "en",
-        DEFAULT_FLOW: "nps",
-      }),
-      {
-        projectRoot: resolve(import.meta.dirname, "../.."),
-        logger: createLogger("silent"),
-        dbName: `cxtest_tgexport_${randomBytes(4).toString("hex")}`,
-        host: "127.0.0.1",
-      },
-    );
-  } catch (error) {
-    await fake.close();
-    throw error;
-  }
-  fake.routeWebhooks(`http://127.0.0.1:${cx.platforms.http.port}`);
+  rig = await startTelegramRig({
+    token: "6767:exports-suite-bot-token-hhhhhhhhhhhhhh",
+    secret: SECRET,
+    label: "tgexport",
+    env: {
+      CX_ADMINS: `telegram:${ADMIN.id}`,
+      DEFAULT_LOCALE: "en",
+      DEFAULT_FLOW: "nps",
+    },
+  });
+  ({ fake, cx } = rig);
   await cx.app.database.stores.flows.publish(EXPORT_FLOW, EXPORT_FLOW_HASH, "test");
   const now = Date.now();
   await insertResponses(cx.app.database.connection, [
@@ -67,12 +44,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (cx) {
-    await cx.platforms.close();
-    await cx.app.database.connection.dropDatabase().catch(() => undefined);
-    await cx.close();
-  }
-  await fake?.close();
+  await rig?.close();
 });
 
 async function say(text: string): Promise<ShownMessage[]> {

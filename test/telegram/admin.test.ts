@@ -1,21 +1,11 @@
-import { randomBytes } from "node:crypto";
-import { resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { loadConfig } from "../../bots/config.ts";
-import { createLogger } from "../../bots/logger.ts";
-import { type RunningCxbot, startCxbot } from "../../bots/platforms.ts";
+import type { RunningCxbot } from "../../bots/platforms.ts";
 import { t } from "../../core/i18n/messages.ts";
 import { LOCALES } from "../../core/locale.ts";
 import type { ConversationRecord } from "../../core/ports.ts";
-import {
-  type FakeTelegram,
-  type FakeUser,
-  type ShownMessage,
-  startFakeTelegram,
-  type TgChat,
-  type TgUpdate,
-} from "../fakes/telegram-api.ts";
+import type { FakeTelegram, FakeUser, ShownMessage, TgChat, TgUpdate } from "../fakes/telegram-api.ts";
+import { startTelegramRig, type TelegramRig } from "../helpers/telegram.ts";
 
 /**
  * `/cx` admin commands on Telegram through the production wiring: cxbot started as `npm start` starts it
@@ -32,46 +22,26 @@ const SECRET = "admin-suite-webhook-secret_0123456";
 
 let fake: FakeTelegram;
 let cx: RunningCxbot;
+let rig: TelegramRig | undefined;
 /** Real (not test-mode) CSAT scores given in this file, for the report. */
 let scored = 0;
 
 beforeAll(async () => {
-  fake = await startFakeTelegram({ token: "6666:admin-suite-bot-token-ffffffffffffff" });
-  try {
-    cx = await startCxbot(
-      loadConfig({
-        MONGODB_URI: inject("mongoUri"),
-        PORT: "0",
-        TELEGRAM_BOT_TOKEN: fake.token,
-        TELEGRAM_API_ROOT: fake.apiRoot,
-        TELEGRAM_WEBHOOK_DOMAIN: "bot.example.com",
-        TELEGRAM_WEBHOOK_SECRET: SECRET,
-        CX_ADMINS: `telegram:${ADMIN.id},telegram:${SHY_ADMIN.id}`,
-        DIGEST_AT: "off",
-        DEFAULT_LOCALE: "en",
-        DEFAULT_FLOW: "nps",
-      }),
-      {
-        projectRoot: resolve(import.meta.dirname, "../.."),
-        logger: createLogger(process.env.TEST_LOG_LEVEL === "trace" ? "trace" : "silent"),
-        dbName: `cxtest_tgadmin_${randomBytes(4).toString("hex")}`,
-        host: "127.0.0.1",
-      },
-    );
-  } catch (error) {
-    await fake.close();
-    throw error;
-  }
-  fake.routeWebhooks(`http://127.0.0.1:${cx.platforms.http.port}`);
+  rig = await startTelegramRig({
+    token: "6666:admin-suite-bot-token-ffffffffffffff",
+    secret: SECRET,
+    label: "tgadmin",
+    env: {
+      CX_ADMINS: `telegram:${ADMIN.id},telegram:${SHY_ADMIN.id}`,
+      DEFAULT_LOCALE: "en",
+      DEFAULT_FLOW: "nps",
+    },
+  });
+  ({ fake, cx } = rig);
 }, 120_000);
 
 afterAll(async () => {
-  if (cx) {
-    await cx.platforms.close();
-    await cx.app.database.connection.dropDatabase().catch(() => undefined);
-    await cx.close();
-  }
-  await fake?.close();
+  await rig?.close();
 });
 
 const stores = () => cx.app.database.stores;

@@ -1,19 +1,10 @@
-import { randomBytes } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { loadConfig } from "../../bots/config.ts";
-import { createLogger } from "../../bots/logger.ts";
-import { type RunningCxbot, startCxbot } from "../../bots/platforms.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningCxbot } from "../../bots/platforms.ts";
 import { verifyWebhook } from "../../core/webhooks/sign.ts";
-import {
-  type FakeTelegram,
-  type FakeUser,
-  type ShownMessage,
-  startFakeTelegram,
-} from "../fakes/telegram-api.ts";
-import { lastButton } from "../helpers/telegram.ts";
+import type { FakeTelegram, FakeUser, ShownMessage } from "../fakes/telegram-api.ts";
+import { lastButton, startTelegramRig, type TelegramRig } from "../helpers/telegram.ts";
 
 /**
  * Outgoing webhooks end to end: cxbot started as `npm start` starts it (webhook mode, the real telegraf against
@@ -32,6 +23,7 @@ interface Received {
 
 let fake: FakeTelegram;
 let cx: RunningCxbot;
+let rig: TelegramRig | undefined;
 let receiver: Server;
 let hookUrl: string;
 const received: Received[] = [];
@@ -50,46 +42,25 @@ beforeAll(async () => {
   });
   await new Promise<void>((done) => receiver.listen(0, "127.0.0.1", done));
   hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/cx-hook`;
-  fake = await startFakeTelegram({ token: "7777:hooks-suite-bot-token-ffffffffffffff" });
-  try {
-    cx = await startCxbot(
-      loadConfig({
-        MONGODB_URI: inject("mongoUri"),
-        PORT: "0",
-        TELEGRAM_BOT_TOKEN: fake.token,
-        TELEGRAM_API_ROOT: fake.apiRoot,
-        TELEGRAM_WEBHOOK_DOMAIN: "bot.example.com",
-        TELEGRAM_WEBHOOK_SECRET: SECRET,
-        CX_ADMINS: `telegram:${ADMIN.id}`,
-        CX_WEBHOOKS_ALLOW_HTTP: "1",
-        // Several surveys to one customer in this file.
-        CX_FATIGUE_DAYS: "0",
-        DIGEST_AT: "off",
-        DEFAULT_LOCALE: "en",
-        DEFAULT_FLOW: "nps",
-      }),
-      {
-        projectRoot: resolve(import.meta.dirname, "../.."),
-        logger: createLogger(process.env.TEST_LOG_LEVEL === "trace" ? "trace" : "silent"),
-        dbName: `cxtest_hooks_${randomBytes(4).toString("hex")}`,
-        host: "127.0.0.1",
-        webhooks: { pollMs: 50 },
-      },
-    );
-  } catch (error) {
-    await fake.close();
-    throw error;
-  }
-  fake.routeWebhooks(`http://127.0.0.1:${cx.platforms.http.port}`);
+  rig = await startTelegramRig({
+    token: "7777:hooks-suite-bot-token-ffffffffffffff",
+    secret: SECRET,
+    label: "hooks",
+    env: {
+      CX_ADMINS: `telegram:${ADMIN.id}`,
+      CX_WEBHOOKS_ALLOW_HTTP: "1",
+      // Several surveys to one customer in this file.
+      CX_FATIGUE_DAYS: "0",
+      DEFAULT_LOCALE: "en",
+      DEFAULT_FLOW: "nps",
+    },
+    webhooks: { pollMs: 50 },
+  });
+  ({ fake, cx } = rig);
 }, 120_000);
 
 afterAll(async () => {
-  if (cx) {
-    await cx.platforms.close();
-    await cx.app.database.connection.dropDatabase().catch(() => undefined);
-    await cx.close();
-  }
-  await fake?.close();
+  await rig?.close();
   receiver?.closeAllConnections();
   await new Promise<void>((done) => (receiver ? receiver.close(() => done()) : done()));
 });
